@@ -1,0 +1,455 @@
+//! Shapes shared by every resource family: the OData page envelope, identity sets, dates, and
+//! the tolerant decoding helpers (null collections, "not set" dates, open enums).
+
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
+/// Declares a Graph enum that never fails to decode.
+///
+/// Graph adds members over time (`unknownFutureValue` and the opt-in members after it), and doc
+/// samples mix camelCase and PascalCase, so parsing is case-insensitive, accepts the documented
+/// alternative spellings, and keeps anything else in `Unrecognized(String)` instead of erroring.
+/// Serialising writes the canonical wire spelling (the first one listed).
+macro_rules! graph_enum {
+    (
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$vmeta:meta])* $var:ident = $wire:literal $(| $alias:literal)* ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $( $(#[$vmeta])* $var, )*
+            /// A value this build does not know; kept verbatim so nothing is lost.
+            Unrecognized(String),
+        }
+
+        impl $name {
+            /// Every known variant's wire spelling, in declaration order.
+            pub const KNOWN: &'static [&'static str] = &[$($wire),*];
+
+            /// The wire spelling (the unknown string itself for `Unrecognized`).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$var => $wire, )*
+                    Self::Unrecognized(s) => s.as_str(),
+                }
+            }
+
+            /// Parses case-insensitively, accepting documented alternative spellings.
+            pub fn parse(s: &str) -> Self {
+                $(
+                    if s.eq_ignore_ascii_case($wire) $(|| s.eq_ignore_ascii_case($alias))* {
+                        return Self::$var;
+                    }
+                )*
+                Self::Unrecognized(s.to_owned())
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self::parse(s))
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any($crate::models::common::EnumVisitor(Self::parse))
+            }
+        }
+
+        impl $crate::odata::FilterLiteral for $name {
+            fn write_literal(&self, out: &mut String) {
+                $crate::odata::write_string_literal(self.as_str(), out);
+            }
+        }
+    };
+}
+pub(crate) use graph_enum;
+
+/// Visitor shared by every `graph_enum!` type; numbers (seen as `"holdStatus": 0`-style values)
+/// are kept as their decimal text rather than rejected.
+#[doc(hidden)]
+pub struct EnumVisitor<T>(pub fn(&str) -> T);
+
+impl<T> Visitor<'_> for EnumVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an enum string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok((self.0)(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        Ok((self.0)(&v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+        Ok((self.0)(&v.to_string()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+        Ok((self.0)(if v { "true" } else { "false" }))
+    }
+}
+
+/// A UTC instant with up to 100 ns precision (Graph sends 0–7 fraction digits).
+///
+/// A small own type instead of `time`/`chrono`: Vigil only parses, compares and formats UTC
+/// instants, and this keeps the wasm bundle small.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime {
+    secs: i64,
+    nanos: u32,
+}
+
+/// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+fn is_leap(y: i64) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+fn days_in_month(y: i64, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        _ => 28,
+    }
+}
+
+impl DateTime {
+    /// The instant `secs` seconds after the Unix epoch.
+    pub fn from_unix(secs: i64) -> Self {
+        DateTime { secs, nanos: 0 }
+    }
+
+    /// The instant `ms` milliseconds after the Unix epoch (what `Date.now()` gives in the browser).
+    pub fn from_unix_millis(ms: i64) -> Self {
+        DateTime { secs: ms.div_euclid(1000), nanos: (ms.rem_euclid(1000) as u32) * 1_000_000 }
+    }
+
+    /// A UTC calendar instant; `None` if any field is out of range.
+    pub fn from_ymd_hms(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<Self> {
+        if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60 {
+            return None;
+        }
+        let secs = days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s);
+        Some(DateTime { secs, nanos: 0 })
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn unix_seconds(&self) -> i64 {
+        self.secs
+    }
+
+    /// Milliseconds since the Unix epoch.
+    pub fn unix_millis(&self) -> i64 {
+        self.secs * 1000 + i64::from(self.nanos / 1_000_000)
+    }
+
+    /// Sub-second part in nanoseconds.
+    pub fn nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    /// `(year, month, day)` in UTC.
+    pub fn date(&self) -> (i64, u32, u32) {
+        civil_from_days(self.secs.div_euclid(86_400))
+    }
+
+    /// Whether this is Graph's "not set" sentinel `0001-01-01T00:00:00Z`.
+    pub fn is_sentinel(&self) -> bool {
+        self.date().0 <= 1
+    }
+
+    /// Parses RFC 3339 / ISO 8601 as Graph writes it: `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)`.
+    /// A missing offset is read as UTC (seen in `innerError.date`). Returns `None` instead of
+    /// panicking on anything else.
+    pub fn parse(s: &str) -> Option<Self> {
+        let b = s.trim().as_bytes();
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = b.get(r)?;
+            if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+            std::str::from_utf8(part).ok()?.parse().ok()
+        };
+        if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let y = num(0..4)? as i64;
+        let base = Self::from_ymd_hms(y, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?)?;
+        let mut i = 19;
+        let mut nanos = 0u32;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                if i - start < 9 {
+                    nanos = nanos * 10 + u32::from(b[i] - b'0');
+                }
+                i += 1;
+            }
+            let digits = i - start;
+            if digits == 0 {
+                return None;
+            }
+            for _ in digits..9 {
+                nanos *= 10;
+            }
+        }
+        let offset_secs: i64 = match b.get(i) {
+            None => 0,
+            Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+            Some(c @ (b'+' | b'-')) if i + 6 == b.len() && b[i + 3] == b':' => {
+                let h = num(i + 1..i + 3)? as i64;
+                let m = num(i + 4..i + 6)? as i64;
+                if h > 23 || m > 59 {
+                    return None;
+                }
+                let o = h * 3600 + m * 60;
+                if *c == b'+' { o } else { -o }
+            }
+            _ => return None,
+        };
+        Some(DateTime { secs: base.secs - offset_secs, nanos })
+    }
+
+    /// Formats as `2024-01-01T00:00:00Z`, adding a fraction (trailing zeros trimmed) only when
+    /// there is one; this is also the unquoted `$filter` literal form.
+    pub fn to_rfc3339(&self) -> String {
+        let (y, mo, d) = self.date();
+        let sod = self.secs.rem_euclid(86_400);
+        let mut s = format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+        if self.nanos > 0 {
+            let frac = format!("{:09}", self.nanos);
+            s.push('.');
+            s.push_str(frac.trim_end_matches('0'));
+        }
+        s.push('Z');
+        s
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+impl Serialize for DateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_rfc3339())
+    }
+}
+
+impl<'de> Deserialize<'de> for DateTime {
+    /// Strict: a present value must parse. Model fields use [`de_opt_datetime`] instead, which is
+    /// tolerant.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        DateTime::parse(&s).ok_or_else(|| de::Error::custom(format!("invalid date-time {s:?}")))
+    }
+}
+
+/// Reads an optional date tolerantly: `null`, a missing key, the `0001-01-01T00:00:00Z`
+/// "not set" sentinel and unparseable text (doc placeholders such as `"String (timestamp)"`)
+/// all become `None`, because a bad timestamp must not hide the rest of an alert.
+pub fn de_opt_datetime<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime>, D::Error> {
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = Option<DateTime>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a date-time string or null")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(DateTime::parse(v).filter(|d| !d.is_sentinel()))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Self::Value, D2::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    d.deserialize_option(V)
+}
+
+/// Reads a collection where Graph may send `null`: `null` becomes empty.
+pub fn de_vec<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+/// The envelope of every Graph collection response.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+pub struct ODataPage<T> {
+    #[serde(rename = "@odata.context", default)]
+    pub context: Option<String>,
+    /// Total matching items; present only with `$count=true`, often only on the first page.
+    #[serde(rename = "@odata.count", default)]
+    pub count: Option<u64>,
+    /// Absolute URL of the next page, to be requested verbatim.
+    #[serde(rename = "@odata.nextLink", default)]
+    pub next_link: Option<String>,
+    #[serde(default = "Vec::new", deserialize_with = "de_vec")]
+    pub value: Vec<T>,
+}
+
+/// One actor inside an [`IdentitySet`].
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Identity {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_principal_name: Option<String>,
+}
+
+/// Who did something: any of user, application or device may be present or null.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct IdentitySet {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<Identity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub application: Option<Identity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device: Option<Identity>,
+}
+
+impl IdentitySet {
+    /// The best human label: user display name, then UPN, then application name, then an id.
+    pub fn label(&self) -> Option<&str> {
+        fn nonempty(s: &Option<String>) -> Option<&str> {
+            s.as_deref().filter(|s| !s.is_empty())
+        }
+        let u = self.user.as_ref();
+        let a = self.application.as_ref();
+        u.and_then(|u| nonempty(&u.display_name).or(nonempty(&u.user_principal_name)))
+            .or_else(|| a.and_then(|a| nonempty(&a.display_name)))
+            .or_else(|| u.and_then(|u| nonempty(&u.id)))
+            .or_else(|| a.and_then(|a| nonempty(&a.id)))
+    }
+}
+
+/// Legacy `securityVendorInformation`; secure score PATCHes must carry it.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VendorInformation {
+    pub provider: Option<String>,
+    pub provider_version: Option<String>,
+    pub sub_provider: Option<String>,
+    pub vendor: Option<String>,
+}
+
+/// `resultInfo`: error detail of a failed case operation.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ResultInfo {
+    pub code: Option<i64>,
+    pub message: Option<String>,
+    pub subcode: Option<i64>,
+}
+
+/// The last segment of an `@odata.type` value (`#microsoft.graph.security.fileEvidence` →
+/// `fileEvidence`), so both the `#microsoft.graph.security.` and the shorter
+/// `microsoft.graph.` forms seen in doc samples dispatch the same way.
+pub fn odata_type_name(t: &str) -> &str {
+    t.rsplit('.').next().unwrap_or(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_graph_dates() {
+        let d = DateTime::parse("2021-04-27T12:19:27.7211305Z").unwrap();
+        assert_eq!(d.date(), (2021, 4, 27));
+        assert_eq!(d.nanos(), 721_130_500);
+        assert_eq!(d.to_rfc3339(), "2021-04-27T12:19:27.7211305Z");
+        assert_eq!(DateTime::parse("2024-01-01T00:00:00Z").unwrap().to_rfc3339(), "2024-01-01T00:00:00Z");
+        assert_eq!(DateTime::parse("2024-01-01T02:00:00+02:00"), DateTime::parse("2024-01-01T00:00:00Z"));
+        assert_eq!(DateTime::parse("2025-02-13T10:17:05").unwrap().unix_seconds(), 1_739_441_825);
+        assert!(DateTime::parse("0001-01-01T00:00:00Z").unwrap().is_sentinel());
+        for bad in ["", "datetime-value", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z", "2024-01-01T00:00:00.Z", "2024-01-01T00:00:00Zx"] {
+            assert_eq!(DateTime::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn unix_round_trip() {
+        for secs in [-86_400 * 400, -1, 0, 1, 951_782_400, 4_102_444_800] {
+            let d = DateTime::from_unix(secs);
+            assert_eq!(DateTime::parse(&d.to_rfc3339()), Some(d));
+        }
+    }
+
+    #[test]
+    fn tolerant_optional_dates() {
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(default, deserialize_with = "de_opt_datetime")]
+            a: Option<DateTime>,
+        }
+        let p = |s: &str| serde_json::from_str::<T>(s).unwrap().a;
+        assert_eq!(p(r#"{"a":"0001-01-01T00:00:00Z"}"#), None);
+        assert_eq!(p(r#"{"a":null}"#), None);
+        assert_eq!(p(r#"{}"#), None);
+        assert_eq!(p(r#"{"a":"String (timestamp)"}"#), None);
+        assert!(p(r#"{"a":"2022-05-23T01:09:36.834501Z"}"#).is_some());
+    }
+
+    #[test]
+    fn identity_label() {
+        let s: IdentitySet = serde_json::from_str(r#"{"application":null,"user":{"id":"c25","displayName":null}}"#).unwrap();
+        assert_eq!(s.label(), Some("c25"));
+    }
+}

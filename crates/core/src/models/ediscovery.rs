@@ -1,0 +1,695 @@
+//! eDiscovery (Purview Premium) under `/security/cases/ediscoveryCases`: cases, custodians and
+//! their sources, non-custodial sources, searches, review sets and queries, tags, and the
+//! long-running `caseOperation` family.
+
+use serde::de::{Deserializer, Error as _};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::common::{DateTime, IdentitySet, ResultInfo, de_opt_datetime, de_vec, graph_enum, odata_type_name};
+
+graph_enum! {
+    /// `caseStatus`.
+    CaseStatus {
+        Unknown = "unknown",
+        Active = "active",
+        PendingDelete = "pendingDelete",
+        Closing = "closing",
+        Closed = "closed",
+        ClosedWithError = "closedWithError",
+    }
+}
+
+graph_enum! {
+    /// `dataSourceContainerStatus` of custodians and non-custodial sources.
+    DataSourceContainerStatus {
+        Active = "active",
+        Released = "released",
+        UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+graph_enum! {
+    /// `dataSourceHoldStatus`. Some responses send `"0"`, kept as `Unrecognized("0")`.
+    DataSourceHoldStatus {
+        NotApplied = "notApplied",
+        Applied = "applied",
+        Applying = "applying",
+        Removing = "removing",
+        Partial = "partial",
+        UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+graph_enum! {
+    /// `childSelectability` of a review tag (documented PascalCase).
+    ChildSelectability {
+        One = "One",
+        Many = "Many",
+    }
+}
+
+graph_enum! {
+    /// `caseOperationStatus`.
+    CaseOperationStatus {
+        NotStarted = "notStarted",
+        SubmissionFailed = "submissionFailed",
+        Running = "running",
+        Succeeded = "succeeded",
+        PartiallySucceeded = "partiallySucceeded",
+        Failed = "failed",
+        UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+impl CaseOperationStatus {
+    /// Whether polling can stop: the operation will not change any more.
+    pub fn is_final(&self) -> bool {
+        matches!(
+            self,
+            CaseOperationStatus::Succeeded
+                | CaseOperationStatus::PartiallySucceeded
+                | CaseOperationStatus::Failed
+                | CaseOperationStatus::SubmissionFailed
+        )
+    }
+}
+
+graph_enum! {
+    /// `caseAction`: what a case operation does.
+    CaseAction {
+        ContentExport = "contentExport",
+        ApplyTags = "applyTags",
+        ConvertToPdf = "convertToPdf",
+        Index = "index",
+        EstimateStatistics = "estimateStatistics",
+        AddToReviewSet = "addToReviewSet",
+        HoldUpdate = "holdUpdate",
+        UnknownFutureValue = "unknownFutureValue",
+        PurgeData = "purgeData",
+        ExportReport = "exportReport",
+        ExportResult = "exportResult",
+        HoldPolicySync = "holdPolicySync",
+    }
+}
+
+/// An eDiscovery case id (GUID).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(transparent)]
+pub struct CaseId(pub String);
+
+impl CaseId {
+    pub fn new(id: impl Into<String>) -> Self {
+        CaseId(id.into())
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for CaseId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// `ediscoveryCase`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EdiscoveryCase {
+    pub id: CaseId,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub external_id: Option<String>,
+    pub status: Option<CaseStatus>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub last_modified_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub closed_date_time: Option<DateTime>,
+    pub created_by: Option<IdentitySet>,
+    pub last_modified_by: Option<IdentitySet>,
+    pub closed_by: Option<IdentitySet>,
+}
+
+/// Body of `POST /ediscoveryCases` and `PATCH /ediscoveryCases/{id}` (only `Some` fields sent).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CaseWrite {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub external_id: Option<String>,
+}
+
+/// Case settings (`…/settings`); the nested groups are kept raw since Vigil only displays them.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CaseSettings {
+    pub id: Option<String>,
+    pub redundancy_detection: Option<Value>,
+    pub topic_modeling: Option<Value>,
+    pub ocr: Option<Value>,
+}
+
+/// `ediscoveryCustodian`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Custodian {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub status: Option<DataSourceContainerStatus>,
+    pub hold_status: Option<DataSourceHoldStatus>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub last_modified_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub released_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub acknowledged_date_time: Option<DateTime>,
+}
+
+/// Body of `POST …/custodians`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewCustodian {
+    pub email: String,
+}
+
+/// A SharePoint site reference inside a site source.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SiteRef {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_url: Option<String>,
+    #[serde(skip_serializing, deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+}
+
+/// A Microsoft 365 group reference inside a unified group source.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct GroupRef {
+    pub id: Option<String>,
+    pub display_name: Option<String>,
+    pub email: Option<String>,
+    pub web_url: Option<String>,
+}
+
+/// Any eDiscovery data source (`userSource`, `siteSource`, `unifiedGroupSource`). The lists
+/// under a custodian omit `@odata.type`, so the shared and subtype fields are all optional and
+/// [`DataSource::kind`] falls back to the shape.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct DataSource {
+    #[serde(rename = "@odata.type")]
+    pub odata_type: Option<String>,
+    #[serde(rename = "@odata.id")]
+    pub odata_id: Option<String>,
+    pub id: String,
+    pub display_name: Option<String>,
+    pub hold_status: Option<DataSourceHoldStatus>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+    pub created_by: Option<IdentitySet>,
+    // userSource
+    pub email: Option<String>,
+    /// Comma-joined flags: `mailbox`, `site`.
+    pub included_sources: Option<String>,
+    pub site_web_url: Option<String>,
+    // siteSource
+    pub site: Option<SiteRef>,
+    // unifiedGroupSource
+    pub group: Option<GroupRef>,
+}
+
+/// Which subtype a [`DataSource`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataSourceKind {
+    User,
+    Site,
+    UnifiedGroup,
+    Unknown,
+}
+
+impl DataSource {
+    pub fn kind(&self) -> DataSourceKind {
+        match self.odata_type.as_deref().map(odata_type_name) {
+            Some(t) if t.eq_ignore_ascii_case("userSource") => DataSourceKind::User,
+            Some(t) if t.eq_ignore_ascii_case("siteSource") => DataSourceKind::Site,
+            Some(t) if t.eq_ignore_ascii_case("unifiedGroupSource") => DataSourceKind::UnifiedGroup,
+            _ if self.group.is_some() => DataSourceKind::UnifiedGroup,
+            _ if self.site.is_some() => DataSourceKind::Site,
+            _ if self.email.is_some() => DataSourceKind::User,
+            _ => DataSourceKind::Unknown,
+        }
+    }
+}
+
+/// Body for adding a data source: a user (mailbox/OneDrive) or a site.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewDataSource {
+    /// Required inside `dataSource` / `additionalSources`; omitted for custodian sub-collections.
+    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none", default)]
+    pub odata_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub included_sources: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub site: Option<SiteRef>,
+}
+
+impl NewDataSource {
+    /// A user's mailbox (and/or OneDrive site with `included_sources = "mailbox,site"`).
+    pub fn user(email: impl Into<String>, included_sources: Option<&str>) -> Self {
+        NewDataSource {
+            odata_type: Some("microsoft.graph.security.userSource".into()),
+            email: Some(email.into()),
+            included_sources: included_sources.map(str::to_owned),
+            site: None,
+        }
+    }
+    /// A SharePoint site by URL.
+    pub fn site(web_url: impl Into<String>) -> Self {
+        NewDataSource {
+            odata_type: Some("microsoft.graph.security.siteSource".into()),
+            site: Some(SiteRef { web_url: Some(web_url.into()), ..Default::default() }),
+            ..Default::default()
+        }
+    }
+    /// The same source without `@odata.type`, as custodian `userSources`/`siteSources` expect.
+    pub fn untyped(mut self) -> Self {
+        self.odata_type = None;
+        self
+    }
+}
+
+/// `ediscoveryNoncustodialDataSource`; `data_source` is present with `$expand=dataSource`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct NoncustodialDataSource {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub status: Option<DataSourceContainerStatus>,
+    pub hold_status: Option<DataSourceHoldStatus>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub last_modified_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub released_date_time: Option<DateTime>,
+    pub data_source: Option<DataSource>,
+}
+
+/// Body of `POST …/noncustodialDataSources`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewNoncustodialDataSource {
+    pub data_source: NewDataSource,
+}
+
+/// `ediscoverySearch`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Search {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub content_query: Option<String>,
+    /// Comma-joined flags (`none`, `allTenantMailboxes`, ...).
+    pub data_source_scopes: Option<String>,
+    pub created_by: Option<IdentitySet>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+    pub last_modified_by: Option<IdentitySet>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub last_modified_date_time: Option<DateTime>,
+}
+
+/// Body of `POST …/searches` and `PATCH …/searches/{id}`. Sources are bound by absolute URL.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchWrite {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub content_query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub data_source_scopes: Option<String>,
+    #[serde(rename = "custodianSources@odata.bind", skip_serializing_if = "Option::is_none", default)]
+    pub custodian_sources_bind: Option<Vec<String>>,
+    #[serde(rename = "noncustodialSources@odata.bind", skip_serializing_if = "Option::is_none", default)]
+    pub noncustodial_sources_bind: Option<Vec<String>>,
+}
+
+/// `ediscoveryReviewSet`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReviewSet {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub created_by: Option<IdentitySet>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+}
+
+/// Body of `POST …/reviewSets`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewReviewSet {
+    /// Unique within the case, at most 64 characters.
+    pub display_name: String,
+}
+
+/// `ediscoveryReviewSetQuery`. Older pages call the KQL `query`; both are read.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReviewSetQuery {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    #[serde(alias = "query")]
+    pub content_query: Option<String>,
+    pub created_by: Option<IdentitySet>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+    pub last_modified_by: Option<IdentitySet>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub last_modified_date_time: Option<DateTime>,
+}
+
+/// Body of `POST …/queries` and `PATCH …/queries/{id}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewSetQueryWrite {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub content_query: Option<String>,
+}
+
+/// `ediscoveryReviewTag`; `child_tags` is filled by `asHierarchy`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReviewTag {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub child_selectability: Option<ChildSelectability>,
+    pub created_by: Option<IdentitySet>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub last_modified_date_time: Option<DateTime>,
+    pub parent: Option<Box<ReviewTag>>,
+    #[serde(deserialize_with = "de_vec")]
+    pub child_tags: Vec<ReviewTag>,
+}
+
+/// Body of `POST …/tags` and `PATCH …/tags/{id}`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagWrite {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub display_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub child_selectability: Option<ChildSelectability>,
+    /// URL of the parent tag (`…/tags/{id}`); the doc sample sends an empty string for none.
+    #[serde(rename = "parent@odata.bind", skip_serializing_if = "Option::is_none", default)]
+    pub parent_bind: Option<String>,
+}
+
+/// A reference by id, as action bodies use (`{"id": "…"}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdRef {
+    pub id: String,
+}
+
+/// Body of `POST …/queries/{id}/applyTags`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyTags {
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub tags_to_add: Vec<IdRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub tags_to_remove: Vec<IdRef>,
+}
+
+/// Body of `POST …/searches/{id}/estimateStatistics` (comma-joined flags, optional).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EstimateStatistics {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub statistics_options: Option<String>,
+}
+
+/// Body of `POST …/reviewSets/{id}/addToReviewSet`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddToReviewSet {
+    pub search: IdRef,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub additional_data_options: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub items_to_include: Option<String>,
+}
+
+/// Body of `POST …/reviewSets/{id}/export` and `…/queries/{id}/export`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewSetExport {
+    pub output_name: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub description: Option<String>,
+    /// Comma-joined: `originalFiles, text, pdfReplacement, tags`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub export_options: Option<String>,
+    /// `none`, `directory`, `pst`, `msg`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub export_structure: Option<String>,
+}
+
+/// Body of `POST …/searches/{id}/exportReport` and `…/exportResult`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchExport {
+    pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub description: Option<String>,
+    /// Comma-joined: `searchHits, partiallyIndexed`.
+    pub export_criteria: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub export_location: Option<String>,
+    pub additional_options: String,
+    /// `pst`, `msg`, `eml` (exportResult only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub export_format: Option<String>,
+}
+
+/// Body of the collection-level `applyHold` / `removeHold`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HoldIds {
+    pub ids: Vec<String>,
+}
+
+/// `ediscoveryExportFileMetadata`: where to download a finished export.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExportFileMetadata {
+    pub download_url: Option<String>,
+    pub file_name: Option<String>,
+    pub size: Option<i64>,
+}
+
+/// A long-running case operation: the shared part plus subtype details.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseOperation {
+    pub odata_type: Option<String>,
+    pub common: CaseOperationCommon,
+    pub details: CaseOperationDetails,
+}
+
+/// Properties of every `caseOperation`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CaseOperationCommon {
+    pub id: String,
+    pub action: Option<CaseAction>,
+    pub status: Option<CaseOperationStatus>,
+    pub percent_progress: Option<i64>,
+    pub created_by: Option<IdentitySet>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+    /// `None` while running (Graph sends `0001-01-01T00:00:00Z`).
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub completed_date_time: Option<DateTime>,
+    pub result_info: Option<ResultInfo>,
+}
+
+/// Subtype-specific data of a case operation, chosen by `@odata.type`, or by `action` when the
+/// type is absent (list responses omit it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CaseOperationDetails {
+    Estimate(EstimateDetails),
+    AddToReviewSet { review_set: Option<ReviewSet>, search: Option<Search> },
+    Hold,
+    Index,
+    Purge,
+    Tag,
+    /// Review-set export.
+    Export(Box<ExportDetails>),
+    /// Search export (exportResult / exportReport).
+    SearchExport(Box<SearchExportDetails>),
+    /// An operation type without a model here, with its raw JSON.
+    Other { type_name: String, raw: Value },
+}
+
+/// `ediscoveryEstimateOperation` results.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct EstimateDetails {
+    pub indexed_item_count: Option<i64>,
+    pub indexed_items_size: Option<i64>,
+    pub unindexed_item_count: Option<i64>,
+    pub unindexed_items_size: Option<i64>,
+    pub mailbox_count: Option<i64>,
+    pub site_count: Option<i64>,
+    pub search: Option<Search>,
+}
+
+/// `ediscoveryExportOperation` (review-set export).
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ExportDetails {
+    pub description: Option<String>,
+    pub output_name: Option<String>,
+    pub export_options: Option<String>,
+    pub export_structure: Option<String>,
+    /// A single object in v1.0, a list in newer revisions: both accepted.
+    #[serde(deserialize_with = "de_one_or_many")]
+    pub export_file_metadata: Vec<ExportFileMetadata>,
+}
+
+/// `ediscoverySearchExportOperation`.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SearchExportDetails {
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub additional_options: Option<String>,
+    pub export_criteria: Option<String>,
+    pub export_format: Option<String>,
+    pub export_location: Option<String>,
+    pub export_single_items: Option<bool>,
+    #[serde(deserialize_with = "de_one_or_many")]
+    pub export_file_metadata: Vec<ExportFileMetadata>,
+}
+
+fn de_one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ExportFileMetadata>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        Many(Vec<ExportFileMetadata>),
+        One(ExportFileMetadata),
+    }
+    Ok(match Option::<OneOrMany>::deserialize(d)? {
+        None => Vec::new(),
+        Some(OneOrMany::Many(v)) => v,
+        Some(OneOrMany::One(o)) => vec![o],
+    })
+}
+
+impl<'de> Deserialize<'de> for CaseOperation {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        if !v.is_object() {
+            return Err(D::Error::custom("case operation must be a JSON object"));
+        }
+        let common = CaseOperationCommon::deserialize(&v).map_err(D::Error::custom)?;
+        let odata_type = v.get("@odata.type").and_then(Value::as_str).map(str::to_owned);
+        let by_type = odata_type.as_deref().map(|t| odata_type_name(t).to_ascii_lowercase());
+        let by_action = match &common.action {
+            Some(CaseAction::EstimateStatistics) => "ediscoveryestimateoperation",
+            Some(CaseAction::AddToReviewSet) => "ediscoveryaddtoreviewsetoperation",
+            Some(CaseAction::HoldUpdate) => "ediscoveryholdoperation",
+            Some(CaseAction::Index) => "ediscoveryindexoperation",
+            Some(CaseAction::ContentExport) => "ediscoveryexportoperation",
+            Some(CaseAction::ExportReport | CaseAction::ExportResult) => "ediscoverysearchexportoperation",
+            Some(CaseAction::PurgeData) => "ediscoverypurgedataoperation",
+            Some(CaseAction::ApplyTags) => "ediscoverytagoperation",
+            _ => "",
+        };
+        let name = by_type.as_deref().unwrap_or(by_action);
+        let e = D::Error::custom;
+        let details = match name {
+            "ediscoveryestimateoperation" => CaseOperationDetails::Estimate(EstimateDetails::deserialize(&v).map_err(e)?),
+            "ediscoveryaddtoreviewsetoperation" => {
+                #[derive(Deserialize, Default)]
+                #[serde(rename_all = "camelCase", default)]
+                struct A {
+                    review_set: Option<ReviewSet>,
+                    search: Option<Search>,
+                }
+                let a = A::deserialize(&v).map_err(e)?;
+                CaseOperationDetails::AddToReviewSet { review_set: a.review_set, search: a.search }
+            }
+            "ediscoveryholdoperation" => CaseOperationDetails::Hold,
+            "ediscoveryindexoperation" => CaseOperationDetails::Index,
+            "ediscoverypurgedataoperation" => CaseOperationDetails::Purge,
+            "ediscoverytagoperation" => CaseOperationDetails::Tag,
+            "ediscoveryexportoperation" => CaseOperationDetails::Export(Box::new(ExportDetails::deserialize(&v).map_err(e)?)),
+            "ediscoverysearchexportoperation" => {
+                CaseOperationDetails::SearchExport(Box::new(SearchExportDetails::deserialize(&v).map_err(e)?))
+            }
+            _ => CaseOperationDetails::Other {
+                type_name: odata_type.as_deref().map(odata_type_name).unwrap_or("caseOperation").to_owned(),
+                raw: v.clone(),
+            },
+        };
+        Ok(CaseOperation { odata_type, common, details })
+    }
+}
+
+impl CaseOperation {
+    /// Whether the operation reached a final status.
+    pub fn is_final(&self) -> bool {
+        self.common.status.as_ref().is_some_and(CaseOperationStatus::is_final)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_dispatch_by_action_when_untyped() {
+        let op: CaseOperation = serde_json::from_str(
+            r#"{"id":"x","action":"estimateStatistics","status":"succeeded","indexedItemCount":5,"completedDateTime":"0001-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert!(op.is_final());
+        assert_eq!(op.common.completed_date_time, None);
+        match op.details {
+            CaseOperationDetails::Estimate(e) => assert_eq!(e.indexed_item_count, Some(5)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn data_source_kind_from_shape() {
+        let s: DataSource = serde_json::from_str(r#"{"id":"1","site":{"webUrl":"https://x"}}"#).unwrap();
+        assert_eq!(s.kind(), DataSourceKind::Site);
+        let body = serde_json::to_string(&NewNoncustodialDataSource { data_source: NewDataSource::site("https://s") }).unwrap();
+        assert_eq!(body, r#"{"dataSource":{"@odata.type":"microsoft.graph.security.siteSource","site":{"webUrl":"https://s"}}}"#);
+    }
+}
