@@ -1,3 +1,119 @@
-fn main() {
-    println!("vigil-emulator: not built yet");
+//! The `vigil-emulator` binary: parses flags, starts the servers, prints the READY line.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use vigil_emulator::{BudgetRule, FaultRule, Options, start};
+
+const HELP: &str = "vigil-emulator: Microsoft identity platform + Graph security API on loopback, with a seeded demo tenant.
+
+USAGE: vigil-emulator [FLAGS]
+
+  --port N                     app origin port (default 8080); authority = N+1, Graph = N+2; 0 = all ephemeral
+  --authority-port N           identity platform port (default: --port + 1)
+  --graph-port N               Graph port (default: --port + 2)
+  --seed N                     demo data seed (default 42)
+  --alerts N                   alerts in the first tenant (default 2000; the second tenant gets N/4)
+  --token-ttl SECONDS          access token lifetime (default 3600)
+  --refresh-token-lifetime S   hard cap of a refresh token chain from sign-in (default 86400)
+  --operation-seconds S        how long a new eDiscovery operation runs (default 20)
+  --state FILE                 persist writes to FILE (atomic) and reload them at start
+  --dist DIR                   serve the built app from DIR at the app origin (SPA fallback)
+  --budget NAME=N/WINDOW[/C]   throttle budget, e.g. alerts=150/60s or securescore=150/60s/4;
+                               names: alerts, incidents, securescore, ediscovery, hunting, default
+  --no-throttle                disable all budgets (benchmarks)
+  --fault PATTERN:SPEC         inject faults on Graph paths matching PATTERN (* wildcards), e.g.
+                               '/v1.0/security/alerts_v2*:429=0.2,503=0.05,drop=0.01,latency=300ms@0.5,truncate=0.01,malformed=0.01'
+  --spa-origin ORIGIN          extra allowed CORS origin (repeatable)
+  --redirect-uri URI           extra registered redirect URI (repeatable)
+  --help                       this text
+
+When all listeners are bound it prints one line to stdout:
+  VIGIL_EMULATOR_READY {\"app\":\"http://127.0.0.1:8080\",\"authority\":\"http://127.0.0.1:8081\",\"graph\":\"http://127.0.0.1:8082\"}
+";
+
+fn parse(args: Vec<String>) -> Result<Option<Options>, String> {
+    let mut o = Options::default();
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") && f != "--budget" && f != "--fault" => (f.to_string(), Some(v.to_string())),
+            _ => (a.clone(), None),
+        };
+        let mut val = |name: &str| inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{name} needs a value"));
+        let num = |s: String, name: &str| s.parse::<u64>().map_err(|_| format!("{name}: '{s}' is not a number"));
+        match flag.as_str() {
+            "--help" | "-h" => return Ok(None),
+            "--port" => o.port = num(val("--port")?, "--port")? as u16,
+            "--authority-port" => o.authority_port = Some(num(val("--authority-port")?, "--authority-port")? as u16),
+            "--graph-port" => o.graph_port = Some(num(val("--graph-port")?, "--graph-port")? as u16),
+            "--seed" => o.seed = num(val("--seed")?, "--seed")?,
+            "--alerts" => o.alerts = num(val("--alerts")?, "--alerts")? as usize,
+            "--token-ttl" => o.token_ttl = Duration::from_secs(num(val("--token-ttl")?, "--token-ttl")?),
+            "--refresh-token-lifetime" => o.refresh_token_lifetime = Duration::from_secs(num(val("--refresh-token-lifetime")?, "--refresh-token-lifetime")?),
+            "--operation-seconds" => o.operation_duration = Duration::from_secs(num(val("--operation-seconds")?, "--operation-seconds")?),
+            "--state" => o.state = Some(PathBuf::from(val("--state")?)),
+            "--dist" => o.dist = Some(PathBuf::from(val("--dist")?)),
+            "--budget" => o.budgets.set(BudgetRule::parse(&val("--budget")?)?),
+            "--no-throttle" => o.budgets.enabled = false,
+            "--fault" => o.faults.push(FaultRule::parse(&val("--fault")?)?),
+            "--spa-origin" => o.spa_origins.push(val("--spa-origin")?),
+            "--redirect-uri" => o.redirect_uris.push(val("--redirect-uri")?),
+            other => return Err(format!("unknown flag '{other}' (see --help)")),
+        }
+    }
+    Ok(Some(o))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let opts = match parse(std::env::args().skip(1).collect()) {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("vigil-emulator: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let running = match start(opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("vigil-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let ready = serde_json::json!({"app": running.app_url(), "authority": running.authority_url(), "graph": running.graph_url()});
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "VIGIL_EMULATOR_READY {ready}");
+    let _ = out.flush();
+    wait_for_signal().await;
+    running.shutdown().await;
+    ExitCode::SUCCESS
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }

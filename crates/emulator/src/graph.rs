@@ -1,0 +1,210 @@
+//! The Graph origin: authentication, throttling and routing of `/v1.0/...` and `/beta/...`.
+//! Routing is a plain function over path segments so `$batch` can reuse it per item.
+
+use std::sync::{RwLockReadGuard, RwLockWriteGuard};
+
+use serde_json::Value;
+
+use crate::error::{GraphError, GraphResponse, GraphResult};
+use crate::identity::{GRAPH_AUDIENCE, issuer};
+use crate::state::{App, TenantData};
+use crate::util::{now_ms, parse_query, percent_decode};
+use crate::{alerts, batch, directory, ediscovery, hunting, incidents, jwt, securescore, submissions, threatintel};
+
+/// One request as the router sees it.
+#[derive(Debug, Clone)]
+pub struct Req {
+    pub method: String,
+    /// Path after the version, e.g. `/security/alerts_v2/da…`.
+    pub path: String,
+    /// Decoded segments; `name('key')` is split into `name`, `key`.
+    pub segs: Vec<String>,
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Req {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    pub fn seg(&self, i: usize) -> Option<&str> {
+        self.segs.get(i).map(String::as_str)
+    }
+    /// The JSON body as an object, or a 400.
+    pub fn json_object(&self) -> Result<serde_json::Map<String, Value>, GraphError> {
+        match serde_json::from_slice::<Value>(&self.body) {
+            Ok(Value::Object(m)) => Ok(m),
+            Ok(_) => Err(GraphError::bad_request("The request body must be a JSON object.")),
+            Err(e) => Err(GraphError::bad_request(format!("Unable to read JSON request payload: {e}"))),
+        }
+    }
+    pub fn prefers_representation(&self) -> bool {
+        self.header("prefer").is_some_and(|p| p.to_ascii_lowercase().contains("return=representation"))
+    }
+}
+
+/// The authenticated caller.
+pub struct Ctx<'a> {
+    pub app: &'a App,
+    pub tenant: String,
+    pub client_id: String,
+    pub upn: String,
+    pub scopes: Vec<String>,
+    pub version: &'static str,
+}
+
+impl Ctx<'_> {
+    /// Passes when the token has any of the scopes (list the ReadWrite scope too where it
+    /// satisfies a read).
+    pub fn require(&self, any_of: &[&str]) -> Result<(), GraphError> {
+        if any_of.iter().any(|s| self.scopes.iter().any(|t| t.eq_ignore_ascii_case(s))) {
+            Ok(())
+        } else {
+            Err(GraphError::forbidden(&any_of.join(", ")))
+        }
+    }
+    pub fn base(&self) -> String {
+        format!("{}/{}", self.app.cfg.graph_url, self.version)
+    }
+    pub fn context(&self, fragment: &str) -> String {
+        format!("{}/{}/$metadata#{fragment}", self.app.cfg.graph_url, self.version)
+    }
+    pub fn data(&self) -> Result<RwLockReadGuard<'_, TenantData>, GraphError> {
+        self.app
+            .data
+            .get(&self.tenant)
+            .and_then(|d| d.read().ok())
+            .ok_or_else(|| GraphError::new(500, "generalException", "Tenant data is unavailable."))
+    }
+    pub fn data_mut(&self) -> Result<RwLockWriteGuard<'_, TenantData>, GraphError> {
+        self.app
+            .data
+            .get(&self.tenant)
+            .and_then(|d| d.write().ok())
+            .ok_or_else(|| GraphError::new(500, "generalException", "Tenant data is unavailable."))
+    }
+}
+
+/// Splits a path into decoded segments, turning `cases('x')` into `cases`, `x`.
+pub fn segments(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in path.split('/').filter(|s| !s.is_empty()) {
+        let s = percent_decode(raw);
+        if let Some((name, rest)) = s.split_once('(') {
+            if let Some(key) = rest.strip_suffix(')') {
+                let key = key.trim_matches('\'').replace("''", "'");
+                if !name.is_empty() && !name.contains('.') {
+                    out.push(name.to_string());
+                    if !key.is_empty() {
+                        out.push(key);
+                    }
+                    continue;
+                }
+            }
+        }
+        out.push(s);
+    }
+    out
+}
+
+fn authenticate<'a>(app: &'a App, headers: &[(String, String)], version: &'static str) -> Result<Ctx<'a>, GraphError> {
+    let auth = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .map(|(_, v)| v.as_str())
+        .ok_or_else(|| GraphError::unauthenticated("Access token is empty."))?;
+    let token = auth
+        .strip_prefix("Bearer ")
+        .or_else(|| auth.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| GraphError::unauthenticated("Access token is empty."))?;
+    let claims = jwt::verify(&app.key, token, now_ms() / 1000).map_err(|e| GraphError::unauthenticated(e.to_string()))?;
+    let s = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let tenant = s("tid");
+    if s("aud") != GRAPH_AUDIENCE || app.tenant(&tenant).is_none() || s("iss") != issuer(app, &tenant) {
+        return Err(GraphError::unauthenticated("Invalid audience or issuer."));
+    }
+    Ok(Ctx {
+        app,
+        scopes: s("scp").split_whitespace().map(str::to_string).collect(),
+        tenant,
+        client_id: s("azp"),
+        upn: s("upn"),
+        version,
+    })
+}
+
+/// Handles one Graph request end to end (authentication, throttling, routing) and stamps the
+/// request ids on the response.
+pub fn handle(app: &App, method: &str, path_and_query: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> GraphResponse {
+    let request_id = app.request_id();
+    let client_request_id = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("client-request-id"))
+        .map(|(_, v)| v.clone());
+    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    let result = route_versioned(app, method, path, query, headers, body);
+    let mut resp = match result {
+        Ok(r) => r,
+        Err(e) => e.into_response(&request_id, client_request_id.as_deref()),
+    };
+    resp.headers.push(("request-id".into(), request_id.clone()));
+    resp.headers.push(("client-request-id".into(), client_request_id.unwrap_or(request_id)));
+    resp
+}
+
+fn route_versioned(app: &App, method: &str, path: &str, query: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> GraphResult {
+    let (version, rest) = if let Some(r) = path.strip_prefix("/v1.0") {
+        ("v1.0", r)
+    } else if let Some(r) = path.strip_prefix("/beta") {
+        ("beta", r)
+    } else {
+        return Err(GraphError::new(400, "BadRequest", "Invalid version: use /v1.0 or /beta."));
+    };
+    let ctx = authenticate(app, &headers, version)?;
+    let req = Req {
+        method: method.to_ascii_uppercase(),
+        path: rest.to_string(),
+        segs: segments(rest),
+        query: parse_query(query),
+        headers,
+        body,
+    };
+    if req.segs.first().map(String::as_str) == Some("$batch") {
+        return batch::handle(&ctx, &req);
+    }
+    let bucket = crate::throttle::bucket_for(rest);
+    let _slot = app.throttle.admit(&ctx.tenant, &ctx.client_id, bucket).map_err(GraphError::throttled)?;
+    route(&ctx, &req)
+}
+
+fn not_found_segment(req: &Req) -> GraphError {
+    GraphError::new(
+        400,
+        "BadRequest",
+        format!("Resource not found for the segment '{}'.", req.segs.last().map(String::as_str).unwrap_or("")),
+    )
+}
+
+fn route(ctx: &Ctx, req: &Req) -> GraphResult {
+    let lower: Vec<String> = req.segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let l: Vec<&str> = lower.iter().map(String::as_str).collect();
+    match l.as_slice() {
+        ["security", "alerts_v2", ..] => alerts::route(ctx, req),
+        ["security", "incidents", ..] => incidents::route(ctx, req),
+        ["security", "securescores", ..] | ["security", "securescorecontrolprofiles", ..] => securescore::route(ctx, req),
+        ["security", "cases", "ediscoverycases", ..] => ediscovery::route(ctx, req),
+        ["security", "threatsubmission", ..] if ctx.version == "beta" => submissions::route(ctx, req),
+        ["security", "threatintelligence", ..] => threatintel::route(ctx, req),
+        ["security", "runhuntingquery"] => hunting::route(ctx, req),
+        ["users", ..] | ["me"] | ["devices", ..] => directory::route(ctx, req),
+        _ => Err(not_found_segment(req)),
+    }
+}
+
+/// The common "unsupported method" answer.
+pub fn no_method() -> GraphError {
+    GraphError::method_not_allowed()
+}

@@ -1,0 +1,389 @@
+//! vigil-emulator: a loopback stand-in for Microsoft's identity platform and the Graph security
+//! API, serving a seeded demo tenant. It builds its JSON itself (never from the client's types),
+//! so the client is tested against an independent reading of the documented wire format.
+
+pub mod alerts;
+pub mod batch;
+pub mod directory;
+pub mod ediscovery;
+pub mod error;
+pub mod faults;
+pub mod graph;
+pub mod hunting;
+pub mod identity;
+pub mod incidents;
+pub mod jwt;
+pub mod odata;
+pub mod securescore;
+pub mod seed;
+pub mod state;
+pub mod submissions;
+pub mod threatintel;
+pub mod throttle;
+pub mod util;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::{ServeDir, ServeFile};
+
+pub use faults::FaultRule;
+use faults::{Fault, Faults};
+pub use state::{CLIENT_ID, DEMO_USERS, TenantInfo};
+use state::{App, Config, Persist};
+pub use throttle::{BudgetRule, Budgets};
+use throttle::Throttle;
+
+/// How to run the emulator. `Default` gives the documented ports, seed 42 and 2,000 alerts.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// App origin port; the authority and Graph default to the next two. 0 makes all three ephemeral.
+    pub port: u16,
+    pub authority_port: Option<u16>,
+    pub graph_port: Option<u16>,
+    pub seed: u64,
+    /// Alerts of the first tenant; the second gets a quarter (at least 50).
+    pub alerts: usize,
+    pub token_ttl: Duration,
+    /// Hard cap on a refresh-token chain, from the original sign-in (24 h for SPAs).
+    pub refresh_token_lifetime: Duration,
+    /// Authorization code lifetime (10 minutes).
+    pub code_lifetime: Duration,
+    /// How long a new eDiscovery operation takes to finish.
+    pub operation_duration: Duration,
+    pub state: Option<PathBuf>,
+    pub dist: Option<PathBuf>,
+    pub budgets: Budgets,
+    pub faults: Vec<FaultRule>,
+    /// Extra allowed CORS origins besides the app origin.
+    pub spa_origins: Vec<String>,
+    /// Extra registered redirect URIs besides `{app}/auth/callback`.
+    pub redirect_uris: Vec<String>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            port: 8080,
+            authority_port: None,
+            graph_port: None,
+            seed: 42,
+            alerts: 2000,
+            token_ttl: Duration::from_secs(3600),
+            refresh_token_lifetime: Duration::from_secs(24 * 3600),
+            code_lifetime: Duration::from_secs(600),
+            operation_duration: Duration::from_secs(20),
+            state: None,
+            dist: None,
+            budgets: Budgets::default(),
+            faults: Vec::new(),
+            spa_origins: Vec::new(),
+            redirect_uris: Vec::new(),
+        }
+    }
+}
+
+/// Why the emulator could not start.
+#[derive(Debug)]
+pub enum Error {
+    Bind(u16, std::io::Error),
+    State(String),
+    Seed(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Bind(p, e) => write!(f, "cannot listen on 127.0.0.1:{p}: {e}"),
+            Error::State(m) => write!(f, "{m}"),
+            Error::Seed(m) => write!(f, "cannot generate the demo tenants: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// A running emulator. Dropping it stops the servers too.
+pub struct Running {
+    app: Arc<App>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    pub fn app_url(&self) -> &str {
+        &self.app.cfg.app_url
+    }
+    pub fn authority_url(&self) -> &str {
+        &self.app.cfg.authority_url
+    }
+    pub fn graph_url(&self) -> &str {
+        &self.app.cfg.graph_url
+    }
+    pub fn tenants(&self) -> &[TenantInfo] {
+        &self.app.tenants
+    }
+    /// The config.json the app origin serves.
+    pub fn config_json(&self) -> serde_json::Value {
+        config_json(&self.app)
+    }
+    /// An access token as the token endpoint would issue it, for native tests that skip the
+    /// browser sign-in. `scopes` are bare Graph scope names.
+    pub fn mint_access_token(&self, tenant_id: &str, upn: &str, scopes: &[&str]) -> String {
+        let fallback = TenantInfo { id: tenant_id.into(), name: String::new(), domain: String::new(), short: String::new() };
+        let tenant = self.app.tenant(tenant_id).cloned().unwrap_or(fallback);
+        let oid = identity::oid_for(&self.app, &tenant, upn);
+        let scopes: Vec<String> = scopes.iter().map(|s| s.trim_start_matches("https://graph.microsoft.com/").to_string()).collect();
+        let subject = identity::Subject { tenant: &tenant, upn, name: upn, oid: &oid, client_id: CLIENT_ID };
+        identity::access_token(&self.app, &subject, &scopes)
+    }
+    /// Stops the three servers and waits for them.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks.drain(..) {
+            // Open keep-alive connections must not hold the caller forever.
+            let abort = t.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(2), t).await.is_err() {
+                abort.abort();
+            }
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}
+
+async fn bind(port: u16) -> Result<TcpListener, Error> {
+    TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await.map_err(|e| Error::Bind(port, e))
+}
+
+fn url_of(l: &TcpListener) -> Result<String, Error> {
+    let a = l.local_addr().map_err(|e| Error::Bind(0, e))?;
+    Ok(format!("http://127.0.0.1:{}", a.port()))
+}
+
+pub async fn start(opts: Options) -> Result<Running, Error> {
+    let ephemeral = opts.port == 0;
+    let next = |offset: u16| if ephemeral { 0 } else { opts.port.saturating_add(offset) };
+    let app_l = bind(opts.port).await?;
+    let auth_l = bind(opts.authority_port.unwrap_or_else(|| next(1))).await?;
+    let graph_l = bind(opts.graph_port.unwrap_or_else(|| next(2))).await?;
+    let (app_url, authority_url, graph_url) = (url_of(&app_l)?, url_of(&auth_l)?, url_of(&graph_l)?);
+    let mut spa_origins = vec![app_url.clone()];
+    spa_origins.extend(opts.spa_origins.iter().cloned());
+    let mut redirect_uris = vec![format!("{app_url}/auth/callback")];
+    redirect_uris.extend(opts.redirect_uris.iter().cloned());
+    let cfg = Config {
+        app_url,
+        authority_url,
+        graph_url,
+        redirect_uris,
+        spa_origins,
+        token_ttl: opts.token_ttl,
+        refresh_lifetime: opts.refresh_token_lifetime,
+        code_lifetime: opts.code_lifetime,
+        op_duration: opts.operation_duration,
+    };
+    let persist = opts.state.clone().map(Persist::load).transpose().map_err(Error::State)?;
+    let tenants = state::demo_tenants();
+    let (seed, count, op_ms) = (opts.seed, opts.alerts, opts.operation_duration.as_millis() as i64);
+    let now = util::now_ms();
+    let ts = tenants.clone();
+    let built = tokio::task::spawn_blocking(move || {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = ts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let n = if i == 0 { count } else { (count / seed::SECOND_TENANT_SHARE).max(50.min(count)) };
+                    s.spawn(move || seed::build(t, seed, n, now))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join()).collect::<Result<Vec<_>, _>>()
+        })
+    })
+    .await
+    .map_err(|e| Error::Seed(e.to_string()))?
+    .map_err(|_| Error::Seed("a generator thread panicked".into()))?;
+    let mut data = HashMap::new();
+    for mut d in built {
+        d.cases.set_operation_duration(op_ms);
+        if let Some(p) = &persist {
+            apply_saved(p, &mut d);
+        }
+        data.insert(d.info.id.clone(), RwLock::new(d));
+    }
+    let key = {
+        let mut r = util::Rng::new(util::process_random());
+        (0..4).flat_map(|_| r.next_u64().to_le_bytes()).collect()
+    };
+    let app = Arc::new(App::new(cfg, key, tenants, data, Throttle::new(opts.budgets.clone()), Faults::new(opts.faults.clone(), opts.seed), persist));
+    let (stop, rx) = watch::channel(false);
+    let serve = |l: TcpListener, r: Router, mut rx: watch::Receiver<bool>| {
+        tokio::spawn(async move {
+            let _ = axum::serve(l, r)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.wait_for(|s| *s).await;
+                })
+                .await;
+        })
+    };
+    let tasks = vec![
+        serve(app_l, app_router(&app, opts.dist.as_deref()), rx.clone()),
+        serve(auth_l, authority_router(&app), rx.clone()),
+        serve(graph_l, graph_router(&app), rx),
+    ];
+    Ok(Running { app, stop, tasks })
+}
+
+fn apply_saved(p: &Persist, d: &mut state::TenantData) {
+    let tid = d.info.id.clone();
+    for v in p.saved(&tid, "alerts") {
+        d.alerts.upsert(odata::Rec::new(&v, &alerts::SPEC));
+    }
+    for v in p.saved(&tid, "incidents") {
+        d.incidents.upsert(odata::Rec::new(&v, &incidents::SPEC));
+    }
+    for v in p.saved(&tid, "secureScoreControlProfiles") {
+        d.profiles.upsert(odata::Rec::new(&v, &securescore::PROFILES_SPEC));
+    }
+    for (name, coll) in [("emailThreats", &mut d.email_threats), ("urlThreats", &mut d.url_threats), ("fileThreats", &mut d.file_threats)] {
+        for v in p.saved(&tid, name) {
+            coll.upsert(odata::Rec::new(&v, &submissions::SPEC));
+        }
+    }
+}
+
+fn cors(app: &App, methods: Vec<Method>) -> CorsLayer {
+    let origins: Vec<HeaderValue> = app.cfg.spa_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    let h = |s: &'static str| HeaderName::from_static(s);
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods(methods)
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, h("prefer"), h("consistencylevel"), h("client-request-id")])
+        .expose_headers([header::RETRY_AFTER, header::LOCATION, h("request-id"), h("client-request-id")])
+        .max_age(Duration::from_secs(600))
+}
+
+fn config_json(app: &App) -> serde_json::Value {
+    json!({
+        "authority": app.cfg.authority_url,
+        "tenants": app.tenants.iter().map(|t| json!({"id": t.id, "name": t.name})).collect::<Vec<_>>(),
+        "clientId": CLIENT_ID,
+        "redirectUri": format!("{}/auth/callback", app.cfg.app_url),
+        "graphBaseUrl": app.cfg.graph_url,
+        "scopes": ["SecurityAlert.Read.All", "SecurityIncident.Read.All", "SecurityEvents.Read.All", "User.Read"],
+        "refreshTokenStorage": "session",
+    })
+}
+
+fn app_router(app: &Arc<App>, dist: Option<&std::path::Path>) -> Router {
+    let cfg = config_json(app);
+    let r = Router::new().route(
+        "/config.json",
+        get(move || {
+            let cfg = cfg.clone();
+            async move { ([(header::CACHE_CONTROL, "no-store")], axum::Json(cfg)) }
+        }),
+    );
+    match dist {
+        Some(d) => r.fallback_service(ServeDir::new(d).fallback(ServeFile::new(d.join("index.html")))),
+        None => r.fallback(|| async {
+            axum::response::Html("<!doctype html><title>Vigil emulator</title><p>No --dist directory was given; only /config.json is served here.</p>")
+        }),
+    }
+}
+
+fn authority_router(app: &Arc<App>) -> Router {
+    Router::new()
+        .route("/{tenant}/oauth2/v2.0/authorize", get(identity::authorize_get).post(identity::authorize_post))
+        .route("/{tenant}/oauth2/v2.0/token", post(identity::token))
+        .layer(cors(app, vec![Method::GET, Method::POST]))
+        .with_state(app.clone())
+}
+
+fn graph_router(app: &Arc<App>) -> Router {
+    Router::new()
+        .fallback(graph_entry)
+        .layer(cors(app, vec![Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE]))
+        .with_state(app.clone())
+}
+
+fn into_http(r: error::GraphResponse) -> Response {
+    let mut b = Response::builder().status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    for (k, v) in &r.headers {
+        if let (Ok(k), Ok(v)) = (HeaderName::try_from(k.as_str()), HeaderValue::from_str(v)) {
+            b = b.header(k, v);
+        }
+    }
+    b.body(r.body.map(Body::from).unwrap_or_else(Body::empty)).unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+async fn graph_entry(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    let path = uri.path().to_string();
+    let decision = app.faults.decide(&path);
+    if !decision.delay.is_zero() {
+        tokio::time::sleep(decision.delay).await;
+    }
+    match decision.fault {
+        Fault::Status(s) => {
+            let e = if s == 429 {
+                error::GraphError::throttled(2)
+            } else {
+                let mut e = error::GraphError::new(503, "serviceNotAvailable", "The service is temporarily unavailable. Retry after the period given by Retry-After.");
+                e.retry_after = Some(3);
+                e
+            };
+            let rid = app.request_id();
+            let mut r = e.into_response(&rid, None);
+            r.headers.push(("request-id".into(), rid));
+            return into_http(r);
+        }
+        Fault::Drop => {
+            // Headers go out, then the body stream fails: the client sees a broken connection.
+            let stream = futures_util::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by fault injection")) });
+            return Response::builder()
+                .status(StatusCode::OK)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from_stream(stream))
+                .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+        _ => {}
+    }
+    let hs: Vec<(String, String)> = headers.iter().filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string()))).collect();
+    let pq = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or(path);
+    let mut r = graph::handle(&app, method.as_str(), &pq, hs, body.to_vec());
+    match decision.fault {
+        Fault::Truncate => {
+            if let Some(b) = r.body.as_mut() {
+                let cut = b.len() / 2;
+                b.truncate(cut);
+            }
+        }
+        Fault::Malformed => {
+            r.body = Some(b"{\"value\": [ {\"id\": \"garbled\", <html>upstream error</html>".to_vec());
+        }
+        _ => {}
+    }
+    into_http(r)
+}

@@ -1,0 +1,58 @@
+//! The demo tenant: everything generated from the seed, relative to now.
+
+pub mod alerts;
+pub mod entities;
+pub mod extra;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::ediscovery;
+use crate::odata::Collection;
+use crate::state::{DEMO_USERS, TenantData, TenantInfo};
+use crate::util::Rng;
+use crate::{alerts as alert_api, directory, incidents, securescore, submissions, threatintel};
+
+/// How many alerts the second tenant gets, relative to the first (it is a smaller company).
+pub const SECOND_TENANT_SHARE: usize = 4;
+
+pub fn build(info: &TenantInfo, seed: u64, alert_count: usize, now_ms: i64) -> TenantData {
+    let mut rng = Rng::new(seed ^ info.id.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64)));
+    let demo: Vec<(&str, &str, String)> = DEMO_USERS
+        .iter()
+        .map(|u| (u.given, u.surname, format!("{}@{}", u.local, info.domain)))
+        .collect();
+    let demo_refs: Vec<(&str, &str, &str)> = demo.iter().map(|(g, s, u)| (*g, *s, u.as_str())).collect();
+    let e = entities::Entities::generate(&mut rng, &info.id, &info.domain, &info.short, &demo_refs);
+    let generated = alerts::generate(&mut rng, &e, alert_count, now_ms);
+    let mut incident_alerts: HashMap<String, Vec<String>> = HashMap::new();
+    for a in &generated.alerts {
+        if let (Some(i), Some(id)) = (a["incidentId"].as_str(), a["id"].as_str()) {
+            incident_alerts.entry(i.to_string()).or_default().push(id.to_string());
+        }
+    }
+    let alerts = Collection::from_values(generated.alerts, &alert_api::SPEC);
+    let incidents = Collection::from_values(generated.incidents, &incidents::SPEC);
+    let (email, url, file) = extra::submissions(&mut rng, &e, now_ms);
+    let scores = extra::secure_scores(&mut rng, &e, now_ms);
+    let hosts = extra::hosts(&e, now_ms, &mut rng);
+    TenantData {
+        info: info.clone(),
+        alerts,
+        incidents,
+        incident_alerts,
+        secure_scores: Collection::from_values(scores, &securescore::SCORES_SPEC),
+        profiles: Collection::from_values(extra::control_profiles(&e, now_ms), &securescore::PROFILES_SPEC),
+        email_threats: Collection::from_values(email, &submissions::SPEC),
+        url_threats: Collection::from_values(url, &submissions::SPEC),
+        file_threats: Collection::from_values(file, &submissions::SPEC),
+        articles: Collection::from_values(extra::articles(now_ms), &threatintel::ARTICLES_SPEC),
+        intel_profiles: Collection::from_values(extra::intel_profiles(), &threatintel::PROFILES_SPEC),
+        hosts,
+        users: Collection::from_values(extra::users(&e), &directory::USERS_SPEC),
+        devices: Collection::from_values(extra::devices(&e, now_ms), &directory::DEVICES_SPEC),
+        cases: ediscovery::seed(&mut rng, &e, now_ms),
+        entities: e,
+        hunting: OnceLock::new(),
+    }
+}

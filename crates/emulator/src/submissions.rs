@@ -1,0 +1,141 @@
+//! `/beta/security/threatSubmission/{emailThreats,urlThreats,fileThreats}`: list and create (reference §5).
+
+use serde_json::{Map, Value, json};
+
+use crate::error::{GraphError, GraphResponse, GraphResult};
+use crate::graph::{Ctx, Req, no_method};
+use crate::odata::{self, Kind, ListSpec, Query, Rec};
+use crate::util::{Rng, fmt_ms, now_ms, process_random};
+
+const CATEGORIES: &[&str] = &["notJunk", "spam", "phishing", "malware", "unknownFutureValue"];
+
+pub const SPEC: ListSpec = ListSpec {
+    filterable: &[
+        ("category", Kind::Enum(CATEGORIES)),
+        ("status", Kind::Enum(&["notStarted", "running", "succeeded", "failed", "skipped", "unknownFutureValue"])),
+        ("source", Kind::Enum(&["administrator", "user", "unknownFutureValue"])),
+        ("contentType", Kind::Enum(&["email", "url", "file", "app", "unknownFutureValue"])),
+        ("createdDateTime", Kind::DateTime),
+    ],
+    orderable: &[],
+    expandable: &[],
+    select: false,
+    default_top: 100,
+    max_top: 1000,
+};
+
+const READ: &[&str] = &["ThreatSubmission.Read", "ThreatSubmission.Read.All", "ThreatSubmission.ReadWrite", "ThreatSubmission.ReadWrite.All"];
+const WRITE: &[&str] = &["ThreatSubmission.ReadWrite", "ThreatSubmission.ReadWrite.All"];
+
+pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
+    let Some(kind) = req.seg(2).map(str::to_ascii_lowercase) else {
+        return Err(GraphError::bad_request("Resource not found for the segment 'threatSubmission'."));
+    };
+    let name = match kind.as_str() {
+        "emailthreats" => "emailThreats",
+        "urlthreats" => "urlThreats",
+        "filethreats" => "fileThreats",
+        _ => return Err(GraphError::bad_request(format!("Resource not found for the segment '{kind}'."))),
+    };
+    match (req.method.as_str(), &req.segs[3..]) {
+        ("GET", []) => {
+            ctx.require(READ)?;
+            let q = Query::parse(&req.query, &SPEC)?;
+            let d = ctx.data()?;
+            let coll = match name {
+                "emailThreats" => &d.email_threats,
+                "urlThreats" => &d.url_threats,
+                _ => &d.file_threats,
+            };
+            let url = format!("{}/security/threatSubmission/{name}", ctx.base());
+            Ok(odata::page(coll, &q, &SPEC, &url, &ctx.context(&format!("security/threatSubmission/{name}")), &|r: &Rec| r.body.clone()))
+        }
+        ("GET", [id]) => {
+            ctx.require(READ)?;
+            let d = ctx.data()?;
+            let coll = match name {
+                "emailThreats" => &d.email_threats,
+                "urlThreats" => &d.url_threats,
+                _ => &d.file_threats,
+            };
+            let v = coll.get(id).ok_or_else(|| GraphError::not_found("The submission"))?.value();
+            Ok(GraphResponse::ok(&with_context(ctx, name, v)))
+        }
+        ("POST", []) => {
+            ctx.require(WRITE)?;
+            create(ctx, req, name)
+        }
+        _ => Err(no_method()),
+    }
+}
+
+fn with_context(ctx: &Ctx, name: &str, v: Value) -> Value {
+    let mut m = Map::new();
+    m.insert("@odata.context".into(), json!(ctx.context(&format!("security/threatSubmission/{name}/$entity"))));
+    if let Value::Object(o) = v {
+        m.extend(o);
+    }
+    Value::Object(m)
+}
+
+fn create(ctx: &Ctx, req: &Req, name: &str) -> GraphResult {
+    let body = req.json_object()?;
+    let s = |k: &str| body.get(k).and_then(Value::as_str).filter(|x| !x.is_empty());
+    let category = s("category").ok_or_else(|| GraphError::bad_request("'category' is required."))?;
+    let category = crate::alerts::enum_value("category", &json!(category), CATEGORIES)?;
+    let otype = s("@odata.type").unwrap_or_default().trim_start_matches('#').to_string();
+    let short = otype.rsplit('.').next().unwrap_or_default().to_string();
+    let (kind, content_type) = match name {
+        "emailThreats" => {
+            s("recipientEmailAddress").ok_or_else(|| GraphError::bad_request("'recipientEmailAddress' is required."))?;
+            match short.as_str() {
+                "emailUrlThreatSubmission" if s("messageUrl").is_some() => ("emailUrlThreatSubmission", "email"),
+                "emailContentThreatSubmission" if s("fileContent").is_some() => ("emailContentThreatSubmission", "email"),
+                _ => return Err(GraphError::bad_request("@odata.type must be emailUrlThreatSubmission (with messageUrl) or emailContentThreatSubmission (with fileContent).")),
+            }
+        }
+        "urlThreats" => {
+            s("webUrl").ok_or_else(|| GraphError::bad_request("'webUrl' is required."))?;
+            ("urlThreatSubmission", "url")
+        }
+        _ => {
+            s("fileName").ok_or_else(|| GraphError::bad_request("'fileName' is required."))?;
+            if short != "fileContentThreatSubmission" || s("fileContent").is_none() {
+                return Err(GraphError::bad_request("@odata.type must be fileContentThreatSubmission with fileContent."));
+            }
+            ("fileContentThreatSubmission", "file")
+        }
+    };
+    let mut rng = Rng::new(process_random());
+    let now = fmt_ms(now_ms());
+    let mut v = json!({
+        "@odata.type": format!("#microsoft.graph.security.{kind}"),
+        "id": rng.guid(), "tenantId": ctx.tenant, "createdDateTime": now, "contentType": content_type,
+        "category": category, "source": "administrator", "clientSource": "microsoft", "status": "running",
+        "createdBy": {"user": {"identity": ctx.upn, "displayName": ctx.upn, "email": ctx.upn}},
+        "result": {"detail": "underInvestigation", "category": "noResultAvailable", "userMailboxSetting": null, "detectedUrls": [], "detectedFiles": []},
+        "adminReview": null,
+    });
+    for k in ["recipientEmailAddress", "messageUrl", "webUrl", "fileName", "internetMessageId", "subject", "emailSubject", "sender", "senderIP", "receivedDateTime", "originalCategory"] {
+        if let Some(x) = body.get(k) {
+            v[k] = x.clone();
+        }
+    }
+    if content_type == "email" {
+        for k in ["internetMessageId", "emailSubject", "sender", "senderIP", "receivedDateTime", "originalCategory", "attackSimulationInfo", "tenantAllowOrBlockListAction"] {
+            if v.get(k).is_none() {
+                v[k] = body.get(k).cloned().unwrap_or(Value::Null);
+            }
+        }
+    }
+    let mut d = ctx.data_mut()?;
+    let rec = Rec::new(&v, &SPEC);
+    match name {
+        "emailThreats" => d.email_threats.push_front(rec),
+        "urlThreats" => d.url_threats.push_front(rec),
+        _ => d.file_threats.push_front(rec),
+    }
+    drop(d);
+    ctx.app.persist_write(&ctx.tenant, name, &v);
+    Ok(GraphResponse::json(201, &with_context(ctx, name, v)))
+}
