@@ -26,8 +26,9 @@ pub mod paging;
 pub mod scheduler;
 pub mod transport;
 
-
 pub use error::{ErrorKind, GraphError};
 
-
 pub use transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+pub use client::{ApiVersion, GraphClient, StaticToken, TokenProvider};
+pub use paging::{Page, Pages};
+pub use scheduler::{Budget, Family, Scheduler, SchedulerConfig, SchedulerState};

@@ -1,1 +1,110 @@
-//! todo
+//! Following `@odata.nextLink`, one page at a time.
+//!
+//! The nextLink is requested verbatim (it may carry an opaque, signed `$skiptoken`), but only
+//! after checking that its origin is the configured Graph origin, so a poisoned link cannot
+//! take the bearer token elsewhere. A link seen before stops paging with an error instead of
+//! looping. Dropping a [`Pages`] (or the future of [`Pages::next`]) stops it: nothing runs in
+//! the background.
+
+use std::collections::HashSet;
+use std::marker::PhantomData;
+
+use serde::de::DeserializeOwned;
+
+use crate::client::{GraphClient, RequestSpec, Retry, decode};
+use crate::error::{ErrorKind, GraphError};
+use crate::models::ODataPage;
+use crate::scheduler::Family;
+use crate::transport::{Method, Transport};
+
+/// One page of results with progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<R> {
+    pub items: Vec<R>,
+    /// Items loaded so far, this page included.
+    pub loaded: usize,
+    /// `@odata.count`, when the server sent it (usually on the first page only).
+    pub total: Option<u64>,
+    /// Whether another page follows.
+    pub has_more: bool,
+}
+
+/// A cursor over a collection's pages.
+pub struct Pages<T: Transport, R> {
+    client: GraphClient<T>,
+    next: Option<String>,
+    seen: HashSet<String>,
+    loaded: usize,
+    total: Option<u64>,
+    scope: &'static str,
+    _r: PhantomData<fn() -> R>,
+}
+
+/// The untyped part of a page, so the paging logic is not duplicated per item type.
+struct RawPage {
+    body: Vec<u8>,
+}
+
+impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
+    pub(crate) fn new(client: GraphClient<T>, first_url: String, scope: &'static str) -> Self {
+        Pages { client, next: Some(first_url), seen: HashSet::new(), loaded: 0, total: None, scope, _r: PhantomData }
+    }
+
+    /// `(loaded, total)` for a progress bar; total is `@odata.count` when known.
+    pub fn progress(&self) -> (usize, Option<u64>) {
+        (self.loaded, self.total)
+    }
+
+    /// Whether every page has been fetched (or paging stopped on an error).
+    pub fn is_done(&self) -> bool {
+        self.next.is_none()
+    }
+
+    /// The next page, `None` when there are no more. After an error the cursor is finished.
+    pub async fn next(&mut self) -> Option<Result<Page<R>, GraphError>> {
+        let raw = match self.fetch_raw().await? {
+            Ok(raw) => raw,
+            Err(e) => return Some(Err(e)),
+        };
+        let page: ODataPage<R> = match decode(&raw.body) {
+            Ok(p) => p,
+            Err(e) => {
+                self.next = None;
+                return Some(Err(e));
+            }
+        };
+        Some(self.accept(page))
+    }
+
+    fn accept(&mut self, page: ODataPage<R>) -> Result<Page<R>, GraphError> {
+        self.loaded += page.value.len();
+        if page.count.is_some() {
+            self.total = page.count;
+        }
+        self.next = page.next_link;
+        Ok(Page { items: page.value, loaded: self.loaded, total: self.total, has_more: self.next.is_some() })
+    }
+
+    async fn fetch_raw(&mut self) -> Option<Result<RawPage, GraphError>> {
+        let url = self.next.take()?;
+        // Both checks happen before any request, so a bad link costs nothing and leaks nothing.
+        if let Err(e) = self.client.check_origin(&url) {
+            return Some(Err(e));
+        }
+        if !self.seen.insert(url.clone()) {
+            return Some(Err(GraphError::new(ErrorKind::PagingLoop, format!("nextLink repeated: {url}"))));
+        }
+        let family = Family::of_url(&url);
+        let spec = RequestSpec { method: Method::Get, url, body: None, family, retry: Retry::Idempotent, scope: Some(self.scope) };
+        Some(self.client.execute(spec).await.map(|r| RawPage { body: r.body }))
+    }
+
+    /// Fetches every remaining page into one list.
+    pub async fn collect_all(mut self) -> Result<Vec<R>, GraphError> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next().await {
+            all.extend(page?.items);
+        }
+        Ok(all)
+    }
+}
