@@ -1,0 +1,95 @@
+//! Test transports: a scripted mock with a virtual clock, and a recorder around any transport.
+#![allow(dead_code)]
+
+use std::cell::{Cell, RefCell};
+use std::time::Duration;
+
+use vigil_core::transport::{HttpRequest, HttpResponse, Transport, TransportError};
+
+/// Answers requests with a closure `(request, index) -> response` and logs them with the
+/// virtual time they were sent at. `sleep` advances the clock instantly.
+pub struct Mock {
+    pub log: RefCell<Vec<(f64, HttpRequest)>>,
+    pub clock: Cell<f64>,
+    handler: Box<dyn Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError>>,
+}
+
+impl Mock {
+    pub fn new(handler: impl Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError> + 'static) -> Self {
+        Mock { log: RefCell::new(Vec::new()), clock: Cell::new(0.0), handler: Box::new(handler) }
+    }
+    pub fn count(&self) -> usize {
+        self.log.borrow().len()
+    }
+    pub fn urls(&self) -> Vec<String> {
+        self.log.borrow().iter().map(|(_, r)| r.url.clone()).collect()
+    }
+}
+
+impl Transport for Mock {
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let i = self.count();
+        let r = (self.handler)(&req, i);
+        self.log.borrow_mut().push((self.clock.get(), req));
+        r
+    }
+    async fn sleep(&self, dur: Duration) {
+        self.clock.set(self.clock.get() + dur.as_secs_f64() * 1000.0);
+    }
+    fn now_ms(&self) -> f64 {
+        self.clock.get()
+    }
+    fn random(&self) -> f64 {
+        0.5
+    }
+}
+
+/// A JSON response.
+pub fn json(status: u16, body: serde_json::Value) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse { status, headers: vec![("content-type".into(), "application/json".into())], body: serde_json::to_vec(&body).unwrap() })
+}
+
+/// A response with headers and a raw body.
+pub fn raw(status: u16, headers: &[(&str, &str)], body: &str) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse { status, headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), body: body.as_bytes().to_vec() })
+}
+
+/// Wraps a transport and records `(time, method, url, status)` of every request.
+pub struct Recorder<T> {
+    pub inner: T,
+    pub log: RefCell<Vec<(f64, String, String, u16)>>,
+}
+
+impl<T> Recorder<T> {
+    pub fn new(inner: T) -> Self {
+        Recorder { inner, log: RefCell::new(Vec::new()) }
+    }
+}
+
+impl<T: Transport> Transport for Recorder<T> {
+    async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let t = self.inner.now_ms();
+        let (m, u) = (req.method.as_str().to_owned(), req.url.clone());
+        let r = self.inner.send(req).await;
+        self.log.borrow_mut().push((t, m, u, r.as_ref().map(|r| r.status).unwrap_or(0)));
+        r
+    }
+    async fn sleep(&self, dur: Duration) {
+        self.inner.sleep(dur).await
+    }
+    fn now_ms(&self) -> f64 {
+        self.inner.now_ms()
+    }
+    fn random(&self) -> f64 {
+        self.inner.random()
+    }
+}
+
+/// The largest number of timestamps inside any window of `window_ms`.
+pub fn max_in_window(times: &[f64], window_ms: f64) -> usize {
+    let mut best = 0;
+    for (i, t) in times.iter().enumerate() {
+        best = best.max(times[i..].iter().take_while(|u| **u < t + window_ms).count());
+    }
+    best
+}
