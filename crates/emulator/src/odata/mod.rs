@@ -256,7 +256,7 @@ pub fn page(
     if end < total {
         let mut next = format!("{self_url}?");
         for (k, v) in &q.carry {
-            let _ = write!(next, "{}={}&", encode_component(k), encode_component(v));
+            let _ = write!(next, "{k}={}&", encode_component(v));
         }
         let _ = write!(next, "$skiptoken={}", encode_skiptoken(end));
         let _ = write!(body, ",\"@odata.nextLink\":{}", Value::String(next));
