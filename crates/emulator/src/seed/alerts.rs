@@ -181,12 +181,10 @@ struct Ids {
     next_incident: u64,
 }
 
-fn dotnet_ticks(ms: i64) -> i64 {
-    ms * 10_000 + 621_355_968_000_000_000
-}
-
-fn alert_id(rng: &mut Rng, p: Provider, ms: i64) -> String {
-    format!("{}{}_{}", p.prefix(), dotnet_ticks(ms) + rng.range(0, 9999), rng.next_u64() as i32)
+/// Ids look like the service's (`da637578995287051192_756343937`) but come from the seed alone,
+/// never from the clock, so they survive a restart (bookmarks, `--state`).
+fn alert_id(rng: &mut Rng, p: Provider) -> String {
+    format!("{}{}_{}", p.prefix(), 638_000_000_000_000_000 + rng.below(999_999_999_999_999), rng.next_u64() as i32)
 }
 
 fn file_details(m: &Malware) -> Value {
@@ -415,7 +413,7 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> Value {
     let t = spec.template;
     let created = spec.created_ms;
     let age_days = (spec.now_ms - created) / DAY;
-    let id = alert_id(rng, t.provider, created);
+    let id = alert_id(rng, t.provider);
     let status = if age_days > 14 {
         *rng.pick(&["resolved", "resolved", "resolved", "inProgress", "new"])
     } else if age_days > 3 {
