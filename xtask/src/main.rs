@@ -1,1 +1,58 @@
-fn main() {}
+//! `cargo xtask`: the one entry point for people and CI.
+//!
+//! - `setup`: installs the pinned toolchain (idempotent, seconds on a ready machine).
+//! - `demo`: builds the dashboard and serves it with the emulator on 127.0.0.1.
+//! - `test`: every check and test, in order, with one summary line per stage.
+//! - `dist`: the release bundle in `dist/`, with the Content-Security-Policy completed.
+//! - `bench`: the benchmarks behind BENCHMARKS.md.
+
+mod bench;
+mod cmd;
+mod csp;
+mod demo;
+mod dist;
+mod emulator;
+mod setup;
+mod size;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [options]
+
+commands:
+  setup                 install the pinned tools (wasm target, trunk, wasm-bindgen-cli,
+                        chromium + chromedriver, npm packages); skips what is present
+  demo [--port N]       build the dashboard and serve it with the emulator (default port 8080)
+  test [--skip-setup]   fmt, clippy, native tests, browser tests, end-to-end tests, size budget
+  dist [--emulator]     release bundle in dist/ (--emulator: also allow loopback origins in the CSP)
+  bench [--quick]       benchmarks; writes target/bench/report.json and BENCHMARKS.md
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprint!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let result = match command.as_str() {
+        "setup" => setup::run(),
+        "demo" => demo::run(rest),
+        "test" => test::run(rest),
+        "dist" => dist::run(rest),
+        "bench" => bench::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => Err(format!("unknown command `{other}`\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

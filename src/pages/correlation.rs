@@ -1,0 +1,11 @@
+use leptos::prelude::*;
+
+use crate::components::NotYet;
+
+#[component]
+pub fn Correlation() -> impl IntoView {
+    view! {
+        <h1 id="correlation-title">"Correlation"</h1>
+        <NotYet what="Alerts from different providers linked through the users, devices, IP addresses and file hashes they share, so a multi-stage attack reads as one story." />
+    }
+}

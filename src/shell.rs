@@ -1,0 +1,57 @@
+//! The frame around every page: header (brand, theme, time zone) and navigation.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::prefs::{TimeZone, use_prefs};
+
+const NAV: &[(&str, &str)] = &[
+    ("/", "Overview"),
+    ("/alerts", "Alerts"),
+    ("/incidents", "Incidents"),
+    ("/correlation", "Correlation"),
+    ("/secure-score", "Secure Score"),
+    ("/ediscovery", "eDiscovery"),
+    ("/threats", "Threats"),
+    ("/settings", "Settings"),
+];
+
+#[component]
+pub fn Shell(children: Children) -> impl IntoView {
+    let prefs = use_prefs();
+    let theme = prefs.theme;
+    let zone = prefs.time_zone;
+    view! {
+        <div class="layout">
+            <header class="topbar">
+                <a class="brand" href="/">"Vigil"</a>
+                <span class="spacer"></span>
+                <button
+                    id="time-zone-toggle"
+                    class="chip"
+                    title="Time zone used for every date and export"
+                    on:click=move |_| zone.update(|z| *z = if *z == TimeZone::Utc { TimeZone::Local } else { TimeZone::Utc })
+                >
+                    {move || if zone.get() == TimeZone::Utc { "Times: UTC" } else { "Times: local" }}
+                </button>
+                <button
+                    id="theme-toggle"
+                    class="chip"
+                    title="Switch between the system, light and dark themes"
+                    on:click=move |_| theme.update(|t| *t = t.next())
+                >
+                    {move || theme.get().label()}
+                </button>
+            </header>
+            <nav class="sidebar" aria-label="Sections">
+                <ul>
+                    {NAV
+                        .iter()
+                        .map(|(href, label)| view! { <li><A href=*href exact=*href == "/">{*label}</A></li> })
+                        .collect_view()}
+                </ul>
+            </nav>
+            <main id="main">{children()}</main>
+        </div>
+    }
+}

@@ -1,0 +1,48 @@
+// Shared helpers for the end-to-end suite: one browser per test file, a page that records
+// every console error, page error, CSP violation and failed request, and assertions on them.
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const APP = process.env.VIGIL_APP_URL ?? 'http://127.0.0.1:8080';
+export const AUTHORITY = process.env.VIGIL_AUTHORITY_URL ?? 'http://127.0.0.1:8081';
+export const GRAPH = process.env.VIGIL_GRAPH_URL ?? 'http://127.0.0.1:8082';
+const OUT = process.env.VIGIL_E2E_OUT ?? 'target/e2e';
+mkdirSync(OUT, { recursive: true });
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+/// A fresh context and page whose problems are collected in `page.problems`.
+export async function openPage(browser, { colorScheme = 'light', viewport = { width: 1280, height: 800 } } = {}) {
+  const context = await browser.newContext({ colorScheme, viewport });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') page.problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => page.problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    const failure = req.failure()?.errorText ?? '';
+    // A navigation away aborts what the old page was loading; that is not a fault.
+    if (!failure.includes('ERR_ABORTED')) page.problems.push(`request failed: ${req.url()} ${failure}`);
+  });
+  return page;
+}
+
+/// Fails the test on any console error, page error (wasm start-up failures show only here),
+/// Content-Security-Policy violation (Chromium reports those as console errors) or failed request.
+export function assertClean(page) {
+  assert.deepEqual(page.problems, [], 'the page reported problems');
+}
+
+export async function screenshot(page, name) {
+  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
+}
