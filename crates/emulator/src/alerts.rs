@@ -10,9 +10,26 @@ use crate::util::{fmt_ms, now_ms};
 
 /// Determination values as PATCH tables in the docs spell them; accepted on input.
 pub const DETERMINATIONS_ALL: &[&str] = &[
-    "unknown", "apt", "malware", "securityPersonnel", "securityTesting", "unwantedSoftware", "other", "multiStagedAttack",
-    "compromisedAccount", "phishing", "maliciousUserActivity", "notMalicious", "notEnoughDataToValidate", "confirmedActivity",
-    "lineOfBusinessApplication", "unknownFutureValue", "compromisedUser", "clean", "insufficientData", "confirmedUserActivity",
+    "unknown",
+    "apt",
+    "malware",
+    "securityPersonnel",
+    "securityTesting",
+    "unwantedSoftware",
+    "other",
+    "multiStagedAttack",
+    "compromisedAccount",
+    "phishing",
+    "maliciousUserActivity",
+    "notMalicious",
+    "notEnoughDataToValidate",
+    "confirmedActivity",
+    "lineOfBusinessApplication",
+    "unknownFutureValue",
+    "compromisedUser",
+    "clean",
+    "insufficientData",
+    "confirmedUserActivity",
 ];
 
 pub const SPEC: ListSpec = ListSpec {
@@ -45,7 +62,10 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
         ("GET", [id]) => {
             ctx.require(READ)?;
             let d = ctx.data()?;
-            let rec = d.alerts.get(id).ok_or_else(|| GraphError::not_found("The alert"))?;
+            let rec = d
+                .alerts
+                .get(id)
+                .ok_or_else(|| GraphError::not_found("The alert"))?;
             Ok(entity(ctx, &rec.value()))
         }
         ("PATCH", [id]) => {
@@ -58,13 +78,19 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
         }
         ("GET", [_, c]) if c.eq_ignore_ascii_case("comments") => Err(no_method()),
         (_, [] | [_]) => Err(no_method()),
-        _ => Err(GraphError::bad_request(format!("Resource not found for the segment '{}'.", req.segs.last().map(String::as_str).unwrap_or("")))),
+        _ => Err(GraphError::bad_request(format!(
+            "Resource not found for the segment '{}'.",
+            req.segs.last().map(String::as_str).unwrap_or("")
+        ))),
     }
 }
 
 fn entity(ctx: &Ctx, v: &Value) -> GraphResponse {
     let mut m = Map::new();
-    m.insert("@odata.context".into(), json!(ctx.context("security/alerts_v2/$entity")));
+    m.insert(
+        "@odata.context".into(),
+        json!(ctx.context("security/alerts_v2/$entity")),
+    );
     if let Value::Object(o) = v {
         m.extend(o.clone());
     }
@@ -75,41 +101,70 @@ fn list(ctx: &Ctx, req: &Req) -> GraphResult {
     let q = Query::parse(&req.query, &SPEC)?;
     let d = ctx.data()?;
     let url = format!("{}/security/alerts_v2", ctx.base());
-    Ok(odata::page(&d.alerts, &q, &SPEC, &url, &ctx.context("security/alerts_v2"), &|r: &Rec| r.body.clone()))
+    Ok(odata::page(
+        &d.alerts,
+        &q,
+        &SPEC,
+        &url,
+        &ctx.context("security/alerts_v2"),
+        &|r: &Rec| r.body.clone(),
+    ))
 }
 
 /// Normalises an enum value to its declared spelling, or says which values are allowed.
 pub fn enum_value(field: &str, v: &Value, members: &[&str]) -> Result<Value, GraphError> {
-    let s = v.as_str().ok_or_else(|| GraphError::bad_request(format!("Invalid value for '{field}': a string is expected.")))?;
+    let s = v.as_str().ok_or_else(|| {
+        GraphError::bad_request(format!(
+            "Invalid value for '{field}': a string is expected."
+        ))
+    })?;
     members
         .iter()
         .find(|m| m.eq_ignore_ascii_case(s))
         .map(|m| json!(m))
-        .ok_or_else(|| GraphError::bad_request(format!("Requested value '{s}' was not found for '{field}'.")))
+        .ok_or_else(|| {
+            GraphError::bad_request(format!(
+                "Requested value '{s}' was not found for '{field}'."
+            ))
+        })
 }
 
 fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     let body = req.json_object()?;
     let mut d = ctx.data_mut()?;
-    let mut v = d.alerts.get(id).ok_or_else(|| GraphError::not_found("The alert"))?.value();
+    let mut v = d
+        .alerts
+        .get(id)
+        .ok_or_else(|| GraphError::not_found("The alert"))?
+        .value();
     let now = fmt_ms(now_ms());
     for (k, x) in &body {
         match k.as_str() {
             "@odata.type" => {}
             "status" => {
                 let s = enum_value(k, x, ALERT_STATUSES)?;
-                v["resolvedDateTime"] = if s == "resolved" { json!(now) } else { Value::Null };
+                v["resolvedDateTime"] = if s == "resolved" {
+                    json!(now)
+                } else {
+                    Value::Null
+                };
                 v["status"] = s;
             }
             "classification" => v["classification"] = enum_value(k, x, CLASSIFICATIONS)?,
             "determination" => v["determination"] = enum_value(k, x, DETERMINATIONS_ALL)?,
             "assignedTo" => {
                 if !(x.is_string() || x.is_null()) {
-                    return Err(GraphError::bad_request("Invalid value for 'assignedTo': a string or null is expected."));
+                    return Err(GraphError::bad_request(
+                        "Invalid value for 'assignedTo': a string or null is expected.",
+                    ));
                 }
                 v["assignedTo"] = x.clone();
             }
-            other => return Err(GraphError::bad_request(format!("Property '{other}' cannot be updated on an alert."))),
+            other => {
+                return Err(GraphError::bad_request(format!(
+                    "Property '{other}' cannot be updated on an alert."
+                )));
+            }
         }
     }
     v["lastUpdateDateTime"] = json!(now);
@@ -149,7 +204,11 @@ pub fn comment_text(req: &Req) -> Result<String, GraphError> {
 fn comment(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     let text = comment_text(req)?;
     let mut d = ctx.data_mut()?;
-    let mut v = d.alerts.get(id).ok_or_else(|| GraphError::not_found("The alert"))?.value();
+    let mut v = d
+        .alerts
+        .get(id)
+        .ok_or_else(|| GraphError::not_found("The alert"))?
+        .value();
     let now = fmt_ms(now_ms());
     let entry = json!({"comment": text, "createdByDisplayName": ctx.upn, "createdDateTime": now});
     match v["comments"].as_array_mut() {
@@ -163,5 +222,7 @@ fn comment(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     drop(d);
     ctx.app.persist_write(&ctx.tenant, "alerts", &v);
     let context = ctx.context(&format!("security/alerts_v2('{id}')/comments"));
-    Ok(GraphResponse::ok(&json!({"@odata.context": context, "value": v["comments"]})))
+    Ok(GraphResponse::ok(
+        &json!({"@odata.context": context, "value": v["comments"]}),
+    ))
 }

@@ -7,7 +7,13 @@ use crate::graph::{Ctx, Req, no_method};
 use crate::odata::{self, Kind, ListSpec, Query, Rec, select};
 
 pub const USERS_SPEC: ListSpec = ListSpec {
-    filterable: &[("userPrincipalName", Kind::Str), ("displayName", Kind::Str), ("mail", Kind::Str), ("id", Kind::Str), ("department", Kind::Str)],
+    filterable: &[
+        ("userPrincipalName", Kind::Str),
+        ("displayName", Kind::Str),
+        ("mail", Kind::Str),
+        ("id", Kind::Str),
+        ("department", Kind::Str),
+    ],
     orderable: &[("displayName", Kind::Str), ("userPrincipalName", Kind::Str)],
     expandable: &[],
     select: true,
@@ -16,7 +22,12 @@ pub const USERS_SPEC: ListSpec = ListSpec {
 };
 
 pub const DEVICES_SPEC: ListSpec = ListSpec {
-    filterable: &[("deviceId", Kind::Str), ("displayName", Kind::Str), ("id", Kind::Str), ("operatingSystem", Kind::Str)],
+    filterable: &[
+        ("deviceId", Kind::Str),
+        ("displayName", Kind::Str),
+        ("id", Kind::Str),
+        ("operatingSystem", Kind::Str),
+    ],
     orderable: &[("displayName", Kind::Str)],
     expandable: &[],
     select: true,
@@ -26,14 +37,29 @@ pub const DEVICES_SPEC: ListSpec = ListSpec {
 
 /// Properties `/users` returns without `$select`.
 const DEFAULT_USER: &[&str] = &[
-    "businessPhones", "displayName", "givenName", "id", "jobTitle", "mail", "mobilePhone", "officeLocation",
-    "preferredLanguage", "surname", "userPrincipalName",
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "id",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
 ];
 
 fn user_view(v: &Value, q: &Query) -> Value {
     match &q.select {
         Some(f) => select(v, f),
-        None => select(v, &DEFAULT_USER.iter().map(|s| s.to_string()).collect::<Vec<_>>()),
+        None => select(
+            v,
+            &DEFAULT_USER
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>(),
+        ),
     }
 }
 
@@ -41,22 +67,39 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     if req.method != "GET" {
         return Err(no_method());
     }
-    let denied = |e: GraphError| GraphError { code: "Authorization_RequestDenied".into(), message: "Insufficient privileges to complete the operation.".into(), ..e };
+    let denied = |e: GraphError| GraphError {
+        code: "Authorization_RequestDenied".into(),
+        message: "Insufficient privileges to complete the operation.".into(),
+        ..e
+    };
     let d = ctx.data()?;
     let first = req.segs[0].to_ascii_lowercase();
     match (first.as_str(), &req.segs[1..]) {
         ("me", []) => {
-            ctx.require(&["User.Read", "User.ReadBasic.All", "User.Read.All"]).map_err(denied)?;
+            ctx.require(&["User.Read", "User.ReadBasic.All", "User.Read.All"])
+                .map_err(denied)?;
             let q = Query::parse(&req.query, &USERS_SPEC)?;
-            let v = d.users.items.iter().map(Rec::value).find(|u| u["userPrincipalName"].as_str().is_some_and(|x| x.eq_ignore_ascii_case(&ctx.upn)));
+            let v = d.users.items.iter().map(Rec::value).find(|u| {
+                u["userPrincipalName"]
+                    .as_str()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(&ctx.upn))
+            });
             let v = v.ok_or_else(|| GraphError::not_found("The user"))?;
             Ok(entity(ctx, "users", user_view(&v, &q)))
         }
         ("users", rest) => {
-            ctx.require(&["User.ReadBasic.All", "User.Read.All"]).map_err(denied)?;
+            ctx.require(&["User.ReadBasic.All", "User.Read.All"])
+                .map_err(denied)?;
             let q = Query::parse(&req.query, &USERS_SPEC)?;
             match rest {
-                [] => Ok(odata::page(&d.users, &q, &USERS_SPEC, &format!("{}/users", ctx.base()), &ctx.context("users"), &|r: &Rec| user_view(&r.value(), &q).to_string())),
+                [] => Ok(odata::page(
+                    &d.users,
+                    &q,
+                    &USERS_SPEC,
+                    &format!("{}/users", ctx.base()),
+                    &ctx.context("users"),
+                    &|r: &Rec| user_view(&r.value(), &q).to_string(),
+                )),
                 [key] => {
                     let v = d
                         .users
@@ -66,7 +109,9 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                         .ok_or_else(|| GraphError::new(404, "Request_ResourceNotFound", format!("Resource '{key}' does not exist or one of its queried reference-property objects are not present.")))?;
                     Ok(entity(ctx, "users", user_view(&v, &q)))
                 }
-                _ => Err(GraphError::bad_request("Resource not found for the segment.")),
+                _ => Err(GraphError::bad_request(
+                    "Resource not found for the segment.",
+                )),
             }
         }
         ("devices", rest) => {
@@ -77,23 +122,37 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 None => v,
             };
             match rest {
-                [] => Ok(odata::page(&d.devices, &q, &DEVICES_SPEC, &format!("{}/devices", ctx.base()), &ctx.context("devices"), &|r: &Rec| view(r.value()).to_string())),
+                [] => Ok(odata::page(
+                    &d.devices,
+                    &q,
+                    &DEVICES_SPEC,
+                    &format!("{}/devices", ctx.base()),
+                    &ctx.context("devices"),
+                    &|r: &Rec| view(r.value()).to_string(),
+                )),
                 [key] => {
                     let v = d.devices.get(key).map(Rec::value).ok_or_else(|| {
                         GraphError::new(404, "Request_ResourceNotFound", format!("Resource '{key}' does not exist or one of its queried reference-property objects are not present."))
                     })?;
                     Ok(entity(ctx, "devices", view(v)))
                 }
-                _ => Err(GraphError::bad_request("Resource not found for the segment.")),
+                _ => Err(GraphError::bad_request(
+                    "Resource not found for the segment.",
+                )),
             }
         }
-        _ => Err(GraphError::bad_request("Resource not found for the segment.")),
+        _ => Err(GraphError::bad_request(
+            "Resource not found for the segment.",
+        )),
     }
 }
 
 fn entity(ctx: &Ctx, name: &str, v: Value) -> GraphResponse {
     let mut m = Map::new();
-    m.insert("@odata.context".into(), json!(ctx.context(&format!("{name}/$entity"))));
+    m.insert(
+        "@odata.context".into(),
+        json!(ctx.context(&format!("{name}/$entity"))),
+    );
     if let Value::Object(o) = v {
         m.extend(o);
     }

@@ -51,10 +51,16 @@ pub struct Node {
 
 impl Node {
     fn new(props: Value) -> Node {
-        Node { props: props.as_object().cloned().unwrap_or_default(), ..Default::default() }
+        Node {
+            props: props.as_object().cloned().unwrap_or_default(),
+            ..Default::default()
+        }
     }
     fn id(&self) -> &str {
-        self.props.get("id").and_then(Value::as_str).unwrap_or_default()
+        self.props
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     }
     fn kids(&self, nav: &'static str) -> &[Node] {
         self.kids.get(nav).map(Vec::as_slice).unwrap_or(&[])
@@ -63,7 +69,9 @@ impl Node {
         self.kids(nav).iter().find(|n| n.id() == id)
     }
     fn kid_mut(&mut self, nav: &'static str, id: &str) -> Option<&mut Node> {
-        self.kids.get_mut(nav).and_then(|v| v.iter_mut().find(|n| n.id() == id))
+        self.kids
+            .get_mut(nav)
+            .and_then(|v| v.iter_mut().find(|n| n.id() == id))
     }
     fn add(&mut self, nav: &'static str, n: Node) {
         self.kids.entry(nav).or_default().push(n);
@@ -77,8 +85,25 @@ pub struct Cases {
     duration_ms: i64,
 }
 
-const CASE_NAVS: &[&str] = &["custodians", "noncustodialDataSources", "searches", "reviewSets", "tags", "operations", "legalHolds"];
-const SUB_NAVS: &[&str] = &["userSources", "siteSources", "unifiedGroupSources", "queries", "childTags", "additionalSources", "custodianSources", "noncustodialSources"];
+const CASE_NAVS: &[&str] = &[
+    "custodians",
+    "noncustodialDataSources",
+    "searches",
+    "reviewSets",
+    "tags",
+    "operations",
+    "legalHolds",
+];
+const SUB_NAVS: &[&str] = &[
+    "userSources",
+    "siteSources",
+    "unifiedGroupSources",
+    "queries",
+    "childTags",
+    "additionalSources",
+    "custodianSources",
+    "noncustodialSources",
+];
 
 fn canon(list: &[&'static str], s: &str) -> Option<&'static str> {
     list.iter().find(|x| x.eq_ignore_ascii_case(s)).copied()
@@ -89,7 +114,7 @@ fn identity(p: &Person) -> Value {
 }
 
 fn caller(ctx: &Ctx) -> Value {
-    json!({"application": {"id": ctx.client_id, "displayName": "Vigil"}, "user": {"id": null, "displayName": ctx.upn, "userPrincipalName": ctx.upn}})
+    json!({"application": {"id": ctx.client_id, "displayName": "Vigil"}, "user": {"id": ctx.oid, "displayName": ctx.upn, "userPrincipalName": ctx.upn}})
 }
 
 fn user_source(rng: &mut Rng, p: &Person, by: &Value, at: &str, hold: &str) -> Node {
@@ -114,7 +139,11 @@ fn site_source(rng: &mut Rng, name: &str, e: &Entities, by: &Value, at: &str, ho
 fn group_source(rng: &mut Rng, name: &str, e: &Entities, by: &Value, at: &str) -> Node {
     let id = rng.guid();
     let tenant = e.domain.split('.').next().unwrap_or("contoso");
-    let mail = name.split_whitespace().next().unwrap_or("group").to_lowercase();
+    let mail = name
+        .split_whitespace()
+        .next()
+        .unwrap_or("group")
+        .to_lowercase();
     Node::new(json!({
         "@odata.type": "#microsoft.graph.security.unifiedGroupSource", "@odata.id": format!("https://graph.microsoft.com/v1.0/groups/{id}"),
         "displayName": name, "createdDateTime": at, "holdStatus": "applied", "id": id, "includedSources": "mailbox,site", "createdBy": by,
@@ -137,7 +166,14 @@ fn op_kind(action: &str) -> &'static str {
     }
 }
 
-fn new_op(rng: &mut Rng, action: &'static str, by: &Value, sim: Sim, links: &[(&str, &str)], extra: Value) -> Node {
+fn new_op(
+    rng: &mut Rng,
+    action: &'static str,
+    by: &Value,
+    sim: Sim,
+    links: &[(&str, &str)],
+    extra: Value,
+) -> Node {
     let mut n = Node::new(json!({
         "@odata.type": format!("#microsoft.graph.security.{}", op_kind(action)),
         "id": rng.hex(32), "action": action, "createdDateTime": fmt_ms(sim.start_ms), "createdBy": by,
@@ -157,17 +193,30 @@ fn render_op(n: &Node, now: i64) -> Map<String, Value> {
     let mut m = public(&n.props);
     let Some(sim) = &n.sim else { return m };
     let elapsed = now - sim.start_ms;
-    let action = m.get("action").and_then(Value::as_str).unwrap_or_default().to_string();
+    let action = m
+        .get("action")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     if elapsed < sim.duration_ms {
         let pct = (elapsed.max(0) * 100 / sim.duration_ms.max(1)).clamp(0, 99);
-        m.insert("status".into(), json!(if pct < 5 { "notStarted" } else { "running" }));
+        m.insert(
+            "status".into(),
+            json!(if pct < 5 { "notStarted" } else { "running" }),
+        );
         m.insert("percentProgress".into(), json!(pct));
         m.insert("completedDateTime".into(), json!(NOT_SET));
         m.insert("resultInfo".into(), Value::Null);
     } else {
         m.insert("status".into(), json!(sim.outcome));
-        m.insert("percentProgress".into(), json!(if sim.outcome == "failed" { 60 } else { 100 }));
-        m.insert("completedDateTime".into(), json!(fmt_ms(sim.start_ms + sim.duration_ms)));
+        m.insert(
+            "percentProgress".into(),
+            json!(if sim.outcome == "failed" { 60 } else { 100 }),
+        );
+        m.insert(
+            "completedDateTime".into(),
+            json!(fmt_ms(sim.start_ms + sim.duration_ms)),
+        );
         m.insert(
             "resultInfo".into(),
             match sim.outcome {
@@ -178,11 +227,22 @@ fn render_op(n: &Node, now: i64) -> Map<String, Value> {
         );
         if action == "estimateStatistics" && sim.outcome != "failed" {
             let seed = sim.start_ms.rem_euclid(9973);
-            for (k, v) in [("indexedItemCount", 1200 + seed), ("indexedItemsSize", 89_000_000 + seed * 1000), ("unindexedItemCount", seed % 7), ("unindexedItemsSize", (seed % 7) * 57_952), ("mailboxCount", 4 + seed % 3), ("siteCount", 2 + seed % 5)] {
+            for (k, v) in [
+                ("indexedItemCount", 1200 + seed),
+                ("indexedItemsSize", 89_000_000 + seed * 1000),
+                ("unindexedItemCount", seed % 7),
+                ("unindexedItemsSize", (seed % 7) * 57_952),
+                ("mailboxCount", 4 + seed % 3),
+                ("siteCount", 2 + seed % 5),
+            ] {
                 m.insert(k.into(), json!(v));
             }
         }
-        if matches!(action.as_str(), "exportResult" | "exportReport" | "contentExport") && sim.outcome != "failed" {
+        if matches!(
+            action.as_str(),
+            "exportResult" | "exportReport" | "contentExport"
+        ) && sim.outcome != "failed"
+        {
             let files = json!([{"downloadUrl": format!("https://proddata.blob.core.windows.net/export/{}/Export.zip", m.get("id").and_then(Value::as_str).unwrap_or("x")), "fileName": "Export.zip", "size": 5_242_880 + sim.start_ms.rem_euclid(100_000)}]);
             if action == "contentExport" {
                 m.insert("exportFileMetadata".into(), files[0].clone());
@@ -195,16 +255,30 @@ fn render_op(n: &Node, now: i64) -> Map<String, Value> {
 }
 
 fn public(props: &Map<String, Value>) -> Map<String, Value> {
-    props.iter().filter(|(k, _)| !k.starts_with('_')).map(|(k, v)| (k.clone(), v.clone())).collect()
+    props
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// Seeds five cases, one per status, with everything a case holds.
 pub fn seed(rng: &mut Rng, e: &Entities, now: i64) -> Cases {
     let erin = &e.people[2];
     let by = identity(erin);
-    let statuses = [("active", "CONTOSO LITIGATION-005", 40), ("active", "HR investigation: payroll portal phishing", 12), ("closed", "Insider exfiltration 2024-Q3", 120), ("closing", "Retention review: Finance", 60), ("closedWithError", "Legacy mailbox import", 200)];
+    let statuses = [
+        ("active", "CONTOSO LITIGATION-005", 40),
+        ("active", "HR investigation: payroll portal phishing", 12),
+        ("closed", "Insider exfiltration 2024-Q3", 120),
+        ("closing", "Retention review: Finance", 60),
+        ("closedWithError", "Legacy mailbox import", 200),
+    ];
     let mut cases = Vec::new();
-    let mut cs = Cases { cases: Vec::new(), ops_started: 0, duration_ms: 20_000 };
+    let mut cs = Cases {
+        cases: Vec::new(),
+        ops_started: 0,
+        duration_ms: 20_000,
+    };
     for (ci, (status, name, age)) in statuses.iter().enumerate() {
         let created = fmt_ms(now - age * DAY);
         let closed = matches!(*status, "closed" | "closedWithError" | "closing");
@@ -230,24 +304,61 @@ pub fn seed(rng: &mut Rng, e: &Entities, now: i64) -> Cases {
             }));
             cust.add("userSources", user_source(rng, p, &by, &created, "applied"));
             if k == 0 {
-                cust.add("siteSources", site_source(rng, "U.S. Sales", e, &by, &created, "applied"));
-                cust.add("unifiedGroupSources", group_source(rng, "Design (Mailbox)", e, &by, &created));
-                let op = new_op(rng, "index", &by, Sim { start_ms: now - 3 * DAY, duration_ms: 600_000, outcome: "succeeded" }, &[("custodian", &cid)], json!({}));
+                cust.add(
+                    "siteSources",
+                    site_source(rng, "U.S. Sales", e, &by, &created, "applied"),
+                );
+                cust.add(
+                    "unifiedGroupSources",
+                    group_source(rng, "Design (Mailbox)", e, &by, &created),
+                );
+                let op = new_op(
+                    rng,
+                    "index",
+                    &by,
+                    Sim {
+                        start_ms: now - 3 * DAY,
+                        duration_ms: 600_000,
+                        outcome: "succeeded",
+                    },
+                    &[("custodian", &cid)],
+                    json!({}),
+                );
                 case.add("operations", op);
             }
             case.add("custodians", cust);
         }
-        for (k, site) in ["Sales and Marketing", "Design - top secret"].iter().enumerate() {
+        for (k, site) in ["Sales and Marketing", "Design - top secret"]
+            .iter()
+            .enumerate()
+        {
             let mut nc = Node::new(json!({
                 "id": rng.hex(32), "displayName": site, "status": if k == 1 && closed { "released" } else { "active" }, "holdStatus": if k == 0 { "applied" } else { "notApplied" },
                 "createdDateTime": created, "lastModifiedDateTime": created, "releasedDateTime": NOT_SET,
             }));
-            let mut ds = site_source(rng, site, e, &json!({"application": null, "user": {"id": erin.id, "displayName": null}}), &created, "0");
+            let mut ds = site_source(
+                rng,
+                site,
+                e,
+                &json!({"application": null, "user": {"id": erin.id, "displayName": null}}),
+                &created,
+                "0",
+            );
             ds.props.insert("holdStatus".into(), json!("0"));
-            nc.props.insert("_dataSource".into(), Value::Object(ds.props));
+            nc.props
+                .insert("_dataSource".into(), Value::Object(ds.props));
             case.add("noncustodialDataSources", nc);
         }
-        for (k, (sname, q)) in [("Phishing emails", "subject:\"Invoice overdue\" AND received>=2024-01-01"), ("Teams messages", "messagekind:microsoftteams")].iter().enumerate() {
+        for (k, (sname, q)) in [
+            (
+                "Phishing emails",
+                "subject:\"Invoice overdue\" AND received>=2024-01-01",
+            ),
+            ("Teams messages", "messagekind:microsoftteams"),
+        ]
+        .iter()
+        .enumerate()
+        {
             let sid = rng.guid();
             let mut s = Node::new(json!({
                 "id": sid, "displayName": sname, "description": format!("Search {}", k + 1), "contentQuery": q,
@@ -256,32 +367,137 @@ pub fn seed(rng: &mut Rng, e: &Entities, now: i64) -> Cases {
             }));
             let p = &e.people[(5 + ci * 3) % e.people.len()];
             s.add("custodianSources", user_source(rng, p, &by, NOT_SET, "0"));
-            s.add("additionalSources", user_source(rng, &e.people[(9 + ci) % e.people.len()], &json!({"application": null, "user": {"id": null, "displayName": null}}), NOT_SET, "0"));
-            s.add("additionalSources", site_source(rng, "Finance", e, &json!({"application": null, "user": {"id": null, "displayName": null}}), NOT_SET, "0"));
+            s.add(
+                "additionalSources",
+                user_source(
+                    rng,
+                    &e.people[(9 + ci) % e.people.len()],
+                    &json!({"application": null, "user": {"id": null, "displayName": null}}),
+                    NOT_SET,
+                    "0",
+                ),
+            );
+            s.add(
+                "additionalSources",
+                site_source(
+                    rng,
+                    "Finance",
+                    e,
+                    &json!({"application": null, "user": {"id": null, "displayName": null}}),
+                    NOT_SET,
+                    "0",
+                ),
+            );
             let outcome = ["succeeded", "partiallySucceeded", "failed"][(ci + k) % 3];
-            let op = new_op(rng, "estimateStatistics", &by, Sim { start_ms: now - (age / 2 + 1) * DAY, duration_ms: 120_000, outcome }, &[("search", &sid)], json!({}));
+            let op = new_op(
+                rng,
+                "estimateStatistics",
+                &by,
+                Sim {
+                    start_ms: now - (age / 2 + 1) * DAY,
+                    duration_ms: 120_000,
+                    outcome,
+                },
+                &[("search", &sid)],
+                json!({}),
+            );
             case.add("operations", op);
             case.add("searches", s);
         }
         let rsid = rng.guid();
-        let mut rs = Node::new(json!({"id": rsid, "displayName": "Review set 1", "createdDateTime": created, "createdBy": by}));
-        for (qn, qq) in [("[AutoGen] For Review", "((FileClass=\"Email\") OR (FileClass=\"Document\"))"), ("Hot documents", "((Author=\"edison\"))")] {
+        let mut rs = Node::new(
+            json!({"id": rsid, "displayName": "Review set 1", "createdDateTime": created, "createdBy": by}),
+        );
+        for (qn, qq) in [
+            (
+                "[AutoGen] For Review",
+                "((FileClass=\"Email\") OR (FileClass=\"Document\"))",
+            ),
+            ("Hot documents", "((Author=\"edison\"))"),
+        ] {
             rs.add("queries", Node::new(json!({"id": rng.guid(), "displayName": qn, "description": null, "contentQuery": qq, "createdDateTime": created, "lastModifiedDateTime": created, "createdBy": by, "lastModifiedBy": by})));
         }
         case.add("reviewSets", rs);
-        let add_op = new_op(rng, "addToReviewSet", &by, Sim { start_ms: now - (age / 2) * DAY, duration_ms: 300_000, outcome: "partiallySucceeded" }, &[("reviewSet", &rsid)], json!({}));
+        let add_op = new_op(
+            rng,
+            "addToReviewSet",
+            &by,
+            Sim {
+                start_ms: now - (age / 2) * DAY,
+                duration_ms: 300_000,
+                outcome: "partiallySucceeded",
+            },
+            &[("reviewSet", &rsid)],
+            json!({}),
+        );
         case.add("operations", add_op);
-        let export_op = new_op(rng, "contentExport", &by, Sim { start_ms: now - DAY, duration_ms: 200_000, outcome: "failed" }, &[("reviewSet", &rsid)], json!({"description": "Export for outside counsel", "outputName": "Export 1", "exportOptions": "originalFiles,tags", "exportStructure": "directory"}));
+        let export_op = new_op(
+            rng,
+            "contentExport",
+            &by,
+            Sim {
+                start_ms: now - DAY,
+                duration_ms: 200_000,
+                outcome: "failed",
+            },
+            &[("reviewSet", &rsid)],
+            json!({"description": "Export for outside counsel", "outputName": "Export 1", "exportOptions": "originalFiles,tags", "exportStructure": "directory"}),
+        );
         case.add("operations", export_op);
-        case.add("operations", new_op(rng, "holdUpdate", &by, Sim { start_ms: now - 2 * DAY, duration_ms: 60_000, outcome: "succeeded" }, &[], json!({})));
+        case.add(
+            "operations",
+            new_op(
+                rng,
+                "holdUpdate",
+                &by,
+                Sim {
+                    start_ms: now - 2 * DAY,
+                    duration_ms: 60_000,
+                    outcome: "succeeded",
+                },
+                &[],
+                json!({}),
+            ),
+        );
         if ci == 0 {
             // One long job still running when the demo starts.
-            case.add("operations", new_op(rng, "estimateStatistics", &by, Sim { start_ms: now - 600_000, duration_ms: 7_200_000, outcome: "succeeded" }, &[], json!({})));
+            case.add(
+                "operations",
+                new_op(
+                    rng,
+                    "estimateStatistics",
+                    &by,
+                    Sim {
+                        start_ms: now - 600_000,
+                        duration_ms: 7_200_000,
+                        outcome: "succeeded",
+                    },
+                    &[],
+                    json!({}),
+                ),
+            );
         }
         let parent = rng.hex(32);
-        for (tn, desc, sel, par) in [("Responsive", "", "One", None), ("Not responsive", "", "One", None), ("Privileged", "Attorney-client privilege", "Many", None), ("Processing", "Determine whether to outsource processing", "Many", Some(())), ("External", "", "One", Some(()))] {
-            let id = if tn == "Privileged" { parent.clone() } else { rng.hex(32) };
-            let mut t = Node::new(json!({"id": id, "displayName": tn, "description": desc, "childSelectability": sel, "lastModifiedDateTime": created, "createdBy": by}));
+        for (tn, desc, sel, par) in [
+            ("Responsive", "", "One", None),
+            ("Not responsive", "", "One", None),
+            ("Privileged", "Attorney-client privilege", "Many", None),
+            (
+                "Processing",
+                "Determine whether to outsource processing",
+                "Many",
+                Some(()),
+            ),
+            ("External", "", "One", Some(())),
+        ] {
+            let id = if tn == "Privileged" {
+                parent.clone()
+            } else {
+                rng.hex(32)
+            };
+            let mut t = Node::new(
+                json!({"id": id, "displayName": tn, "description": desc, "childSelectability": sel, "lastModifiedDateTime": created, "createdBy": by}),
+            );
             if par.is_some() {
                 t.props.insert("_parent".into(), json!(parent));
             }
@@ -298,10 +514,16 @@ impl Cases {
         self.duration_ms = ms.max(1);
     }
     fn case(&self, id: &str) -> Result<&Node, GraphError> {
-        self.cases.iter().find(|c| c.id() == id).ok_or_else(|| GraphError::not_found("The case"))
+        self.cases
+            .iter()
+            .find(|c| c.id() == id)
+            .ok_or_else(|| GraphError::not_found("The case"))
     }
     fn case_mut(&mut self, id: &str) -> Result<&mut Node, GraphError> {
-        self.cases.iter_mut().find(|c| c.id() == id).ok_or_else(|| GraphError::not_found("The case"))
+        self.cases
+            .iter_mut()
+            .find(|c| c.id() == id)
+            .ok_or_else(|| GraphError::not_found("The case"))
     }
     fn next_outcome(&mut self) -> &'static str {
         self.ops_started += 1;
@@ -327,25 +549,35 @@ fn list(ctx: &Ctx, req: &Req, frag: &str, items: Vec<Map<String, Value>>) -> Gra
     let values: Vec<Value> = items
         .into_iter()
         .map(|mut m| {
-            if let Some(ds) = m.remove("_dataSource") {
-                if expand {
-                    m.insert("dataSource".into(), ds);
-                }
+            if let Some(ds) = m.remove("_dataSource")
+                && expand
+            {
+                m.insert("dataSource".into(), ds);
             }
             Value::Object(public(&m))
         })
         .collect();
     let coll = Collection::from_values(values, &LIST_SPEC);
     let url = format!("{}{}", ctx.base(), req.path);
-    Ok(odata::page(&coll, &q, &LIST_SPEC, &url, &ctx.context(frag), &|r| r.body.clone()))
+    Ok(odata::page(
+        &coll,
+        &q,
+        &LIST_SPEC,
+        &url,
+        &ctx.context(frag),
+        &|r| r.body.clone(),
+    ))
 }
 
 fn entity(ctx: &Ctx, req: &Req, frag: &str, mut m: Map<String, Value>) -> GraphResult {
-    let expand = req.query.iter().any(|(k, v)| k.eq_ignore_ascii_case("$expand") && v.eq_ignore_ascii_case("dataSource"));
-    if let Some(ds) = m.remove("_dataSource") {
-        if expand {
-            m.insert("dataSource".into(), ds);
-        }
+    let expand = req
+        .query
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("$expand") && v.eq_ignore_ascii_case("dataSource"));
+    if let Some(ds) = m.remove("_dataSource")
+        && expand
+    {
+        m.insert("dataSource".into(), ds);
     }
     Ok(GraphResponse::ok(&with_context(ctx, frag, public(&m))))
 }
@@ -353,7 +585,10 @@ fn entity(ctx: &Ctx, req: &Req, frag: &str, mut m: Map<String, Value>) -> GraphR
 fn accepted(ctx: &Ctx, case_id: &str, op_id: &str) -> GraphResponse {
     GraphResponse::empty(202).with_header(
         "Location",
-        format!("{}/v1.0/security/cases/ediscoveryCases('{case_id}')/operations('{op_id}')", ctx.app.cfg.graph_url),
+        format!(
+            "{}/v1.0/security/cases/ediscoveryCases('{case_id}')/operations('{op_id}')",
+            ctx.app.cfg.graph_url
+        ),
     )
 }
 
@@ -367,12 +602,25 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     let m = req.method.as_str();
     match rest.as_slice() {
         [] => match m {
-            "GET" => list(ctx, req, "security/cases/ediscoveryCases", cases.cases.iter().map(|c| c.props.clone()).collect()),
+            "GET" => list(
+                ctx,
+                req,
+                "security/cases/ediscoveryCases",
+                cases.cases.iter().map(|c| c.props.clone()).collect(),
+            ),
             "POST" => {
                 let body = req.json_object()?;
-                let name = body.get("displayName").and_then(Value::as_str).filter(|s| !s.trim().is_empty()).ok_or_else(|| GraphError::bad_request("displayName is required."))?;
+                let name = body
+                    .get("displayName")
+                    .and_then(Value::as_str)
+                    .filter(|s| !s.trim().is_empty())
+                    .ok_or_else(|| GraphError::bad_request("displayName is required."))?;
                 if cases.cases.iter().any(|c| c.props["displayName"] == name) {
-                    return Err(GraphError::new(409, "Conflict", "A case with this name already exists."));
+                    return Err(GraphError::new(
+                        409,
+                        "Conflict",
+                        "A case with this name already exists.",
+                    ));
                 }
                 let mut rng = Rng::new(process_random());
                 let at = fmt_ms(now);
@@ -381,24 +629,36 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                     "externalId": body.get("externalId").cloned().unwrap_or(json!("")), "status": "active", "createdDateTime": at,
                     "lastModifiedDateTime": at, "closedDateTime": null, "createdBy": caller(ctx), "lastModifiedBy": caller(ctx), "closedBy": null,
                 }));
-                let out = with_context(ctx, "security/cases/ediscoveryCases/$entity", public(&c.props));
+                let out = with_context(
+                    ctx,
+                    "security/cases/ediscoveryCases/$entity",
+                    public(&c.props),
+                );
                 cases.cases.push(c);
                 Ok(GraphResponse::json(201, &out))
             }
             _ => Err(no_method()),
         },
         [cid] => match m {
-            "GET" => entity(ctx, req, "security/cases/ediscoveryCases/$entity", cases.case(cid)?.props.clone()),
+            "GET" => entity(
+                ctx,
+                req,
+                "security/cases/ediscoveryCases/$entity",
+                cases.case(cid)?.props.clone(),
+            ),
             "PATCH" => {
                 let body = req.json_object()?;
                 let c = cases.case_mut(cid)?;
                 for (k, v) in body {
                     if !matches!(k.as_str(), "displayName" | "description" | "externalId") {
-                        return Err(GraphError::bad_request(format!("Property '{k}' cannot be updated on a case.")));
+                        return Err(GraphError::bad_request(format!(
+                            "Property '{k}' cannot be updated on a case."
+                        )));
                     }
                     c.props.insert(k, v);
                 }
-                c.props.insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
+                c.props
+                    .insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
                 Ok(GraphResponse::empty(204))
             }
             "DELETE" => {
@@ -408,42 +668,100 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             }
             _ => Err(no_method()),
         },
-        [cid, action] if m == "POST" && (action.eq_ignore_ascii_case("close") || action.eq_ignore_ascii_case("reopen")) => {
+        [cid, action]
+            if m == "POST"
+                && (action.eq_ignore_ascii_case("close")
+                    || action.eq_ignore_ascii_case("reopen")) =>
+        {
             let close = action.eq_ignore_ascii_case("close");
             let by = caller(ctx);
             let c = cases.case_mut(cid)?;
-            c.props.insert("status".into(), json!(if close { "closed" } else { "active" }));
-            c.props.insert("closedDateTime".into(), if close { json!(fmt_ms(now)) } else { Value::Null });
-            c.props.insert("closedBy".into(), if close { by } else { Value::Null });
-            c.props.insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
+            c.props.insert(
+                "status".into(),
+                json!(if close { "closed" } else { "active" }),
+            );
+            c.props.insert(
+                "closedDateTime".into(),
+                if close {
+                    json!(fmt_ms(now))
+                } else {
+                    Value::Null
+                },
+            );
+            c.props
+                .insert("closedBy".into(), if close { by } else { Value::Null });
+            c.props
+                .insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
             Ok(GraphResponse::empty(204))
         }
         [cid, s] if m == "GET" && s.eq_ignore_ascii_case("settings") => {
             let c = cases.case(cid)?;
-            let mut st = c.props.get("_settings").and_then(Value::as_object).cloned().unwrap_or_default();
+            let mut st = c
+                .props
+                .get("_settings")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
             st.insert("id".into(), json!(cid));
-            Ok(GraphResponse::ok(&with_context(ctx, &format!("security/cases/ediscoveryCases('{cid}')/settings/$entity"), st)))
+            Ok(GraphResponse::ok(&with_context(
+                ctx,
+                &format!("security/cases/ediscoveryCases('{cid}')/settings/$entity"),
+                st,
+            )))
         }
         [cid, nav] => {
-            let nav = canon(CASE_NAVS, nav).ok_or_else(|| GraphError::bad_request(format!("Resource not found for the segment '{nav}'.")))?;
+            let nav = canon(CASE_NAVS, nav).ok_or_else(|| {
+                GraphError::bad_request(format!("Resource not found for the segment '{nav}'."))
+            })?;
             let frag = format!("security/cases/ediscoveryCases('{cid}')/{nav}");
             match m {
                 "GET" => {
                     let c = cases.case(cid)?;
-                    let items = c.kids(nav).iter().map(|n| if nav == "operations" { render_op(n, now) } else { n.props.clone() }).collect();
+                    let items = c
+                        .kids(nav)
+                        .iter()
+                        .map(|n| {
+                            if nav == "operations" {
+                                render_op(n, now)
+                            } else {
+                                n.props.clone()
+                            }
+                        })
+                        .collect();
                     list(ctx, req, &frag, items)
                 }
                 "POST" => create(ctx, req, cases, cid, nav, now),
                 _ => Err(no_method()),
             }
         }
-        [cid, nav, action] if m == "POST" && nav.eq_ignore_ascii_case("custodians") && (action.eq_ignore_ascii_case("applyHold") || action.eq_ignore_ascii_case("removeHold")) => {
+        [cid, nav, action]
+            if m == "POST"
+                && nav.eq_ignore_ascii_case("custodians")
+                && (action.eq_ignore_ascii_case("applyHold")
+                    || action.eq_ignore_ascii_case("removeHold")) =>
+        {
             let apply = action.eq_ignore_ascii_case("applyHold");
-            let body = if req.body.is_empty() { Map::new() } else { req.json_object()? };
-            let ids: Vec<String> = body.get("ids").and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default();
+            let body = if req.body.is_empty() {
+                Map::new()
+            } else {
+                req.json_object()?
+            };
+            let ids: Vec<String> = body
+                .get("ids")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
             hold(ctx, cases, cid, "custodians", &ids, apply, now)
         }
-        [cid, tags, h] if m == "GET" && tags.eq_ignore_ascii_case("tags") && h.to_ascii_lowercase().contains("ashierarchy") => {
+        [cid, tags, h]
+            if m == "GET"
+                && tags.eq_ignore_ascii_case("tags")
+                && h.to_ascii_lowercase().contains("ashierarchy") =>
+        {
             let c = cases.case(cid)?;
             let all = c.kids("tags");
             let top: Vec<Value> = all
@@ -451,34 +769,70 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 .filter(|t| !t.props.contains_key("_parent"))
                 .map(|t| {
                     let mut m = public(&t.props);
-                    m.insert("@odata.type".into(), json!("#microsoft.graph.security.ediscoveryReviewTag"));
-                    let kids: Vec<Value> = all.iter().filter(|k| k.props.get("_parent").and_then(Value::as_str) == Some(t.id())).map(|k| Value::Object(public(&k.props))).collect();
+                    m.insert(
+                        "@odata.type".into(),
+                        json!("#microsoft.graph.security.ediscoveryReviewTag"),
+                    );
+                    let kids: Vec<Value> = all
+                        .iter()
+                        .filter(|k| k.props.get("_parent").and_then(Value::as_str) == Some(t.id()))
+                        .map(|k| Value::Object(public(&k.props)))
+                        .collect();
                     m.insert("childTags".into(), Value::Array(kids));
                     Value::Object(m)
                 })
                 .collect();
-            Ok(odata::simple_list(&ctx.context("Collection(ediscoveryReviewTag)"), top, true))
+            Ok(odata::simple_list(
+                &ctx.context("Collection(ediscoveryReviewTag)"),
+                top,
+                true,
+            ))
         }
         [cid, nav, id] => {
-            let nav = canon(CASE_NAVS, nav).ok_or_else(|| GraphError::bad_request(format!("Resource not found for the segment '{nav}'.")))?;
+            let nav = canon(CASE_NAVS, nav).ok_or_else(|| {
+                GraphError::bad_request(format!("Resource not found for the segment '{nav}'."))
+            })?;
             let frag = format!("security/cases/ediscoveryCases('{cid}')/{nav}/$entity");
             match m {
                 "GET" => {
                     let c = cases.case(cid)?;
-                    let n = c.kid(nav, id).ok_or_else(|| GraphError::not_found("The item"))?;
-                    entity(ctx, req, &frag, if nav == "operations" { render_op(n, now) } else { n.props.clone() })
+                    let n = c
+                        .kid(nav, id)
+                        .ok_or_else(|| GraphError::not_found("The item"))?;
+                    entity(
+                        ctx,
+                        req,
+                        &frag,
+                        if nav == "operations" {
+                            render_op(n, now)
+                        } else {
+                            n.props.clone()
+                        },
+                    )
                 }
                 "PATCH" => {
                     let body = req.json_object()?;
                     let c = cases.case_mut(cid)?;
-                    let n = c.kid_mut(nav, id).ok_or_else(|| GraphError::not_found("The item"))?;
+                    let n = c
+                        .kid_mut(nav, id)
+                        .ok_or_else(|| GraphError::not_found("The item"))?;
                     for (k, v) in body {
-                        if !matches!(k.as_str(), "displayName" | "description" | "contentQuery" | "dataSourceScopes" | "childSelectability") {
-                            return Err(GraphError::bad_request(format!("Property '{k}' cannot be updated.")));
+                        if !matches!(
+                            k.as_str(),
+                            "displayName"
+                                | "description"
+                                | "contentQuery"
+                                | "dataSourceScopes"
+                                | "childSelectability"
+                        ) {
+                            return Err(GraphError::bad_request(format!(
+                                "Property '{k}' cannot be updated."
+                            )));
                         }
                         n.props.insert(k, v);
                     }
-                    n.props.insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
+                    n.props
+                        .insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
                     Ok(GraphResponse::empty(204))
                 }
                 "DELETE" => {
@@ -496,7 +850,9 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             }
         }
         [cid, nav, id, sub] => {
-            let nav = canon(CASE_NAVS, nav).ok_or_else(|| GraphError::bad_request(format!("Resource not found for the segment '{nav}'.")))?;
+            let nav = canon(CASE_NAVS, nav).ok_or_else(|| {
+                GraphError::bad_request(format!("Resource not found for the segment '{nav}'."))
+            })?;
             if m == "POST" {
                 return action(ctx, req, cases, cid, nav, id, sub, now);
             }
@@ -504,87 +860,222 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 return Err(no_method());
             }
             let c = cases.case(cid)?;
-            let node = c.kid(nav, id).ok_or_else(|| GraphError::not_found("The item"))?;
+            let node = c
+                .kid(nav, id)
+                .ok_or_else(|| GraphError::not_found("The item"))?;
             let lsub = sub.to_ascii_lowercase();
             let latest_op = |action: &str, link: &str| {
                 c.kids("operations")
                     .iter()
-                    .filter(|o| o.props.get("action").and_then(Value::as_str) == Some(action) && o.props.get(&format!("_{link}")).and_then(Value::as_str) == Some(*id))
+                    .filter(|o| {
+                        o.props.get("action").and_then(Value::as_str) == Some(action)
+                            && o.props.get(&format!("_{link}")).and_then(Value::as_str) == Some(*id)
+                    })
                     .max_by_key(|o| o.sim.as_ref().map(|s| s.start_ms).unwrap_or(0))
             };
             let single = match lsub.as_str() {
-                "lastindexoperation" => Some(latest_op("index", if nav == "custodians" { "custodian" } else { "source" })),
-                "lastestimatestatisticsoperation" => Some(latest_op("estimateStatistics", "search")),
+                "lastindexoperation" => Some(latest_op(
+                    "index",
+                    if nav == "custodians" {
+                        "custodian"
+                    } else {
+                        "source"
+                    },
+                )),
+                "lastestimatestatisticsoperation" => {
+                    Some(latest_op("estimateStatistics", "search"))
+                }
                 "addtoreviewsetoperation" => Some(latest_op("addToReviewSet", "search")),
                 _ => None,
             };
             if let Some(op) = single {
                 let op = op.ok_or_else(|| GraphError::not_found("The operation"))?;
-                let t = op.props.get("@odata.type").and_then(Value::as_str).unwrap_or("").trim_start_matches('#').to_string();
-                return Ok(GraphResponse::ok(&with_context(ctx, &t, render_op(op, now))));
+                let t = op
+                    .props
+                    .get("@odata.type")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .trim_start_matches('#')
+                    .to_string();
+                return Ok(GraphResponse::ok(&with_context(
+                    ctx,
+                    &t,
+                    render_op(op, now),
+                )));
             }
             if lsub == "datasource" {
-                let ds = node.props.get("_dataSource").and_then(Value::as_object).cloned().ok_or_else(|| GraphError::not_found("The data source"))?;
-                return Ok(GraphResponse::ok(&with_context(ctx, "security.dataSource", ds)));
+                let ds = node
+                    .props
+                    .get("_dataSource")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .ok_or_else(|| GraphError::not_found("The data source"))?;
+                return Ok(GraphResponse::ok(&with_context(
+                    ctx,
+                    "security.dataSource",
+                    ds,
+                )));
             }
             if nav == "tags" && lsub == "childtags" {
-                let kids: Vec<Map<String, Value>> = c.kids("tags").iter().filter(|k| k.props.get("_parent").and_then(Value::as_str) == Some(*id)).map(|k| k.props.clone()).collect();
-                return list(ctx, req, "Collection(microsoft.graph.security.ediscoveryReviewTag)", kids);
+                let kids: Vec<Map<String, Value>> = c
+                    .kids("tags")
+                    .iter()
+                    .filter(|k| k.props.get("_parent").and_then(Value::as_str) == Some(*id))
+                    .map(|k| k.props.clone())
+                    .collect();
+                return list(
+                    ctx,
+                    req,
+                    "Collection(microsoft.graph.security.ediscoveryReviewTag)",
+                    kids,
+                );
             }
             if nav == "searches" && lsub == "noncustodialsources" {
-                return list(ctx, req, "Collection(microsoft.graph.security.ediscoveryNoncustodialDataSource)", c.kids("noncustodialDataSources").iter().map(|n| n.props.clone()).collect());
+                return list(
+                    ctx,
+                    req,
+                    "Collection(microsoft.graph.security.ediscoveryNoncustodialDataSource)",
+                    c.kids("noncustodialDataSources")
+                        .iter()
+                        .map(|n| n.props.clone())
+                        .collect(),
+                );
             }
-            let subnav = canon(SUB_NAVS, sub).ok_or_else(|| GraphError::bad_request(format!("Resource not found for the segment '{sub}'.")))?;
+            let subnav = canon(SUB_NAVS, sub).ok_or_else(|| {
+                GraphError::bad_request(format!("Resource not found for the segment '{sub}'."))
+            })?;
             let frag = format!("security/cases/ediscoveryCases('{cid}')/{nav}('{id}')/{subnav}");
-            list(ctx, req, &frag, node.kids(subnav).iter().map(|n| n.props.clone()).collect())
+            list(
+                ctx,
+                req,
+                &frag,
+                node.kids(subnav).iter().map(|n| n.props.clone()).collect(),
+            )
         }
         [cid, nav, id, sub, sid] if m == "GET" => {
-            let nav = canon(CASE_NAVS, nav).ok_or_else(|| GraphError::bad_request("Resource not found for the segment."))?;
-            let subnav = canon(SUB_NAVS, sub).ok_or_else(|| GraphError::bad_request("Resource not found for the segment."))?;
+            let nav = canon(CASE_NAVS, nav)
+                .ok_or_else(|| GraphError::bad_request("Resource not found for the segment."))?;
+            let subnav = canon(SUB_NAVS, sub)
+                .ok_or_else(|| GraphError::bad_request("Resource not found for the segment."))?;
             let c = cases.case(cid)?;
-            let n = c.kid(nav, id).and_then(|n| n.kid(subnav, sid)).ok_or_else(|| GraphError::not_found("The item"))?;
-            entity(ctx, req, &format!("security/cases/ediscoveryCases('{cid}')/{nav}('{id}')/{subnav}/$entity"), n.props.clone())
+            let n = c
+                .kid(nav, id)
+                .and_then(|n| n.kid(subnav, sid))
+                .ok_or_else(|| GraphError::not_found("The item"))?;
+            entity(
+                ctx,
+                req,
+                &format!("security/cases/ediscoveryCases('{cid}')/{nav}('{id}')/{subnav}/$entity"),
+                n.props.clone(),
+            )
         }
-        [cid, rs, rsid, q, qid, act] if m == "POST" && rs.eq_ignore_ascii_case("reviewSets") && q.eq_ignore_ascii_case("queries") => {
-            let kind = if act.eq_ignore_ascii_case("applyTags") { "applyTags" } else if act.eq_ignore_ascii_case("export") { "contentExport" } else { return Err(GraphError::bad_request("Unknown action.")) };
+        [cid, rs, rsid, q, qid, act]
+            if m == "POST"
+                && rs.eq_ignore_ascii_case("reviewSets")
+                && q.eq_ignore_ascii_case("queries") =>
+        {
+            let kind = if act.eq_ignore_ascii_case("applyTags") {
+                "applyTags"
+            } else if act.eq_ignore_ascii_case("export") {
+                "contentExport"
+            } else {
+                return Err(GraphError::bad_request("Unknown action."));
+            };
             let c = cases.case(cid)?;
-            c.kid("reviewSets", rsid).and_then(|r| r.kid("queries", qid)).ok_or_else(|| GraphError::not_found("The query"))?;
-            let body = if req.body.is_empty() { Map::new() } else { req.json_object()? };
+            c.kid("reviewSets", rsid)
+                .and_then(|r| r.kid("queries", qid))
+                .ok_or_else(|| GraphError::not_found("The query"))?;
+            let body = if req.body.is_empty() {
+                Map::new()
+            } else {
+                req.json_object()?
+            };
             if kind == "contentExport" && body.get("outputName").and_then(Value::as_str).is_none() {
                 return Err(GraphError::bad_request("outputName is required."));
             }
-            start(ctx, cases, cid, kind, &[("reviewSet", rsid), ("query", qid)], Value::Object(body), now)
+            start(
+                ctx,
+                cases,
+                cid,
+                kind,
+                &[("reviewSet", rsid), ("query", qid)],
+                Value::Object(body),
+                now,
+            )
         }
-        _ => Err(GraphError::bad_request("Resource not found for the segment.")),
+        _ => Err(GraphError::bad_request(
+            "Resource not found for the segment.",
+        )),
     }
 }
 
-fn start(ctx: &Ctx, cases: &mut Cases, cid: &str, action: &'static str, links: &[(&str, &str)], extra: Value, now: i64) -> GraphResult {
+fn start(
+    ctx: &Ctx,
+    cases: &mut Cases,
+    cid: &str,
+    action: &'static str,
+    links: &[(&str, &str)],
+    extra: Value,
+    now: i64,
+) -> GraphResult {
     let outcome = cases.next_outcome();
     let duration = cases.duration_ms;
     let by = caller(ctx);
     let mut rng = Rng::new(process_random());
     let mut extra_props = Map::new();
     if let Value::Object(o) = extra {
-        for k in ["description", "outputName", "exportOptions", "exportStructure", "displayName", "exportCriteria", "exportFormat", "exportLocation", "additionalOptions"] {
+        for k in [
+            "description",
+            "outputName",
+            "exportOptions",
+            "exportStructure",
+            "displayName",
+            "exportCriteria",
+            "exportFormat",
+            "exportLocation",
+            "additionalOptions",
+        ] {
             if let Some(v) = o.get(k) {
                 extra_props.insert(k.into(), v.clone());
             }
         }
     }
-    let op = new_op(&mut rng, action, &by, Sim { start_ms: now, duration_ms: duration, outcome }, links, Value::Object(extra_props));
+    let op = new_op(
+        &mut rng,
+        action,
+        &by,
+        Sim {
+            start_ms: now,
+            duration_ms: duration,
+            outcome,
+        },
+        links,
+        Value::Object(extra_props),
+    );
     let op_id = op.id().to_string();
     cases.case_mut(cid)?.add("operations", op);
     Ok(accepted(ctx, cid, &op_id))
 }
 
-fn hold(ctx: &Ctx, cases: &mut Cases, cid: &str, nav: &'static str, ids: &[String], apply: bool, now: i64) -> GraphResult {
+fn hold(
+    ctx: &Ctx,
+    cases: &mut Cases,
+    cid: &str,
+    nav: &'static str,
+    ids: &[String],
+    apply: bool,
+    now: i64,
+) -> GraphResult {
     let c = cases.case_mut(cid)?;
     let mut touched = 0;
     for n in c.kids.get_mut(nav).into_iter().flatten() {
         if ids.is_empty() || ids.iter().any(|i| i == n.id()) {
-            n.props.insert("holdStatus".into(), json!(if apply { "applied" } else { "notApplied" }));
-            n.props.insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
+            n.props.insert(
+                "holdStatus".into(),
+                json!(if apply { "applied" } else { "notApplied" }),
+            );
+            n.props
+                .insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
             touched += 1;
         }
     }
@@ -594,97 +1085,225 @@ fn hold(ctx: &Ctx, cases: &mut Cases, cid: &str, nav: &'static str, ids: &[Strin
     start(ctx, cases, cid, "holdUpdate", &[], json!({}), now)
 }
 
-fn action(ctx: &Ctx, req: &Req, cases: &mut Cases, cid: &str, nav: &'static str, id: &str, act: &str, now: i64) -> GraphResult {
-    let body = if req.body.is_empty() { Map::new() } else { req.json_object()? };
+// The route's pieces are passed as they were matched; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+fn action(
+    ctx: &Ctx,
+    req: &Req,
+    cases: &mut Cases,
+    cid: &str,
+    nav: &'static str,
+    id: &str,
+    act: &str,
+    now: i64,
+) -> GraphResult {
+    let body = if req.body.is_empty() {
+        Map::new()
+    } else {
+        req.json_object()?
+    };
     let exists = cases.case(cid)?.kid(nav, id).is_some();
     if !exists {
         return Err(GraphError::not_found("The item"));
     }
     let a = act.to_ascii_lowercase();
     match (nav, a.as_str()) {
-        ("searches", "estimatestatistics") => start(ctx, cases, cid, "estimateStatistics", &[("search", id)], Value::Object(body), now),
-        ("searches", "purgedata") => start(ctx, cases, cid, "purgeData", &[("search", id)], Value::Object(body), now),
+        ("searches", "estimatestatistics") => start(
+            ctx,
+            cases,
+            cid,
+            "estimateStatistics",
+            &[("search", id)],
+            Value::Object(body),
+            now,
+        ),
+        ("searches", "purgedata") => start(
+            ctx,
+            cases,
+            cid,
+            "purgeData",
+            &[("search", id)],
+            Value::Object(body),
+            now,
+        ),
         ("searches", x @ ("exportresult" | "exportreport")) => {
             for req_field in ["exportCriteria", "additionalOptions"] {
                 if !body.contains_key(req_field) {
                     return Err(GraphError::bad_request(format!("{req_field} is required.")));
                 }
             }
-            let kind = if x == "exportresult" { "exportResult" } else { "exportReport" };
-            start(ctx, cases, cid, kind, &[("search", id)], Value::Object(body), now)
+            let kind = if x == "exportresult" {
+                "exportResult"
+            } else {
+                "exportReport"
+            };
+            start(
+                ctx,
+                cases,
+                cid,
+                kind,
+                &[("search", id)],
+                Value::Object(body),
+                now,
+            )
         }
         ("reviewSets", "addtoreviewset") => {
-            let sid = body.get("search").and_then(|s| s.get("id")).and_then(Value::as_str).ok_or_else(|| GraphError::bad_request("search.id is required."))?.to_string();
+            let sid = body
+                .get("search")
+                .and_then(|s| s.get("id"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| GraphError::bad_request("search.id is required."))?
+                .to_string();
             if cases.case(cid)?.kid("searches", &sid).is_none() {
                 return Err(GraphError::not_found("The search"));
             }
-            start(ctx, cases, cid, "addToReviewSet", &[("reviewSet", id), ("search", &sid)], Value::Object(body), now)
+            start(
+                ctx,
+                cases,
+                cid,
+                "addToReviewSet",
+                &[("reviewSet", id), ("search", &sid)],
+                Value::Object(body),
+                now,
+            )
         }
         ("reviewSets", "export") => {
             if body.get("outputName").and_then(Value::as_str).is_none() {
                 return Err(GraphError::bad_request("outputName is required."));
             }
-            start(ctx, cases, cid, "contentExport", &[("reviewSet", id)], Value::Object(body), now)
+            start(
+                ctx,
+                cases,
+                cid,
+                "contentExport",
+                &[("reviewSet", id)],
+                Value::Object(body),
+                now,
+            )
         }
-        ("custodians" | "noncustodialDataSources", "applyhold" | "removehold") => hold(ctx, cases, cid, nav, &[id.to_string()], a == "applyhold", now),
+        ("custodians" | "noncustodialDataSources", "applyhold" | "removehold") => hold(
+            ctx,
+            cases,
+            cid,
+            nav,
+            &[id.to_string()],
+            a == "applyhold",
+            now,
+        ),
         ("custodians" | "noncustodialDataSources", "updateindex") => {
-            let link = if nav == "custodians" { "custodian" } else { "source" };
+            let link = if nav == "custodians" {
+                "custodian"
+            } else {
+                "source"
+            };
             start(ctx, cases, cid, "index", &[(link, id)], json!({}), now)
         }
         ("custodians" | "noncustodialDataSources", x @ ("release" | "activate")) => {
             let c = cases.case_mut(cid)?;
             if let Some(n) = c.kid_mut(nav, id) {
-                n.props.insert("status".into(), json!(if x == "release" { "released" } else { "active" }));
-                n.props.insert("releasedDateTime".into(), if x == "release" { json!(fmt_ms(now)) } else { Value::Null });
+                n.props.insert(
+                    "status".into(),
+                    json!(if x == "release" { "released" } else { "active" }),
+                );
+                n.props.insert(
+                    "releasedDateTime".into(),
+                    if x == "release" {
+                        json!(fmt_ms(now))
+                    } else {
+                        Value::Null
+                    },
+                );
             }
             Ok(GraphResponse::empty(204))
         }
-        _ => Err(GraphError::bad_request(format!("Resource not found for the segment '{act}'."))),
+        _ => Err(GraphError::bad_request(format!(
+            "Resource not found for the segment '{act}'."
+        ))),
     }
 }
 
-fn create(ctx: &Ctx, req: &Req, cases: &mut Cases, cid: &str, nav: &'static str, now: i64) -> GraphResult {
+fn create(
+    ctx: &Ctx,
+    req: &Req,
+    cases: &mut Cases,
+    cid: &str,
+    nav: &'static str,
+    now: i64,
+) -> GraphResult {
     let body = req.json_object()?;
     let mut rng = Rng::new(process_random());
     let at = fmt_ms(now);
     let by = caller(ctx);
-    let s = |k: &str| body.get(k).and_then(Value::as_str).filter(|x| !x.is_empty()).map(str::to_string);
+    let s = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+    };
     let node = match nav {
         "custodians" => {
             let email = s("email").ok_or_else(|| GraphError::bad_request("email is required."))?;
-            Node::new(json!({"id": rng.hex(32), "displayName": email.split('@').next().unwrap_or(&email), "email": email, "status": "active", "holdStatus": "notApplied",
-                "createdDateTime": at, "lastModifiedDateTime": at, "releasedDateTime": null, "acknowledgedDateTime": NOT_SET}))
+            Node::new(
+                json!({"id": rng.hex(32), "displayName": email.split('@').next().unwrap_or(&email), "email": email, "status": "active", "holdStatus": "notApplied",
+                "createdDateTime": at, "lastModifiedDateTime": at, "releasedDateTime": null, "acknowledgedDateTime": NOT_SET}),
+            )
         }
         "noncustodialDataSources" => {
-            let ds = body.get("dataSource").ok_or_else(|| GraphError::bad_request("dataSource is required."))?;
-            let name = ds.get("site").and_then(|x| x.get("webUrl")).or_else(|| ds.get("email")).and_then(Value::as_str).unwrap_or("Data source").to_string();
-            let mut n = Node::new(json!({"id": rng.hex(32), "displayName": name, "status": "active", "holdStatus": "notApplied", "createdDateTime": at, "lastModifiedDateTime": at, "releasedDateTime": NOT_SET}));
+            let ds = body
+                .get("dataSource")
+                .ok_or_else(|| GraphError::bad_request("dataSource is required."))?;
+            let name = ds
+                .get("site")
+                .and_then(|x| x.get("webUrl"))
+                .or_else(|| ds.get("email"))
+                .and_then(Value::as_str)
+                .unwrap_or("Data source")
+                .to_string();
+            let mut n = Node::new(
+                json!({"id": rng.hex(32), "displayName": name, "status": "active", "holdStatus": "notApplied", "createdDateTime": at, "lastModifiedDateTime": at, "releasedDateTime": NOT_SET}),
+            );
             n.props.insert("_dataSource".into(), ds.clone());
             n
         }
-        "searches" => Node::new(json!({"id": rng.guid(), "displayName": s("displayName").ok_or_else(|| GraphError::bad_request("displayName is required."))?,
+        "searches" => Node::new(
+            json!({"id": rng.guid(), "displayName": s("displayName").ok_or_else(|| GraphError::bad_request("displayName is required."))?,
             "description": s("description").unwrap_or_default(), "contentQuery": s("contentQuery").unwrap_or_default(), "dataSourceScopes": s("dataSourceScopes").unwrap_or_else(|| "none".into()),
-            "createdDateTime": at, "lastModifiedDateTime": at, "createdBy": by, "lastModifiedBy": null})),
+            "createdDateTime": at, "lastModifiedDateTime": at, "createdBy": by, "lastModifiedBy": null}),
+        ),
         "reviewSets" => {
-            let name = s("displayName").ok_or_else(|| GraphError::bad_request("displayName is required."))?;
+            let name = s("displayName")
+                .ok_or_else(|| GraphError::bad_request("displayName is required."))?;
             if name.chars().count() > 64 {
-                return Err(GraphError::bad_request("displayName must be at most 64 characters."));
+                return Err(GraphError::bad_request(
+                    "displayName must be at most 64 characters.",
+                ));
             }
-            Node::new(json!({"id": rng.guid(), "displayName": name, "createdDateTime": at, "createdBy": by}))
+            Node::new(
+                json!({"id": rng.guid(), "displayName": name, "createdDateTime": at, "createdBy": by}),
+            )
         }
         "tags" => {
-            let mut n = Node::new(json!({"id": rng.hex(32), "displayName": s("displayName").ok_or_else(|| GraphError::bad_request("displayName is required."))?,
-                "description": s("description"), "childSelectability": s("childSelectability").unwrap_or_else(|| "Many".into()), "lastModifiedDateTime": at, "createdBy": by}));
-            if let Some(p) = body.get("parent@odata.bind").and_then(Value::as_str) {
-                if let Some(pid) = p.rsplit('/').next() {
-                    n.props.insert("_parent".into(), json!(pid.trim_start_matches("tags('").trim_end_matches("')")));
-                }
+            let mut n = Node::new(
+                json!({"id": rng.hex(32), "displayName": s("displayName").ok_or_else(|| GraphError::bad_request("displayName is required."))?,
+                "description": s("description"), "childSelectability": s("childSelectability").unwrap_or_else(|| "Many".into()), "lastModifiedDateTime": at, "createdBy": by}),
+            );
+            if let Some(p) = body.get("parent@odata.bind").and_then(Value::as_str)
+                && let Some(pid) = p.rsplit('/').next()
+            {
+                n.props.insert(
+                    "_parent".into(),
+                    json!(pid.trim_start_matches("tags('").trim_end_matches("')")),
+                );
             }
             n
         }
         _ => return Err(no_method()),
     };
-    let out = with_context(ctx, &format!("security/cases/ediscoveryCases('{cid}')/{nav}/$entity"), public(&node.props));
+    let out = with_context(
+        ctx,
+        &format!("security/cases/ediscoveryCases('{cid}')/{nav}/$entity"),
+        public(&node.props),
+    );
     cases.case_mut(cid)?.add(nav, node);
     Ok(GraphResponse::json(201, &out))
 }

@@ -25,7 +25,11 @@ impl GraphResponse {
         }
     }
     pub fn empty(status: u16) -> Self {
-        GraphResponse { status, headers: vec![], body: None }
+        GraphResponse {
+            status,
+            headers: vec![],
+            body: None,
+        }
     }
     pub fn with_header(mut self, k: &str, v: impl Into<String>) -> Self {
         self.headers.push((k.to_string(), v.into()));
@@ -47,7 +51,12 @@ pub struct GraphError {
 
 impl GraphError {
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
-        GraphError { status, code: code.into(), message: message.into(), retry_after: None }
+        GraphError {
+            status,
+            code: code.into(),
+            message: message.into(),
+            retry_after: None,
+        }
     }
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message)
@@ -66,7 +75,11 @@ impl GraphError {
         )
     }
     pub fn method_not_allowed() -> Self {
-        Self::new(405, "MethodNotAllowed", "The HTTP method is not supported for this resource.")
+        Self::new(
+            405,
+            "MethodNotAllowed",
+            "The HTTP method is not supported for this resource.",
+        )
     }
     pub fn throttled(retry_after: u64) -> Self {
         let mut e = Self::new(
@@ -90,7 +103,8 @@ impl GraphError {
             inner["code"] = json!(self.status.to_string());
             inner["status"] = json!(self.status.to_string());
         }
-        let body = json!({"error": {"code": self.code, "message": self.message, "innerError": inner}});
+        let body =
+            json!({"error": {"code": self.code, "message": self.message, "innerError": inner}});
         let mut r = GraphResponse::json(self.status, &body);
         if let Some(s) = self.retry_after {
             r.headers.push(("Retry-After".into(), s.to_string()));

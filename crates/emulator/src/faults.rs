@@ -24,13 +24,24 @@ pub struct FaultRule {
 impl FaultRule {
     pub fn parse(s: &str) -> Result<Self, String> {
         // The pattern may itself hold ':' only in the part before the last one.
-        let (pattern, spec) = s.rsplit_once(':').ok_or_else(|| format!("fault '{s}' needs PATTERN:SPEC"))?;
-        let mut r = FaultRule { pattern: pattern.to_string(), ..Default::default() };
+        let (pattern, spec) = s
+            .rsplit_once(':')
+            .ok_or_else(|| format!("fault '{s}' needs PATTERN:SPEC"))?;
+        let mut r = FaultRule {
+            pattern: pattern.to_string(),
+            ..Default::default()
+        };
         for item in spec.split(',').filter(|i| !i.trim().is_empty()) {
-            let (k, v) = item.split_once('=').ok_or_else(|| format!("fault item '{item}' needs '='"))?;
+            let (k, v) = item
+                .split_once('=')
+                .ok_or_else(|| format!("fault item '{item}' needs '='"))?;
             let rate = |v: &str| -> Result<f64, String> {
                 let x: f64 = v.trim().parse().map_err(|_| format!("bad rate '{v}'"))?;
-                if (0.0..=1.0).contains(&x) { Ok(x) } else { Err(format!("rate '{v}' is not in [0, 1]")) }
+                if (0.0..=1.0).contains(&x) {
+                    Ok(x)
+                } else {
+                    Err(format!("rate '{v}' is not in [0, 1]"))
+                }
             };
             match k.trim() {
                 "429" => r.rate_429 = rate(v)?,
@@ -86,7 +97,10 @@ pub struct Faults {
 
 impl Faults {
     pub fn new(rules: Vec<FaultRule>, seed: u64) -> Self {
-        Faults { rules, rng: Mutex::new(Rng::new(seed ^ 0xFA17)) }
+        Faults {
+            rules,
+            rng: Mutex::new(Rng::new(seed ^ 0xFA17)),
+        }
     }
 
     pub fn decide(&self, path: &str) -> Decision {
@@ -97,10 +111,10 @@ impl Faults {
         let Ok(mut rng) = self.rng.lock() else {
             return d;
         };
-        if let Some((delay, p)) = rule.latency {
-            if rng.chance(p) {
-                d.delay = delay;
-            }
+        if let Some((delay, p)) = rule.latency
+            && rng.chance(p)
+        {
+            d.delay = delay;
         }
         // One draw decides the fault, so the rates add up like a probability table.
         let x = rng.f64();

@@ -9,7 +9,10 @@ use crate::error::{GraphError, GraphResponse, GraphResult};
 use crate::identity::{GRAPH_AUDIENCE, issuer};
 use crate::state::{App, TenantData};
 use crate::util::{now_ms, parse_query, percent_decode};
-use crate::{alerts, batch, directory, ediscovery, hunting, incidents, jwt, securescore, submissions, threatintel};
+use crate::{
+    alerts, batch, directory, ediscovery, hunting, incidents, jwt, securescore, submissions,
+    threatintel,
+};
 
 /// One request as the router sees it.
 #[derive(Debug, Clone)]
@@ -26,7 +29,10 @@ pub struct Req {
 
 impl Req {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn seg(&self, i: usize) -> Option<&str> {
         self.segs.get(i).map(String::as_str)
@@ -35,12 +41,17 @@ impl Req {
     pub fn json_object(&self) -> Result<serde_json::Map<String, Value>, GraphError> {
         match serde_json::from_slice::<Value>(&self.body) {
             Ok(Value::Object(m)) => Ok(m),
-            Ok(_) => Err(GraphError::bad_request("The request body must be a JSON object.")),
-            Err(e) => Err(GraphError::bad_request(format!("Unable to read JSON request payload: {e}"))),
+            Ok(_) => Err(GraphError::bad_request(
+                "The request body must be a JSON object.",
+            )),
+            Err(e) => Err(GraphError::bad_request(format!(
+                "Unable to read JSON request payload: {e}"
+            ))),
         }
     }
     pub fn prefers_representation(&self) -> bool {
-        self.header("prefer").is_some_and(|p| p.to_ascii_lowercase().contains("return=representation"))
+        self.header("prefer")
+            .is_some_and(|p| p.to_ascii_lowercase().contains("return=representation"))
     }
 }
 
@@ -50,6 +61,7 @@ pub struct Ctx<'a> {
     pub tenant: String,
     pub client_id: String,
     pub upn: String,
+    pub oid: String,
     pub scopes: Vec<String>,
     pub version: &'static str,
 }
@@ -58,7 +70,10 @@ impl Ctx<'_> {
     /// Passes when the token has any of the scopes (list the ReadWrite scope too where it
     /// satisfies a read).
     pub fn require(&self, any_of: &[&str]) -> Result<(), GraphError> {
-        if any_of.iter().any(|s| self.scopes.iter().any(|t| t.eq_ignore_ascii_case(s))) {
+        if any_of
+            .iter()
+            .any(|s| self.scopes.iter().any(|t| t.eq_ignore_ascii_case(s)))
+        {
             Ok(())
         } else {
             Err(GraphError::forbidden(&any_of.join(", ")))
@@ -68,7 +83,10 @@ impl Ctx<'_> {
         format!("{}/{}", self.app.cfg.graph_url, self.version)
     }
     pub fn context(&self, fragment: &str) -> String {
-        format!("{}/{}/$metadata#{fragment}", self.app.cfg.graph_url, self.version)
+        format!(
+            "{}/{}/$metadata#{fragment}",
+            self.app.cfg.graph_url, self.version
+        )
     }
     pub fn data(&self) -> Result<RwLockReadGuard<'_, TenantData>, GraphError> {
         self.app
@@ -91,24 +109,28 @@ pub fn segments(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     for raw in path.split('/').filter(|s| !s.is_empty()) {
         let s = percent_decode(raw);
-        if let Some((name, rest)) = s.split_once('(') {
-            if let Some(key) = rest.strip_suffix(')') {
-                let key = key.trim_matches('\'').replace("''", "'");
-                if !name.is_empty() && !name.contains('.') {
-                    out.push(name.to_string());
-                    if !key.is_empty() {
-                        out.push(key);
-                    }
-                    continue;
-                }
+        if let Some((name, rest)) = s.split_once('(')
+            && let Some(key) = rest.strip_suffix(')')
+            && !name.is_empty()
+            && !name.contains('.')
+        {
+            let key = key.trim_matches('\'').replace("''", "'");
+            out.push(name.to_string());
+            if !key.is_empty() {
+                out.push(key);
             }
+            continue;
         }
         out.push(s);
     }
     out
 }
 
-fn authenticate<'a>(app: &'a App, headers: &[(String, String)], version: &'static str) -> Result<Ctx<'a>, GraphError> {
+fn authenticate<'a>(
+    app: &'a App,
+    headers: &[(String, String)],
+    version: &'static str,
+) -> Result<Ctx<'a>, GraphError> {
     let auth = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
@@ -120,10 +142,20 @@ fn authenticate<'a>(app: &'a App, headers: &[(String, String)], version: &'stati
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| GraphError::unauthenticated("Access token is empty."))?;
-    let claims = jwt::verify(&app.key, token, now_ms() / 1000).map_err(|e| GraphError::unauthenticated(e.to_string()))?;
-    let s = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let claims = jwt::verify(&app.key, token, now_ms() / 1000)
+        .map_err(|e| GraphError::unauthenticated(e.to_string()))?;
+    let s = |k: &str| {
+        claims
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let tenant = s("tid");
-    if s("aud") != GRAPH_AUDIENCE || app.tenant(&tenant).is_none() || s("iss") != issuer(app, &tenant) {
+    if s("aud") != GRAPH_AUDIENCE
+        || app.tenant(&tenant).is_none()
+        || s("iss") != issuer(app, &tenant)
+    {
         return Err(GraphError::unauthenticated("Invalid audience or issuer."));
     }
     Ok(Ctx {
@@ -132,36 +164,59 @@ fn authenticate<'a>(app: &'a App, headers: &[(String, String)], version: &'stati
         tenant,
         client_id: s("azp"),
         upn: s("upn"),
+        oid: s("oid"),
         version,
     })
 }
 
 /// Handles one Graph request end to end (authentication, throttling, routing) and stamps the
 /// request ids on the response.
-pub fn handle(app: &App, method: &str, path_and_query: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> GraphResponse {
+pub fn handle(
+    app: &App,
+    method: &str,
+    path_and_query: &str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> GraphResponse {
     let request_id = app.request_id();
     let client_request_id = headers
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("client-request-id"))
         .map(|(_, v)| v.clone());
-    let (path, query) = path_and_query.split_once('?').unwrap_or((path_and_query, ""));
+    let (path, query) = path_and_query
+        .split_once('?')
+        .unwrap_or((path_and_query, ""));
     let result = route_versioned(app, method, path, query, headers, body);
     let mut resp = match result {
         Ok(r) => r,
         Err(e) => e.into_response(&request_id, client_request_id.as_deref()),
     };
     resp.headers.push(("request-id".into(), request_id.clone()));
-    resp.headers.push(("client-request-id".into(), client_request_id.unwrap_or(request_id)));
+    resp.headers.push((
+        "client-request-id".into(),
+        client_request_id.unwrap_or(request_id),
+    ));
     resp
 }
 
-fn route_versioned(app: &App, method: &str, path: &str, query: &str, headers: Vec<(String, String)>, body: Vec<u8>) -> GraphResult {
+fn route_versioned(
+    app: &App,
+    method: &str,
+    path: &str,
+    query: &str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+) -> GraphResult {
     let (version, rest) = if let Some(r) = path.strip_prefix("/v1.0") {
         ("v1.0", r)
     } else if let Some(r) = path.strip_prefix("/beta") {
         ("beta", r)
     } else {
-        return Err(GraphError::new(400, "BadRequest", "Invalid version: use /v1.0 or /beta."));
+        return Err(GraphError::new(
+            400,
+            "BadRequest",
+            "Invalid version: use /v1.0 or /beta.",
+        ));
     };
     let ctx = authenticate(app, &headers, version)?;
     let req = Req {
@@ -176,7 +231,10 @@ fn route_versioned(app: &App, method: &str, path: &str, query: &str, headers: Ve
         return batch::handle(&ctx, &req);
     }
     let bucket = crate::throttle::bucket_for(rest);
-    let _slot = app.throttle.admit(&ctx.tenant, &ctx.client_id, bucket).map_err(GraphError::throttled)?;
+    let _slot = app
+        .throttle
+        .admit(&ctx.tenant, &ctx.client_id, bucket)
+        .map_err(GraphError::throttled)?;
     route(&ctx, &req)
 }
 
@@ -184,7 +242,10 @@ fn not_found_segment(req: &Req) -> GraphError {
     GraphError::new(
         400,
         "BadRequest",
-        format!("Resource not found for the segment '{}'.", req.segs.last().map(String::as_str).unwrap_or("")),
+        format!(
+            "Resource not found for the segment '{}'.",
+            req.segs.last().map(String::as_str).unwrap_or("")
+        ),
     )
 }
 
@@ -194,9 +255,13 @@ fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     match l.as_slice() {
         ["security", "alerts_v2", ..] => alerts::route(ctx, req),
         ["security", "incidents", ..] => incidents::route(ctx, req),
-        ["security", "securescores", ..] | ["security", "securescorecontrolprofiles", ..] => securescore::route(ctx, req),
+        ["security", "securescores", ..] | ["security", "securescorecontrolprofiles", ..] => {
+            securescore::route(ctx, req)
+        }
         ["security", "cases", "ediscoverycases", ..] => ediscovery::route(ctx, req),
-        ["security", "threatsubmission", ..] if ctx.version == "beta" => submissions::route(ctx, req),
+        ["security", "threatsubmission", ..] if ctx.version == "beta" => {
+            submissions::route(ctx, req)
+        }
         ["security", "threatintelligence", ..] => threatintel::route(ctx, req),
         ["security", "runhuntingquery"] => hunting::route(ctx, req),
         ["users", ..] | ["me"] | ["devices", ..] => directory::route(ctx, req),

@@ -26,16 +26,41 @@ pub struct Tables {
 }
 
 const INFO_COLS: &[(&str, &str)] = &[
-    ("Timestamp", "DateTime"), ("AlertId", "String"), ("Title", "String"), ("Category", "String"), ("Severity", "String"),
-    ("ServiceSource", "String"), ("DetectionSource", "String"), ("AttackTechniques", "String"),
+    ("Timestamp", "DateTime"),
+    ("AlertId", "String"),
+    ("Title", "String"),
+    ("Category", "String"),
+    ("Severity", "String"),
+    ("ServiceSource", "String"),
+    ("DetectionSource", "String"),
+    ("AttackTechniques", "String"),
 ];
 const EVIDENCE_COLS: &[(&str, &str)] = &[
-    ("Timestamp", "DateTime"), ("AlertId", "String"), ("Title", "String"), ("Categories", "String"), ("EntityType", "String"),
-    ("EvidenceRole", "String"), ("ServiceSource", "String"), ("DetectionSource", "String"), ("FileName", "String"),
-    ("FolderPath", "String"), ("SHA1", "String"), ("SHA256", "String"), ("RemoteIP", "String"), ("RemoteUrl", "String"),
-    ("AccountName", "String"), ("AccountDomain", "String"), ("AccountUpn", "String"), ("AccountObjectId", "String"),
-    ("DeviceId", "String"), ("DeviceName", "String"), ("EmailSubject", "String"), ("NetworkMessageId", "String"),
-    ("Application", "String"), ("ProcessCommandLine", "String"), ("RegistryKey", "String"),
+    ("Timestamp", "DateTime"),
+    ("AlertId", "String"),
+    ("Title", "String"),
+    ("Categories", "String"),
+    ("EntityType", "String"),
+    ("EvidenceRole", "String"),
+    ("ServiceSource", "String"),
+    ("DetectionSource", "String"),
+    ("FileName", "String"),
+    ("FolderPath", "String"),
+    ("SHA1", "String"),
+    ("SHA256", "String"),
+    ("RemoteIP", "String"),
+    ("RemoteUrl", "String"),
+    ("AccountName", "String"),
+    ("AccountDomain", "String"),
+    ("AccountUpn", "String"),
+    ("AccountObjectId", "String"),
+    ("DeviceId", "String"),
+    ("DeviceName", "String"),
+    ("EmailSubject", "String"),
+    ("NetworkMessageId", "String"),
+    ("Application", "String"),
+    ("ProcessCommandLine", "String"),
+    ("RegistryKey", "String"),
 ];
 
 fn s(v: &Value) -> Value {
@@ -51,35 +76,110 @@ pub fn build(alerts: impl Iterator<Item = Value>) -> Tables {
     let mut evidence = Vec::new();
     for a in alerts {
         let ts = s(&a["createdDateTime"]);
-        let techniques = json!(a["mitreTechniques"].as_array().map(|t| serde_json::to_string(t).unwrap_or_default()).unwrap_or_default());
-        info.push(vec![ts.clone(), s(&a["id"]), s(&a["title"]), s(&a["category"]), s(&a["severity"]), s(&a["serviceSource"]), s(&a["detectionSource"]), techniques]);
+        let techniques = json!(
+            a["mitreTechniques"]
+                .as_array()
+                .map(|t| serde_json::to_string(t).unwrap_or_default())
+                .unwrap_or_default()
+        );
+        info.push(vec![
+            ts.clone(),
+            s(&a["id"]),
+            s(&a["title"]),
+            s(&a["category"]),
+            s(&a["severity"]),
+            s(&a["serviceSource"]),
+            s(&a["detectionSource"]),
+            techniques,
+        ]);
         for e in a["evidence"].as_array().into_iter().flatten() {
-            let kind = e["@odata.type"].as_str().unwrap_or_default().rsplit('.').next().unwrap_or_default().trim_end_matches("Evidence").to_string();
+            let kind = e["@odata.type"]
+                .as_str()
+                .unwrap_or_default()
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches("Evidence")
+                .to_string();
             let entity = match kind.as_str() {
                 "device" => "Machine".to_string(),
                 "analyzedMessage" => "MailMessage".to_string(),
                 other => {
                     let mut c = other.chars();
-                    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+                    c.next()
+                        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                        .unwrap_or_default()
                 }
             };
-            let file = if e["fileDetails"].is_object() { &e["fileDetails"] } else { &e["imageFile"] };
+            let file = if e["fileDetails"].is_object() {
+                &e["fileDetails"]
+            } else {
+                &e["imageFile"]
+            };
             let account = &e["userAccount"];
             let row = vec![
-                ts.clone(), s(&a["id"]), s(&a["title"]), json!(format!("[\"{}\"]", a["category"].as_str().unwrap_or_default())), json!(entity),
-                json!(e["roles"].as_array().and_then(|r| r.first()).and_then(Value::as_str).map(|r| if r == "compromised" || r == "attacker" { "Impacted" } else { "Related" }).unwrap_or("Related")),
-                s(&a["serviceSource"]), s(&a["detectionSource"]), s(&file["fileName"]), s(&file["filePath"]), s(&file["sha1"]), s(&file["sha256"]),
-                if e["ipAddress"].is_string() { s(&e["ipAddress"]) } else { s(&e["senderIp"]) }, s(&e["url"]),
-                s(&account["accountName"]), s(&account["domainName"]), s(&account["userPrincipalName"]), s(&account["azureAdUserId"]),
-                s(&e["mdeDeviceId"]), s(&e["deviceDnsName"]), s(&e["subject"]), s(&e["networkMessageId"]),
-                if e["saasAppId"].is_number() || e["publisher"].is_string() { s(&e["displayName"]) } else { json!("") },
-                s(&e["processCommandLine"]), s(&e["registryKey"]),
+                ts.clone(),
+                s(&a["id"]),
+                s(&a["title"]),
+                json!(format!(
+                    "[\"{}\"]",
+                    a["category"].as_str().unwrap_or_default()
+                )),
+                json!(entity),
+                json!(
+                    e["roles"]
+                        .as_array()
+                        .and_then(|r| r.first())
+                        .and_then(Value::as_str)
+                        .map(|r| if r == "compromised" || r == "attacker" {
+                            "Impacted"
+                        } else {
+                            "Related"
+                        })
+                        .unwrap_or("Related")
+                ),
+                s(&a["serviceSource"]),
+                s(&a["detectionSource"]),
+                s(&file["fileName"]),
+                s(&file["filePath"]),
+                s(&file["sha1"]),
+                s(&file["sha256"]),
+                if e["ipAddress"].is_string() {
+                    s(&e["ipAddress"])
+                } else {
+                    s(&e["senderIp"])
+                },
+                s(&e["url"]),
+                s(&account["accountName"]),
+                s(&account["domainName"]),
+                s(&account["userPrincipalName"]),
+                s(&account["azureAdUserId"]),
+                s(&e["mdeDeviceId"]),
+                s(&e["deviceDnsName"]),
+                s(&e["subject"]),
+                s(&e["networkMessageId"]),
+                if e["saasAppId"].is_number() || e["publisher"].is_string() {
+                    s(&e["displayName"])
+                } else {
+                    json!("")
+                },
+                s(&e["processCommandLine"]),
+                s(&e["registryKey"]),
             ];
             evidence.push(row);
         }
     }
     let cols = |c: &[(&str, &'static str)]| c.iter().map(|(n, t)| (n.to_string(), *t)).collect();
-    Tables { info: Table { columns: cols(INFO_COLS), rows: info }, evidence: Table { columns: cols(EVIDENCE_COLS), rows: evidence } }
+    Tables {
+        info: Table {
+            columns: cols(INFO_COLS),
+            rows: info,
+        },
+        evidence: Table {
+            columns: cols(EVIDENCE_COLS),
+            rows: evidence,
+        },
+    }
 }
 
 fn bad(msg: impl Into<String>) -> GraphError {
@@ -98,17 +198,35 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
         .and_then(|(_, v)| v.as_str())
         .ok_or_else(|| bad("The 'Query' property is required."))?
         .to_string();
-    let timespan = body.iter().find(|(k, _)| k.eq_ignore_ascii_case("timespan")).and_then(|(_, v)| v.as_str()).map(str::to_string);
+    let timespan = body
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("timespan"))
+        .and_then(|(_, v)| v.as_str())
+        .map(str::to_string);
     let now = now_ms();
     let (from, to) = window(timespan.as_deref(), now)?;
     let d = ctx.data()?;
-    let tables = d.hunting.get_or_init(|| build(d.alerts.items.iter().map(|r| r.value())));
+    let tables = d
+        .hunting
+        .get_or_init(|| build(d.alerts.items.iter().map(|r| r.value())));
     let t = run(tables, &query, now, from, to)?;
-    let schema: Vec<Value> = t.columns.iter().map(|(n, ty)| json!({"name": n, "type": ty})).collect();
+    let schema: Vec<Value> = t
+        .columns
+        .iter()
+        .map(|(n, ty)| json!({"name": n, "type": ty}))
+        .collect();
     let results: Vec<Value> = t
         .rows
         .into_iter()
-        .map(|r| Value::Object(t.columns.iter().map(|(n, _)| n.clone()).zip(r).collect::<Map<String, Value>>()))
+        .map(|r| {
+            Value::Object(
+                t.columns
+                    .iter()
+                    .map(|(n, _)| n.clone())
+                    .zip(r)
+                    .collect::<Map<String, Value>>(),
+            )
+        })
         .collect();
     Ok(GraphResponse::ok(&json!({
         "@odata.context": ctx.context("microsoft.graph.security.huntingQueryResults"),
@@ -131,9 +249,9 @@ fn duration_ms(s: &str) -> Option<i64> {
     for c in time.chars() {
         match c {
             '0'..='9' => num.push(c),
-            'H' => ms += num.drain(..).collect::<String>().parse::<i64>().ok()? * 3_600_000,
-            'M' => ms += num.drain(..).collect::<String>().parse::<i64>().ok()? * 60_000,
-            'S' => ms += num.drain(..).collect::<String>().parse::<i64>().ok()? * 1000,
+            'H' => ms += std::mem::take(&mut num).parse::<i64>().ok()? * 3_600_000,
+            'M' => ms += std::mem::take(&mut num).parse::<i64>().ok()? * 60_000,
+            'S' => ms += std::mem::take(&mut num).parse::<i64>().ok()? * 1000,
             _ => return None,
         }
     }
@@ -142,7 +260,9 @@ fn duration_ms(s: &str) -> Option<i64> {
 
 fn window(ts: Option<&str>, now: i64) -> Result<(i64, i64), GraphError> {
     let err = || bad("Invalid Timespan: use an ISO 8601 interval such as P30D or start/end.");
-    let Some(ts) = ts else { return Ok((now - 30 * DAY, now + DAY)) };
+    let Some(ts) = ts else {
+        return Ok((now - 30 * DAY, now + DAY));
+    };
     let point = |p: &str| parse_dt(p).or_else(|| duration_ms(p).map(|d| -d));
     match ts.split_once('/') {
         None => match (duration_ms(ts), parse_dt(ts)) {
@@ -170,15 +290,21 @@ fn stages(q: &str) -> Vec<String> {
         match (quote, c) {
             (None, '"' | '\'') => {
                 quote = Some(c);
-                out.last_mut().map(|s| s.push(c));
+                if let Some(s) = out.last_mut() {
+                    s.push(c);
+                }
             }
             (Some(q0), _) if c == q0 => {
                 quote = None;
-                out.last_mut().map(|s| s.push(c));
+                if let Some(s) = out.last_mut() {
+                    s.push(c);
+                }
             }
             (None, '|') => out.push(String::new()),
             _ => {
-                out.last_mut().map(|s| s.push(c));
+                if let Some(s) = out.last_mut() {
+                    s.push(c);
+                }
             }
         }
     }
@@ -191,36 +317,80 @@ fn run(tables: &Tables, q: &str, now: i64, from: i64, to: i64) -> Result<Table, 
     let mut t = match source {
         "AlertInfo" => tables.info.clone(),
         "AlertEvidence" => tables.evidence.clone(),
-        other => return Err(bad(format!("Failed to resolve table or column expression named '{other}'. Supported tables: AlertInfo, AlertEvidence."))),
+        other => {
+            return Err(bad(format!(
+                "Failed to resolve table or column expression named '{other}'. Supported tables: AlertInfo, AlertEvidence."
+            )));
+        }
     };
-    t.rows.retain(|r| r[0].as_str().and_then(parse_dt).is_some_and(|x| x >= from && x <= to));
+    t.rows.retain(|r| {
+        r[0].as_str()
+            .and_then(parse_dt)
+            .is_some_and(|x| x >= from && x <= to)
+    });
     for stage in &st[1..] {
-        let (op, rest) = stage.split_once(char::is_whitespace).unwrap_or((stage.as_str(), ""));
+        let (op, rest) = stage
+            .split_once(char::is_whitespace)
+            .unwrap_or((stage.as_str(), ""));
         let rest = rest.trim();
         match op {
             "where" => {
                 let toks = lex(rest)?;
-                let mut p = P { toks, pos: 0, cols: &t.columns, now };
+                let mut p = P {
+                    toks,
+                    pos: 0,
+                    cols: &t.columns,
+                    now,
+                };
                 let e = p.or()?;
                 if p.pos != p.toks.len() {
-                    return Err(bad(format!("Syntax error in where clause near token {}.", p.pos)));
+                    return Err(bad(format!(
+                        "Syntax error in where clause near token {}.",
+                        p.pos
+                    )));
                 }
                 t.rows.retain(|r| truthy(&eval(&e, r)));
             }
             "project" => {
-                let idx: Vec<usize> = rest.split(',').map(|c| col(&t.columns, c.trim())).collect::<Result<_, _>>()?;
-                t.columns = idx.iter().map(|&i| t.columns[i].clone()).collect();
-                t.rows = t.rows.into_iter().map(|r| idx.iter().map(|&i| r[i].clone()).collect()).collect();
+                // `project A, B = C` keeps A and renames C to B.
+                let mut names = Vec::new();
+                let mut idx = Vec::new();
+                for c in rest.split(',') {
+                    let (name, source) = c
+                        .split_once('=')
+                        .map(|(n, s)| (n.trim(), s.trim()))
+                        .unwrap_or((c.trim(), c.trim()));
+                    idx.push(col(&t.columns, source)?);
+                    names.push(name.to_string());
+                }
+                t.columns = idx
+                    .iter()
+                    .zip(names)
+                    .map(|(&i, n)| (n, t.columns[i].1))
+                    .collect();
+                t.rows = t
+                    .rows
+                    .into_iter()
+                    .map(|r| idx.iter().map(|&i| r[i].clone()).collect())
+                    .collect();
             }
             "take" | "limit" => {
-                let n: usize = rest.parse().map_err(|_| bad(format!("'{op}' needs a number.")))?;
+                let n: usize = rest
+                    .parse()
+                    .map_err(|_| bad(format!("'{op}' needs a number.")))?;
                 t.rows.truncate(n);
             }
             "count" => {
-                t = Table { columns: vec![("Count".into(), "Int64")], rows: vec![vec![json!(t.rows.len())]] };
+                t = Table {
+                    columns: vec![("Count".into(), "Int64")],
+                    rows: vec![vec![json!(t.rows.len())]],
+                };
             }
             "order" | "sort" => {
-                let spec = rest.strip_prefix("by").ok_or_else(|| bad("Expected 'by' after order."))?.trim();
+                let spec = rest
+                    .strip_prefix("by")
+                    .ok_or_else(|| bad("Expected 'by' after order."))?
+                    .trim();
                 let mut keys = Vec::new();
                 for part in spec.split(',') {
                     let mut it = part.split_whitespace();
@@ -247,33 +417,59 @@ fn run(tables: &Tables, q: &str, now: i64, from: i64, to: i64) -> Result<Table, 
                     None if agg == "count()" => "count_".to_string(),
                     _ => return Err(bad("Only 'summarize count() by …' is supported.")),
                 };
-                let idx: Vec<usize> = by.split(',').map(str::trim).filter(|c| !c.is_empty()).map(|c| col(&t.columns, c)).collect::<Result<_, _>>()?;
+                let idx: Vec<usize> = by
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(|c| col(&t.columns, c))
+                    .collect::<Result<_, _>>()?;
                 let mut groups: BTreeMap<String, (Vec<Value>, i64)> = BTreeMap::new();
                 for r in &t.rows {
                     let key: Vec<Value> = idx.iter().map(|&i| r[i].clone()).collect();
-                    groups.entry(serde_json::to_string(&key).unwrap_or_default()).or_insert((key, 0)).1 += 1;
+                    groups
+                        .entry(serde_json::to_string(&key).unwrap_or_default())
+                        .or_insert((key, 0))
+                        .1 += 1;
                 }
-                let mut columns: Vec<(String, &'static str)> = idx.iter().map(|&i| t.columns[i].clone()).collect();
+                let mut columns: Vec<(String, &'static str)> =
+                    idx.iter().map(|&i| t.columns[i].clone()).collect();
                 columns.push((name, "Int64"));
-                t = Table { columns, rows: groups.into_values().map(|(mut k, n)| {
-                    k.push(json!(n));
-                    k
-                }).collect() };
+                t = Table {
+                    columns,
+                    rows: groups
+                        .into_values()
+                        .map(|(mut k, n)| {
+                            k.push(json!(n));
+                            k
+                        })
+                        .collect(),
+                };
             }
             "" => return Err(bad("Syntax error: empty pipeline stage.")),
-            other => return Err(bad(format!("The operator '{other}' is not supported by this emulator."))),
+            other => {
+                return Err(bad(format!(
+                    "The operator '{other}' is not supported by this emulator."
+                )));
+            }
         }
     }
     Ok(t)
 }
 
 fn col(cols: &[(String, &'static str)], name: &str) -> Result<usize, GraphError> {
-    cols.iter().position(|(c, _)| c == name).ok_or_else(|| bad(format!("Failed to resolve scalar expression named '{name}'.")))
+    cols.iter().position(|(c, _)| c == name).ok_or_else(|| {
+        bad(format!(
+            "Failed to resolve scalar expression named '{name}'."
+        ))
+    })
 }
 
 fn cmp(a: &Value, b: &Value) -> Ordering {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal),
+        (Value::Number(x), Value::Number(y)) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(Ordering::Equal),
         (Value::String(x), Value::String(y)) => match (parse_dt(x), parse_dt(y)) {
             (Some(p), Some(q)) => p.cmp(&q),
             _ => x.cmp(y),
@@ -417,8 +613,22 @@ impl P<'_> {
             self.pos += 1;
         }
         let op = match self.peek().cloned() {
-            Some(Tok::Sym(s)) if ["==", "!=", "<", ">", "<=", ">="].contains(&s) && !neg => s.to_string(),
-            Some(Tok::Word(w)) if ["contains", "has", "startswith", "in", "contains_cs", "has_cs"].contains(&w.as_str()) => w,
+            Some(Tok::Sym(s)) if ["==", "!=", "<", ">", "<=", ">="].contains(&s) && !neg => {
+                s.to_string()
+            }
+            Some(Tok::Word(w))
+                if [
+                    "contains",
+                    "has",
+                    "startswith",
+                    "in",
+                    "contains_cs",
+                    "has_cs",
+                ]
+                .contains(&w.as_str()) =>
+            {
+                w
+            }
             _ if neg => return Err(bad("Syntax error after '!'.")),
             _ => return Ok(l),
         };
@@ -491,8 +701,11 @@ impl P<'_> {
                 }
                 self.expect(Tok::Sym(")"))?;
                 let ms = if w == "ago" {
-                    let (n, unit) = arg.split_at(arg.find(|c: char| c.is_alphabetic()).unwrap_or(arg.len()));
-                    let n: f64 = n.parse().map_err(|_| bad(format!("Invalid timespan '{arg}'.")))?;
+                    let (n, unit) =
+                        arg.split_at(arg.find(|c: char| c.is_alphabetic()).unwrap_or(arg.len()));
+                    let n: f64 = n
+                        .parse()
+                        .map_err(|_| bad(format!("Invalid timespan '{arg}'.")))?;
                     let mul = match unit {
                         "d" => DAY as f64,
                         "h" => 3_600_000.0,
@@ -526,8 +739,14 @@ fn eval(e: &E, r: &[Value]) -> Value {
         }
         E::Bin(op, a, b) => {
             let (x, y) = (eval(a, r), eval(b, r));
-            let xs = x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string());
-            let ys = y.as_str().map(str::to_string).unwrap_or_else(|| y.to_string());
+            let xs = x
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| x.to_string());
+            let ys = y
+                .as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| y.to_string());
             json!(match op.as_str() {
                 "and" => truthy(&x) && truthy(&y),
                 "or" => truthy(&x) || truthy(&y),
@@ -540,7 +759,10 @@ fn eval(e: &E, r: &[Value]) -> Value {
                 "contains" => xs.to_lowercase().contains(&ys.to_lowercase()),
                 "contains_cs" => xs.contains(&ys),
                 "startswith" => xs.to_lowercase().starts_with(&ys.to_lowercase()),
-                "has" | "has_cs" => xs.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|t| t == ys.to_lowercase()),
+                "has" | "has_cs" => xs
+                    .to_lowercase()
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|t| t == ys.to_lowercase()),
                 _ => false,
             })
         }

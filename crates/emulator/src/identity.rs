@@ -58,7 +58,11 @@ impl IdentityStore {
 }
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 fn error_page(status: StatusCode, code: &str, message: &str) -> Response {
@@ -72,7 +76,11 @@ fn error_page(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 fn redirect(location: &str) -> Response {
-    (StatusCode::FOUND, [(header::LOCATION, location.to_string())]).into_response()
+    (
+        StatusCode::FOUND,
+        [(header::LOCATION, location.to_string())],
+    )
+        .into_response()
 }
 
 /// A validated authorize request.
@@ -84,12 +92,21 @@ struct AuthorizeReq {
 
 impl AuthorizeReq {
     fn get(&self, k: &str) -> Option<&str> {
-        self.params.get(k).map(String::as_str).filter(|v| !v.is_empty())
+        self.params
+            .get(k)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
     }
     /// Redirects back to the app with an OAuth error, as the real service does once it trusts
     /// the redirect URI.
     fn error_redirect(&self, error: &str, description: &str) -> Response {
-        let sep = if self.get("response_mode") == Some("fragment") { '#' } else if self.redirect_uri.contains('?') { '&' } else { '?' };
+        let sep = if self.get("response_mode") == Some("fragment") {
+            '#'
+        } else if self.redirect_uri.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
         let mut loc = format!(
             "{}{sep}error={}&error_description={}",
             self.redirect_uri,
@@ -104,46 +121,89 @@ impl AuthorizeReq {
 }
 
 /// Checks the parts whose failure must show an error page (never redirect), then the rest.
-fn validate(app: &App, tenant: &str, params: HashMap<String, String>) -> Result<AuthorizeReq, Response> {
+// The error is the finished response, built at most once per sign-in: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
+fn validate(
+    app: &App,
+    tenant: &str,
+    params: HashMap<String, String>,
+) -> Result<AuthorizeReq, Response> {
     let tenant_info = match tenant {
         "common" | "organizations" => app.tenants.first().cloned(),
         t => app.tenant(t).cloned(),
     }
     .ok_or_else(|| {
-        error_page(StatusCode::BAD_REQUEST, "AADSTS90002", &format!("Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID."))
+        error_page(
+            StatusCode::BAD_REQUEST,
+            "AADSTS90002",
+            &format!(
+                "Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID."
+            ),
+        )
     })?;
     match params.get("client_id").map(String::as_str) {
         Some(CLIENT_ID) => {}
         Some(other) => {
-            return Err(error_page(StatusCode::BAD_REQUEST, "AADSTS700016", &format!("Application with identifier '{other}' was not found in the directory.")));
+            return Err(error_page(
+                StatusCode::BAD_REQUEST,
+                "AADSTS700016",
+                &format!("Application with identifier '{other}' was not found in the directory."),
+            ));
         }
-        None => return Err(error_page(StatusCode::BAD_REQUEST, "AADSTS900144", "The request body must contain the following parameter: 'client_id'.")),
+        None => {
+            return Err(error_page(
+                StatusCode::BAD_REQUEST,
+                "AADSTS900144",
+                "The request body must contain the following parameter: 'client_id'.",
+            ));
+        }
     }
     let redirect_uri = params.get("redirect_uri").cloned().unwrap_or_default();
-    if !app.cfg.redirect_uris.iter().any(|r| *r == redirect_uri) {
+    if !app.cfg.redirect_uris.contains(&redirect_uri) {
         return Err(error_page(
             StatusCode::BAD_REQUEST,
             "AADSTS50011",
-            &format!("The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application."),
+            &format!(
+                "The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application."
+            ),
         ));
     }
-    Ok(AuthorizeReq { tenant: tenant_info, params, redirect_uri })
+    Ok(AuthorizeReq {
+        tenant: tenant_info,
+        params,
+        redirect_uri,
+    })
 }
 
 /// Checks that may be reported to the app through an error redirect.
+#[allow(clippy::result_large_err)]
 fn check_protocol(r: &AuthorizeReq) -> Result<(), Response> {
     match r.get("response_type") {
         Some("code") => {}
-        Some(_) => return Err(r.error_redirect("unsupported_response_type", "AADSTS700054: response_type must be 'code' for this application.")),
-        None => return Err(r.error_redirect("invalid_request", "AADSTS900144: The request body must contain the following parameter: 'response_type'.")),
+        Some(_) => {
+            return Err(r.error_redirect(
+                "unsupported_response_type",
+                "AADSTS700054: response_type must be 'code' for this application.",
+            ));
+        }
+        None => return Err(r.error_redirect(
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'response_type'.",
+        )),
     }
     if r.get("scope").is_none() {
-        return Err(r.error_redirect("invalid_request", "AADSTS900144: The request body must contain the following parameter: 'scope'."));
+        return Err(r.error_redirect(
+            "invalid_request",
+            "AADSTS900144: The request body must contain the following parameter: 'scope'.",
+        ));
     }
-    if let Some(m) = r.get("response_mode") {
-        if !matches!(m, "query" | "fragment") {
-            return Err(r.error_redirect("invalid_request", "AADSTS900144: Unsupported response_mode for this emulator; use query or fragment."));
-        }
+    if let Some(m) = r.get("response_mode")
+        && !matches!(m, "query" | "fragment")
+    {
+        return Err(r.error_redirect(
+            "invalid_request",
+            "AADSTS900144: Unsupported response_mode for this emulator; use query or fragment.",
+        ));
     }
     let Some(challenge) = r.get("code_challenge") else {
         return Err(r.error_redirect("invalid_request", "AADSTS9002325: Proof Key for Code Exchange is required for cross-origin authorization code redemption."));
@@ -153,10 +213,22 @@ fn check_protocol(r: &AuthorizeReq) -> Result<(), Response> {
         Some("plain") | None => {
             return Err(r.error_redirect("invalid_request", "AADSTS5002325: Only the S256 code_challenge_method is accepted for single-page applications."));
         }
-        Some(other) => return Err(r.error_redirect("invalid_request", &format!("AADSTS50147: Invalid code_challenge_method '{other}'."))),
+        Some(other) => {
+            return Err(r.error_redirect(
+                "invalid_request",
+                &format!("AADSTS50147: Invalid code_challenge_method '{other}'."),
+            ));
+        }
     }
-    if challenge.len() != 43 || !challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        return Err(r.error_redirect("invalid_request", "AADSTS501491: Invalid size of Code_Challenge parameter."));
+    if challenge.len() != 43
+        || !challenge
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return Err(r.error_redirect(
+            "invalid_request",
+            "AADSTS501491: Invalid size of Code_Challenge parameter.",
+        ));
     }
     Ok(())
 }
@@ -165,7 +237,11 @@ fn form_params(raw: &str) -> HashMap<String, String> {
     parse_query(raw).into_iter().collect()
 }
 
-pub async fn authorize_get(State(app): State<Arc<App>>, Path(tenant): Path<String>, RawQuery(q): RawQuery) -> Response {
+pub async fn authorize_get(
+    State(app): State<Arc<App>>,
+    Path(tenant): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Response {
     let params = form_params(q.as_deref().unwrap_or(""));
     let req = match validate(&app, &tenant, params) {
         Ok(r) => r,
@@ -182,7 +258,13 @@ fn sign_in_page(tenant_path: &str, r: &AuthorizeReq) -> Response {
         .params
         .iter()
         .filter(|(k, _)| k.as_str() != "user" && k.as_str() != "action")
-        .map(|(k, v)| format!("<input type=\"hidden\" name=\"{}\" value=\"{}\">", html_escape(k), html_escape(v)))
+        .map(|(k, v)| {
+            format!(
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                html_escape(k),
+                html_escape(v)
+            )
+        })
         .collect();
     let buttons: String = DEMO_USERS
         .iter()
@@ -220,18 +302,27 @@ fn grant(asked: &[String], user: usize) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for s in asked {
         let bare = s.strip_prefix(GRAPH_PREFIX).unwrap_or(s);
-        let ok = OIDC_SCOPES.iter().any(|o| o.eq_ignore_ascii_case(bare)) || allowed.iter().any(|a| a.eq_ignore_ascii_case(bare));
-        let canon = allowed.iter().chain(OIDC_SCOPES.iter()).find(|a| a.eq_ignore_ascii_case(bare)).map(|a| a.to_string());
-        if let (true, Some(c)) = (ok, canon) {
-            if !out.contains(&c) {
-                out.push(c);
-            }
+        let ok = OIDC_SCOPES.iter().any(|o| o.eq_ignore_ascii_case(bare))
+            || allowed.iter().any(|a| a.eq_ignore_ascii_case(bare));
+        let canon = allowed
+            .iter()
+            .chain(OIDC_SCOPES.iter())
+            .find(|a| a.eq_ignore_ascii_case(bare))
+            .map(|a| a.to_string());
+        if let (true, Some(c)) = (ok, canon)
+            && !out.contains(&c)
+        {
+            out.push(c);
         }
     }
     out
 }
 
-pub async fn authorize_post(State(app): State<Arc<App>>, Path(tenant): Path<String>, body: String) -> Response {
+pub async fn authorize_post(
+    State(app): State<Arc<App>>,
+    Path(tenant): Path<String>,
+    body: String,
+) -> Response {
     let params = form_params(&body);
     let action = params.get("action").cloned();
     let user = params.get("user").cloned();
@@ -243,9 +334,15 @@ pub async fn authorize_post(State(app): State<Arc<App>>, Path(tenant): Path<Stri
         return resp;
     }
     if action.as_deref() == Some("cancel") {
-        return req.error_redirect("access_denied", "AADSTS65004: User declined to consent to access the app.");
+        return req.error_redirect(
+            "access_denied",
+            "AADSTS65004: User declined to consent to access the app.",
+        );
     }
-    let Some(user) = user.and_then(|u| u.parse::<usize>().ok()).filter(|u| *u < DEMO_USERS.len()) else {
+    let Some(user) = user
+        .and_then(|u| u.parse::<usize>().ok())
+        .filter(|u| *u < DEMO_USERS.len())
+    else {
         return req.error_redirect("invalid_request", "AADSTS900144: No account was selected.");
     };
     let scopes = grant(&split_scopes(req.get("scope").unwrap_or("")), user);
@@ -269,12 +366,21 @@ pub async fn authorize_post(State(app): State<Arc<App>>, Path(tenant): Path<Stri
         );
         code
     };
-    let sep = if req.get("response_mode") == Some("fragment") { '#' } else if req.redirect_uri.contains('?') { '&' } else { '?' };
+    let sep = if req.get("response_mode") == Some("fragment") {
+        '#'
+    } else if req.redirect_uri.contains('?') {
+        '&'
+    } else {
+        '?'
+    };
     let mut loc = format!("{}{sep}code={}", req.redirect_uri, encode_component(&code));
     if let Some(state) = req.get("state") {
         loc.push_str(&format!("&state={}", encode_component(state)));
     }
-    loc.push_str(&format!("&session_state={}", encode_component(&req.tenant.id)));
+    loc.push_str(&format!(
+        "&session_state={}",
+        encode_component(&req.tenant.id)
+    ));
     redirect(&loc)
 }
 
@@ -289,7 +395,12 @@ fn oauth_error(error: &str, code: u32, description: &str) -> Response {
         "trace_id": trace,
         "correlation_id": trace,
     });
-    (StatusCode::BAD_REQUEST, [(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(body),
+    )
+        .into_response()
 }
 
 /// Who a token is for.
@@ -304,7 +415,11 @@ pub struct Subject<'a> {
 /// Mints a Graph access token. `scopes` are bare Graph scope names.
 pub fn access_token(app: &App, s: &Subject, scopes: &[String]) -> String {
     let now = now_ms() / 1000;
-    let graph_scopes: Vec<&str> = scopes.iter().map(String::as_str).filter(|x| !OIDC_SCOPES.contains(x)).collect();
+    let graph_scopes: Vec<&str> = scopes
+        .iter()
+        .map(String::as_str)
+        .filter(|x| !OIDC_SCOPES.contains(x))
+        .collect();
     let claims = json!({
         "aud": GRAPH_AUDIENCE,
         "iss": issuer(app, &s.tenant.id),
@@ -331,24 +446,51 @@ pub fn demo_subject(app: &App, tenant: &TenantInfo, user: usize) -> (String, Str
 
 /// The user's object id in the tenant's directory, or a stable GUID derived from the UPN.
 pub fn oid_for(app: &App, tenant: &TenantInfo, upn: &str) -> String {
-    if let Some(Ok(d)) = app.data.get(&tenant.id).map(|d| d.read()) {
-        if let Some(p) = d.entities.person_by_upn(upn) {
-            return p.id.clone();
-        }
+    if let Some(Ok(d)) = app.data.get(&tenant.id).map(|d| d.read())
+        && let Some(p) = d.entities.person_by_upn(upn)
+    {
+        return p.id.clone();
     }
     let h = Sha256::digest(upn.to_lowercase().as_bytes());
     let x: String = h.iter().take(16).map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-4{}-8{}-{}", &x[0..8], &x[8..12], &x[13..16], &x[17..20], &x[20..32])
+    format!(
+        "{}-{}-4{}-8{}-{}",
+        &x[0..8],
+        &x[8..12],
+        &x[13..16],
+        &x[17..20],
+        &x[20..32]
+    )
 }
 
-fn issue(app: &App, store: &mut IdentityStore, tenant: &TenantInfo, user: usize, scopes: Vec<String>, nonce: Option<String>, auth_ms: i64) -> Response {
+fn issue(
+    app: &App,
+    store: &mut IdentityStore,
+    tenant: &TenantInfo,
+    user: usize,
+    scopes: Vec<String>,
+    nonce: Option<String>,
+    auth_ms: i64,
+) -> Response {
     let (upn, name, oid) = demo_subject(app, tenant, user);
-    let subject = Subject { tenant, upn: &upn, name: &name, oid: &oid, client_id: CLIENT_ID };
+    let subject = Subject {
+        tenant,
+        upn: &upn,
+        name: &name,
+        oid: &oid,
+        client_id: CLIENT_ID,
+    };
     let access = access_token(app, &subject, &scopes);
     let ttl = app.cfg.token_ttl.as_secs();
     let scope_text: Vec<String> = scopes
         .iter()
-        .map(|s| if OIDC_SCOPES.contains(&s.as_str()) { s.clone() } else { format!("{GRAPH_PREFIX}{s}") })
+        .map(|s| {
+            if OIDC_SCOPES.contains(&s.as_str()) {
+                s.clone()
+            } else {
+                format!("{GRAPH_PREFIX}{s}")
+            }
+        })
         .collect();
     let mut body = json!({
         "token_type": "Bearer",
@@ -359,9 +501,20 @@ fn issue(app: &App, store: &mut IdentityStore, tenant: &TenantInfo, user: usize,
     });
     if scopes.iter().any(|s| s == "offline_access") {
         let rt = format!("0.vigil.{}", store.secret(64));
-        store.refresh.insert(rt.clone(), RefreshGrant { tenant: tenant.id.clone(), client_id: CLIENT_ID.into(), user, scopes: scopes.clone(), auth_ms });
+        store.refresh.insert(
+            rt.clone(),
+            RefreshGrant {
+                tenant: tenant.id.clone(),
+                client_id: CLIENT_ID.into(),
+                user,
+                scopes: scopes.clone(),
+                auth_ms,
+            },
+        );
         body["refresh_token"] = json!(rt);
-        body["refresh_token_expires_in"] = json!(((auth_ms + app.cfg.refresh_lifetime.as_millis() as i64 - now_ms()) / 1000).max(0));
+        body["refresh_token_expires_in"] = json!(
+            ((auth_ms + app.cfg.refresh_lifetime.as_millis() as i64 - now_ms()) / 1000).max(0)
+        );
     }
     if scopes.iter().any(|s| s == "openid") {
         let now = now_ms() / 1000;
@@ -378,16 +531,36 @@ fn issue(app: &App, store: &mut IdentityStore, tenant: &TenantInfo, user: usize,
         }
         body["id_token"] = json!(jwt::sign(&app.key, &claims));
     }
-    (StatusCode::OK, [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")], axum::Json(body)).into_response()
+    (
+        StatusCode::OK,
+        [
+            (header::CACHE_CONTROL, "no-store"),
+            (header::PRAGMA, "no-cache"),
+        ],
+        axum::Json(body),
+    )
+        .into_response()
 }
 
-pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, headers: HeaderMap, body: String) -> Response {
+pub async fn token(
+    State(app): State<Arc<App>>,
+    Path(tenant): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        .is_some_and(|v| {
+            v.to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        });
     if !is_form {
-        return oauth_error("invalid_request", 900144, "The request body must be application/x-www-form-urlencoded.");
+        return oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must be application/x-www-form-urlencoded.",
+        );
     }
     let p = form_params(&body);
     let get = |k: &str| p.get(k).map(String::as_str).filter(|v| !v.is_empty());
@@ -395,19 +568,39 @@ pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, head
         "common" | "organizations" => app.tenants.first(),
         t => app.tenant(t),
     }) else {
-        return oauth_error("invalid_request", 90002, &format!("Tenant '{tenant}' not found."));
+        return oauth_error(
+            "invalid_request",
+            90002,
+            &format!("Tenant '{tenant}' not found."),
+        );
     };
     let Some(grant_type) = get("grant_type") else {
-        return oauth_error("invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.");
+        return oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'grant_type'.",
+        );
     };
     let Some(client_id) = get("client_id") else {
-        return oauth_error("invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
+        return oauth_error(
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'client_id'.",
+        );
     };
     if client_id != CLIENT_ID {
-        return oauth_error("invalid_client", 700016, &format!("Application with identifier '{client_id}' was not found in the directory."));
+        return oauth_error(
+            "invalid_client",
+            700016,
+            &format!("Application with identifier '{client_id}' was not found in the directory."),
+        );
     }
     if get("client_secret").is_some() || get("client_assertion").is_some() {
-        return oauth_error("invalid_client", 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.");
+        return oauth_error(
+            "invalid_client",
+            700025,
+            "Client is public so neither 'client_assertion' nor 'client_secret' should be presented.",
+        );
     }
     let Ok(mut store) = app.identity.lock() else {
         return oauth_error("temporarily_unavailable", 90000, "Internal error.");
@@ -415,41 +608,97 @@ pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, head
     match grant_type {
         "authorization_code" => {
             let Some(code) = get("code") else {
-                return oauth_error("invalid_request", 900144, "The request body must contain the following parameter: 'code'.");
+                return oauth_error(
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: 'code'.",
+                );
             };
             // A code is consumed by any redemption attempt, successful or not.
             let Some(c) = store.codes.remove(code) else {
-                return oauth_error("invalid_grant", 54005, "OAuth2 Authorization code was already redeemed or is not valid.");
+                return oauth_error(
+                    "invalid_grant",
+                    54005,
+                    "OAuth2 Authorization code was already redeemed or is not valid.",
+                );
             };
             if now_ms() - c.issued_ms > app.cfg.code_lifetime.as_millis() as i64 {
-                return oauth_error("invalid_grant", 70008, "The provided authorization code or refresh token has expired due to inactivity.");
+                return oauth_error(
+                    "invalid_grant",
+                    70008,
+                    "The provided authorization code or refresh token has expired due to inactivity.",
+                );
             }
             if c.tenant != tenant_info.id || c.client_id != client_id {
-                return oauth_error("invalid_grant", 70000, "The provided value for the 'code' parameter is not valid for this client or tenant.");
+                return oauth_error(
+                    "invalid_grant",
+                    70000,
+                    "The provided value for the 'code' parameter is not valid for this client or tenant.",
+                );
             }
             if get("redirect_uri") != Some(c.redirect_uri.as_str()) {
-                return oauth_error("invalid_grant", 50148, "The redirect_uri does not match the one used in the authorization request.");
+                return oauth_error(
+                    "invalid_grant",
+                    50148,
+                    "The redirect_uri does not match the one used in the authorization request.",
+                );
             }
             let Some(verifier) = get("code_verifier") else {
-                return oauth_error("invalid_request", 9002327, "The request body must contain the following parameter: 'code_verifier'.");
+                return oauth_error(
+                    "invalid_request",
+                    9002327,
+                    "The request body must contain the following parameter: 'code_verifier'.",
+                );
             };
-            if !(43..=128).contains(&verifier.len()) || !verifier.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b)) {
-                return oauth_error("invalid_request", 501481, "The code_verifier is not 43-128 characters of [A-Za-z0-9-._~].");
+            if !(43..=128).contains(&verifier.len())
+                || !verifier
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+            {
+                return oauth_error(
+                    "invalid_request",
+                    501481,
+                    "The code_verifier is not 43-128 characters of [A-Za-z0-9-._~].",
+                );
             }
             if URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes())) != c.challenge {
-                return oauth_error("invalid_grant", 501481, "The Code_Verifier does not match the code_challenge supplied in the authorization request.");
+                return oauth_error(
+                    "invalid_grant",
+                    501481,
+                    "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
+                );
             }
-            issue(&app, &mut store, tenant_info, c.user, c.scopes, c.nonce, now_ms())
+            issue(
+                &app,
+                &mut store,
+                tenant_info,
+                c.user,
+                c.scopes,
+                c.nonce,
+                now_ms(),
+            )
         }
         "refresh_token" => {
             let Some(rt) = get("refresh_token") else {
-                return oauth_error("invalid_request", 900144, "The request body must contain the following parameter: 'refresh_token'.");
+                return oauth_error(
+                    "invalid_request",
+                    900144,
+                    "The request body must contain the following parameter: 'refresh_token'.",
+                );
             };
             let Some(g) = store.refresh.remove(rt) else {
-                return oauth_error("invalid_grant", 9002313, "Invalid request. The refresh token is malformed, was already used (rotated), or was revoked.");
+                return oauth_error(
+                    "invalid_grant",
+                    9002313,
+                    "Invalid request. The refresh token is malformed, was already used (rotated), or was revoked.",
+                );
             };
             if g.client_id != client_id || g.tenant != tenant_info.id {
-                return oauth_error("invalid_grant", 700005, "The refresh token was issued to a different client or tenant.");
+                return oauth_error(
+                    "invalid_grant",
+                    700005,
+                    "The refresh token was issued to a different client or tenant.",
+                );
             }
             if now_ms() - g.auth_ms >= app.cfg.refresh_lifetime.as_millis() as i64 {
                 return oauth_error(
@@ -463,16 +712,30 @@ pub async fn token(State(app): State<Arc<App>>, Path(tenant): Path<String>, head
                 Some(s) => {
                     // A refresh can narrow the grant but never widen it beyond what was consented.
                     let asked = grant(&split_scopes(s), g.user);
-                    let mut narrowed: Vec<String> = asked.into_iter().filter(|x| g.scopes.contains(x)).collect();
-                    if !narrowed.iter().any(|x| x == "offline_access") && g.scopes.iter().any(|x| x == "offline_access") {
+                    let mut narrowed: Vec<String> =
+                        asked.into_iter().filter(|x| g.scopes.contains(x)).collect();
+                    if !narrowed.iter().any(|x| x == "offline_access")
+                        && g.scopes.iter().any(|x| x == "offline_access")
+                    {
                         narrowed.push("offline_access".into());
                     }
                     narrowed
                 }
             };
-            issue(&app, &mut store, tenant_info, g.user, scopes, None, g.auth_ms)
+            issue(
+                &app,
+                &mut store,
+                tenant_info,
+                g.user,
+                scopes,
+                None,
+                g.auth_ms,
+            )
         }
-        other => oauth_error("unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'.")),
+        other => oauth_error(
+            "unsupported_grant_type",
+            70003,
+            &format!("The app requested an unsupported grant type '{other}'."),
+        ),
     }
 }
-

@@ -27,7 +27,10 @@ pub const SPEC: ListSpec = ListSpec {
     max_top: 50,
 };
 
-const READ: &[&str] = &["SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All"];
+const READ: &[&str] = &[
+    "SecurityIncident.Read.All",
+    "SecurityIncident.ReadWrite.All",
+];
 const WRITE: &[&str] = &["SecurityIncident.ReadWrite.All"];
 
 pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
@@ -38,18 +41,42 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             let d = ctx.data()?;
             let url = format!("{}/security/incidents", ctx.base());
             let expand = !q.expand.is_empty();
-            Ok(odata::page(&d.incidents, &q, &SPEC, &url, &ctx.context("security/incidents"), &|r: &Rec| {
-                if expand { with_alerts(&d, r.value()).to_string() } else { r.body.clone() }
-            }))
+            Ok(odata::page(
+                &d.incidents,
+                &q,
+                &SPEC,
+                &url,
+                &ctx.context("security/incidents"),
+                &|r: &Rec| {
+                    if expand {
+                        with_alerts(&d, r.value()).to_string()
+                    } else {
+                        r.body.clone()
+                    }
+                },
+            ))
         }
         ("GET", [id]) => {
             ctx.require(READ)?;
-            let q = Query::parse(&req.query, &ListSpec { filterable: &[], max_top: 0, ..SPEC })?;
+            let q = Query::parse(
+                &req.query,
+                &ListSpec {
+                    filterable: &[],
+                    max_top: 0,
+                    ..SPEC
+                },
+            )?;
             if q.filter.is_some() || q.top.is_some() || q.count {
-                return Err(GraphError::bad_request("Only $expand is supported when reading one incident."));
+                return Err(GraphError::bad_request(
+                    "Only $expand is supported when reading one incident.",
+                ));
             }
             let d = ctx.data()?;
-            let mut v = d.incidents.get(id).ok_or_else(|| GraphError::not_found("The incident"))?.value();
+            let mut v = d
+                .incidents
+                .get(id)
+                .ok_or_else(|| GraphError::not_found("The incident"))?
+                .value();
             if !q.expand.is_empty() {
                 v = with_alerts(&d, v);
             }
@@ -64,13 +91,19 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             comment(ctx, req, id)
         }
         (_, [] | [_]) => Err(no_method()),
-        _ => Err(GraphError::bad_request(format!("Resource not found for the segment '{}'.", req.segs.last().map(String::as_str).unwrap_or("")))),
+        _ => Err(GraphError::bad_request(format!(
+            "Resource not found for the segment '{}'.",
+            req.segs.last().map(String::as_str).unwrap_or("")
+        ))),
     }
 }
 
 fn entity(ctx: &Ctx, v: &Value) -> GraphResponse {
     let mut m = Map::new();
-    m.insert("@odata.context".into(), json!(ctx.context("security/incidents/$entity")));
+    m.insert(
+        "@odata.context".into(),
+        json!(ctx.context("security/incidents/$entity")),
+    );
     if let Value::Object(o) = v {
         m.extend(o.clone());
     }
@@ -83,7 +116,12 @@ fn with_alerts(d: &TenantData, mut v: Value) -> Value {
     let alerts: Vec<Value> = d
         .incident_alerts
         .get(&id)
-        .map(|ids| ids.iter().filter_map(|a| d.alerts.get(a)).map(Rec::value).collect())
+        .map(|ids| {
+            ids.iter()
+                .filter_map(|a| d.alerts.get(a))
+                .map(Rec::value)
+                .collect()
+        })
         .unwrap_or_default();
     v["alerts"] = Value::Array(alerts);
     v
@@ -92,7 +130,11 @@ fn with_alerts(d: &TenantData, mut v: Value) -> Value {
 fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     let body = req.json_object()?;
     let mut d = ctx.data_mut()?;
-    let mut v = d.incidents.get(id).ok_or_else(|| GraphError::not_found("The incident"))?.value();
+    let mut v = d
+        .incidents
+        .get(id)
+        .ok_or_else(|| GraphError::not_found("The incident"))?
+        .value();
     for (k, x) in &body {
         match k.as_str() {
             "@odata.type" => {}
@@ -101,7 +143,9 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
             "determination" => v["determination"] = enum_value(k, x, DETERMINATIONS_ALL)?,
             "assignedTo" | "resolvingComment" | "summary" => {
                 if !(x.is_string() || x.is_null()) {
-                    return Err(GraphError::bad_request(format!("Invalid value for '{k}': a string or null is expected.")));
+                    return Err(GraphError::bad_request(format!(
+                        "Invalid value for '{k}': a string or null is expected."
+                    )));
                 }
                 v[k.as_str()] = x.clone();
             }
@@ -109,11 +153,17 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
                 let tags = x
                     .as_array()
                     .filter(|a| a.iter().all(Value::is_string))
-                    .ok_or_else(|| GraphError::bad_request("customTags must be an array of strings."))?;
+                    .ok_or_else(|| {
+                        GraphError::bad_request("customTags must be an array of strings.")
+                    })?;
                 v["customTags"] = Value::Array(tags.clone());
                 v["tags"] = Value::Array(tags.clone());
             }
-            other => return Err(GraphError::bad_request(format!("Property '{other}' cannot be updated on an incident."))),
+            other => {
+                return Err(GraphError::bad_request(format!(
+                    "Property '{other}' cannot be updated on an incident."
+                )));
+            }
         }
     }
     v["lastUpdateDateTime"] = json!(fmt_ms(now_ms()));
@@ -127,7 +177,11 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
 fn comment(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     let text = comment_text(req)?;
     let mut d = ctx.data_mut()?;
-    let mut v = d.incidents.get(id).ok_or_else(|| GraphError::not_found("The incident"))?.value();
+    let mut v = d
+        .incidents
+        .get(id)
+        .ok_or_else(|| GraphError::not_found("The incident"))?
+        .value();
     let now = fmt_ms(now_ms());
     // Both spellings the docs show for incident comments are sent.
     let entry = json!({"comment": text, "createdBy": ctx.upn, "createdTime": now, "createdByDisplayName": ctx.upn, "createdDateTime": now});
@@ -140,5 +194,7 @@ fn comment(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     drop(d);
     ctx.app.persist_write(&ctx.tenant, "incidents", &v);
     let context = ctx.context(&format!("security/incidents('{id}')/comments"));
-    Ok(GraphResponse::ok(&json!({"@odata.context": context, "value": v["comments"]})))
+    Ok(GraphResponse::ok(
+        &json!({"@odata.context": context, "value": v["comments"]}),
+    ))
 }

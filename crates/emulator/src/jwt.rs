@@ -45,7 +45,8 @@ fn mac(key: &[u8], data: &[u8]) -> Vec<u8> {
 /// Checks signature and lifetime; returns the claims.
 pub fn verify(key: &[u8], token: &str, now_secs: i64) -> Result<Map<String, Value>, JwtError> {
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(JwtError::Malformed);
     };
@@ -54,8 +55,12 @@ pub fn verify(key: &[u8], token: &str, now_secs: i64) -> Result<Map<String, Valu
     m.update(format!("{h}.{p}").as_bytes());
     m.verify_slice(&sig).map_err(|_| JwtError::BadSignature)?;
     let payload = URL_SAFE_NO_PAD.decode(p).map_err(|_| JwtError::Malformed)?;
-    let claims: Map<String, Value> = serde_json::from_slice(&payload).map_err(|_| JwtError::Malformed)?;
-    let exp = claims.get("exp").and_then(Value::as_i64).ok_or(JwtError::Malformed)?;
+    let claims: Map<String, Value> =
+        serde_json::from_slice(&payload).map_err(|_| JwtError::Malformed)?;
+    let exp = claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .ok_or(JwtError::Malformed)?;
     if exp <= now_secs {
         return Err(JwtError::Expired);
     }
@@ -68,7 +73,6 @@ pub fn peek(token: &str) -> Option<Value> {
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(p).ok()?).ok()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,7 +82,10 @@ mod tests {
     fn sign_verify_and_tamper() {
         let key = b"k";
         let t = sign(key, &json!({"exp": 100, "upn": "a"}));
-        assert_eq!(verify(key, &t, 50).ok().and_then(|c| c.get("upn").cloned()), Some(json!("a")));
+        assert_eq!(
+            verify(key, &t, 50).ok().and_then(|c| c.get("upn").cloned()),
+            Some(json!("a"))
+        );
         assert_eq!(verify(key, &t, 100), Err(JwtError::Expired));
         assert_eq!(verify(b"other", &t, 50), Err(JwtError::BadSignature));
         let forged = t.replacen('.', ".e30", 1);

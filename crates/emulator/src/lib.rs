@@ -43,10 +43,10 @@ use tower_http::services::{ServeDir, ServeFile};
 
 pub use faults::FaultRule;
 use faults::{Fault, Faults};
-pub use state::{CLIENT_ID, DEMO_USERS, TenantInfo};
 use state::{App, Config, Persist};
-pub use throttle::{BudgetRule, Budgets};
+pub use state::{CLIENT_ID, DEMO_USERS, TenantInfo};
 use throttle::Throttle;
+pub use throttle::{BudgetRule, Budgets};
 
 /// How to run the emulator. `Default` gives the documented ports, seed 42 and 2,000 alerts.
 #[derive(Debug, Clone)]
@@ -144,11 +144,28 @@ impl Running {
     /// An access token as the token endpoint would issue it, for native tests that skip the
     /// browser sign-in. `scopes` are bare Graph scope names.
     pub fn mint_access_token(&self, tenant_id: &str, upn: &str, scopes: &[&str]) -> String {
-        let fallback = TenantInfo { id: tenant_id.into(), name: String::new(), domain: String::new(), short: String::new() };
+        let fallback = TenantInfo {
+            id: tenant_id.into(),
+            name: String::new(),
+            domain: String::new(),
+            short: String::new(),
+        };
         let tenant = self.app.tenant(tenant_id).cloned().unwrap_or(fallback);
         let oid = identity::oid_for(&self.app, &tenant, upn);
-        let scopes: Vec<String> = scopes.iter().map(|s| s.trim_start_matches("https://graph.microsoft.com/").to_string()).collect();
-        let subject = identity::Subject { tenant: &tenant, upn, name: upn, oid: &oid, client_id: CLIENT_ID };
+        let scopes: Vec<String> = scopes
+            .iter()
+            .map(|s| {
+                s.trim_start_matches("https://graph.microsoft.com/")
+                    .to_string()
+            })
+            .collect();
+        let subject = identity::Subject {
+            tenant: &tenant,
+            upn,
+            name: upn,
+            oid: &oid,
+            client_id: CLIENT_ID,
+        };
         identity::access_token(&self.app, &subject, &scopes)
     }
     /// Stops the three servers and waits for them.
@@ -157,7 +174,10 @@ impl Running {
         for t in self.tasks.drain(..) {
             // Open keep-alive connections must not hold the caller forever.
             let abort = t.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(2), t).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(2), t)
+                .await
+                .is_err()
+            {
                 abort.abort();
             }
         }
@@ -174,7 +194,9 @@ impl Drop for Running {
 }
 
 async fn bind(port: u16) -> Result<TcpListener, Error> {
-    TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await.map_err(|e| Error::Bind(port, e))
+    TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port)))
+        .await
+        .map_err(|e| Error::Bind(port, e))
 }
 
 fn url_of(l: &TcpListener) -> Result<String, Error> {
@@ -184,11 +206,18 @@ fn url_of(l: &TcpListener) -> Result<String, Error> {
 
 pub async fn start(opts: Options) -> Result<Running, Error> {
     let ephemeral = opts.port == 0;
-    let next = |offset: u16| if ephemeral { 0 } else { opts.port.saturating_add(offset) };
+    let next = |offset: u16| {
+        if ephemeral {
+            0
+        } else {
+            opts.port.saturating_add(offset)
+        }
+    };
     let app_l = bind(opts.port).await?;
     let auth_l = bind(opts.authority_port.unwrap_or_else(|| next(1))).await?;
     let graph_l = bind(opts.graph_port.unwrap_or_else(|| next(2))).await?;
-    let (app_url, authority_url, graph_url) = (url_of(&app_l)?, url_of(&auth_l)?, url_of(&graph_l)?);
+    let (app_url, authority_url, graph_url) =
+        (url_of(&app_l)?, url_of(&auth_l)?, url_of(&graph_l)?);
     let mut spa_origins = vec![app_url.clone()];
     spa_origins.extend(opts.spa_origins.iter().cloned());
     let mut redirect_uris = vec![format!("{app_url}/auth/callback")];
@@ -204,9 +233,18 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
         code_lifetime: opts.code_lifetime,
         op_duration: opts.operation_duration,
     };
-    let persist = opts.state.clone().map(Persist::load).transpose().map_err(Error::State)?;
+    let persist = opts
+        .state
+        .clone()
+        .map(Persist::load)
+        .transpose()
+        .map_err(Error::State)?;
     let tenants = state::demo_tenants();
-    let (seed, count, op_ms) = (opts.seed, opts.alerts, opts.operation_duration.as_millis() as i64);
+    let (seed, count, op_ms) = (
+        opts.seed,
+        opts.alerts,
+        opts.operation_duration.as_millis() as i64,
+    );
     let now = util::now_ms();
     let ts = tenants.clone();
     let built = tokio::task::spawn_blocking(move || {
@@ -215,11 +253,18 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    let n = if i == 0 { count } else { (count / seed::SECOND_TENANT_SHARE).max(50.min(count)) };
+                    let n = if i == 0 {
+                        count
+                    } else {
+                        (count / seed::SECOND_TENANT_SHARE).max(50.min(count))
+                    };
                     s.spawn(move || seed::build(t, seed, n, now))
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join()).collect::<Result<Vec<_>, _>>()
+            handles
+                .into_iter()
+                .map(|h| h.join())
+                .collect::<Result<Vec<_>, _>>()
         })
     })
     .await
@@ -237,7 +282,15 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
         let mut r = util::Rng::new(util::process_random());
         (0..4).flat_map(|_| r.next_u64().to_le_bytes()).collect()
     };
-    let app = Arc::new(App::new(cfg, key, tenants, data, Throttle::new(opts.budgets.clone()), Faults::new(opts.faults.clone(), opts.seed), persist));
+    let app = Arc::new(App::new(
+        cfg,
+        key,
+        tenants,
+        data,
+        Throttle::new(opts.budgets.clone()),
+        Faults::new(opts.faults.clone(), opts.seed),
+        persist,
+    ));
     let (stop, rx) = watch::channel(false);
     let serve = |l: TcpListener, r: Router, mut rx: watch::Receiver<bool>| {
         tokio::spawn(async move {
@@ -265,9 +318,14 @@ fn apply_saved(p: &Persist, d: &mut state::TenantData) {
         d.incidents.upsert(odata::Rec::new(&v, &incidents::SPEC));
     }
     for v in p.saved(&tid, "secureScoreControlProfiles") {
-        d.profiles.upsert(odata::Rec::new(&v, &securescore::PROFILES_SPEC));
+        d.profiles
+            .upsert(odata::Rec::new(&v, &securescore::PROFILES_SPEC));
     }
-    for (name, coll) in [("emailThreats", &mut d.email_threats), ("urlThreats", &mut d.url_threats), ("fileThreats", &mut d.file_threats)] {
+    for (name, coll) in [
+        ("emailThreats", &mut d.email_threats),
+        ("urlThreats", &mut d.url_threats),
+        ("fileThreats", &mut d.file_threats),
+    ] {
         for v in p.saved(&tid, name) {
             coll.upsert(odata::Rec::new(&v, &submissions::SPEC));
         }
@@ -275,13 +333,30 @@ fn apply_saved(p: &Persist, d: &mut state::TenantData) {
 }
 
 fn cors(app: &App, methods: Vec<Method>) -> CorsLayer {
-    let origins: Vec<HeaderValue> = app.cfg.spa_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    let origins: Vec<HeaderValue> = app
+        .cfg
+        .spa_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
     let h = |s: &'static str| HeaderName::from_static(s);
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods(methods)
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, h("prefer"), h("consistencylevel"), h("client-request-id")])
-        .expose_headers([header::RETRY_AFTER, header::LOCATION, h("request-id"), h("client-request-id")])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            h("prefer"),
+            h("consistencylevel"),
+            h("client-request-id"),
+        ])
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::LOCATION,
+            h("request-id"),
+            h("client-request-id"),
+        ])
         .max_age(Duration::from_secs(600))
 }
 
@@ -316,7 +391,10 @@ fn app_router(app: &Arc<App>, dist: Option<&std::path::Path>) -> Router {
 
 fn authority_router(app: &Arc<App>) -> Router {
     Router::new()
-        .route("/{tenant}/oauth2/v2.0/authorize", get(identity::authorize_get).post(identity::authorize_post))
+        .route(
+            "/{tenant}/oauth2/v2.0/authorize",
+            get(identity::authorize_get).post(identity::authorize_post),
+        )
         .route("/{tenant}/oauth2/v2.0/token", post(identity::token))
         .layer(cors(app, vec![Method::GET, Method::POST]))
         .with_state(app.clone())
@@ -325,21 +403,38 @@ fn authority_router(app: &Arc<App>) -> Router {
 fn graph_router(app: &Arc<App>) -> Router {
     Router::new()
         .fallback(graph_entry)
-        .layer(cors(app, vec![Method::GET, Method::POST, Method::PATCH, Method::PUT, Method::DELETE]))
+        .layer(cors(
+            app,
+            vec![
+                Method::GET,
+                Method::POST,
+                Method::PATCH,
+                Method::PUT,
+                Method::DELETE,
+            ],
+        ))
         .with_state(app.clone())
 }
 
 fn into_http(r: error::GraphResponse) -> Response {
-    let mut b = Response::builder().status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    let mut b = Response::builder()
+        .status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     for (k, v) in &r.headers {
         if let (Ok(k), Ok(v)) = (HeaderName::try_from(k.as_str()), HeaderValue::from_str(v)) {
             b = b.header(k, v);
         }
     }
-    b.body(r.body.map(Body::from).unwrap_or_else(Body::empty)).unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    b.body(r.body.map(Body::from).unwrap_or_else(Body::empty))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }
 
-async fn graph_entry(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn graph_entry(
+    State(app): State<Arc<App>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = uri.path().to_string();
     let decision = app.faults.decide(&path);
     if !decision.delay.is_zero() {
@@ -350,7 +445,11 @@ async fn graph_entry(State(app): State<Arc<App>>, method: Method, uri: Uri, head
             let e = if s == 429 {
                 error::GraphError::throttled(2)
             } else {
-                let mut e = error::GraphError::new(503, "serviceNotAvailable", "The service is temporarily unavailable. Retry after the period given by Retry-After.");
+                let mut e = error::GraphError::new(
+                    503,
+                    "serviceNotAvailable",
+                    "The service is temporarily unavailable. Retry after the period given by Retry-After.",
+                );
                 e.retry_after = Some(3);
                 e
             };
@@ -361,7 +460,11 @@ async fn graph_entry(State(app): State<Arc<App>>, method: Method, uri: Uri, head
         }
         Fault::Drop => {
             // Headers go out, then the body stream fails: the client sees a broken connection.
-            let stream = futures_util::stream::once(async { Err::<Bytes, std::io::Error>(std::io::Error::other("connection dropped by fault injection")) });
+            let stream = futures_util::stream::once(async {
+                Err::<Bytes, std::io::Error>(std::io::Error::other(
+                    "connection dropped by fault injection",
+                ))
+            });
             return Response::builder()
                 .status(StatusCode::OK)
                 .header(header::CONTENT_TYPE, "application/json")
@@ -370,8 +473,18 @@ async fn graph_entry(State(app): State<Arc<App>>, method: Method, uri: Uri, head
         }
         _ => {}
     }
-    let hs: Vec<(String, String)> = headers.iter().filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string()))).collect();
-    let pq = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or(path);
+    let hs: Vec<(String, String)> = headers
+        .iter()
+        .filter_map(|(k, v)| {
+            v.to_str()
+                .ok()
+                .map(|v| (k.as_str().to_string(), v.to_string()))
+        })
+        .collect();
+    let pq = uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or(path);
     let mut r = graph::handle(&app, method.as_str(), &pq, hs, body.to_vec());
     match decision.fault {
         Fault::Truncate => {
@@ -381,7 +494,8 @@ async fn graph_entry(State(app): State<Arc<App>>, method: Method, uri: Uri, head
             }
         }
         Fault::Malformed => {
-            r.body = Some(b"{\"value\": [ {\"id\": \"garbled\", <html>upstream error</html>".to_vec());
+            r.body =
+                Some(b"{\"value\": [ {\"id\": \"garbled\", <html>upstream error</html>".to_vec());
         }
         _ => {}
     }

@@ -39,21 +39,45 @@ fn parse(args: Vec<String>) -> Result<Option<Options>, String> {
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with("--") && f != "--budget" && f != "--fault" => (f.to_string(), Some(v.to_string())),
+            Some((f, v)) if f.starts_with("--") && f != "--budget" && f != "--fault" => {
+                (f.to_string(), Some(v.to_string()))
+            }
             _ => (a.clone(), None),
         };
-        let mut val = |name: &str| inline.clone().or_else(|| it.next()).ok_or_else(|| format!("{name} needs a value"));
-        let num = |s: String, name: &str| s.parse::<u64>().map_err(|_| format!("{name}: '{s}' is not a number"));
+        let mut val = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        let num = |s: String, name: &str| {
+            s.parse::<u64>()
+                .map_err(|_| format!("{name}: '{s}' is not a number"))
+        };
         match flag.as_str() {
             "--help" | "-h" => return Ok(None),
             "--port" => o.port = num(val("--port")?, "--port")? as u16,
-            "--authority-port" => o.authority_port = Some(num(val("--authority-port")?, "--authority-port")? as u16),
-            "--graph-port" => o.graph_port = Some(num(val("--graph-port")?, "--graph-port")? as u16),
+            "--authority-port" => {
+                o.authority_port = Some(num(val("--authority-port")?, "--authority-port")? as u16)
+            }
+            "--graph-port" => {
+                o.graph_port = Some(num(val("--graph-port")?, "--graph-port")? as u16)
+            }
             "--seed" => o.seed = num(val("--seed")?, "--seed")?,
             "--alerts" => o.alerts = num(val("--alerts")?, "--alerts")? as usize,
-            "--token-ttl" => o.token_ttl = Duration::from_secs(num(val("--token-ttl")?, "--token-ttl")?),
-            "--refresh-token-lifetime" => o.refresh_token_lifetime = Duration::from_secs(num(val("--refresh-token-lifetime")?, "--refresh-token-lifetime")?),
-            "--operation-seconds" => o.operation_duration = Duration::from_secs(num(val("--operation-seconds")?, "--operation-seconds")?),
+            "--token-ttl" => {
+                o.token_ttl = Duration::from_secs(num(val("--token-ttl")?, "--token-ttl")?)
+            }
+            "--refresh-token-lifetime" => {
+                o.refresh_token_lifetime = Duration::from_secs(num(
+                    val("--refresh-token-lifetime")?,
+                    "--refresh-token-lifetime",
+                )?)
+            }
+            "--operation-seconds" => {
+                o.operation_duration =
+                    Duration::from_secs(num(val("--operation-seconds")?, "--operation-seconds")?)
+            }
             "--state" => o.state = Some(PathBuf::from(val("--state")?)),
             "--dist" => o.dist = Some(PathBuf::from(val("--dist")?)),
             "--budget" => o.budgets.set(BudgetRule::parse(&val("--budget")?)?),

@@ -8,7 +8,11 @@ use crate::odata::{self, Kind, ListSpec, Query, Rec};
 use crate::util::{fmt_ms, now_ms};
 
 pub const SCORES_SPEC: ListSpec = ListSpec {
-    filterable: &[("createdDateTime", Kind::DateTime), ("azureTenantId", Kind::Str), ("currentScore", Kind::Num)],
+    filterable: &[
+        ("createdDateTime", Kind::DateTime),
+        ("azureTenantId", Kind::Str),
+        ("currentScore", Kind::Num),
+    ],
     orderable: &[],
     expandable: &[],
     select: false,
@@ -39,21 +43,43 @@ const STATES: &[&str] = &["Default", "Ignored", "ThirdParty", "Reviewed"];
 
 pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     let profiles = req.segs[1].eq_ignore_ascii_case("secureScoreControlProfiles");
-    let (name, spec) = if profiles { ("secureScoreControlProfiles", &PROFILES_SPEC) } else { ("secureScores", &SCORES_SPEC) };
+    let (name, spec) = if profiles {
+        ("secureScoreControlProfiles", &PROFILES_SPEC)
+    } else {
+        ("secureScores", &SCORES_SPEC)
+    };
     match (req.method.as_str(), &req.segs[2..]) {
         ("GET", []) => {
             ctx.require(READ)?;
             let q = Query::parse(&req.query, spec)?;
             let d = ctx.data()?;
-            let coll = if profiles { &d.profiles } else { &d.secure_scores };
+            let coll = if profiles {
+                &d.profiles
+            } else {
+                &d.secure_scores
+            };
             let url = format!("{}/security/{name}", ctx.base());
-            Ok(odata::page(coll, &q, spec, &url, &ctx.context(&format!("security/{name}")), &|r: &Rec| r.body.clone()))
+            Ok(odata::page(
+                coll,
+                &q,
+                spec,
+                &url,
+                &ctx.context(&format!("security/{name}")),
+                &|r: &Rec| r.body.clone(),
+            ))
         }
         ("GET", [id]) => {
             ctx.require(READ)?;
             let d = ctx.data()?;
-            let coll = if profiles { &d.profiles } else { &d.secure_scores };
-            let v = coll.get(id).ok_or_else(|| GraphError::not_found("The resource"))?.value();
+            let coll = if profiles {
+                &d.profiles
+            } else {
+                &d.secure_scores
+            };
+            let v = coll
+                .get(id)
+                .ok_or_else(|| GraphError::not_found("The resource"))?
+                .value();
             Ok(entity(ctx, name, v))
         }
         ("PATCH", [id]) if profiles => {
@@ -61,13 +87,18 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             patch(ctx, req, id)
         }
         (_, [] | [_]) => Err(no_method()),
-        _ => Err(GraphError::bad_request("Resource not found for the segment.")),
+        _ => Err(GraphError::bad_request(
+            "Resource not found for the segment.",
+        )),
     }
 }
 
 fn entity(ctx: &Ctx, name: &str, v: Value) -> GraphResponse {
     let mut m = Map::new();
-    m.insert("@odata.context".into(), json!(ctx.context(&format!("security/{name}/$entity"))));
+    m.insert(
+        "@odata.context".into(),
+        json!(ctx.context(&format!("security/{name}/$entity"))),
+    );
     if let Value::Object(o) = v {
         m.extend(o);
     }
@@ -76,15 +107,28 @@ fn entity(ctx: &Ctx, name: &str, v: Value) -> GraphResponse {
 
 fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     let body = req.json_object()?;
-    let vendor = body.get("vendorInformation").ok_or_else(|| GraphError::bad_request("vendorInformation is required."))?;
-    let ok_vendor = vendor["provider"].as_str().is_some_and(|p| p.eq_ignore_ascii_case("SecureScore"))
-        && vendor["vendor"].as_str().is_some_and(|p| p.eq_ignore_ascii_case("Microsoft"));
+    let vendor = body
+        .get("vendorInformation")
+        .ok_or_else(|| GraphError::bad_request("vendorInformation is required."))?;
+    let ok_vendor = vendor["provider"]
+        .as_str()
+        .is_some_and(|p| p.eq_ignore_ascii_case("SecureScore"))
+        && vendor["vendor"]
+            .as_str()
+            .is_some_and(|p| p.eq_ignore_ascii_case("Microsoft"));
     if !ok_vendor {
-        return Err(GraphError::bad_request("vendorInformation must have provider 'SecureScore' and vendor 'Microsoft'."));
+        return Err(GraphError::bad_request(
+            "vendorInformation must have provider 'SecureScore' and vendor 'Microsoft'.",
+        ));
     }
     for k in body.keys() {
-        if !matches!(k.as_str(), "assignedTo" | "comment" | "state" | "vendorInformation" | "@odata.type") {
-            return Err(GraphError::bad_request(format!("Property '{k}' cannot be updated on a control profile.")));
+        if !matches!(
+            k.as_str(),
+            "assignedTo" | "comment" | "state" | "vendorInformation" | "@odata.type"
+        ) {
+            return Err(GraphError::bad_request(format!(
+                "Property '{k}' cannot be updated on a control profile."
+            )));
         }
     }
     let text = |k: &str| -> Result<Value, GraphError> {
@@ -97,14 +141,25 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     let state = match body.get("state") {
         None | Some(Value::Null) => Value::Null,
         Some(Value::String(s)) => json!(
-            STATES.iter().find(|m| m.eq_ignore_ascii_case(s)).ok_or_else(|| GraphError::bad_request(format!("Invalid state '{s}'.")))?
+            STATES
+                .iter()
+                .find(|m| m.eq_ignore_ascii_case(s))
+                .ok_or_else(|| GraphError::bad_request(format!("Invalid state '{s}'.")))?
         ),
         Some(_) => return Err(GraphError::bad_request("'state' must be a string.")),
     };
     let mut d = ctx.data_mut()?;
-    let mut v = d.profiles.get(id).ok_or_else(|| GraphError::not_found("The control profile"))?.value();
+    let mut v = d
+        .profiles
+        .get(id)
+        .ok_or_else(|| GraphError::not_found("The control profile"))?
+        .value();
     let now = fmt_ms(now_ms());
-    let last_state = v["controlStateUpdates"].as_array().and_then(|a| a.last()).map(|u| u["state"].clone()).unwrap_or(json!("Default"));
+    let last_state = v["controlStateUpdates"]
+        .as_array()
+        .and_then(|a| a.last())
+        .map(|u| u["state"].clone())
+        .unwrap_or(json!("Default"));
     let update = json!({
         "assignedTo": text("assignedTo")?, "comment": text("comment")?,
         "state": if state.is_null() { last_state } else { state },
@@ -117,6 +172,11 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     v["lastModifiedDateTime"] = json!(now);
     d.profiles.upsert(Rec::new(&v, &PROFILES_SPEC));
     drop(d);
-    ctx.app.persist_write(&ctx.tenant, "secureScoreControlProfiles", &v);
-    if req.prefers_representation() { Ok(entity(ctx, "secureScoreControlProfiles", v)) } else { Ok(GraphResponse::empty(204)) }
+    ctx.app
+        .persist_write(&ctx.tenant, "secureScoreControlProfiles", &v);
+    if req.prefers_representation() {
+        Ok(entity(ctx, "secureScoreControlProfiles", v))
+    } else {
+        Ok(GraphResponse::empty(204))
+    }
 }

@@ -48,19 +48,47 @@ pub fn demo_tenants() -> Vec<TenantInfo> {
 pub const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access", "email"];
 
 const ANALYST: &[&str] = &[
-    "SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All", "SecurityIncident.Read.All", "SecurityIncident.ReadWrite.All",
-    "SecurityEvents.Read.All", "SecurityEvents.ReadWrite.All", "ThreatSubmission.Read", "ThreatSubmission.ReadWrite",
-    "ThreatSubmission.Read.All", "ThreatSubmission.ReadWrite.All", "ThreatHunting.Read.All", "ThreatIntelligence.Read.All",
-    "SecurityActions.Read.All", "SecurityActions.ReadWrite.All", "User.Read", "User.ReadBasic.All", "User.Read.All",
-    "Device.Read.All", "eDiscovery.Read.All",
+    "SecurityAlert.Read.All",
+    "SecurityAlert.ReadWrite.All",
+    "SecurityIncident.Read.All",
+    "SecurityIncident.ReadWrite.All",
+    "SecurityEvents.Read.All",
+    "SecurityEvents.ReadWrite.All",
+    "ThreatSubmission.Read",
+    "ThreatSubmission.ReadWrite",
+    "ThreatSubmission.Read.All",
+    "ThreatSubmission.ReadWrite.All",
+    "ThreatHunting.Read.All",
+    "ThreatIntelligence.Read.All",
+    "SecurityActions.Read.All",
+    "SecurityActions.ReadWrite.All",
+    "User.Read",
+    "User.ReadBasic.All",
+    "User.Read.All",
+    "Device.Read.All",
+    "eDiscovery.Read.All",
 ];
 const MANAGER: &[&str] = &[
-    "SecurityAlert.Read.All", "SecurityIncident.Read.All", "SecurityEvents.Read.All", "ThreatIntelligence.Read.All",
-    "ThreatSubmission.Read", "User.Read", "User.ReadBasic.All", "User.Read.All", "Device.Read.All", "eDiscovery.Read.All",
+    "SecurityAlert.Read.All",
+    "SecurityIncident.Read.All",
+    "SecurityEvents.Read.All",
+    "ThreatIntelligence.Read.All",
+    "ThreatSubmission.Read",
+    "User.Read",
+    "User.ReadBasic.All",
+    "User.Read.All",
+    "Device.Read.All",
+    "eDiscovery.Read.All",
 ];
 const EDISCOVERY: &[&str] = &[
-    "eDiscovery.Read.All", "eDiscovery.ReadWrite.All", "SecurityAlert.Read.All", "SecurityIncident.Read.All",
-    "SecurityEvents.Read.All", "User.Read", "User.ReadBasic.All", "User.Read.All",
+    "eDiscovery.Read.All",
+    "eDiscovery.ReadWrite.All",
+    "SecurityAlert.Read.All",
+    "SecurityIncident.Read.All",
+    "SecurityEvents.Read.All",
+    "User.Read",
+    "User.ReadBasic.All",
+    "User.Read.All",
 ];
 
 /// A sign-in identity of the demo tenant.
@@ -75,9 +103,27 @@ pub struct DemoUser {
 }
 
 pub const DEMO_USERS: &[DemoUser] = &[
-    DemoUser { role: "Analyst", given: "Alex", surname: "Analyst", local: "alex.analyst", allowed: ANALYST },
-    DemoUser { role: "Manager", given: "Morgan", surname: "Manager", local: "morgan.manager", allowed: MANAGER },
-    DemoUser { role: "eDiscovery manager", given: "Erin", surname: "Ediscovery", local: "erin.ediscovery", allowed: EDISCOVERY },
+    DemoUser {
+        role: "Analyst",
+        given: "Alex",
+        surname: "Analyst",
+        local: "alex.analyst",
+        allowed: ANALYST,
+    },
+    DemoUser {
+        role: "Manager",
+        given: "Morgan",
+        surname: "Manager",
+        local: "morgan.manager",
+        allowed: MANAGER,
+    },
+    DemoUser {
+        role: "eDiscovery manager",
+        given: "Erin",
+        surname: "Ediscovery",
+        local: "erin.ediscovery",
+        allowed: EDISCOVERY,
+    },
 ];
 
 /// Everything one tenant serves.
@@ -158,13 +204,20 @@ impl App {
     pub fn request_id(&self) -> String {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let p = self.request_prefix;
-        format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", (p >> 32) as u32, (p >> 16) as u16, (p & 0xfff) as u16, (n >> 48) & 0xfff, n & 0xffff_ffff_ffff)
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            (p >> 32) as u32,
+            (p >> 16) as u16,
+            (p & 0xfff) as u16,
+            (n >> 48) & 0xfff,
+            n & 0xffff_ffff_ffff
+        )
     }
 
     pub fn tenant(&self, id_or_domain: &str) -> Option<&TenantInfo> {
-        self.tenants
-            .iter()
-            .find(|t| t.id.eq_ignore_ascii_case(id_or_domain) || t.domain.eq_ignore_ascii_case(id_or_domain))
+        self.tenants.iter().find(|t| {
+            t.id.eq_ignore_ascii_case(id_or_domain) || t.domain.eq_ignore_ascii_case(id_or_domain)
+        })
     }
 
     /// Records a write for `--state` (no-op without it).
@@ -187,27 +240,44 @@ pub struct Persist {
 impl Persist {
     pub fn load(path: PathBuf) -> Result<Self, String> {
         let data = match std::fs::read(&path) {
-            Ok(b) => serde_json::from_slice(&b).map_err(|e| format!("state file {}: {e}", path.display()))?,
+            Ok(b) => serde_json::from_slice(&b)
+                .map_err(|e| format!("state file {}: {e}", path.display()))?,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Overrides::new(),
             Err(e) => return Err(format!("state file {}: {e}", path.display())),
         };
-        Ok(Persist { path, data: Mutex::new(data) })
+        Ok(Persist {
+            path,
+            data: Mutex::new(data),
+        })
     }
 
     /// Saved entities of one collection of one tenant.
     pub fn saved(&self, tenant: &str, collection: &str) -> Vec<Value> {
         self.data
             .lock()
-            .map(|d| d.get(tenant).and_then(|t| t.get(collection)).map(|c| c.values().cloned().collect()).unwrap_or_default())
+            .map(|d| {
+                d.get(tenant)
+                    .and_then(|t| t.get(collection))
+                    .map(|c| c.values().cloned().collect())
+                    .unwrap_or_default()
+            })
             .unwrap_or_default()
     }
 
     fn record(&self, tenant: &str, collection: &str, value: &Value) {
-        let Some(id) = value.get("id").and_then(Value::as_str) else { return };
+        let Some(id) = value.get("id").and_then(Value::as_str) else {
+            return;
+        };
         let Ok(mut d) = self.data.lock() else { return };
-        d.entry(tenant.into()).or_default().entry(collection.into()).or_default().insert(id.into(), value.clone());
+        d.entry(tenant.into())
+            .or_default()
+            .entry(collection.into())
+            .or_default()
+            .insert(id.into(), value.clone());
         let bytes = serde_json::to_vec_pretty(&*d).unwrap_or_default();
-        let tmp = self.path.with_extension(format!("tmp{}", std::process::id()));
+        let tmp = self
+            .path
+            .with_extension(format!("tmp{}", std::process::id()));
         // A failed save must not fail the request: the write is still in memory.
         if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, &self.path).is_err() {
             let _ = std::fs::remove_file(&tmp);

@@ -7,14 +7,38 @@ use crate::graph::{Ctx, Req, no_method};
 use crate::odata::{self, Kind, ListSpec, Query, Rec};
 use crate::util::{Rng, fmt_ms, now_ms, process_random};
 
-const CATEGORIES: &[&str] = &["notJunk", "spam", "phishing", "malware", "unknownFutureValue"];
+/// `notSpam` is how the request samples spell `notJunk`; both are accepted.
+const CATEGORIES: &[&str] = &[
+    "notJunk",
+    "spam",
+    "phishing",
+    "malware",
+    "unknownFutureValue",
+    "notSpam",
+];
 
 pub const SPEC: ListSpec = ListSpec {
     filterable: &[
         ("category", Kind::Enum(CATEGORIES)),
-        ("status", Kind::Enum(&["notStarted", "running", "succeeded", "failed", "skipped", "unknownFutureValue"])),
-        ("source", Kind::Enum(&["administrator", "user", "unknownFutureValue"])),
-        ("contentType", Kind::Enum(&["email", "url", "file", "app", "unknownFutureValue"])),
+        (
+            "status",
+            Kind::Enum(&[
+                "notStarted",
+                "running",
+                "succeeded",
+                "failed",
+                "skipped",
+                "unknownFutureValue",
+            ]),
+        ),
+        (
+            "source",
+            Kind::Enum(&["administrator", "user", "unknownFutureValue"]),
+        ),
+        (
+            "contentType",
+            Kind::Enum(&["email", "url", "file", "app", "unknownFutureValue"]),
+        ),
         ("createdDateTime", Kind::DateTime),
     ],
     orderable: &[],
@@ -24,18 +48,32 @@ pub const SPEC: ListSpec = ListSpec {
     max_top: 1000,
 };
 
-const READ: &[&str] = &["ThreatSubmission.Read", "ThreatSubmission.Read.All", "ThreatSubmission.ReadWrite", "ThreatSubmission.ReadWrite.All"];
-const WRITE: &[&str] = &["ThreatSubmission.ReadWrite", "ThreatSubmission.ReadWrite.All"];
+const READ: &[&str] = &[
+    "ThreatSubmission.Read",
+    "ThreatSubmission.Read.All",
+    "ThreatSubmission.ReadWrite",
+    "ThreatSubmission.ReadWrite.All",
+];
+const WRITE: &[&str] = &[
+    "ThreatSubmission.ReadWrite",
+    "ThreatSubmission.ReadWrite.All",
+];
 
 pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     let Some(kind) = req.seg(2).map(str::to_ascii_lowercase) else {
-        return Err(GraphError::bad_request("Resource not found for the segment 'threatSubmission'."));
+        return Err(GraphError::bad_request(
+            "Resource not found for the segment 'threatSubmission'.",
+        ));
     };
     let name = match kind.as_str() {
         "emailthreats" => "emailThreats",
         "urlthreats" => "urlThreats",
         "filethreats" => "fileThreats",
-        _ => return Err(GraphError::bad_request(format!("Resource not found for the segment '{kind}'."))),
+        _ => {
+            return Err(GraphError::bad_request(format!(
+                "Resource not found for the segment '{kind}'."
+            )));
+        }
     };
     match (req.method.as_str(), &req.segs[3..]) {
         ("GET", []) => {
@@ -48,7 +86,14 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 _ => &d.file_threats,
             };
             let url = format!("{}/security/threatSubmission/{name}", ctx.base());
-            Ok(odata::page(coll, &q, &SPEC, &url, &ctx.context(&format!("security/threatSubmission/{name}")), &|r: &Rec| r.body.clone()))
+            Ok(odata::page(
+                coll,
+                &q,
+                &SPEC,
+                &url,
+                &ctx.context(&format!("security/threatSubmission/{name}")),
+                &|r: &Rec| r.body.clone(),
+            ))
         }
         ("GET", [id]) => {
             ctx.require(READ)?;
@@ -58,7 +103,10 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 "urlThreats" => &d.url_threats,
                 _ => &d.file_threats,
             };
-            let v = coll.get(id).ok_or_else(|| GraphError::not_found("The submission"))?.value();
+            let v = coll
+                .get(id)
+                .ok_or_else(|| GraphError::not_found("The submission"))?
+                .value();
             Ok(GraphResponse::ok(&with_context(ctx, name, v)))
         }
         ("POST", []) => {
@@ -71,7 +119,10 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
 
 fn with_context(ctx: &Ctx, name: &str, v: Value) -> Value {
     let mut m = Map::new();
-    m.insert("@odata.context".into(), json!(ctx.context(&format!("security/threatSubmission/{name}/$entity"))));
+    m.insert(
+        "@odata.context".into(),
+        json!(ctx.context(&format!("security/threatSubmission/{name}/$entity"))),
+    );
     if let Value::Object(o) = v {
         m.extend(o);
     }
@@ -80,18 +131,35 @@ fn with_context(ctx: &Ctx, name: &str, v: Value) -> Value {
 
 fn create(ctx: &Ctx, req: &Req, name: &str) -> GraphResult {
     let body = req.json_object()?;
-    let s = |k: &str| body.get(k).and_then(Value::as_str).filter(|x| !x.is_empty());
-    let category = s("category").ok_or_else(|| GraphError::bad_request("'category' is required."))?;
+    let s = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .filter(|x| !x.is_empty())
+    };
+    let category =
+        s("category").ok_or_else(|| GraphError::bad_request("'category' is required."))?;
     let category = crate::alerts::enum_value("category", &json!(category), CATEGORIES)?;
-    let otype = s("@odata.type").unwrap_or_default().trim_start_matches('#').to_string();
+    let otype = s("@odata.type")
+        .unwrap_or_default()
+        .trim_start_matches('#')
+        .to_string();
     let short = otype.rsplit('.').next().unwrap_or_default().to_string();
     let (kind, content_type) = match name {
         "emailThreats" => {
-            s("recipientEmailAddress").ok_or_else(|| GraphError::bad_request("'recipientEmailAddress' is required."))?;
+            s("recipientEmailAddress")
+                .ok_or_else(|| GraphError::bad_request("'recipientEmailAddress' is required."))?;
             match short.as_str() {
-                "emailUrlThreatSubmission" if s("messageUrl").is_some() => ("emailUrlThreatSubmission", "email"),
-                "emailContentThreatSubmission" if s("fileContent").is_some() => ("emailContentThreatSubmission", "email"),
-                _ => return Err(GraphError::bad_request("@odata.type must be emailUrlThreatSubmission (with messageUrl) or emailContentThreatSubmission (with fileContent).")),
+                "emailUrlThreatSubmission" if s("messageUrl").is_some() => {
+                    ("emailUrlThreatSubmission", "email")
+                }
+                "emailContentThreatSubmission" if s("fileContent").is_some() => {
+                    ("emailContentThreatSubmission", "email")
+                }
+                _ => {
+                    return Err(GraphError::bad_request(
+                        "@odata.type must be emailUrlThreatSubmission (with messageUrl) or emailContentThreatSubmission (with fileContent).",
+                    ));
+                }
             }
         }
         "urlThreats" => {
@@ -101,7 +169,9 @@ fn create(ctx: &Ctx, req: &Req, name: &str) -> GraphResult {
         _ => {
             s("fileName").ok_or_else(|| GraphError::bad_request("'fileName' is required."))?;
             if short != "fileContentThreatSubmission" || s("fileContent").is_none() {
-                return Err(GraphError::bad_request("@odata.type must be fileContentThreatSubmission with fileContent."));
+                return Err(GraphError::bad_request(
+                    "@odata.type must be fileContentThreatSubmission with fileContent.",
+                ));
             }
             ("fileContentThreatSubmission", "file")
         }
@@ -116,17 +186,56 @@ fn create(ctx: &Ctx, req: &Req, name: &str) -> GraphResult {
         "result": {"detail": "underInvestigation", "category": "noResultAvailable", "userMailboxSetting": null, "detectedUrls": [], "detectedFiles": []},
         "adminReview": null,
     });
-    for k in ["recipientEmailAddress", "messageUrl", "webUrl", "fileName", "internetMessageId", "subject", "emailSubject", "sender", "senderIP", "receivedDateTime", "originalCategory"] {
+    for k in [
+        "recipientEmailAddress",
+        "messageUrl",
+        "webUrl",
+        "fileName",
+        "internetMessageId",
+        "subject",
+        "emailSubject",
+        "sender",
+        "senderIP",
+        "receivedDateTime",
+        "originalCategory",
+    ] {
         if let Some(x) = body.get(k) {
             v[k] = x.clone();
         }
     }
     if content_type == "email" {
-        for k in ["internetMessageId", "emailSubject", "sender", "senderIP", "receivedDateTime", "originalCategory", "attackSimulationInfo", "tenantAllowOrBlockListAction"] {
+        // The service reads the reported message itself; the emulator makes up a plausible one.
+        let domain = v["recipientEmailAddress"]
+            .as_str()
+            .and_then(|r| r.split('@').nth(1))
+            .unwrap_or("contoso.example")
+            .to_string();
+        let defaults = [
+            (
+                "internetMessageId",
+                json!(format!("<{}@mail.{domain}>", rng.hex(16))),
+            ),
+            ("emailSubject", json!("Reported message")),
+            ("sender", json!(format!("sender@{}", "invoice-share.net"))),
+            ("senderIP", json!("185.220.101.47")),
+            ("receivedDateTime", json!(fmt_ms(now_ms() - 3_600_000))),
+            ("originalCategory", json!("notJunk")),
+            ("attackSimulationInfo", Value::Null),
+            ("tenantAllowOrBlockListAction", Value::Null),
+        ];
+        for (k, d) in defaults {
             if v.get(k).is_none() {
-                v[k] = body.get(k).cloned().unwrap_or(Value::Null);
+                v[k] = body.get(k).cloned().unwrap_or(d);
             }
         }
+        if let Some(action) = v["tenantAllowOrBlockListAction"].as_object_mut() {
+            let entry = json!({"identity": rng.guid(), "value": "invoice-share.net", "entryType": "url", "expirationDateTime": action.get("expirationDateTime").cloned().unwrap_or(Value::Null), "status": "notStarted"});
+            action.entry("results").or_insert(json!([entry]));
+        }
+        v["result"]["userMailboxSetting"] = json!("isJunkMailRuleEnabled");
+        v["result"]["detectedUrls"] = json!(["invoice-share.net"]);
+        v["result"]["detectedFiles"] =
+            json!([{"fileName": "invoice.html", "fileHash": rng.hex(64)}]);
     }
     let mut d = ctx.data_mut()?;
     let rec = Rec::new(&v, &SPEC);

@@ -7,8 +7,17 @@ use crate::graph::{Ctx, Req, no_method};
 use crate::odata::{self, Kind, ListSpec, Query, Rec, select};
 
 pub const ARTICLES_SPEC: ListSpec = ListSpec {
-    filterable: &[("createdDateTime", Kind::DateTime), ("lastUpdatedDateTime", Kind::DateTime), ("title", Kind::Str), ("isFeatured", Kind::Bool)],
-    orderable: &[("createdDateTime", Kind::DateTime), ("lastUpdatedDateTime", Kind::DateTime), ("title", Kind::Str)],
+    filterable: &[
+        ("createdDateTime", Kind::DateTime),
+        ("lastUpdatedDateTime", Kind::DateTime),
+        ("title", Kind::Str),
+        ("isFeatured", Kind::Bool),
+    ],
+    orderable: &[
+        ("createdDateTime", Kind::DateTime),
+        ("lastUpdatedDateTime", Kind::DateTime),
+        ("title", Kind::Str),
+    ],
     expandable: &[],
     select: true,
     default_top: 100,
@@ -16,8 +25,14 @@ pub const ARTICLES_SPEC: ListSpec = ListSpec {
 };
 
 pub const PROFILES_SPEC: ListSpec = ListSpec {
-    filterable: &[("title", Kind::Str), ("kind", Kind::Enum(&["actor", "tool", "unknownFutureValue"]))],
-    orderable: &[("title", Kind::Str), ("firstActiveDateTime", Kind::DateTime)],
+    filterable: &[
+        ("title", Kind::Str),
+        ("kind", Kind::Enum(&["actor", "tool", "unknownFutureValue"])),
+    ],
+    orderable: &[
+        ("title", Kind::Str),
+        ("firstActiveDateTime", Kind::DateTime),
+    ],
     expandable: &[],
     select: true,
     default_top: 100,
@@ -36,11 +51,17 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     let d = ctx.data()?;
     match (first.as_deref(), &rest[rest.len().min(1)..]) {
         (Some("hosts"), [id]) => {
-            let (host, _) = d.hosts.get(&id.to_lowercase()).ok_or_else(|| GraphError::not_found("The host"))?;
+            let (host, _) = d
+                .hosts
+                .get(&id.to_lowercase())
+                .ok_or_else(|| GraphError::not_found("The host"))?;
             Ok(GraphResponse::ok(host))
         }
         (Some("hosts"), [id, r]) if r.eq_ignore_ascii_case("reputation") => {
-            let (_, rep) = d.hosts.get(&id.to_lowercase()).ok_or_else(|| GraphError::not_found("The host"))?;
+            let (_, rep) = d
+                .hosts
+                .get(&id.to_lowercase())
+                .ok_or_else(|| GraphError::not_found("The host"))?;
             Ok(GraphResponse::ok(rep))
         }
         (Some(kind @ ("articles" | "intelprofiles")), tail) => {
@@ -54,24 +75,46 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                     let q = Query::parse(&req.query, spec)?;
                     let url = format!("{}/security/threatIntelligence/{name}", ctx.base());
                     let fields = q.select.clone();
-                    Ok(odata::page(coll, &q, spec, &url, &ctx.context(&format!("security/threatIntelligence/{name}")), &|r: &Rec| match &fields {
-                        Some(f) => select(&r.value(), f).to_string(),
-                        None => r.body.clone(),
-                    }))
+                    Ok(odata::page(
+                        coll,
+                        &q,
+                        spec,
+                        &url,
+                        &ctx.context(&format!("security/threatIntelligence/{name}")),
+                        &|r: &Rec| match &fields {
+                            Some(f) => select(&r.value(), f).to_string(),
+                            None => r.body.clone(),
+                        },
+                    ))
                 }
                 [id] => {
-                    let v = coll.get(id).ok_or_else(|| GraphError::not_found("The item"))?.value();
+                    let v = coll
+                        .get(id)
+                        .ok_or_else(|| GraphError::not_found("The item"))?
+                        .value();
                     let mut m = Map::new();
-                    m.insert("@odata.context".into(), json!(ctx.context(&format!("security/threatIntelligence/{name}/$entity"))));
+                    m.insert(
+                        "@odata.context".into(),
+                        json!(ctx.context(&format!("security/threatIntelligence/{name}/$entity"))),
+                    );
                     if let Value::Object(o) = v {
                         m.extend(o);
                     }
                     Ok(GraphResponse::ok(&Value::Object(m)))
                 }
-                [_, ind] if ind.eq_ignore_ascii_case("indicators") => Ok(odata::simple_list(&ctx.context("indicators"), vec![], false)),
-                _ => Err(GraphError::bad_request("Resource not found for the segment.")),
+                [_, ind] if ind.eq_ignore_ascii_case("indicators") => Ok(odata::simple_list(
+                    &ctx.context("indicators"),
+                    vec![],
+                    false,
+                )),
+                _ => Err(GraphError::bad_request(
+                    "Resource not found for the segment.",
+                )),
             }
         }
-        _ => Err(GraphError::bad_request(format!("Resource not found for the segment '{}'.", req.segs.last().map(String::as_str).unwrap_or("")))),
+        _ => Err(GraphError::bad_request(format!(
+            "Resource not found for the segment '{}'.",
+            req.segs.last().map(String::as_str).unwrap_or("")
+        ))),
     }
 }

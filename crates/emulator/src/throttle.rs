@@ -17,18 +17,33 @@ pub struct BudgetRule {
 impl BudgetRule {
     /// Parses `alerts=150/60s` or `securescore=150/60s/4` (the third part is concurrency).
     pub fn parse(s: &str) -> Result<Self, String> {
-        let (name, rest) = s.split_once('=').ok_or_else(|| format!("budget '{s}' has no '='"))?;
+        let (name, rest) = s
+            .split_once('=')
+            .ok_or_else(|| format!("budget '{s}' has no '='"))?;
         let mut parts = rest.split('/');
         let requests = parts
             .next()
             .and_then(|n| n.trim().parse().ok())
             .ok_or_else(|| format!("budget '{s}': bad request count"))?;
-        let window = parts.next().map(parse_duration).transpose()?.unwrap_or(Duration::from_secs(60));
+        let window = parts
+            .next()
+            .map(parse_duration)
+            .transpose()?
+            .unwrap_or(Duration::from_secs(60));
         let concurrent = parts
             .next()
-            .map(|c| c.trim().parse().map_err(|_| format!("budget '{s}': bad concurrency")))
+            .map(|c| {
+                c.trim()
+                    .parse()
+                    .map_err(|_| format!("budget '{s}': bad concurrency"))
+            })
             .transpose()?;
-        Ok(BudgetRule { name: name.trim().to_string(), requests, window, concurrent })
+        Ok(BudgetRule {
+            name: name.trim().to_string(),
+            requests,
+            window,
+            concurrent,
+        })
     }
 }
 
@@ -135,25 +150,31 @@ pub struct Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        if let Some(key) = self.key.take() {
-            if let Ok(mut g) = self.inner.lock() {
-                if let Some(n) = g.in_flight.get_mut(&key) {
-                    *n = n.saturating_sub(1);
-                }
-            }
+        if let Some(key) = self.key.take()
+            && let Ok(mut g) = self.inner.lock()
+            && let Some(n) = g.in_flight.get_mut(&key)
+        {
+            *n = n.saturating_sub(1);
         }
     }
 }
 
 impl Throttle {
     pub fn new(budgets: Budgets) -> Self {
-        Throttle { budgets, inner: Arc::default(), epoch: std::time::Instant::now() }
+        Throttle {
+            budgets,
+            inner: Arc::default(),
+            epoch: std::time::Instant::now(),
+        }
     }
 
     /// Admits a request or says how many seconds to wait. Refused requests are not counted, so
     /// Retry-After is exact for a client that honours it.
     pub fn admit(&self, tenant: &str, app: &str, bucket: &'static str) -> Result<Slot, u64> {
-        let none = Slot { inner: self.inner.clone(), key: None };
+        let none = Slot {
+            inner: self.inner.clone(),
+            key: None,
+        };
         if !self.budgets.enabled {
             return Ok(none);
         }
@@ -164,10 +185,10 @@ impl Throttle {
         let now = self.epoch.elapsed().as_millis() as u64;
         let window = rule.window.as_millis() as u64;
         let mut g = self.inner.lock().map_err(|_| 1u64)?;
-        if let Some(max) = rule.concurrent {
-            if g.in_flight.get(&key).copied().unwrap_or(0) >= max {
-                return Err(1);
-            }
+        if let Some(max) = rule.concurrent
+            && g.in_flight.get(&key).copied().unwrap_or(0) >= max
+        {
+            return Err(1);
         }
         let q = g.windows.entry(key.clone()).or_default();
         while q.front().is_some_and(|&t| t + window <= now) {
@@ -181,7 +202,10 @@ impl Throttle {
         q.push_back(now);
         if rule.concurrent.is_some() {
             *g.in_flight.entry(key.clone()).or_insert(0) += 1;
-            return Ok(Slot { inner: self.inner.clone(), key: Some(key) });
+            return Ok(Slot {
+                inner: self.inner.clone(),
+                key: Some(key),
+            });
         }
         Ok(none)
     }
@@ -194,7 +218,10 @@ mod tests {
     #[test]
     fn parses_rules() {
         let r = BudgetRule::parse("securescore=10/2s/3").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!((r.requests, r.window, r.concurrent), (10, Duration::from_secs(2), Some(3)));
+        assert_eq!(
+            (r.requests, r.window, r.concurrent),
+            (10, Duration::from_secs(2), Some(3))
+        );
         assert!(BudgetRule::parse("x").is_err());
     }
 

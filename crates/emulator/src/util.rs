@@ -4,7 +4,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }
 
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
@@ -59,7 +62,11 @@ pub fn parse_dt(s: &str) -> Option<i64> {
     }
     let num = |r: std::ops::Range<usize>| -> Option<i64> {
         let t = s.get(r)?;
-        if t.bytes().all(|c| c.is_ascii_digit()) { t.parse().ok() } else { None }
+        if t.bytes().all(|c| c.is_ascii_digit()) {
+            t.parse().ok()
+        } else {
+            None
+        }
     };
     let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
@@ -145,11 +152,20 @@ impl Rng {
     }
     pub fn hex(&mut self, len: usize) -> String {
         const H: &[u8; 16] = b"0123456789abcdef";
-        (0..len).map(|_| H[self.below(16) as usize] as char).collect()
+        (0..len)
+            .map(|_| H[self.below(16) as usize] as char)
+            .collect()
     }
     pub fn guid(&mut self) -> String {
         let h = self.hex(32);
-        format!("{}-{}-4{}-8{}-{}", &h[0..8], &h[8..12], &h[13..16], &h[17..20], &h[20..32])
+        format!(
+            "{}-{}-4{}-8{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        )
     }
 }
 
@@ -168,12 +184,12 @@ pub fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' {
-            if let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16)) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
+        {
+            out.push(v);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -200,7 +216,10 @@ pub fn parse_query(q: &str) -> Vec<(String, String)> {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")))
+            (
+                percent_decode(&k.replace('+', " ")),
+                percent_decode(&v.replace('+', " ")),
+            )
         })
         .collect()
 }
@@ -213,9 +232,18 @@ mod tests {
     fn dates_round_trip() {
         let ms = 1_795_000_123_456;
         assert_eq!(parse_dt(&fmt_ms(ms)), Some(ms));
-        assert_eq!(parse_dt("2021-04-27T12:19:27.7211305Z"), parse_dt("2021-04-27T12:19:27.721Z"));
-        assert_eq!(parse_dt("2021-04-27T14:19:27+02:00"), parse_dt("2021-04-27T12:19:27Z"));
+        assert_eq!(
+            parse_dt("2021-04-27T12:19:27.7211305Z"),
+            parse_dt("2021-04-27T12:19:27.721Z")
+        );
+        assert_eq!(
+            parse_dt("2021-04-27T14:19:27+02:00"),
+            parse_dt("2021-04-27T12:19:27Z")
+        );
         assert_eq!(parse_dt("2021-13-01"), None);
-        assert_eq!(fmt_day(parse_dt("2024-02-29T23:00:00Z").unwrap_or(0)), "2024-02-29");
+        assert_eq!(
+            fmt_day(parse_dt("2024-02-29T23:00:00Z").unwrap_or(0)),
+            "2024-02-29"
+        );
     }
 }

@@ -26,20 +26,44 @@ async fn pages_ten_thousand_alerts_without_gaps() {
     let ids: HashSet<&str> = items.iter().filter_map(|a| a["id"].as_str()).collect();
     assert_eq!(ids.len(), 10_000, "duplicate ids across pages");
     // Newest first.
-    let times: Vec<i64> = items.iter().filter_map(|a| a["createdDateTime"].as_str().and_then(parse_dt)).collect();
+    let times: Vec<i64> = items
+        .iter()
+        .filter_map(|a| a["createdDateTime"].as_str().and_then(parse_dt))
+        .collect();
     assert!(times.windows(2).all(|w| w[0] >= w[1]));
     // Default page size and the documented providers, with their id prefixes.
     let first = g.ok("/v1.0/security/alerts_v2").await;
     assert_eq!(first["value"].as_array().map(Vec::len), Some(100));
     let next = first["@odata.nextLink"].as_str().unwrap_or_default();
-    assert!(next.starts_with(&format!("{}/v1.0/security/alerts_v2?", emu.graph_url())) && next.contains("$skiptoken="));
-    for (prefix, source) in [("da", "microsoftDefenderForEndpoint"), ("fa", "microsoftDefenderForOffice365"), ("aa", "microsoftDefenderForIdentity"), ("ca", "microsoftDefenderForCloudApps"), ("ad", "azureAdIdentityProtection"), ("dl", "dataLossPrevention")] {
-        let a = items.iter().find(|a| a["id"].as_str().is_some_and(|i| i.starts_with(prefix))).unwrap_or_else(|| panic!("no {prefix} alert"));
+    assert!(
+        next.starts_with(&format!("{}/v1.0/security/alerts_v2?", emu.graph_url()))
+            && next.contains("$skiptoken=")
+    );
+    for (prefix, source) in [
+        ("da", "microsoftDefenderForEndpoint"),
+        ("fa", "microsoftDefenderForOffice365"),
+        ("aa", "microsoftDefenderForIdentity"),
+        ("ca", "microsoftDefenderForCloudApps"),
+        ("ad", "azureAdIdentityProtection"),
+        ("dl", "dataLossPrevention"),
+    ] {
+        let a = items
+            .iter()
+            .find(|a| a["id"].as_str().is_some_and(|i| i.starts_with(prefix)))
+            .unwrap_or_else(|| panic!("no {prefix} alert"));
         assert_eq!(a["serviceSource"], source);
     }
     // A filtered crawl agrees with counting by hand.
-    let high_open = items.iter().filter(|a| a["severity"] == "high" && a["status"] != "resolved").count();
-    let (f, _, c) = g.all(&format!("/v1.0/security/alerts_v2?$count=true&$top=200&$filter={}", enc("severity eq 'high' and status ne 'resolved'"))).await;
+    let high_open = items
+        .iter()
+        .filter(|a| a["severity"] == "high" && a["status"] != "resolved")
+        .count();
+    let (f, _, c) = g
+        .all(&format!(
+            "/v1.0/security/alerts_v2?$count=true&$top=200&$filter={}",
+            enc("severity eq 'high' and status ne 'resolved'")
+        ))
+        .await;
     assert_eq!((f.len(), c), (high_open, Some(high_open as u64)));
     // $skip offsets.
     let s = g.ok("/v1.0/security/alerts_v2?$top=3&$skip=9998").await;
@@ -48,43 +72,114 @@ async fn pages_ten_thousand_alerts_without_gaps() {
     emu.shutdown().await;
 }
 
+type Pred = Box<dyn Fn(&Value) -> bool>;
+
 #[tokio::test]
 async fn every_filter_operator() {
     let emu = emulator(opts(600)).await;
     let g = Graph::analyst(&emu);
     let (all, _, _) = g.all("/v1.0/security/alerts_v2?$top=2000").await;
-    let mid = all[all.len() / 2]["createdDateTime"].as_str().unwrap_or_default().to_string();
+    let mid = all[all.len() / 2]["createdDateTime"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let mid_ms = parse_dt(&mid).unwrap_or(0);
-    let sev_rank = |s: &Value| ["unknown", "informational", "low", "medium", "high"].iter().position(|x| s == *x).unwrap_or(0);
+    let sev_rank = |s: &Value| {
+        ["unknown", "informational", "low", "medium", "high"]
+            .iter()
+            .position(|x| s == *x)
+            .unwrap_or(0)
+    };
     let t = |a: &Value| parse_dt(a["createdDateTime"].as_str().unwrap_or("")).unwrap_or(0);
-    let cases: Vec<(String, Box<dyn Fn(&Value) -> bool>)> = vec![
-        ("severity eq 'high'".into(), Box::new(|a: &Value| a["severity"] == "high")),
-        ("severity ne 'high'".into(), Box::new(|a: &Value| a["severity"] != "high")),
-        ("severity gt 'low'".into(), Box::new(move |a: &Value| sev_rank(&a["severity"]) > 2)),
-        ("severity ge 'medium'".into(), Box::new(move |a: &Value| sev_rank(&a["severity"]) >= 3)),
-        ("severity lt 'medium'".into(), Box::new(move |a: &Value| sev_rank(&a["severity"]) < 3)),
-        ("severity le 'low'".into(), Box::new(move |a: &Value| sev_rank(&a["severity"]) <= 2)),
-        (format!("createdDateTime gt {mid}"), Box::new(move |a: &Value| t(a) > mid_ms)),
-        (format!("createdDateTime le {mid}"), Box::new(move |a: &Value| t(a) <= mid_ms)),
-        ("status eq 'new' or status eq 'inProgress'".into(), Box::new(|a: &Value| a["status"] == "new" || a["status"] == "inProgress")),
-        ("not (status eq 'resolved')".into(), Box::new(|a: &Value| a["status"] != "resolved")),
-        ("(severity eq 'high' or severity eq 'medium') and assignedTo eq null".into(), Box::new(|a: &Value| (a["severity"] == "high" || a["severity"] == "medium") && a["assignedTo"].is_null())),
-        ("assignedTo eq 'alex.analyst@contoso.example'".into(), Box::new(|a: &Value| a["assignedTo"] == ANALYST)),
-        ("serviceSource eq microsoft.graph.security.serviceSource'dataLossPrevention'".into(), Box::new(|a: &Value| a["serviceSource"] == "dataLossPrevention")),
-        ("classification eq 'truePositive' and determination ne 'malware'".into(), Box::new(|a: &Value| a["classification"] == "truePositive" && a["determination"] != "malware")),
+    let cases: Vec<(String, Pred)> = vec![
+        (
+            "severity eq 'high'".into(),
+            Box::new(|a: &Value| a["severity"] == "high"),
+        ),
+        (
+            "severity ne 'high'".into(),
+            Box::new(|a: &Value| a["severity"] != "high"),
+        ),
+        (
+            "severity gt 'low'".into(),
+            Box::new(move |a: &Value| sev_rank(&a["severity"]) > 2),
+        ),
+        (
+            "severity ge 'medium'".into(),
+            Box::new(move |a: &Value| sev_rank(&a["severity"]) >= 3),
+        ),
+        (
+            "severity lt 'medium'".into(),
+            Box::new(move |a: &Value| sev_rank(&a["severity"]) < 3),
+        ),
+        (
+            "severity le 'low'".into(),
+            Box::new(move |a: &Value| sev_rank(&a["severity"]) <= 2),
+        ),
+        (
+            format!("createdDateTime gt {mid}"),
+            Box::new(move |a: &Value| t(a) > mid_ms),
+        ),
+        (
+            format!("createdDateTime le {mid}"),
+            Box::new(move |a: &Value| t(a) <= mid_ms),
+        ),
+        (
+            "status eq 'new' or status eq 'inProgress'".into(),
+            Box::new(|a: &Value| a["status"] == "new" || a["status"] == "inProgress"),
+        ),
+        (
+            "not (status eq 'resolved')".into(),
+            Box::new(|a: &Value| a["status"] != "resolved"),
+        ),
+        (
+            "(severity eq 'high' or severity eq 'medium') and assignedTo eq null".into(),
+            Box::new(|a: &Value| {
+                (a["severity"] == "high" || a["severity"] == "medium") && a["assignedTo"].is_null()
+            }),
+        ),
+        (
+            "assignedTo eq 'alex.analyst@contoso.example'".into(),
+            Box::new(|a: &Value| a["assignedTo"] == ANALYST),
+        ),
+        (
+            "serviceSource eq microsoft.graph.security.serviceSource'dataLossPrevention'".into(),
+            Box::new(|a: &Value| a["serviceSource"] == "dataLossPrevention"),
+        ),
+        (
+            "classification eq 'truePositive' and determination ne 'malware'".into(),
+            Box::new(|a: &Value| {
+                a["classification"] == "truePositive" && a["determination"] != "malware"
+            }),
+        ),
     ];
     for (f, pred) in cases {
         let expected = all.iter().filter(|a| pred(a)).count();
-        let (got, _, count) = g.all(&format!("/v1.0/security/alerts_v2?$count=true&$top=2000&$filter={}", enc(&f))).await;
+        let (got, _, count) = g
+            .all(&format!(
+                "/v1.0/security/alerts_v2?$count=true&$top=2000&$filter={}",
+                enc(&f)
+            ))
+            .await;
         assert_eq!(got.len(), expected, "{f}");
         assert_eq!(count, Some(expected as u64), "{f}");
-        assert!(got.iter().all(|a| pred(a)), "{f}");
+        assert!(got.iter().all(pred), "{f}");
     }
     // String literals escape quotes by doubling them.
-    let r = g.get(&format!("/v1.0/security/alerts_v2?$filter={}", enc("assignedTo eq 'o''brien@contoso.example'"))).await;
+    let r = g
+        .get(&format!(
+            "/v1.0/security/alerts_v2?$filter={}",
+            enc("assignedTo eq 'o''brien@contoso.example'")
+        ))
+        .await;
     assert_eq!(r.status, 200);
     // The live refresh's query.
-    let recent = g.ok(&format!("/v1.0/security/alerts_v2?$filter={}", enc(&format!("lastUpdateDateTime gt {mid}")))).await;
+    let recent = g
+        .ok(&format!(
+            "/v1.0/security/alerts_v2?$filter={}",
+            enc(&format!("lastUpdateDateTime gt {mid}"))
+        ))
+        .await;
     assert!(recent["value"].as_array().is_some_and(|v| !v.is_empty()));
     // Unsupported things are 400s, never silently ignored.
     for bad in [
@@ -112,32 +207,91 @@ async fn patch_comment_and_expand() {
     let emu = emulator(opts(300)).await;
     let g = Graph::analyst(&emu);
     let list = g.ok("/v1.0/security/alerts_v2?$top=1").await;
-    let id = list["value"][0]["id"].as_str().unwrap_or_default().to_string();
-    let before = list["value"][0]["lastUpdateDateTime"].as_str().unwrap_or_default().to_string();
+    let id = list["value"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let before = list["value"][0]["lastUpdateDateTime"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     let r = g.patch(&format!("/v1.0/security/alerts_v2/{id}"), json!({"status": "resolved", "classification": "truePositive", "determination": "malware", "assignedTo": "secAdmin@contoso.example"})).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["status"], "resolved");
     assert!(r.body["resolvedDateTime"].is_string());
-    assert!(r.body["evidence"].is_array(), "PATCH returns the whole alert");
+    assert!(
+        r.body["evidence"].is_array(),
+        "PATCH returns the whole alert"
+    );
     assert!(r.body["lastUpdateDateTime"].as_str().unwrap_or_default() > before.as_str());
     let again = g.ok(&format!("/v1.0/security/alerts_v2/{id}")).await;
     assert_eq!(again["assignedTo"], "secAdmin@contoso.example");
     // The live refresh finds it.
-    let f = g.ok(&format!("/v1.0/security/alerts_v2?$filter={}", enc(&format!("lastUpdateDateTime gt {before}")))).await;
-    assert!(f["value"].as_array().is_some_and(|v| v.iter().any(|a| a["id"] == id.as_str())));
+    let f = g
+        .ok(&format!(
+            "/v1.0/security/alerts_v2?$filter={}",
+            enc(&format!("lastUpdateDateTime gt {before}"))
+        ))
+        .await;
+    assert!(
+        f["value"]
+            .as_array()
+            .is_some_and(|v| v.iter().any(|a| a["id"] == id.as_str()))
+    );
     // Not patchable / bad values.
-    assert_error(&g.patch(&format!("/v1.0/security/alerts_v2/{id}"), json!({"title": "x"})).await, 400, "BadRequest");
-    assert_error(&g.patch(&format!("/v1.0/security/alerts_v2/{id}"), json!({"status": "closed"})).await, 400, "BadRequest");
-    let raw = g.http.patch(format!("{}/v1.0/security/alerts_v2/{id}", g.base)).bearer_auth(&g.token).body("{not json").send().await.unwrap_or_else(|e| panic!("{e}"));
+    assert_error(
+        &g.patch(
+            &format!("/v1.0/security/alerts_v2/{id}"),
+            json!({"title": "x"}),
+        )
+        .await,
+        400,
+        "BadRequest",
+    );
+    assert_error(
+        &g.patch(
+            &format!("/v1.0/security/alerts_v2/{id}"),
+            json!({"status": "closed"}),
+        )
+        .await,
+        400,
+        "BadRequest",
+    );
+    let raw = g
+        .http
+        .patch(format!("{}/v1.0/security/alerts_v2/{id}", g.base))
+        .bearer_auth(&g.token)
+        .body("{not json")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(raw.status().as_u16(), 400);
-    assert_error(&g.get("/v1.0/security/alerts_v2/da000_0").await, 404, "NotFound");
+    assert_error(
+        &g.get("/v1.0/security/alerts_v2/da000_0").await,
+        404,
+        "NotFound",
+    );
 
     let c = g.post(&format!("/v1.0/security/alerts_v2/{id}/comments"), json!({"@odata.type": "microsoft.graph.security.alertComment", "comment": "<script>alert(1)</script> looked at it"})).await;
     assert_eq!(c.status, 200, "{}", c.body);
     let comments = c.body["value"].as_array().cloned().unwrap_or_default();
-    assert_eq!(comments.last().map(|x| x["comment"].clone()), Some(json!("<script>alert(1)</script> looked at it")));
-    assert_eq!(comments.last().map(|x| x["createdByDisplayName"].clone()), Some(json!(ANALYST)));
-    assert_error(&g.post(&format!("/v1.0/security/alerts_v2/{id}/comments"), json!({"comment": ""})).await, 400, "BadRequest");
+    assert_eq!(
+        comments.last().map(|x| x["comment"].clone()),
+        Some(json!("<script>alert(1)</script> looked at it"))
+    );
+    assert_eq!(
+        comments.last().map(|x| x["createdByDisplayName"].clone()),
+        Some(json!(ANALYST))
+    );
+    assert_error(
+        &g.post(
+            &format!("/v1.0/security/alerts_v2/{id}/comments"),
+            json!({"comment": ""}),
+        )
+        .await,
+        400,
+        "BadRequest",
+    );
 
     let inc = g.ok("/v1.0/security/incidents?$expand=alerts&$top=5").await;
     for i in inc["value"].as_array().into_iter().flatten() {
@@ -145,15 +299,29 @@ async fn patch_comment_and_expand() {
         assert!(!alerts.is_empty());
         assert!(alerts.iter().all(|a| a["incidentId"] == i["id"]));
     }
-    let iid = inc["value"][0]["id"].as_str().unwrap_or_default().to_string();
-    let one = g.ok(&format!("/v1.0/security/incidents/{iid}?$expand=alerts")).await;
+    let iid = inc["value"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let one = g
+        .ok(&format!("/v1.0/security/incidents/{iid}?$expand=alerts"))
+        .await;
     assert!(one["alerts"].is_array());
     let p = g.patch(&format!("/v1.0/security/incidents/{iid}"), json!({"status": "resolved", "customTags": ["Demo", "Reviewed"], "classification": "falsePositive", "determination": "notMalicious"})).await;
     assert_eq!(p.status, 200, "{}", p.body);
     assert_eq!(p.body["customTags"], json!(["Demo", "Reviewed"]));
-    let pc = g.post(&format!("/v1.0/security/incidents/{iid}/comments"), json!({"comment": "Closing 🔒"})).await;
+    let pc = g
+        .post(
+            &format!("/v1.0/security/incidents/{iid}/comments"),
+            json!({"comment": "Closing 🔒"}),
+        )
+        .await;
     assert_eq!(pc.status, 200);
-    assert!(pc.body["value"].as_array().is_some_and(|v| v.iter().any(|x| x["comment"] == "Closing 🔒")));
+    assert!(
+        pc.body["value"]
+            .as_array()
+            .is_some_and(|v| v.iter().any(|x| x["comment"] == "Closing 🔒"))
+    );
     emu.shutdown().await;
 }
 
@@ -163,7 +331,13 @@ async fn demo_tenant_content() {
     let g = Graph::analyst(&emu);
     let (all, _, _) = g.all("/v1.0/security/alerts_v2?$top=2000").await;
     let text = serde_json::to_string(&all).unwrap_or_default();
-    for needle in ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\u{202E}", "🔒", "\u{0301}"] {
+    for needle in [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "\u{202E}",
+        "🔒",
+        "\u{0301}",
+    ] {
         assert!(text.contains(needle), "missing {needle:?}");
     }
     let kinds: HashSet<String> = all
@@ -171,22 +345,56 @@ async fn demo_tenant_content() {
         .flat_map(|a| a["evidence"].as_array().cloned().unwrap_or_default())
         .filter_map(|e| e["@odata.type"].as_str().map(str::to_string))
         .collect();
-    for k in ["userEvidence", "deviceEvidence", "ipEvidence", "fileEvidence", "urlEvidence", "mailboxEvidence", "analyzedMessageEvidence", "cloudApplicationEvidence", "processEvidence", "registryKeyEvidence", "registryValueEvidence"] {
-        assert!(kinds.contains(&format!("#microsoft.graph.security.{k}")), "no {k}");
+    for k in [
+        "userEvidence",
+        "deviceEvidence",
+        "ipEvidence",
+        "fileEvidence",
+        "urlEvidence",
+        "mailboxEvidence",
+        "analyzedMessageEvidence",
+        "cloudApplicationEvidence",
+        "processEvidence",
+        "registryKeyEvidence",
+        "registryValueEvidence",
+    ] {
+        assert!(
+            kinds.contains(&format!("#microsoft.graph.security.{k}")),
+            "no {k}"
+        );
     }
     // The planted stories cross at least three providers each.
     for story in ["Story 1", "Story 2", "Story 3"] {
         let sources: HashSet<&str> = all
             .iter()
-            .filter(|a| a["additionalData"]["vigilStory"].as_str().is_some_and(|s| s.starts_with(story)))
+            .filter(|a| {
+                a["additionalData"]["vigilStory"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with(story))
+            })
             .filter_map(|a| a["serviceSource"].as_str())
             .collect();
         assert!(sources.len() >= 3, "{story}: {sources:?}");
     }
     // Tenant isolation: Fabrikam has its own, different data.
-    let fab = Graph::new(&emu, emu.mint_access_token(FABRIKAM, "alex.analyst@fabrikam.example", ALL_SCOPES));
+    let fab = Graph::new(
+        &emu,
+        emu.mint_access_token(FABRIKAM, "alex.analyst@fabrikam.example", ALL_SCOPES),
+    );
     let f = fab.ok("/v1.0/security/alerts_v2?$top=5").await;
-    assert!(f["value"].as_array().is_some_and(|v| v.iter().all(|a| a["tenantId"] == FABRIKAM)));
-    assert_error(&fab.get(&format!("/v1.0/security/alerts_v2/{}", all[0]["id"].as_str().unwrap_or_default())).await, 404, "NotFound");
+    assert!(
+        f["value"]
+            .as_array()
+            .is_some_and(|v| v.iter().all(|a| a["tenantId"] == FABRIKAM))
+    );
+    assert_error(
+        &fab.get(&format!(
+            "/v1.0/security/alerts_v2/{}",
+            all[0]["id"].as_str().unwrap_or_default()
+        ))
+        .await,
+        404,
+        "NotFound",
+    );
     emu.shutdown().await;
 }

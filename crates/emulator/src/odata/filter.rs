@@ -42,7 +42,12 @@ pub enum Expr {
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Not(Box<Expr>),
-    Cmp { field: &'static str, kind: Kind, op: Op, lit: Lit },
+    Cmp {
+        field: &'static str,
+        kind: Kind,
+        op: Op,
+        lit: Lit,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +104,10 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, GraphError> {
             out.push(Tok::Str(read_quoted(&mut i)?));
         } else {
             let start = i;
-            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | '\'' | ',') {
+            while i < chars.len()
+                && !chars[i].is_whitespace()
+                && !matches!(chars[i], '(' | ')' | '\'' | ',')
+            {
                 i += 1;
             }
             if i == start {
@@ -187,9 +195,17 @@ impl Parser<'_> {
                 "ge" => Op::Ge,
                 "lt" => Op::Lt,
                 "le" => Op::Le,
-                other => return Err(bad(format!("Invalid filter clause: operator '{other}' is not supported."))),
+                other => {
+                    return Err(bad(format!(
+                        "Invalid filter clause: operator '{other}' is not supported."
+                    )));
+                }
             },
-            _ => return Err(bad(format!("Syntax error: an operator is expected after '{name}'."))),
+            _ => {
+                return Err(bad(format!(
+                    "Syntax error: an operator is expected after '{name}'."
+                )));
+            }
         };
         self.pos += 1;
         let lit = match self.toks.get(self.pos).cloned() {
@@ -200,7 +216,12 @@ impl Parser<'_> {
         };
         self.pos += 1;
         let lit = check_types(field, kind, op, lit)?;
-        Ok(Expr::Cmp { field, kind, op, lit })
+        Ok(Expr::Cmp {
+            field,
+            kind,
+            op,
+            lit,
+        })
     }
 }
 
@@ -219,25 +240,37 @@ fn word_literal(w: &str) -> Result<Lit, GraphError> {
     if let Ok(n) = w.parse::<f64>() {
         return Ok(Lit::Num(n));
     }
-    Err(bad(format!("Could not find a property named '{w}' on type 'microsoft.graph.security'.")))
+    Err(bad(format!(
+        "Could not find a property named '{w}' on type 'microsoft.graph.security'."
+    )))
 }
 
 fn incompatible(field: &str) -> GraphError {
-    bad(format!("A binary operator with incompatible types was detected for '{field}'."))
+    bad(format!(
+        "A binary operator with incompatible types was detected for '{field}'."
+    ))
 }
 
 fn check_types(field: &str, kind: Kind, op: Op, lit: Lit) -> Result<Lit, GraphError> {
     if lit == Lit::Null {
-        return if matches!(op, Op::Eq | Op::Ne) { Ok(lit) } else { Err(incompatible(field)) };
+        return if matches!(op, Op::Eq | Op::Ne) {
+            Ok(lit)
+        } else {
+            Err(incompatible(field))
+        };
     }
     match (kind, &lit) {
-        (Kind::Str, Lit::Str(_)) | (Kind::DateTime, Lit::DateTime(_)) | (Kind::Num, Lit::Num(_)) => Ok(lit),
+        (Kind::Str, Lit::Str(_))
+        | (Kind::DateTime, Lit::DateTime(_))
+        | (Kind::Num, Lit::Num(_)) => Ok(lit),
         (Kind::Bool, Lit::Bool(_)) if matches!(op, Op::Eq | Op::Ne) => Ok(lit),
         (Kind::Enum(members), Lit::Str(s)) => {
             if members.iter().any(|m| m.eq_ignore_ascii_case(s)) {
                 Ok(lit)
             } else {
-                Err(bad(format!("The string '{s}' is not a valid enumeration type constant for '{field}'.")))
+                Err(bad(format!(
+                    "The string '{s}' is not a valid enumeration type constant for '{field}'."
+                )))
             }
         }
         _ => Err(incompatible(field)),
@@ -250,10 +283,17 @@ pub fn parse(s: &str, fields: &[(&'static str, Kind)]) -> Result<Expr, GraphErro
     if toks.is_empty() {
         return Err(bad("The $filter expression is empty."));
     }
-    let mut p = Parser { toks, pos: 0, fields };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        fields,
+    };
     let e = p.or()?;
     if p.pos != p.toks.len() {
-        return Err(bad(format!("Syntax error: unexpected '{:?}' in $filter.", p.toks[p.pos])));
+        return Err(bad(format!(
+            "Syntax error: unexpected '{:?}' in $filter.",
+            p.toks[p.pos]
+        )));
     }
     Ok(e)
 }
@@ -279,7 +319,12 @@ pub fn eval(e: &Expr, rec: &Map<String, Value>) -> bool {
         Expr::And(a, b) => eval(a, rec) && eval(b, rec),
         Expr::Or(a, b) => eval(a, rec) || eval(b, rec),
         Expr::Not(a) => !eval(a, rec),
-        Expr::Cmp { field, kind, op, lit } => {
+        Expr::Cmp {
+            field,
+            kind,
+            op,
+            lit,
+        } => {
             let v = rec.get(*field).unwrap_or(&Value::Null);
             if *lit == Lit::Null {
                 return (*op == Op::Eq) == v.is_null();
@@ -308,7 +353,14 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const SEV: &[&str] = &["unknown", "informational", "low", "medium", "high", "unknownFutureValue"];
+    const SEV: &[&str] = &[
+        "unknown",
+        "informational",
+        "low",
+        "medium",
+        "high",
+        "unknownFutureValue",
+    ];
     const F: &[(&str, Kind)] = &[
         ("severity", Kind::Enum(SEV)),
         ("assignedTo", Kind::Str),
@@ -321,8 +373,15 @@ mod tests {
 
     #[test]
     fn operators() {
-        let r = m(json!({"severity": "medium", "assignedTo": "o'brien@x", "createdDateTime": "2024-01-02T00:00:00.0000000Z"}));
-        let t = |s: &str| eval(&parse(s, F).unwrap_or_else(|e| panic!("{s}: {}", e.message)), &r);
+        let r = m(
+            json!({"severity": "medium", "assignedTo": "o'brien@x", "createdDateTime": "2024-01-02T00:00:00.0000000Z"}),
+        );
+        let t = |s: &str| {
+            eval(
+                &parse(s, F).unwrap_or_else(|e| panic!("{s}: {}", e.message)),
+                &r,
+            )
+        };
         assert!(t("severity eq 'medium'"));
         assert!(t("severity gt 'low' and severity lt 'high'"));
         assert!(t("severity ge 'medium' and severity le 'medium'"));
@@ -330,9 +389,19 @@ mod tests {
         assert!(t("assignedTo eq 'O''Brien@x' or severity eq 'high'"));
         assert!(t("createdDateTime gt 2024-01-01T00:00:00Z"));
         assert!(!t("createdDateTime gt 2024-01-02T00:00:00.001Z"));
-        assert!(t("severity eq microsoft.graph.security.alertSeverity'medium'"));
+        assert!(t(
+            "severity eq microsoft.graph.security.alertSeverity'medium'"
+        ));
         assert!(!t("assignedTo eq null"));
-        for badf in ["severity eq 'nope'", "title eq 'x'", "severity eq", "createdDateTime gt '2024-01-01'", "(severity eq 'low'", "startswith(assignedTo,'a')", "severity eq medium"] {
+        for badf in [
+            "severity eq 'nope'",
+            "title eq 'x'",
+            "severity eq",
+            "createdDateTime gt '2024-01-01'",
+            "(severity eq 'low'",
+            "startswith(assignedTo,'a')",
+            "severity eq medium",
+        ] {
             assert!(parse(badf, F).is_err(), "{badf}");
         }
     }

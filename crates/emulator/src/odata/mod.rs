@@ -24,14 +24,22 @@ pub struct Rec {
 
 impl Rec {
     pub fn new(v: &Value, spec: &ListSpec) -> Rec {
-        let id = v.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
+        let id = v
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let keys = spec
             .filterable
             .iter()
             .chain(spec.orderable.iter())
             .filter_map(|(f, _)| v.get(*f).map(|x| (f.to_string(), x.clone())))
             .collect();
-        Rec { id, body: serde_json::to_string(v).unwrap_or_default(), keys }
+        Rec {
+            id,
+            body: serde_json::to_string(v).unwrap_or_default(),
+            keys,
+        }
     }
     pub fn value(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
@@ -63,7 +71,12 @@ impl Collection {
         self.reindex();
     }
     fn reindex(&mut self) {
-        self.index = self.items.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        self.index = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.clone(), i))
+            .collect();
     }
     pub fn get(&self, id: &str) -> Option<&Rec> {
         self.index.get(id).map(|&i| &self.items[i])
@@ -132,9 +145,28 @@ impl Query {
         let mut seen = std::collections::HashSet::new();
         for (k, v) in pairs {
             let key = k.trim().to_ascii_lowercase();
-            let key = if key.starts_with('$') { key } else if matches!(key.as_str(), "filter" | "top" | "skip" | "count" | "select" | "expand" | "orderby" | "skiptoken" | "search") { format!("${key}") } else { continue };
+            let key = if key.starts_with('$') {
+                key
+            } else if matches!(
+                key.as_str(),
+                "filter"
+                    | "top"
+                    | "skip"
+                    | "count"
+                    | "select"
+                    | "expand"
+                    | "orderby"
+                    | "skiptoken"
+                    | "search"
+            ) {
+                format!("${key}")
+            } else {
+                continue;
+            };
             if !seen.insert(key.clone()) {
-                return Err(bad(format!("Query option '{key}' was specified more than once.")));
+                return Err(bad(format!(
+                    "Query option '{key}' was specified more than once."
+                )));
             }
             match key.as_str() {
                 "$filter" => {
@@ -142,15 +174,24 @@ impl Query {
                     q.carry.push(("$filter".into(), v.clone()));
                 }
                 "$top" => {
-                    let n: usize = v.trim().parse().map_err(|_| bad(format!("Invalid value '{v}' for $top.")))?;
+                    let n: usize = v
+                        .trim()
+                        .parse()
+                        .map_err(|_| bad(format!("Invalid value '{v}' for $top.")))?;
                     if n > spec.max_top {
-                        return Err(bad(format!("The limit of '{}' for $top query has been exceeded. The value from the incoming request is '{n}'.", spec.max_top)));
+                        return Err(bad(format!(
+                            "The limit of '{}' for $top query has been exceeded. The value from the incoming request is '{n}'.",
+                            spec.max_top
+                        )));
                     }
                     q.top = Some(n);
                     q.carry.push(("$top".into(), v.clone()));
                 }
                 "$skip" => {
-                    q.skip = v.trim().parse().map_err(|_| bad(format!("Invalid value '{v}' for $skip.")))?;
+                    q.skip = v
+                        .trim()
+                        .parse()
+                        .map_err(|_| bad(format!("Invalid value '{v}' for $skip.")))?;
                 }
                 "$skiptoken" => q.skip = decode_skiptoken(v.trim())?,
                 "$count" => {
@@ -165,7 +206,12 @@ impl Query {
                     if !spec.select {
                         return Err(bad("$select is not supported on this resource."));
                     }
-                    q.select = Some(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect());
+                    q.select = Some(
+                        v.split(',')
+                            .map(|s| s.trim().to_string())
+                            .filter(|s| !s.is_empty())
+                            .collect(),
+                    );
                     q.carry.push(("$select".into(), v.clone()));
                 }
                 "$expand" => {
@@ -174,7 +220,11 @@ impl Query {
                             .expandable
                             .iter()
                             .find(|x| x.eq_ignore_ascii_case(e))
-                            .ok_or_else(|| bad(format!("Could not find a navigation property named '{e}' to expand.")))?;
+                            .ok_or_else(|| {
+                                bad(format!(
+                                    "Could not find a navigation property named '{e}' to expand."
+                                ))
+                            })?;
                         q.expand.push(name.to_string());
                     }
                     q.carry.push(("$expand".into(), v.clone()));
@@ -186,31 +236,45 @@ impl Query {
                         let desc = match it.next().map(str::to_ascii_lowercase).as_deref() {
                             None | Some("asc") => false,
                             Some("desc") => true,
-                            Some(o) => return Err(bad(format!("Invalid $orderby direction '{o}'."))),
+                            Some(o) => {
+                                return Err(bad(format!("Invalid $orderby direction '{o}'.")));
+                            }
                         };
                         let (f, _) = spec
                             .orderable
                             .iter()
                             .find(|(f, _)| f.eq_ignore_ascii_case(name))
-                            .ok_or_else(|| bad(format!("$orderby is not supported on '{name}' for this resource.")))?;
+                            .ok_or_else(|| {
+                                bad(format!(
+                                    "$orderby is not supported on '{name}' for this resource."
+                                ))
+                            })?;
                         q.orderby.push((f, desc));
                     }
                     q.carry.push(("$orderby".into(), v.clone()));
                 }
-                other => return Err(bad(format!("Query option '{other}' is not supported on this resource."))),
+                other => {
+                    return Err(bad(format!(
+                        "Query option '{other}' is not supported on this resource."
+                    )));
+                }
             }
         }
         Ok(q)
     }
 
     pub fn matches(&self, r: &Rec) -> bool {
-        self.filter.as_ref().is_none_or(|f| filter::eval(f, &r.keys))
+        self.filter
+            .as_ref()
+            .is_none_or(|f| filter::eval(f, &r.keys))
     }
 }
 
 /// Projects `$select` onto one entity (the id and the type annotation are always kept).
 pub fn select(v: &Value, fields: &[String]) -> Value {
-    let Some(obj) = v.as_object() else { return v.clone() };
+    let Some(obj) = v.as_object() else {
+        return v.clone();
+    };
     let mut out = Map::new();
     for (k, x) in obj {
         if k == "id" || k == "@odata.type" || fields.iter().any(|f| f.eq_ignore_ascii_case(k)) {
@@ -249,7 +313,11 @@ pub fn page(
     let end = (start + size).min(total);
     let mut body = String::with_capacity(64 + (end - start) * 2048);
     body.push('{');
-    let _ = write!(body, "\"@odata.context\":{}", Value::String(context.to_string()));
+    let _ = write!(
+        body,
+        "\"@odata.context\":{}",
+        Value::String(context.to_string())
+    );
     if q.count {
         let _ = write!(body, ",\"@odata.count\":{total}");
     }
@@ -276,9 +344,10 @@ fn cmp_values(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     match (a, b) {
         (Some(Value::String(x)), Some(Value::String(y))) => x.cmp(y),
-        (Some(Value::Number(x)), Some(Value::Number(y))) => {
-            x.as_f64().partial_cmp(&y.as_f64()).unwrap_or(Ordering::Equal)
-        }
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x
+            .as_f64()
+            .partial_cmp(&y.as_f64())
+            .unwrap_or(Ordering::Equal),
         (Some(Value::Bool(x)), Some(Value::Bool(y))) => x.cmp(y),
         (None | Some(Value::Null), None | Some(Value::Null)) => Ordering::Equal,
         (None | Some(Value::Null), _) => Ordering::Less,

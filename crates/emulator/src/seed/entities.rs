@@ -41,6 +41,7 @@ pub struct Malware {
     pub md5: String,
     pub size: i64,
     pub family: &'static str,
+    pub publisher: Option<&'static str>,
 }
 
 #[derive(Debug, Clone)]
@@ -57,14 +58,76 @@ pub struct Entities {
 }
 
 const GIVEN: &[&str] = &[
-    "Adele", "Alex", "Allan", "Bianca", "Cameron", "Christie", "Debra", "Diego", "Emily", "Enrico", "Grady", "Henrietta",
-    "Irvin", "Isaiah", "Johanna", "Joni", "Lee", "Lidia", "Lynne", "Megan", "Miriam", "Nestor", "Patti", "Pradeep",
-    "Raul", "Sakura", "Tomás", "Zoë", "Yuki", "Olumide", "Ananya", "Mateus", "Fatima", "Jonas", "Ingrid", "Wei",
+    "Adele",
+    "Alex",
+    "Allan",
+    "Bianca",
+    "Cameron",
+    "Christie",
+    "Debra",
+    "Diego",
+    "Emily",
+    "Enrico",
+    "Grady",
+    "Henrietta",
+    "Irvin",
+    "Isaiah",
+    "Johanna",
+    "Joni",
+    "Lee",
+    "Lidia",
+    "Lynne",
+    "Megan",
+    "Miriam",
+    "Nestor",
+    "Patti",
+    "Pradeep",
+    "Raul",
+    "Sakura",
+    "Tomás",
+    "Zoë",
+    "Yuki",
+    "Olumide",
+    "Ananya",
+    "Mateus",
+    "Fatima",
+    "Jonas",
+    "Ingrid",
+    "Wei",
 ];
 const SURNAME: &[&str] = &[
-    "Vance", "Wilber", "Deyoung", "Pham", "White", "Cline", "Berg", "Soto", "Braun", "Ross", "Archie", "Gonzalez",
-    "Sherman", "Kelley", "Lauer", "Sherman", "McKinney", "Holloway", "Robbins", "Bowen", "Graham", "Wilke", "Fernandez",
-    "Gupta", "Chen", "Okafor", "Nakamura", "Müller", "Silva", "Haddad", "Lindqvist", "Novak",
+    "Vance",
+    "Wilber",
+    "Deyoung",
+    "Pham",
+    "White",
+    "Cline",
+    "Berg",
+    "Soto",
+    "Braun",
+    "Ross",
+    "Archie",
+    "Gonzalez",
+    "Sherman",
+    "Kelley",
+    "Lauer",
+    "Sherman",
+    "McKinney",
+    "Holloway",
+    "Robbins",
+    "Bowen",
+    "Graham",
+    "Wilke",
+    "Fernandez",
+    "Gupta",
+    "Chen",
+    "Okafor",
+    "Nakamura",
+    "Müller",
+    "Silva",
+    "Haddad",
+    "Lindqvist",
+    "Novak",
 ];
 const JOBS: &[(&str, &str)] = &[
     ("Marketing Manager", "Marketing"),
@@ -81,18 +144,40 @@ const JOBS: &[(&str, &str)] = &[
 const OFFICES: &[&str] = &["18/2111", "20/1101", "131/1104", "19/3123", "Remote"];
 
 impl Entities {
-    pub fn generate(rng: &mut Rng, tenant_id: &str, domain: &str, short: &str, demo: &[(&str, &str, &str)]) -> Entities {
+    pub fn generate(
+        rng: &mut Rng,
+        tenant_id: &str,
+        domain: &str,
+        short: &str,
+        demo: &[(&str, &str, &str)],
+    ) -> Entities {
         let mut people = Vec::new();
         let mut soc = Vec::new();
         // The demo sign-in identities are real directory users too.
         for (given, surname, upn) in demo {
             soc.push(people.len());
-            people.push(person(rng, given, surname, upn, ("Security Analyst", "Security Operations")));
+            people.push(person(
+                rng,
+                given,
+                surname,
+                upn,
+                ("Security Analyst", "Security Operations"),
+            ));
         }
         for extra in [("Kai", "Carter"), ("Priya", "Raman")] {
-            let upn = format!("{}.{}@{domain}", extra.0.to_lowercase(), extra.1.to_lowercase());
+            let upn = format!(
+                "{}.{}@{domain}",
+                extra.0.to_lowercase(),
+                extra.1.to_lowercase()
+            );
             soc.push(people.len());
-            people.push(person(rng, extra.0, extra.1, &upn, ("Security Analyst", "Security Operations")));
+            people.push(person(
+                rng,
+                extra.0,
+                extra.1,
+                &upn,
+                ("Security Analyst", "Security Operations"),
+            ));
         }
         let mut used = std::collections::HashSet::new();
         while people.len() < 48 {
@@ -101,7 +186,10 @@ impl Entities {
             if !used.insert((g, s)) {
                 continue;
             }
-            let local: String = format!("{}{}", g, &s[..1]).chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+            let local: String = format!("{}{}", g, &s[..1])
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect();
             let upn = format!("{local}@{domain}");
             let job = *rng.pick(JOBS);
             people.push(person(rng, g, s, &upn, job));
@@ -116,7 +204,11 @@ impl Entities {
                 3 | 4 => ("Windows10", 19045, "22H2", "WS"),
                 _ => ("Windows11", 22631, "23H2", "WS"),
             };
-            let name = if i == 0 { format!("{prefix}-DC01") } else { format!("{prefix}-{kind}-{:04}", 100 + i * 7) };
+            let name = if i == 0 {
+                format!("{prefix}-DC01")
+            } else {
+                format!("{prefix}-{kind}-{:04}", 100 + i * 7)
+            };
             machines.push(Machine {
                 mde_id: rng.hex(40),
                 aad_id: rng.guid(),
@@ -126,7 +218,12 @@ impl Entities {
                 os,
                 os_build: build,
                 version,
-                ip: format!("10.{}.{}.{}", 1 + i % 4, rng.range(1, 254), rng.range(2, 254)),
+                ip: format!(
+                    "10.{}.{}.{}",
+                    1 + i % 4,
+                    rng.range(1, 254),
+                    rng.range(2, 254)
+                ),
                 owner: (i * 5 + 3) % people.len(),
                 first_seen_days: rng.range(90, 900),
             });
@@ -179,6 +276,12 @@ impl Entities {
                 md5: rng.hex(32),
                 size: *size,
                 family: f,
+                publisher: match *n {
+                    "AnyDesk.exe" => Some("AnyDesk Software GmbH"),
+                    "rclone.exe" => Some("Rclone"),
+                    "mimikatz.exe" => Some("gentilkiwi (Benjamin DELPY)"),
+                    _ => None,
+                },
             })
             .collect();
         Entities {
@@ -198,7 +301,13 @@ impl Entities {
     }
 }
 
-fn person(rng: &mut Rng, given: &str, surname: &str, upn: &str, job: (&'static str, &'static str)) -> Person {
+fn person(
+    rng: &mut Rng,
+    given: &str,
+    surname: &str,
+    upn: &str,
+    job: (&'static str, &'static str),
+) -> Person {
     Person {
         id: rng.guid(),
         given: given.to_string(),

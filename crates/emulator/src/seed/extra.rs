@@ -10,25 +10,212 @@ use super::entities::Entities;
 use crate::util::{Rng, fmt_day, fmt_ms};
 
 /// (id, title, category, service, maxScore, actionType, tier, cost, impact, threats)
-type Control = (&'static str, &'static str, &'static str, &'static str, f64, &'static str, &'static str, &'static str, &'static str, &'static [&'static str]);
+type Control = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    f64,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
 
 pub const CONTROLS: &[Control] = &[
-    ("AdminMFAV2", "Ensure multifactor authentication is enabled for all users in administrative roles", "Identity", "AzureAD", 10.0, "Config", "Core", "Low", "Low", &["Account Breach", "Elevation of Privilege"]),
-    ("MFARegistrationV2", "Ensure all users can complete multifactor authentication", "Identity", "AzureAD", 9.0, "Config", "Core", "Moderate", "Moderate", &["Account Breach", "Password Cracking"]),
-    ("BlockLegacyAuthentication", "Enable Conditional Access policies to block legacy authentication", "Identity", "AzureAD", 8.0, "Config", "Core", "Moderate", "Moderate", &["Password Cracking", "Account Breach"]),
-    ("PWAgePolicyNew", "Ensure the 'Password expiration policy' is set to never expire", "Identity", "AzureAD", 8.0, "Config", "Defense in Depth", "Low", "Low", &["Password Cracking"]),
-    ("SelfServicePasswordReset", "Enable self-service password reset", "Identity", "AzureAD", 1.0, "Config", "Core", "Low", "Low", &["Account Breach"]),
-    ("DLPEnabled", "Apply Data Loss Prevention policies", "Data", "IP", 20.0, "Config", "Advanced", "Moderate", "Moderate", &["Data Exfiltration", "Data Spillage"]),
-    ("NonOwnerAccess", "Review mailbox access by non-owners bi-weekly", "Data", "EXO", 5.0, "Review", "Core", "Low", "Low", &["Account Breach", "Data Exfiltration", "Malicious Insider"]),
-    ("InformationProtectionLabels", "Ensure sensitivity labels are published", "Data", "IP", 10.0, "Config", "Defense in Depth", "Moderate", "Low", &["Data Spillage"]),
-    ("mdm_DeviceEncryption", "Require BitLocker encryption on devices", "Device", "Intune", 10.0, "Config", "Core", "Moderate", "Moderate", &["Data Exfiltration"]),
-    ("scid_2010", "Turn on Microsoft Defender Antivirus PUA protection in block mode", "Device", "MDATP", 9.0, "Config", "Core", "Low", "Low", &["Malicious Insider"]),
-    ("scid_91", "Block credential stealing from the Windows local security authority subsystem", "Device", "MDATP", 9.0, "Config", "Core", "Low", "Low", &["Elevation of Privilege", "Account Breach"]),
-    ("SafeLinksForOfficeApps", "Turn on Safe Links for Office applications", "Apps", "MDO", 8.0, "Config", "Core", "Low", "Low", &["Phishing or Whaling"]),
-    ("AntiPhishingPolicies", "Set the phishing email level threshold at 2 or higher", "Apps", "MDO", 9.0, "Config", "Defense in Depth", "Low", "Moderate", &["Phishing or Whaling", "Spoofing"]),
-    ("OAuth2ClientConsent", "Do not allow users to grant consent to unreliable applications", "Apps", "AzureAD", 4.0, "Config", "Core", "Moderate", "Moderate", &["Data Exfiltration"]),
-    ("scid_5095", "Fix unsecure SMBv1 on servers", "Infrastructure", "MDATP", 7.0, "Config", "Defense in Depth", "Moderate", "Low", &["Elevation of Privilege"]),
-    ("scid_4001", "Update Windows Server 2022", "Infrastructure", "MDATP", 9.0, "Config", "Core", "High", "Moderate", &["Elevation of Privilege", "Malicious Insider"]),
+    (
+        "AdminMFAV2",
+        "Ensure multifactor authentication is enabled for all users in administrative roles",
+        "Identity",
+        "AzureAD",
+        10.0,
+        "Config",
+        "Core",
+        "Low",
+        "Low",
+        &["Account Breach", "Elevation of Privilege"],
+    ),
+    (
+        "MFARegistrationV2",
+        "Ensure all users can complete multifactor authentication",
+        "Identity",
+        "AzureAD",
+        9.0,
+        "Config",
+        "Core",
+        "Moderate",
+        "Moderate",
+        &["Account Breach", "Password Cracking"],
+    ),
+    (
+        "BlockLegacyAuthentication",
+        "Enable Conditional Access policies to block legacy authentication",
+        "Identity",
+        "AzureAD",
+        8.0,
+        "Config",
+        "Core",
+        "Moderate",
+        "Moderate",
+        &["Password Cracking", "Account Breach"],
+    ),
+    (
+        "PWAgePolicyNew",
+        "Ensure the 'Password expiration policy' is set to never expire",
+        "Identity",
+        "AzureAD",
+        8.0,
+        "Config",
+        "Defense in Depth",
+        "Low",
+        "Low",
+        &["Password Cracking"],
+    ),
+    (
+        "SelfServicePasswordReset",
+        "Enable self-service password reset",
+        "Identity",
+        "AzureAD",
+        1.0,
+        "Config",
+        "Core",
+        "Low",
+        "Low",
+        &["Account Breach"],
+    ),
+    (
+        "DLPEnabled",
+        "Apply Data Loss Prevention policies",
+        "Data",
+        "IP",
+        20.0,
+        "Config",
+        "Advanced",
+        "Moderate",
+        "Moderate",
+        &["Data Exfiltration", "Data Spillage"],
+    ),
+    (
+        "NonOwnerAccess",
+        "Review mailbox access by non-owners bi-weekly",
+        "Data",
+        "EXO",
+        5.0,
+        "Review",
+        "Core",
+        "Low",
+        "Low",
+        &["Account Breach", "Data Exfiltration", "Malicious Insider"],
+    ),
+    (
+        "InformationProtectionLabels",
+        "Ensure sensitivity labels are published",
+        "Data",
+        "IP",
+        10.0,
+        "Config",
+        "Defense in Depth",
+        "Moderate",
+        "Low",
+        &["Data Spillage"],
+    ),
+    (
+        "mdm_DeviceEncryption",
+        "Require BitLocker encryption on devices",
+        "Device",
+        "Intune",
+        10.0,
+        "Config",
+        "Core",
+        "Moderate",
+        "Moderate",
+        &["Data Exfiltration"],
+    ),
+    (
+        "scid_2010",
+        "Turn on Microsoft Defender Antivirus PUA protection in block mode",
+        "Device",
+        "MDATP",
+        9.0,
+        "Config",
+        "Core",
+        "Low",
+        "Low",
+        &["Malicious Insider"],
+    ),
+    (
+        "scid_91",
+        "Block credential stealing from the Windows local security authority subsystem",
+        "Device",
+        "MDATP",
+        9.0,
+        "Config",
+        "Core",
+        "Low",
+        "Low",
+        &["Elevation of Privilege", "Account Breach"],
+    ),
+    (
+        "SafeLinksForOfficeApps",
+        "Turn on Safe Links for Office applications",
+        "Apps",
+        "MDO",
+        8.0,
+        "Config",
+        "Core",
+        "Low",
+        "Low",
+        &["Phishing or Whaling"],
+    ),
+    (
+        "AntiPhishingPolicies",
+        "Set the phishing email level threshold at 2 or higher",
+        "Apps",
+        "MDO",
+        9.0,
+        "Config",
+        "Defense in Depth",
+        "Low",
+        "Moderate",
+        &["Phishing or Whaling", "Spoofing"],
+    ),
+    (
+        "OAuth2ClientConsent",
+        "Do not allow users to grant consent to unreliable applications",
+        "Apps",
+        "AzureAD",
+        4.0,
+        "Config",
+        "Core",
+        "Moderate",
+        "Moderate",
+        &["Data Exfiltration"],
+    ),
+    (
+        "scid_5095",
+        "Fix unsecure SMBv1 on servers",
+        "Infrastructure",
+        "MDATP",
+        7.0,
+        "Config",
+        "Defense in Depth",
+        "Moderate",
+        "Low",
+        &["Elevation of Privilege"],
+    ),
+    (
+        "scid_4001",
+        "Update Windows Server 2022",
+        "Infrastructure",
+        "MDATP",
+        9.0,
+        "Config",
+        "Core",
+        "High",
+        "Moderate",
+        &["Elevation of Privilege", "Malicious Insider"],
+    ),
 ];
 
 fn vendor() -> Value {
@@ -49,7 +236,14 @@ pub fn control_profiles(e: &Entities, now_ms: i64) -> Vec<Value> {
                 "remediationImpact": format!("This change will have a {} impact on your users.", impact.to_lowercase()),
                 "service": service, "threats": threats, "tier": tier, "userImpact": impact,
                 "complianceInformation": [{"certificationName": "ISO 27001:2013", "certificationControls": [{"name": format!("A.9.{}.{}", i % 4 + 1, i % 3 + 1), "url": "https://www.iso.org/standard/54534.html"}]}],
-                "controlStateUpdates": [{"assignedTo": null, "comment": null, "state": "Default", "updatedBy": null, "updatedDateTime": fmt_ms(now_ms - 200 * DAY)}],
+                "controlStateUpdates": if i % 3 == 1 {
+                    json!([
+                        {"assignedTo": null, "comment": null, "state": "Default", "updatedBy": null, "updatedDateTime": fmt_ms(now_ms - 200 * DAY)},
+                        {"assignedTo": e.people[0].upn, "comment": "Planned for next quarter", "state": if i % 2 == 0 { "Ignored" } else { "Reviewed" }, "updatedBy": e.people[1].upn, "updatedDateTime": fmt_ms(now_ms - 20 * DAY)},
+                    ])
+                } else {
+                    json!([{"assignedTo": null, "comment": null, "state": "Default", "updatedBy": null, "updatedDateTime": fmt_ms(now_ms - 200 * DAY)}])
+                },
                 "vendorInformation": vendor(),
             })
         })
@@ -78,7 +272,11 @@ pub fn secure_scores(rng: &mut Rng, e: &Entities, now_ms: i64) -> Vec<Value> {
             })
             .collect();
         let current: f64 = controls.iter().filter_map(|c| c["score"].as_f64()).sum();
-        let industry = if d % 30 == 29 { -1.0 } else { 48.0 + rng.f64() * 2.0 };
+        let industry = if d % 30 == 29 {
+            -1.0
+        } else {
+            48.0 + rng.f64() * 2.0
+        };
         out.push(json!({
             "id": format!("{}_{}", e.tenant_id, fmt_day(day)),
             "azureTenantId": e.tenant_id,
@@ -100,9 +298,14 @@ pub fn secure_scores(rng: &mut Rng, e: &Entities, now_ms: i64) -> Vec<Value> {
     out
 }
 
-pub fn submissions(rng: &mut Rng, e: &Entities, now_ms: i64) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
+pub fn submissions(
+    rng: &mut Rng,
+    e: &Entities,
+    now_ms: i64,
+) -> (Vec<Value>, Vec<Value>, Vec<Value>) {
     let admin = &e.people[0];
-    let created_by = json!({"user": {"identity": admin.id, "displayName": admin.display, "email": admin.upn}});
+    let created_by =
+        json!({"user": {"identity": admin.id, "displayName": admin.display, "email": admin.upn}});
     let mut email = vec![];
     let mut url = vec![];
     let mut file = vec![];
@@ -110,7 +313,11 @@ pub fn submissions(rng: &mut Rng, e: &Entities, now_ms: i64) -> (Vec<Value>, Vec
         let created = fmt_ms(now_ms - (i * 3 + 1) * DAY);
         let victim = &e.people[(i as usize * 3 + 5) % e.people.len()];
         let bad = &e.bad_domains[i as usize % e.bad_domains.len()];
-        let (status, detail, category) = if i < 2 { ("running", "underInvestigation", "noResultAvailable") } else { ("succeeded", "urlFileShouldBeBlocked", "phishing") };
+        let (status, detail, category) = if i < 2 {
+            ("running", "underInvestigation", "noResultAvailable")
+        } else {
+            ("succeeded", "urlFileShouldBeBlocked", "phishing")
+        };
         email.push(json!({
             "@odata.type": if i % 2 == 0 { "#microsoft.graph.security.emailUrlThreatSubmission" } else { "#microsoft.graph.security.emailContentThreatSubmission" },
             "id": rng.guid(), "tenantId": e.tenant_id, "createdDateTime": created, "contentType": "email",
@@ -143,10 +350,26 @@ pub fn submissions(rng: &mut Rng, e: &Entities, now_ms: i64) -> (Vec<Value>, Vec
 
 pub fn articles(now_ms: i64) -> Vec<Value> {
     let items = [
-        ("a272d5ab", "Qakbot resurfaces with invoice-themed phishing and HTML smuggling", &["Qakbot", "Phishing", "HTMLSmuggling"][..]),
-        ("b81c3e02", "Octo Tempest: SIM swapping to ransomware in hybrid environments", &["OctoTempest", "Ransomware", "Identity"][..]),
-        ("c5e0a7d9", "Rclone abuse for data exfiltration: detection opportunities", &["Exfiltration", "Rclone", "OSINT"][..]),
-        ("d04f66b1", "Password spray campaigns against cloud tenants from residential proxies", &["PasswordSpray", "EntraID"][..]),
+        (
+            "a272d5ab",
+            "Qakbot resurfaces with invoice-themed phishing and HTML smuggling",
+            &["Qakbot", "Phishing", "HTMLSmuggling"][..],
+        ),
+        (
+            "b81c3e02",
+            "Octo Tempest: SIM swapping to ransomware in hybrid environments",
+            &["OctoTempest", "Ransomware", "Identity"][..],
+        ),
+        (
+            "c5e0a7d9",
+            "Rclone abuse for data exfiltration: detection opportunities",
+            &["Exfiltration", "Rclone", "OSINT"][..],
+        ),
+        (
+            "d04f66b1",
+            "Password spray campaigns against cloud tenants from residential proxies",
+            &["PasswordSpray", "EntraID"][..],
+        ),
     ];
     items
         .iter()
@@ -166,9 +389,27 @@ pub fn articles(now_ms: i64) -> Vec<Value> {
 
 pub fn intel_profiles() -> Vec<Value> {
     let items = [
-        ("9b01de37bf66d1760954a16dc2b52fed2a7bd4e093dfc8a4905e108e4843da80", "actor", "Octo Tempest", &["Scattered Spider", "UNC3944", "0ktapus"][..], "2022-03-01T00:00:00Z"),
-        ("4a1c7d0e2f9b8a6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c", "actor", "Storm-0501", &["Sangria Tempest"][..], "2021-08-15T00:00:00Z"),
-        ("7e6d5c4b3a2918f7e6d5c4b3a2918f7e6d5c4b3a2918f7e6d5c4b3a2918f7e6d", "tool", "Cobalt Strike", &["CobaltStrike", "Beacon"][..], "2012-01-01T00:00:00Z"),
+        (
+            "9b01de37bf66d1760954a16dc2b52fed2a7bd4e093dfc8a4905e108e4843da80",
+            "actor",
+            "Octo Tempest",
+            &["Scattered Spider", "UNC3944", "0ktapus"][..],
+            "2022-03-01T00:00:00Z",
+        ),
+        (
+            "4a1c7d0e2f9b8a6c5d4e3f2a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c",
+            "actor",
+            "Storm-0501",
+            &["Sangria Tempest"][..],
+            "2021-08-15T00:00:00Z",
+        ),
+        (
+            "7e6d5c4b3a2918f7e6d5c4b3a2918f7e6d5c4b3a2918f7e6d5c4b3a2918f7e6d",
+            "tool",
+            "Cobalt Strike",
+            &["CobaltStrike", "Beacon"][..],
+            "2012-01-01T00:00:00Z",
+        ),
     ];
     items
         .iter()

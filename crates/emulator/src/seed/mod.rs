@@ -17,18 +17,27 @@ use crate::{alerts as alert_api, directory, incidents, securescore, submissions,
 pub const SECOND_TENANT_SHARE: usize = 4;
 
 pub fn build(info: &TenantInfo, seed: u64, alert_count: usize, now_ms: i64) -> TenantData {
-    let mut rng = Rng::new(seed ^ info.id.bytes().fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64)));
+    let mut rng = Rng::new(
+        seed ^ info
+            .id
+            .bytes()
+            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(b as u64)),
+    );
     let demo: Vec<(&str, &str, String)> = DEMO_USERS
         .iter()
         .map(|u| (u.given, u.surname, format!("{}@{}", u.local, info.domain)))
         .collect();
-    let demo_refs: Vec<(&str, &str, &str)> = demo.iter().map(|(g, s, u)| (*g, *s, u.as_str())).collect();
+    let demo_refs: Vec<(&str, &str, &str)> =
+        demo.iter().map(|(g, s, u)| (*g, *s, u.as_str())).collect();
     let e = entities::Entities::generate(&mut rng, &info.id, &info.domain, &info.short, &demo_refs);
     let generated = alerts::generate(&mut rng, &e, alert_count, now_ms);
     let mut incident_alerts: HashMap<String, Vec<String>> = HashMap::new();
     for a in &generated.alerts {
         if let (Some(i), Some(id)) = (a["incidentId"].as_str(), a["id"].as_str()) {
-            incident_alerts.entry(i.to_string()).or_default().push(id.to_string());
+            incident_alerts
+                .entry(i.to_string())
+                .or_default()
+                .push(id.to_string());
         }
     }
     let alerts = Collection::from_values(generated.alerts, &alert_api::SPEC);
@@ -42,12 +51,18 @@ pub fn build(info: &TenantInfo, seed: u64, alert_count: usize, now_ms: i64) -> T
         incidents,
         incident_alerts,
         secure_scores: Collection::from_values(scores, &securescore::SCORES_SPEC),
-        profiles: Collection::from_values(extra::control_profiles(&e, now_ms), &securescore::PROFILES_SPEC),
+        profiles: Collection::from_values(
+            extra::control_profiles(&e, now_ms),
+            &securescore::PROFILES_SPEC,
+        ),
         email_threats: Collection::from_values(email, &submissions::SPEC),
         url_threats: Collection::from_values(url, &submissions::SPEC),
         file_threats: Collection::from_values(file, &submissions::SPEC),
         articles: Collection::from_values(extra::articles(now_ms), &threatintel::ARTICLES_SPEC),
-        intel_profiles: Collection::from_values(extra::intel_profiles(), &threatintel::PROFILES_SPEC),
+        intel_profiles: Collection::from_values(
+            extra::intel_profiles(),
+            &threatintel::PROFILES_SPEC,
+        ),
         hosts,
         users: Collection::from_values(extra::users(&e), &directory::USERS_SPEC),
         devices: Collection::from_values(extra::devices(&e, now_ms), &directory::DEVICES_SPEC),

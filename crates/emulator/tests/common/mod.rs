@@ -17,24 +17,42 @@ pub const FABRIKAM: &str = "7f3c2a9e-0000-4000-8000-000000000002";
 pub const CLIENT_ID: &str = "0e5a1b6c-0000-4000-8000-00000000c11e";
 pub const ANALYST: &str = "alex.analyst@contoso.example";
 pub const ALL_SCOPES: &[&str] = &[
-    "SecurityAlert.ReadWrite.All", "SecurityIncident.ReadWrite.All", "SecurityEvents.ReadWrite.All", "eDiscovery.ReadWrite.All",
-    "ThreatSubmission.ReadWrite", "ThreatIntelligence.Read.All", "ThreatHunting.Read.All", "User.Read.All", "Device.Read.All",
+    "SecurityAlert.ReadWrite.All",
+    "SecurityIncident.ReadWrite.All",
+    "SecurityEvents.ReadWrite.All",
+    "eDiscovery.ReadWrite.All",
+    "ThreatSubmission.ReadWrite",
+    "ThreatIntelligence.Read.All",
+    "ThreatHunting.Read.All",
+    "User.Read.All",
+    "Device.Read.All",
 ];
 
 pub fn opts(alerts: usize) -> Options {
-    Options { port: 0, alerts, ..Options::default() }
+    Options {
+        port: 0,
+        alerts,
+        ..Options::default()
+    }
 }
 
 pub async fn emulator(o: Options) -> Running {
-    start(o).await.unwrap_or_else(|e| panic!("emulator failed to start: {e}"))
+    start(o)
+        .await
+        .unwrap_or_else(|e| panic!("emulator failed to start: {e}"))
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder().redirect(Policy::none()).timeout(Duration::from_secs(30)).build().unwrap_or_else(|e| panic!("{e}"))
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn pkce() -> (String, String) {
-    let verifier = URL_SAFE_NO_PAD.encode(format!("verifier-{:?}", std::time::Instant::now()).as_bytes());
+    let verifier =
+        URL_SAFE_NO_PAD.encode(format!("verifier-{:?}", std::time::Instant::now()).as_bytes());
     let verifier = format!("{verifier:a<43}");
     let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
     (verifier, challenge)
@@ -78,9 +96,16 @@ impl Authorize {
 /// returns the redirect Location.
 pub async fn press(emu: &Running, a: &Authorize, button: (&str, &str)) -> reqwest::Response {
     let mut form = a.params();
-    form.push((if button.0 == "user" { "user" } else { "action" }, button.1.to_string()));
+    form.push((
+        if button.0 == "user" { "user" } else { "action" },
+        button.1.to_string(),
+    ));
     client()
-        .post(format!("{}/{}/oauth2/v2.0/authorize", emu.authority_url(), a.tenant))
+        .post(format!(
+            "{}/{}/oauth2/v2.0/authorize",
+            emu.authority_url(),
+            a.tenant
+        ))
         .form(&form)
         .send()
         .await
@@ -93,12 +118,18 @@ pub fn query_of(location: &str) -> Vec<(String, String)> {
 }
 
 pub fn param(location: &str, name: &str) -> Option<String> {
-    query_of(location).into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    query_of(location)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 pub async fn token(emu: &Running, form: &[(&str, &str)]) -> (u16, Value) {
     let r = client()
-        .post(format!("{}/{CONTOSO}/oauth2/v2.0/token", emu.authority_url()))
+        .post(format!(
+            "{}/{CONTOSO}/oauth2/v2.0/token",
+            emu.authority_url()
+        ))
         .header("Origin", emu.app_url())
         .form(form)
         .send()
@@ -114,11 +145,20 @@ pub async fn sign_in(emu: &Running, user: usize, scope: &str) -> Value {
     let a = Authorize::new(emu, &challenge, scope);
     let r = press(emu, &a, ("user", &user.to_string())).await;
     assert_eq!(r.status().as_u16(), 302);
-    let loc = r.headers()["location"].to_str().unwrap_or_default().to_string();
+    let loc = r.headers()["location"]
+        .to_str()
+        .unwrap_or_default()
+        .to_string();
     let code = param(&loc, "code").unwrap_or_else(|| panic!("no code in {loc}"));
     let (status, body) = token(
         emu,
-        &[("client_id", CLIENT_ID), ("grant_type", "authorization_code"), ("code", &code), ("redirect_uri", &a.redirect_uri), ("code_verifier", &verifier)],
+        &[
+            ("client_id", CLIENT_ID),
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", &a.redirect_uri),
+            ("code_verifier", &verifier),
+        ],
     )
     .await;
     assert_eq!(status, 200, "{body}");
@@ -139,13 +179,21 @@ pub struct Resp {
 
 impl Graph {
     pub fn new(emu: &Running, token: String) -> Self {
-        Graph { base: emu.graph_url().to_string(), token, http: client() }
+        Graph {
+            base: emu.graph_url().to_string(),
+            token,
+            http: client(),
+        }
     }
     pub fn analyst(emu: &Running) -> Self {
         Self::new(emu, emu.mint_access_token(CONTOSO, ANALYST, ALL_SCOPES))
     }
     pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Resp {
-        let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", self.base) };
+        let url = if path.starts_with("http") {
+            path.to_string()
+        } else {
+            format!("{}{path}", self.base)
+        };
         let mut rb = self.http.request(method, url).bearer_auth(&self.token);
         if let Some(b) = body {
             rb = rb.json(&b);
@@ -154,8 +202,21 @@ impl Graph {
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         let bytes = r.bytes().await.unwrap_or_default();
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{path}: bad JSON ({e}): {}", String::from_utf8_lossy(&bytes))) };
-        Resp { status, headers, body }
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|e| {
+                panic!(
+                    "{path}: bad JSON ({e}): {}",
+                    String::from_utf8_lossy(&bytes)
+                )
+            })
+        };
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
     pub async fn get(&self, path: &str) -> Resp {
         self.send(reqwest::Method::GET, path, None).await
@@ -194,7 +255,11 @@ impl Graph {
 pub fn assert_error(r: &Resp, status: u16, code: &str) {
     assert_eq!(r.status, status, "{}", r.body);
     assert_eq!(r.body["error"]["code"], code, "{}", r.body);
-    let rid = r.headers.get("request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let rid = r
+        .headers
+        .get("request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
     assert!(!rid.is_empty(), "no request-id header");
     assert_eq!(r.body["error"]["innerError"]["request-id"], rid);
     assert!(r.body["error"]["innerError"]["date"].is_string());
