@@ -1,5 +1,245 @@
-//! `cargo xtask bench`: measures, writes `target/bench/report.json`, regenerates BENCHMARKS.md.
+//! `cargo xtask bench`: runs every benchmark, writes `target/bench/report.json` (one record per
+//! figure) and regenerates BENCHMARKS.md from it. `--quick` runs a shorter subset.
 
-pub fn run(_args: &[String]) -> Result<(), String> {
-    Err("bench: not built yet (issue #7)".into())
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use crate::{cmd, dist, emulator, setup, size};
+
+/// One measured figure, with the peer it is compared to where there is one.
+struct Figure {
+    name: &'static str,
+    value: f64,
+    unit: &'static str,
+    /// Whether a smaller value is better (sizes, times) or a larger one (throughput).
+    lower_is_better: bool,
+    goal: String,
+    peer: Option<(String, f64)>,
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    let quick = args.iter().any(|a| a == "--quick");
+    if let Some(other) = args.iter().find(|a| *a != "--quick") {
+        return Err(format!("bench: unknown option `{other}`"));
+    }
+    setup::run()?;
+    let started = Instant::now();
+    let mut figures = Vec::new();
+    bundle_size(&mut figures)?;
+    native_decode(&mut figures, quick)?;
+    emulator_startup(&mut figures)?;
+    let report = report(&figures, quick, started.elapsed().as_secs_f64());
+    let dir = cmd::target_dir().join("bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("report.json"), text).map_err(|e| e.to_string())?;
+    std::fs::write(cmd::root().join("BENCHMARKS.md"), markdown(&report))
+        .map_err(|e| e.to_string())?;
+    println!(
+        "bench: wrote {} and BENCHMARKS.md",
+        dir.join("report.json").display()
+    );
+    Ok(())
+}
+
+/// The shipped bundle beside the usual JavaScript stack for the same job, bundled here by esbuild.
+fn bundle_size(figures: &mut Vec<Figure>) -> Result<(), String> {
+    dist::build(true)?;
+    let vigil = size::bundle(&cmd::root().join("dist"))?;
+    let out = cmd::target_dir().join("bench/reference.js");
+    cmd::run(cmd::command("node_modules/.bin/esbuild").args([
+        "tests/bench/reference/entry.js",
+        "--bundle",
+        "--minify",
+        "--format=esm",
+        "--log-level=warning",
+        &format!("--outfile={}", out.display()),
+    ]))?;
+    let reference = size::of(&std::fs::read(&out).map_err(|e| e.to_string())?);
+    let peer = "MSAL + Graph JS client + Chart.js + React (esbuild, minified)";
+    for (name, ours, theirs, goal) in [
+        (
+            "bundle size, brotli (wasm + js + css)",
+            vigil.brotli,
+            reference.brotli,
+            "at most 300 kB; stretch: no larger than the reference",
+        ),
+        ("bundle size, gzip -9", vigil.gzip, reference.gzip, ""),
+        ("bundle size, raw", vigil.raw, reference.raw, ""),
+    ] {
+        figures.push(Figure {
+            name,
+            value: ours as f64 / 1000.0,
+            unit: "kB",
+            lower_is_better: true,
+            goal: goal.to_string(),
+            peer: Some((peer.to_string(), theirs as f64 / 1000.0)),
+        });
+    }
+    Ok(())
+}
+
+/// Criterion's decode benchmark in vigil-core: throughput of a 1,000-alert page.
+fn native_decode(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
+    let mut bench = cmd::command("cargo");
+    bench.args(["bench", "-p", "vigil-core", "--bench", "decode", "--"]);
+    if quick {
+        bench.arg("--quick");
+    }
+    cmd::run(&mut bench)?;
+    let (mean_ns, bytes) = criterion_estimate("decode/alerts_page_1000")?;
+    let bytes = bytes.ok_or("the decode benchmark has no byte throughput")?;
+    figures.push(Figure {
+        name: "decode a 1,000-alert page (native)",
+        value: bytes / (mean_ns / 1e9) / 1e6,
+        unit: "MB/s",
+        lower_is_better: false,
+        goal: "at least as fast as JSON.parse".to_string(),
+        peer: None,
+    });
+    Ok(())
+}
+
+/// Time from starting the emulator to serving a 100,000-alert tenant.
+fn emulator_startup(figures: &mut Vec<Figure>) -> Result<(), String> {
+    // Build first so the timing below covers start-up only.
+    drop(emulator::start(true, &["--port", "0", "--alerts", "10"])?);
+    let started = Instant::now();
+    let running = emulator::start(
+        true,
+        &["--port", "0", "--alerts", "100000", "--no-throttle"],
+    )?;
+    let seconds = started.elapsed().as_secs_f64();
+    drop(running);
+    figures.push(Figure {
+        name: "emulator start-up with a 100,000-alert tenant",
+        value: seconds,
+        unit: "s",
+        lower_is_better: true,
+        goal: "under 3 s".to_string(),
+        peer: None,
+    });
+    Ok(())
+}
+
+/// Criterion's mean time (ns) and byte throughput for `group/function`.
+fn criterion_estimate(id: &str) -> Result<(f64, Option<f64>), String> {
+    let dir = cmd::target_dir().join("criterion").join(id);
+    let read = |file: &str| -> Result<Value, String> {
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let mean = read("new/estimates.json")?["mean"]["point_estimate"]
+        .as_f64()
+        .ok_or("no mean estimate")?;
+    let bytes = read("new/benchmark.json")?["throughput"]["Bytes"].as_f64();
+    Ok((mean, bytes))
+}
+
+fn report(figures: &[Figure], quick: bool, seconds: f64) -> Value {
+    let records: Vec<Value> = figures
+        .iter()
+        .map(|f| {
+            let ratio = f.peer.as_ref().map(|(_, p)| f.value / p);
+            json!({
+                "name": f.name,
+                "value": round(f.value),
+                "unit": f.unit,
+                "lower_is_better": f.lower_is_better,
+                "goal": f.goal,
+                "peer": f.peer.as_ref().map(|(n, _)| n.clone()),
+                "peer_value": f.peer.as_ref().map(|(_, v)| round(*v)),
+                "ratio": ratio.map(round),
+            })
+        })
+        .collect();
+    json!({
+        "environment": environment(),
+        "quick": quick,
+        "seconds": round(seconds),
+        "figures": records,
+    })
+}
+
+fn environment() -> Value {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let browser = cmd::output(cmd::command("/usr/bin/chromium").arg("--version"))
+        .unwrap_or_else(|| "unknown".into());
+    let rustc = cmd::output(cmd::command("rustc").arg("--version")).unwrap_or_default();
+    let commit =
+        cmd::output(cmd::command("git").args(["rev-parse", "--short", "HEAD"])).unwrap_or_default();
+    let date =
+        cmd::output(cmd::command("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])).unwrap_or_default();
+    json!({ "cpu": cpu, "cores": cores, "browser": browser, "rustc": rustc, "commit": commit, "date": date })
+}
+
+fn round(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// BENCHMARKS.md, generated from the report, never typed by hand.
+fn markdown(report: &Value) -> String {
+    let env = &report["environment"];
+    let mut out = String::from(
+        "# Benchmarks\n\n\
+         Generated by `cargo xtask bench` from `target/bench/report.json`; do not edit by hand.\n\
+         Reproduce on any machine with `cargo xtask bench` (or `cargo xtask bench --quick` for a subset in\n\
+         under two minutes once built). Every figure and its peer are measured in the same run on the same machine.\n\n",
+    );
+    out.push_str(&format!(
+        "Machine: {} ({} cores), {}, {}. Commit {}, {}{}.\n\n",
+        text(&env["cpu"]),
+        env["cores"],
+        text(&env["browser"]),
+        text(&env["rustc"]),
+        text(&env["commit"]),
+        text(&env["date"]),
+        if report["quick"].as_bool() == Some(true) {
+            ", quick run"
+        } else {
+            ""
+        }
+    ));
+    out.push_str(
+        "| figure | Vigil | goal | peer | peer's value | ratio |\n|---|---|---|---|---|---|\n",
+    );
+    for f in report["figures"].as_array().into_iter().flatten() {
+        let unit = text(&f["unit"]);
+        let peer_value = f["peer_value"]
+            .as_f64()
+            .map(|v| format!("{v} {unit}"))
+            .unwrap_or_default();
+        let ratio = f["ratio"]
+            .as_f64()
+            .map(|r| format!("{r:.2}×"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "| {} | {} {} | {} | {} | {} | {} |\n",
+            text(&f["name"]),
+            f["value"],
+            unit,
+            text(&f["goal"]),
+            text(&f["peer"]),
+            peer_value,
+            ratio
+        ));
+    }
+    out
+}
+
+fn text(v: &Value) -> String {
+    v.as_str().unwrap_or("").to_string()
 }
