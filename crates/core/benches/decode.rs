@@ -4,8 +4,10 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use vigil_core::models::{Alert, ODataPage};
 
 fn page() -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/graph-examples/v1.0/security-alert/security-alert-get.json");
-    let template: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).expect("example alert")).expect("valid JSON");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/graph-examples/v1.0/security-alert/security-alert-get.json");
+    let template: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("example alert")).expect("valid JSON");
     let value: Vec<serde_json::Value> = (0..1000)
         .map(|i| {
             let mut a = template.clone();
@@ -13,7 +15,10 @@ fn page() -> Vec<u8> {
             a
         })
         .collect();
-    serde_json::to_vec(&serde_json::json!({"@odata.context": "x", "@odata.count": 1000, "value": value})).unwrap()
+    serde_json::to_vec(
+        &serde_json::json!({"@odata.context": "x", "@odata.count": 1000, "value": value}),
+    )
+    .unwrap()
 }
 
 fn bench(c: &mut Criterion) {

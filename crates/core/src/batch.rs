@@ -32,13 +32,27 @@ pub struct BatchRequest {
 
 impl BatchRequest {
     /// A request with an optional JSON body (adds the mandatory `Content-Type`).
-    pub fn new(id: impl Into<String>, method: Method, url: impl Into<String>, body: Option<Value>) -> Self {
+    pub fn new(
+        id: impl Into<String>,
+        method: Method,
+        url: impl Into<String>,
+        body: Option<Value>,
+    ) -> Self {
         let headers = body.as_ref().map(|_| {
             let mut h = serde_json::Map::new();
-            h.insert("Content-Type".into(), Value::String("application/json".into()));
+            h.insert(
+                "Content-Type".into(),
+                Value::String("application/json".into()),
+            );
             h
         });
-        BatchRequest { id: id.into(), method: method.as_str(), url: url.into(), headers, body }
+        BatchRequest {
+            id: id.into(),
+            method: method.as_str(),
+            url: url.into(),
+            headers,
+            body,
+        }
     }
 }
 
@@ -66,18 +80,29 @@ struct BatchBody<'a> {
 
 impl BatchResponse {
     fn header(&self, name: &str) -> Option<String> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
     }
 
     /// The item as an HTTP response, for error mapping and decoding.
     pub fn to_http(&self) -> HttpResponse {
         HttpResponse {
             status: self.status,
-            headers: self.headers.keys().filter_map(|k| self.header(k).map(|v| (k.to_ascii_lowercase(), v))).collect(),
-            body: self.body.as_ref().map(|b| serde_json::to_vec(b).unwrap_or_default()).unwrap_or_default(),
+            headers: self
+                .headers
+                .keys()
+                .filter_map(|k| self.header(k).map(|v| (k.to_ascii_lowercase(), v)))
+                .collect(),
+            body: self
+                .body
+                .as_ref()
+                .map(|b| serde_json::to_vec(b).unwrap_or_default())
+                .unwrap_or_default(),
         }
     }
 
@@ -107,11 +132,20 @@ impl<T: Transport> GraphClient<T> {
     /// order, whatever order Graph used.
     pub async fn batch(&self, requests: &[BatchRequest]) -> Result<Vec<BatchResponse>, GraphError> {
         if requests.len() > MAX_BATCH {
-            return Err(GraphError::new(ErrorKind::InvalidInput, format!("a batch holds at most {MAX_BATCH} requests")));
+            return Err(GraphError::new(
+                ErrorKind::InvalidInput,
+                format!("a batch holds at most {MAX_BATCH} requests"),
+            ));
         }
         let mut seen = std::collections::HashSet::new();
-        if !requests.iter().all(|r| seen.insert(r.id.to_ascii_lowercase())) {
-            return Err(GraphError::new(ErrorKind::InvalidInput, "batch request ids must be unique"));
+        if !requests
+            .iter()
+            .all(|r| seen.insert(r.id.to_ascii_lowercase()))
+        {
+            return Err(GraphError::new(
+                ErrorKind::InvalidInput,
+                "batch request ids must be unique",
+            ));
         }
         let mut done: Vec<Option<BatchResponse>> = vec![None; requests.len()];
         let mut pending: Vec<usize> = (0..requests.len()).collect();
@@ -123,15 +157,22 @@ impl<T: Transport> GraphClient<T> {
             let mut retry_after = Duration::ZERO;
             let mut still = Vec::new();
             for &i in &pending {
-                let r = responses.iter().find(|r| r.id.eq_ignore_ascii_case(&requests[i].id)).cloned().unwrap_or(BatchResponse {
-                    id: requests[i].id.clone(),
-                    status: 0,
-                    headers: Default::default(),
-                    body: None,
-                });
+                let r = responses
+                    .iter()
+                    .find(|r| r.id.eq_ignore_ascii_case(&requests[i].id))
+                    .cloned()
+                    .unwrap_or(BatchResponse {
+                        id: requests[i].id.clone(),
+                        status: 0,
+                        headers: Default::default(),
+                        body: None,
+                    });
                 if r.status == 429 && attempt < cfg.max_retries {
-                    let d = r.header("retry-after").and_then(|v| parse_retry_after(&v, None));
-                    retry_after = retry_after.max(d.unwrap_or_else(|| cfg.backoff(attempt, self.transport().random())));
+                    let d = r
+                        .header("retry-after")
+                        .and_then(|v| parse_retry_after(&v, None));
+                    retry_after = retry_after
+                        .max(d.unwrap_or_else(|| cfg.backoff(attempt, self.transport().random())));
                     still.push(i);
                 }
                 done[i] = Some(r);
@@ -139,21 +180,37 @@ impl<T: Transport> GraphClient<T> {
             if !still.is_empty() {
                 let family = Family::of_url(&requests[still[0]].url);
                 let until = self.transport().now_ms() + retry_after.as_secs_f64() * 1000.0;
-                self.scheduler().note_throttled(self.tenant(), family, until, format!("{} batch item(s) throttled", still.len()));
+                self.scheduler().note_throttled(
+                    self.tenant(),
+                    family,
+                    until,
+                    format!("{} batch item(s) throttled", still.len()),
+                );
             }
             pending = still;
             attempt += 1;
         }
-        Ok(done.into_iter().map(|r| r.expect("every item answered")).collect())
+        Ok(done
+            .into_iter()
+            .map(|r| r.expect("every item answered"))
+            .collect())
     }
 
-    async fn send_batch_once(&self, requests: &[BatchRequest]) -> Result<Vec<BatchResponse>, GraphError> {
+    async fn send_batch_once(
+        &self,
+        requests: &[BatchRequest],
+    ) -> Result<Vec<BatchResponse>, GraphError> {
         // Each inner request counts against its family's budget, so take (and release) a slot
         // per item before sending.
         for r in requests {
-            drop(self.scheduler().acquire(self.transport(), self.tenant(), Family::of_url(&r.url)).await);
+            drop(
+                self.scheduler()
+                    .acquire(self.transport(), self.tenant(), Family::of_url(&r.url))
+                    .await,
+            );
         }
-        let body = serde_json::to_vec(&BatchBody { requests }).map_err(|e| GraphError::new(ErrorKind::InvalidInput, e.to_string()))?;
+        let body = serde_json::to_vec(&BatchBody { requests })
+            .map_err(|e| GraphError::new(ErrorKind::InvalidInput, e.to_string()))?;
         let spec = RequestSpec {
             method: Method::Post,
             url: self.url(ApiVersion::V1, "$batch"),
@@ -167,14 +224,30 @@ impl<T: Transport> GraphClient<T> {
     }
 
     /// Bulk triage: PATCHes many alerts, 20 per batch; one result per alert, in order.
-    pub async fn patch_alerts_batch(&self, updates: &[(AlertId, AlertUpdate)]) -> Result<Vec<BatchItemResult<AlertId, Alert>>, GraphError> {
+    pub async fn patch_alerts_batch(
+        &self,
+        updates: &[(AlertId, AlertUpdate)],
+    ) -> Result<Vec<BatchItemResult<AlertId, Alert>>, GraphError> {
         let items: Vec<(String, Value)> = updates
             .iter()
-            .map(|(id, u)| Ok((format!("/security/alerts_v2/{}", encode_path_segment(id.as_str())), serde_json::to_value(u)?)))
+            .map(|(id, u)| {
+                Ok((
+                    format!("/security/alerts_v2/{}", encode_path_segment(id.as_str())),
+                    serde_json::to_value(u)?,
+                ))
+            })
             .collect::<Result<_, serde_json::Error>>()
             .map_err(|e| GraphError::new(ErrorKind::InvalidInput, e.to_string()))?;
         let results = self.patch_many(&items, scopes::ALERT_WRITE).await?;
-        Ok(updates.iter().zip(results).map(|((id, _), (status, r))| BatchItemResult { key: id.clone(), status, result: r.and_then(|v| Alert::deserialize(v).map_err(GraphError::decode)) }).collect())
+        Ok(updates
+            .iter()
+            .zip(results)
+            .map(|((id, _), (status, r))| BatchItemResult {
+                key: id.clone(),
+                status,
+                result: r.and_then(|v| Alert::deserialize(v).map_err(GraphError::decode)),
+            })
+            .collect())
     }
 
     /// Bulk incident updates, 20 per batch.
@@ -184,23 +257,46 @@ impl<T: Transport> GraphClient<T> {
     ) -> Result<Vec<BatchItemResult<IncidentId, Incident>>, GraphError> {
         let items: Vec<(String, Value)> = updates
             .iter()
-            .map(|(id, u)| Ok((format!("/security/incidents/{}", encode_path_segment(id.as_str())), serde_json::to_value(u)?)))
+            .map(|(id, u)| {
+                Ok((
+                    format!("/security/incidents/{}", encode_path_segment(id.as_str())),
+                    serde_json::to_value(u)?,
+                ))
+            })
             .collect::<Result<_, serde_json::Error>>()
             .map_err(|e| GraphError::new(ErrorKind::InvalidInput, e.to_string()))?;
         let results = self.patch_many(&items, scopes::INCIDENT_WRITE).await?;
         Ok(updates
             .iter()
             .zip(results)
-            .map(|((id, _), (status, r))| BatchItemResult { key: id.clone(), status, result: r.and_then(|v| Incident::deserialize(v).map_err(GraphError::decode)) })
+            .map(|((id, _), (status, r))| BatchItemResult {
+                key: id.clone(),
+                status,
+                result: r.and_then(|v| Incident::deserialize(v).map_err(GraphError::decode)),
+            })
             .collect())
     }
 
     /// Untyped core of the bulk PATCH helpers (one copy in the bundle).
-    async fn patch_many(&self, items: &[(String, Value)], scope: &'static str) -> Result<Vec<(u16, Result<Value, GraphError>)>, GraphError> {
+    async fn patch_many(
+        &self,
+        items: &[(String, Value)],
+        scope: &'static str,
+    ) -> Result<Vec<(u16, Result<Value, GraphError>)>, GraphError> {
         let mut out = Vec::with_capacity(items.len());
         for chunk in items.chunks(MAX_BATCH) {
-            let reqs: Vec<BatchRequest> =
-                chunk.iter().enumerate().map(|(i, (url, body))| BatchRequest::new((i + 1).to_string(), Method::Patch, url.clone(), Some(body.clone()))).collect();
+            let reqs: Vec<BatchRequest> = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, (url, body))| {
+                    BatchRequest::new(
+                        (i + 1).to_string(),
+                        Method::Patch,
+                        url.clone(),
+                        Some(body.clone()),
+                    )
+                })
+                .collect();
             for r in self.batch(&reqs).await? {
                 out.push((r.status, r.into_result::<Value>(Some(scope))));
             }

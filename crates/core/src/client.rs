@@ -146,7 +146,10 @@ pub struct GraphClient<T: Transport> {
 
 impl<T: Transport> Clone for GraphClient<T> {
     fn clone(&self) -> Self {
-        GraphClient { shared: self.shared.clone(), tenant: self.tenant.clone() }
+        GraphClient {
+            shared: self.shared.clone(),
+            tenant: self.tenant.clone(),
+        }
     }
 }
 
@@ -166,8 +169,19 @@ fn seg(id: &str) -> String {
 impl<T: Transport> GraphClient<T> {
     /// A client for `tenant` against `graph_base_url` (`https://graph.microsoft.com` or the
     /// emulator's `http://127.0.0.1:8082`), with the documented budgets.
-    pub fn new(transport: T, graph_base_url: &str, tenant: &str, token: Rc<dyn TokenProvider>) -> Result<Self, GraphError> {
-        Self::with_config(transport, graph_base_url, tenant, token, SchedulerConfig::default())
+    pub fn new(
+        transport: T,
+        graph_base_url: &str,
+        tenant: &str,
+        token: Rc<dyn TokenProvider>,
+    ) -> Result<Self, GraphError> {
+        Self::with_config(
+            transport,
+            graph_base_url,
+            tenant,
+            token,
+            SchedulerConfig::default(),
+        )
     }
 
     /// Like [`GraphClient::new`] with explicit budgets (tests shrink them).
@@ -178,18 +192,31 @@ impl<T: Transport> GraphClient<T> {
         token: Rc<dyn TokenProvider>,
         config: SchedulerConfig,
     ) -> Result<Self, GraphError> {
-        let origin = origin_of(graph_base_url)
-            .ok_or_else(|| GraphError::new(ErrorKind::InvalidInput, format!("not an absolute http(s) URL: {graph_base_url}")))?;
+        let origin = origin_of(graph_base_url).ok_or_else(|| {
+            GraphError::new(
+                ErrorKind::InvalidInput,
+                format!("not an absolute http(s) URL: {graph_base_url}"),
+            )
+        })?;
         let base = graph_base_url.trim_end_matches('/').to_owned();
         Ok(GraphClient {
-            shared: Rc::new(Shared { transport, base, origin, token, scheduler: Scheduler::new(config) }),
+            shared: Rc::new(Shared {
+                transport,
+                base,
+                origin,
+                token,
+                scheduler: Scheduler::new(config),
+            }),
             tenant: Rc::from(tenant),
         })
     }
 
     /// A client for another tenant sharing the transport, token provider and scheduler.
     pub fn for_tenant(&self, tenant: &str) -> Self {
-        GraphClient { shared: self.shared.clone(), tenant: Rc::from(tenant) }
+        GraphClient {
+            shared: self.shared.clone(),
+            tenant: Rc::from(tenant),
+        }
     }
 
     pub fn tenant(&self) -> &str {
@@ -211,7 +238,12 @@ impl<T: Transport> GraphClient<T> {
 
     /// The absolute URL of `path` (relative to the version root, e.g. `security/alerts_v2`).
     pub fn url(&self, version: ApiVersion, path: &str) -> String {
-        format!("{}/{}/{}", self.shared.base, version.as_str(), path.trim_start_matches('/'))
+        format!(
+            "{}/{}/{}",
+            self.shared.base,
+            version.as_str(),
+            path.trim_start_matches('/')
+        )
     }
 
     /// Checks that `url` is on the configured Graph origin (call before any request).
@@ -220,7 +252,11 @@ impl<T: Transport> GraphClient<T> {
             Some(o) if o == self.shared.origin => Ok(()),
             other => Err(GraphError::new(
                 ErrorKind::ForeignOrigin,
-                format!("refusing to send the token to {} (Graph is {})", other.as_deref().unwrap_or(url), self.shared.origin),
+                format!(
+                    "refusing to send the token to {} (Graph is {})",
+                    other.as_deref().unwrap_or(url),
+                    self.shared.origin
+                ),
             )),
         }
     }
@@ -232,21 +268,40 @@ impl<T: Transport> GraphClient<T> {
         let cfg = sh.scheduler.config();
         let mut attempt = 0u32;
         loop {
-            let permit = sh.scheduler.acquire(&sh.transport, &self.tenant, spec.family).await;
+            let permit = sh
+                .scheduler
+                .acquire(&sh.transport, &self.tenant, spec.family)
+                .await;
             let token = sh.token.access_token(&self.tenant).await?;
-            let mut headers = vec![("authorization".to_owned(), format!("Bearer {token}")), ("accept".to_owned(), "application/json".to_owned())];
+            let mut headers = vec![
+                ("authorization".to_owned(), format!("Bearer {token}")),
+                ("accept".to_owned(), "application/json".to_owned()),
+            ];
             if spec.body.is_some() {
-                headers.push(("content-type".to_owned(), "application/json; charset=utf-8".to_owned()));
+                headers.push((
+                    "content-type".to_owned(),
+                    "application/json; charset=utf-8".to_owned(),
+                ));
             }
-            let req = HttpRequest { method: spec.method, url: spec.url.clone(), headers, body: spec.body.clone() };
+            let req = HttpRequest {
+                method: spec.method,
+                url: spec.url.clone(),
+                headers,
+                body: spec.body.clone(),
+            };
             let result = sh.transport.send(req).await;
             drop(permit);
             let can_retry = attempt < cfg.max_retries;
             match result {
                 Err(e) => {
                     let err = GraphError::from(e);
-                    if err.kind == ErrorKind::Network && spec.retry == Retry::Idempotent && can_retry {
-                        sh.transport.sleep(cfg.backoff(attempt, sh.transport.random())).await;
+                    if err.kind == ErrorKind::Network
+                        && spec.retry == Retry::Idempotent
+                        && can_retry
+                    {
+                        sh.transport
+                            .sleep(cfg.backoff(attempt, sh.transport.random()))
+                            .await;
                         attempt += 1;
                         continue;
                     }
@@ -259,7 +314,8 @@ impl<T: Transport> GraphClient<T> {
                         .unwrap_or_else(|| cfg.backoff(attempt, sh.transport.random()));
                     let reason = format!("HTTP {} from {}", resp.status, spec.family.label());
                     let until = sh.transport.now_ms() + delay.as_secs_f64() * 1000.0;
-                    sh.scheduler.note_throttled(&self.tenant, spec.family, until, reason);
+                    sh.scheduler
+                        .note_throttled(&self.tenant, spec.family, until, reason);
                     let retryable = match spec.retry {
                         Retry::Idempotent => true,
                         Retry::OnThrottle => resp.status == 429,
@@ -273,23 +329,53 @@ impl<T: Transport> GraphClient<T> {
                     err.retry_after = Some(delay);
                     return Err(err);
                 }
-                Ok(resp) if !resp.is_success() => return Err(GraphError::from_response(&resp, spec.scope)),
+                Ok(resp) if !resp.is_success() => {
+                    return Err(GraphError::from_response(&resp, spec.scope));
+                }
                 Ok(resp) => return Ok(resp),
             }
         }
     }
 
     /// GET and decode.
-    pub async fn get_json<R: DeserializeOwned>(&self, url: String, scope: &'static str) -> Result<R, GraphError> {
+    pub async fn get_json<R: DeserializeOwned>(
+        &self,
+        url: String,
+        scope: &'static str,
+    ) -> Result<R, GraphError> {
         let family = Family::of_url(&url);
-        let resp = self.execute(RequestSpec { method: Method::Get, url, body: None, family, retry: Retry::Idempotent, scope: Some(scope) }).await?;
+        let resp = self
+            .execute(RequestSpec {
+                method: Method::Get,
+                url,
+                body: None,
+                family,
+                retry: Retry::Idempotent,
+                scope: Some(scope),
+            })
+            .await?;
         decode(&resp.body)
     }
 
     /// Sends a JSON body; returns the raw response (callers decode or read headers).
-    async fn send_body(&self, method: Method, url: String, body: Vec<u8>, retry: Retry, scope: &'static str) -> Result<HttpResponse, GraphError> {
+    async fn send_body(
+        &self,
+        method: Method,
+        url: String,
+        body: Vec<u8>,
+        retry: Retry,
+        scope: &'static str,
+    ) -> Result<HttpResponse, GraphError> {
         let family = Family::of_url(&url);
-        self.execute(RequestSpec { method, url, body: Some(body), family, retry, scope: Some(scope) }).await
+        self.execute(RequestSpec {
+            method,
+            url,
+            body: Some(body),
+            family,
+            retry,
+            scope: Some(scope),
+        })
+        .await
     }
 
     async fn write_json<B: Serialize + ?Sized, R: DeserializeOwned>(
@@ -300,7 +386,9 @@ impl<T: Transport> GraphClient<T> {
         retry: Retry,
         scope: &'static str,
     ) -> Result<R, GraphError> {
-        let resp = self.send_body(method, url, json_body(body)?, retry, scope).await?;
+        let resp = self
+            .send_body(method, url, json_body(body)?, retry, scope)
+            .await?;
         decode(&resp.body)
     }
 
@@ -314,11 +402,25 @@ impl<T: Transport> GraphClient<T> {
     ) -> Result<HttpResponse, GraphError> {
         let family = Family::of_url(&url);
         let body = body.map(json_body).transpose()?;
-        self.execute(RequestSpec { method, url, body, family, retry, scope: Some(scope) }).await
+        self.execute(RequestSpec {
+            method,
+            url,
+            body,
+            family,
+            retry,
+            scope: Some(scope),
+        })
+        .await
     }
 
     /// Pages of a collection at `path` (relative to `version`) with `query`.
-    pub fn pages<R: DeserializeOwned>(&self, version: ApiVersion, path: &str, query: &Query, scope: &'static str) -> Pages<T, R> {
+    pub fn pages<R: DeserializeOwned>(
+        &self,
+        version: ApiVersion,
+        path: &str,
+        query: &Query,
+        scope: &'static str,
+    ) -> Pages<T, R> {
         let url = format!("{}{}", self.url(version, path), query.to_query_string());
         Pages::new(self.clone(), url, scope)
     }
@@ -327,26 +429,70 @@ impl<T: Transport> GraphClient<T> {
 
     /// Lists alerts (`$filter`, `$top`, `$skip`, `$count` are supported).
     pub fn list_alerts(&self, query: &Query) -> Pages<T, Alert> {
-        self.pages(ApiVersion::V1, "security/alerts_v2", query, scopes::ALERT_READ)
+        self.pages(
+            ApiVersion::V1,
+            "security/alerts_v2",
+            query,
+            scopes::ALERT_READ,
+        )
     }
 
     pub async fn get_alert(&self, id: &AlertId) -> Result<Alert, GraphError> {
-        self.get_json(self.url(ApiVersion::V1, &format!("security/alerts_v2/{}", seg(id.as_str()))), scopes::ALERT_READ).await
+        self.get_json(
+            self.url(
+                ApiVersion::V1,
+                &format!("security/alerts_v2/{}", seg(id.as_str())),
+            ),
+            scopes::ALERT_READ,
+        )
+        .await
     }
 
     /// PATCHes only the fields set in `update`; returns the full updated alert.
-    pub async fn update_alert(&self, id: &AlertId, update: &AlertUpdate) -> Result<Alert, GraphError> {
+    pub async fn update_alert(
+        &self,
+        id: &AlertId,
+        update: &AlertUpdate,
+    ) -> Result<Alert, GraphError> {
         if update.is_empty() {
-            return Err(GraphError::new(ErrorKind::InvalidInput, "nothing to update"));
+            return Err(GraphError::new(
+                ErrorKind::InvalidInput,
+                "nothing to update",
+            ));
         }
-        let url = self.url(ApiVersion::V1, &format!("security/alerts_v2/{}", seg(id.as_str())));
-        self.write_json(Method::Patch, url, update, Retry::Idempotent, scopes::ALERT_WRITE).await
+        let url = self.url(
+            ApiVersion::V1,
+            &format!("security/alerts_v2/{}", seg(id.as_str())),
+        );
+        self.write_json(
+            Method::Patch,
+            url,
+            update,
+            Retry::Idempotent,
+            scopes::ALERT_WRITE,
+        )
+        .await
     }
 
     /// Adds a comment; returns the alert's whole comment list.
-    pub async fn add_alert_comment(&self, id: &AlertId, comment: &str) -> Result<Vec<AlertComment>, GraphError> {
-        let url = self.url(ApiVersion::V1, &format!("security/alerts_v2/{}/comments", seg(id.as_str())));
-        let page: ODataPage<AlertComment> = self.write_json(Method::Post, url, &NewComment::new(comment), Retry::Never, scopes::ALERT_WRITE).await?;
+    pub async fn add_alert_comment(
+        &self,
+        id: &AlertId,
+        comment: &str,
+    ) -> Result<Vec<AlertComment>, GraphError> {
+        let url = self.url(
+            ApiVersion::V1,
+            &format!("security/alerts_v2/{}/comments", seg(id.as_str())),
+        );
+        let page: ODataPage<AlertComment> = self
+            .write_json(
+                Method::Post,
+                url,
+                &NewComment::new(comment),
+                Retry::Never,
+                scopes::ALERT_WRITE,
+            )
+            .await?;
         Ok(page.value)
     }
 
@@ -354,26 +500,78 @@ impl<T: Transport> GraphClient<T> {
 
     /// Lists incidents (`$expand=alerts` via `query.expand("alerts")`).
     pub fn list_incidents(&self, query: &Query) -> Pages<T, Incident> {
-        self.pages(ApiVersion::V1, "security/incidents", query, scopes::INCIDENT_READ)
+        self.pages(
+            ApiVersion::V1,
+            "security/incidents",
+            query,
+            scopes::INCIDENT_READ,
+        )
     }
 
-    pub async fn get_incident(&self, id: &IncidentId, expand_alerts: bool) -> Result<Incident, GraphError> {
-        let q = if expand_alerts { Query::new().expand("alerts") } else { Query::new() };
-        let url = format!("{}{}", self.url(ApiVersion::V1, &format!("security/incidents/{}", seg(id.as_str()))), q.to_query_string());
+    pub async fn get_incident(
+        &self,
+        id: &IncidentId,
+        expand_alerts: bool,
+    ) -> Result<Incident, GraphError> {
+        let q = if expand_alerts {
+            Query::new().expand("alerts")
+        } else {
+            Query::new()
+        };
+        let url = format!(
+            "{}{}",
+            self.url(
+                ApiVersion::V1,
+                &format!("security/incidents/{}", seg(id.as_str()))
+            ),
+            q.to_query_string()
+        );
         self.get_json(url, scopes::INCIDENT_READ).await
     }
 
-    pub async fn update_incident(&self, id: &IncidentId, update: &IncidentUpdate) -> Result<Incident, GraphError> {
+    pub async fn update_incident(
+        &self,
+        id: &IncidentId,
+        update: &IncidentUpdate,
+    ) -> Result<Incident, GraphError> {
         if update.is_empty() {
-            return Err(GraphError::new(ErrorKind::InvalidInput, "nothing to update"));
+            return Err(GraphError::new(
+                ErrorKind::InvalidInput,
+                "nothing to update",
+            ));
         }
-        let url = self.url(ApiVersion::V1, &format!("security/incidents/{}", seg(id.as_str())));
-        self.write_json(Method::Patch, url, update, Retry::Idempotent, scopes::INCIDENT_WRITE).await
+        let url = self.url(
+            ApiVersion::V1,
+            &format!("security/incidents/{}", seg(id.as_str())),
+        );
+        self.write_json(
+            Method::Patch,
+            url,
+            update,
+            Retry::Idempotent,
+            scopes::INCIDENT_WRITE,
+        )
+        .await
     }
 
-    pub async fn add_incident_comment(&self, id: &IncidentId, comment: &str) -> Result<Vec<AlertComment>, GraphError> {
-        let url = self.url(ApiVersion::V1, &format!("security/incidents/{}/comments", seg(id.as_str())));
-        let page: ODataPage<AlertComment> = self.write_json(Method::Post, url, &NewComment::new(comment), Retry::Never, scopes::INCIDENT_WRITE).await?;
+    pub async fn add_incident_comment(
+        &self,
+        id: &IncidentId,
+        comment: &str,
+    ) -> Result<Vec<AlertComment>, GraphError> {
+        let url = self.url(
+            ApiVersion::V1,
+            &format!("security/incidents/{}/comments", seg(id.as_str())),
+        );
+        let page: ODataPage<AlertComment> = self
+            .write_json(
+                Method::Post,
+                url,
+                &NewComment::new(comment),
+                Retry::Never,
+                scopes::INCIDENT_WRITE,
+            )
+            .await?;
         Ok(page.value)
     }
 
@@ -381,234 +579,621 @@ impl<T: Transport> GraphClient<T> {
 
     /// One score per day, newest first; `$top=n` = last n days.
     pub fn list_secure_scores(&self, query: &Query) -> Pages<T, SecureScore> {
-        self.pages(ApiVersion::V1, "security/secureScores", query, scopes::EVENTS_READ)
+        self.pages(
+            ApiVersion::V1,
+            "security/secureScores",
+            query,
+            scopes::EVENTS_READ,
+        )
     }
 
     pub async fn get_secure_score(&self, id: &str) -> Result<SecureScore, GraphError> {
-        self.get_json(self.url(ApiVersion::V1, &format!("security/secureScores/{}", seg(id))), scopes::EVENTS_READ).await
+        self.get_json(
+            self.url(
+                ApiVersion::V1,
+                &format!("security/secureScores/{}", seg(id)),
+            ),
+            scopes::EVENTS_READ,
+        )
+        .await
     }
 
     pub fn list_control_profiles(&self, query: &Query) -> Pages<T, SecureScoreControlProfile> {
-        self.pages(ApiVersion::V1, "security/secureScoreControlProfiles", query, scopes::EVENTS_READ)
+        self.pages(
+            ApiVersion::V1,
+            "security/secureScoreControlProfiles",
+            query,
+            scopes::EVENTS_READ,
+        )
     }
 
-    pub async fn get_control_profile(&self, id: &str) -> Result<SecureScoreControlProfile, GraphError> {
-        self.get_json(self.url(ApiVersion::V1, &format!("security/secureScoreControlProfiles/{}", seg(id))), scopes::EVENTS_READ).await
+    pub async fn get_control_profile(
+        &self,
+        id: &str,
+    ) -> Result<SecureScoreControlProfile, GraphError> {
+        self.get_json(
+            self.url(
+                ApiVersion::V1,
+                &format!("security/secureScoreControlProfiles/{}", seg(id)),
+            ),
+            scopes::EVENTS_READ,
+        )
+        .await
     }
 
     /// Updates a control's state; answered 204. Never retried: each PATCH appends history.
-    pub async fn update_control_profile(&self, id: &str, update: &ControlProfileUpdate) -> Result<(), GraphError> {
-        let url = self.url(ApiVersion::V1, &format!("security/secureScoreControlProfiles/{}", seg(id)));
-        self.write_no_content(Method::Patch, url, Some(update), Retry::Never, scopes::EVENTS_WRITE).await.map(drop)
+    pub async fn update_control_profile(
+        &self,
+        id: &str,
+        update: &ControlProfileUpdate,
+    ) -> Result<(), GraphError> {
+        let url = self.url(
+            ApiVersion::V1,
+            &format!("security/secureScoreControlProfiles/{}", seg(id)),
+        );
+        self.write_no_content(
+            Method::Patch,
+            url,
+            Some(update),
+            Retry::Never,
+            scopes::EVENTS_WRITE,
+        )
+        .await
+        .map(drop)
     }
 
     // ----- eDiscovery -----
 
     fn case_url(&self, case: &CaseId, rest: &str) -> String {
         let base = format!("security/cases/ediscoveryCases/{}", seg(case.as_str()));
-        self.url(ApiVersion::V1, &if rest.is_empty() { base } else { format!("{base}/{rest}") })
+        self.url(
+            ApiVersion::V1,
+            &if rest.is_empty() {
+                base
+            } else {
+                format!("{base}/{rest}")
+            },
+        )
     }
 
     pub fn list_cases(&self, query: &Query) -> Pages<T, EdiscoveryCase> {
-        self.pages(ApiVersion::V1, "security/cases/ediscoveryCases", query, scopes::EDISCOVERY_READ)
+        self.pages(
+            ApiVersion::V1,
+            "security/cases/ediscoveryCases",
+            query,
+            scopes::EDISCOVERY_READ,
+        )
     }
 
     pub async fn get_case(&self, case: &CaseId) -> Result<EdiscoveryCase, GraphError> {
-        self.get_json(self.case_url(case, ""), scopes::EDISCOVERY_READ).await
+        self.get_json(self.case_url(case, ""), scopes::EDISCOVERY_READ)
+            .await
     }
 
     pub async fn create_case(&self, case: &CaseWrite) -> Result<EdiscoveryCase, GraphError> {
         let url = self.url(ApiVersion::V1, "security/cases/ediscoveryCases");
-        self.write_json(Method::Post, url, case, Retry::Never, scopes::EDISCOVERY_WRITE).await
+        self.write_json(
+            Method::Post,
+            url,
+            case,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
     pub async fn update_case(&self, case: &CaseId, update: &CaseWrite) -> Result<(), GraphError> {
-        self.write_no_content(Method::Patch, self.case_url(case, ""), Some(update), Retry::Idempotent, scopes::EDISCOVERY_WRITE).await.map(drop)
+        self.write_no_content(
+            Method::Patch,
+            self.case_url(case, ""),
+            Some(update),
+            Retry::Idempotent,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
+        .map(drop)
     }
 
     /// Closes (`close`) or reopens (`reopen`) a case; 204.
     pub async fn set_case_closed(&self, case: &CaseId, closed: bool) -> Result<(), GraphError> {
         let url = self.case_url(case, if closed { "close" } else { "reopen" });
-        self.write_no_content::<()>(Method::Post, url, None, Retry::Never, scopes::EDISCOVERY_WRITE).await.map(drop)
+        self.write_no_content::<()>(
+            Method::Post,
+            url,
+            None,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
+        .map(drop)
     }
 
     pub async fn get_case_settings(&self, case: &CaseId) -> Result<CaseSettings, GraphError> {
-        self.get_json(self.case_url(case, "settings"), scopes::EDISCOVERY_READ).await
+        self.get_json(self.case_url(case, "settings"), scopes::EDISCOVERY_READ)
+            .await
     }
 
     pub fn list_custodians(&self, case: &CaseId, query: &Query) -> Pages<T, Custodian> {
-        Pages::new(self.clone(), format!("{}{}", self.case_url(case, "custodians"), query.to_query_string()), scopes::EDISCOVERY_READ)
+        Pages::new(
+            self.clone(),
+            format!(
+                "{}{}",
+                self.case_url(case, "custodians"),
+                query.to_query_string()
+            ),
+            scopes::EDISCOVERY_READ,
+        )
     }
 
-    pub async fn create_custodian(&self, case: &CaseId, email: &str) -> Result<Custodian, GraphError> {
-        let body = NewCustodian { email: email.to_owned() };
-        self.write_json(Method::Post, self.case_url(case, "custodians"), &body, Retry::Never, scopes::EDISCOVERY_WRITE).await
+    pub async fn create_custodian(
+        &self,
+        case: &CaseId,
+        email: &str,
+    ) -> Result<Custodian, GraphError> {
+        let body = NewCustodian {
+            email: email.to_owned(),
+        };
+        self.write_json(
+            Method::Post,
+            self.case_url(case, "custodians"),
+            &body,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
     /// A custodian's `userSources`, `siteSources` or `unifiedGroupSources`.
-    pub fn list_custodian_sources(&self, case: &CaseId, custodian: &str, collection: CustodianSources) -> Pages<T, DataSource> {
-        let url = self.case_url(case, &format!("custodians/{}/{}", seg(custodian), collection.path()));
+    pub fn list_custodian_sources(
+        &self,
+        case: &CaseId,
+        custodian: &str,
+        collection: CustodianSources,
+    ) -> Pages<T, DataSource> {
+        let url = self.case_url(
+            case,
+            &format!("custodians/{}/{}", seg(custodian), collection.path()),
+        );
         Pages::new(self.clone(), url, scopes::EDISCOVERY_READ)
     }
 
     /// Adds a user or site source to a custodian (the body goes without `@odata.type`).
-    pub async fn add_custodian_source(&self, case: &CaseId, custodian: &str, source: &NewDataSource) -> Result<DataSource, GraphError> {
-        let collection = if source.site.is_some() { "siteSources" } else { "userSources" };
+    pub async fn add_custodian_source(
+        &self,
+        case: &CaseId,
+        custodian: &str,
+        source: &NewDataSource,
+    ) -> Result<DataSource, GraphError> {
+        let collection = if source.site.is_some() {
+            "siteSources"
+        } else {
+            "userSources"
+        };
         let url = self.case_url(case, &format!("custodians/{}/{collection}", seg(custodian)));
-        self.write_json(Method::Post, url, &source.clone().untyped(), Retry::Never, scopes::EDISCOVERY_WRITE).await
+        self.write_json(
+            Method::Post,
+            url,
+            &source.clone().untyped(),
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
     /// Custodian hold actions: `applyHold`, `removeHold`, `release`, `activate`, `updateIndex`.
     /// Hold and index changes are long-running; see [`crate::operations`].
-    pub async fn custodian_action(&self, case: &CaseId, custodian: &str, action: CustodianAction) -> Result<HttpResponse, GraphError> {
-        let url = self.case_url(case, &format!("custodians/{}/{}", seg(custodian), action.path()));
-        self.write_no_content::<()>(Method::Post, url, None, Retry::Never, scopes::EDISCOVERY_WRITE).await
+    pub async fn custodian_action(
+        &self,
+        case: &CaseId,
+        custodian: &str,
+        action: CustodianAction,
+    ) -> Result<HttpResponse, GraphError> {
+        let url = self.case_url(
+            case,
+            &format!("custodians/{}/{}", seg(custodian), action.path()),
+        );
+        self.write_no_content::<()>(
+            Method::Post,
+            url,
+            None,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
     /// Non-custodial sources with their `dataSource` expanded.
     pub fn list_noncustodial_sources(&self, case: &CaseId) -> Pages<T, NoncustodialDataSource> {
-        let url = format!("{}{}", self.case_url(case, "noncustodialDataSources"), Query::new().expand("dataSource").to_query_string());
+        let url = format!(
+            "{}{}",
+            self.case_url(case, "noncustodialDataSources"),
+            Query::new().expand("dataSource").to_query_string()
+        );
         Pages::new(self.clone(), url, scopes::EDISCOVERY_READ)
     }
 
-    pub async fn create_noncustodial_source(&self, case: &CaseId, source: NewDataSource) -> Result<NoncustodialDataSource, GraphError> {
-        let body = NewNoncustodialDataSource { data_source: source };
-        self.write_json(Method::Post, self.case_url(case, "noncustodialDataSources"), &body, Retry::Never, scopes::EDISCOVERY_WRITE).await
+    pub async fn create_noncustodial_source(
+        &self,
+        case: &CaseId,
+        source: NewDataSource,
+    ) -> Result<NoncustodialDataSource, GraphError> {
+        let body = NewNoncustodialDataSource {
+            data_source: source,
+        };
+        self.write_json(
+            Method::Post,
+            self.case_url(case, "noncustodialDataSources"),
+            &body,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
     pub fn list_searches(&self, case: &CaseId, query: &Query) -> Pages<T, Search> {
-        Pages::new(self.clone(), format!("{}{}", self.case_url(case, "searches"), query.to_query_string()), scopes::EDISCOVERY_READ)
+        Pages::new(
+            self.clone(),
+            format!(
+                "{}{}",
+                self.case_url(case, "searches"),
+                query.to_query_string()
+            ),
+            scopes::EDISCOVERY_READ,
+        )
     }
 
     pub async fn get_search(&self, case: &CaseId, search: &str) -> Result<Search, GraphError> {
-        self.get_json(self.case_url(case, &format!("searches/{}", seg(search))), scopes::EDISCOVERY_READ).await
+        self.get_json(
+            self.case_url(case, &format!("searches/{}", seg(search))),
+            scopes::EDISCOVERY_READ,
+        )
+        .await
     }
 
-    pub async fn create_search(&self, case: &CaseId, search: &SearchWrite) -> Result<Search, GraphError> {
-        self.write_json(Method::Post, self.case_url(case, "searches"), search, Retry::Never, scopes::EDISCOVERY_WRITE).await
+    pub async fn create_search(
+        &self,
+        case: &CaseId,
+        search: &SearchWrite,
+    ) -> Result<Search, GraphError> {
+        self.write_json(
+            Method::Post,
+            self.case_url(case, "searches"),
+            search,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
-    pub async fn update_search(&self, case: &CaseId, search: &str, update: &SearchWrite) -> Result<(), GraphError> {
+    pub async fn update_search(
+        &self,
+        case: &CaseId,
+        search: &str,
+        update: &SearchWrite,
+    ) -> Result<(), GraphError> {
         let url = self.case_url(case, &format!("searches/{}", seg(search)));
-        self.write_no_content(Method::Patch, url, Some(update), Retry::Idempotent, scopes::EDISCOVERY_WRITE).await.map(drop)
+        self.write_no_content(
+            Method::Patch,
+            url,
+            Some(update),
+            Retry::Idempotent,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
+        .map(drop)
     }
 
     /// A search's `custodianSources` or `additionalSources`.
-    pub fn list_search_sources(&self, case: &CaseId, search: &str, additional: bool) -> Pages<T, DataSource> {
-        let coll = if additional { "additionalSources" } else { "custodianSources" };
-        Pages::new(self.clone(), self.case_url(case, &format!("searches/{}/{coll}", seg(search))), scopes::EDISCOVERY_READ)
+    pub fn list_search_sources(
+        &self,
+        case: &CaseId,
+        search: &str,
+        additional: bool,
+    ) -> Pages<T, DataSource> {
+        let coll = if additional {
+            "additionalSources"
+        } else {
+            "custodianSources"
+        };
+        Pages::new(
+            self.clone(),
+            self.case_url(case, &format!("searches/{}/{coll}", seg(search))),
+            scopes::EDISCOVERY_READ,
+        )
     }
 
-    pub async fn add_search_source(&self, case: &CaseId, search: &str, source: &NewDataSource) -> Result<DataSource, GraphError> {
+    pub async fn add_search_source(
+        &self,
+        case: &CaseId,
+        search: &str,
+        source: &NewDataSource,
+    ) -> Result<DataSource, GraphError> {
         let url = self.case_url(case, &format!("searches/{}/additionalSources", seg(search)));
-        self.write_json(Method::Post, url, source, Retry::Never, scopes::EDISCOVERY_WRITE).await
+        self.write_json(
+            Method::Post,
+            url,
+            source,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
     /// The latest estimate of a search (also the fallback when `estimateStatistics` answers
     /// 204 without a `Location`).
-    pub async fn last_estimate(&self, case: &CaseId, search: &str) -> Result<CaseOperation, GraphError> {
-        self.get_json(self.case_url(case, &format!("searches/{}/lastEstimateStatisticsOperation", seg(search))), scopes::EDISCOVERY_READ)
-            .await
+    pub async fn last_estimate(
+        &self,
+        case: &CaseId,
+        search: &str,
+    ) -> Result<CaseOperation, GraphError> {
+        self.get_json(
+            self.case_url(
+                case,
+                &format!("searches/{}/lastEstimateStatisticsOperation", seg(search)),
+            ),
+            scopes::EDISCOVERY_READ,
+        )
+        .await
     }
 
     pub fn list_review_sets(&self, case: &CaseId) -> Pages<T, ReviewSet> {
-        Pages::new(self.clone(), self.case_url(case, "reviewSets"), scopes::EDISCOVERY_READ)
+        Pages::new(
+            self.clone(),
+            self.case_url(case, "reviewSets"),
+            scopes::EDISCOVERY_READ,
+        )
     }
 
-    pub async fn get_review_set(&self, case: &CaseId, review_set: &str) -> Result<ReviewSet, GraphError> {
-        self.get_json(self.case_url(case, &format!("reviewSets/{}", seg(review_set))), scopes::EDISCOVERY_READ).await
+    pub async fn get_review_set(
+        &self,
+        case: &CaseId,
+        review_set: &str,
+    ) -> Result<ReviewSet, GraphError> {
+        self.get_json(
+            self.case_url(case, &format!("reviewSets/{}", seg(review_set))),
+            scopes::EDISCOVERY_READ,
+        )
+        .await
     }
 
-    pub async fn create_review_set(&self, case: &CaseId, display_name: &str) -> Result<ReviewSet, GraphError> {
-        let body = NewReviewSet { display_name: display_name.to_owned() };
-        self.write_json(Method::Post, self.case_url(case, "reviewSets"), &body, Retry::Never, scopes::EDISCOVERY_WRITE).await
+    pub async fn create_review_set(
+        &self,
+        case: &CaseId,
+        display_name: &str,
+    ) -> Result<ReviewSet, GraphError> {
+        let body = NewReviewSet {
+            display_name: display_name.to_owned(),
+        };
+        self.write_json(
+            Method::Post,
+            self.case_url(case, "reviewSets"),
+            &body,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
-    pub fn list_review_set_queries(&self, case: &CaseId, review_set: &str) -> Pages<T, ReviewSetQuery> {
-        Pages::new(self.clone(), self.case_url(case, &format!("reviewSets/{}/queries", seg(review_set))), scopes::EDISCOVERY_READ)
+    pub fn list_review_set_queries(
+        &self,
+        case: &CaseId,
+        review_set: &str,
+    ) -> Pages<T, ReviewSetQuery> {
+        Pages::new(
+            self.clone(),
+            self.case_url(case, &format!("reviewSets/{}/queries", seg(review_set))),
+            scopes::EDISCOVERY_READ,
+        )
     }
 
-    pub async fn create_review_set_query(&self, case: &CaseId, review_set: &str, query: &ReviewSetQueryWrite) -> Result<ReviewSetQuery, GraphError> {
+    pub async fn create_review_set_query(
+        &self,
+        case: &CaseId,
+        review_set: &str,
+        query: &ReviewSetQueryWrite,
+    ) -> Result<ReviewSetQuery, GraphError> {
         let url = self.case_url(case, &format!("reviewSets/{}/queries", seg(review_set)));
-        self.write_json(Method::Post, url, query, Retry::Never, scopes::EDISCOVERY_WRITE).await
+        self.write_json(
+            Method::Post,
+            url,
+            query,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
-    pub async fn update_review_set_query(&self, case: &CaseId, review_set: &str, query_id: &str, update: &ReviewSetQueryWrite) -> Result<(), GraphError> {
-        let url = self.case_url(case, &format!("reviewSets/{}/queries/{}", seg(review_set), seg(query_id)));
-        self.write_no_content(Method::Patch, url, Some(update), Retry::Idempotent, scopes::EDISCOVERY_WRITE).await.map(drop)
+    pub async fn update_review_set_query(
+        &self,
+        case: &CaseId,
+        review_set: &str,
+        query_id: &str,
+        update: &ReviewSetQueryWrite,
+    ) -> Result<(), GraphError> {
+        let url = self.case_url(
+            case,
+            &format!("reviewSets/{}/queries/{}", seg(review_set), seg(query_id)),
+        );
+        self.write_no_content(
+            Method::Patch,
+            url,
+            Some(update),
+            Retry::Idempotent,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
+        .map(drop)
     }
 
     pub fn list_tags(&self, case: &CaseId) -> Pages<T, ReviewTag> {
-        Pages::new(self.clone(), self.case_url(case, "tags"), scopes::EDISCOVERY_READ)
+        Pages::new(
+            self.clone(),
+            self.case_url(case, "tags"),
+            scopes::EDISCOVERY_READ,
+        )
     }
 
     /// Tags as a tree (`asHierarchy`).
     pub fn list_tags_hierarchy(&self, case: &CaseId) -> Pages<T, ReviewTag> {
-        Pages::new(self.clone(), self.case_url(case, "tags/microsoft.graph.security.asHierarchy()"), scopes::EDISCOVERY_READ)
+        Pages::new(
+            self.clone(),
+            self.case_url(case, "tags/microsoft.graph.security.asHierarchy()"),
+            scopes::EDISCOVERY_READ,
+        )
     }
 
     pub async fn create_tag(&self, case: &CaseId, tag: &TagWrite) -> Result<ReviewTag, GraphError> {
-        self.write_json(Method::Post, self.case_url(case, "tags"), tag, Retry::Never, scopes::EDISCOVERY_WRITE).await
+        self.write_json(
+            Method::Post,
+            self.case_url(case, "tags"),
+            tag,
+            Retry::Never,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
     }
 
     pub fn list_operations(&self, case: &CaseId, query: &Query) -> Pages<T, CaseOperation> {
-        Pages::new(self.clone(), format!("{}{}", self.case_url(case, "operations"), query.to_query_string()), scopes::EDISCOVERY_READ)
+        Pages::new(
+            self.clone(),
+            format!(
+                "{}{}",
+                self.case_url(case, "operations"),
+                query.to_query_string()
+            ),
+            scopes::EDISCOVERY_READ,
+        )
     }
 
-    pub async fn get_operation(&self, case: &CaseId, operation: &str) -> Result<CaseOperation, GraphError> {
-        self.get_json(self.case_url(case, &format!("operations/{}", seg(operation))), scopes::EDISCOVERY_READ).await
+    pub async fn get_operation(
+        &self,
+        case: &CaseId,
+        operation: &str,
+    ) -> Result<CaseOperation, GraphError> {
+        self.get_json(
+            self.case_url(case, &format!("operations/{}", seg(operation))),
+            scopes::EDISCOVERY_READ,
+        )
+        .await
     }
 
     // ----- Threat submissions (beta) -----
 
-    pub fn list_submissions(&self, kind: SubmissionCollection, query: &Query) -> Pages<T, ThreatSubmission> {
-        self.pages(ApiVersion::Beta, &format!("security/threatSubmission/{}", kind.path()), query, scopes::SUBMISSION_READ)
+    pub fn list_submissions(
+        &self,
+        kind: SubmissionCollection,
+        query: &Query,
+    ) -> Pages<T, ThreatSubmission> {
+        self.pages(
+            ApiVersion::Beta,
+            &format!("security/threatSubmission/{}", kind.path()),
+            query,
+            scopes::SUBMISSION_READ,
+        )
     }
 
-    pub async fn get_submission(&self, kind: SubmissionCollection, id: &str) -> Result<ThreatSubmission, GraphError> {
-        let url = self.url(ApiVersion::Beta, &format!("security/threatSubmission/{}/{}", kind.path(), seg(id)));
+    pub async fn get_submission(
+        &self,
+        kind: SubmissionCollection,
+        id: &str,
+    ) -> Result<ThreatSubmission, GraphError> {
+        let url = self.url(
+            ApiVersion::Beta,
+            &format!("security/threatSubmission/{}/{}", kind.path(), seg(id)),
+        );
         self.get_json(url, scopes::SUBMISSION_READ).await
     }
 
-    pub async fn create_submission(&self, submission: &NewThreatSubmission) -> Result<ThreatSubmission, GraphError> {
-        let url = self.url(ApiVersion::Beta, &format!("security/threatSubmission/{}", submission.collection()));
-        self.write_json(Method::Post, url, submission, Retry::Never, scopes::SUBMISSION_WRITE).await
+    pub async fn create_submission(
+        &self,
+        submission: &NewThreatSubmission,
+    ) -> Result<ThreatSubmission, GraphError> {
+        let url = self.url(
+            ApiVersion::Beta,
+            &format!("security/threatSubmission/{}", submission.collection()),
+        );
+        self.write_json(
+            Method::Post,
+            url,
+            submission,
+            Retry::Never,
+            scopes::SUBMISSION_WRITE,
+        )
+        .await
     }
 
     // ----- Threat intelligence -----
 
     /// A hostname or IP address.
     pub async fn get_host(&self, host: &str) -> Result<Host, GraphError> {
-        self.get_json(self.url(ApiVersion::V1, &format!("security/threatIntelligence/hosts/{}", seg(host))), scopes::TI_READ).await
+        self.get_json(
+            self.url(
+                ApiVersion::V1,
+                &format!("security/threatIntelligence/hosts/{}", seg(host)),
+            ),
+            scopes::TI_READ,
+        )
+        .await
     }
 
     pub async fn get_host_reputation(&self, host: &str) -> Result<HostReputation, GraphError> {
-        let url = self.url(ApiVersion::V1, &format!("security/threatIntelligence/hosts/{}/reputation", seg(host)));
+        let url = self.url(
+            ApiVersion::V1,
+            &format!("security/threatIntelligence/hosts/{}/reputation", seg(host)),
+        );
         self.get_json(url, scopes::TI_READ).await
     }
 
     pub fn list_articles(&self, query: &Query) -> Pages<T, Article> {
-        self.pages(ApiVersion::V1, "security/threatIntelligence/articles", query, scopes::TI_READ)
+        self.pages(
+            ApiVersion::V1,
+            "security/threatIntelligence/articles",
+            query,
+            scopes::TI_READ,
+        )
     }
 
     pub async fn get_article(&self, id: &str) -> Result<Article, GraphError> {
-        self.get_json(self.url(ApiVersion::V1, &format!("security/threatIntelligence/articles/{}", seg(id))), scopes::TI_READ).await
+        self.get_json(
+            self.url(
+                ApiVersion::V1,
+                &format!("security/threatIntelligence/articles/{}", seg(id)),
+            ),
+            scopes::TI_READ,
+        )
+        .await
     }
 
     pub fn list_intel_profiles(&self, query: &Query) -> Pages<T, IntelligenceProfile> {
-        self.pages(ApiVersion::V1, "security/threatIntelligence/intelProfiles", query, scopes::TI_READ)
+        self.pages(
+            ApiVersion::V1,
+            "security/threatIntelligence/intelProfiles",
+            query,
+            scopes::TI_READ,
+        )
     }
 
     pub async fn get_intel_profile(&self, id: &str) -> Result<IntelligenceProfile, GraphError> {
-        self.get_json(self.url(ApiVersion::V1, &format!("security/threatIntelligence/intelProfiles/{}", seg(id))), scopes::TI_READ).await
+        self.get_json(
+            self.url(
+                ApiVersion::V1,
+                &format!("security/threatIntelligence/intelProfiles/{}", seg(id)),
+            ),
+            scopes::TI_READ,
+        )
+        .await
     }
 
     // ----- Advanced hunting -----
 
     /// Runs a KQL query. A POST, so never retried automatically (the quota is per CPU time).
-    pub async fn run_hunting_query(&self, query: &HuntingQuery) -> Result<HuntingQueryResults, GraphError> {
+    pub async fn run_hunting_query(
+        &self,
+        query: &HuntingQuery,
+    ) -> Result<HuntingQueryResults, GraphError> {
         let url = self.url(ApiVersion::V1, "security/runHuntingQuery");
-        self.write_json(Method::Post, url, query, Retry::Never, scopes::HUNTING_READ).await
+        self.write_json(Method::Post, url, query, Retry::Never, scopes::HUNTING_READ)
+            .await
     }
 
     // ----- Directory -----
@@ -622,19 +1207,33 @@ impl<T: Transport> GraphClient<T> {
         } else {
             format!("users/{}", seg(id_or_upn))
         };
-        let q = if select.is_empty() { Query::new() } else { Query::new().select(select) };
-        self.get_json(format!("{}{}", self.url(ApiVersion::V1, &path), q.to_query_string()), scopes::USER_READ).await
+        let q = if select.is_empty() {
+            Query::new()
+        } else {
+            Query::new().select(select)
+        };
+        self.get_json(
+            format!("{}{}", self.url(ApiVersion::V1, &path), q.to_query_string()),
+            scopes::USER_READ,
+        )
+        .await
     }
 
     /// A device by directory object id.
     pub async fn get_device(&self, object_id: &str) -> Result<Device, GraphError> {
-        self.get_json(self.url(ApiVersion::V1, &format!("devices/{}", seg(object_id))), scopes::DEVICE_READ).await
+        self.get_json(
+            self.url(ApiVersion::V1, &format!("devices/{}", seg(object_id))),
+            scopes::DEVICE_READ,
+        )
+        .await
     }
 
     /// Devices whose `deviceId` is evidence's `azureAdDeviceId`.
     pub async fn find_devices(&self, azure_ad_device_id: &str) -> Result<Vec<Device>, GraphError> {
         let q = Query::new().filter(crate::odata::devices::DEVICE_ID.eq(azure_ad_device_id));
-        self.pages::<Device>(ApiVersion::V1, "devices", &q, scopes::DEVICE_READ).collect_all().await
+        self.pages::<Device>(ApiVersion::V1, "devices", &q, scopes::DEVICE_READ)
+            .collect_all()
+            .await
     }
 }
 
@@ -702,10 +1301,22 @@ mod tests {
 
     #[test]
     fn origins() {
-        assert_eq!(origin_of("https://graph.microsoft.com/v1.0/x").as_deref(), Some("https://graph.microsoft.com"));
-        assert_eq!(origin_of("https://Graph.Microsoft.com:443").as_deref(), Some("https://graph.microsoft.com"));
-        assert_eq!(origin_of("http://127.0.0.1:8082/v1.0?$x").as_deref(), Some("http://127.0.0.1:8082"));
-        assert_eq!(origin_of("http://127.0.0.1:8083/v1.0").as_deref(), Some("http://127.0.0.1:8083"));
+        assert_eq!(
+            origin_of("https://graph.microsoft.com/v1.0/x").as_deref(),
+            Some("https://graph.microsoft.com")
+        );
+        assert_eq!(
+            origin_of("https://Graph.Microsoft.com:443").as_deref(),
+            Some("https://graph.microsoft.com")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8082/v1.0?$x").as_deref(),
+            Some("http://127.0.0.1:8082")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:8083/v1.0").as_deref(),
+            Some("http://127.0.0.1:8083")
+        );
         assert_eq!(origin_of("https://graph.microsoft.com@evil.example/"), None);
         assert_eq!(origin_of("/v1.0/relative"), None);
         assert_eq!(origin_of("javascript:alert(1)"), None);

@@ -92,7 +92,8 @@ pub struct InnerError {
 pub fn parse_retry_after(value: &str, server_date: Option<&str>) -> Option<Duration> {
     let v = value.trim();
     if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)));
+        return (secs.is_finite() && secs >= 0.0)
+            .then(|| Duration::from_secs_f64(secs.min(86_400.0)));
     }
     let at = parse_http_date(v)?;
     let now = parse_http_date(server_date?.trim())?;
@@ -105,26 +106,43 @@ fn parse_http_date(v: &str) -> Option<i64> {
     if parts.len() != 6 || parts[5] != "GMT" {
         return None;
     }
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let day: u32 = parts[1].parse().ok()?;
     let month = MONTHS.iter().position(|m| *m == parts[2])? as u32 + 1;
     let year: i64 = parts[3].parse().ok()?;
-    let hms: Vec<u32> = parts[4].split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
+    let hms: Vec<u32> = parts[4]
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
     if hms.len() != 3 {
         return None;
     }
-    crate::models::DateTime::from_ymd_hms(year, month, day, hms[0], hms[1], hms[2]).map(|d| d.unix_seconds())
+    crate::models::DateTime::from_ymd_hms(year, month, day, hms[0], hms[1], hms[2])
+        .map(|d| d.unix_seconds())
 }
 
 impl GraphError {
     /// A plain error without an HTTP response.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        GraphError { kind, status: None, code: None, message: message.into(), request_id: None, retry_after: None, missing_scope: None }
+        GraphError {
+            kind,
+            status: None,
+            code: None,
+            message: message.into(),
+            request_id: None,
+            retry_after: None,
+            missing_scope: None,
+        }
     }
 
     /// A decode failure; never a panic.
     pub fn decode(err: impl fmt::Display) -> Self {
-        GraphError::new(ErrorKind::Decode, format!("unexpected response from Microsoft Graph: {err}"))
+        GraphError::new(
+            ErrorKind::Decode,
+            format!("unexpected response from Microsoft Graph: {err}"),
+        )
     }
 
     /// Builds the error for a non-success response, reading Graph's error body when present.
@@ -157,15 +175,23 @@ impl GraphError {
             code: detail.code,
             message,
             request_id,
-            retry_after: resp.header("retry-after").and_then(|v| parse_retry_after(v, resp.header("date"))),
-            missing_scope: if resp.status == 403 { scope.map(str::to_owned) } else { None },
+            retry_after: resp
+                .header("retry-after")
+                .and_then(|v| parse_retry_after(v, resp.header("date"))),
+            missing_scope: if resp.status == 403 {
+                scope.map(str::to_owned)
+            } else {
+                None
+            },
         }
     }
 
     /// Whether retrying the same request later may succeed (throttling, 5xx, network).
     pub fn is_retryable(&self) -> bool {
-        matches!(self.kind, ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Network)
-            && !matches!(self.status, Some(501 | 505))
+        matches!(
+            self.kind,
+            ErrorKind::Throttled | ErrorKind::Server | ErrorKind::Network
+        ) && !matches!(self.status, Some(501 | 505))
     }
 
     /// A sentence for a person, saying what to do next.
@@ -231,7 +257,10 @@ mod tests {
     fn resp(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         HttpResponse {
             status,
-            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             body: body.as_bytes().to_vec(),
         }
     }
@@ -248,7 +277,10 @@ mod tests {
         assert_eq!(e.code.as_deref(), Some("TooManyRequests"));
         assert_eq!(e.request_id.as_deref(), Some("abc"));
         assert!(e.is_retryable());
-        assert_eq!(e.user_message(), "Microsoft Graph is throttling requests; retrying in 3 s.");
+        assert_eq!(
+            e.user_message(),
+            "Microsoft Graph is throttling requests; retrying in 3 s."
+        );
     }
 
     #[test]
@@ -256,7 +288,10 @@ mod tests {
         let r = resp(403, &[("request-id", "rid")], "not json");
         let e = GraphError::from_response(&r, Some("SecurityAlert.ReadWrite.All"));
         assert_eq!(e.request_id.as_deref(), Some("rid"));
-        assert!(e.user_message().starts_with("This needs the SecurityAlert.ReadWrite.All permission."));
+        assert!(
+            e.user_message()
+                .starts_with("This needs the SecurityAlert.ReadWrite.All permission.")
+        );
         assert!(!e.is_retryable());
         let e = GraphError::from_response(&resp(401, &[], ""), None);
         assert_eq!(e.user_message(), "Your sign-in has expired; sign in again.");
@@ -267,8 +302,14 @@ mod tests {
         assert_eq!(parse_retry_after("12", None), Some(Duration::from_secs(12)));
         assert_eq!(parse_retry_after("-1", None), None);
         let now = Some("Wed, 21 Oct 2015 07:27:50 GMT");
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now), Some(Duration::from_secs(10)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", None), None);
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", None),
+            None
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 }

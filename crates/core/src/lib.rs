@@ -28,7 +28,7 @@ pub mod transport;
 
 pub use error::{ErrorKind, GraphError};
 
-pub use transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 pub use client::{ApiVersion, GraphClient, StaticToken, TokenProvider};
 pub use paging::{Page, Pages};
 pub use scheduler::{Budget, Family, Scheduler, SchedulerConfig, SchedulerState};
+pub use transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};

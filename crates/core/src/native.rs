@@ -32,19 +32,31 @@ impl Default for NativeTransport {
 impl NativeTransport {
     /// Real time: `sleep` really sleeps.
     pub fn new() -> Self {
-        NativeTransport { client: reqwest::Client::new(), start: Instant::now(), virtual_ms: None, scale: 1.0, rng: Cell::new(0x9E37_79B9_7F4A_7C15) }
+        NativeTransport {
+            client: reqwest::Client::new(),
+            start: Instant::now(),
+            virtual_ms: None,
+            scale: 1.0,
+            rng: Cell::new(0x9E37_79B9_7F4A_7C15),
+        }
     }
 
     /// Virtual time: `sleep` advances the clock and returns at once (after yielding).
     pub fn with_virtual_clock() -> Self {
-        NativeTransport { virtual_ms: Some(Cell::new(0.0)), ..Self::new() }
+        NativeTransport {
+            virtual_ms: Some(Cell::new(0.0)),
+            ..Self::new()
+        }
     }
 
     /// Scaled time: the clock runs `scale` times faster than real time and sleeps are that
     /// much shorter, so budgets and `Retry-After` stay consistent with a server that really
     /// takes time (an eDiscovery operation finishing) while the test stays fast.
     pub fn with_time_scale(scale: f64) -> Self {
-        NativeTransport { scale: scale.max(1.0), ..Self::new() }
+        NativeTransport {
+            scale: scale.max(1.0),
+            ..Self::new()
+        }
     }
 
     /// Seeds the jitter generator so runs are reproducible.
@@ -69,15 +81,30 @@ impl Transport for NativeTransport {
         if let Some(body) = req.body {
             builder = builder.body(body);
         }
-        let resp = builder.send().await.map_err(|e| TransportError::Network(e.to_string()))?;
+        let resp = builder
+            .send()
+            .await
+            .map_err(|e| TransportError::Network(e.to_string()))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
             .iter()
-            .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_ascii_lowercase(), v.to_owned())))
+            .filter_map(|(k, v)| {
+                v.to_str()
+                    .ok()
+                    .map(|v| (k.as_str().to_ascii_lowercase(), v.to_owned()))
+            })
             .collect();
-        let body = resp.bytes().await.map_err(|e| TransportError::Network(e.to_string()))?.to_vec();
-        Ok(HttpResponse { status, headers, body })
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| TransportError::Network(e.to_string()))?
+            .to_vec();
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 
     async fn sleep(&self, dur: Duration) {

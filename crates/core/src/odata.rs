@@ -15,9 +15,10 @@
 use std::marker::PhantomData;
 
 use crate::models::{
-    Alert, AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, CaseAction, CaseOperation, CaseOperationStatus,
-    CaseStatus, DateTime, Device, EdiscoveryCase, Incident, IncidentStatus, SecureScore, SecureScoreControlProfile, ServiceSource,
-    SubmissionCategory, SubmissionContentType, SubmissionStatus, ThreatSubmission, User,
+    Alert, AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, CaseAction,
+    CaseOperation, CaseOperationStatus, CaseStatus, DateTime, Device, EdiscoveryCase, Incident,
+    IncidentStatus, SecureScore, SecureScoreControlProfile, ServiceSource, SubmissionCategory,
+    SubmissionContentType, SubmissionStatus, ThreatSubmission, User,
 };
 
 /// A value that can appear on the right of a comparison in `$filter`.
@@ -47,10 +48,8 @@ pub fn parse_string_literal(lit: &str) -> Option<String> {
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
     while let Some(c) = chars.next() {
-        if c == '\'' {
-            if chars.next() != Some('\'') {
-                return None;
-            }
+        if c == '\'' && chars.next() != Some('\'') {
+            return None;
         }
         out.push(c);
     }
@@ -109,7 +108,11 @@ pub struct Filter<R> {
 
 impl<R> Clone for Filter<R> {
     fn clone(&self) -> Self {
-        Filter { expr: self.expr.clone(), prec: self.prec, _r: PhantomData }
+        Filter {
+            expr: self.expr.clone(),
+            prec: self.prec,
+            _r: PhantomData,
+        }
     }
 }
 
@@ -127,25 +130,41 @@ impl<R> PartialEq for Filter<R> {
 
 impl<R> Filter<R> {
     fn atom(expr: String) -> Self {
-        Filter { expr, prec: Prec::Atom, _r: PhantomData }
+        Filter {
+            expr,
+            prec: Prec::Atom,
+            _r: PhantomData,
+        }
     }
 
     fn wrap(self, min: Prec) -> String {
-        if self.prec < min { format!("({})", self.expr) } else { self.expr }
+        if self.prec < min {
+            format!("({})", self.expr)
+        } else {
+            self.expr
+        }
     }
 
     /// Both conditions.
     pub fn and(self, other: Filter<R>) -> Filter<R> {
-        Filter { expr: format!("{} and {}", self.wrap(Prec::And), other.wrap(Prec::Atom)), prec: Prec::And, _r: PhantomData }
+        Filter {
+            expr: format!("{} and {}", self.wrap(Prec::And), other.wrap(Prec::Atom)),
+            prec: Prec::And,
+            _r: PhantomData,
+        }
     }
 
     /// Either condition.
     pub fn or(self, other: Filter<R>) -> Filter<R> {
-        Filter { expr: format!("{} or {}", self.wrap(Prec::Or), other.wrap(Prec::And)), prec: Prec::Or, _r: PhantomData }
+        Filter {
+            expr: format!("{} or {}", self.wrap(Prec::Or), other.wrap(Prec::And)),
+            prec: Prec::Or,
+            _r: PhantomData,
+        }
     }
 
-    /// Negation; always parenthesised.
-    pub fn not(self) -> Filter<R> {
+    /// Negation; always parenthesised. Also available as `!filter`.
+    pub fn negate(self) -> Filter<R> {
         Filter::atom(format!("not ({})", self.expr))
     }
 
@@ -175,10 +194,20 @@ impl<R> Filter<R> {
     }
 }
 
+impl<R> std::ops::Not for Filter<R> {
+    type Output = Filter<R>;
+    fn not(self) -> Filter<R> {
+        self.negate()
+    }
+}
+
+/// Ties a field to its resource and value type without owning either.
+type FieldMarker<R, V> = fn() -> (R, Box<V>);
+
 /// A filterable property of resource `R` holding values of type `V`.
 pub struct Field<R, V: ?Sized> {
     name: &'static str,
-    _p: PhantomData<fn() -> (R, Box<V>)>,
+    _p: PhantomData<FieldMarker<R, V>>,
 }
 
 impl<R, V: ?Sized> Clone for Field<R, V> {
@@ -191,7 +220,10 @@ impl<R, V: ?Sized> Copy for Field<R, V> {}
 impl<R, V: FilterLiteral + ?Sized> Field<R, V> {
     /// Declares a field; `name` is the wire property path (e.g. `assignedTo`).
     pub const fn new(name: &'static str) -> Self {
-        Field { name, _p: PhantomData }
+        Field {
+            name,
+            _p: PhantomData,
+        }
     }
 
     /// The property name.
@@ -289,7 +321,8 @@ pub mod secure_scores {
 /// Secure score control profile fields.
 pub mod control_profiles {
     use super::*;
-    pub const CONTROL_CATEGORY: Field<SecureScoreControlProfile, str> = Field::new("controlCategory");
+    pub const CONTROL_CATEGORY: Field<SecureScoreControlProfile, str> =
+        Field::new("controlCategory");
     pub const SERVICE: Field<SecureScoreControlProfile, str> = Field::new("service");
     pub const TIER: Field<SecureScoreControlProfile, str> = Field::new("tier");
     pub const DEPRECATED: Field<SecureScoreControlProfile, bool> = Field::new("deprecated");
@@ -313,7 +346,8 @@ pub mod case_operations {
 pub mod submissions {
     use super::*;
     pub const CATEGORY: Field<ThreatSubmission, SubmissionCategory> = Field::new("category");
-    pub const CONTENT_TYPE: Field<ThreatSubmission, SubmissionContentType> = Field::new("contentType");
+    pub const CONTENT_TYPE: Field<ThreatSubmission, SubmissionContentType> =
+        Field::new("contentType");
     pub const STATUS: Field<ThreatSubmission, SubmissionStatus> = Field::new("status");
     pub const CREATED_DATE_TIME: Field<ThreatSubmission, DateTime> = Field::new("createdDateTime");
 }
@@ -382,7 +416,11 @@ impl Query {
     }
     /// Adds an `$orderby` key.
     pub fn order_by(mut self, prop: &str, descending: bool) -> Self {
-        self.order_by.push(if descending { format!("{prop} desc") } else { prop.to_owned() });
+        self.order_by.push(if descending {
+            format!("{prop} desc")
+        } else {
+            prop.to_owned()
+        });
         self
     }
     /// `$search` (Defender TI articles accept one term); quoted as OData requires.
@@ -441,7 +479,9 @@ impl Query {
 /// `'(),:*/@!` stay readable; everything else (space, `+`, `&`, `=`, `#`, `%`, non-ASCII) is
 /// encoded. Space becomes `%20`, never `+`, which Graph would read as a literal plus.
 pub fn encode_query_value(v: &str) -> String {
-    encode(v, |b| b.is_ascii_alphanumeric() || b"-._~'(),:*/@!$".contains(&b))
+    encode(v, |b| {
+        b.is_ascii_alphanumeric() || b"-._~'(),:*/@!$".contains(&b)
+    })
 }
 
 /// Percent-encodes one path segment (an id or UPN): only unreserved characters stay, so `/`,
@@ -490,11 +530,23 @@ mod tests {
 
     #[test]
     fn literals() {
-        assert_eq!(alerts::ASSIGNED_TO.eq("O'Brien").as_str(), "assignedTo eq 'O''Brien'");
+        assert_eq!(
+            alerts::ASSIGNED_TO.eq("O'Brien").as_str(),
+            "assignedTo eq 'O''Brien'"
+        );
         let d = DateTime::parse("2024-01-01T00:00:00Z").unwrap();
-        assert_eq!(alerts::CREATED_DATE_TIME.ge(&d).as_str(), "createdDateTime ge 2024-01-01T00:00:00Z");
-        assert_eq!(alerts::SEVERITY.eq(&AlertSeverity::High).as_str(), "severity eq 'high'");
-        assert_eq!(control_profiles::DEPRECATED.eq(&false).as_str(), "deprecated eq false");
+        assert_eq!(
+            alerts::CREATED_DATE_TIME.ge(&d).as_str(),
+            "createdDateTime ge 2024-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            alerts::SEVERITY.eq(&AlertSeverity::High).as_str(),
+            "severity eq 'high'"
+        );
+        assert_eq!(
+            control_profiles::DEPRECATED.eq(&false).as_str(),
+            "deprecated eq false"
+        );
         assert_eq!(alerts::ASSIGNED_TO.is_null().as_str(), "assignedTo eq null");
     }
 
@@ -503,11 +555,25 @@ mod tests {
         let a = alerts::STATUS.eq(&AlertStatus::New);
         let b = alerts::SEVERITY.eq(&AlertSeverity::High);
         let c = alerts::SEVERITY.eq(&AlertSeverity::Medium);
-        assert_eq!(a.clone().and(b.clone().or(c.clone())).as_str(), "status eq 'new' and (severity eq 'high' or severity eq 'medium')");
-        assert_eq!(a.clone().or(b.clone()).and(c.clone()).as_str(), "(status eq 'new' or severity eq 'high') and severity eq 'medium'");
-        assert_eq!(a.clone().or(b.clone().and(c)).as_str(), "status eq 'new' or severity eq 'high' and severity eq 'medium'");
-        assert_eq!(a.and(b).not().as_str(), "not (status eq 'new' and severity eq 'high')");
-        let any = alerts::SEVERITY.any_of(&[AlertSeverity::High, AlertSeverity::Medium]).unwrap();
+        assert_eq!(
+            a.clone().and(b.clone().or(c.clone())).as_str(),
+            "status eq 'new' and (severity eq 'high' or severity eq 'medium')"
+        );
+        assert_eq!(
+            a.clone().or(b.clone()).and(c.clone()).as_str(),
+            "(status eq 'new' or severity eq 'high') and severity eq 'medium'"
+        );
+        assert_eq!(
+            a.clone().or(b.clone().and(c)).as_str(),
+            "status eq 'new' or severity eq 'high' and severity eq 'medium'"
+        );
+        assert_eq!(
+            (!a.and(b)).as_str(),
+            "not (status eq 'new' and severity eq 'high')"
+        );
+        let any = alerts::SEVERITY
+            .any_of(&[AlertSeverity::High, AlertSeverity::Medium])
+            .unwrap();
         assert_eq!(any.as_str(), "(severity eq 'high' or severity eq 'medium')");
         assert!(alerts::SEVERITY.any_of(&[]).is_none());
     }

@@ -10,7 +10,10 @@ use serde::Serialize;
 
 use crate::client::{GraphClient, RequestSpec, Retry, decode, origin_of, scopes};
 use crate::error::{ErrorKind, GraphError};
-use crate::models::{AddToReviewSet, ApplyTags, CaseId, CaseOperation, EstimateStatistics, HoldIds, IdRef, ReviewSetExport, SearchExport};
+use crate::models::{
+    AddToReviewSet, ApplyTags, CaseId, CaseOperation, EstimateStatistics, HoldIds, IdRef,
+    ReviewSetExport, SearchExport,
+};
 use crate::odata::encode_path_segment;
 use crate::scheduler::Family;
 use crate::transport::{HttpResponse, Method, Transport};
@@ -39,21 +42,41 @@ pub struct PollOptions {
 impl Default for PollOptions {
     /// Every 15 s: under the 5-a-minute eDiscovery budget with room for the user's own clicks.
     fn default() -> Self {
-        PollOptions { interval: Duration::from_secs(15), max_polls: 240 }
+        PollOptions {
+            interval: Duration::from_secs(15),
+            max_polls: 240,
+        }
     }
 }
 
 impl<T: Transport> GraphClient<T> {
     fn action_url(&self, case: &CaseId, rest: &str) -> String {
-        self.url(crate::client::ApiVersion::V1, &format!("security/cases/ediscoveryCases/{}/{rest}", encode_path_segment(case.as_str())))
+        self.url(
+            crate::client::ApiVersion::V1,
+            &format!(
+                "security/cases/ediscoveryCases/{}/{rest}",
+                encode_path_segment(case.as_str())
+            ),
+        )
     }
 
-    async fn start<B: Serialize + ?Sized>(&self, url: String, body: Option<&B>) -> Result<HttpResponse, GraphError> {
+    async fn start<B: Serialize + ?Sized>(
+        &self,
+        url: String,
+        body: Option<&B>,
+    ) -> Result<HttpResponse, GraphError> {
         let body = body
             .map(serde_json::to_vec)
             .transpose()
             .map_err(|e| GraphError::new(ErrorKind::InvalidInput, e.to_string()))?;
-        let spec = RequestSpec { method: Method::Post, family: Family::of_url(&url), url, body, retry: Retry::Never, scope: Some(scopes::EDISCOVERY_WRITE) };
+        let spec = RequestSpec {
+            method: Method::Post,
+            family: Family::of_url(&url),
+            url,
+            body,
+            retry: Retry::Never,
+            scope: Some(scopes::EDISCOVERY_WRITE),
+        };
         self.execute(spec).await
     }
 
@@ -65,73 +88,177 @@ impl<T: Transport> GraphClient<T> {
                 self.check_origin(loc)?;
                 Ok(OperationHandle::Location(loc.to_owned()))
             }
-            Some(loc) if loc.starts_with('/') => Ok(OperationHandle::Location(format!("{}{loc}", self.origin()))),
-            Some(loc) => Err(GraphError::new(ErrorKind::Decode, format!("unusable Location header {loc:?}"))),
+            Some(loc) if loc.starts_with('/') => {
+                Ok(OperationHandle::Location(format!("{}{loc}", self.origin())))
+            }
+            Some(loc) => Err(GraphError::new(
+                ErrorKind::Decode,
+                format!("unusable Location header {loc:?}"),
+            )),
             None => Ok(OperationHandle::Completed),
         }
     }
 
     /// Starts `estimateStatistics` on a search.
-    pub async fn estimate_statistics(&self, case: &CaseId, search: &str, options: &EstimateStatistics) -> Result<OperationHandle, GraphError> {
-        let url = self.action_url(case, &format!("searches/{}/estimateStatistics", encode_path_segment(search)));
+    pub async fn estimate_statistics(
+        &self,
+        case: &CaseId,
+        search: &str,
+        options: &EstimateStatistics,
+    ) -> Result<OperationHandle, GraphError> {
+        let url = self.action_url(
+            case,
+            &format!(
+                "searches/{}/estimateStatistics",
+                encode_path_segment(search)
+            ),
+        );
         let resp = self.start(url, Some(options)).await?;
         match self.handle_from(&resp)? {
-            OperationHandle::Completed => Ok(OperationHandle::LastEstimate { case: case.clone(), search: search.to_owned() }),
+            OperationHandle::Completed => Ok(OperationHandle::LastEstimate {
+                case: case.clone(),
+                search: search.to_owned(),
+            }),
             h => Ok(h),
         }
     }
 
     /// Adds a search's results to a review set.
-    pub async fn add_to_review_set(&self, case: &CaseId, review_set: &str, body: &AddToReviewSet) -> Result<OperationHandle, GraphError> {
-        let url = self.action_url(case, &format!("reviewSets/{}/addToReviewSet", encode_path_segment(review_set)));
+    pub async fn add_to_review_set(
+        &self,
+        case: &CaseId,
+        review_set: &str,
+        body: &AddToReviewSet,
+    ) -> Result<OperationHandle, GraphError> {
+        let url = self.action_url(
+            case,
+            &format!(
+                "reviewSets/{}/addToReviewSet",
+                encode_path_segment(review_set)
+            ),
+        );
         let resp = self.start(url, Some(body)).await?;
         self.handle_from(&resp)
     }
 
     /// Exports a review set (or, with `query`, one of its queries).
-    pub async fn export_review_set(&self, case: &CaseId, review_set: &str, query: Option<&str>, body: &ReviewSetExport) -> Result<OperationHandle, GraphError> {
+    pub async fn export_review_set(
+        &self,
+        case: &CaseId,
+        review_set: &str,
+        query: Option<&str>,
+        body: &ReviewSetExport,
+    ) -> Result<OperationHandle, GraphError> {
         let mut rest = format!("reviewSets/{}", encode_path_segment(review_set));
         if let Some(q) = query {
             rest.push_str(&format!("/queries/{}", encode_path_segment(q)));
         }
-        let resp = self.start(self.action_url(case, &format!("{rest}/export")), Some(body)).await?;
+        let resp = self
+            .start(self.action_url(case, &format!("{rest}/export")), Some(body))
+            .await?;
         self.handle_from(&resp)
     }
 
     /// `exportReport` (`report = true`) or `exportResult` of a search.
-    pub async fn export_search(&self, case: &CaseId, search: &str, report: bool, body: &SearchExport) -> Result<OperationHandle, GraphError> {
-        let action = if report { "exportReport" } else { "exportResult" };
-        let url = self.action_url(case, &format!("searches/{}/{action}", encode_path_segment(search)));
+    pub async fn export_search(
+        &self,
+        case: &CaseId,
+        search: &str,
+        report: bool,
+        body: &SearchExport,
+    ) -> Result<OperationHandle, GraphError> {
+        let action = if report {
+            "exportReport"
+        } else {
+            "exportResult"
+        };
+        let url = self.action_url(
+            case,
+            &format!("searches/{}/{action}", encode_path_segment(search)),
+        );
         let resp = self.start(url, Some(body)).await?;
         self.handle_from(&resp)
     }
 
     /// Applies or removes tags on a review-set query's items.
-    pub async fn apply_tags(&self, case: &CaseId, review_set: &str, query: &str, add: &[&str], remove: &[&str]) -> Result<OperationHandle, GraphError> {
-        let ids = |v: &[&str]| v.iter().map(|id| IdRef { id: (*id).to_owned() }).collect();
-        let body = ApplyTags { tags_to_add: ids(add), tags_to_remove: ids(remove) };
-        let url = self.action_url(case, &format!("reviewSets/{}/queries/{}/applyTags", encode_path_segment(review_set), encode_path_segment(query)));
+    pub async fn apply_tags(
+        &self,
+        case: &CaseId,
+        review_set: &str,
+        query: &str,
+        add: &[&str],
+        remove: &[&str],
+    ) -> Result<OperationHandle, GraphError> {
+        let ids = |v: &[&str]| {
+            v.iter()
+                .map(|id| IdRef {
+                    id: (*id).to_owned(),
+                })
+                .collect()
+        };
+        let body = ApplyTags {
+            tags_to_add: ids(add),
+            tags_to_remove: ids(remove),
+        };
+        let url = self.action_url(
+            case,
+            &format!(
+                "reviewSets/{}/queries/{}/applyTags",
+                encode_path_segment(review_set),
+                encode_path_segment(query)
+            ),
+        );
         let resp = self.start(url, Some(&body)).await?;
         self.handle_from(&resp)
     }
 
     /// Applies (`apply = true`) or removes a hold on several custodians at once.
-    pub async fn custodians_hold(&self, case: &CaseId, custodian_ids: &[String], apply: bool) -> Result<OperationHandle, GraphError> {
-        let action = if apply { "custodians/applyHold" } else { "custodians/removeHold" };
-        let resp = self.start(self.action_url(case, action), Some(&HoldIds { ids: custodian_ids.to_vec() })).await?;
+    pub async fn custodians_hold(
+        &self,
+        case: &CaseId,
+        custodian_ids: &[String],
+        apply: bool,
+    ) -> Result<OperationHandle, GraphError> {
+        let action = if apply {
+            "custodians/applyHold"
+        } else {
+            "custodians/removeHold"
+        };
+        let resp = self
+            .start(
+                self.action_url(case, action),
+                Some(&HoldIds {
+                    ids: custodian_ids.to_vec(),
+                }),
+            )
+            .await?;
         self.handle_from(&resp)
     }
 
     /// One poll (one paced GET). `Ok(None)` for a handle with nothing to poll.
-    pub async fn poll_operation(&self, handle: &OperationHandle) -> Result<Option<CaseOperation>, GraphError> {
+    pub async fn poll_operation(
+        &self,
+        handle: &OperationHandle,
+    ) -> Result<Option<CaseOperation>, GraphError> {
         let url = match handle {
             OperationHandle::Location(url) => url.clone(),
-            OperationHandle::LastEstimate { case, search } => {
-                self.action_url(case, &format!("searches/{}/lastEstimateStatisticsOperation", encode_path_segment(search)))
-            }
+            OperationHandle::LastEstimate { case, search } => self.action_url(
+                case,
+                &format!(
+                    "searches/{}/lastEstimateStatisticsOperation",
+                    encode_path_segment(search)
+                ),
+            ),
             OperationHandle::Completed => return Ok(None),
         };
-        let spec = RequestSpec { method: Method::Get, family: Family::Ediscovery, url, body: None, retry: Retry::Idempotent, scope: Some(scopes::EDISCOVERY_READ) };
+        let spec = RequestSpec {
+            method: Method::Get,
+            family: Family::Ediscovery,
+            url,
+            body: None,
+            retry: Retry::Idempotent,
+            scope: Some(scopes::EDISCOVERY_READ),
+        };
         let resp = self.execute(spec).await?;
         decode(&resp.body).map(Some)
     }
@@ -147,14 +274,19 @@ impl<T: Transport> GraphClient<T> {
     ) -> Result<Option<CaseOperation>, GraphError> {
         let mut polls = 0;
         loop {
-            let Some(op) = self.poll_operation(handle).await? else { return Ok(None) };
+            let Some(op) = self.poll_operation(handle).await? else {
+                return Ok(None);
+            };
             on_progress(&op);
             if op.is_final() {
                 return Ok(Some(op));
             }
             polls += 1;
             if polls >= options.max_polls {
-                return Err(GraphError::new(ErrorKind::Other, format!("operation still {:?} after {polls} polls", op.common.status)));
+                return Err(GraphError::new(
+                    ErrorKind::Other,
+                    format!("operation still {:?} after {polls} polls", op.common.status),
+                ));
             }
             self.transport().sleep(options.interval).await;
         }

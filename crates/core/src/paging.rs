@@ -47,7 +47,15 @@ struct RawPage {
 
 impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
     pub(crate) fn new(client: GraphClient<T>, first_url: String, scope: &'static str) -> Self {
-        Pages { client, next: Some(first_url), seen: HashSet::new(), loaded: 0, total: None, scope, _r: PhantomData }
+        Pages {
+            client,
+            next: Some(first_url),
+            seen: HashSet::new(),
+            loaded: 0,
+            total: None,
+            scope,
+            _r: PhantomData,
+        }
     }
 
     /// `(loaded, total)` for a progress bar; total is `@odata.count` when known.
@@ -82,7 +90,12 @@ impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
             self.total = page.count;
         }
         self.next = page.next_link;
-        Ok(Page { items: page.value, loaded: self.loaded, total: self.total, has_more: self.next.is_some() })
+        Ok(Page {
+            items: page.value,
+            loaded: self.loaded,
+            total: self.total,
+            has_more: self.next.is_some(),
+        })
     }
 
     async fn fetch_raw(&mut self) -> Option<Result<RawPage, GraphError>> {
@@ -92,11 +105,26 @@ impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
             return Some(Err(e));
         }
         if !self.seen.insert(url.clone()) {
-            return Some(Err(GraphError::new(ErrorKind::PagingLoop, format!("nextLink repeated: {url}"))));
+            return Some(Err(GraphError::new(
+                ErrorKind::PagingLoop,
+                format!("nextLink repeated: {url}"),
+            )));
         }
         let family = Family::of_url(&url);
-        let spec = RequestSpec { method: Method::Get, url, body: None, family, retry: Retry::Idempotent, scope: Some(self.scope) };
-        Some(self.client.execute(spec).await.map(|r| RawPage { body: r.body }))
+        let spec = RequestSpec {
+            method: Method::Get,
+            url,
+            body: None,
+            family,
+            retry: Retry::Idempotent,
+            scope: Some(self.scope),
+        };
+        Some(
+            self.client
+                .execute(spec)
+                .await
+                .map(|r| RawPage { body: r.body }),
+        )
     }
 
     /// Fetches every remaining page into one list.

@@ -35,7 +35,11 @@ pub enum Family {
 impl Family {
     /// Classifies a Graph path (with or without origin, version or query).
     pub fn of_url(url: &str) -> Family {
-        let path = url.split('?').next().unwrap_or_default().to_ascii_lowercase();
+        let path = url
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let has = |s: &str| path.contains(s);
         if has("/alerts_v2") || has("/security/alerts") {
             Family::Alerts
@@ -88,7 +92,10 @@ pub struct Budget {
 
 impl Budget {
     pub const fn new(per_window: Option<u32>, max_concurrent: Option<u32>) -> Self {
-        Budget { per_window, max_concurrent }
+        Budget {
+            per_window,
+            max_concurrent,
+        }
     }
 }
 
@@ -129,7 +136,10 @@ impl Default for SchedulerConfig {
 impl SchedulerConfig {
     /// No limits at all (useful for tests that exercise something else).
     pub fn unlimited() -> Self {
-        SchedulerConfig { budgets: BTreeMap::new(), ..Self::default() }
+        SchedulerConfig {
+            budgets: BTreeMap::new(),
+            ..Self::default()
+        }
     }
 
     /// Replaces one family's budget.
@@ -172,7 +182,11 @@ impl SchedulerState {
         match (self.queued, self.in_flight) {
             (0, 0) => "idle".to_owned(),
             (0, n) => format!("{n} request{} in progress", if n == 1 { "" } else { "s" }),
-            (q, _) => format!("{q} request{} waiting for the {} budget", if q == 1 { "" } else { "s" }, self.family.label()),
+            (q, _) => format!(
+                "{q} request{} waiting for the {} budget",
+                if q == 1 { "" } else { "s" },
+                self.family.label()
+            ),
         }
     }
 }
@@ -201,7 +215,9 @@ pub struct Scheduler {
 
 impl std::fmt::Debug for Scheduler {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scheduler").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Scheduler")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -213,7 +229,8 @@ pub struct Permit {
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        self.scheduler.update(&self.key, |s| s.in_flight = s.in_flight.saturating_sub(1));
+        self.scheduler
+            .update(&self.key, |s| s.in_flight = s.in_flight.saturating_sub(1));
     }
 }
 
@@ -225,13 +242,17 @@ struct QueuedGuard<'a> {
 
 impl Drop for QueuedGuard<'_> {
     fn drop(&mut self) {
-        self.scheduler.update(self.key, |s| s.queued = s.queued.saturating_sub(1));
+        self.scheduler
+            .update(self.key, |s| s.queued = s.queued.saturating_sub(1));
     }
 }
 
 impl Scheduler {
     pub fn new(config: SchedulerConfig) -> Self {
-        Scheduler { config: Rc::new(config), inner: Rc::new(RefCell::new(Inner::default())) }
+        Scheduler {
+            config: Rc::new(config),
+            inner: Rc::new(RefCell::new(Inner::default())),
+        }
     }
 
     pub fn config(&self) -> &SchedulerConfig {
@@ -244,7 +265,11 @@ impl Scheduler {
     }
 
     fn budget(&self, family: Family) -> Budget {
-        self.config.budgets.get(&family).copied().unwrap_or_default()
+        self.config
+            .budgets
+            .get(&family)
+            .copied()
+            .unwrap_or_default()
     }
 
     fn update<R>(&self, key: &(String, Family), f: impl FnOnce(&mut Slot) -> R) -> R {
@@ -276,16 +301,16 @@ impl Scheduler {
             }
             slot.throttled_until_ms = None;
         }
-        if let Some(limit) = budget.per_window {
-            if slot.starts.len() >= limit as usize {
-                let oldest = slot.starts.front().copied().unwrap_or(now);
-                return Err((oldest + window_ms - now).max(1.0));
-            }
+        if let Some(limit) = budget.per_window
+            && slot.starts.len() >= limit as usize
+        {
+            let oldest = slot.starts.front().copied().unwrap_or(now);
+            return Err((oldest + window_ms - now).max(1.0));
         }
-        if let Some(limit) = budget.max_concurrent {
-            if slot.in_flight >= limit {
-                return Err(poll_ms.max(1.0));
-            }
+        if let Some(limit) = budget.max_concurrent
+            && slot.in_flight >= limit
+        {
+            return Err(poll_ms.max(1.0));
         }
         slot.starts.push_back(now);
         slot.in_flight += 1;
@@ -294,22 +319,40 @@ impl Scheduler {
 
     /// Waits until `family` of `tenant` has budget, then holds an in-flight slot until the
     /// returned permit is dropped. Dropping the future while it waits leaves no trace.
-    pub async fn acquire<T: Transport>(&self, transport: &T, tenant: &str, family: Family) -> Permit {
+    pub async fn acquire<T: Transport>(
+        &self,
+        transport: &T,
+        tenant: &str,
+        family: Family,
+    ) -> Permit {
         let key = (tenant.to_owned(), family);
         if self.try_take(&key, transport.now_ms()).is_ok() {
             self.notify();
-            return Permit { scheduler: self.clone(), key };
+            return Permit {
+                scheduler: self.clone(),
+                key,
+            };
         }
         self.update(&key, |s| s.queued += 1);
-        let _guard = QueuedGuard { scheduler: self, key: &key };
+        let _guard = QueuedGuard {
+            scheduler: self,
+            key: &key,
+        };
         loop {
             match self.try_take(&key, transport.now_ms()) {
                 Ok(()) => break,
-                Err(wait_ms) => transport.sleep(Duration::from_secs_f64(wait_ms / 1000.0)).await,
+                Err(wait_ms) => {
+                    transport
+                        .sleep(Duration::from_secs_f64(wait_ms / 1000.0))
+                        .await
+                }
             }
         }
         drop(_guard);
-        Permit { scheduler: self.clone(), key }
+        Permit {
+            scheduler: self.clone(),
+            key,
+        }
     }
 
     fn notify(&self) {
@@ -348,15 +391,18 @@ impl Scheduler {
 
     /// The state of one (tenant, family).
     pub fn family_state(&self, tenant: &str, family: Family, now_ms: f64) -> SchedulerState {
-        self.state(now_ms).into_iter().find(|s| s.tenant == tenant && s.family == family).unwrap_or(SchedulerState {
-            tenant: tenant.to_owned(),
-            family,
-            queued: 0,
-            in_flight: 0,
-            used_in_window: 0,
-            throttled_until_ms: None,
-            last_retry_reason: None,
-        })
+        self.state(now_ms)
+            .into_iter()
+            .find(|s| s.tenant == tenant && s.family == family)
+            .unwrap_or(SchedulerState {
+                tenant: tenant.to_owned(),
+                family,
+                queued: 0,
+                in_flight: 0,
+                used_in_window: 0,
+                throttled_until_ms: None,
+                last_retry_reason: None,
+            })
     }
 }
 
@@ -385,9 +431,18 @@ mod tests {
 
     #[test]
     fn family_classification() {
-        assert_eq!(Family::of_url("https://graph.microsoft.com/v1.0/security/alerts_v2?$top=5"), Family::Alerts);
-        assert_eq!(Family::of_url("/v1.0/security/cases/ediscoveryCases/x/operations/y"), Family::Ediscovery);
-        assert_eq!(Family::of_url("/v1.0/security/secureScoreControlProfiles"), Family::SecureScore);
+        assert_eq!(
+            Family::of_url("https://graph.microsoft.com/v1.0/security/alerts_v2?$top=5"),
+            Family::Alerts
+        );
+        assert_eq!(
+            Family::of_url("/v1.0/security/cases/ediscoveryCases/x/operations/y"),
+            Family::Ediscovery
+        );
+        assert_eq!(
+            Family::of_url("/v1.0/security/secureScoreControlProfiles"),
+            Family::SecureScore
+        );
         assert_eq!(Family::of_url("/v1.0/users/a@b"), Family::Directory);
     }
 
@@ -413,13 +468,22 @@ mod tests {
     #[test]
     fn throttle_state_and_sentence() {
         let s = Scheduler::new(SchedulerConfig::default());
-        s.note_throttled("t", Family::Alerts, 12_000.0, "429 Too Many Requests".into());
+        s.note_throttled(
+            "t",
+            Family::Alerts,
+            12_000.0,
+            "429 Too Many Requests".into(),
+        );
         let st = s.family_state("t", Family::Alerts, 0.0);
         assert_eq!(st.describe(0.0), "throttled, retrying in 12 s");
         let clock = Clock(Cell::new(0.0));
         let _p = futures_executor::block_on(s.acquire(&clock, "t", Family::Alerts));
         assert_eq!(clock.now_ms(), 12_000.0);
-        assert_eq!(s.family_state("t", Family::Alerts, clock.now_ms()).in_flight, 1);
+        assert_eq!(
+            s.family_state("t", Family::Alerts, clock.now_ms())
+                .in_flight,
+            1
+        );
     }
 
     #[test]

@@ -27,20 +27,38 @@ const SCOPES: &[&str] = &[
 ];
 
 async fn emulator(opts: Options) -> Running {
-    vigil_emulator::start(Options { port: 0, ..opts }).await.expect("emulator starts")
+    vigil_emulator::start(Options { port: 0, ..opts })
+        .await
+        .expect("emulator starts")
 }
 
 fn client_for(emu: &Running, upn: &str) -> GraphClient<Recorder<NativeTransport>> {
     let tenant = emu.tenants()[0].id.clone();
     let token = emu.mint_access_token(&tenant, upn, SCOPES);
     let transport = Recorder::new(NativeTransport::with_time_scale(1000.0).with_seed(7));
-    GraphClient::new(transport, emu.graph_url(), &tenant, Rc::new(StaticToken(token))).unwrap()
+    GraphClient::new(
+        transport,
+        emu.graph_url(),
+        &tenant,
+        Rc::new(StaticToken(token)),
+    )
+    .unwrap()
 }
 
 #[tokio::test]
 async fn pages_ten_thousand_alerts_through_injected_429s_and_503s() {
-    let fault = FaultRule { pattern: "/v1.0/security/alerts_v2*".into(), rate_429: 0.2, rate_503: 0.05, ..Default::default() };
-    let emu = emulator(Options { alerts: 10_000, faults: vec![fault], ..Default::default() }).await;
+    let fault = FaultRule {
+        pattern: "/v1.0/security/alerts_v2*".into(),
+        rate_429: 0.2,
+        rate_503: 0.05,
+        ..Default::default()
+    };
+    let emu = emulator(Options {
+        alerts: 10_000,
+        faults: vec![fault],
+        ..Default::default()
+    })
+    .await;
     let c = client_for(&emu, ANALYST);
     let mut pages = c.list_alerts(&Query::new().top(500).count(true));
     let mut ids = HashSet::new();
@@ -58,27 +76,62 @@ async fn pages_ten_thousand_alerts_through_injected_429s_and_503s() {
     assert_eq!(total, Some(10_000), "@odata.count");
     assert_eq!(ids.len() as u64, total.unwrap(), "every alert exactly once");
     let log = c.transport().log.borrow();
-    let throttled = log.iter().filter(|(_, _, _, s)| *s == 429 || *s == 503).count();
-    assert!(throttled > 0, "the fault injection should have hit at least once in {} requests", log.len());
-    assert!(log.iter().all(|(_, _, u, _)| u.starts_with(emu.graph_url())));
+    let throttled = log
+        .iter()
+        .filter(|(_, _, _, s)| *s == 429 || *s == 503)
+        .count();
+    assert!(
+        throttled > 0,
+        "the fault injection should have hit at least once in {} requests",
+        log.len()
+    );
+    assert!(
+        log.iter()
+            .all(|(_, _, u, _)| u.starts_with(emu.graph_url()))
+    );
 }
 
 #[tokio::test]
 async fn filtered_listing_matches_the_filter() {
-    let emu = emulator(Options { alerts: 300, ..Default::default() }).await;
+    let emu = emulator(Options {
+        alerts: 300,
+        ..Default::default()
+    })
+    .await;
     let c = client_for(&emu, ANALYST);
-    let q = Query::new().filter(alerts::SEVERITY.eq(&AlertSeverity::High).and(alerts::STATUS.ne(&AlertStatus::Resolved))).top(50);
+    let q = Query::new()
+        .filter(
+            alerts::SEVERITY
+                .eq(&AlertSeverity::High)
+                .and(alerts::STATUS.ne(&AlertStatus::Resolved)),
+        )
+        .top(50);
     let all = c.list_alerts(&q).collect_all().await.unwrap();
     assert!(!all.is_empty());
-    assert!(all.iter().all(|a| a.severity == Some(AlertSeverity::High) && a.status != Some(AlertStatus::Resolved)));
+    assert!(all.iter().all(
+        |a| a.severity == Some(AlertSeverity::High) && a.status != Some(AlertStatus::Resolved)
+    ));
 }
 
 #[tokio::test]
 async fn batch_triage_with_mixed_results() {
-    let emu = emulator(Options { alerts: 100, ..Default::default() }).await;
+    let emu = emulator(Options {
+        alerts: 100,
+        ..Default::default()
+    })
+    .await;
     let c = client_for(&emu, ANALYST);
-    let first = c.list_alerts(&Query::new().top(2)).next().await.unwrap().unwrap();
-    let upd = AlertUpdate { status: Some(AlertStatus::InProgress), assigned_to: Some(Some(ANALYST.into())), ..Default::default() };
+    let first = c
+        .list_alerts(&Query::new().top(2))
+        .next()
+        .await
+        .unwrap()
+        .unwrap();
+    let upd = AlertUpdate {
+        status: Some(AlertStatus::InProgress),
+        assigned_to: Some(Some(ANALYST.into())),
+        ..Default::default()
+    };
     let items = vec![
         (first.items[0].id.clone(), upd.clone()),
         (AlertId::new("no-such-alert"), upd.clone()),
@@ -87,8 +140,14 @@ async fn batch_triage_with_mixed_results() {
     let results = c.patch_alerts_batch(&items).await.unwrap();
     assert_eq!(results.len(), 3);
     assert_eq!(results[0].status, 200, "{:?}", results[0].result);
-    assert_eq!(results[0].result.as_ref().unwrap().status, Some(AlertStatus::InProgress));
-    assert_eq!(results[1].result.as_ref().unwrap_err().kind, ErrorKind::NotFound);
+    assert_eq!(
+        results[0].result.as_ref().unwrap().status,
+        Some(AlertStatus::InProgress)
+    );
+    assert_eq!(
+        results[1].result.as_ref().unwrap_err().kind,
+        ErrorKind::NotFound
+    );
     assert_eq!(results[2].status, 200);
     let fresh = c.get_alert(&first.items[1].id).await.unwrap();
     assert_eq!(fresh.assigned_to.as_deref(), Some(ANALYST));
@@ -100,39 +159,112 @@ async fn ediscovery_estimate_polled_to_completion_within_budget() {
         alerts: 50,
         operation_duration: Duration::from_millis(150),
         // The emulator's own budget is real time; ours runs on the scaled clock and is checked below.
-        budgets: Budgets { enabled: false, ..Default::default() },
+        budgets: Budgets {
+            enabled: false,
+            ..Default::default()
+        },
         ..Default::default()
     })
     .await;
     let c = client_for(&emu, "erin.ediscovery@contoso.example");
     let cases = c.list_cases(&Query::new()).collect_all().await.unwrap();
-    let case = cases.iter().find(|k| k.status == Some(CaseStatus::Active)).expect("an active case").id.clone();
-    let searches = c.list_searches(&case, &Query::new()).collect_all().await.unwrap();
+    let case = cases
+        .iter()
+        .find(|k| k.status == Some(CaseStatus::Active))
+        .expect("an active case")
+        .id
+        .clone();
+    let searches = c
+        .list_searches(&case, &Query::new())
+        .collect_all()
+        .await
+        .unwrap();
     let search = &searches.first().expect("a search").id;
-    let handle = c.estimate_statistics(&case, search, &EstimateStatistics::default()).await.unwrap();
+    let handle = c
+        .estimate_statistics(&case, search, &EstimateStatistics::default())
+        .await
+        .unwrap();
     let mut polls = 0;
     let op = c
-        .wait_operation(&handle, PollOptions { interval: Duration::from_secs(15), max_polls: 50 }, |_| polls += 1)
+        .wait_operation(
+            &handle,
+            PollOptions {
+                interval: Duration::from_secs(15),
+                max_polls: 50,
+            },
+            |_| polls += 1,
+        )
         .await
         .unwrap()
         .expect("an operation to poll");
     assert!(op.is_final(), "{:?}", op.common.status);
-    assert!(polls >= 2, "the operation should have been seen running first");
-    let times: Vec<f64> = c.transport().log.borrow().iter().map(|(t, ..)| *t).collect();
-    assert!(max_in_window(&times, 60_000.0) <= 5, "more than 5 eDiscovery requests in a minute: {times:?}");
+    assert!(
+        polls >= 2,
+        "the operation should have been seen running first"
+    );
+    let times: Vec<f64> = c
+        .transport()
+        .log
+        .borrow()
+        .iter()
+        .map(|(t, ..)| *t)
+        .collect();
+    assert!(
+        max_in_window(&times, 60_000.0) <= 5,
+        "more than 5 eDiscovery requests in a minute: {times:?}"
+    );
 }
 
 #[tokio::test]
 async fn read_only_user_gets_an_actionable_403() {
-    let emu = emulator(Options { alerts: 20, ..Default::default() }).await;
+    let emu = emulator(Options {
+        alerts: 20,
+        ..Default::default()
+    })
+    .await;
     let tenant = emu.tenants()[0].id.clone();
-    let token = emu.mint_access_token(&tenant, "morgan.manager@contoso.example", &["SecurityAlert.Read.All"]);
-    let c = GraphClient::new(NativeTransport::new(), emu.graph_url(), &tenant, Rc::new(StaticToken(token))).unwrap();
-    let a = c.list_alerts(&Query::new().top(1)).next().await.unwrap().unwrap().items.remove(0);
-    let e = c.update_alert(&a.id, &AlertUpdate { status: Some(AlertStatus::Resolved), ..Default::default() }).await.unwrap_err();
+    let token = emu.mint_access_token(
+        &tenant,
+        "morgan.manager@contoso.example",
+        &["SecurityAlert.Read.All"],
+    );
+    let c = GraphClient::new(
+        NativeTransport::new(),
+        emu.graph_url(),
+        &tenant,
+        Rc::new(StaticToken(token)),
+    )
+    .unwrap();
+    let a = c
+        .list_alerts(&Query::new().top(1))
+        .next()
+        .await
+        .unwrap()
+        .unwrap()
+        .items
+        .remove(0);
+    let e = c
+        .update_alert(
+            &a.id,
+            &AlertUpdate {
+                status: Some(AlertStatus::Resolved),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Forbidden, "{e}");
-    assert!(e.user_message().starts_with("This needs the SecurityAlert.ReadWrite.All permission."));
-    let bad = GraphClient::new(NativeTransport::new(), emu.graph_url(), &tenant, Rc::new(StaticToken("garbage".into()))).unwrap();
+    assert!(
+        e.user_message()
+            .starts_with("This needs the SecurityAlert.ReadWrite.All permission.")
+    );
+    let bad = GraphClient::new(
+        NativeTransport::new(),
+        emu.graph_url(),
+        &tenant,
+        Rc::new(StaticToken("garbage".into())),
+    )
+    .unwrap();
     let e = bad.get_alert(&a.id).await.unwrap_err();
     assert_eq!(e.kind, ErrorKind::Unauthorized);
     assert_eq!(e.user_message(), "Your sign-in has expired; sign in again.");

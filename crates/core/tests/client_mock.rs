@@ -29,7 +29,12 @@ fn alert(id: &str) -> serde_json::Value {
 
 #[test]
 fn foreign_next_link_is_refused_before_any_request() {
-    let c = client(Mock::new(|_, _| json(200, json!({"value": [alert("a")], "@odata.nextLink": "http://127.0.0.1:9999/v1.0/security/alerts_v2?$skiptoken=2"}))));
+    let c = client(Mock::new(|_, _| {
+        json(
+            200,
+            json!({"value": [alert("a")], "@odata.nextLink": "http://127.0.0.1:9999/v1.0/security/alerts_v2?$skiptoken=2"}),
+        )
+    }));
     let mut pages = c.list_alerts(&Query::new());
     block_on(async {
         let first = pages.next().await.unwrap().unwrap();
@@ -38,17 +43,32 @@ fn foreign_next_link_is_refused_before_any_request() {
         assert_eq!(err.kind, ErrorKind::ForeignOrigin);
         assert!(pages.next().await.is_none());
     });
-    assert_eq!(c.transport().count(), 1, "the foreign link must not be requested");
+    assert_eq!(
+        c.transport().count(),
+        1,
+        "the foreign link must not be requested"
+    );
     // The token is sent only to the Graph origin.
     let log = c.transport().log.borrow();
-    assert!(log[0].1.headers.iter().any(|(k, v)| k == "authorization" && v == "Bearer tok"));
+    assert!(
+        log[0]
+            .1
+            .headers
+            .iter()
+            .any(|(k, v)| k == "authorization" && v == "Bearer tok")
+    );
 }
 
 #[test]
 fn next_link_is_followed_verbatim_and_a_repeat_stops() {
     let link = format!("{BASE}/v1.0/security/alerts_v2?$skiptoken=abc%2Fdef&$top=1");
     let l2 = link.clone();
-    let c = client(Mock::new(move |_, i| json(200, json!({"value": [alert(&i.to_string())], "@odata.nextLink": l2, "@odata.count": 9}))));
+    let c = client(Mock::new(move |_, i| {
+        json(
+            200,
+            json!({"value": [alert(&i.to_string())], "@odata.nextLink": l2, "@odata.count": 9}),
+        )
+    }));
     let mut pages = c.list_alerts(&Query::new().top(1).count(true));
     block_on(async {
         let p1 = pages.next().await.unwrap().unwrap();
@@ -60,26 +80,39 @@ fn next_link_is_followed_verbatim_and_a_repeat_stops() {
     });
     let urls = c.transport().urls();
     assert_eq!(urls.len(), 2);
-    assert_eq!(urls[0], format!("{BASE}/v1.0/security/alerts_v2?$top=1&$count=true"));
+    assert_eq!(
+        urls[0],
+        format!("{BASE}/v1.0/security/alerts_v2?$top=1&$count=true")
+    );
     assert_eq!(urls[1], link, "nextLink must not be re-encoded");
 }
 
 #[test]
 fn filter_is_encoded_into_the_url() {
     let c = client(Mock::new(|_, _| json(200, json!({"value": []}))));
-    let q = Query::new().filter(alerts::STATUS.eq(&AlertStatus::New).and(alerts::ASSIGNED_TO.eq("O'Neil & co")));
+    let q = Query::new().filter(
+        alerts::STATUS
+            .eq(&AlertStatus::New)
+            .and(alerts::ASSIGNED_TO.eq("O'Neil & co")),
+    );
     let all = block_on(c.list_alerts(&q).collect_all()).unwrap();
     assert!(all.is_empty());
     assert_eq!(
         c.transport().urls()[0],
-        format!("{BASE}/v1.0/security/alerts_v2?$filter=status%20eq%20'new'%20and%20assignedTo%20eq%20'O''Neil%20%26%20co'")
+        format!(
+            "{BASE}/v1.0/security/alerts_v2?$filter=status%20eq%20'new'%20and%20assignedTo%20eq%20'O''Neil%20%26%20co'"
+        )
     );
 }
 
 #[test]
 fn get_is_retried_after_retry_after_and_state_is_exposed() {
     let c = client(Mock::new(|_, i| match i {
-        0 => raw(429, &[("retry-after", "12")], r#"{"error":{"code":"TooManyRequests","message":"slow"}}"#),
+        0 => raw(
+            429,
+            &[("retry-after", "12")],
+            r#"{"error":{"code":"TooManyRequests","message":"slow"}}"#,
+        ),
         1 => raw(503, &[], ""),
         _ => json(200, alert("x")),
     }));
@@ -90,7 +123,10 @@ fn get_is_retried_after_retry_after_and_state_is_exposed() {
     assert!(log[1].0 >= 12_000.0, "waited for Retry-After: {}", log[1].0);
     assert!(log[2].0 > log[1].0, "backed off after the 503");
     let st = c.scheduler().family_state("tenant-1", Family::Alerts, 0.0);
-    assert_eq!(st.last_retry_reason.as_deref(), Some("HTTP 503 from alerts"));
+    assert_eq!(
+        st.last_retry_reason.as_deref(),
+        Some("HTTP 503 from alerts")
+    );
 }
 
 #[test]
@@ -98,11 +134,17 @@ fn post_is_never_retried() {
     let c = client(Mock::new(|_, _| raw(429, &[("retry-after", "7")], "")));
     let err = block_on(c.add_alert_comment(&AlertId::new("x"), "hi")).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Throttled);
-    assert_eq!(err.user_message(), "Microsoft Graph is throttling requests; retrying in 7 s.");
+    assert_eq!(
+        err.user_message(),
+        "Microsoft Graph is throttling requests; retrying in 7 s."
+    );
     assert_eq!(c.transport().count(), 1);
     let log = c.transport().log.borrow();
     let body: serde_json::Value = serde_json::from_slice(log[0].1.body.as_ref().unwrap()).unwrap();
-    assert_eq!(body, json!({"@odata.type": "microsoft.graph.security.alertComment", "comment": "hi"}));
+    assert_eq!(
+        body,
+        json!({"@odata.type": "microsoft.graph.security.alertComment", "comment": "hi"})
+    );
 }
 
 #[test]
@@ -118,19 +160,37 @@ fn retries_are_bounded() {
 fn errors_are_typed_and_never_panic() {
     let c = client(Mock::new(|req, _| {
         if req.url.contains("forbidden") {
-            raw(403, &[("request-id", "rid-1")], r#"{"error":{"code":"Forbidden","message":"no"}}"#)
+            raw(
+                403,
+                &[("request-id", "rid-1")],
+                r#"{"error":{"code":"Forbidden","message":"no"}}"#,
+            )
         } else if req.url.contains("gone") {
-            raw(404, &[], r#"{"error":{"code":"itemNotFound","message":"x","innerError":{"request-id":"rid-2"}}}"#)
+            raw(
+                404,
+                &[],
+                r#"{"error":{"code":"itemNotFound","message":"x","innerError":{"request-id":"rid-2"}}}"#,
+            )
         } else {
             raw(200, &[], r#"{"id":"trunc"#)
         }
     }));
-    let e = block_on(c.update_alert(&AlertId::new("forbidden"), &AlertUpdate { status: Some(AlertStatus::Resolved), ..Default::default() })).unwrap_err();
+    let e = block_on(c.update_alert(
+        &AlertId::new("forbidden"),
+        &AlertUpdate {
+            status: Some(AlertStatus::Resolved),
+            ..Default::default()
+        },
+    ))
+    .unwrap_err();
     assert_eq!(e.kind, ErrorKind::Forbidden);
     assert_eq!(e.request_id.as_deref(), Some("rid-1"));
     assert!(e.user_message().contains("SecurityAlert.ReadWrite.All"));
     let e = block_on(c.get_alert(&AlertId::new("gone"))).unwrap_err();
-    assert_eq!((e.kind, e.code.as_deref(), e.request_id.as_deref()), (ErrorKind::NotFound, Some("itemNotFound"), Some("rid-2")));
+    assert_eq!(
+        (e.kind, e.code.as_deref(), e.request_id.as_deref()),
+        (ErrorKind::NotFound, Some("itemNotFound"), Some("rid-2"))
+    );
     let e = block_on(c.get_alert(&AlertId::new("ok"))).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Decode);
     let e = block_on(c.update_alert(&AlertId::new("x"), &AlertUpdate::default())).unwrap_err();
@@ -141,7 +201,10 @@ fn errors_are_typed_and_never_panic() {
 fn ids_are_escaped_in_paths() {
     let c = client(Mock::new(|_, _| json(200, json!({"id": "1"}))));
     block_on(c.get_incident(&IncidentId::new("1/../../users?x=#"), true)).unwrap();
-    assert_eq!(c.transport().urls()[0], format!("{BASE}/v1.0/security/incidents/1%2F..%2F..%2Fusers%3Fx%3D%23?$expand=alerts"));
+    assert_eq!(
+        c.transport().urls()[0],
+        format!("{BASE}/v1.0/security/incidents/1%2F..%2F..%2Fusers%3Fx%3D%23?$expand=alerts")
+    );
 }
 
 #[test]
@@ -154,32 +217,68 @@ fn batch_mixed_results_and_item_429_retry() {
             .map(|r| {
                 let id = r["id"].as_str().unwrap();
                 let url = r["url"].as_str().unwrap();
-                let status = if url.ends_with("/missing") { 404 } else if url.ends_with("/busy") && i == 0 { 429 } else { 200 };
-                let body = if status == 200 { alert(url.rsplit('/').next().unwrap()) } else { json!({"error": {"code": "x", "message": "m"}}) };
+                let status = if url.ends_with("/missing") {
+                    404
+                } else if url.ends_with("/busy") && i == 0 {
+                    429
+                } else {
+                    200
+                };
+                let body = if status == 200 {
+                    alert(url.rsplit('/').next().unwrap())
+                } else {
+                    json!({"error": {"code": "x", "message": "m"}})
+                };
                 json!({"id": id, "status": status, "headers": {"Retry-After": "3"}, "body": body})
             })
             .rev()
             .collect();
         json(200, json!({ "responses": responses }))
     }));
-    let upd = AlertUpdate { status: Some(AlertStatus::Resolved), ..Default::default() };
-    let items = vec![(AlertId::new("a1"), upd.clone()), (AlertId::new("missing"), upd.clone()), (AlertId::new("busy"), upd)];
+    let upd = AlertUpdate {
+        status: Some(AlertStatus::Resolved),
+        ..Default::default()
+    };
+    let items = vec![
+        (AlertId::new("a1"), upd.clone()),
+        (AlertId::new("missing"), upd.clone()),
+        (AlertId::new("busy"), upd),
+    ];
     let results = block_on(c.patch_alerts_batch(&items)).unwrap();
-    assert_eq!(results.iter().map(|r| r.status).collect::<Vec<_>>(), vec![200, 404, 200]);
+    assert_eq!(
+        results.iter().map(|r| r.status).collect::<Vec<_>>(),
+        vec![200, 404, 200]
+    );
     assert_eq!(results[0].result.as_ref().unwrap().id.as_str(), "a1");
-    assert_eq!(results[1].result.as_ref().unwrap_err().kind, ErrorKind::NotFound);
+    assert_eq!(
+        results[1].result.as_ref().unwrap_err().kind,
+        ErrorKind::NotFound
+    );
     assert_eq!(results[2].key.as_str(), "busy");
-    assert_eq!(c.transport().count(), 2, "only the throttled item is re-sent");
+    assert_eq!(
+        c.transport().count(),
+        2,
+        "only the throttled item is re-sent"
+    );
     let log = c.transport().log.borrow();
-    let second: serde_json::Value = serde_json::from_slice(log[1].1.body.as_ref().unwrap()).unwrap();
+    let second: serde_json::Value =
+        serde_json::from_slice(log[1].1.body.as_ref().unwrap()).unwrap();
     assert_eq!(second["requests"].as_array().unwrap().len(), 1);
     assert!(log[1].0 >= 3000.0, "waited for the item's Retry-After");
     assert_eq!(log[0].1.url, format!("{BASE}/v1.0/$batch"));
     let first: serde_json::Value = serde_json::from_slice(log[0].1.body.as_ref().unwrap()).unwrap();
-    assert_eq!(first["requests"][0], json!({"id": "1", "method": "PATCH", "url": "/security/alerts_v2/a1", "headers": {"Content-Type": "application/json"}, "body": {"status": "resolved"}}));
+    assert_eq!(
+        first["requests"][0],
+        json!({"id": "1", "method": "PATCH", "url": "/security/alerts_v2/a1", "headers": {"Content-Type": "application/json"}, "body": {"status": "resolved"}})
+    );
     drop(log);
-    let too_many: Vec<BatchRequest> = (0..21).map(|i| BatchRequest::new(i.to_string(), Method::Get, "/me", None)).collect();
-    assert_eq!(block_on(c.batch(&too_many)).unwrap_err().kind, ErrorKind::InvalidInput);
+    let too_many: Vec<BatchRequest> = (0..21)
+        .map(|i| BatchRequest::new(i.to_string(), Method::Get, "/me", None))
+        .collect();
+    assert_eq!(
+        block_on(c.batch(&too_many)).unwrap_err().kind,
+        ErrorKind::InvalidInput
+    );
 }
 
 #[test]
@@ -190,37 +289,56 @@ fn estimate_is_polled_to_completion_within_five_a_minute() {
         Method::Post => raw(202, &[("location", &l)], ""),
         _ => {
             let done = i >= 9;
-            json(200, json!({
-                "@odata.type": "#microsoft.graph.security.ediscoveryEstimateOperation",
-                "id": "op1", "action": "estimateStatistics",
-                "status": if done { "succeeded" } else { "running" },
-                "percentProgress": if done { 100 } else { i * 10 },
-                "completedDateTime": if done { "2024-01-01T00:10:00Z" } else { "0001-01-01T00:00:00Z" },
-                "indexedItemCount": 1756
-            }))
+            json(
+                200,
+                json!({
+                    "@odata.type": "#microsoft.graph.security.ediscoveryEstimateOperation",
+                    "id": "op1", "action": "estimateStatistics",
+                    "status": if done { "succeeded" } else { "running" },
+                    "percentProgress": if done { 100 } else { i * 10 },
+                    "completedDateTime": if done { "2024-01-01T00:10:00Z" } else { "0001-01-01T00:00:00Z" },
+                    "indexedItemCount": 1756
+                }),
+            )
         }
     }));
     let case = CaseId::new("c1");
-    let handle = block_on(c.estimate_statistics(&case, "s1", &EstimateStatistics::default())).unwrap();
+    let handle =
+        block_on(c.estimate_statistics(&case, "s1", &EstimateStatistics::default())).unwrap();
     assert_eq!(handle, OperationHandle::Location(loc));
     let mut progress = Vec::new();
-    let fast = PollOptions { interval: std::time::Duration::from_secs(1), max_polls: 100 };
-    let op = block_on(c.wait_operation(&handle, fast, |op| progress.push(op.common.percent_progress.unwrap_or(0)))).unwrap().unwrap();
+    let fast = PollOptions {
+        interval: std::time::Duration::from_secs(1),
+        max_polls: 100,
+    };
+    let op = block_on(c.wait_operation(&handle, fast, |op| {
+        progress.push(op.common.percent_progress.unwrap_or(0))
+    }))
+    .unwrap()
+    .unwrap();
     assert!(op.is_final());
     assert_eq!(op.common.status, Some(CaseOperationStatus::Succeeded));
-    assert!(matches!(op.details, CaseOperationDetails::Estimate(ref e) if e.indexed_item_count == Some(1756)));
+    assert!(
+        matches!(op.details, CaseOperationDetails::Estimate(ref e) if e.indexed_item_count == Some(1756))
+    );
     assert_eq!(progress.len(), 9);
     assert!(progress.windows(2).all(|w| w[0] <= w[1]));
     let times: Vec<f64> = c.transport().log.borrow().iter().map(|(t, _)| *t).collect();
     assert_eq!(times.len(), 10);
-    assert!(max_in_window(&times, 60_000.0) <= 5, "more than 5 eDiscovery requests in a minute: {times:?}");
+    assert!(
+        max_in_window(&times, 60_000.0) <= 5,
+        "more than 5 eDiscovery requests in a minute: {times:?}"
+    );
     assert!(times[9] >= 60_000.0);
 }
 
 #[test]
 fn foreign_location_is_refused() {
-    let c = client(Mock::new(|_, _| raw(202, &[("location", "https://evil.example/op")], "")));
-    let e = block_on(c.estimate_statistics(&CaseId::new("c"), "s", &EstimateStatistics::default())).unwrap_err();
+    let c = client(Mock::new(|_, _| {
+        raw(202, &[("location", "https://evil.example/op")], "")
+    }));
+    let e = block_on(c.estimate_statistics(&CaseId::new("c"), "s", &EstimateStatistics::default()))
+        .unwrap_err();
     assert_eq!(e.kind, ErrorKind::ForeignOrigin);
 }
 
@@ -228,7 +346,10 @@ fn foreign_location_is_refused() {
 struct Frozen;
 
 impl vigil_core::Transport for Frozen {
-    async fn send(&self, _req: vigil_core::HttpRequest) -> Result<vigil_core::HttpResponse, vigil_core::TransportError> {
+    async fn send(
+        &self,
+        _req: vigil_core::HttpRequest,
+    ) -> Result<vigil_core::HttpResponse, vigil_core::TransportError> {
         json(200, json!({"id": "c"}))
     }
     async fn sleep(&self, _dur: std::time::Duration) {
@@ -252,10 +373,16 @@ fn dropping_a_queued_request_leaves_no_trace() {
     {
         let mut fut = pin!(c.get_case(&case));
         let mut cx = Context::from_waker(Waker::noop());
-        assert!(matches!(fut.as_mut().poll(&mut cx), Poll::Pending), "the sixth request of the minute must wait");
+        assert!(
+            matches!(fut.as_mut().poll(&mut cx), Poll::Pending),
+            "the sixth request of the minute must wait"
+        );
         let st = c.scheduler().family_state("t", Family::Ediscovery, 0.0);
         assert_eq!((st.queued, st.used_in_window), (1, 5));
-        assert_eq!(st.describe(0.0), "1 request waiting for the eDiscovery budget");
+        assert_eq!(
+            st.describe(0.0),
+            "1 request waiting for the eDiscovery budget"
+        );
     }
     let st = c.scheduler().family_state("t", Family::Ediscovery, 0.0);
     assert_eq!((st.queued, st.in_flight), (0, 0));

@@ -4,7 +4,9 @@
 use proptest::prelude::*;
 use vigil_core::client::decode;
 use vigil_core::models::*;
-use vigil_core::odata::{Query, alerts, parse_string_literal, percent_decode, write_string_literal};
+use vigil_core::odata::{
+    Query, alerts, parse_string_literal, percent_decode, write_string_literal,
+};
 
 fn decode_all(bytes: &[u8]) {
     // Results are irrelevant; only a panic fails the property.
@@ -20,7 +22,8 @@ fn decode_all(bytes: &[u8]) {
 }
 
 fn example_bodies() -> Vec<Vec<u8>> {
-    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/graph-examples");
+    let dir =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/graph-examples");
     let mut out = Vec::new();
     for f in [
         "v1.0/security-alert/security-alert-get.json",
@@ -29,7 +32,10 @@ fn example_bodies() -> Vec<Vec<u8>> {
         "v1.0/security-caseoperation/security-caseoperation-get.json",
         "v1.0/securescorecontrolprofile/security-list-securescorecontrolprofiles.json",
     ] {
-        out.push(std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{f}: {e} (graph examples missing?)")));
+        out.push(
+            std::fs::read(dir.join(f))
+                .unwrap_or_else(|e| panic!("{f}: {e} (graph examples missing?)")),
+        );
     }
     out
 }
@@ -102,14 +108,22 @@ fn arb_json() -> impl Strategy<Value = serde_json::Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         "[a-zA-Z#.@]{0,30}".prop_map(Value::String),
-        Just(Value::String("#microsoft.graph.security.fileEvidence".into())),
+        Just(Value::String(
+            "#microsoft.graph.security.fileEvidence".into()
+        )),
         Just(Value::String("0001-01-01T00:00:00Z".into())),
     ];
     leaf.prop_recursive(3, 32, 6, |inner| {
         prop_oneof![
             proptest::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
             proptest::collection::btree_map(
-                prop_oneof![Just("@odata.type".to_owned()), Just("id".to_owned()), Just("status".to_owned()), Just("fileDetails".to_owned()), "[a-z]{1,8}"],
+                prop_oneof![
+                    Just("@odata.type".to_owned()),
+                    Just("id".to_owned()),
+                    Just("status".to_owned()),
+                    Just("fileDetails".to_owned()),
+                    "[a-z]{1,8}"
+                ],
                 inner,
                 0..5
             )

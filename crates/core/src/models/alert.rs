@@ -222,7 +222,10 @@ impl NewComment {
         "microsoft.graph.security.alertComment".to_owned()
     }
     pub fn new(comment: impl Into<String>) -> Self {
-        NewComment { odata_type: Self::odata_type(), comment: comment.into() }
+        NewComment {
+            odata_type: Self::odata_type(),
+            comment: comment.into(),
+        }
     }
 }
 
@@ -239,27 +242,39 @@ pub struct AlertUpdate {
     pub classification: Option<AlertClassification>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub determination: Option<AlertDetermination>,
-    #[serde(skip_serializing_if = "Option::is_none", default, with = "double_option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        with = "double_option"
+    )]
     pub assigned_to: Option<Option<String>>,
 }
 
 impl AlertUpdate {
     /// Whether nothing would be sent (the client refuses empty PATCHes).
     pub fn is_empty(&self) -> bool {
-        self.status.is_none() && self.classification.is_none() && self.determination.is_none() && self.assigned_to.is_none()
+        self.status.is_none()
+            && self.classification.is_none()
+            && self.determination.is_none()
+            && self.assigned_to.is_none()
     }
 }
 
 /// `Option<Option<T>>` where the outer `None` means "absent" and `Some(None)` means `null`.
 pub(crate) mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    pub fn serialize<S: Serializer, T: Serialize>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+    pub fn serialize<S: Serializer, T: Serialize>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match v {
             Some(inner) => inner.serialize(s),
             None => s.serialize_none(),
         }
     }
-    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
         Option::<T>::deserialize(d).map(Some)
     }
 }
@@ -271,25 +286,43 @@ mod tests {
     #[test]
     fn enums_are_tolerant() {
         assert_eq!(AlertStatus::parse("InProgress"), AlertStatus::InProgress);
-        assert_eq!(AlertDetermination::parse("clean"), AlertDetermination::NotMalicious);
+        assert_eq!(
+            AlertDetermination::parse("clean"),
+            AlertDetermination::NotMalicious
+        );
         assert_eq!(AlertDetermination::NotMalicious.as_str(), "notMalicious");
-        assert_eq!(AlertSeverity::parse("catastrophic"), AlertSeverity::Unrecognized("catastrophic".into()));
+        assert_eq!(
+            AlertSeverity::parse("catastrophic"),
+            AlertSeverity::Unrecognized("catastrophic".into())
+        );
         let s: AlertSeverity = serde_json::from_str("\"High\"").unwrap();
         assert_eq!(s, AlertSeverity::High);
     }
 
     #[test]
     fn update_sends_only_changed_fields() {
-        let u = AlertUpdate { status: Some(AlertStatus::Resolved), ..Default::default() };
-        assert_eq!(serde_json::to_string(&u).unwrap(), r#"{"status":"resolved"}"#);
-        let u = AlertUpdate { assigned_to: Some(None), ..Default::default() };
+        let u = AlertUpdate {
+            status: Some(AlertStatus::Resolved),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&u).unwrap(),
+            r#"{"status":"resolved"}"#
+        );
+        let u = AlertUpdate {
+            assigned_to: Some(None),
+            ..Default::default()
+        };
         assert_eq!(serde_json::to_string(&u).unwrap(), r#"{"assignedTo":null}"#);
         assert!(AlertUpdate::default().is_empty());
     }
 
     #[test]
     fn comment_spellings() {
-        let c: AlertComment = serde_json::from_str(r#"{"comment":"x","createdBy":"a@b","createdTime":"2021-09-30T12:07:37.2756993Z"}"#).unwrap();
+        let c: AlertComment = serde_json::from_str(
+            r#"{"comment":"x","createdBy":"a@b","createdTime":"2021-09-30T12:07:37.2756993Z"}"#,
+        )
+        .unwrap();
         assert_eq!(c.created_by_display_name.as_deref(), Some("a@b"));
         assert!(c.created_date_time.is_some());
     }

@@ -162,12 +162,21 @@ impl DateTime {
 
     /// The instant `ms` milliseconds after the Unix epoch (what `Date.now()` gives in the browser).
     pub fn from_unix_millis(ms: i64) -> Self {
-        DateTime { secs: ms.div_euclid(1000), nanos: (ms.rem_euclid(1000) as u32) * 1_000_000 }
+        DateTime {
+            secs: ms.div_euclid(1000),
+            nanos: (ms.rem_euclid(1000) as u32) * 1_000_000,
+        }
     }
 
     /// A UTC calendar instant; `None` if any field is out of range.
     pub fn from_ymd_hms(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Option<Self> {
-        if !(1..=12).contains(&mo) || d == 0 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 60 {
+        if !(1..=12).contains(&mo)
+            || d == 0
+            || d > days_in_month(y, mo)
+            || h > 23
+            || mi > 59
+            || s > 60
+        {
             return None;
         }
         let secs = days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s);
@@ -211,11 +220,24 @@ impl DateTime {
             }
             std::str::from_utf8(part).ok()?.parse().ok()
         };
-        if b.len() < 19 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') || b[13] != b':' || b[16] != b':' {
+        if b.len() < 19
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
             return None;
         }
         let y = num(0..4)? as i64;
-        let base = Self::from_ymd_hms(y, num(5..7)?, num(8..10)?, num(11..13)?, num(14..16)?, num(17..19)?)?;
+        let base = Self::from_ymd_hms(
+            y,
+            num(5..7)?,
+            num(8..10)?,
+            num(11..13)?,
+            num(14..16)?,
+            num(17..19)?,
+        )?;
         let mut i = 19;
         let mut nanos = 0u32;
         if b.get(i) == Some(&b'.') {
@@ -249,7 +271,10 @@ impl DateTime {
             }
             _ => return None,
         };
-        Some(DateTime { secs: base.secs - offset_secs, nanos })
+        Some(DateTime {
+            secs: base.secs - offset_secs,
+            nanos,
+        })
     }
 
     /// Formats as `2024-01-01T00:00:00Z`, adding a fraction (trailing zeros trimmed) only when
@@ -257,7 +282,12 @@ impl DateTime {
     pub fn to_rfc3339(&self) -> String {
         let (y, mo, d) = self.date();
         let sod = self.secs.rem_euclid(86_400);
-        let mut s = format!("{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}", sod / 3600, sod / 60 % 60, sod % 60);
+        let mut s = format!(
+            "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{:02}",
+            sod / 3600,
+            sod / 60 % 60,
+            sod % 60
+        );
         if self.nanos > 0 {
             let frac = format!("{:09}", self.nanos);
             s.push('.');
@@ -415,11 +445,35 @@ mod tests {
         assert_eq!(d.date(), (2021, 4, 27));
         assert_eq!(d.nanos(), 721_130_500);
         assert_eq!(d.to_rfc3339(), "2021-04-27T12:19:27.7211305Z");
-        assert_eq!(DateTime::parse("2024-01-01T00:00:00Z").unwrap().to_rfc3339(), "2024-01-01T00:00:00Z");
-        assert_eq!(DateTime::parse("2024-01-01T02:00:00+02:00"), DateTime::parse("2024-01-01T00:00:00Z"));
-        assert_eq!(DateTime::parse("2025-02-13T10:17:05").unwrap().unix_seconds(), 1_739_441_825);
-        assert!(DateTime::parse("0001-01-01T00:00:00Z").unwrap().is_sentinel());
-        for bad in ["", "datetime-value", "2024-13-01T00:00:00Z", "2024-02-30T00:00:00Z", "2024-01-01T00:00:00.Z", "2024-01-01T00:00:00Zx"] {
+        assert_eq!(
+            DateTime::parse("2024-01-01T00:00:00Z")
+                .unwrap()
+                .to_rfc3339(),
+            "2024-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            DateTime::parse("2024-01-01T02:00:00+02:00"),
+            DateTime::parse("2024-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            DateTime::parse("2025-02-13T10:17:05")
+                .unwrap()
+                .unix_seconds(),
+            1_739_441_825
+        );
+        assert!(
+            DateTime::parse("0001-01-01T00:00:00Z")
+                .unwrap()
+                .is_sentinel()
+        );
+        for bad in [
+            "",
+            "datetime-value",
+            "2024-13-01T00:00:00Z",
+            "2024-02-30T00:00:00Z",
+            "2024-01-01T00:00:00.Z",
+            "2024-01-01T00:00:00Zx",
+        ] {
             assert_eq!(DateTime::parse(bad), None, "{bad}");
         }
     }
@@ -449,7 +503,9 @@ mod tests {
 
     #[test]
     fn identity_label() {
-        let s: IdentitySet = serde_json::from_str(r#"{"application":null,"user":{"id":"c25","displayName":null}}"#).unwrap();
+        let s: IdentitySet =
+            serde_json::from_str(r#"{"application":null,"user":{"id":"c25","displayName":null}}"#)
+                .unwrap();
         assert_eq!(s.label(), Some("c25"));
     }
 }

@@ -6,7 +6,9 @@ use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::common::{DateTime, IdentitySet, ResultInfo, de_opt_datetime, de_vec, graph_enum, odata_type_name};
+use super::common::{
+    DateTime, IdentitySet, ResultInfo, de_opt_datetime, de_vec, graph_enum, odata_type_name,
+};
 
 graph_enum! {
     /// `caseStatus`.
@@ -257,7 +259,11 @@ impl DataSource {
 #[serde(rename_all = "camelCase")]
 pub struct NewDataSource {
     /// Required inside `dataSource` / `additionalSources`; omitted for custodian sub-collections.
-    #[serde(rename = "@odata.type", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "@odata.type",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub odata_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub email: Option<String>,
@@ -281,7 +287,10 @@ impl NewDataSource {
     pub fn site(web_url: impl Into<String>) -> Self {
         NewDataSource {
             odata_type: Some("microsoft.graph.security.siteSource".into()),
-            site: Some(SiteRef { web_url: Some(web_url.into()), ..Default::default() }),
+            site: Some(SiteRef {
+                web_url: Some(web_url.into()),
+                ..Default::default()
+            }),
             ..Default::default()
         }
     }
@@ -346,9 +355,17 @@ pub struct SearchWrite {
     pub content_query: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub data_source_scopes: Option<String>,
-    #[serde(rename = "custodianSources@odata.bind", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "custodianSources@odata.bind",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub custodian_sources_bind: Option<Vec<String>>,
-    #[serde(rename = "noncustodialSources@odata.bind", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "noncustodialSources@odata.bind",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub noncustodial_sources_bind: Option<Vec<String>>,
 }
 
@@ -425,7 +442,11 @@ pub struct TagWrite {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub child_selectability: Option<ChildSelectability>,
     /// URL of the parent tag (`…/tags/{id}`); the doc sample sends an empty string for none.
-    #[serde(rename = "parent@odata.bind", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        rename = "parent@odata.bind",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub parent_bind: Option<String>,
 }
 
@@ -541,7 +562,10 @@ pub struct CaseOperationCommon {
 #[derive(Debug, Clone, PartialEq)]
 pub enum CaseOperationDetails {
     Estimate(EstimateDetails),
-    AddToReviewSet { review_set: Option<ReviewSet>, search: Option<Search> },
+    AddToReviewSet {
+        review_set: Option<ReviewSet>,
+        search: Option<Search>,
+    },
     Hold,
     Index,
     Purge,
@@ -551,7 +575,10 @@ pub enum CaseOperationDetails {
     /// Search export (exportResult / exportReport).
     SearchExport(Box<SearchExportDetails>),
     /// An operation type without a model here, with its raw JSON.
-    Other { type_name: String, raw: Value },
+    Other {
+        type_name: String,
+        raw: Value,
+    },
 }
 
 /// `ediscoveryEstimateOperation` results.
@@ -616,15 +643,22 @@ impl<'de> Deserialize<'de> for CaseOperation {
             return Err(D::Error::custom("case operation must be a JSON object"));
         }
         let common = CaseOperationCommon::deserialize(&v).map_err(D::Error::custom)?;
-        let odata_type = v.get("@odata.type").and_then(Value::as_str).map(str::to_owned);
-        let by_type = odata_type.as_deref().map(|t| odata_type_name(t).to_ascii_lowercase());
+        let odata_type = v
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let by_type = odata_type
+            .as_deref()
+            .map(|t| odata_type_name(t).to_ascii_lowercase());
         let by_action = match &common.action {
             Some(CaseAction::EstimateStatistics) => "ediscoveryestimateoperation",
             Some(CaseAction::AddToReviewSet) => "ediscoveryaddtoreviewsetoperation",
             Some(CaseAction::HoldUpdate) => "ediscoveryholdoperation",
             Some(CaseAction::Index) => "ediscoveryindexoperation",
             Some(CaseAction::ContentExport) => "ediscoveryexportoperation",
-            Some(CaseAction::ExportReport | CaseAction::ExportResult) => "ediscoverysearchexportoperation",
+            Some(CaseAction::ExportReport | CaseAction::ExportResult) => {
+                "ediscoverysearchexportoperation"
+            }
             Some(CaseAction::PurgeData) => "ediscoverypurgedataoperation",
             Some(CaseAction::ApplyTags) => "ediscoverytagoperation",
             _ => "",
@@ -632,7 +666,9 @@ impl<'de> Deserialize<'de> for CaseOperation {
         let name = by_type.as_deref().unwrap_or(by_action);
         let e = D::Error::custom;
         let details = match name {
-            "ediscoveryestimateoperation" => CaseOperationDetails::Estimate(EstimateDetails::deserialize(&v).map_err(e)?),
+            "ediscoveryestimateoperation" => {
+                CaseOperationDetails::Estimate(EstimateDetails::deserialize(&v).map_err(e)?)
+            }
             "ediscoveryaddtoreviewsetoperation" => {
                 #[derive(Deserialize, Default)]
                 #[serde(rename_all = "camelCase", default)]
@@ -641,29 +677,45 @@ impl<'de> Deserialize<'de> for CaseOperation {
                     search: Option<Search>,
                 }
                 let a = A::deserialize(&v).map_err(e)?;
-                CaseOperationDetails::AddToReviewSet { review_set: a.review_set, search: a.search }
+                CaseOperationDetails::AddToReviewSet {
+                    review_set: a.review_set,
+                    search: a.search,
+                }
             }
             "ediscoveryholdoperation" => CaseOperationDetails::Hold,
             "ediscoveryindexoperation" => CaseOperationDetails::Index,
             "ediscoverypurgedataoperation" => CaseOperationDetails::Purge,
             "ediscoverytagoperation" => CaseOperationDetails::Tag,
-            "ediscoveryexportoperation" => CaseOperationDetails::Export(Box::new(ExportDetails::deserialize(&v).map_err(e)?)),
-            "ediscoverysearchexportoperation" => {
-                CaseOperationDetails::SearchExport(Box::new(SearchExportDetails::deserialize(&v).map_err(e)?))
+            "ediscoveryexportoperation" => {
+                CaseOperationDetails::Export(Box::new(ExportDetails::deserialize(&v).map_err(e)?))
             }
+            "ediscoverysearchexportoperation" => CaseOperationDetails::SearchExport(Box::new(
+                SearchExportDetails::deserialize(&v).map_err(e)?,
+            )),
             _ => CaseOperationDetails::Other {
-                type_name: odata_type.as_deref().map(odata_type_name).unwrap_or("caseOperation").to_owned(),
+                type_name: odata_type
+                    .as_deref()
+                    .map(odata_type_name)
+                    .unwrap_or("caseOperation")
+                    .to_owned(),
                 raw: v.clone(),
             },
         };
-        Ok(CaseOperation { odata_type, common, details })
+        Ok(CaseOperation {
+            odata_type,
+            common,
+            details,
+        })
     }
 }
 
 impl CaseOperation {
     /// Whether the operation reached a final status.
     pub fn is_final(&self) -> bool {
-        self.common.status.as_ref().is_some_and(CaseOperationStatus::is_final)
+        self.common
+            .status
+            .as_ref()
+            .is_some_and(CaseOperationStatus::is_final)
     }
 }
 
@@ -687,9 +739,16 @@ mod tests {
 
     #[test]
     fn data_source_kind_from_shape() {
-        let s: DataSource = serde_json::from_str(r#"{"id":"1","site":{"webUrl":"https://x"}}"#).unwrap();
+        let s: DataSource =
+            serde_json::from_str(r#"{"id":"1","site":{"webUrl":"https://x"}}"#).unwrap();
         assert_eq!(s.kind(), DataSourceKind::Site);
-        let body = serde_json::to_string(&NewNoncustodialDataSource { data_source: NewDataSource::site("https://s") }).unwrap();
-        assert_eq!(body, r#"{"dataSource":{"@odata.type":"microsoft.graph.security.siteSource","site":{"webUrl":"https://s"}}}"#);
+        let body = serde_json::to_string(&NewNoncustodialDataSource {
+            data_source: NewDataSource::site("https://s"),
+        })
+        .unwrap();
+        assert_eq!(
+            body,
+            r#"{"dataSource":{"@odata.type":"microsoft.graph.security.siteSource","site":{"webUrl":"https://s"}}}"#
+        );
     }
 }

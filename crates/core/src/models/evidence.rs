@@ -3,8 +3,8 @@
 //! Microsoft keeps adding evidence types, so an unknown `@odata.type` decodes to
 //! [`EvidenceKind::Other`] with the raw type name and JSON rather than failing the whole alert.
 
-use serde::de::{Deserializer, Error as _};
 use serde::Deserialize;
+use serde::de::{Deserializer, Error as _};
 use serde_json::Value;
 
 use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum, odata_type_name};
@@ -215,7 +215,10 @@ pub enum EvidenceKind {
     SecurityGroup(SecurityGroupEvidence),
     /// An evidence type without a model here (cloud resources, Kubernetes objects, future
     /// types): the type name (last segment of `@odata.type`) and the raw JSON.
-    Other { type_name: String, raw: Value },
+    Other {
+        type_name: String,
+        raw: Value,
+    },
 }
 
 impl EvidenceKind {
@@ -249,7 +252,11 @@ impl<'de> Deserialize<'de> for Evidence {
         if !v.is_object() {
             return Err(D::Error::custom("evidence must be a JSON object"));
         }
-        let odata_type = v.get("@odata.type").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let odata_type = v
+            .get("@odata.type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let common = EvidenceCommon::deserialize(&v).map_err(D::Error::custom)?;
         let name = odata_type_name(&odata_type);
         fn sub<'a, T: Deserialize<'a>, E: serde::de::Error>(v: &'a Value) -> Result<T, E> {
@@ -270,9 +277,16 @@ impl<'de> Deserialize<'de> for Evidence {
             "registrykeyevidence" => EvidenceKind::RegistryKey(sub(&v)?),
             "registryvalueevidence" => EvidenceKind::RegistryValue(sub(&v)?),
             "securitygroupevidence" => EvidenceKind::SecurityGroup(sub(&v)?),
-            _ => EvidenceKind::Other { type_name: name.to_owned(), raw: v.clone() },
+            _ => EvidenceKind::Other {
+                type_name: name.to_owned(),
+                raw: v.clone(),
+            },
         };
-        Ok(Evidence { odata_type, common, kind })
+        Ok(Evidence {
+            odata_type,
+            common,
+            kind,
+        })
     }
 }
 
@@ -507,14 +521,23 @@ mod tests {
             r##"{"@odata.type":"#microsoft.graph.security.ipEvidence","ipAddress":"1.2.3.4","roles":null,"verdict":"Malicious"}"##,
         )
         .unwrap();
-        assert_eq!(e.kind, EvidenceKind::Ip(IpEvidence { ip_address: Some("1.2.3.4".into()), country_letter_code: None }));
+        assert_eq!(
+            e.kind,
+            EvidenceKind::Ip(IpEvidence {
+                ip_address: Some("1.2.3.4".into()),
+                country_letter_code: None
+            })
+        );
         assert_eq!(e.common.verdict, Some(EvidenceVerdict::Malicious));
         assert!(e.common.roles.is_empty());
     }
 
     #[test]
     fn unknown_type_is_kept_raw() {
-        let e: Evidence = serde_json::from_str(r##"{"@odata.type":"#microsoft.graph.security.kubernetesPodEvidence","name":"p"}"##).unwrap();
+        let e: Evidence = serde_json::from_str(
+            r##"{"@odata.type":"#microsoft.graph.security.kubernetesPodEvidence","name":"p"}"##,
+        )
+        .unwrap();
         match e.kind {
             EvidenceKind::Other { type_name, raw } => {
                 assert_eq!(type_name, "kubernetesPodEvidence");

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::alert::{Alert, AlertClassification, AlertComment, AlertDetermination, AlertSeverity, double_option};
+use super::alert::{
+    Alert, AlertClassification, AlertComment, AlertDetermination, AlertSeverity, double_option,
+};
 use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum};
 
 /// An incident id (a numeric string such as `2972395`).
@@ -80,7 +82,11 @@ pub struct IncidentUpdate {
     pub classification: Option<AlertClassification>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub determination: Option<AlertDetermination>,
-    #[serde(skip_serializing_if = "Option::is_none", default, with = "double_option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        default,
+        with = "double_option"
+    )]
     pub assigned_to: Option<Option<String>>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub custom_tags: Option<Vec<String>>,
@@ -110,7 +116,13 @@ mod tests {
 
     #[test]
     fn update_is_camel_case_and_minimal() {
-        let u = IncidentUpdate { custom_tags: Some(vec!["a".into()]), ..Default::default() };
-        assert_eq!(serde_json::to_string(&u).unwrap(), r#"{"customTags":["a"]}"#);
+        let u = IncidentUpdate {
+            custom_tags: Some(vec!["a".into()]),
+            ..Default::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&u).unwrap(),
+            r#"{"customTags":["a"]}"#
+        );
     }
 }

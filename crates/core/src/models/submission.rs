@@ -179,7 +179,10 @@ impl ThreatSubmission {
     /// The subtype name, e.g. `emailUrlThreatSubmission` (both namespace spellings seen in
     /// samples map to the same name).
     pub fn kind(&self) -> &str {
-        self.odata_type.as_deref().map(odata_type_name).unwrap_or("threatSubmission")
+        self.odata_type
+            .as_deref()
+            .map(odata_type_name)
+            .unwrap_or("threatSubmission")
     }
 }
 
@@ -230,14 +233,22 @@ impl NewThreatSubmission {
         }
     }
     /// An email by its Graph message URL.
-    pub fn email_url(category: SubmissionCategory, recipient: impl Into<String>, message_url: impl Into<String>) -> Self {
+    pub fn email_url(
+        category: SubmissionCategory,
+        recipient: impl Into<String>,
+        message_url: impl Into<String>,
+    ) -> Self {
         let mut s = Self::base(SubmissionKind::EmailUrl, category);
         s.recipient_email_address = Some(recipient.into());
         s.message_url = Some(message_url.into());
         s
     }
     /// An email by its raw content (base64 .eml).
-    pub fn email_content(category: SubmissionCategory, recipient: impl Into<String>, eml_base64: impl Into<String>) -> Self {
+    pub fn email_content(
+        category: SubmissionCategory,
+        recipient: impl Into<String>,
+        eml_base64: impl Into<String>,
+    ) -> Self {
         let mut s = Self::base(SubmissionKind::EmailContent, category);
         s.recipient_email_address = Some(recipient.into());
         s.file_content = Some(eml_base64.into());
@@ -250,7 +261,11 @@ impl NewThreatSubmission {
         s
     }
     /// A file by content (base64).
-    pub fn file(category: SubmissionCategory, file_name: impl Into<String>, content_base64: impl Into<String>) -> Self {
+    pub fn file(
+        category: SubmissionCategory,
+        file_name: impl Into<String>,
+        content_base64: impl Into<String>,
+    ) -> Self {
         let mut s = Self::base(SubmissionKind::FileContent, category);
         s.file_name = Some(file_name.into());
         s.file_content = Some(content_base64.into());

@@ -74,7 +74,10 @@ pub struct Host {
 impl Host {
     /// `"hostname"`, `"ipAddress"`, or another subtype name.
     pub fn kind(&self) -> &str {
-        self.odata_type.as_deref().map(odata_type_name).unwrap_or("host")
+        self.odata_type
+            .as_deref()
+            .map(odata_type_name)
+            .unwrap_or("host")
     }
 }
 

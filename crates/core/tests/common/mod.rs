@@ -6,23 +6,36 @@ use std::time::Duration;
 
 use vigil_core::transport::{HttpRequest, HttpResponse, Transport, TransportError};
 
+/// The scripted answer to the `index`-th request.
+type Handler = Box<dyn Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError>>;
+
 /// Answers requests with a closure `(request, index) -> response` and logs them with the
 /// virtual time they were sent at. `sleep` advances the clock instantly.
 pub struct Mock {
     pub log: RefCell<Vec<(f64, HttpRequest)>>,
     pub clock: Cell<f64>,
-    handler: Box<dyn Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError>>,
+    handler: Handler,
 }
 
 impl Mock {
-    pub fn new(handler: impl Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError> + 'static) -> Self {
-        Mock { log: RefCell::new(Vec::new()), clock: Cell::new(0.0), handler: Box::new(handler) }
+    pub fn new(
+        handler: impl Fn(&HttpRequest, usize) -> Result<HttpResponse, TransportError> + 'static,
+    ) -> Self {
+        Mock {
+            log: RefCell::new(Vec::new()),
+            clock: Cell::new(0.0),
+            handler: Box::new(handler),
+        }
     }
     pub fn count(&self) -> usize {
         self.log.borrow().len()
     }
     pub fn urls(&self) -> Vec<String> {
-        self.log.borrow().iter().map(|(_, r)| r.url.clone()).collect()
+        self.log
+            .borrow()
+            .iter()
+            .map(|(_, r)| r.url.clone())
+            .collect()
     }
 }
 
@@ -34,7 +47,8 @@ impl Transport for Mock {
         r
     }
     async fn sleep(&self, dur: Duration) {
-        self.clock.set(self.clock.get() + dur.as_secs_f64() * 1000.0);
+        self.clock
+            .set(self.clock.get() + dur.as_secs_f64() * 1000.0);
     }
     fn now_ms(&self) -> f64 {
         self.clock.get()
@@ -46,12 +60,27 @@ impl Transport for Mock {
 
 /// A JSON response.
 pub fn json(status: u16, body: serde_json::Value) -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse { status, headers: vec![("content-type".into(), "application/json".into())], body: serde_json::to_vec(&body).unwrap() })
+    Ok(HttpResponse {
+        status,
+        headers: vec![("content-type".into(), "application/json".into())],
+        body: serde_json::to_vec(&body).unwrap(),
+    })
 }
 
 /// A response with headers and a raw body.
-pub fn raw(status: u16, headers: &[(&str, &str)], body: &str) -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse { status, headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), body: body.as_bytes().to_vec() })
+pub fn raw(
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse {
+        status,
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        body: body.as_bytes().to_vec(),
+    })
 }
 
 /// Wraps a transport and records `(time, method, url, status)` of every request.
@@ -62,7 +91,10 @@ pub struct Recorder<T> {
 
 impl<T> Recorder<T> {
     pub fn new(inner: T) -> Self {
-        Recorder { inner, log: RefCell::new(Vec::new()) }
+        Recorder {
+            inner,
+            log: RefCell::new(Vec::new()),
+        }
     }
 }
 
@@ -71,7 +103,9 @@ impl<T: Transport> Transport for Recorder<T> {
         let t = self.inner.now_ms();
         let (m, u) = (req.method.as_str().to_owned(), req.url.clone());
         let r = self.inner.send(req).await;
-        self.log.borrow_mut().push((t, m, u, r.as_ref().map(|r| r.status).unwrap_or(0)));
+        self.log
+            .borrow_mut()
+            .push((t, m, u, r.as_ref().map(|r| r.status).unwrap_or(0)));
         r
     }
     async fn sleep(&self, dur: Duration) {
@@ -89,7 +123,12 @@ impl<T: Transport> Transport for Recorder<T> {
 pub fn max_in_window(times: &[f64], window_ms: f64) -> usize {
     let mut best = 0;
     for (i, t) in times.iter().enumerate() {
-        best = best.max(times[i..].iter().take_while(|u| **u < t + window_ms).count());
+        best = best.max(
+            times[i..]
+                .iter()
+                .take_while(|u| **u < t + window_ms)
+                .count(),
+        );
     }
     best
 }
