@@ -51,6 +51,13 @@ pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 /// Supplies the current access token for a tenant. The app refreshes tokens behind it.
 pub trait TokenProvider {
     fn access_token<'a>(&'a self, tenant: &'a str) -> LocalFuture<'a, Result<String, GraphError>>;
+
+    /// Called when Graph answered 401 to `token`, so the provider can drop it and renew before
+    /// the client asks again (once). The default does nothing, and the 401 then reaches the
+    /// caller as "Your sign-in has expired; sign in again.".
+    fn token_rejected<'a>(&'a self, _tenant: &'a str, _token: &'a str) -> LocalFuture<'a, ()> {
+        Box::pin(async {})
+    }
 }
 
 /// A fixed token (tests, tools).
@@ -267,6 +274,7 @@ impl<T: Transport> GraphClient<T> {
         let sh = &*self.shared;
         let cfg = sh.scheduler.config();
         let mut attempt = 0u32;
+        let mut renewed = false;
         loop {
             let permit = sh
                 .scheduler
@@ -328,6 +336,13 @@ impl<T: Transport> GraphClient<T> {
                     let mut err = GraphError::from_response(&resp, spec.scope);
                     err.retry_after = Some(delay);
                     return Err(err);
+                }
+                // A rejected token is renewed once; Graph did not execute the request, so
+                // even a POST may be repeated.
+                Ok(resp) if resp.status == 401 && !renewed => {
+                    renewed = true;
+                    sh.token.token_rejected(&self.tenant, &token).await;
+                    continue;
                 }
                 Ok(resp) if !resp.is_success() => {
                     return Err(GraphError::from_response(&resp, spec.scope));
@@ -1215,6 +1230,20 @@ impl<T: Transport> GraphClient<T> {
         self.get_json(
             format!("{}{}", self.url(ApiVersion::V1, &path), q.to_query_string()),
             scopes::USER_READ,
+        )
+        .await
+    }
+
+    /// The signed-in user (`/me`), e.g. for the account menu.
+    pub async fn get_me(&self, select: &[&str]) -> Result<User, GraphError> {
+        let q = if select.is_empty() {
+            Query::new()
+        } else {
+            Query::new().select(select)
+        };
+        self.get_json(
+            format!("{}{}", self.url(ApiVersion::V1, "me"), q.to_query_string()),
+            "User.Read",
         )
         .await
     }

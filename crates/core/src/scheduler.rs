@@ -466,6 +466,31 @@ mod tests {
     }
 
     #[test]
+    fn secure_score_allows_four_concurrent() {
+        let s = Scheduler::new(SchedulerConfig::default());
+        let clock = Clock(Cell::new(0.0));
+        let permits: Vec<Permit> = (0..4)
+            .map(|_| futures_executor::block_on(s.acquire(&clock, "t", Family::SecureScore)))
+            .collect();
+        assert_eq!(s.family_state("t", Family::SecureScore, 0.0).in_flight, 4);
+        assert_eq!(
+            s.try_take(&("t".to_owned(), Family::SecureScore), 0.0),
+            Err(50.0)
+        );
+        // Other tenants and families are independent.
+        assert!(
+            s.try_take(&("u".to_owned(), Family::SecureScore), 0.0)
+                .is_ok()
+        );
+        assert!(s.try_take(&("t".to_owned(), Family::Alerts), 0.0).is_ok());
+        drop(permits);
+        assert!(
+            s.try_take(&("t".to_owned(), Family::SecureScore), 0.0)
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn throttle_state_and_sentence() {
         let s = Scheduler::new(SchedulerConfig::default());
         s.note_throttled(

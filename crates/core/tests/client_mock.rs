@@ -387,3 +387,56 @@ fn dropping_a_queued_request_leaves_no_trace() {
     let st = c.scheduler().family_state("t", Family::Ediscovery, 0.0);
     assert_eq!((st.queued, st.in_flight), (0, 0));
 }
+
+/// Hands out `old` until told it was rejected, then `new`.
+struct Renewing(std::cell::Cell<u32>);
+
+impl vigil_core::TokenProvider for Renewing {
+    fn access_token<'a>(
+        &'a self,
+        _tenant: &'a str,
+    ) -> vigil_core::client::LocalFuture<'a, Result<String, vigil_core::GraphError>> {
+        let t = if self.0.get() == 0 { "old" } else { "new" };
+        Box::pin(async move { Ok(t.to_owned()) })
+    }
+    fn token_rejected<'a>(
+        &'a self,
+        _tenant: &'a str,
+        token: &'a str,
+    ) -> vigil_core::client::LocalFuture<'a, ()> {
+        assert_eq!(token, "old");
+        self.0.set(self.0.get() + 1);
+        Box::pin(async {})
+    }
+}
+
+#[test]
+fn a_rejected_token_is_renewed_once() {
+    let provider = Rc::new(Renewing(std::cell::Cell::new(0)));
+    let mock = Mock::new(|req, _| {
+        let bearer = req
+            .headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .map(|(_, v)| v.as_str());
+        if bearer == Some("Bearer new") {
+            json(200, json!({"value": []}))
+        } else {
+            raw(401, &[], "")
+        }
+    });
+    let c = GraphClient::new(mock, BASE, "t", provider.clone()).unwrap();
+    let comments = block_on(c.add_alert_comment(&AlertId::new("a"), "x")).unwrap();
+    assert!(comments.is_empty());
+    assert_eq!((c.transport().count(), provider.0.get()), (2, 1));
+
+    // A provider that cannot renew: the 401 reaches the caller after one more try.
+    let c = client(Mock::new(|_, _| raw(401, &[], "")));
+    let e = block_on(c.get_me(&["displayName"])).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unauthorized);
+    assert_eq!(c.transport().count(), 2);
+    assert_eq!(
+        c.transport().urls()[0],
+        format!("{BASE}/v1.0/me?$select=displayName")
+    );
+}
