@@ -68,7 +68,8 @@ impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
         self.next.is_none()
     }
 
-    /// The next page, `None` when there are no more. After an error the cursor is finished.
+    /// The next page, `None` when there are no more. After a retryable error the same page can
+    /// be asked for again; after any other error the cursor is finished.
     pub async fn next(&mut self) -> Option<Result<Page<R>, GraphError>> {
         let raw = match self.fetch_raw().await? {
             Ok(raw) => raw,
@@ -99,32 +100,47 @@ impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
     }
 
     async fn fetch_raw(&mut self) -> Option<Result<RawPage, GraphError>> {
-        let url = self.next.take()?;
+        let url = self.next.clone()?;
         // Both checks happen before any request, so a bad link costs nothing and leaks nothing.
-        if let Err(e) = self.client.check_origin(&url) {
+        let checked = self.client.check_origin(&url).and_then(|()| {
+            if self.seen.contains(&url) {
+                Err(GraphError::new(
+                    ErrorKind::PagingLoop,
+                    format!("nextLink repeated: {url}"),
+                ))
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = checked {
+            self.next = None;
             return Some(Err(e));
         }
-        if !self.seen.insert(url.clone()) {
-            return Some(Err(GraphError::new(
-                ErrorKind::PagingLoop,
-                format!("nextLink repeated: {url}"),
-            )));
-        }
-        let family = Family::of_url(&url);
         let spec = RequestSpec {
             method: Method::Get,
-            url,
+            family: Family::of_url(&url),
+            url: url.clone(),
             body: None,
-            family,
             retry: Retry::Idempotent,
             scope: Some(self.scope),
         };
-        Some(
-            self.client
-                .execute(spec)
-                .await
-                .map(|r| RawPage { body: r.body }),
-        )
+        let result = self.client.execute(spec).await;
+        // Only now is the link consumed: a cancelled call leaves the cursor where it was, and
+        // after a retryable failure (throttling, 5xx, network) calling `next` again retries the
+        // same page.
+        match result {
+            Ok(resp) => {
+                self.seen.insert(url);
+                self.next = None;
+                Some(Ok(RawPage { body: resp.body }))
+            }
+            Err(e) => {
+                if !e.is_retryable() {
+                    self.next = None;
+                }
+                Some(Err(e))
+            }
+        }
     }
 
     /// Fetches every remaining page into one list.

@@ -440,3 +440,32 @@ fn a_rejected_token_is_renewed_once() {
         format!("{BASE}/v1.0/me?$select=displayName")
     );
 }
+
+#[test]
+fn a_page_that_keeps_failing_can_be_retried_later() {
+    let c = client(Mock::new(|req, i| {
+        if req.url.contains("skiptoken") && i < 7 {
+            raw(503, &[], "")
+        } else if req.url.contains("skiptoken") {
+            json(200, json!({"value": [alert("b")]}))
+        } else {
+            json(
+                200,
+                json!({"value": [alert("a")], "@odata.nextLink": format!("{BASE}/v1.0/security/alerts_v2?$skiptoken=2")}),
+            )
+        }
+    }));
+    let mut pages = c.list_alerts(&Query::new());
+    block_on(async {
+        assert_eq!(pages.next().await.unwrap().unwrap().items.len(), 1);
+        let e = pages.next().await.unwrap().unwrap_err();
+        assert!(e.is_retryable());
+        assert!(!pages.is_done());
+        let p = pages.next().await.unwrap().unwrap();
+        assert_eq!(
+            (p.items[0].id.as_str(), p.loaded, p.has_more),
+            ("b", 2, false)
+        );
+        assert!(pages.next().await.is_none());
+    });
+}

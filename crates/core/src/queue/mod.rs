@@ -1,0 +1,24 @@
+//! The analyst's queue: the view state behind the alerts and incidents pages, the compact table
+//! model, export, and bulk triage.
+//!
+//! Everything here is pure logic over the wire models, so it is tested natively in seconds; the
+//! pages only render it.
+//!
+//! - [`filter`]: the view state (filters, sort, selection, columns) and its URL form, the
+//!   server-side `$filter` and the client-side rest; saved views.
+//! - [`evidence`]: evidence as labelled text (search haystack and detail pane).
+//! - [`table`]: interned rows, sorting, counts, windowing, merge-by-id, grouping.
+//! - [`export`]: CSV and NDJSON of the filtered set.
+//! - [`bulk`]: one change applied to many alerts through `$batch`, with per-alert results.
+//! - [`incidents`]: the incident queue's (smaller) view state.
+
+pub mod bulk;
+pub mod evidence;
+pub mod export;
+pub mod filter;
+pub mod incidents;
+pub mod table;
+mod url;
+
+pub use filter::{Assigned, Column, QueueFilter, SavedView, Sort, TimeField, TimeRange};
+pub use table::{Row, Table};
