@@ -53,12 +53,14 @@ async fn pages_ten_thousand_alerts_through_injected_429s_and_503s() {
         rate_503: 0.05,
         ..Default::default()
     };
+    let t0 = std::time::Instant::now();
     let emu = emulator(Options {
         alerts: 10_000,
         faults: vec![fault],
         ..Default::default()
     })
     .await;
+    eprintln!("emulator started in {:?}", t0.elapsed());
     let c = client_for(&emu, ANALYST);
     let mut pages = c.list_alerts(&Query::new().top(500).count(true));
     let mut ids = HashSet::new();
@@ -73,6 +75,7 @@ async fn pages_ten_thousand_alerts_through_injected_429s_and_503s() {
             assert!(ids.insert(a.id.0.clone()), "duplicate alert id {}", a.id);
         }
     }
+    eprintln!("paged in {:?}", t0.elapsed());
     assert_eq!(total, Some(10_000), "@odata.count");
     assert_eq!(ids.len() as u64, total.unwrap(), "every alert exactly once");
     let log = c.transport().log.borrow();
