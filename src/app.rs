@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 
+use crate::auth::Auth;
 use crate::config::{self, RuntimeConfig};
 use crate::pages;
 use crate::prefs::Prefs;
@@ -30,7 +31,8 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Configured(config: RuntimeConfig) -> impl IntoView {
-    provide_context(config);
+    provide_context(config.clone());
+    Auth::install(config);
     view! {
         <Router>
             <Shell>

@@ -2,6 +2,7 @@
 //! Everything that needs no browser lives in `vigil-core`.
 
 mod app;
+pub mod auth;
 pub mod components;
 pub mod config;
 mod pages;
@@ -9,6 +10,9 @@ pub mod panic;
 pub mod prefs;
 mod shell;
 pub mod time;
+pub mod transport;
+
+pub use auth::drafts;
 
 pub use app::App;
 

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::components::{AccountMenu, SessionEndedPrompt};
 use crate::prefs::{TimeZone, use_prefs};
 
 const NAV: &[(&str, &str)] = &[
@@ -26,6 +27,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             <header class="topbar">
                 <a class="brand" href="/">"Vigil"</a>
                 <span class="spacer"></span>
+                <AccountMenu />
                 <button
                     id="time-zone-toggle"
                     class="chip"
@@ -51,7 +53,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </nav>
-            <main id="main">{children()}</main>
+            <main id="main"><SessionEndedPrompt />{children()}</main>
         </div>
     }
 }

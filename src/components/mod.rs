@@ -1,7 +1,12 @@
 //! Small components shared by several pages.
 
+mod account;
 mod not_yet;
 mod time;
 
+pub use account::{
+    AccessSettings, AccountMenu, RequestAccess, RequiresScope, SessionEndedPrompt, SignInPanel,
+    SignedIn,
+};
 pub use not_yet::NotYet;
 pub use time::Time;

@@ -1,12 +1,66 @@
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
 
-use crate::components::NotYet;
+use crate::auth::{CallbackFailure, use_auth};
 
-/// Where the identity platform sends the browser back after sign-in.
+/// Where the identity platform sends the browser back after sign-in: checks the state,
+/// redeems the code with the PKCE verifier, checks the ID token's nonce, removes the code from
+/// the address bar and goes to the page the user asked for.
 #[component]
 pub fn Callback() -> impl IntoView {
+    let auth = use_auth();
+    let navigate = use_navigate();
+    let failure = RwSignal::new(None::<CallbackFailure>);
+    let default_tenant = expect_context::<crate::config::RuntimeConfig>()
+        .default_tenant()
+        .id
+        .clone();
+    let window = window();
+    let query = window.location().search().unwrap_or_default();
+    // The code must not linger in the address bar or history, whatever happens next.
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(crate::auth::CALLBACK_PATH),
+        );
+    }
+    spawn_local(async move {
+        match auth.complete_sign_in(&query).await {
+            Ok(route) => navigate(
+                &route,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            ),
+            Err(f) if f.message == "Sign-in is already being completed." => {}
+            Err(f) => failure.set(Some(f)),
+        }
+    });
     view! {
         <h1 id="callback-title">"Signing in"</h1>
-        <NotYet what="Completing sign-in: checking the state, exchanging the code for tokens with PKCE, and returning you to the page you asked for." />
+        {move || match failure.get() {
+            None => view! { <p class="muted" role="status">"Completing sign-in…"</p> }.into_any(),
+            Some(f) => {
+                let retry_tenant = f.retry_tenant.clone().unwrap_or_else(|| default_tenant.clone());
+                let retry_route = f.retry_route.clone();
+                view! {
+                    <section id="sign-in-error" class="card error-card" role="alert">
+                        <h2>"Sign-in did not complete"</h2>
+                        <p id="sign-in-error-message">{f.message.clone()}</p>
+                        {f.detail.clone().map(|d| view! { <p id="sign-in-error-detail" class="muted">{d}</p> })}
+                        <button id="retry-sign-in" class="primary" on:click=move |_| {
+                            let _ = auth.sign_in_to(&retry_tenant, &[], &retry_route);
+                        }>"Try again"</button>
+                        " "
+                        <a href="/">"Back to Vigil"</a>
+                    </section>
+                }
+                .into_any()
+            }
+        }}
     }
 }

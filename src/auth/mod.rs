@@ -1,0 +1,117 @@
+//! Sign-in: the OAuth 2.0 authorization-code flow with PKCE in the browser (the BCP for
+//! browser-based apps), and the token lifecycle behind every Graph call.
+//!
+//! - [`session`]: the app-wide [`Auth`] context pages use (`use_auth()`).
+//! - [`oauth`]: authorize URL, code redemption and refresh with the `oauth2` crate.
+//! - [`pending`], [`route`], [`tokens`]: pure logic, tested natively.
+//! - [`drafts`]: unsent text that survives a sign-in redirect.
+//!
+//! Where secrets live: the access token only in memory; the refresh token in sessionStorage
+//! (config `refreshTokenStorage: session`, the default) or only in memory (`memory`); never in
+//! localStorage, a URL or the console. Every key is `vigil.auth.*`, so sign-out can clear all.
+
+pub mod drafts;
+pub mod oauth;
+pub mod pending;
+pub mod route;
+mod session;
+pub mod storage;
+pub mod tokens;
+
+pub use session::{Account, Auth, AuthTokens, CallbackFailure, use_auth};
+
+/// The redirect URI's path (config.json's `redirectUri` must end with it).
+pub const CALLBACK_PATH: &str = "/auth/callback";
+/// Every sessionStorage key the sign-in writes starts with this.
+pub const AUTH_PREFIX: &str = "vigil.auth.";
+
+/// Percent-encodes one URL path segment (a tenant id or domain).
+pub(crate) fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::RuntimeConfig;
+
+    fn config(authority: &str) -> RuntimeConfig {
+        RuntimeConfig::parse(&format!(
+            r#"{{"authority":"{authority}","tenants":[{{"id":"t-1","name":"Contoso"}}],
+               "clientId":"c1","redirectUri":"http://127.0.0.1:8080/auth/callback",
+               "graphBaseUrl":"http://127.0.0.1:8082","scopes":["SecurityAlert.Read.All"]}}"#
+        ))
+        .unwrap()
+    }
+
+    fn query(url: &str) -> Vec<(String, String)> {
+        url::Url::parse(url)
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect()
+    }
+
+    #[test]
+    fn the_authorize_url_asks_for_code_with_pkce_state_and_nonce() {
+        let c = config("http://127.0.0.1:8081");
+        let scopes = vec!["SecurityAlert.Read.All".to_string()];
+        let a = super::oauth::authorize(&c, "t-1", &scopes, Some("alex@contoso.example")).unwrap();
+        assert!(
+            a.url
+                .starts_with("http://127.0.0.1:8081/t-1/oauth2/v2.0/authorize?"),
+            "{}",
+            a.url
+        );
+        let q = query(&a.url);
+        let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("response_type"), Some("code"));
+        assert_eq!(get("client_id"), Some("c1"));
+        assert_eq!(
+            get("redirect_uri"),
+            Some("http://127.0.0.1:8080/auth/callback")
+        );
+        assert_eq!(get("code_challenge_method"), Some("S256"));
+        assert_eq!(get("state"), Some(a.state.as_str()));
+        assert_eq!(get("nonce"), Some(a.nonce.as_str()));
+        assert_eq!(get("login_hint"), Some("alex@contoso.example"));
+        assert_eq!(
+            get("scope"),
+            Some("openid profile offline_access SecurityAlert.Read.All")
+        );
+        let challenge = oauth2::PkceCodeChallenge::from_code_verifier_sha256(
+            &oauth2::PkceCodeVerifier::new(a.verifier.clone()),
+        );
+        assert_eq!(get("code_challenge"), Some(challenge.as_str()));
+        assert!(a.state.len() >= 16 && a.nonce.len() >= 16 && a.state != a.nonce);
+        let b = super::oauth::authorize(&c, "t-1", &scopes, None).unwrap();
+        assert_ne!(a.state, b.state, "a fresh state every time");
+        assert_ne!(a.verifier, b.verifier);
+    }
+
+    #[test]
+    fn microsoft_gets_resource_qualified_scopes() {
+        let c = config("https://login.microsoftonline.com");
+        let a =
+            super::oauth::authorize(&c, "t-1", &["SecurityAlert.Read.All".into()], None).unwrap();
+        let q = query(&a.url);
+        let scope = q.iter().find(|(n, _)| n == "scope").unwrap();
+        assert_eq!(
+            scope.1,
+            "openid profile offline_access https://graph.microsoft.com/SecurityAlert.Read.All"
+        );
+    }
+
+    #[test]
+    fn tenant_segments_are_encoded() {
+        assert_eq!(super::encode_segment("contoso.example"), "contoso.example");
+        assert_eq!(super::encode_segment("a/b?c"), "a%2Fb%3Fc");
+    }
+}

@@ -1,0 +1,659 @@
+//! The app-wide sign-in state: who is signed in to which tenant, their tokens, silent renewal,
+//! incremental consent and sign-out. Pages reach it with [`use_auth`].
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::{Deserialize, Serialize};
+use vigil_core::client::{GraphClient, LocalFuture, TokenProvider};
+use vigil_core::error::{ErrorKind, GraphError};
+
+use super::oauth::{self, TokenFailure, Tokens};
+use super::pending::{self, PendingSignIn};
+use super::route::safe_return_route;
+use super::storage::{KeyValue, SessionStore, remove_prefixed};
+use super::tokens::{
+    CallbackParams, Lifetime, check_id_token, decode_id_token, explain_oauth_error,
+    granted_graph_scopes, holds, lacks,
+};
+use super::{AUTH_PREFIX, drafts};
+use crate::config::{RefreshTokenStorage, RuntimeConfig};
+use crate::transport::BrowserTransport;
+
+const SESSION_PREFIX: &str = "vigil.auth.session.";
+const ACTIVE_KEY: &str = "vigil.auth.active";
+/// After a network failure, renewal is tried again this much later.
+const RETRY_RENEW: Duration = Duration::from_secs(15);
+
+/// A signed-in person in one tenant, as the UI shows it. No secrets in here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Account {
+    pub tenant_id: String,
+    pub tenant_name: String,
+    /// `name` from the ID token (untrusted text: render as text).
+    pub name: String,
+    /// `preferred_username` (UPN or email).
+    pub username: String,
+    /// The Graph scopes the current token holds, bare (`SecurityAlert.Read.All`).
+    pub scopes: Vec<String>,
+    /// Set when renewal was refused: why, in a sentence. The account stays on screen so the
+    /// page is not lost; signing in again replaces it.
+    pub ended: Option<String>,
+}
+
+/// The live session of one tenant. The access token exists only here, in memory.
+#[derive(Clone)]
+struct Live {
+    account: Account,
+    access_token: Option<String>,
+    lifetime: Option<Lifetime>,
+    refresh_token: Option<String>,
+}
+
+/// What survives a reload in sessionStorage (`refreshTokenStorage: session` only).
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    tenant_id: String,
+    tenant_name: String,
+    name: String,
+    username: String,
+    scopes: Vec<String>,
+    refresh_token: String,
+}
+
+/// A callback that could not complete, with what "try again" should do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallbackFailure {
+    /// The headline.
+    pub message: String,
+    /// The identity platform's `error_description` or technical detail (untrusted text).
+    pub detail: Option<String>,
+    pub retry_tenant: Option<String>,
+    pub retry_route: String,
+}
+
+/// The sign-in context. `Copy`; get it with [`use_auth`].
+#[derive(Clone, Copy)]
+pub struct Auth {
+    config: StoredValue<RuntimeConfig>,
+    live: RwSignal<Vec<Live>>,
+    accounts: Memo<Vec<Account>>,
+    active: RwSignal<Option<String>>,
+    restoring: RwSignal<bool>,
+    client: StoredValue<Option<GraphClient<BrowserTransport>>, LocalStorage>,
+    timers: StoredValue<Vec<(String, TimeoutHandle)>>,
+    inflight: StoredValue<Vec<String>>,
+    callback_done: StoredValue<Option<String>>,
+}
+
+/// The sign-in context provided by the app root.
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+fn kv() -> SessionStore {
+    SessionStore
+}
+
+/// The route the browser is on now, for coming back after a sign-in redirect.
+fn current_route() -> String {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else {
+        return "/".into();
+    };
+    let route = format!(
+        "{}{}{}",
+        loc.pathname().unwrap_or_default(),
+        loc.search().unwrap_or_default(),
+        loc.hash().unwrap_or_default()
+    );
+    safe_return_route(&route)
+}
+
+fn merge_scopes(lists: &[&[String]]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for list in lists {
+        for s in *list {
+            if !out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
+                out.push(s.clone());
+            }
+        }
+    }
+    out
+}
+
+impl Auth {
+    /// Creates the context, provides it, and restores the sessions of this tab (if the
+    /// refresh tokens are kept in sessionStorage) by renewing them silently.
+    pub fn install(config: RuntimeConfig) -> Self {
+        let live = RwSignal::new(Vec::<Live>::new());
+        let accounts = Memo::new(move |_| {
+            live.with(|l| l.iter().map(|x| x.account.clone()).collect::<Vec<_>>())
+        });
+        let auth = Auth {
+            config: StoredValue::new(config),
+            live,
+            accounts,
+            active: RwSignal::new(None),
+            restoring: RwSignal::new(false),
+            client: StoredValue::new_local(None),
+            timers: StoredValue::new(Vec::new()),
+            inflight: StoredValue::new(Vec::new()),
+            callback_done: StoredValue::new(None),
+        };
+        provide_context(auth);
+        auth.restore();
+        auth
+    }
+
+    fn restore(self) {
+        let store = kv();
+        if self.config.with_value(|c| c.refresh_token_storage) == RefreshTokenStorage::Memory {
+            remove_prefixed(&store, SESSION_PREFIX);
+            store.remove(ACTIVE_KEY);
+            return;
+        }
+        let mut restored = Vec::new();
+        for key in store.keys() {
+            if !key.starts_with(SESSION_PREFIX) {
+                continue;
+            }
+            match store
+                .get(&key)
+                .and_then(|v| serde_json::from_str::<Stored>(&v).ok())
+            {
+                Some(s) => restored.push(Live {
+                    account: Account {
+                        tenant_id: s.tenant_id,
+                        tenant_name: s.tenant_name,
+                        name: s.name,
+                        username: s.username,
+                        scopes: s.scopes,
+                        ended: None,
+                    },
+                    access_token: None,
+                    lifetime: None,
+                    refresh_token: Some(s.refresh_token),
+                }),
+                None => store.remove(&key),
+            }
+        }
+        if restored.is_empty() {
+            return;
+        }
+        let tenants: Vec<String> = restored
+            .iter()
+            .map(|l| l.account.tenant_id.clone())
+            .collect();
+        let active = store
+            .get(ACTIVE_KEY)
+            .filter(|a| tenants.contains(a))
+            .or_else(|| tenants.first().cloned());
+        self.live.set(restored);
+        self.active.set(active);
+        self.restoring.set(true);
+        spawn_local(async move {
+            for t in tenants {
+                let _ = self.renew(&t).await;
+            }
+            self.restoring.set(false);
+        });
+    }
+
+    // ----- What pages read (reactive) -----
+
+    /// Every tenant signed in to in this tab (including ones whose session ended).
+    pub fn accounts(&self) -> Vec<Account> {
+        self.accounts.get()
+    }
+
+    /// The account of the tenant currently shown.
+    pub fn account(&self) -> Option<Account> {
+        let active = self.active.get()?;
+        self.accounts
+            .with(|a| a.iter().find(|x| x.tenant_id == active).cloned())
+    }
+
+    /// Whether someone is signed in (an ended session still counts: the page stays and a
+    /// prompt asks to sign in again).
+    pub fn is_signed_in(&self) -> bool {
+        self.active.with(Option::is_some)
+    }
+
+    /// True while sessions kept in this tab are being renewed after a reload.
+    pub fn is_restoring(&self) -> bool {
+        self.restoring.get()
+    }
+
+    pub fn active_tenant(&self) -> Option<String> {
+        self.active.get()
+    }
+
+    /// The first ended session, if any: `(tenant name, why)`.
+    pub fn ended(&self) -> Option<Account> {
+        self.accounts
+            .with(|a| a.iter().find(|x| x.ended.is_some()).cloned())
+    }
+
+    /// Whether the active token holds `scope` (a `ReadWrite` scope covers its `Read`).
+    pub fn has(&self, scope: &str) -> bool {
+        self.account().is_some_and(|a| holds(&a.scopes, scope))
+    }
+
+    /// `None` when the active token holds `scope`, else why a control must stay disabled
+    /// (`"needs SecurityAlert.ReadWrite.All"`, or `"needs sign-in"`).
+    pub fn lacks(&self, scope: &str) -> Option<String> {
+        match self.account() {
+            None => Some("needs sign-in".into()),
+            Some(a) if a.ended.is_some() => Some("needs sign-in again".into()),
+            Some(a) => lacks(&a.scopes, scope),
+        }
+    }
+
+    /// A sentence for a failed Graph call: a 403 names the missing permission and whether the
+    /// current sign-in has it; a 401 asks to sign in again.
+    pub fn explain(&self, err: &GraphError) -> String {
+        match (&err.kind, &err.missing_scope) {
+            (ErrorKind::Forbidden, Some(scope)) if !self.has(scope) => format!(
+                "This needs the {scope} permission, which your sign-in does not include. Request access to add it."
+            ),
+            (ErrorKind::Forbidden, Some(scope)) => format!(
+                "Your sign-in includes {scope}, but the tenant refused: your account may lack the Security Reader or Security Administrator role."
+            ),
+            _ => err.user_message(),
+        }
+    }
+
+    /// A Graph client for the active tenant, whose tokens come from this context.
+    pub fn client(&self) -> Option<GraphClient<BrowserTransport>> {
+        self.client_for(&self.active.get_untracked()?)
+    }
+
+    /// A Graph client for `tenant` (signed in or not: calls fail with 401 when not). All
+    /// clients share one scheduler, so Graph's budgets are respected across tenants.
+    pub fn client_for(&self, tenant: &str) -> Option<GraphClient<BrowserTransport>> {
+        if let Some(c) = self.client.with_value(|c| c.clone()) {
+            return Some(c.for_tenant(tenant));
+        }
+        let base = self.config.with_value(|c| c.graph_base_url.clone());
+        let provider: Rc<dyn TokenProvider> = Rc::new(AuthTokens(*self));
+        let c = GraphClient::new(BrowserTransport, &base, tenant, provider).ok()?;
+        self.client.set_value(Some(c.clone()));
+        Some(c)
+    }
+
+    // ----- Actions -----
+
+    /// Shows `tenant`'s data (it must be signed in).
+    pub fn switch_tenant(&self, tenant: &str) {
+        if self
+            .live
+            .with_untracked(|l| l.iter().any(|x| x.account.tenant_id == tenant))
+        {
+            self.active.set(Some(tenant.to_owned()));
+            self.persist_active();
+        }
+    }
+
+    /// Signs in to `tenant` (default: the active one, else config's first) with the
+    /// configured read scopes, coming back to the current route.
+    pub fn sign_in(&self, tenant: Option<&str>) -> Result<(), String> {
+        let tenant = tenant
+            .map(str::to_owned)
+            .or_else(|| self.active.get_untracked())
+            .unwrap_or_else(|| self.config.with_value(|c| c.default_tenant().id.clone()));
+        self.sign_in_to(&tenant, &[], &current_route())
+    }
+
+    /// Signs in to another tenant from config.json (an MSSP watching several customers).
+    pub fn add_tenant(&self, tenant: &str) -> Result<(), String> {
+        self.sign_in_to(tenant, &[], &current_route())
+    }
+
+    /// Incremental consent: asks the identity platform for `scopes` on top of what the active
+    /// tenant's token holds, then comes back to the current page.
+    pub fn request_scopes(&self, scopes: &[&str]) -> Result<(), String> {
+        let tenant = self
+            .active
+            .get_untracked()
+            .unwrap_or_else(|| self.config.with_value(|c| c.default_tenant().id.clone()));
+        let extra: Vec<String> = scopes.iter().map(|s| s.to_string()).collect();
+        self.sign_in_to(&tenant, &extra, &current_route())
+    }
+
+    /// Redirects to the authorize endpoint. Asked: config scopes, the scopes the tenant's token
+    /// already holds (so consent only grows), and `extra`.
+    pub fn sign_in_to(
+        &self,
+        tenant: &str,
+        extra: &[String],
+        return_to: &str,
+    ) -> Result<(), String> {
+        let (held, hint) = self
+            .live
+            .with_untracked(|l| {
+                l.iter()
+                    .find(|x| x.account.tenant_id == tenant)
+                    .map(|x| (x.account.scopes.clone(), Some(x.account.username.clone())))
+            })
+            .unwrap_or_default();
+        let config = self.config.get_value();
+        let scopes = merge_scopes(&[&config.scopes, &held, extra]);
+        let a = oauth::authorize(&config, tenant, &scopes, hint.as_deref())?;
+        pending::put(
+            &kv(),
+            &a.state,
+            &PendingSignIn {
+                verifier: a.verifier,
+                nonce: a.nonce,
+                tenant: tenant.to_owned(),
+                scopes,
+                return_to: safe_return_route(return_to),
+                created_ms: now(),
+            },
+        );
+        let window = web_sys::window().ok_or("no window")?;
+        window
+            .location()
+            .assign(&a.url)
+            .map_err(|_| "the browser refused to open the sign-in page".to_string())
+    }
+
+    /// Signs out of every tenant: forgets tokens in memory, every `vigil.auth.*` key and the
+    /// drafts of this tab. (The identity platform's own session cookie is not touched.)
+    pub fn sign_out(&self) {
+        self.timers.update_value(|t| {
+            for (_, h) in t.drain(..) {
+                h.clear();
+            }
+        });
+        self.live.set(Vec::new());
+        self.active.set(None);
+        self.restoring.set(false);
+        remove_prefixed(&kv(), AUTH_PREFIX);
+        drafts::clear_all();
+    }
+
+    /// Finishes the sign-in the identity platform redirected back with (`?code&state` or
+    /// `?error&error_description&state`). Returns the route to go to.
+    pub async fn complete_sign_in(&self, query: &str) -> Result<String, CallbackFailure> {
+        // A component may run twice for one URL; the second run must not report a replay.
+        if self
+            .callback_done
+            .with_value(|d| d.as_deref() == Some(query))
+        {
+            return Err(CallbackFailure {
+                message: "Sign-in is already being completed.".into(),
+                detail: None,
+                retry_tenant: None,
+                retry_route: "/".into(),
+            });
+        }
+        self.callback_done.set_value(Some(query.to_owned()));
+        let params = CallbackParams::parse(query);
+        let taken = pending::take(&kv(), params.state.as_deref(), now());
+        let (retry_tenant, retry_route) = match &taken {
+            Ok(p) => (Some(p.tenant.clone()), p.return_to.clone()),
+            Err(_) => (None, "/".to_string()),
+        };
+        let fail = |message: String, detail: Option<String>| CallbackFailure {
+            message,
+            detail,
+            retry_tenant: retry_tenant.clone(),
+            retry_route: retry_route.clone(),
+        };
+        if let Some(error) = &params.error {
+            return Err(fail(
+                explain_oauth_error(error),
+                params.error_description.clone(),
+            ));
+        }
+        let pending = match taken {
+            Ok(p) => p,
+            Err(e) => return Err(fail(e.to_string(), None)),
+        };
+        let Some(code) = params.code else {
+            return Err(fail(
+                "The sign-in response has no authorization code.".into(),
+                None,
+            ));
+        };
+        let config = self.config.get_value();
+        let tokens = oauth::redeem(&config, &pending.tenant, &code, &pending.verifier)
+            .await
+            .map_err(|e| {
+                fail(
+                    "The sign-in could not be completed.".into(),
+                    Some(e.to_string()),
+                )
+            })?;
+        let claims = tokens
+            .id_token
+            .as_deref()
+            .ok_or_else(|| "the identity platform sent no ID token".to_string())
+            .and_then(decode_id_token)
+            .and_then(|c| {
+                check_id_token(&c, &pending.nonce, &config.client_id, &pending.tenant).map(|_| c)
+            })
+            .map_err(|e| fail("The sign-in response could not be trusted.".into(), Some(e)))?;
+        let tenant_id = pending.tenant.clone();
+        let tenant_name = config
+            .tenants
+            .iter()
+            .find(|t| t.id.eq_ignore_ascii_case(&tenant_id))
+            .map(|t| t.name.clone())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| tenant_id.clone());
+        let username = claims.preferred_username.clone().unwrap_or_default();
+        let account = Account {
+            tenant_id: tenant_id.clone(),
+            tenant_name,
+            name: claims
+                .name
+                .clone()
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| username.clone()),
+            username,
+            scopes: Vec::new(),
+            ended: None,
+        };
+        let fallback = pending.scopes.clone();
+        self.live.update(|l| {
+            l.retain(|x| x.account.tenant_id != tenant_id);
+            l.push(Live {
+                account,
+                access_token: None,
+                lifetime: None,
+                refresh_token: None,
+            });
+        });
+        self.accept(&tenant_id, tokens, &fallback);
+        self.active.set(Some(tenant_id));
+        self.persist_active();
+        Ok(pending.return_to)
+    }
+
+    /// Stores a token response for `tenant`: access token in memory, refresh token where the
+    /// configuration says, scopes from the response; schedules the next renewal.
+    fn accept(&self, tenant: &str, tokens: Tokens, asked: &[String]) {
+        let lifetime = Lifetime {
+            obtained_ms: now(),
+            expires_in_s: tokens.expires_in_s,
+        };
+        self.live.update(|l| {
+            if let Some(x) = l.iter_mut().find(|x| x.account.tenant_id == tenant) {
+                x.account.scopes = match &tokens.scopes {
+                    Some(s) => granted_graph_scopes(s.iter().map(String::as_str)),
+                    None if x.account.scopes.is_empty() => asked.to_vec(),
+                    None => x.account.scopes.clone(),
+                };
+                x.account.ended = None;
+                x.access_token = Some(tokens.access_token.clone());
+                x.lifetime = Some(lifetime);
+                // Rotation: always keep the newest refresh token.
+                if tokens.refresh_token.is_some() {
+                    x.refresh_token = tokens.refresh_token.clone();
+                }
+            }
+        });
+        self.persist(tenant);
+        self.schedule(tenant, lifetime.renew_in_ms(now()));
+    }
+
+    fn persist(&self, tenant: &str) {
+        let key = format!("{SESSION_PREFIX}{tenant}");
+        if self.config.with_value(|c| c.refresh_token_storage) == RefreshTokenStorage::Memory {
+            return;
+        }
+        let stored = self.live.with_untracked(|l| {
+            l.iter()
+                .find(|x| x.account.tenant_id == tenant)
+                .and_then(|x| {
+                    Some(Stored {
+                        tenant_id: x.account.tenant_id.clone(),
+                        tenant_name: x.account.tenant_name.clone(),
+                        name: x.account.name.clone(),
+                        username: x.account.username.clone(),
+                        scopes: x.account.scopes.clone(),
+                        refresh_token: x.refresh_token.clone()?,
+                    })
+                })
+        });
+        match stored.and_then(|s| serde_json::to_string(&s).ok()) {
+            Some(json) => kv().set(&key, &json),
+            None => kv().remove(&key),
+        }
+    }
+
+    fn persist_active(&self) {
+        if self.config.with_value(|c| c.refresh_token_storage) == RefreshTokenStorage::Memory {
+            return;
+        }
+        match self.active.get_untracked() {
+            Some(t) => kv().set(ACTIVE_KEY, &t),
+            None => kv().remove(ACTIVE_KEY),
+        }
+    }
+
+    fn schedule(&self, tenant: &str, delay_ms: f64) {
+        let auth = *self;
+        let t = tenant.to_owned();
+        let handle = set_timeout_with_handle(
+            move || {
+                spawn_local(async move {
+                    let _ = auth.renew(&t).await;
+                })
+            },
+            Duration::from_millis(delay_ms.clamp(0.0, 2_000_000_000.0) as u64),
+        );
+        self.timers.update_value(|timers| {
+            timers.retain(|(x, h)| {
+                let same = x == tenant;
+                if same {
+                    h.clear();
+                }
+                !same
+            });
+            if let Ok(h) = handle {
+                timers.push((tenant.to_owned(), h));
+            }
+        });
+    }
+
+    /// Ends `tenant`'s session after a refused renewal: tokens are dropped, the account stays
+    /// on screen with the reason, and the prompt offers to sign in again.
+    fn end(&self, tenant: &str, why: String) {
+        self.live.update(|l| {
+            if let Some(x) = l.iter_mut().find(|x| x.account.tenant_id == tenant) {
+                x.access_token = None;
+                x.refresh_token = None;
+                x.lifetime = None;
+                x.account.ended = Some(why);
+            }
+        });
+        kv().remove(&format!("{SESSION_PREFIX}{tenant}"));
+    }
+
+    /// Renews `tenant`'s access token with its refresh token (one renewal at a time).
+    async fn renew(self, tenant: &str) -> Result<(), TokenFailure> {
+        if self.inflight.with_value(|i| i.iter().any(|x| x == tenant)) {
+            // Someone else is renewing: wait for them.
+            for _ in 0..600 {
+                crate::transport::sleep(Duration::from_millis(50)).await;
+                if !self.inflight.with_value(|i| i.iter().any(|x| x == tenant)) {
+                    break;
+                }
+            }
+            return Ok(());
+        }
+        let Some(rt) = self.live.with_untracked(|l| {
+            l.iter()
+                .find(|x| x.account.tenant_id == tenant)
+                .and_then(|x| x.refresh_token.clone())
+        }) else {
+            return Ok(());
+        };
+        self.inflight.update_value(|i| i.push(tenant.to_owned()));
+        let config = self.config.get_value();
+        let result = oauth::refresh(&config, tenant, &rt).await;
+        self.inflight.update_value(|i| i.retain(|x| x != tenant));
+        match result {
+            Ok(tokens) => {
+                self.accept(tenant, tokens, &[]);
+                Ok(())
+            }
+            Err(e @ TokenFailure::Refused { .. }) => {
+                self.end(tenant, e.to_string());
+                Err(e)
+            }
+            Err(e) => {
+                self.schedule(tenant, RETRY_RENEW.as_millis() as f64);
+                Err(e)
+            }
+        }
+    }
+
+    /// The current access token of `tenant`, renewed first when it is (nearly) expired —
+    /// a background tab's timers may have been throttled.
+    pub async fn access_token(&self, tenant: &str) -> Result<String, GraphError> {
+        let state = |auth: &Auth| {
+            auth.live.with_untracked(|l| {
+                l.iter()
+                    .find(|x| x.account.tenant_id == tenant)
+                    .map(|x| (x.access_token.clone(), x.lifetime, x.account.ended.clone()))
+            })
+        };
+        let unauthorized = |m: &str| GraphError::new(ErrorKind::Unauthorized, m);
+        let Some((token, lifetime, ended)) = state(self) else {
+            return Err(unauthorized("Not signed in to this tenant."));
+        };
+        if ended.is_some() {
+            return Err(unauthorized("Your session ended — sign in again."));
+        }
+        if let (Some(t), Some(l)) = (&token, lifetime) {
+            if !l.is_stale(now()) {
+                return Ok(t.clone());
+            }
+        }
+        let _ = self.renew(tenant).await;
+        match state(self) {
+            Some((Some(t), Some(l), None)) if !l.is_stale(now()) => Ok(t),
+            _ => Err(unauthorized("Your session ended — sign in again.")),
+        }
+    }
+}
+
+/// The [`TokenProvider`] every Graph client of the app uses.
+#[derive(Clone, Copy)]
+pub struct AuthTokens(pub Auth);
+
+impl TokenProvider for AuthTokens {
+    fn access_token<'a>(&'a self, tenant: &'a str) -> LocalFuture<'a, Result<String, GraphError>> {
+        Box::pin(async move { self.0.access_token(tenant).await })
+    }
+}

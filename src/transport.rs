@@ -1,0 +1,194 @@
+//! The browser's side of `vigil_core::transport::Transport`: `fetch` with an `AbortController`
+//! that is aborted when the future is dropped, `setTimeout` sleeps, `performance.now()` and
+//! `Math.random()`. Also the HTTP client the `oauth2` crate uses for the token endpoint.
+//!
+//! Requests are built as `web_sys::Request` directly: gloo-net 0.6's `RequestBuilder` rewrites
+//! URLs that already have a query (`…?$skiptoken=10` became `…?$skiptoken=10&`).
+
+use std::future::Future;
+use std::time::Duration;
+
+use vigil_core::transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// `Transport` over the browser's `fetch`. Stateless, so it is `Copy`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BrowserTransport;
+
+impl Transport for BrowserTransport {
+    fn send(&self, req: HttpRequest) -> impl Future<Output = Result<HttpResponse, TransportError>> {
+        fetch(
+            req.method.as_str().to_owned(),
+            req.url,
+            req.headers,
+            req.body,
+        )
+    }
+
+    fn sleep(&self, dur: Duration) -> impl Future<Output = ()> {
+        sleep(dur)
+    }
+
+    fn now_ms(&self) -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now())
+            .unwrap_or_else(js_sys::Date::now)
+    }
+
+    fn random(&self) -> f64 {
+        js_sys::Math::random()
+    }
+}
+
+/// Aborts the request when dropped before it finished (the caller lost interest).
+struct AbortOnDrop {
+    controller: Option<web_sys::AbortController>,
+}
+
+impl AbortOnDrop {
+    fn disarm(&mut self) {
+        self.controller = None;
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(c) = self.controller.take() {
+            c.abort();
+        }
+    }
+}
+
+fn describe(e: &JsValue) -> String {
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return String::from(err.message());
+    }
+    e.as_string().unwrap_or_else(|| format!("{e:?}"))
+}
+
+fn map_error(e: JsValue, aborted: bool) -> TransportError {
+    let is_abort = aborted
+        || e.dyn_ref::<web_sys::DomException>()
+            .is_some_and(|d| d.name() == "AbortError");
+    if is_abort {
+        TransportError::Aborted
+    } else {
+        TransportError::Network(describe(&e))
+    }
+}
+
+/// Sends one request with `fetch` and reads the whole body. Dropping the future aborts it.
+pub async fn fetch(
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+) -> Result<HttpResponse, TransportError> {
+    let window = web_sys::window().ok_or_else(|| TransportError::Network("no window".into()))?;
+    let controller =
+        web_sys::AbortController::new().map_err(|e| TransportError::Network(describe(&e)))?;
+    let signal = controller.signal();
+    let mut guard = AbortOnDrop {
+        controller: Some(controller),
+    };
+
+    let h = web_sys::Headers::new().map_err(|e| TransportError::Network(describe(&e)))?;
+    for (k, v) in &headers {
+        h.set(k, v)
+            .map_err(|e| TransportError::Network(describe(&e)))?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method(&method);
+    init.set_headers(&h);
+    init.set_signal(Some(&signal));
+    // Tokens and Graph data are never cached by the browser.
+    init.set_cache(web_sys::RequestCache::NoStore);
+    if let Some(body) = body.as_deref().filter(|b| !b.is_empty()) {
+        init.set_body(&js_sys::Uint8Array::from(body));
+    }
+    let request = web_sys::Request::new_with_str_and_init(&url, &init)
+        .map_err(|e| TransportError::Network(describe(&e)))?;
+
+    let resp = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|e| map_error(e, signal.aborted()))?;
+    let resp: web_sys::Response = resp
+        .dyn_into()
+        .map_err(|_| TransportError::Network("fetch did not return a Response".into()))?;
+    let mut out_headers = Vec::new();
+    if let Ok(Some(iter)) = js_sys::try_iter(&resp.headers()) {
+        for entry in iter.flatten() {
+            let pair = js_sys::Array::from(&entry);
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                out_headers.push((k.to_ascii_lowercase(), v));
+            }
+        }
+    }
+    let buffer = resp
+        .array_buffer()
+        .map_err(|e| TransportError::Network(describe(&e)))?;
+    let buffer = JsFuture::from(buffer)
+        .await
+        .map_err(|e| map_error(e, signal.aborted()))?;
+    guard.disarm();
+    Ok(HttpResponse {
+        status: resp.status(),
+        headers: out_headers,
+        body: js_sys::Uint8Array::new(&buffer).to_vec(),
+    })
+}
+
+/// Resolves after `dur` (a `setTimeout`).
+pub async fn sleep(dur: Duration) {
+    let ms = dur.as_millis().min(i32::MAX as u128) as i32;
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// The token endpoint call failed before an HTTP response (network, CORS) or was unreadable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchError(pub String);
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+/// The `oauth2` crate's async HTTP client, over the same `fetch` as Graph calls.
+pub async fn oauth_http(req: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, FetchError> {
+    let (parts, body) = req.into_parts();
+    let mut headers = Vec::new();
+    for (k, v) in parts.headers.iter() {
+        let v = v.to_str().map_err(|e| FetchError(e.to_string()))?;
+        headers.push((k.as_str().to_owned(), v.to_owned()));
+    }
+    let method = match parts.method.as_str() {
+        "GET" => Method::Get,
+        "POST" => Method::Post,
+        "PATCH" => Method::Patch,
+        "DELETE" => Method::Delete,
+        other => return Err(FetchError(format!("unsupported method {other}"))),
+    };
+    let resp = fetch(
+        method.as_str().to_owned(),
+        parts.uri.to_string(),
+        headers,
+        Some(body),
+    )
+    .await
+    .map_err(|e| FetchError(e.to_string()))?;
+    let mut out = oauth2::http::Response::builder().status(resp.status);
+    for (k, v) in &resp.headers {
+        out = out.header(k.as_str(), v.as_str());
+    }
+    out.body(resp.body).map_err(|e| FetchError(e.to_string()))
+}
