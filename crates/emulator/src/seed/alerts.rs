@@ -1071,6 +1071,8 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
         next_incident: 10_001,
     };
     stories(rng, e, now_ms, &mut out, &mut ids);
+    // The hostile strings below go to ordinary alerts, never to the planted stories.
+    let stories_len = out.alerts.len();
     let mut hostile_left = HOSTILE.len();
     let by_provider: HashMap<Provider, Vec<&Template>> =
         TEMPLATES.iter().fold(HashMap::new(), |mut m, t| {
@@ -1139,7 +1141,7 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
     }
     // Every hostile string appears at least once, even in small tenants.
     for (i, h) in HOSTILE.iter().enumerate().take(hostile_left) {
-        if let Some(a) = out.alerts.get_mut(3 + i * 7) {
+        if let Some(a) = out.alerts.get_mut(stories_len + 3 + i * 7) {
             a["title"] = json!(h);
             if i % 2 == 0 {
                 a["description"] = json!(format!("{h} \u{2014} review the evidence."));
