@@ -6,11 +6,31 @@
 //! place.
 //!
 //! Layout, one concern per module:
-//! - [`transport`]: the HTTP seam (the app implements it over `fetch`, [`native`] over reqwest).
+//! - [`transport`]: the HTTP seam (the app implements it over `fetch`, `native` (feature) over reqwest).
 //! - [`models`]: wire types, one file per resource family.
 //! - [`odata`]: query options and the typed `$filter` builder.
 //! - [`client`], [`paging`], [`scheduler`], [`batch`], [`operations`]: the request path.
 //! - [`error`]: the single [`GraphError`] type with a sentence a person can act on.
+//!
+//! Typical use from a page (the app supplies its fetch transport and token provider):
+//!
+//! ```text
+//! let client = GraphClient::new(transport, "https://graph.microsoft.com", tenant_id, tokens)?;
+//! let q = Query::new()
+//!     .filter(odata::alerts::SEVERITY.eq(&AlertSeverity::High).and(odata::alerts::STATUS.ne(&AlertStatus::Resolved)))
+//!     .top(100)
+//!     .count(true);
+//! let mut pages = client.list_alerts(&q);
+//! while let Some(page) = pages.next().await {
+//!     let page = page?;                       // GraphError: show err.user_message()
+//!     show(page.items, page.loaded, page.total);
+//! }
+//! client.update_alert(&id, &AlertUpdate { status: Some(AlertStatus::Resolved), ..Default::default() }).await?;
+//! let results = client.patch_alerts_batch(&[(id1, upd.clone()), (id2, upd)]).await?;
+//! let op = client.estimate_statistics(&case, &search, &EstimateStatistics::default()).await?;
+//! client.wait_operation(&op, PollOptions::default(), |op| progress(op.common.percent_progress)).await?;
+//! for s in client.scheduler().state(transport_now_ms) { status_bar(s.describe(transport_now_ms)) }
+//! ```
 
 #![forbid(unsafe_code)]
 
@@ -22,7 +42,9 @@ pub mod models;
 pub mod native;
 pub mod odata;
 pub mod operations;
+pub mod overview;
 pub mod paging;
+pub mod queue;
 pub mod scheduler;
 pub mod transport;
 

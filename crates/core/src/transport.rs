@@ -1,7 +1,7 @@
 //! The HTTP seam between the client and the outside world.
 //!
 //! The shape is fixed by `docs/contracts.md`: the app implements [`Transport`] over the
-//! browser's `fetch`, and [`crate::native`] implements it over reqwest for tests. Futures carry
+//! browser's `fetch`, and `crate::native` (feature `native`) implements it over reqwest for tests. Futures carry
 //! no `Send` bound because browser futures hold JavaScript values and are `!Send`.
 
 use std::future::Future;

@@ -259,7 +259,12 @@ pub fn view(e: &Evidence) -> EvidenceView {
     if let Some(v) = verdict {
         f.0.push(("Verdict", v));
     }
-    let roles: Vec<String> = e.common.roles.iter().map(|r| r.as_str().to_owned()).collect();
+    let roles: Vec<String> = e
+        .common
+        .roles
+        .iter()
+        .map(|r| r.as_str().to_owned())
+        .collect();
     f.list("Roles", &roles);
     if let Some(r) = &e.common.remediation_status {
         f.0.push(("Remediation", r.as_str().to_owned()));

@@ -20,5 +20,8 @@ pub mod incidents;
 pub mod table;
 mod url;
 
-pub use filter::{Assigned, Column, QueueFilter, SavedView, Sort, TimeField, TimeRange};
+pub use filter::{
+    Assigned, Chip, ChipKey, Column, QueueFilter, SavedView, Sort, TimeField, TimeRange, Viewer,
+};
 pub use table::{Row, Table};
+pub use url::{Member, Set};

@@ -56,7 +56,10 @@ impl<E: Member> Default for Set<E> {
 
 impl<E: Member> Set<E> {
     pub fn of(items: impl IntoIterator<Item = E>) -> Self {
-        let mut v: Vec<E> = items.into_iter().filter(|e| e.rank() != usize::MAX).collect();
+        let mut v: Vec<E> = items
+            .into_iter()
+            .filter(|e| e.rank() != usize::MAX)
+            .collect();
         v.sort_by_key(Member::rank);
         v.dedup();
         Set(v)
@@ -90,7 +93,11 @@ impl<E: Member> Set<E> {
         }
     }
     pub(crate) fn to_param(&self) -> String {
-        self.0.iter().map(Member::wire).collect::<Vec<_>>().join(",")
+        self.0
+            .iter()
+            .map(Member::wire)
+            .collect::<Vec<_>>()
+            .join(",")
     }
     /// Reads `a,b,c`: an empty value is "any"; unknown members are dropped, and if nothing
     /// known is left the value is ignored (`None`, so the caller keeps its default).

@@ -1,0 +1,486 @@
+//! The alert table's model: one compact [`Row`] per alert, with repeated strings (categories,
+//! assignees, tenants, incident ids, product names) interned once per table, so a large queue
+//! costs far less memory than the JSON it came from. The page keeps a [`Table`] and derives the
+//! visible order from it with [`Table::view`]; it asks Graph for the full alert only when one
+//! is opened.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::rc::Rc;
+
+use super::filter::{Column, Facts, QueueFilter, Sort, Viewer, search_text, service_label};
+use super::url::Member;
+use crate::models::{
+    Alert, AlertClassification, AlertDetermination, AlertId, AlertSeverity, AlertStatus, DateTime,
+    DetectionSource, ServiceSource,
+};
+
+/// An interned string; `Sym::NONE` is "not set".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Sym(u32);
+
+impl Sym {
+    pub const NONE: Sym = Sym(0);
+    pub fn is_none(self) -> bool {
+        self == Sym::NONE
+    }
+}
+
+/// Each distinct string stored once.
+#[derive(Debug, Clone)]
+pub struct Interner {
+    map: HashMap<Rc<str>, Sym>,
+    strings: Vec<Rc<str>>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            map: HashMap::new(),
+            strings: vec![Rc::from("")],
+        }
+    }
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: Option<&str>) -> Sym {
+        let Some(s) = s.filter(|s| !s.is_empty()) else {
+            return Sym::NONE;
+        };
+        if let Some(&sym) = self.map.get(s) {
+            return sym;
+        }
+        let rc: Rc<str> = Rc::from(s);
+        let sym = Sym(self.strings.len() as u32);
+        self.strings.push(rc.clone());
+        self.map.insert(rc, sym);
+        sym
+    }
+    pub fn get(&self, sym: Sym) -> &str {
+        self.strings.get(sym.0 as usize).map_or("", |s| s)
+    }
+    pub fn len(&self) -> usize {
+        self.strings.len() - 1
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn heap_bytes(&self) -> usize {
+        self.strings.iter().map(|s| s.len() + 16).sum::<usize>()
+            + self.strings.capacity() * std::mem::size_of::<Rc<str>>()
+            + self.map.capacity() * (std::mem::size_of::<(Rc<str>, Sym)>() + 1)
+    }
+}
+
+/// What the table shows of one alert.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub id: AlertId,
+    pub title: Box<str>,
+    pub severity: Option<AlertSeverity>,
+    pub status: Option<AlertStatus>,
+    pub service: Option<ServiceSource>,
+    pub detection: Option<DetectionSource>,
+    pub classification: Option<AlertClassification>,
+    pub determination: Option<AlertDetermination>,
+    pub category: Sym,
+    pub assigned_to: Sym,
+    pub tenant: Sym,
+    pub incident_id: Sym,
+    pub product: Sym,
+    pub created: Option<DateTime>,
+    pub updated: Option<DateTime>,
+    pub resolved: Option<DateTime>,
+    pub evidence_count: u32,
+    /// Lower-cased searchable text (title, description, evidence values).
+    pub text: Box<str>,
+}
+
+/// Alerts per severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SeverityCounts {
+    pub high: usize,
+    pub medium: usize,
+    pub low: usize,
+    pub informational: usize,
+    /// Unknown, unset or unrecognised severities.
+    pub other: usize,
+}
+
+impl SeverityCounts {
+    pub fn add(&mut self, s: Option<&AlertSeverity>) {
+        match s {
+            Some(AlertSeverity::High) => self.high += 1,
+            Some(AlertSeverity::Medium) => self.medium += 1,
+            Some(AlertSeverity::Low) => self.low += 1,
+            Some(AlertSeverity::Informational) => self.informational += 1,
+            _ => self.other += 1,
+        }
+    }
+    pub fn total(&self) -> usize {
+        self.high + self.medium + self.low + self.informational + self.other
+    }
+}
+
+/// The outcome of [`Table::merge`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Merged {
+    /// Alerts not in the table before.
+    pub added: usize,
+    /// Alerts already there, replaced by the newer copy.
+    pub updated: usize,
+}
+
+/// One group of rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The shared value ("" when not set).
+    pub key: String,
+    /// Row indices, in view order.
+    pub rows: Vec<u32>,
+    pub counts: SeverityCounts,
+}
+
+/// The loaded alerts.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    rows: Vec<Row>,
+    index: HashMap<AlertId, u32>,
+    strings: Interner,
+}
+
+/// Rank of a severity for sorting (unknown lowest, high highest).
+pub fn severity_rank(s: Option<&AlertSeverity>) -> u8 {
+    match s {
+        Some(AlertSeverity::High) => 4,
+        Some(AlertSeverity::Medium) => 3,
+        Some(AlertSeverity::Low) => 2,
+        Some(AlertSeverity::Informational) => 1,
+        _ => 0,
+    }
+}
+
+fn ci_cmp(a: &str, b: &str) -> Ordering {
+    a.chars()
+        .flat_map(char::to_lowercase)
+        .cmp(b.chars().flat_map(char::to_lowercase))
+}
+
+fn rank_of<E: Member>(e: Option<&E>) -> usize {
+    e.map_or(usize::MAX, Member::rank)
+}
+
+impl Table {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    pub fn row(&self, i: u32) -> &Row {
+        &self.rows[i as usize]
+    }
+
+    /// The index of the row with `id`.
+    pub fn position(&self, id: &AlertId) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
+    /// An interned string.
+    pub fn str(&self, sym: Sym) -> &str {
+        self.strings.get(sym)
+    }
+
+    /// Distinct interned strings (for tests and diagnostics).
+    pub fn interned(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Builds the row for `a`.
+    pub fn make_row(&mut self, a: &Alert) -> Row {
+        let s = &mut self.strings;
+        Row {
+            id: a.id.clone(),
+            title: a.title.as_deref().unwrap_or("").into(),
+            severity: a.severity.clone(),
+            status: a.status.clone(),
+            service: a.service_source.clone(),
+            detection: a.detection_source.clone(),
+            classification: a.classification.clone(),
+            determination: a.determination.clone(),
+            category: s.intern(a.category.as_deref()),
+            assigned_to: s.intern(a.assigned_to.as_deref()),
+            tenant: s.intern(a.tenant_id.as_deref()),
+            incident_id: s.intern(a.incident_id.as_deref()),
+            product: s.intern(a.product_name.as_deref()),
+            created: a.created_date_time,
+            updated: a.last_update_date_time,
+            resolved: a.resolved_date_time,
+            evidence_count: a.evidence.len() as u32,
+            text: search_text(a).into(),
+        }
+    }
+
+    /// Inserts or replaces alerts by id; returns how many were new. Row indices of existing
+    /// alerts do not change, so a selection or an open pane survives a live refresh.
+    pub fn merge<'a>(&mut self, alerts: impl IntoIterator<Item = &'a Alert>) -> Merged {
+        let mut m = Merged::default();
+        for a in alerts {
+            let row = self.make_row(a);
+            match self.index.get(&a.id) {
+                Some(&i) => {
+                    self.rows[i as usize] = row;
+                    m.updated += 1;
+                }
+                None => {
+                    self.index.insert(a.id.clone(), self.rows.len() as u32);
+                    self.rows.push(row);
+                    m.added += 1;
+                }
+            }
+        }
+        m
+    }
+
+    /// The facts a filter checks, for row `i`.
+    pub fn facts(&self, i: u32) -> Facts<'_> {
+        let r = &self.rows[i as usize];
+        let opt = |s: Sym| (!s.is_none()).then(|| self.str(s));
+        Facts {
+            status: r.status.as_ref(),
+            severity: r.severity.as_ref(),
+            service: r.service.as_ref(),
+            detection: r.detection.as_ref(),
+            classification: r.classification.as_ref(),
+            determination: r.determination.as_ref(),
+            assigned_to: opt(r.assigned_to),
+            tenant: opt(r.tenant),
+            created: r.created,
+            updated: r.updated,
+            resolved: r.resolved,
+            text: &r.text,
+        }
+    }
+
+    /// The rows passing `filter`, in its sort order.
+    pub fn view(&self, filter: &QueueFilter, viewer: Viewer<'_>) -> Vec<u32> {
+        let m = filter.matcher(viewer);
+        let mut idx: Vec<u32> = (0..self.rows.len() as u32)
+            .filter(|&i| m.admits(&self.facts(i)))
+            .collect();
+        self.sort(&mut idx, filter.sort);
+        idx
+    }
+
+    /// Compares two rows on one column, ascending.
+    pub fn compare(&self, a: u32, b: u32, column: Column) -> Ordering {
+        let (x, y) = (&self.rows[a as usize], &self.rows[b as usize]);
+        let sym = |s: Sym, t: Sym| ci_cmp(self.str(s), self.str(t));
+        match column {
+            Column::Severity => {
+                severity_rank(x.severity.as_ref()).cmp(&severity_rank(y.severity.as_ref()))
+            }
+            Column::Title => ci_cmp(&x.title, &y.title),
+            Column::Status => rank_of(x.status.as_ref()).cmp(&rank_of(y.status.as_ref())),
+            Column::Provider => {
+                let l = |s: &Option<ServiceSource>| s.as_ref().map(service_label);
+                l(&x.service).cmp(&l(&y.service))
+            }
+            Column::Detection => rank_of(x.detection.as_ref()).cmp(&rank_of(y.detection.as_ref())),
+            Column::Category => sym(x.category, y.category),
+            Column::AssignedTo => sym(x.assigned_to, y.assigned_to),
+            Column::Classification => {
+                rank_of(x.classification.as_ref()).cmp(&rank_of(y.classification.as_ref()))
+            }
+            Column::Determination => {
+                rank_of(x.determination.as_ref()).cmp(&rank_of(y.determination.as_ref()))
+            }
+            Column::Created => x.created.cmp(&y.created),
+            Column::Updated => x.updated.cmp(&y.updated),
+            Column::Incident => {
+                let n = |s: Sym| self.str(s).parse::<u64>().ok();
+                n(x.incident_id)
+                    .cmp(&n(y.incident_id))
+                    .then_with(|| sym(x.incident_id, y.incident_id))
+            }
+            Column::Tenant => sym(x.tenant, y.tenant),
+            Column::Id => x.id.0.cmp(&y.id.0),
+        }
+    }
+
+    /// Sorts row indices by one column; stable, so equal rows keep their order in either
+    /// direction.
+    pub fn sort(&self, idx: &mut [u32], sort: Sort) {
+        if sort.column == Column::Provider {
+            // Labels allocate; compute each once.
+            let labels: HashMap<u32, String> = idx
+                .iter()
+                .map(|&i| {
+                    let r = &self.rows[i as usize];
+                    (i, r.service.as_ref().map(service_label).unwrap_or_default())
+                })
+                .collect();
+            idx.sort_by(|a, b| {
+                let o = labels[a].cmp(&labels[b]);
+                if sort.descending { o.reverse() } else { o }
+            });
+            return;
+        }
+        idx.sort_by(|&a, &b| {
+            let o = self.compare(a, b, sort.column);
+            if sort.descending { o.reverse() } else { o }
+        });
+    }
+
+    /// Alerts per severity among `idx`.
+    pub fn severity_counts(&self, idx: &[u32]) -> SeverityCounts {
+        let mut c = SeverityCounts::default();
+        for &i in idx {
+            c.add(self.rows[i as usize].severity.as_ref());
+        }
+        c
+    }
+
+    /// The text shown in a cell (also the CSV value).
+    pub fn cell(&self, i: u32, column: Column) -> String {
+        let r = &self.rows[i as usize];
+        let e = |v: Option<&str>| v.unwrap_or("").to_owned();
+        match column {
+            Column::Severity => e(r.severity.as_ref().map(|s| s.as_str())),
+            Column::Title => r.title.to_string(),
+            Column::Status => e(r.status.as_ref().map(|s| s.as_str())),
+            Column::Provider => e(r.service.as_ref().map(|s| s.as_str())),
+            Column::Detection => e(r.detection.as_ref().map(|s| s.as_str())),
+            Column::Category => self.str(r.category).to_owned(),
+            Column::AssignedTo => self.str(r.assigned_to).to_owned(),
+            Column::Classification => e(r.classification.as_ref().map(|s| s.as_str())),
+            Column::Determination => e(r.determination.as_ref().map(|s| s.as_str())),
+            Column::Created => r.created.map(|d| d.to_rfc3339()).unwrap_or_default(),
+            Column::Updated => r.updated.map(|d| d.to_rfc3339()).unwrap_or_default(),
+            Column::Incident => self.str(r.incident_id).to_owned(),
+            Column::Tenant => self.str(r.tenant).to_owned(),
+            Column::Id => r.id.0.clone(),
+        }
+    }
+
+    /// Groups `idx` by a column's value; groups by size (largest first), then by key.
+    pub fn group_by(&self, idx: &[u32], column: Column) -> Vec<Group> {
+        let mut groups: Vec<Group> = Vec::new();
+        let mut at: HashMap<String, usize> = HashMap::new();
+        for &i in idx {
+            let key = match column {
+                Column::Created | Column::Updated => {
+                    let d = if column == Column::Created {
+                        self.rows[i as usize].created
+                    } else {
+                        self.rows[i as usize].updated
+                    };
+                    d.map(|d| {
+                        let (y, m, day) = d.date();
+                        format!("{y:04}-{m:02}-{day:02}")
+                    })
+                    .unwrap_or_default()
+                }
+                _ => self.cell(i, column),
+            };
+            let g = *at.entry(key.clone()).or_insert_with(|| {
+                groups.push(Group {
+                    key,
+                    rows: Vec::new(),
+                    counts: SeverityCounts::default(),
+                });
+                groups.len() - 1
+            });
+            groups[g].rows.push(i);
+            groups[g]
+                .counts
+                .add(self.rows[i as usize].severity.as_ref());
+        }
+        groups.sort_by(|a, b| b.rows.len().cmp(&a.rows.len()).then(a.key.cmp(&b.key)));
+        groups
+    }
+
+    /// Approximate heap bytes held by the table (rows, strings, index).
+    pub fn approx_bytes(&self) -> usize {
+        let rows: usize = self
+            .rows
+            .iter()
+            .map(|r| r.id.0.capacity() + r.title.len() + r.text.len())
+            .sum();
+        rows + self.rows.capacity() * std::mem::size_of::<Row>()
+            + self.index.capacity() * (std::mem::size_of::<(AlertId, u32)>() + 1)
+            + self.rows.iter().map(|r| r.id.0.len()).sum::<usize>()
+            + self.strings.heap_bytes()
+    }
+}
+
+/// The rows to render for a virtualised list: those intersecting the viewport, plus
+/// `overscan` rows on each side, clamped to `0..total`. Bad inputs (negative, NaN, zero row
+/// height) give an empty or clamped range, never a panic.
+pub fn visible_range(
+    scroll_top: f64,
+    viewport_h: f64,
+    row_h: f64,
+    total: usize,
+    overscan: usize,
+) -> Range<usize> {
+    if total == 0 || !(row_h.is_finite() && row_h > 0.0) {
+        return 0..0;
+    }
+    let top = if scroll_top.is_finite() {
+        scroll_top.max(0.0)
+    } else {
+        0.0
+    };
+    let vh = if viewport_h.is_finite() {
+        viewport_h.max(0.0)
+    } else {
+        0.0
+    };
+    let first = ((top / row_h).floor() as usize).min(total);
+    let count = (vh / row_h).ceil() as usize + 1;
+    let start = first.saturating_sub(overscan);
+    let end = first
+        .saturating_add(count)
+        .saturating_add(overscan)
+        .min(total);
+    start.min(end)..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windowing_edges() {
+        assert_eq!(visible_range(0.0, 100.0, 20.0, 0, 5), 0..0);
+        assert_eq!(visible_range(0.0, 100.0, 20.0, 1000, 0), 0..6);
+        assert_eq!(visible_range(200.0, 100.0, 20.0, 1000, 2), 8..18);
+        assert_eq!(visible_range(1e9, 100.0, 20.0, 1000, 2), 998..1000);
+        assert_eq!(visible_range(f64::NAN, f64::NAN, 20.0, 10, 1), 0..2);
+        assert_eq!(visible_range(0.0, 100.0, 0.0, 10, 1), 0..0);
+        assert_eq!(visible_range(-50.0, 40.0, 20.0, 10, 0), 0..3);
+    }
+
+    #[test]
+    fn interner_shares() {
+        let mut i = Interner::default();
+        let a = i.intern(Some("x"));
+        assert_eq!(i.intern(Some("x")), a);
+        assert_eq!(i.intern(Some("")), Sym::NONE);
+        assert_eq!(i.intern(None), Sym::NONE);
+        assert_eq!(i.get(a), "x");
+        assert_eq!(i.len(), 1);
+    }
+}
