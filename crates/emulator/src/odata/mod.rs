@@ -61,6 +61,14 @@ impl Collection {
         }
         c
     }
+    pub fn from_recs(recs: Vec<Rec>) -> Self {
+        let mut c = Collection {
+            items: recs,
+            index: HashMap::new(),
+        };
+        c.reindex();
+        c
+    }
     pub fn push(&mut self, r: Rec) {
         self.index.insert(r.id.clone(), self.items.len());
         self.items.push(r);

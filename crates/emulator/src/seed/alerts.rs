@@ -5,6 +5,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
+use super::json::Obj;
+use crate::odata::Rec;
+
 use super::entities::{Entities, Machine, Malware, Person};
 use crate::util::{Rng, fmt_ms};
 
@@ -439,7 +442,7 @@ const HOSTILE: &[&str] = &[
     "\u{200F}تسجيل دخول مشبوه\u{200F} from unfamiliar location",
 ];
 
-/// Context shared by the alerts of one incident.
+/// Context shared by the alerts of one incident, with its pre-rendered JSON fragments.
 pub struct Scene<'a> {
     pub person: &'a Person,
     pub machine: &'a Machine,
@@ -447,12 +450,110 @@ pub struct Scene<'a> {
     pub malware: &'a Malware,
     pub domain: &'a str,
     pub bad_domain: &'a str,
+    account: &'a str,
+    file: &'a str,
 }
 
-/// Everything the generator produced for one tenant.
+/// Fragments every alert of a person or file repeats, rendered once per tenant.
+struct Frags {
+    accounts: Vec<String>,
+    files: Vec<String>,
+}
+
+impl Frags {
+    fn new(e: &Entities) -> Frags {
+        let dom = e
+            .domain
+            .split('.')
+            .next()
+            .unwrap_or(&e.domain)
+            .to_uppercase();
+        let accounts = e
+            .people
+            .iter()
+            .map(|p| {
+                let mut s = String::new();
+                let mut o = Obj::open(&mut s);
+                o.s("accountName", &p.account)
+                    .s("domainName", &dom)
+                    .s("userSid", &p.sid)
+                    .s("azureAdUserId", &p.id);
+                o.s("userPrincipalName", &p.upn)
+                    .s("displayName", &p.display);
+                o.close();
+                s
+            })
+            .collect();
+        let files = e
+            .malware
+            .iter()
+            .map(|m| {
+                let mut s = String::new();
+                let mut o = Obj::open(&mut s);
+                o.s("sha1", &m.sha1)
+                    .s("sha256", &m.sha256)
+                    .s("md5", &m.md5)
+                    .s("fileName", &m.name)
+                    .s("filePath", &m.path);
+                o.n("fileSize", m.size)
+                    .os("filePublisher", m.publisher)
+                    .os("signer", m.publisher);
+                o.os(
+                    "issuer",
+                    m.publisher
+                        .map(|_| "DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1"),
+                )
+                .null("sha256Ac");
+                o.close();
+                s
+            })
+            .collect();
+        Frags { accounts, files }
+    }
+
+    fn scene<'a>(
+        &'a self,
+        e: &'a Entities,
+        person: usize,
+        machine: usize,
+        ip: usize,
+        malware: usize,
+        bad_domain: usize,
+    ) -> Scene<'a> {
+        Scene {
+            person: &e.people[person],
+            machine: &e.machines[machine],
+            ip: (&e.bad_ips[ip].0, e.bad_ips[ip].1),
+            malware: &e.malware[malware],
+            domain: &e.domain,
+            bad_domain: &e.bad_domains[bad_domain],
+            account: &self.accounts[person],
+            file: &self.files[malware],
+        }
+    }
+}
+
+/// Everything the generator produced for one tenant, newest first.
 pub struct Generated {
-    pub alerts: Vec<Value>,
-    pub incidents: Vec<Value>,
+    pub alerts: Vec<Rec>,
+    pub incidents: Vec<Rec>,
+    pub incident_alerts: HashMap<String, Vec<String>>,
+}
+
+/// What an incident needs to know about its alerts.
+struct Summary {
+    id: String,
+    created: i64,
+    updated: i64,
+    severity: &'static str,
+    status: &'static str,
+    classification: &'static str,
+    determination: &'static str,
+    assigned: Option<String>,
+    source: &'static str,
+    category: &'static str,
+    title: String,
+    system_tag: bool,
 }
 
 struct Ids {
@@ -470,242 +571,252 @@ fn alert_id(rng: &mut Rng, p: Provider) -> String {
     )
 }
 
-fn file_details(m: &Malware) -> Value {
-    json!({
-        "sha1": m.sha1, "sha256": m.sha256, "md5": m.md5, "fileName": m.name, "filePath": m.path,
-        "fileSize": m.size, "filePublisher": m.publisher, "signer": m.publisher, "issuer": m.publisher.map(|_| "DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1"), "sha256Ac": null,
-    })
-}
-
-fn system_binary(name: &str, rng: &mut Rng) -> Value {
-    json!({
-        "sha1": rng.hex(40), "sha256": rng.hex(64), "md5": rng.hex(32), "fileName": name,
-        "filePath": "C:\\Windows\\System32", "fileSize": rng.range(50_000, 900_000),
-        "filePublisher": "Microsoft Corporation", "signer": "Microsoft Windows", "issuer": "Microsoft Windows Production PCA 2011",
-        "sha256Ac": null,
-    })
-}
-
-fn user_account(p: &Person, domain: &str) -> Value {
-    json!({
-        "accountName": p.account, "domainName": domain.split('.').next().unwrap_or(domain).to_uppercase(),
-        "userSid": p.sid, "azureAdUserId": p.id, "userPrincipalName": p.upn, "displayName": p.display,
-    })
+fn system_binary(out: &mut String, name: &str, rng: &mut Rng) {
+    let mut o = Obj::open(out);
+    o.s("sha1", &rng.hex(40))
+        .s("sha256", &rng.hex(64))
+        .s("md5", &rng.hex(32))
+        .s("fileName", name);
+    o.s("filePath", "C:\\Windows\\System32")
+        .n("fileSize", rng.range(50_000, 900_000));
+    o.s("filePublisher", "Microsoft Corporation")
+        .s("signer", "Microsoft Windows");
+    o.s("issuer", "Microsoft Windows Production PCA 2011")
+        .null("sha256Ac");
+    o.close();
 }
 
 fn base(
+    o: &mut Obj,
     kind: &str,
     created: &str,
     verdict: &str,
     roles: &[&str],
     detailed: &[&str],
     rng: &mut Rng,
-) -> Map<String, Value> {
+) {
     let remediation = if verdict == "malicious" {
         *rng.pick(&["remediated", "prevented", "blocked", "none"])
     } else {
         "none"
     };
-    let mut m = Map::new();
-    m.insert(
-        "@odata.type".into(),
-        json!(format!("#microsoft.graph.security.{kind}")),
+    o.s("@odata.type", &format!("#microsoft.graph.security.{kind}"))
+        .s("createdDateTime", created)
+        .s("verdict", verdict);
+    o.s("remediationStatus", remediation);
+    o.os(
+        "remediationStatusDetails",
+        (remediation != "none").then_some("Remediated by automated investigation"),
     );
-    m.insert("createdDateTime".into(), json!(created));
-    m.insert("verdict".into(), json!(verdict));
-    m.insert("remediationStatus".into(), json!(remediation));
-    m.insert(
-        "remediationStatusDetails".into(),
-        if remediation == "none" {
-            Value::Null
-        } else {
-            json!("Remediated by automated investigation")
-        },
-    );
-    m.insert("roles".into(), json!(roles));
-    m.insert("detailedRoles".into(), json!(detailed));
-    m.insert("tags".into(), json!([]));
-    m
+    o.strs("roles", roles).strs("detailedRoles", detailed);
+    o.strs("tags", if rng.chance(0.05) { &["Demo"] } else { &[] });
 }
 
-fn evidence(kind: Ev, s: &Scene, created_ms: i64, rng: &mut Rng) -> Value {
-    let created = fmt_ms(created_ms);
-    let c = created.as_str();
+fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &str, rng: &mut Rng) {
     let verdict = *rng.pick(&["suspicious", "malicious", "unknown", "noThreatsFound"]);
-    let dom = s.domain;
     let m = s.machine;
-    let mut e = match kind {
+    let short_domain = s
+        .domain
+        .split('.')
+        .next()
+        .unwrap_or(s.domain)
+        .to_uppercase();
+    let mut o = Obj::open(out);
+    match kind {
         User => {
-            let mut e = base("userEvidence", c, verdict, &["compromised"], &[], rng);
-            e.insert("userAccount".into(), user_account(s.person, dom));
-            e
+            base(
+                &mut o,
+                "userEvidence",
+                created,
+                verdict,
+                &["compromised"],
+                &[],
+                rng,
+            );
+            o.raw("userAccount", s.account);
         }
         Device => {
-            let mut e = base(
+            base(
+                &mut o,
                 "deviceEvidence",
-                c,
+                created,
                 verdict,
                 &["compromised"],
                 &["Main device"],
                 rng,
             );
+            o.s(
+                "firstSeenDateTime",
+                &fmt_ms(created_ms - m.first_seen_days * DAY),
+            )
+            .s("mdeDeviceId", &m.mde_id);
+            o.s("azureAdDeviceId", &m.aad_id)
+                .s("deviceDnsName", &m.dns)
+                .s("osPlatform", m.os)
+                .n("osBuild", m.os_build);
+            o.s("version", m.version).s(
+                "healthStatus",
+                *rng.pick(&["active", "active", "inactive", "impairedCommunication"]),
+            );
+            o.s("riskScore", *rng.pick(&["low", "medium", "high"]))
+                .n("rbacGroupId", 75)
+                .s("rbacGroupName", "Workstations");
+            o.s("onboardingStatus", "onboarded").s(
+                "defenderAvStatus",
+                *rng.pick(&["updated", "notUpdated", "unknown"]),
+            );
+            o.strs("ipInterfaces", &[&m.ip, "fe80::1c2b:3d4e:5f60:7182"]);
+            o.arr("loggedOnUsers", |a| {
+                let mut u = Obj::open(a);
+                u.s("accountName", &s.person.account)
+                    .s("domainName", &short_domain);
+                u.close();
+            });
             let vm = m.os.starts_with("WindowsServer");
-            for (k, v) in [
-                (
-                    "firstSeenDateTime",
-                    json!(fmt_ms(created_ms - m.first_seen_days * DAY)),
-                ),
-                ("mdeDeviceId", json!(m.mde_id)),
-                ("azureAdDeviceId", json!(m.aad_id)),
-                ("deviceDnsName", json!(m.dns)),
-                ("osPlatform", json!(m.os)),
-                ("osBuild", json!(m.os_build)),
-                ("version", json!(m.version)),
-                (
-                    "healthStatus",
-                    json!(*rng.pick(&["active", "active", "inactive", "impairedCommunication"])),
-                ),
-                ("riskScore", json!(*rng.pick(&["low", "medium", "high"]))),
-                ("rbacGroupId", json!(75)),
-                ("rbacGroupName", json!("Workstations")),
-                ("onboardingStatus", json!("onboarded")),
-                (
-                    "defenderAvStatus",
-                    json!(*rng.pick(&["updated", "notUpdated", "unknown"])),
-                ),
-                ("ipInterfaces", json!([m.ip, "fe80::1c2b:3d4e:5f60:7182"])),
-                (
-                    "loggedOnUsers",
-                    json!([{"accountName": s.person.account, "domainName": dom.split('.').next().unwrap_or(dom).to_uppercase()}]),
-                ),
-                (
-                    "vmMetadata",
-                    if vm {
-                        json!({"vmId": rng.guid(), "cloudProvider": "azure", "resourceId": format!("/subscriptions/{}/resourceGroups/prod/providers/Microsoft.Compute/virtualMachines/{}", rng.guid(), m.name), "subscriptionId": rng.guid()})
-                    } else {
-                        json!({"vmId": rng.guid(), "cloudProvider": "unknown", "resourceId": "", "subscriptionId": ""})
-                    },
-                ),
-            ] {
-                e.insert(k.into(), v);
-            }
-            e
+            let (vm_id, sub) = (rng.guid(), rng.guid());
+            o.obj("vmMetadata", |v| {
+                v.s("vmId", &vm_id).s("cloudProvider", if vm { "azure" } else { "unknown" });
+                if vm {
+                    v.s("resourceId", &format!("/subscriptions/{sub}/resourceGroups/prod/providers/Microsoft.Compute/virtualMachines/{}", m.name));
+                    v.s("subscriptionId", &sub);
+                } else {
+                    v.s("resourceId", "").s("subscriptionId", "");
+                }
+            });
         }
         Ip => {
-            let mut e = base("ipEvidence", c, verdict, &["attacker"], &[], rng);
-            e.insert("ipAddress".into(), json!(s.ip.0));
-            e.insert("countryLetterCode".into(), json!(s.ip.1));
-            e
+            base(
+                &mut o,
+                "ipEvidence",
+                created,
+                verdict,
+                &["attacker"],
+                &[],
+                rng,
+            );
+            o.s("ipAddress", s.ip.0).s("countryLetterCode", s.ip.1);
         }
         File => {
-            let mut e = base(
+            base(
+                &mut o,
                 "fileEvidence",
-                c,
+                created,
                 verdict,
                 &[],
                 &["Referred in command line"],
                 rng,
             );
-            e.insert(
-                "detectionStatus".into(),
-                json!(*rng.pick(&["detected", "blocked", "prevented"])),
-            );
-            e.insert("mdeDeviceId".into(), json!(m.mde_id));
-            e.insert("fileDetails".into(), file_details(s.malware));
-            e
+            o.s(
+                "detectionStatus",
+                *rng.pick(&["detected", "blocked", "prevented"]),
+            )
+            .s("mdeDeviceId", &m.mde_id);
+            o.raw("fileDetails", s.file);
         }
         Url => {
-            let mut e = base("urlEvidence", c, verdict, &["commandAndControl"], &[], rng);
-            e.insert(
-                "url".into(),
-                json!(format!("https://{}/{}", s.bad_domain, rng.hex(8))),
+            base(
+                &mut o,
+                "urlEvidence",
+                created,
+                verdict,
+                &["commandAndControl"],
+                &[],
+                rng,
             );
-            e
+            o.s("url", &format!("https://{}/{}", s.bad_domain, rng.hex(8)));
         }
         Mailbox => {
-            let mut e = base("mailboxEvidence", c, verdict, &["contextual"], &[], rng);
-            e.insert("displayName".into(), json!(s.person.display));
-            e.insert("primaryAddress".into(), json!(s.person.upn));
-            e.insert("upn".into(), json!(s.person.upn));
-            e.insert("userAccount".into(), user_account(s.person, dom));
-            e
+            base(
+                &mut o,
+                "mailboxEvidence",
+                created,
+                verdict,
+                &["contextual"],
+                &[],
+                rng,
+            );
+            o.s("displayName", &s.person.display)
+                .s("primaryAddress", &s.person.upn)
+                .s("upn", &s.person.upn);
+            o.raw("userAccount", s.account);
         }
         Message => {
-            let mut e = base("analyzedMessageEvidence", c, verdict, &[], &[], rng);
-            let nmid = rng.guid();
-            for (k, v) in [
-                ("networkMessageId", json!(nmid)),
-                (
-                    "internetMessageId",
-                    json!(format!("<{}@mail.{}>", rng.hex(16), s.bad_domain)),
-                ),
-                (
-                    "subject",
-                    json!(*rng.pick(&[
-                        "Invoice overdue - action required",
-                        "Your mailbox is almost full",
-                        "Shared document: Q3 bonus plan",
-                        "DocuSign: please review and sign"
-                    ])),
-                ),
-                ("language", json!("en")),
-                ("senderIp", json!(s.ip.0)),
-                ("recipientEmailAddress", json!(s.person.upn)),
-                ("antiSpamDirection", json!("inbound")),
-                (
-                    "deliveryAction",
-                    json!(*rng.pick(&["delivered", "junked", "blocked", "replaced"])),
-                ),
-                (
-                    "deliveryLocation",
-                    json!(*rng.pick(&["inbox", "junkFolder", "quarantine", "deletedFolder"])),
-                ),
-                ("urn", json!(format!("urn:MailEntity:{}", rng.hex(32)))),
-                ("threats", json!(["Phish"])),
-                (
-                    "threatDetectionMethods",
-                    json!(["URL detonation reputation", "Impersonation domain"]),
-                ),
-                ("urls", json!([format!("https://{}/login", s.bad_domain)])),
-                ("urlCount", json!(1)),
-                ("attachmentsCount", json!(rng.range(0, 3))),
-                ("receivedDateTime", json!(c)),
-                (
-                    "p1Sender",
-                    json!({"displayName": "Accounts Payable", "domainName": s.bad_domain, "emailAddress": format!("billing@{}", s.bad_domain)}),
-                ),
-                (
-                    "p2Sender",
-                    json!({"displayName": "Accounts Payable", "domainName": s.bad_domain, "emailAddress": format!("noreply@{}", s.bad_domain)}),
-                ),
-            ] {
-                e.insert(k.into(), v);
+            base(
+                &mut o,
+                "analyzedMessageEvidence",
+                created,
+                verdict,
+                &[],
+                &[],
+                rng,
+            );
+            let bad = s.bad_domain;
+            o.s("networkMessageId", &rng.guid()).s(
+                "internetMessageId",
+                &format!("<{}@mail.{bad}>", rng.hex(16)),
+            );
+            o.s(
+                "subject",
+                *rng.pick(&[
+                    "Invoice overdue - action required",
+                    "Your mailbox is almost full",
+                    "Shared document: Q3 bonus plan",
+                    "DocuSign: please review and sign",
+                ]),
+            );
+            o.s("language", "en")
+                .s("senderIp", s.ip.0)
+                .s("recipientEmailAddress", &s.person.upn)
+                .s("antiSpamDirection", "inbound");
+            o.s(
+                "deliveryAction",
+                *rng.pick(&["delivered", "junked", "blocked", "replaced"]),
+            );
+            o.s(
+                "deliveryLocation",
+                *rng.pick(&["inbox", "junkFolder", "quarantine", "deletedFolder"]),
+            );
+            o.s("urn", &format!("urn:MailEntity:{}", rng.hex(32)))
+                .strs("threats", &["Phish"]);
+            o.strs(
+                "threatDetectionMethods",
+                &["URL detonation reputation", "Impersonation domain"],
+            );
+            o.strs("urls", &[&format!("https://{bad}/login")])
+                .n("urlCount", 1)
+                .n("attachmentsCount", rng.range(0, 3));
+            o.s("receivedDateTime", created);
+            for (k, addr) in [("p1Sender", "billing"), ("p2Sender", "noreply")] {
+                o.obj(k, |p| {
+                    p.s("displayName", "Accounts Payable")
+                        .s("domainName", bad)
+                        .s("emailAddress", &format!("{addr}@{bad}"));
+                });
             }
-            e
         }
         MailCluster => {
-            let mut e = base("mailClusterEvidence", c, verdict, &[], &[], rng);
-            e.insert("clusterBy".into(), json!("Subject;P2SenderDomain"));
-            e.insert(
-                "clusterByValue".into(),
-                json!(format!("Invoice overdue;{}", s.bad_domain)),
+            base(
+                &mut o,
+                "mailClusterEvidence",
+                created,
+                verdict,
+                &[],
+                &[],
+                rng,
             );
-            e.insert(
-                "query".into(),
-                json!(format!("(P2SenderDomain:\"{}\")", s.bad_domain)),
-            );
-            e.insert(
-                "urn".into(),
-                json!(format!("urn:MailClusterEntity:{}", rng.hex(32))),
-            );
-            e.insert("emailCount".into(), json!(rng.range(2, 40)));
-            e.insert("networkMessageIds".into(), json!([rng.guid(), rng.guid()]));
-            e
+            let bad = s.bad_domain;
+            o.s("clusterBy", "Subject;P2SenderDomain")
+                .s("clusterByValue", &format!("Invoice overdue;{bad}"));
+            o.s("query", &format!("(P2SenderDomain:\"{bad}\")"))
+                .s("urn", &format!("urn:MailClusterEntity:{}", rng.hex(32)));
+            o.n("emailCount", rng.range(2, 40))
+                .strs("networkMessageIds", &[&rng.guid(), &rng.guid()]);
         }
         CloudApp => {
-            let mut e = base(
+            base(
+                &mut o,
                 "cloudApplicationEvidence",
-                c,
+                created,
                 verdict,
                 &["contextual"],
                 &[],
@@ -717,117 +828,117 @@ fn evidence(kind: Ev, s: &Scene, created_ms: i64, rng: &mut Rng) -> Value {
                 (11161, "Office 365"),
                 (28375, "Microsoft Teams"),
             ]);
-            e.insert("appId".into(), json!(id));
-            e.insert("displayName".into(), json!(name));
-            e.insert("instanceId".into(), json!(0));
-            e.insert("instanceName".into(), json!(name));
-            e.insert("saasAppId".into(), json!(id));
-            e
+            o.n("appId", id)
+                .s("displayName", name)
+                .n("instanceId", 0)
+                .s("instanceName", name)
+                .n("saasAppId", id);
         }
         OAuthApp => {
-            let mut e = base(
+            base(
+                &mut o,
                 "oauthApplicationEvidence",
-                c,
+                created,
                 verdict,
                 &["suspicious"],
                 &[],
                 rng,
             );
-            e.insert("appId".into(), json!(rng.guid()));
-            e.insert("displayName".into(), json!("Mail Sync Helper"));
-            e.insert("objectId".into(), json!(rng.guid()));
-            e.insert("publisher".into(), json!("Unverified"));
-            e
+            o.s("appId", &rng.guid())
+                .s("displayName", "Mail Sync Helper")
+                .s("objectId", &rng.guid())
+                .s("publisher", "Unverified");
         }
         Process => {
-            let mut e = base("processEvidence", c, verdict, &[], &[], rng);
+            base(&mut o, "processEvidence", created, verdict, &[], &[], rng);
             let parent = *rng.pick(&["cmd.exe", "explorer.exe", "winword.exe", "services.exe"]);
-            let pid = rng.range(1000, 20000);
-            let ppid = rng.range(400, 1000);
-            let cmd = match s.malware.name.as_str() {
-                n if n.ends_with(".ps1") => {
-                    format!("powershell.exe -nop -w hidden -enc {}", rng.hex(24))
-                }
-                n => format!("\"{}\\{}\" --silent", s.malware.path, n),
+            let cmd = if s.malware.name.ends_with(".ps1") {
+                format!("powershell.exe -nop -w hidden -enc {}", rng.hex(24))
+            } else {
+                format!("\"{}\\{}\" --silent", s.malware.path, s.malware.name)
             };
-            for (k, v) in [
-                ("processId", json!(pid)),
-                ("parentProcessId", json!(ppid)),
-                ("processCommandLine", json!(cmd)),
-                ("processCreationDateTime", json!(c)),
-                (
-                    "parentProcessCreationDateTime",
-                    json!(fmt_ms(created_ms - rng.range(1, 600) * MIN)),
-                ),
-                ("detectionStatus", json!("detected")),
-                ("mdeDeviceId", json!(m.mde_id)),
-                ("imageFile", file_details(s.malware)),
-                ("parentProcessImageFile", system_binary(parent, rng)),
-                ("userAccount", user_account(s.person, dom)),
-            ] {
-                e.insert(k.into(), v);
-            }
-            e
+            o.n("processId", rng.range(1000, 20000))
+                .n("parentProcessId", rng.range(400, 1000))
+                .s("processCommandLine", &cmd);
+            o.s("processCreationDateTime", created).s(
+                "parentProcessCreationDateTime",
+                &fmt_ms(created_ms - rng.range(1, 600) * MIN),
+            );
+            o.s("detectionStatus", "detected")
+                .s("mdeDeviceId", &m.mde_id)
+                .raw("imageFile", s.file);
+            let mut parent_json = String::new();
+            system_binary(&mut parent_json, parent, rng);
+            o.raw("parentProcessImageFile", &parent_json)
+                .raw("userAccount", s.account);
         }
         RegKey => {
-            let mut e = base("registryKeyEvidence", c, verdict, &[], &[], rng);
-            e.insert(
-                "registryKey".into(),
-                json!("SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run"),
+            base(
+                &mut o,
+                "registryKeyEvidence",
+                created,
+                verdict,
+                &[],
+                &[],
+                rng,
             );
-            e.insert("registryHive".into(), json!("HKEY_LOCAL_MACHINE"));
-            e
+            o.s(
+                "registryKey",
+                "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run",
+            )
+            .s("registryHive", "HKEY_LOCAL_MACHINE");
         }
         RegValue => {
-            let mut e = base("registryValueEvidence", c, verdict, &[], &[], rng);
-            e.insert("mdeDeviceId".into(), json!(m.mde_id));
-            e.insert(
-                "registryKey".into(),
-                json!("SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run"),
+            base(
+                &mut o,
+                "registryValueEvidence",
+                created,
+                verdict,
+                &[],
+                &[],
+                rng,
             );
-            e.insert("registryHive".into(), json!("HKEY_CURRENT_USER"));
-            e.insert(
-                "registryValue".into(),
-                json!(format!("{}\\{}", s.malware.path, s.malware.name)),
+            o.s("mdeDeviceId", &m.mde_id).s(
+                "registryKey",
+                "SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run",
             );
-            e.insert("registryValueName".into(), json!("Updater"));
-            e.insert("registryValueType".into(), json!("String"));
-            e
+            o.s("registryHive", "HKEY_CURRENT_USER").s(
+                "registryValue",
+                &format!("{}\\{}", s.malware.path, s.malware.name),
+            );
+            o.s("registryValueName", "Updater")
+                .s("registryValueType", "String");
         }
         Group => {
-            let mut e = base(
+            base(
+                &mut o,
                 "securityGroupEvidence",
-                c,
+                created,
                 verdict,
                 &["contextual"],
                 &[],
                 rng,
             );
-            e.insert("securityGroupId".into(), json!(rng.guid()));
-            e.insert("displayName".into(), json!("Domain Admins"));
-            e.insert(
-                "distinguishedName".into(),
-                json!(format!(
+            o.s("securityGroupId", &rng.guid())
+                .s("displayName", "Domain Admins");
+            o.s(
+                "distinguishedName",
+                &format!(
                     "CN=Domain Admins,CN=Users,DC={}",
-                    dom.replace('.', ",DC=")
-                )),
+                    s.domain.replace('.', ",DC=")
+                ),
             );
-            e.insert("friendlyName".into(), json!("Domain Admins"));
-            e.insert(
-                "sid".into(),
-                json!(format!(
+            o.s("friendlyName", "Domain Admins").s(
+                "sid",
+                &format!(
                     "{}-512",
                     s.person.sid.rsplit_once('-').map(|x| x.0).unwrap_or("")
-                )),
+                ),
             );
-            e.insert("activeDirectoryObjectGuid".into(), json!(rng.guid()));
-            e
+            o.s("activeDirectoryObjectGuid", &rng.guid());
         }
-    };
-    if rng.chance(0.05) {
-        e.insert("tags".into(), json!(["Demo"]));
     }
-    Value::Object(e)
+    o.close();
 }
 
 /// Options for one alert beyond its template.
@@ -836,23 +947,25 @@ struct AlertSpec<'a> {
     created_ms: i64,
     now_ms: i64,
     incident_id: &'a str,
-    title_override: Option<String>,
+    title_override: Option<&'a str>,
     story: Option<&'a str>,
+    /// Planted stories that must stay open for live views.
+    keep_open: Option<&'static str>,
 }
 
-fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> Value {
+fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summary) {
     let t = spec.template;
     let created = spec.created_ms;
     let age_days = (spec.now_ms - created) / DAY;
     let id = alert_id(rng, t.provider);
-    let status = if age_days > 14 {
+    let mut status = if age_days > 14 {
         *rng.pick(&["resolved", "resolved", "resolved", "inProgress", "new"])
     } else if age_days > 3 {
         *rng.pick(&["resolved", "inProgress", "new", "new"])
     } else {
         *rng.pick(&["new", "new", "new", "inProgress"])
     };
-    let (classification, determination) = if status == "resolved" {
+    let (mut classification, mut determination) = if status == "resolved" {
         *rng.pick(&[
             ("truePositive", "malware"),
             ("truePositive", "phishing"),
@@ -868,21 +981,32 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> Value {
     } else {
         ("unknown", "unknown")
     };
+    if let Some(open) = spec.keep_open {
+        status = open;
+        (classification, determination) = ("unknown", "unknown");
+    }
     let assigned = if status == "new" && rng.chance(0.6) {
-        Value::Null
+        None
     } else {
-        json!(e.people[*rng.pick(&e.soc)].upn)
+        Some(e.people[*rng.pick(&e.soc)].upn.clone())
     };
     let first = created - rng.range(1, 120) * MIN;
     let last = created - rng.range(0, 10) * MIN;
     let updated = (created + rng.range(1, 3 * 24 * 60) * MIN).min(spec.now_ms - MIN);
-    let resolved = if status == "resolved" {
-        json!(fmt_ms(updated))
-    } else {
-        Value::Null
+    let title = spec.title_override.unwrap_or(t.title);
+    let description = match spec.title_override {
+        Some(h) if h.len() % 2 == 0 => format!("{h} \u{2014} review the evidence."),
+        _ => t.description.to_string(),
     };
-    let mut comments = Vec::new();
-    if status != "new" && rng.chance(0.35) {
+    let threat = (t.category == "Malware" || t.evidence.contains(&File) && t.provider == Endpoint)
+        .then_some(s.malware.family);
+    let actor = (t.severity == "high" && rng.chance(0.3))
+        .then(|| *rng.pick(&["Storm-0501", "Octo Tempest", "Midnight Blizzard"]));
+    let system_tag = rng.chance(0.03);
+    let created_s = fmt_ms(created);
+    let updated_s = fmt_ms(updated);
+    let detection = *rng.pick(t.provider.detection_sources());
+    let comment = (status != "new" && rng.chance(0.35)).then(|| {
         let who = &e.people[*rng.pick(&e.soc)];
         let text = *rng.pick(&[
             "Isolated the device and started a full scan.",
@@ -891,116 +1015,160 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> Value {
             "Benign: admin testing the new deployment script.",
             "Escalated to tier 2 \u{2014} see incident notes.",
         ]);
-        comments.push(json!({"comment": text, "createdByDisplayName": who.upn, "createdDateTime": fmt_ms(created + 30 * MIN)}));
+        (who.upn.clone(), text)
+    });
+
+    let mut body = String::with_capacity(4096);
+    let mut o = Obj::open(&mut body);
+    o.s("@odata.type", "#microsoft.graph.security.alert")
+        .s("id", &id)
+        .s("providerAlertId", &id)
+        .s("incidentId", spec.incident_id);
+    o.s("status", status)
+        .s("severity", t.severity)
+        .s("classification", classification)
+        .s("determination", determination);
+    o.s("serviceSource", t.provider.service_source())
+        .s("detectionSource", detection)
+        .s("productName", t.provider.product_name());
+    o.s(
+        "detectorId",
+        &format!(
+            "{:08x}-affd-43ef-b1d5-afc2eb6f2756",
+            (t.title.len() as u32).wrapping_mul(2_654_435_761)
+        ),
+    );
+    o.s("tenantId", &e.tenant_id)
+        .s("title", title)
+        .s("description", &description)
+        .s("recommendedActions", RECOMMENDED);
+    o.s("category", t.category)
+        .os("assignedTo", assigned.as_deref());
+    o.s(
+        "alertWebUrl",
+        &format!(
+            "https://security.microsoft.com/alerts/{id}?tid={}",
+            e.tenant_id
+        ),
+    );
+    o.s(
+        "incidentWebUrl",
+        &format!(
+            "https://security.microsoft.com/incidents/{}?tid={}",
+            spec.incident_id, e.tenant_id
+        ),
+    );
+    o.os("actorDisplayName", actor)
+        .os("threatDisplayName", threat);
+    o.os(
+        "threatFamilyName",
+        threat.map(|f| f.split(['/', ':']).nth(2).unwrap_or(f)),
+    );
+    o.strs("mitreTechniques", t.mitre)
+        .s("createdDateTime", &created_s)
+        .s("lastUpdateDateTime", &updated_s);
+    o.os(
+        "resolvedDateTime",
+        (status == "resolved").then_some(updated_s.as_str()),
+    );
+    o.s("firstActivityDateTime", &fmt_ms(first))
+        .s("lastActivityDateTime", &fmt_ms(last))
+        .null("alertPolicyId");
+    o.obj("additionalData", |a| {
+        if let Some(story) = spec.story {
+            a.s("vigilStory", story);
+        }
+    });
+    o.arr("comments", |a| {
+        if let Some((who, text)) = &comment {
+            let mut c = Obj::open(a);
+            c.s("comment", text)
+                .s("createdByDisplayName", who)
+                .s("createdDateTime", &fmt_ms(created + 30 * MIN));
+            c.close();
+        }
+    });
+    o.arr("evidence", |a| {
+        for (i, k) in t.evidence.iter().enumerate() {
+            if i > 0 {
+                a.push(',');
+            }
+            evidence(a, *k, s, created, &created_s, rng);
+        }
+    });
+    o.strs(
+        "systemTags",
+        if system_tag {
+            &["Defender Experts"]
+        } else {
+            &[]
+        },
+    );
+    o.close();
+
+    let mut keys = Map::new();
+    for (k, v) in [
+        (
+            "assignedTo",
+            assigned.as_deref().map_or(Value::Null, |a| json!(a)),
+        ),
+        ("classification", json!(classification)),
+        ("determination", json!(determination)),
+        ("createdDateTime", json!(created_s)),
+        ("lastUpdateDateTime", json!(updated_s)),
+        ("severity", json!(t.severity)),
+        ("serviceSource", json!(t.provider.service_source())),
+        ("status", json!(status)),
+    ] {
+        keys.insert(k.into(), v);
     }
-    let evidence: Vec<Value> = t
-        .evidence
-        .iter()
-        .map(|k| evidence(*k, s, created, rng))
-        .collect();
-    let title = spec.title_override.unwrap_or_else(|| t.title.to_string());
-    let threat = if t.category == "Malware" || t.evidence.contains(&File) && t.provider == Endpoint
-    {
-        json!(s.malware.family)
-    } else {
-        Value::Null
+    let summary = Summary {
+        id: id.clone(),
+        created,
+        updated,
+        severity: t.severity,
+        status,
+        classification,
+        determination,
+        assigned,
+        source: t.provider.service_source(),
+        category: t.category,
+        title: title.to_string(),
+        system_tag,
     };
-    let mut system_tags = vec![];
-    if rng.chance(0.03) {
-        system_tags.push("Defender Experts");
-    }
-    let mut additional = json!({});
-    if let Some(story) = spec.story {
-        additional = json!({"vigilStory": story});
-    }
-    json!({
-        "@odata.type": "#microsoft.graph.security.alert",
-        "id": id,
-        "providerAlertId": id,
-        "incidentId": spec.incident_id,
-        "status": status,
-        "severity": t.severity,
-        "classification": classification,
-        "determination": determination,
-        "serviceSource": t.provider.service_source(),
-        "detectionSource": *rng.pick(t.provider.detection_sources()),
-        "productName": t.provider.product_name(),
-        "detectorId": format!("{:08x}-{}", (t.title.len() as u32).wrapping_mul(2654435761), "affd-43ef-b1d5-afc2eb6f2756"),
-        "tenantId": e.tenant_id,
-        "title": title,
-        "description": t.description,
-        "recommendedActions": RECOMMENDED,
-        "category": t.category,
-        "assignedTo": assigned,
-        "alertWebUrl": format!("https://security.microsoft.com/alerts/{id}?tid={}", e.tenant_id),
-        "incidentWebUrl": format!("https://security.microsoft.com/incidents/{}?tid={}", spec.incident_id, e.tenant_id),
-        "actorDisplayName": if t.severity == "high" && rng.chance(0.3) { json!(*rng.pick(&["Storm-0501", "Octo Tempest", "Midnight Blizzard"])) } else { Value::Null },
-        "threatDisplayName": threat,
-        "threatFamilyName": threat.as_str().map(|f| f.split(['/', ':']).nth(2).unwrap_or(f).to_string()),
-        "mitreTechniques": t.mitre,
-        "createdDateTime": fmt_ms(created),
-        "lastUpdateDateTime": fmt_ms(updated),
-        "resolvedDateTime": resolved,
-        "firstActivityDateTime": fmt_ms(first),
-        "lastActivityDateTime": fmt_ms(last),
-        "alertPolicyId": null,
-        "additionalData": additional,
-        "comments": comments,
-        "evidence": evidence,
-        "systemTags": system_tags,
-    })
+    (Rec { id, body, keys }, summary)
 }
 
 fn incident(
     e: &Entities,
     id: &str,
-    alerts: &[Value],
+    alerts: &[Summary],
     rng: &mut Rng,
     now_ms: i64,
     story: Option<&str>,
-) -> Value {
+) -> Rec {
     let sev = alerts
         .iter()
-        .filter_map(|a| a["severity"].as_str())
+        .map(|a| a.severity)
         .max_by_key(|s| SEVERITIES.iter().position(|x| x == s))
         .unwrap_or("low");
-    let created = alerts
-        .iter()
-        .filter_map(|a| a["createdDateTime"].as_str())
-        .min()
-        .unwrap_or_default()
-        .to_string();
-    let updated = alerts
-        .iter()
-        .filter_map(|a| a["lastUpdateDateTime"].as_str())
-        .max()
-        .unwrap_or_default()
-        .to_string();
-    let all_resolved = alerts.iter().all(|a| a["status"] == "resolved");
-    let any_progress = alerts.iter().any(|a| a["status"] == "inProgress");
+    let created = alerts.iter().map(|a| a.created).min().unwrap_or(now_ms);
+    let updated = alerts.iter().map(|a| a.updated).max().unwrap_or(now_ms);
+    let all_resolved = alerts.iter().all(|a| a.status == "resolved");
     let status = if all_resolved {
         "resolved"
-    } else if any_progress {
+    } else if alerts.iter().any(|a| a.status == "inProgress") {
         "inProgress"
     } else {
         "active"
     };
-    let providers: std::collections::BTreeSet<&str> = alerts
-        .iter()
-        .filter_map(|a| a["serviceSource"].as_str())
-        .collect();
-    let cats: Vec<&str> = {
-        let mut c: Vec<&str> = alerts
-            .iter()
-            .filter_map(|a| a["category"].as_str())
-            .collect();
-        c.dedup();
-        c
-    };
+    let providers: std::collections::BTreeSet<&str> = alerts.iter().map(|a| a.source).collect();
+    let mut cats: Vec<&str> = alerts.iter().map(|a| a.category).collect();
+    cats.dedup();
     let display = if let Some(s) = story {
         s.to_string()
     } else if alerts.len() == 1 {
-        alerts[0]["title"].as_str().unwrap_or_default().to_string()
+        alerts[0].title.clone()
     } else if providers.len() > 1 {
         format!(
             "Multi-stage incident involving {} on one endpoint reported by multiple sources",
@@ -1013,67 +1181,142 @@ fn incident(
         )
     };
     let (classification, determination) = if all_resolved {
+        (alerts[0].classification, alerts[0].determination)
+    } else {
+        ("unknown", "unknown")
+    };
+    let assigned = alerts.iter().find_map(|a| a.assigned.clone());
+    let comment = (rng.chance(0.2) || story.is_some()).then(|| {
         (
-            alerts[0]["classification"].clone(),
-            alerts[0]["determination"].clone(),
+            e.people[*rng.pick(&e.soc)].upn.clone(),
+            fmt_ms(now_ms.min(updated + 5 * MIN)),
         )
-    } else {
-        (json!("unknown"), json!("unknown"))
-    };
-    let assigned = alerts
-        .iter()
-        .find_map(|a| a["assignedTo"].as_str().map(str::to_string));
-    let mut comments = vec![];
-    if rng.chance(0.2) || story.is_some() {
-        let who = &e.people[*rng.pick(&e.soc)].upn;
-        let at = fmt_ms(now_ms.min(crate::util::parse_dt(&updated).unwrap_or(now_ms) + 5 * MIN));
-        comments.push(json!({"comment": "Triage started; scoping affected entities.", "createdBy": who, "createdTime": at, "createdByDisplayName": who, "createdDateTime": at}));
-    }
-    let tags: Vec<&str> = if story.is_some() {
-        vec!["Planted story"]
+    });
+    let tags: &[&str] = if story.is_some() {
+        &["Planted story"]
     } else if rng.chance(0.1) {
-        vec!["Demo"]
+        &["Demo"]
     } else {
-        vec![]
+        &[]
     };
-    json!({
-        "@odata.type": "#microsoft.graph.security.incident",
-        "id": id,
-        "incidentWebUrl": format!("https://security.microsoft.com/incidents/{id}?tid={}", e.tenant_id),
-        "redirectIncidentId": null,
-        "tenantId": e.tenant_id,
-        "displayName": display,
-        "description": format!("{} alert(s) from {} source(s).", alerts.len(), providers.len()),
-        "summary": null,
-        "createdDateTime": created,
-        "lastUpdateDateTime": updated,
-        "lastModifiedBy": assigned.clone().unwrap_or_else(|| "Automation".to_string()),
-        "assignedTo": assigned,
-        "classification": classification,
-        "determination": determination,
-        "status": status,
-        "severity": sev,
-        "customTags": tags,
-        "tags": tags,
-        "systemTags": if alerts.iter().any(|a| a["systemTags"].as_array().is_some_and(|t| !t.is_empty())) || rng.chance(0.04) { json!(["Defender Experts"]) } else { json!([]) },
-        "resolvingComment": if all_resolved { json!("Resolved after investigation.") } else { Value::Null },
-        "comments": comments,
-    })
+    let system = alerts.iter().any(|a| a.system_tag) || rng.chance(0.04);
+    let (created_s, updated_s) = (fmt_ms(created), fmt_ms(updated));
+    let mut body = String::with_capacity(1024);
+    let mut o = Obj::open(&mut body);
+    o.s("@odata.type", "#microsoft.graph.security.incident")
+        .s("id", id);
+    o.s(
+        "incidentWebUrl",
+        &format!(
+            "https://security.microsoft.com/incidents/{id}?tid={}",
+            e.tenant_id
+        ),
+    )
+    .null("redirectIncidentId");
+    o.s("tenantId", &e.tenant_id).s("displayName", &display);
+    o.s(
+        "description",
+        &format!(
+            "{} alert(s) from {} source(s).",
+            alerts.len(),
+            providers.len()
+        ),
+    )
+    .null("summary");
+    o.s("createdDateTime", &created_s)
+        .s("lastUpdateDateTime", &updated_s);
+    o.s(
+        "lastModifiedBy",
+        assigned.as_deref().unwrap_or("Automation"),
+    )
+    .os("assignedTo", assigned.as_deref());
+    o.s("classification", classification)
+        .s("determination", determination)
+        .s("status", status)
+        .s("severity", sev);
+    o.strs("customTags", tags).strs("tags", tags).strs(
+        "systemTags",
+        if system { &["Defender Experts"] } else { &[] },
+    );
+    o.os(
+        "resolvingComment",
+        all_resolved.then_some("Resolved after investigation."),
+    );
+    o.arr("comments", |a| {
+        if let Some((who, at)) = &comment {
+            // Both spellings the docs show for incident comments.
+            let mut c = Obj::open(a);
+            c.s("comment", "Triage started; scoping affected entities.")
+                .s("createdBy", who)
+                .s("createdTime", at);
+            c.s("createdByDisplayName", who).s("createdDateTime", at);
+            c.close();
+        }
+    });
+    o.close();
+    let mut keys = Map::new();
+    for (k, v) in [
+        (
+            "assignedTo",
+            assigned.as_deref().map_or(Value::Null, |a| json!(a)),
+        ),
+        ("classification", json!(classification)),
+        ("createdDateTime", json!(created_s)),
+        ("determination", json!(determination)),
+        ("lastUpdateDateTime", json!(updated_s)),
+        ("severity", json!(sev)),
+        ("status", json!(status)),
+    ] {
+        keys.insert(k.into(), v);
+    }
+    Rec {
+        id: id.to_string(),
+        body,
+        keys,
+    }
+}
+
+/// Output under construction: alerts with their creation time (for sorting).
+struct Out {
+    alerts: Vec<(i64, Rec)>,
+    incidents: Vec<(i64, Rec)>,
+    incident_alerts: HashMap<String, Vec<String>>,
+}
+
+impl Out {
+    fn add(
+        &mut self,
+        e: &Entities,
+        id: &str,
+        group: Vec<(Rec, Summary)>,
+        rng: &mut Rng,
+        now_ms: i64,
+        story: Option<&str>,
+    ) {
+        let (recs, sums): (Vec<Rec>, Vec<Summary>) = group.into_iter().unzip();
+        let inc = incident(e, id, &sums, rng, now_ms, story);
+        let mut ids: Vec<(i64, String)> = sums.iter().map(|s| (s.created, s.id.clone())).collect();
+        ids.sort_by(|a, b| b.0.cmp(&a.0));
+        self.incident_alerts
+            .insert(id.to_string(), ids.into_iter().map(|x| x.1).collect());
+        self.incidents
+            .push((sums.iter().map(|s| s.created).min().unwrap_or(now_ms), inc));
+        self.alerts.extend(sums.iter().map(|s| s.created).zip(recs));
+    }
 }
 
 /// Generates `count` alerts (at least the planted stories) over the last ~60 days.
 pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Generated {
-    let mut out = Generated {
-        alerts: Vec::with_capacity(count),
+    let frags = Frags::new(e);
+    let mut out = Out {
+        alerts: Vec::with_capacity(count + 32),
         incidents: Vec::new(),
+        incident_alerts: HashMap::new(),
     };
     let mut ids = Ids {
         next_incident: 10_001,
     };
-    stories(rng, e, now_ms, &mut out, &mut ids);
-    // The hostile strings below go to ordinary alerts, never to the planted stories.
-    let stories_len = out.alerts.len();
-    let mut hostile_left = HOSTILE.len();
+    stories(rng, e, &frags, now_ms, &mut out, &mut ids);
     let by_provider: HashMap<Provider, Vec<&Template>> =
         TEMPLATES.iter().fold(HashMap::new(), |mut m, t| {
             m.entry(t.provider).or_default().push(t);
@@ -1082,6 +1325,8 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
     let providers = [
         Endpoint, Endpoint, Endpoint, Office, Office, Identity, CloudApps, EntraId, Dlp,
     ];
+    // The hostile strings go to ordinary alerts 3, 10, 17, …, never to the planted stories.
+    let mut ordinary = 0usize;
     while out.alerts.len() < count {
         let k = (if rng.chance(0.6) {
             1
@@ -1092,17 +1337,14 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
         // Recent days are busier, as in a real queue.
         let age = (rng.f64().powf(1.6) * 60.0 * DAY as f64) as i64;
         let start = now_ms - age - rng.range(5, 120) * MIN;
-        let person = &e.people[rng.below(e.people.len() as u64) as usize];
-        let machine = &e.machines[rng.below(e.machines.len() as u64) as usize];
-        let ipi = rng.below(e.bad_ips.len() as u64) as usize;
-        let scene = Scene {
-            person,
-            machine,
-            ip: (&e.bad_ips[ipi].0, e.bad_ips[ipi].1),
-            malware: &e.malware[rng.below(e.malware.len() as u64) as usize],
-            domain: &e.domain,
-            bad_domain: &e.bad_domains[rng.below(e.bad_domains.len() as u64) as usize],
-        };
+        let scene = frags.scene(
+            e,
+            rng.below(e.people.len() as u64) as usize,
+            rng.below(e.machines.len() as u64) as usize,
+            rng.below(e.bad_ips.len() as u64) as usize,
+            rng.below(e.malware.len() as u64) as usize,
+            rng.below(e.bad_domains.len() as u64) as usize,
+        );
         let incident_id = ids.next_incident.to_string();
         ids.next_incident += 1;
         let main = *rng.pick(&providers);
@@ -1114,126 +1356,77 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
                 main
             };
             let t = *rng.pick(&by_provider[&p]);
-            let hostile = if hostile_left > 0 && rng.chance(0.01) {
-                hostile_left -= 1;
-                Some(HOSTILE[hostile_left].to_string())
-            } else {
-                None
-            };
+            let hostile = (ordinary % 7 == 3)
+                .then(|| HOSTILE.get(ordinary / 7).copied())
+                .flatten();
+            ordinary += 1;
             let created = (start + (j as i64) * rng.range(2, 40) * MIN).min(now_ms - MIN);
-            group.push(alert(
-                rng,
-                e,
-                &scene,
-                AlertSpec {
-                    template: t,
-                    created_ms: created,
-                    now_ms,
-                    incident_id: &incident_id,
-                    title_override: hostile,
-                    story: None,
-                },
-            ));
+            let spec = AlertSpec {
+                template: t,
+                created_ms: created,
+                now_ms,
+                incident_id: &incident_id,
+                title_override: hostile,
+                story: None,
+                keep_open: None,
+            };
+            group.push(alert(rng, e, &scene, spec));
         }
-        out.incidents
-            .push(incident(e, &incident_id, &group, rng, now_ms, None));
-        out.alerts.extend(group);
+        out.add(e, &incident_id, group, rng, now_ms, None);
     }
-    // Every hostile string appears at least once, even in small tenants.
-    for (i, h) in HOSTILE.iter().enumerate().take(hostile_left) {
-        if let Some(a) = out.alerts.get_mut(stories_len + 3 + i * 7) {
-            a["title"] = json!(h);
-            if i % 2 == 0 {
-                a["description"] = json!(format!("{h} \u{2014} review the evidence."));
-            }
-        }
+    out.alerts.sort_by(|a, b| b.0.cmp(&a.0));
+    out.incidents.sort_by(|a, b| b.0.cmp(&a.0));
+    Generated {
+        alerts: out.alerts.into_iter().map(|x| x.1).collect(),
+        incidents: out.incidents.into_iter().map(|x| x.1).collect(),
+        incident_alerts: out.incident_alerts,
     }
-    out.alerts.sort_by(|a, b| {
-        b["createdDateTime"]
-            .as_str()
-            .cmp(&a["createdDateTime"].as_str())
-    });
-    out.incidents.sort_by(|a, b| {
-        b["createdDateTime"]
-            .as_str()
-            .cmp(&a["createdDateTime"].as_str())
-    });
-    out
 }
 
-/// One planted step: provider template title, minutes after the story starts.
+/// One planted step: template title, minutes after the story starts.
 type Step = (&'static str, i64);
 
-// One call per story reads as a table; a struct for the arguments would hide that.
-#[allow(clippy::too_many_arguments)]
-fn planted(
-    rng: &mut Rng,
-    e: &Entities,
-    now_ms: i64,
-    out: &mut Generated,
-    ids: &mut Ids,
-    story: &str,
+struct Story<'a> {
+    name: &'a str,
     days_ago: i64,
-    scene: &Scene,
-    steps: &[Step],
-) {
+    scene: Scene<'a>,
+    steps: &'a [Step],
+}
+
+fn planted(rng: &mut Rng, e: &Entities, now_ms: i64, out: &mut Out, ids: &mut Ids, story: Story) {
     let incident_id = ids.next_incident.to_string();
     ids.next_incident += 1;
-    let start = now_ms - days_ago * DAY;
+    let start = now_ms - story.days_ago * DAY;
     let mut group = Vec::new();
-    for (title, offset) in steps {
+    for (title, offset) in story.steps {
         let Some(t) = TEMPLATES.iter().find(|t| t.title == *title) else {
             continue;
         };
-        let mut a = alert(
-            rng,
-            e,
-            scene,
-            AlertSpec {
-                template: t,
-                created_ms: start + offset * MIN,
-                now_ms,
-                incident_id: &incident_id,
-                title_override: None,
-                story: Some(story),
-            },
-        );
-        // Stories stay open so the correlation view has live work to find.
-        if days_ago < 10 {
-            a["status"] = json!(if *offset == 0 { "inProgress" } else { "new" });
-            a["resolvedDateTime"] = Value::Null;
-            a["classification"] = json!("unknown");
-            a["determination"] = json!("unknown");
-        }
-        group.push(a);
+        // Recent stories stay open so the correlation view has live work to find.
+        let keep_open =
+            (story.days_ago < 10).then_some(if *offset == 0 { "inProgress" } else { "new" });
+        let spec = AlertSpec {
+            template: t,
+            created_ms: start + offset * MIN,
+            now_ms,
+            incident_id: &incident_id,
+            title_override: None,
+            story: Some(story.name),
+            keep_open,
+        };
+        group.push(alert(rng, e, &story.scene, spec));
     }
-    out.incidents
-        .push(incident(e, &incident_id, &group, rng, now_ms, Some(story)));
-    out.alerts.extend(group);
+    out.add(e, &incident_id, group, rng, now_ms, Some(story.name));
 }
 
-fn stories(rng: &mut Rng, e: &Entities, now_ms: i64, out: &mut Generated, ids: &mut Ids) {
-    let people = &e.people;
-    let pick_person = |upn_local: usize| &people[(5 + upn_local) % people.len()];
+fn stories(rng: &mut Rng, e: &Entities, f: &Frags, now_ms: i64, out: &mut Out, ids: &mut Ids) {
+    let n = e.people.len();
     // Story 1: phishing to ransomware (Office -> Entra ID -> Endpoint -> Cloud Apps).
-    let s1 = Scene {
-        person: pick_person(0),
-        machine: &e.machines[4],
-        ip: (&e.bad_ips[0].0, e.bad_ips[0].1),
-        malware: &e.malware[0],
-        domain: &e.domain,
-        bad_domain: &e.bad_domains[0],
-    };
-    planted(
-        rng,
-        e,
-        now_ms,
-        out,
-        ids,
-        "Story 1: Qakbot phish to ransomware",
-        2,
-        &s1,
-        &[
+    let s1 = Story {
+        name: "Story 1: Qakbot phish to ransomware",
+        days_ago: 2,
+        scene: f.scene(e, 5 % n, 4, 0, 0, 0),
+        steps: &[
             ("A potentially malicious URL click was detected", 0),
             ("Unfamiliar sign-in properties", 25),
             ("Suspicious PowerShell command line", 40),
@@ -1241,26 +1434,14 @@ fn stories(rng: &mut Rng, e: &Entities, now_ms: i64, out: &mut Generated, ids: &
             ("Possible ransomware activity", 300),
             ("Mass download by a single user", 320),
         ],
-    );
-    // Story 2: identity takeover (Entra ID -> Identity -> Cloud Apps -> DLP).
-    let s2 = Scene {
-        person: pick_person(7),
-        machine: &e.machines[0],
-        ip: (&e.bad_ips[1].0, e.bad_ips[1].1),
-        malware: &e.malware[3],
-        domain: &e.domain,
-        bad_domain: &e.bad_domains[5],
     };
-    planted(
-        rng,
-        e,
-        now_ms,
-        out,
-        ids,
-        "Story 2: password spray to domain dominance",
-        6,
-        &s2,
-        &[
+    planted(rng, e, now_ms, out, ids, s1);
+    // Story 2: identity takeover (Entra ID -> Cloud Apps -> Identity -> Endpoint -> Office -> DLP).
+    let s2 = Story {
+        name: "Story 2: password spray to domain dominance",
+        days_ago: 6,
+        scene: f.scene(e, 12 % n, 0, 1, 3, 5),
+        steps: &[
             ("Password spray", 0),
             ("Impossible travel activity", 45),
             ("Suspected Pass-the-Hash attack", 180),
@@ -1275,26 +1456,14 @@ fn stories(rng: &mut Rng, e: &Entities, now_ms: i64, out: &mut Generated, ids: &
                 400,
             ),
         ],
-    );
-    // Story 3: insider exfiltration with a renamed rclone (Endpoint -> Cloud Apps -> DLP -> Office).
-    let s3 = Scene {
-        person: pick_person(13),
-        machine: &e.machines[10],
-        ip: (&e.bad_ips[3].0, e.bad_ips[3].1),
-        malware: &e.malware[4],
-        domain: &e.domain,
-        bad_domain: &e.bad_domains[3],
     };
-    planted(
-        rng,
-        e,
-        now_ms,
-        out,
-        ids,
-        "Story 3: insider exfiltration with rclone",
-        12,
-        &s3,
-        &[
+    planted(rng, e, now_ms, out, ids, s2);
+    // Story 3: insider exfiltration with rclone (Endpoint -> Cloud Apps -> DLP -> Office).
+    let s3 = Story {
+        name: "Story 3: insider exfiltration with rclone",
+        days_ago: 12,
+        scene: f.scene(e, 18 % n, 10, 3, 4, 3),
+        steps: &[
             ("Unsanctioned remote access tool installed", 0),
             ("Mass download by a single user", 90),
             (
@@ -1303,5 +1472,6 @@ fn stories(rng: &mut Rng, e: &Entities, now_ms: i64, out: &mut Generated, ids: &
             ),
             ("Suspicious email sending patterns detected", 150),
         ],
-    );
+    };
+    planted(rng, e, now_ms, out, ids, s3);
 }

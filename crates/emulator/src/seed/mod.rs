@@ -3,15 +3,15 @@
 pub mod alerts;
 pub mod entities;
 pub mod extra;
+pub mod json;
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::ediscovery;
 use crate::odata::Collection;
 use crate::state::{DEMO_USERS, TenantData, TenantInfo};
 use crate::util::Rng;
-use crate::{alerts as alert_api, directory, incidents, securescore, submissions, threatintel};
+use crate::{directory, securescore, submissions, threatintel};
 
 /// How many alerts the second tenant gets, relative to the first (it is a smaller company).
 pub const SECOND_TENANT_SHARE: usize = 4;
@@ -31,17 +31,9 @@ pub fn build(info: &TenantInfo, seed: u64, alert_count: usize, now_ms: i64) -> T
         demo.iter().map(|(g, s, u)| (*g, *s, u.as_str())).collect();
     let e = entities::Entities::generate(&mut rng, &info.id, &info.domain, &info.short, &demo_refs);
     let generated = alerts::generate(&mut rng, &e, alert_count, now_ms);
-    let mut incident_alerts: HashMap<String, Vec<String>> = HashMap::new();
-    for a in &generated.alerts {
-        if let (Some(i), Some(id)) = (a["incidentId"].as_str(), a["id"].as_str()) {
-            incident_alerts
-                .entry(i.to_string())
-                .or_default()
-                .push(id.to_string());
-        }
-    }
-    let alerts = Collection::from_values(generated.alerts, &alert_api::SPEC);
-    let incidents = Collection::from_values(generated.incidents, &incidents::SPEC);
+    let incident_alerts = generated.incident_alerts;
+    let alerts = Collection::from_recs(generated.alerts);
+    let incidents = Collection::from_recs(generated.incidents);
     let (email, url, file) = extra::submissions(&mut rng, &e, now_ms);
     let scores = extra::secure_scores(&mut rng, &e, now_ms);
     let hosts = extra::hosts(&e, now_ms, &mut rng);
