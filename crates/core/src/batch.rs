@@ -304,3 +304,50 @@ impl<T: Transport> GraphClient<T> {
         Ok(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn request_body_shape() {
+        let r = BatchRequest::new(
+            "1",
+            Method::Patch,
+            "/security/alerts_v2/a",
+            Some(json!({"status": "resolved"})),
+        );
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"id": "1", "method": "PATCH", "url": "/security/alerts_v2/a",
+                   "headers": {"Content-Type": "application/json"}, "body": {"status": "resolved"}})
+        );
+        let g = BatchRequest::new("2", Method::Get, "/me", None);
+        assert_eq!(
+            serde_json::to_value(&g).unwrap(),
+            json!({"id": "2", "method": "GET", "url": "/me"})
+        );
+    }
+
+    #[test]
+    fn item_results_map_to_errors_or_values() {
+        let ok: BatchResponse =
+            serde_json::from_value(json!({"id": "1", "status": 200, "body": {"id": "a"}})).unwrap();
+        assert_eq!(ok.into_result::<Alert>(None).unwrap().id.as_str(), "a");
+        let nf: BatchResponse = serde_json::from_value(json!({
+            "id": "2", "status": 404, "headers": {"Retry-After": 5},
+            "body": {"error": {"code": "itemNotFound", "message": "gone"}}
+        }))
+        .unwrap();
+        let e = nf.into_result::<Alert>(None).unwrap_err();
+        assert_eq!(
+            (e.kind, e.code.as_deref()),
+            (ErrorKind::NotFound, Some("itemNotFound"))
+        );
+        assert_eq!(nf.header("retry-after").as_deref(), Some("5"));
+        let empty: BatchResponse =
+            serde_json::from_value(json!({"id": "3", "status": 204})).unwrap();
+        assert!(empty.into_result::<Option<Alert>>(None).unwrap().is_none());
+    }
+}

@@ -134,3 +134,38 @@ impl Transport for NativeTransport {
         (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_is_in_unit_interval_and_seeded() {
+        let a = NativeTransport::new().with_seed(3);
+        let b = NativeTransport::new().with_seed(3);
+        for _ in 0..1000 {
+            let x = a.random();
+            assert!((0.0..1.0).contains(&x));
+            assert_eq!(x, b.random());
+        }
+    }
+
+    #[tokio::test]
+    async fn virtual_clock_advances_on_sleep() {
+        let t = NativeTransport::with_virtual_clock();
+        t.sleep(Duration::from_secs(12)).await;
+        assert_eq!(t.now_ms(), 12_000.0);
+    }
+
+    #[tokio::test]
+    async fn network_errors_are_transport_errors() {
+        let t = NativeTransport::new();
+        let req = HttpRequest {
+            method: Method::Get,
+            url: "http://127.0.0.1:1/".into(),
+            headers: vec![],
+            body: None,
+        };
+        assert!(matches!(t.send(req).await, Err(TransportError::Network(_))));
+    }
+}
