@@ -656,14 +656,14 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
                 .n("osBuild", m.os_build);
             o.s("version", m.version).s(
                 "healthStatus",
-                *rng.pick(&["active", "active", "inactive", "impairedCommunication"]),
+                rng.pick::<&str>(&["active", "active", "inactive", "impairedCommunication"]),
             );
-            o.s("riskScore", *rng.pick(&["low", "medium", "high"]))
+            o.s("riskScore", rng.pick::<&str>(&["low", "medium", "high"]))
                 .n("rbacGroupId", 75)
                 .s("rbacGroupName", "Workstations");
             o.s("onboardingStatus", "onboarded").s(
                 "defenderAvStatus",
-                *rng.pick(&["updated", "notUpdated", "unknown"]),
+                rng.pick::<&str>(&["updated", "notUpdated", "unknown"]),
             );
             o.strs("ipInterfaces", &[&m.ip, "fe80::1c2b:3d4e:5f60:7182"]);
             o.arr("loggedOnUsers", |a| {
@@ -708,7 +708,7 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
             );
             o.s(
                 "detectionStatus",
-                *rng.pick(&["detected", "blocked", "prevented"]),
+                rng.pick::<&str>(&["detected", "blocked", "prevented"]),
             )
             .s("mdeDeviceId", &m.mde_id);
             o.raw("fileDetails", s.file);
@@ -757,7 +757,7 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
             );
             o.s(
                 "subject",
-                *rng.pick(&[
+                rng.pick::<&str>(&[
                     "Invoice overdue - action required",
                     "Your mailbox is almost full",
                     "Shared document: Q3 bonus plan",
@@ -770,11 +770,11 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
                 .s("antiSpamDirection", "inbound");
             o.s(
                 "deliveryAction",
-                *rng.pick(&["delivered", "junked", "blocked", "replaced"]),
+                rng.pick::<&str>(&["delivered", "junked", "blocked", "replaced"]),
             );
             o.s(
                 "deliveryLocation",
-                *rng.pick(&["inbox", "junkFolder", "quarantine", "deletedFolder"]),
+                rng.pick::<&str>(&["inbox", "junkFolder", "quarantine", "deletedFolder"]),
             );
             o.s("urn", &format!("urn:MailEntity:{}", rng.hex(32)))
                 .strs("threats", &["Phish"]);
@@ -1296,7 +1296,7 @@ impl Out {
         let (recs, sums): (Vec<Rec>, Vec<Summary>) = group.into_iter().unzip();
         let inc = incident(e, id, &sums, rng, now_ms, story);
         let mut ids: Vec<(i64, String)> = sums.iter().map(|s| (s.created, s.id.clone())).collect();
-        ids.sort_by(|a, b| b.0.cmp(&a.0));
+        ids.sort_by_key(|x| std::cmp::Reverse(x.0));
         self.incident_alerts
             .insert(id.to_string(), ids.into_iter().map(|x| x.1).collect());
         self.incidents
@@ -1374,8 +1374,8 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
         }
         out.add(e, &incident_id, group, rng, now_ms, None);
     }
-    out.alerts.sort_by(|a, b| b.0.cmp(&a.0));
-    out.incidents.sort_by(|a, b| b.0.cmp(&a.0));
+    out.alerts.sort_by_key(|x| std::cmp::Reverse(x.0));
+    out.incidents.sort_by_key(|x| std::cmp::Reverse(x.0));
     Generated {
         alerts: out.alerts.into_iter().map(|x| x.1).collect(),
         incidents: out.incidents.into_iter().map(|x| x.1).collect(),
