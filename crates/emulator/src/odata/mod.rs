@@ -302,7 +302,23 @@ pub fn page(
     context: &str,
     render: &dyn Fn(&Rec) -> String,
 ) -> GraphResponse {
-    let mut hits: Vec<&Rec> = coll.items.iter().filter(|r| q.matches(r)).collect();
+    // Unfiltered pages slice the stored order directly: no per-page scan of a large tenant.
+    let mut hits: Vec<&Rec> = if q.filter.is_none() && q.orderby.is_empty() {
+        let size = q.top.unwrap_or(spec.default_top).max(1);
+        let start = q.skip.min(coll.items.len());
+        let end = (start + size).min(coll.items.len());
+        return render_page(
+            coll.items.len(),
+            coll.items[start..end].iter().collect(),
+            start,
+            q,
+            self_url,
+            context,
+            render,
+        );
+    } else {
+        coll.items.iter().filter(|r| q.matches(r)).collect()
+    };
     if !q.orderby.is_empty() {
         hits.sort_by(|a, b| {
             for (f, desc) in &q.orderby {
@@ -319,6 +335,21 @@ pub fn page(
     let size = q.top.unwrap_or(spec.default_top).max(1);
     let start = q.skip.min(total);
     let end = (start + size).min(total);
+    let window: Vec<&Rec> = hits.drain(start..end).collect();
+    render_page(total, window, start, q, self_url, context, render)
+}
+
+/// Writes one page: `window` holds the records from offset `start` of `total` matches.
+fn render_page(
+    total: usize,
+    window: Vec<&Rec>,
+    start: usize,
+    q: &Query,
+    self_url: &str,
+    context: &str,
+    render: &dyn Fn(&Rec) -> String,
+) -> GraphResponse {
+    let end = start + window.len();
     let mut body = String::with_capacity(64 + (end - start) * 2048);
     body.push('{');
     let _ = write!(
@@ -338,7 +369,7 @@ pub fn page(
         let _ = write!(body, ",\"@odata.nextLink\":{}", Value::String(next));
     }
     body.push_str(",\"value\":[");
-    for (i, r) in hits[start..end].iter().enumerate() {
+    for (i, r) in window.iter().enumerate() {
         if i > 0 {
             body.push(',');
         }
