@@ -452,12 +452,14 @@ pub struct Scene<'a> {
     pub bad_domain: &'a str,
     account: &'a str,
     file: &'a str,
+    recommended: &'a str,
 }
 
 /// Fragments every alert of a person or file repeats, rendered once per tenant.
 struct Frags {
     accounts: Vec<String>,
     files: Vec<String>,
+    recommended: String,
 }
 
 impl Frags {
@@ -508,7 +510,13 @@ impl Frags {
                 s
             })
             .collect();
-        Frags { accounts, files }
+        let mut recommended = String::new();
+        super::json::esc(&mut recommended, RECOMMENDED);
+        Frags {
+            accounts,
+            files,
+            recommended,
+        }
     }
 
     fn scene<'a>(
@@ -529,6 +537,7 @@ impl Frags {
             bad_domain: &e.bad_domains[bad_domain],
             account: &self.accounts[person],
             file: &self.files[malware],
+            recommended: &self.recommended,
         }
     }
 }
@@ -1041,7 +1050,7 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
     o.s("tenantId", &e.tenant_id)
         .s("title", title)
         .s("description", &description)
-        .s("recommendedActions", RECOMMENDED);
+        .raw("recommendedActions", s.recommended);
     o.s("category", t.category)
         .os("assignedTo", assigned.as_deref());
     o.s(
