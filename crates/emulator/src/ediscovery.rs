@@ -854,6 +854,9 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 GraphError::bad_request(format!("Resource not found for the segment '{nav}'."))
             })?;
             if m == "POST" {
+                if let Some(subnav) = canon(&["userSources", "siteSources", "queries"], sub) {
+                    return create_sub(ctx, req, cases, (cid, nav, id), subnav, now);
+                }
                 return action(ctx, req, cases, cid, nav, id, sub, now);
             }
             if m != "GET" {
@@ -1305,5 +1308,65 @@ fn create(
         public(&node.props),
     );
     cases.case_mut(cid)?.add(nav, node);
+    Ok(GraphResponse::json(201, &out))
+}
+
+/// Creates a custodian's user or site source, or a review set's query.
+fn create_sub(
+    ctx: &Ctx,
+    req: &Req,
+    cases: &mut Cases,
+    (cid, nav, id): (&str, &'static str, &str),
+    subnav: &'static str,
+    now: i64,
+) -> GraphResult {
+    let body = req.json_object()?;
+    let mut rng = Rng::new(process_random());
+    let at = fmt_ms(now);
+    let by = caller(ctx);
+    let text = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+    };
+    let node = match (nav, subnav) {
+        ("custodians", "userSources") => {
+            let email =
+                text("email").ok_or_else(|| GraphError::bad_request("email is required."))?;
+            Node::new(
+                json!({"@odata.type": "#microsoft.graph.security.userSource", "id": rng.guid(), "displayName": email, "email": email,
+                "includedSources": text("includedSources").unwrap_or_else(|| "mailbox".into()), "siteWebUrl": "", "holdStatus": "applied", "createdDateTime": at, "createdBy": by}),
+            )
+        }
+        ("custodians", "siteSources") => {
+            let url = body
+                .get("site")
+                .and_then(|s| s.get("webUrl"))
+                .and_then(Value::as_str)
+                .ok_or_else(|| GraphError::bad_request("site.webUrl is required."))?;
+            let sid = rng.guid();
+            Node::new(
+                json!({"@odata.type": "#microsoft.graph.security.siteSource", "@odata.id": format!("https://graph.microsoft.com/v1.0/sites/{sid}"), "id": sid,
+                "displayName": url.rsplit('/').next().unwrap_or(url), "holdStatus": "applied", "createdDateTime": at, "createdBy": by,
+                "site": {"webUrl": url, "id": sid, "createdDateTime": at}}),
+            )
+        }
+        ("reviewSets", "queries") => Node::new(
+            json!({"id": rng.guid(), "displayName": text("displayName").ok_or_else(|| GraphError::bad_request("displayName is required."))?,
+            "description": text("description"), "contentQuery": text("contentQuery").unwrap_or_default(), "createdDateTime": at, "lastModifiedDateTime": at, "createdBy": by, "lastModifiedBy": by}),
+        ),
+        _ => return Err(no_method()),
+    };
+    let out = with_context(
+        ctx,
+        &format!("security/cases/ediscoveryCases('{cid}')/{nav}('{id}')/{subnav}/$entity"),
+        public(&node.props),
+    );
+    cases
+        .case_mut(cid)?
+        .kid_mut(nav, id)
+        .ok_or_else(|| GraphError::not_found("The item"))?
+        .add(subnav, node);
     Ok(GraphResponse::json(201, &out))
 }
