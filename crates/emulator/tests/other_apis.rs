@@ -244,7 +244,7 @@ async fn ediscovery_creation() {
     assert_eq!(
         g.send(
             reqwest::Method::PATCH,
-            &format!("{base}"),
+            &base,
             Some(json!({"description": "changed"}))
         )
         .await
