@@ -2,6 +2,7 @@
 
 mod account;
 mod not_yet;
+pub mod queue;
 mod time;
 
 pub use account::{

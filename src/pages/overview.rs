@@ -1,11 +1,172 @@
-use leptos::prelude::*;
+//! The overview: open alerts and incidents by severity and provider, new versus resolved per
+//! day, mean time to resolve and the oldest unassigned high-severity alerts. Every number links
+//! to the queue view that reproduces it (`vigil_core::overview`).
 
-use crate::components::NotYet;
+use std::collections::HashMap;
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use vigil_core::models::{Alert, AlertId, Incident};
+use vigil_core::overview::{self, Figure, Overview as Figures, format_duration};
+
+use crate::auth::use_auth;
+use crate::components::SignedIn;
+use crate::components::queue::{export_offset, now, time_or_dash};
+use crate::prefs::use_prefs;
 
 #[component]
 pub fn Overview() -> impl IntoView {
     view! {
         <h1 id="overview-title">"Overview"</h1>
-        <NotYet what="Open alerts and incidents by severity and provider, new versus resolved per day, mean time to resolve, and the oldest unassigned high-severity alerts." />
+        <SignedIn what="the overview">
+            <OverviewBody />
+        </SignedIn>
+    }
+}
+
+async fn load(auth: crate::auth::Auth) -> Result<(Vec<Alert>, Vec<Incident>, Vec<String>), String> {
+    let client = auth.client().ok_or("Sign in to see the overview.")?;
+    let at = now();
+    let mut by_id: HashMap<AlertId, Alert> = HashMap::new();
+    let mut problems = Vec::new();
+    for q in overview::alert_queries(at) {
+        match client.list_alerts(&q.top(500)).collect_all().await {
+            Ok(list) => {
+                for a in list {
+                    by_id.insert(a.id.clone(), a);
+                }
+            }
+            Err(e) => problems.push(format!("Alerts: {}", auth.explain(&e))),
+        }
+    }
+    let incidents = match client
+        .list_incidents(&overview::incident_query(at).top(500))
+        .collect_all()
+        .await
+    {
+        Ok(i) => i,
+        Err(e) => {
+            problems.push(format!("Incidents: {}", auth.explain(&e)));
+            Vec::new()
+        }
+    };
+    Ok((by_id.into_values().collect(), incidents, problems))
+}
+
+#[component]
+fn OverviewBody() -> impl IntoView {
+    let auth = use_auth();
+    let prefs = use_prefs();
+    let data = LocalResource::new(move || {
+        auth.active_tenant();
+        load(auth)
+    });
+    view! {
+        {move || match data.get() {
+            None => Either::Left(view! { <p class="muted" id="overview-loading">"Loading alerts and incidents…"</p> }),
+            Some(Err(e)) => Either::Right(Either::Left(view! { <p class="error" role="alert">{e}</p> })),
+            Some(Ok((alerts, incidents, problems))) => {
+                let o = overview::compute(&alerts, &incidents, now(), export_offset(prefs.time_zone.get()));
+                Either::Right(Either::Right(view! {
+                    {problems.into_iter().map(|p| view! { <p class="error" role="alert">{p}</p> }).collect_view()}
+                    <Body o />
+                }))
+            }
+        }}
+    }
+}
+
+fn figure_link(f: &Figure, id: Option<String>) -> impl IntoView + use<> {
+    let href = f.link.href();
+    let value = f.value.to_string();
+    let label = f.label.clone();
+    view! {
+        <A href=href attr:class="figure" attr:id=id>
+            <span class="figure-value">{value}</span>
+            <span class="figure-label">{label}</span>
+        </A>
+    }
+}
+
+#[component]
+fn Body(o: Figures) -> impl IntoView {
+    let max = o
+        .per_day
+        .iter()
+        .map(|d| d.new.max(d.resolved))
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let bar = move |n: usize| format!("{}%", (n as f64 / max * 100.0).round());
+    view! {
+        <div class="overview">
+            <section class="card wide" id="open-alerts">
+                <h2>"Open alerts"</h2>
+                <div class="figures">
+                    {figure_link(&o.open_alerts, Some("open-alerts-total".into()))}
+                    {o.open_alerts_by_severity.iter().map(|f| figure_link(f, None)).collect_view()}
+                </div>
+                <h3>"By provider"</h3>
+                <div class="figures" id="alerts-by-provider">
+                    {o.open_alerts_by_provider.iter().map(|f| figure_link(f, None)).collect_view()}
+                </div>
+            </section>
+            <section class="card wide" id="open-incidents">
+                <h2>"Open incidents"</h2>
+                <div class="figures">
+                    {figure_link(&o.open_incidents, Some("open-incidents-total".into()))}
+                    {o.open_incidents_by_severity.iter().map(|f| figure_link(f, None)).collect_view()}
+                </div>
+            </section>
+            <section class="card wide" id="per-day">
+                <h2>"New and resolved alerts per day (last 30 days)"</h2>
+                <p class="legend"><span class="bar-new">"■"</span>" new  "<span class="bar-resolved">"■"</span>" resolved"</p>
+                <div class="day-chart" role="img" aria-label="New and resolved alerts per day">
+                    {o.per_day.clone().into_iter().map(|d| view! {
+                        <div class="day" title=format!("{}: {} new, {} resolved", d.date, d.new, d.resolved)>
+                            <A href=d.new_link.href() attr:class="bar bar-new" attr:aria-label=format!("{} new on {}", d.new, d.date)>
+                                <span class="bar-fill" style:height=bar(d.new)></span>
+                            </A>
+                            <A href=d.resolved_link.href() attr:class="bar bar-resolved" attr:aria-label=format!("{} resolved on {}", d.resolved, d.date)>
+                                <span class="bar-fill" style:height=bar(d.resolved)></span>
+                            </A>
+                            <span class="day-label">{d.date[8..].to_owned()}</span>
+                        </div>
+                    }).collect_view()}
+                </div>
+            </section>
+            <section class="card" id="time-to-resolve">
+                <h2>"Mean time to resolve"</h2>
+                {match o.time_to_resolve.clone() {
+                    Some(t) => Either::Left(view! {
+                        <A href=t.link.href() attr:class="figure">
+                            <span class="figure-value" id="mttr-value">{format_duration(t.mean_seconds)}</span>
+                            <span class="figure-label">{format!("over {} alerts resolved in the last 30 days", t.sample)}</span>
+                        </A>
+                    }),
+                    None => Either::Right(view! { <p class="muted">"No alert was resolved in the last 30 days."</p> }),
+                }}
+            </section>
+            <section class="card" id="oldest-unassigned">
+                <h2>"Oldest unassigned high-severity alerts"</h2>
+                {if o.oldest_unassigned_high.is_empty() {
+                    Either::Left(view! { <p class="muted">"None: every open high-severity alert has an owner."</p> })
+                } else {
+                    Either::Right(view! {
+                        <ol class="waiting">
+                            {o.oldest_unassigned_high.clone().into_iter().map(|w| view! {
+                                <li>
+                                    <A href=w.link.href()>{w.title.clone()}</A>
+                                    " "
+                                    <span class="muted">{format!("waiting {}", format_duration(w.age_seconds))}" · "{time_or_dash(w.created)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    })
+                }}
+                <p><A href=o.oldest_unassigned_high_link.href()>"All unassigned high-severity alerts"</A></p>
+            </section>
+        </div>
     }
 }

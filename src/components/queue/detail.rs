@@ -1,0 +1,425 @@
+//! The selected alert: every field, evidence, MITRE techniques, comments, the Graph request
+//! behind the view, raw JSON, and triage (only changed fields sent, optimistic with rollback).
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use vigil_core::client::{ApiVersion, scopes};
+use vigil_core::models::*;
+use vigil_core::odata::encode_path_segment;
+use vigil_core::queue::filter::{humanize, service_label};
+
+use super::{
+    TableHandle, determinations_for, evidence_list, safe_href, severity_badge, time_or_dash,
+};
+use crate::auth::{drafts, use_auth};
+use crate::components::RequiresScope;
+
+/// What the pane loaded: the alert and its JSON as sent.
+#[derive(Clone)]
+struct Loaded {
+    alert: Alert,
+    raw: String,
+    request: String,
+}
+
+fn draft_key(id: &AlertId) -> String {
+    format!("alert.{}.comment", id.as_str())
+}
+
+/// Applies `u` to a copy of `a` (the optimistic view of a pending PATCH).
+pub fn applied(a: &Alert, u: &AlertUpdate) -> Alert {
+    let mut a = a.clone();
+    if let Some(s) = &u.status {
+        a.status = Some(s.clone());
+    }
+    if let Some(c) = &u.classification {
+        a.classification = Some(c.clone());
+    }
+    if let Some(d) = &u.determination {
+        a.determination = Some(d.clone());
+    }
+    if let Some(x) = &u.assigned_to {
+        a.assigned_to = x.clone();
+    }
+    a
+}
+
+/// Sends `update` for `alert` optimistically: the table shows the change at once and gets the
+/// original back (with `error` set) if the service refuses.
+pub fn triage(
+    handle: TableHandle,
+    alert: Alert,
+    update: AlertUpdate,
+    error: RwSignal<Option<String>>,
+    done: impl FnOnce(Result<Alert, ()>) + 'static,
+) {
+    let auth = use_auth();
+    let Some(client) = auth.client() else {
+        error.set(Some("Sign in to change alerts.".into()));
+        return;
+    };
+    handle.merge(&[applied(&alert, &update)]);
+    error.set(None);
+    spawn_local(async move {
+        match client.update_alert(&alert.id, &update).await {
+            Ok(fresh) => {
+                handle.merge(std::slice::from_ref(&fresh));
+                done(Ok(fresh));
+            }
+            Err(e) => {
+                handle.merge(std::slice::from_ref(&alert));
+                error.set(Some(format!(
+                    "Not saved, the change was rolled back: {}",
+                    auth.explain(&e)
+                )));
+                done(Err(()));
+            }
+        }
+    });
+}
+
+#[component]
+pub fn AlertDetail(
+    id: AlertId,
+    handle: TableHandle,
+    /// Bumped by the `r` key: start resolving (status Resolved, focus the comment).
+    resolve_intent: RwSignal<u64>,
+    on_close: Callback<()>,
+) -> impl IntoView {
+    let auth = use_auth();
+    let reload = RwSignal::new(0u32);
+    let id_for_fetch = id.clone();
+    let data = LocalResource::new(move || {
+        reload.track();
+        let id = id_for_fetch.clone();
+        let client = auth.client();
+        async move {
+            let Some(client) = client else {
+                return Err("Sign in to see this alert.".to_owned());
+            };
+            let url = client.url(
+                ApiVersion::V1,
+                &format!("security/alerts_v2/{}", encode_path_segment(id.as_str())),
+            );
+            let raw: serde_json::Value = client
+                .get_json(url.clone(), scopes::ALERT_READ)
+                .await
+                .map_err(|e| auth.explain(&e))?;
+            let alert: Alert = serde_json::from_value(raw.clone()).map_err(|e| e.to_string())?;
+            Ok(Loaded {
+                alert,
+                raw: serde_json::to_string_pretty(&raw).unwrap_or_default(),
+                request: format!("GET {url}"),
+            })
+        }
+    });
+    view! {
+        <aside id="alert-detail" class="detail-pane" aria-label="Alert details" data-id=id.as_str().to_owned()>
+            <div class="detail-head">
+                <button class="link" id="detail-close" on:click=move |_| on_close.run(())>"Close"</button>
+            </div>
+            {move || match data.get() {
+                None => Either::Left(view! { <p class="muted">"Loading the alert…"</p> }),
+                Some(Err(e)) => Either::Right(Either::Left(view! { <p class="error" role="alert">{e}</p> })),
+                Some(Ok(l)) => Either::Right(Either::Right(view! {
+                    <AlertBody loaded=l handle reload resolve_intent />
+                })),
+            }}
+        </aside>
+    }
+}
+
+#[component]
+fn AlertBody(
+    loaded: Loaded,
+    handle: TableHandle,
+    reload: RwSignal<u32>,
+    resolve_intent: RwSignal<u64>,
+) -> impl IntoView {
+    let a = loaded.alert.clone();
+    let field = |label: &'static str, v: Option<String>| {
+        view! { <dt>{label}</dt><dd>{v.unwrap_or_else(|| "—".into())}</dd> }
+    };
+    let web = a.alert_web_url.as_deref().and_then(safe_href);
+    let incident_web = a.incident_web_url.as_deref().and_then(safe_href);
+    let enum_str = |v: Option<&str>| v.map(humanize);
+    view! {
+        <h2 id="detail-title">{a.title.clone().unwrap_or_else(|| "(untitled alert)".into())}</h2>
+        <p class="detail-badges">
+            {severity_badge(a.severity.as_ref())}
+            " "
+            <span id="detail-status" class="status">{enum_str(a.status.as_ref().map(|s| s.as_str())).unwrap_or_default()}</span>
+            " "
+            <span class="provider">{a.service_source.as_ref().map(service_label).unwrap_or_default()}</span>
+        </p>
+        {web.map(|href| view! { <p><a id="alert-web-url" href=href target="_blank" rel="noopener noreferrer">"Open in Microsoft Defender"</a></p> })}
+        <TriageForm alert=a.clone() handle reload resolve_intent />
+        <section class="detail-section">
+            <h3>"Description"</h3>
+            <p id="detail-description" class="prewrap">{a.description.clone().unwrap_or_default()}</p>
+            {a.recommended_actions.clone().map(|r| view! { <h3>"Recommended actions"</h3><p class="prewrap">{r}</p> })}
+        </section>
+        <section class="detail-section">
+            <h3>"Details"</h3>
+            <dl class="fields">
+                {field("Alert id", Some(a.id.0.clone()))}
+                {field("Provider alert id", a.provider_alert_id.clone())}
+                {field("Incident", a.incident_id.clone())}
+                {field("Category", a.category.clone())}
+                {field("Classification", enum_str(a.classification.as_ref().map(|s| s.as_str())))}
+                {field("Determination", enum_str(a.determination.as_ref().map(|s| s.as_str())))}
+                {field("Assigned to", a.assigned_to.clone())}
+                {field("Detection source", enum_str(a.detection_source.as_ref().map(|s| s.as_str())))}
+                {field("Detector", a.detector_id.clone())}
+                {field("Product", a.product_name.clone())}
+                {field("Actor", a.actor_display_name.clone())}
+                {field("Threat", a.threat_display_name.clone())}
+                {field("Threat family", a.threat_family_name.clone())}
+                {field("Tenant", a.tenant_id.clone())}
+                <dt>"Created"</dt><dd>{time_or_dash(a.created_date_time)}</dd>
+                <dt>"Last updated"</dt><dd>{time_or_dash(a.last_update_date_time)}</dd>
+                <dt>"First activity"</dt><dd>{time_or_dash(a.first_activity_date_time)}</dd>
+                <dt>"Last activity"</dt><dd>{time_or_dash(a.last_activity_date_time)}</dd>
+                <dt>"Resolved"</dt><dd>{time_or_dash(a.resolved_date_time)}</dd>
+                {field("System tags", (!a.system_tags.is_empty()).then(|| a.system_tags.join(", ")))}
+            </dl>
+            {incident_web.map(|href| view! { <p><a href=href target="_blank" rel="noopener noreferrer">"Open the incident in Microsoft Defender"</a></p> })}
+        </section>
+        <section class="detail-section">
+            <h3>"MITRE ATT&CK techniques"</h3>
+            {if a.mitre_techniques.is_empty() {
+                Either::Left(view! { <p class="muted">"None listed."</p> })
+            } else {
+                Either::Right(view! { <ul id="detail-mitre" class="inline-list">{a.mitre_techniques.iter().map(|t| view! { <li><code>{t.clone()}</code></li> }).collect_view()}</ul> })
+            }}
+        </section>
+        <section class="detail-section" id="detail-evidence">
+            <h3>{format!("Evidence ({})", a.evidence.len())}</h3>
+            {evidence_list(&a.evidence)}
+        </section>
+        <section class="detail-section">
+            <h3>{format!("Comments ({})", a.comments.len())}</h3>
+            <ul id="detail-comments" class="comments">
+                {a.comments.iter().map(|c| view! {
+                    <li>
+                        <p class="prewrap comment-text">{c.comment.clone().unwrap_or_default()}</p>
+                        <p class="muted">{c.created_by_display_name.clone().unwrap_or_default()} " · " {time_or_dash(c.created_date_time)}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section class="detail-section">
+            <h3>"The Graph request behind this view"</h3>
+            <pre id="detail-request">{loaded.request.clone()}</pre>
+            <details>
+                <summary>"Raw JSON"</summary>
+                <pre id="detail-raw">{loaded.raw.clone()}</pre>
+            </details>
+        </section>
+    }
+}
+
+fn options(
+    items: Vec<(String, String)>,
+    current: impl Fn() -> String + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    items
+        .into_iter()
+        .map(|(value, label)| {
+            let v = value.clone();
+            view! { <option value=value selected=move || current() == v>{label}</option> }
+        })
+        .collect_view()
+}
+
+#[component]
+fn TriageForm(
+    alert: Alert,
+    handle: TableHandle,
+    reload: RwSignal<u32>,
+    resolve_intent: RwSignal<u64>,
+) -> impl IntoView {
+    let auth = use_auth();
+    let wire = |v: Option<&str>| v.unwrap_or("").to_owned();
+    let status = RwSignal::new(wire(alert.status.as_ref().map(|s| s.as_str())));
+    let classification = RwSignal::new(wire(alert.classification.as_ref().map(|s| s.as_str())));
+    let determination = RwSignal::new(wire(alert.determination.as_ref().map(|s| s.as_str())));
+    let assigned = RwSignal::new(alert.assigned_to.clone().unwrap_or_default());
+    let key = draft_key(&alert.id);
+    let comment = RwSignal::new(drafts::load(&key));
+    let error = RwSignal::new(None::<String>);
+    let saved = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let comment_ref = NodeRef::<leptos::html::Textarea>::new();
+    let original = StoredValue::new(alert.clone());
+
+    // The `r` key: set the status to Resolved and ask for the comment.
+    let first_intent = resolve_intent.get_untracked();
+    Effect::new(move |_| {
+        let n = resolve_intent.get();
+        if n != first_intent {
+            status.set(AlertStatus::Resolved.as_str().to_owned());
+            if let Some(t) = comment_ref.get() {
+                let _ = t.focus();
+            }
+        }
+    });
+
+    let key_for_input = key.clone();
+    let on_comment = move |ev| {
+        let v = event_target_value(&ev);
+        drafts::save(&key_for_input, &v);
+        comment.set(v);
+    };
+
+    let build = move || -> AlertUpdate {
+        let a = original.get_value();
+        let mut u = AlertUpdate::default();
+        let s = status.get_untracked();
+        if !s.is_empty() && a.status.as_ref().map(|x| x.as_str()) != Some(s.as_str()) {
+            u.status = Some(AlertStatus::parse(&s));
+        }
+        let c = classification.get_untracked();
+        if !c.is_empty() && a.classification.as_ref().map(|x| x.as_str()) != Some(c.as_str()) {
+            u.classification = Some(AlertClassification::parse(&c));
+        }
+        let d = determination.get_untracked();
+        if !d.is_empty() && a.determination.as_ref().map(|x| x.as_str()) != Some(d.as_str()) {
+            u.determination = Some(AlertDetermination::parse(&d));
+        }
+        let who = assigned.get_untracked().trim().to_owned();
+        let current = a.assigned_to.clone().unwrap_or_default();
+        if who != current {
+            u.assigned_to = Some((!who.is_empty()).then_some(who));
+        }
+        u
+    };
+
+    let key_for_send = key.clone();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(None);
+        let update = build();
+        let text = comment.get_untracked();
+        if update.status == Some(AlertStatus::Resolved) && text.trim().is_empty() {
+            error.set(Some(
+                "Resolving asks for a comment: say why, so the next analyst knows.".into(),
+            ));
+            if let Some(t) = comment_ref.get() {
+                let _ = t.focus();
+            }
+            return;
+        }
+        if update.is_empty() && text.trim().is_empty() {
+            error.set(Some("Nothing changed.".into()));
+            return;
+        }
+        let Some(client) = auth.client() else { return };
+        busy.set(true);
+        let alert = original.get_value();
+        let id = alert.id.clone();
+        let key = key_for_send.clone();
+        let after_update = move |ok: bool| {
+            if !ok {
+                busy.set(false);
+                return;
+            }
+            if text.trim().is_empty() {
+                busy.set(false);
+                saved.set(Some("Saved.".into()));
+                reload.update(|n| *n += 1);
+                return;
+            }
+            spawn_local(async move {
+                match client.add_alert_comment(&id, &text).await {
+                    Ok(_) => {
+                        drafts::clear(&key);
+                        comment.set(String::new());
+                        saved.set(Some("Saved.".into()));
+                        reload.update(|n| *n += 1);
+                    }
+                    Err(e) => error.set(Some(format!(
+                        "The comment was not added (it is kept as a draft): {}",
+                        auth.explain(&e)
+                    ))),
+                }
+                busy.set(false);
+            });
+        };
+        if update.is_empty() {
+            error.set(None);
+            after_update(true);
+        } else {
+            triage(handle, alert, update, error, move |r| {
+                after_update(r.is_ok())
+            });
+        }
+    };
+
+    let me = move || auth.account().map(|a| a.username).unwrap_or_default();
+    let status_opts: Vec<(String, String)> = [
+        AlertStatus::New,
+        AlertStatus::InProgress,
+        AlertStatus::Resolved,
+    ]
+    .iter()
+    .map(|s| (s.as_str().to_owned(), humanize(s.as_str())))
+    .collect();
+    let class_opts: Vec<(String, String)> = std::iter::once((String::new(), "Not set".to_owned()))
+        .chain(
+            [
+                AlertClassification::TruePositive,
+                AlertClassification::InformationalExpectedActivity,
+                AlertClassification::FalsePositive,
+            ]
+            .iter()
+            .map(|s| (s.as_str().to_owned(), humanize(s.as_str()))),
+        )
+        .collect();
+    view! {
+        <RequiresScope scope=scopes::ALERT_WRITE>
+            <form id="triage" class="triage" on:submit=save>
+                <label>"Status "
+                    <select id="triage-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                        {options(status_opts.clone(), move || status.get())}
+                    </select>
+                </label>
+                <label>"Classification "
+                    <select id="triage-classification" on:change=move |ev| {
+                        classification.set(event_target_value(&ev));
+                        determination.set(String::new());
+                    }>
+                        {options(class_opts.clone(), move || classification.get())}
+                    </select>
+                </label>
+                <label>"Determination "
+                    <select id="triage-determination" on:change=move |ev| determination.set(event_target_value(&ev))>
+                        {move || {
+                            let c = classification.get();
+                            let fits = determinations_for((!c.is_empty()).then(|| AlertClassification::parse(&c)).as_ref());
+                            let items: Vec<(String, String)> = std::iter::once((String::new(), "Not set".to_owned()))
+                                .chain(fits.iter().map(|d| (d.as_str().to_owned(), humanize(d.as_str()))))
+                                .collect();
+                            options(items, move || determination.get())
+                        }}
+                    </select>
+                </label>
+                <label>"Assigned to "
+                    <input id="triage-assigned" type="text" prop:value=move || assigned.get()
+                        on:input=move |ev| assigned.set(event_target_value(&ev)) placeholder="Unassigned" />
+                </label>
+                <button type="button" id="triage-assign-me" on:click=move |_| assigned.set(me())>"Assign to me"</button>
+                <label class="block">"Comment "
+                    <textarea id="triage-comment" node_ref=comment_ref rows="3" prop:value=move || comment.get()
+                        on:input=on_comment placeholder="Why? (required when resolving; kept as a draft until sent)"></textarea>
+                </label>
+                <button type="submit" id="triage-save" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Saving…" } else { "Save" }}
+                </button>
+                {move || saved.get().map(|m| view! { <span id="triage-saved" class="ok">" " {m}</span> })}
+                {move || error.get().map(|e| view! { <p id="triage-error" class="error" role="alert">{e}</p> })}
+            </form>
+        </RequiresScope>
+    }
+}

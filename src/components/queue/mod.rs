@@ -1,0 +1,213 @@
+//! Pieces of the alert and incident queues shared by the pages: downloads, badges, the
+//! evidence list, time helpers. Every API string is rendered as a text node.
+
+mod detail;
+
+pub use detail::{AlertDetail, triage};
+
+use leptos::prelude::*;
+use vigil_core::models::{AlertClassification, AlertDetermination, AlertSeverity, DateTime};
+use vigil_core::queue::evidence::{EvidenceView, Group, grouped, process_chain};
+use vigil_core::queue::filter::humanize;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::components::Time;
+use crate::prefs::TimeZone;
+
+/// Now, as the core's UTC instant.
+pub fn now() -> DateTime {
+    DateTime::from_unix_millis(js_sys::Date::now() as i64)
+}
+
+/// Minutes east of UTC for exports in the chosen time zone.
+pub fn export_offset(zone: TimeZone) -> i32 {
+    match zone {
+        TimeZone::Utc => 0,
+        TimeZone::Local => -(js_sys::Date::new_0().get_timezone_offset() as i32),
+    }
+}
+
+/// Offers `text` as a file download (a Blob and an object URL; nothing leaves the browser).
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    fn js(e: JsValue) -> String {
+        e.as_string()
+            .unwrap_or_else(|| "the browser refused the download".into())
+    }
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let opts = js_sys::Object::new();
+    js_sys::Reflect::set(&opts, &"type".into(), &mime.into()).map_err(js)?;
+    let blob_ctor: js_sys::Function = js_sys::Reflect::get(&window, &"Blob".into())
+        .map_err(js)?
+        .dyn_into()
+        .map_err(js)?;
+    let blob =
+        js_sys::Reflect::construct(&blob_ctor, &js_sys::Array::of2(&parts, &opts)).map_err(js)?;
+    let url_ns = js_sys::Reflect::get(&window, &"URL".into()).map_err(js)?;
+    let create: js_sys::Function = js_sys::Reflect::get(&url_ns, &"createObjectURL".into())
+        .map_err(js)?
+        .dyn_into()
+        .map_err(js)?;
+    let href = create
+        .call1(&url_ns, &blob)
+        .map_err(js)?
+        .as_string()
+        .ok_or("no object URL")?;
+    let a = document.create_element("a").map_err(js)?;
+    a.set_attribute("href", &href).map_err(js)?;
+    a.set_attribute("download", name).map_err(js)?;
+    a.set_attribute("hidden", "").map_err(js)?;
+    if let Some(body) = document.body() {
+        body.append_child(&a).map_err(js)?;
+    }
+    a.unchecked_ref::<web_sys::HtmlElement>().click();
+    a.remove();
+    let revoke = js_sys::Reflect::get(&url_ns, &"revokeObjectURL".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    set_timeout(
+        move || {
+            if let Some(f) = revoke {
+                let _ = f.call1(&url_ns, &JsValue::from_str(&href));
+            }
+        },
+        std::time::Duration::from_secs(30),
+    );
+    Ok(())
+}
+
+/// A severity badge (`sev sev-high`).
+pub fn severity_badge(s: Option<&AlertSeverity>) -> impl IntoView + use<> {
+    let wire = s.map(|s| s.as_str().to_owned()).unwrap_or_default();
+    let class = format!("sev sev-{}", wire.to_ascii_lowercase());
+    let label = if wire.is_empty() {
+        "—".to_owned()
+    } else {
+        humanize(&wire)
+    };
+    view! { <span class=class>{label}</span> }
+}
+
+/// An instant, or a dash.
+pub fn time_or_dash(d: Option<DateTime>) -> impl IntoView + use<> {
+    match d {
+        Some(d) => leptos::either::Either::Left(view! { <Time epoch_ms=d.unix_millis() as f64 /> }),
+        None => leptos::either::Either::Right(view! { <span class="muted">"—"</span> }),
+    }
+}
+
+/// Only http(s) links from the API become `href`s (never `javascript:` or `data:`).
+pub fn safe_href(url: &str) -> Option<String> {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.trim().to_owned())
+}
+
+/// The determinations that fit a classification (Defender offers these together).
+pub fn determinations_for(c: Option<&AlertClassification>) -> Vec<AlertDetermination> {
+    use AlertDetermination as D;
+    match c {
+        Some(AlertClassification::TruePositive) => vec![
+            D::MultiStagedAttack,
+            D::MaliciousUserActivity,
+            D::CompromisedAccount,
+            D::Malware,
+            D::Phishing,
+            D::UnwantedSoftware,
+            D::Apt,
+            D::SecurityTesting,
+            D::SecurityPersonnel,
+            D::Other,
+        ],
+        Some(AlertClassification::InformationalExpectedActivity) => vec![
+            D::SecurityTesting,
+            D::LineOfBusinessApplication,
+            D::ConfirmedActivity,
+            D::Other,
+        ],
+        Some(AlertClassification::FalsePositive) => {
+            vec![D::NotMalicious, D::NotEnoughDataToValidate, D::Other]
+        }
+        _ => vec![],
+    }
+}
+
+fn evidence_item(v: EvidenceView, depth: usize) -> impl IntoView {
+    let class = format!("evidence-item depth-{}", depth.min(6));
+    view! {
+        <li class=class>
+            <span class="evidence-headline">{v.headline}</span>
+            <dl class="evidence-fields">
+                {v.fields.into_iter().map(|(k, val)| view! { <dt>{k}</dt><dd>{val}</dd> }).collect_view()}
+            </dl>
+        </li>
+    }
+}
+
+/// Evidence grouped by kind; processes as a parent/child chain.
+pub fn evidence_list(evidence: &[vigil_core::models::Evidence]) -> impl IntoView + use<> {
+    let groups = grouped(evidence);
+    if groups.is_empty() {
+        return leptos::either::Either::Left(view! { <p class="muted">"No evidence."</p> });
+    }
+    leptos::either::Either::Right(view! {
+        <div class="evidence">
+            {groups.into_iter().map(|(g, items)| {
+                let count = items.len();
+                let rows: Vec<(EvidenceView, usize)> = if g == Group::Processes {
+                    let order = process_chain(&items);
+                    let mut slots: Vec<Option<EvidenceView>> = items.into_iter().map(Some).collect();
+                    order.into_iter().filter_map(|(i, d)| slots[i].take().map(|v| (v, d))).collect()
+                } else {
+                    items.into_iter().map(|v| (v, 0)).collect()
+                };
+                let key = format!("{g:?}").to_ascii_lowercase();
+                view! {
+                    <section class="evidence-group" data-group=key>
+                        <h4>{format!("{} ({count})", g.label())}</h4>
+                        <ul>{rows.into_iter().map(|(v, d)| evidence_item(v, d)).collect_view()}</ul>
+                    </section>
+                }
+            }).collect_view()}
+        </div>
+    })
+}
+
+/// The loaded table and its change counter, shared by the queue page, the detail pane and
+/// bulk jobs. `Copy`.
+#[derive(Clone, Copy)]
+pub struct TableHandle {
+    pub table: StoredValue<vigil_core::queue::Table, LocalStorage>,
+    /// Bumped whenever the table changes.
+    pub version: RwSignal<u64>,
+}
+
+impl TableHandle {
+    pub fn new() -> Self {
+        TableHandle {
+            table: StoredValue::new_local(vigil_core::queue::Table::new()),
+            version: RwSignal::new(0),
+        }
+    }
+
+    /// Inserts or replaces alerts; returns how many were new.
+    pub fn merge(&self, alerts: &[vigil_core::models::Alert]) -> usize {
+        let m = self
+            .table
+            .try_update_value(|t| t.merge(alerts.iter()))
+            .unwrap_or_default();
+        self.version.update(|v| *v += 1);
+        m.added
+    }
+
+    pub fn clear(&self) {
+        self.table.set_value(vigil_core::queue::Table::new());
+        self.version.update(|v| *v += 1);
+    }
+}
+
+impl Default for TableHandle {
+    fn default() -> Self {
+        Self::new()
+    }
+}
