@@ -635,10 +635,10 @@ impl Auth {
         if ended.is_some() {
             return Err(unauthorized("Your session ended — sign in again."));
         }
-        if let (Some(t), Some(l)) = (&token, lifetime) {
-            if !l.is_stale(now()) {
-                return Ok(t.clone());
-            }
+        if let (Some(t), Some(l)) = (&token, lifetime)
+            && !l.is_stale(now())
+        {
+            return Ok(t.clone());
         }
         let _ = self.renew(tenant).await;
         match state(self) {

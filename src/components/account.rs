@@ -58,8 +58,8 @@ pub fn AccountMenu() -> impl IntoView {
                     <label class="sr-only" for="add-tenant">"Add tenant"</label>
                     <select id="add-tenant" class="chip" on:change=move |ev| {
                         let t = event_target_value(&ev);
-                        if !t.is_empty() {
-                            if let Err(e) = auth.add_tenant(&t) { error.set(Some(e)) }
+                        if !t.is_empty() && let Err(e) = auth.add_tenant(&t) {
+                            error.set(Some(e))
                         }
                     }>
                         <option value="" selected=true>"Add tenant…"</option>

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::Time;
+use crate::components::{AccessSettings, Time};
 use crate::config::RuntimeConfig;
 use crate::prefs::{Theme, TimeZone, use_prefs};
 
@@ -39,6 +39,7 @@ pub fn Settings() -> impl IntoView {
             </label>
             <p>"Now: " <Time epoch_ms=now /></p>
         </section>
+        <AccessSettings />
         <section class="card">
             <h2>"Connection"</h2>
             <dl>

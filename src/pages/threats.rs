@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
-use crate::components::NotYet;
+use crate::components::{NotYet, SignedIn};
 
 /// Threats: submissions, intelligence and hunting as tabs over one outlet.
 #[component]
@@ -21,7 +21,9 @@ pub fn Threats() -> impl IntoView {
 pub fn Submissions() -> impl IntoView {
     view! {
         <h2 id="submissions-title">"Threat submissions"</h2>
-        <NotYet what="Email, URL and file submissions to Microsoft, with their status and verdicts." />
+        <SignedIn what="threat submissions">
+            <NotYet what="Email, URL and file submissions to Microsoft, with their status and verdicts." />
+        </SignedIn>
     }
 }
 
@@ -29,7 +31,9 @@ pub fn Submissions() -> impl IntoView {
 pub fn Intelligence() -> impl IntoView {
     view! {
         <h2 id="intelligence-title">"Threat intelligence"</h2>
-        <NotYet what="Hosts, articles and intel profiles from Defender Threat Intelligence, linked from alert evidence." />
+        <SignedIn what="threat intelligence">
+            <NotYet what="Hosts, articles and intel profiles from Defender Threat Intelligence, linked from alert evidence." />
+        </SignedIn>
     }
 }
 
@@ -37,6 +41,8 @@ pub fn Intelligence() -> impl IntoView {
 pub fn Hunting() -> impl IntoView {
     view! {
         <h2 id="hunting-title">"Advanced hunting"</h2>
-        <NotYet what="KQL queries over the AlertInfo and AlertEvidence tables, with results as a table." />
+        <SignedIn what="hunting results">
+            <NotYet what="KQL queries over the AlertInfo and AlertEvidence tables, with results as a table." />
+        </SignedIn>
     }
 }

@@ -46,3 +46,29 @@ export function assertClean(page) {
 export async function screenshot(page, name) {
   await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
 }
+
+/// On the identity platform's sign-in page (the emulator's), picks the demo identity `role`
+/// (`analyst`, `manager`, `eDiscovery manager`).
+export async function chooseIdentity(page, role = 'analyst') {
+  await page.waitForSelector('button[name="user"]', { timeout: 15000 });
+  await page.click(`button[name="user"]:has-text("(${role})")`);
+}
+
+/// Opens `path` signed out, presses a sign-in button, picks `role` on the identity platform's
+/// page and waits until the app shows the signed-in user back on `path`.
+export async function signIn(page, role = 'analyst', path = '/') {
+  await page.goto(APP + path);
+  await page.waitForSelector('#sign-in, #header-sign-in', { timeout: 15000 });
+  await page.click((await page.$('#sign-in')) ? '#sign-in' : '#header-sign-in');
+  await chooseIdentity(page, role);
+  await page.waitForSelector('#account-name', { timeout: 15000 });
+}
+
+/// Everything the page keeps in Web Storage, and its address.
+export async function storageDump(page) {
+  return page.evaluate(() => ({
+    local: Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k)])),
+    session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
+    url: location.href,
+  }));
+}
