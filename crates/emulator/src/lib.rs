@@ -231,7 +231,6 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
         token_ttl: opts.token_ttl,
         refresh_lifetime: opts.refresh_token_lifetime,
         code_lifetime: opts.code_lifetime,
-        op_duration: opts.operation_duration,
     };
     let persist = opts
         .state

@@ -160,7 +160,6 @@ pub struct Config {
     pub token_ttl: Duration,
     pub refresh_lifetime: Duration,
     pub code_lifetime: Duration,
-    pub op_duration: Duration,
 }
 
 pub struct App {

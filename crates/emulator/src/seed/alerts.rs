@@ -389,24 +389,6 @@ pub const CLASSIFICATIONS: &[&str] = &[
     "informationalExpectedActivity",
     "unknownFutureValue",
 ];
-pub const DETERMINATIONS: &[&str] = &[
-    "unknown",
-    "apt",
-    "malware",
-    "securityPersonnel",
-    "securityTesting",
-    "unwantedSoftware",
-    "other",
-    "multiStagedAttack",
-    "compromisedAccount",
-    "phishing",
-    "maliciousUserActivity",
-    "notMalicious",
-    "notEnoughDataToValidate",
-    "confirmedActivity",
-    "lineOfBusinessApplication",
-    "unknownFutureValue",
-];
 pub const SERVICE_SOURCES: &[&str] = &[
     "unknown",
     "microsoftDefenderForEndpoint",
