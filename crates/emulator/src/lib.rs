@@ -73,6 +73,8 @@ pub struct Options {
     pub spa_origins: Vec<String>,
     /// Extra registered redirect URIs besides `{app}/auth/callback`.
     pub redirect_uris: Vec<String>,
+    /// Add one new alert (in a new incident) to every tenant at this interval; off by default.
+    pub live_interval: Option<Duration>,
 }
 
 impl Default for Options {
@@ -93,6 +95,7 @@ impl Default for Options {
             faults: Vec::new(),
             spa_origins: Vec::new(),
             redirect_uris: Vec::new(),
+            live_interval: None,
         }
     }
 }
@@ -300,12 +303,46 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
                 .await;
         })
     };
-    let tasks = vec![
+    let mut tasks = vec![
         serve(app_l, app_router(&app, opts.dist.as_deref()), rx.clone()),
         serve(auth_l, authority_router(&app), rx.clone()),
-        serve(graph_l, graph_router(&app), rx),
     ];
+    if let Some(every) = opts.live_interval {
+        tasks.push(tokio::spawn(live(
+            app.clone(),
+            every,
+            opts.seed,
+            rx.clone(),
+        )));
+    }
+    tasks.push(serve(graph_l, graph_router(&app), rx));
     Ok(Running { app, stop, tasks })
+}
+
+/// `--live`: new alerts keep arriving, so live refresh and "N new" banners have work to do.
+async fn live(app: Arc<App>, every: Duration, seed: u64, mut stop: watch::Receiver<bool>) {
+    let mut rng = util::Rng::new(seed ^ 0x11FE);
+    let mut next_incident = 90_001u64;
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.wait_for(|s| *s) => return,
+        }
+        for lock in app.data.values() {
+            let Ok(mut d) = lock.write() else { continue };
+            let g = seed::alerts::live(&mut rng, &d.entities, next_incident, util::now_ms());
+            for r in g.alerts {
+                d.alerts.push_front(r);
+            }
+            for r in g.incidents {
+                d.incidents.push_front(r);
+            }
+            d.incident_alerts.extend(g.incident_alerts);
+            // Hunting tables are derived from the alerts; rebuild them on next use.
+            d.hunting = std::sync::OnceLock::new();
+            next_incident += 1;
+        }
+    }
 }
 
 fn apply_saved(p: &Persist, d: &mut state::TenantData) {

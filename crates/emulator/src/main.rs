@@ -28,6 +28,7 @@ USAGE: vigil-emulator [FLAGS]
                                '/v1.0/security/alerts_v2*:429=0.2,503=0.05,drop=0.01,latency=300ms@0.5,truncate=0.01,malformed=0.01'
   --spa-origin ORIGIN          extra allowed CORS origin (repeatable)
   --redirect-uri URI           extra registered redirect URI (repeatable)
+  --live SECONDS               add one new alert (new incident) to every tenant every SECONDS (off)
   --help                       this text
 
 When all listeners are bound it prints one line to stdout:
@@ -85,6 +86,9 @@ fn parse(args: Vec<String>) -> Result<Option<Options>, String> {
             "--fault" => o.faults.push(FaultRule::parse(&val("--fault")?)?),
             "--spa-origin" => o.spa_origins.push(val("--spa-origin")?),
             "--redirect-uri" => o.redirect_uris.push(val("--redirect-uri")?),
+            "--live" => {
+                o.live_interval = Some(Duration::from_secs(num(val("--live")?, "--live")?.max(1)))
+            }
             other => return Err(format!("unknown flag '{other}' (see --help)")),
         }
     }

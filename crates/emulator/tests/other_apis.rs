@@ -312,3 +312,38 @@ async fn app_origin_config_and_spa_fallback() {
     emu.shutdown().await;
     let _ = std::fs::remove_dir_all(&dist);
 }
+
+#[tokio::test]
+async fn live_alerts_arrive_for_the_refresh_query() {
+    let mut o = opts(60);
+    o.live_interval = Some(std::time::Duration::from_millis(200));
+    o.budgets.enabled = false;
+    let emu = emulator(o).await;
+    let g = Graph::analyst(&emu);
+    let since = vigil_emulator::util::fmt_ms(vigil_emulator::util::now_ms() - 1);
+    let filter = vigil_emulator::util::encode_component(&format!("lastUpdateDateTime gt {since}"));
+    let mut found = Vec::new();
+    for _ in 0..30 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        found = g
+            .ok(&format!("/v1.0/security/alerts_v2?$filter={filter}"))
+            .await["value"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        if found.len() >= 2 {
+            break;
+        }
+    }
+    assert!(found.len() >= 2, "no live alerts arrived");
+    assert!(found.iter().all(|a| a["status"] == "new"));
+    // Newest first, and each lives in its own incident.
+    let first = g.ok("/v1.0/security/alerts_v2?$top=1").await;
+    assert_eq!(first["value"][0]["id"], found[0]["id"]);
+    let iid = found[0]["incidentId"].as_str().unwrap_or_default();
+    let inc = g
+        .ok(&format!("/v1.0/security/incidents/{iid}?$expand=alerts"))
+        .await;
+    assert_eq!(inc["alerts"][0]["id"], found[0]["id"]);
+    emu.shutdown().await;
+}

@@ -942,6 +942,8 @@ struct AlertSpec<'a> {
     story: Option<&'a str>,
     /// Planted stories that must stay open for live views.
     keep_open: Option<&'static str>,
+    /// A live alert: last updated when created, so `lastUpdateDateTime gt` finds it at once.
+    fresh: bool,
 }
 
 fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summary) {
@@ -984,6 +986,7 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
     let first = created - rng.range(1, 120) * MIN;
     let last = created - rng.range(0, 10) * MIN;
     let updated = (created + rng.range(1, 3 * 24 * 60) * MIN).min(spec.now_ms - MIN);
+    let updated = if spec.fresh { created } else { updated };
     let title = spec.title_override.unwrap_or(t.title);
     let description = match spec.title_override {
         Some(h) if h.len() % 2 == 0 => format!("{h} \u{2014} review the evidence."),
@@ -1360,6 +1363,7 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
                 title_override: hostile,
                 story: None,
                 keep_open: None,
+                fresh: false,
             };
             group.push(alert(rng, e, &scene, spec));
         }
@@ -1404,6 +1408,7 @@ fn planted(rng: &mut Rng, e: &Entities, now_ms: i64, out: &mut Out, ids: &mut Id
             title_override: None,
             story: Some(story.name),
             keep_open,
+            fresh: false,
         };
         group.push(alert(rng, e, &story.scene, spec));
     }
@@ -1465,4 +1470,40 @@ fn stories(rng: &mut Rng, e: &Entities, f: &Frags, now_ms: i64, out: &mut Out, i
         ],
     };
     planted(rng, e, now_ms, out, ids, s3);
+}
+
+/// One new incident with one new alert created now, for `--live`.
+pub fn live(rng: &mut Rng, e: &Entities, incident_number: u64, now_ms: i64) -> Generated {
+    let frags = Frags::new(e);
+    let mut out = Out {
+        alerts: Vec::new(),
+        incidents: Vec::new(),
+        incident_alerts: HashMap::new(),
+    };
+    let scene = frags.scene(
+        e,
+        rng.below(e.people.len() as u64) as usize,
+        rng.below(e.machines.len() as u64) as usize,
+        rng.below(e.bad_ips.len() as u64) as usize,
+        rng.below(e.malware.len() as u64) as usize,
+        rng.below(e.bad_domains.len() as u64) as usize,
+    );
+    let id = incident_number.to_string();
+    let spec = AlertSpec {
+        template: rng.pick(TEMPLATES),
+        created_ms: now_ms,
+        now_ms,
+        incident_id: &id,
+        title_override: None,
+        story: None,
+        keep_open: Some("new"),
+        fresh: true,
+    };
+    let a = alert(rng, e, &scene, spec);
+    out.add(e, &id, vec![a], rng, now_ms, None);
+    Generated {
+        alerts: out.alerts.into_iter().map(|x| x.1).collect(),
+        incidents: out.incidents.into_iter().map(|x| x.1).collect(),
+        incident_alerts: out.incident_alerts,
+    }
 }
