@@ -29,6 +29,7 @@ fn help_documents_every_flag() {
         "--fault",
         "--spa-origin",
         "--redirect-uri",
+        "--live",
     ] {
         assert!(text.contains(flag), "--help does not mention {flag}");
     }
