@@ -21,7 +21,7 @@ use vigil_core::queue::{Column, QueueFilter, SavedView, Set as MemberSet, TimeRa
 use vigil_core::scheduler::Family;
 use vigil_core::transport::Transport;
 
-use crate::auth::use_auth;
+use crate::auth::{Auth, use_auth};
 use crate::components::queue::{
     AlertDetail, TableHandle, download, export_offset, now, severity_badge, time_or_dash, triage,
 };
@@ -282,7 +282,7 @@ fn AlertQueue() -> impl IntoView {
                 }
             }
             "Escape" => q.select(None),
-            "a" => assign_to_me(q),
+            "a" => assign_to_me(q, auth),
             "r" => {
                 if let Some(id) = q.row_id(q.cursor.get_untracked()) {
                     if q.filter
@@ -340,8 +340,7 @@ fn current_alert_id(q: Q) -> Option<AlertId> {
         .or_else(|| q.row_id(q.cursor.get_untracked()))
 }
 
-fn assign_to_me(q: Q) {
-    let auth = use_auth();
+fn assign_to_me(q: Q, auth: Auth) {
     if auth.lacks(scopes::ALERT_WRITE).is_some() {
         q.error.set(Some(format!(
             "Assigning {}.",
@@ -365,7 +364,7 @@ fn assign_to_me(q: Q) {
             assigned_to: Some(Some(me)),
             ..Default::default()
         };
-        triage(q.handle, alert, update, q.error, |_| {});
+        triage(auth, q.handle, alert, update, q.error, |_| {});
     });
 }
 

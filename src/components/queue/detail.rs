@@ -12,7 +12,7 @@ use vigil_core::queue::filter::{humanize, service_label};
 use super::{
     TableHandle, determinations_for, evidence_list, safe_href, severity_badge, time_or_dash,
 };
-use crate::auth::{drafts, use_auth};
+use crate::auth::{Auth, drafts, use_auth};
 use crate::components::RequiresScope;
 
 /// What the pane loaded: the alert and its JSON as sent.
@@ -48,13 +48,13 @@ pub fn applied(a: &Alert, u: &AlertUpdate) -> Alert {
 /// Sends `update` for `alert` optimistically: the table shows the change at once and gets the
 /// original back (with `error` set) if the service refuses.
 pub fn triage(
+    auth: Auth,
     handle: TableHandle,
     alert: Alert,
     update: AlertUpdate,
     error: RwSignal<Option<String>>,
     done: impl FnOnce(Result<Alert, ()>) + 'static,
 ) {
-    let auth = use_auth();
     let Some(client) = auth.client() else {
         error.set(Some("Sign in to change alerts.".into()));
         return;
@@ -351,7 +351,7 @@ fn TriageForm(
             error.set(None);
             after_update(true);
         } else {
-            triage(handle, alert, update, error, move |r| {
+            triage(auth, handle, alert, update, error, move |r| {
                 after_update(r.is_ok())
             });
         }
