@@ -17,6 +17,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// `trunk build --release`, offline, then the CSP completed with the bootstrap script's hash.
 pub fn build(emulator: bool) -> Result<(), String> {
+    // Two builds into one dist/ at once (two terminals, or a test run beside a demo) would
+    // clobber each other's staging directory; take turns.
+    let lock_path = std::env::temp_dir().join("vigil-dist.lock");
+    let lock = std::fs::File::create(&lock_path)
+        .map_err(|e| format!("cannot create {}: {e}", lock_path.display()))?;
+    lock.lock()
+        .map_err(|e| format!("cannot lock {}: {e}", lock_path.display()))?;
     cmd::run(
         cmd::command("trunk")
             .args(["build", "--release", "--offline"])

@@ -27,6 +27,7 @@ commands:
   demo [--port N]       build the dashboard and serve it with the emulator (default port 8080)
   test [--skip-setup]   fmt, clippy, native tests, browser tests, end-to-end tests, size budget
   dist [--emulator]     release bundle in dist/ (--emulator: also allow loopback origins in the CSP)
+  size                  sizes of the bundle in dist/ (raw, gzip, brotli) against the budget
   bench [--quick]       benchmarks; writes target/bench/report.json and BENCHMARKS.md
 ";
 
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "dist" => dist::run(rest),
         "bench" => bench::run(rest),
+        "size" => size::check_budget(std::path::Path::new("dist")),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

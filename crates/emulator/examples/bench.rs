@@ -25,7 +25,8 @@ async fn main() {
             return;
         }
     };
-    println!("started with {alerts} alerts in {:.2?}", t.elapsed());
+    let startup = t.elapsed().as_secs_f64();
+    println!("started with {alerts} alerts in {startup:.2} s");
     let token = emu.mint_access_token(
         &emu.tenants()[0].id,
         "alex.analyst@contoso.example",
@@ -63,6 +64,11 @@ async fn main() {
     let secs = t.elapsed().as_secs_f64();
     println!(
         "{pages} pages of 100 alerts in {secs:.2} s: {:.0} pages/s with {clients} clients",
+        pages as f64 / secs
+    );
+    // One machine-readable line for `cargo xtask bench`.
+    println!(
+        "BENCH {{\"startup_s\":{startup},\"pages_per_s\":{},\"clients\":{clients},\"alerts\":{alerts}}}",
         pages as f64 / secs
     );
     emu.shutdown().await;
