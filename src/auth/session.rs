@@ -271,7 +271,7 @@ impl Auth {
 
     /// A Graph client for the active tenant, whose tokens come from this context.
     pub fn client(&self) -> Option<GraphClient<BrowserTransport>> {
-        self.client_for(&self.active.get_untracked()?)
+        self.client_for(&self.active.get()?)
     }
 
     /// A Graph client for `tenant` (signed in or not: calls fail with 401 when not). All
@@ -602,6 +602,16 @@ impl Auth {
         let config = self.config.get_value();
         let result = oauth::refresh(&config, tenant, &rt).await;
         self.inflight.update_value(|i| i.retain(|x| x != tenant));
+        // A sign-in (incremental consent, another tab's callback) or a sign-out may have
+        // replaced the grant meanwhile; then this answer belongs to a chain nobody uses.
+        let current = self.live.with_untracked(|l| {
+            l.iter()
+                .find(|x| x.account.tenant_id == tenant)
+                .and_then(|x| x.refresh_token.clone())
+        });
+        if current.as_deref() != Some(rt.as_str()) {
+            return Ok(());
+        }
         match result {
             Ok(tokens) => {
                 self.accept(tenant, tokens, &[]);

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import {
-  APP, AUTHORITY, launch, openPage, assertClean, screenshot, chooseIdentity, signIn, storageDump,
+  APP, AUTHORITY, GRAPH, launch, openPage, screenshot, chooseIdentity, signIn, storageDump,
 } from './support.mjs';
 
 let browser;
@@ -36,10 +36,24 @@ async function startEmulator(args) {
   });
 }
 
-/// Records every token response, callback navigation and console message of `page`.
-function watch(page) {
-  const seen = { tokens: [], refreshes: 0, refused: 0, callbacks: [], console: [], authorize: [] };
-  page.on('console', (msg) => seen.console.push(msg.text()));
+/// Records every token response, callback navigation and console message of `page`, and the
+/// problems this suite is about. Failed Graph calls are left to the suites of the pages that
+/// make them (this one only checks sign-in), and so is the identity page's missing favicon.
+function watch(page, { graph = GRAPH, authority = AUTHORITY, refusalExpected = false } = {}) {
+  const seen = { tokens: [], refreshes: 0, refused: 0, callbacks: [], console: [], authorize: [], problems: [] };
+  const ignored = (url) => url.startsWith(graph + '/')
+    || url === authority + '/favicon.ico'
+    || (refusalExpected && url.startsWith(authority + '/') && url.endsWith('/oauth2/v2.0/token'));
+  page.on('console', (msg) => {
+    seen.console.push(msg.text());
+    const url = msg.location()?.url ?? '';
+    if (msg.type() === 'error' && !ignored(url)) seen.problems.push(`console error: ${msg.text()} (${url})`);
+  });
+  page.on('pageerror', (err) => seen.problems.push(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => {
+    const failure = req.failure()?.errorText ?? '';
+    if (!failure.includes('ERR_ABORTED') && !ignored(req.url())) seen.problems.push(`request failed: ${req.url()} ${failure}`);
+  });
   page.on('request', (req) => {
     if (req.isNavigationRequest() && req.url().includes('/auth/callback')) seen.callbacks.push(req.url());
     if (req.url().includes('/oauth2/v2.0/authorize') && req.method() === 'GET') seen.authorize.push(req.url());
@@ -58,6 +72,10 @@ function watch(page) {
     } catch { /* a body the browser did not keep */ }
   });
   return seen;
+}
+
+function assertClean(seen) {
+  assert.deepEqual(seen.problems, [], 'the page reported problems');
 }
 
 /// No token may be in localStorage, in the address, or in the console; the access and ID
@@ -113,11 +131,12 @@ test('sign in from a deep link lands back on it, with the user in the header and
   // A reload stays signed in (silent renewal with the refresh token kept in this tab).
   await page.reload();
   await page.waitForSelector('#account-name');
-  assertClean(page);
+  assertClean(seen);
 });
 
 test('a tampered state is refused with a message, and "Try again" signs in', async () => {
   const page = await openPage(browser);
+  const seen = watch(page);
   await page.goto(APP + '/alerts');
   await page.click('#sign-in');
   await page.waitForSelector('button[name="user"]');
@@ -131,7 +150,7 @@ test('a tampered state is refused with a message, and "Try again" signs in', asy
   await page.click('#retry-sign-in');
   await chooseIdentity(page, 'analyst');
   await page.waitForSelector('#account-name');
-  assertClean(page);
+  assertClean(seen);
 });
 
 test('a replayed callback URL is refused', async () => {
@@ -144,11 +163,12 @@ test('a replayed callback URL is refused', async () => {
   await page.goto(callback);
   await page.waitForSelector('#sign-in-error');
   assert.match(await page.textContent('#sign-in-error-message'), /already used/);
-  assertClean(page);
+  assertClean(seen);
 });
 
 test('a declined sign-in shows the reason as text and a retry button', async () => {
   const page = await openPage(browser);
+  const seen = watch(page);
   await page.goto(APP + '/');
   await page.click('#sign-in');
   await page.waitForSelector('button[name="action"][value="cancel"]');
@@ -157,12 +177,13 @@ test('a declined sign-in shows the reason as text and a retry button', async () 
   assert.match(await page.textContent('#sign-in-error-message'), /cancelled|declined/);
   assert.match(await page.textContent('#sign-in-error-detail'), /AADSTS65004/);
   assert.ok(await page.isVisible('#retry-sign-in'));
-  assertClean(page);
+  assertClean(seen);
 });
 
 test('write controls need the write scope: disabled with the reason, and incremental consent adds it', async () => {
   // The manager is read-only: the control stays disabled, with the reason.
   const manager = await openPage(browser);
+  const managerSeen = watch(manager);
   await signIn(manager, 'manager', '/settings');
   await manager.waitForSelector('#write-access');
   assert.ok(await manager.isDisabled('#alert-comment-send'), 'disabled for the manager');
@@ -175,7 +196,7 @@ test('write controls need the write scope: disabled with the reason, and increme
   await manager.waitForSelector('#write-access');
   assert.equal(new URL(manager.url()).pathname, '/settings', 'back on the same page');
   assert.ok(await manager.isDisabled('#alert-comment-send'), 'still disabled: not granted');
-  assertClean(manager);
+  assertClean(managerSeen);
 
   // The analyst signs in with read scopes only, then asks for the write scope and gets it.
   const analyst = await openPage(browser);
@@ -190,7 +211,7 @@ test('write controls need the write scope: disabled with the reason, and increme
   assert.match(await analyst.textContent('#granted-scopes'), /SecurityAlert\.ReadWrite\.All/);
   assert.ok(await analyst.isEnabled('#alert-comment-send'), 'enabled once granted');
   assert.equal(await analyst.$('#access .requires-scope .reason'), null);
-  assertClean(analyst);
+  assertClean(seen);
 });
 
 test('sign-out forgets every token and returns to the signed-out landing', async () => {
@@ -207,11 +228,12 @@ test('sign-out forgets every token and returns to the signed-out landing', async
   for (const s of seen.tokens.filter(Boolean)) assert.ok(!all.includes(s), 'no token left in storage');
   await page.reload();
   await page.waitForSelector('#header-sign-in');
-  assertClean(page);
+  assertClean(seen);
 });
 
 test('two tenants: add a tenant, switch between them', async () => {
   const page = await openPage(browser);
+  const seen = watch(page);
   await signIn(page, 'analyst', '/settings');
   await page.selectOption('#add-tenant', { label: 'Fabrikam (demo)' });
   await chooseIdentity(page, 'manager');
@@ -222,13 +244,13 @@ test('two tenants: add a tenant, switch between them', async () => {
   await page.selectOption('#tenant-switcher', contoso);
   await page.waitForFunction(() => document.querySelector('#account-tenant')?.textContent.includes('Contoso'));
   assert.match(await page.textContent('#access'), /contoso\.example/);
-  assertClean(page);
+  assertClean(seen);
 });
 
 test('with 20 s tokens the session renews silently during a minute of use', { timeout: 90000 }, async () => {
   const emu = await startEmulator(['--token-ttl', '20']);
   const page = await openPage(browser);
-  const seen = watch(page);
+  const seen = watch(page, emu);
   const graphOk = [];
   page.on('response', (r) => { if (r.url().startsWith(emu.graph) && r.request().method() === 'GET') graphOk.push(r.status()); });
   await page.goto(emu.app + '/settings');
@@ -253,13 +275,13 @@ test('with 20 s tokens the session renews silently during a minute of use', { ti
   assert.equal(await page.$('#session-ended'), null);
   assert.notEqual((await storageDump(page)).session[key], firstRefresh, 'the refresh token was rotated');
   await assertNoTokenLeaks(page, seen, { refreshInSession: true });
-  assertClean(page);
+  assertClean(seen);
 });
 
 test('when renewal is refused the user signs in again and comes back to the same view with the draft', { timeout: 90000 }, async () => {
   const emu = await startEmulator(['--token-ttl', '20', '--refresh-token-lifetime', '10']);
   const page = await openPage(browser);
-  const seen = watch(page);
+  const seen = watch(page, { ...emu, refusalExpected: true });
   await page.goto(emu.app + '/settings');
   await page.click('#sign-in');
   await chooseIdentity(page, 'analyst');
@@ -284,6 +306,5 @@ test('when renewal is refused the user signs in again and comes back to the same
   assert.equal(await page.inputValue('#alert-comment-text'), 'Escalating: same host as last week', 'the draft survived');
   assert.equal(await page.$('#session-ended'), null);
   assert.match(new URL(seen.authorize.at(-1)).searchParams.get('scope'), /SecurityAlert\.ReadWrite\.All/, 'consented scopes are asked again');
-  // The refused refresh (HTTP 400 from the token endpoint) is the one expected complaint.
-  assert.deepEqual(page.problems.filter((p) => !/status of 400/.test(p)), []);
+  assertClean(seen);
 });
