@@ -114,21 +114,30 @@ fn npm_packages() -> Result<(), String> {
     cmd::run(cmd::command("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
 
+/// Whether every package the lockfile pins is installed at its version. Optional packages
+/// for other platforms (esbuild ships one per OS) are never installed, so they only count
+/// when npm did install them.
 fn same_packages(lock: &str, installed: &str) -> bool {
-    let packages = |text: &str| {
+    let packages = |text: &str| -> Option<serde_json::Map<String, serde_json::Value>> {
         serde_json::from_str::<serde_json::Value>(text)
-            .ok()
-            .and_then(|v| {
-                let map = v.get("packages")?.as_object()?.clone();
-                Some(
-                    map.into_iter()
-                        .filter(|(k, _)| !k.is_empty())
-                        .map(|(k, v)| (k, v.get("version").cloned()))
-                        .collect::<Vec<_>>(),
-                )
-            })
+            .ok()?
+            .get("packages")?
+            .as_object()
+            .cloned()
     };
-    matches!((packages(lock), packages(installed)), (Some(a), Some(b)) if a == b)
+    let (Some(wanted), Some(present)) = (packages(lock), packages(installed)) else {
+        return false;
+    };
+    wanted
+        .iter()
+        .filter(|(path, _)| !path.is_empty())
+        .all(|(path, want)| {
+            let optional = want.get("optional").and_then(|o| o.as_bool()) == Some(true);
+            match present.get(path) {
+                Some(have) => have.get("version") == want.get("version"),
+                None => optional,
+            }
+        })
 }
 
 fn version_of(tool: &str) -> Option<String> {
