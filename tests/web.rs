@@ -83,3 +83,82 @@ async fn theme_choice_applies_to_the_page_and_persists() {
         Some("dark")
     );
 }
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use vigil::transport::BrowserTransport;
+use vigil_core::transport::{HttpRequest, Method, Transport, TransportError};
+
+fn get(url: &str) -> HttpRequest {
+    HttpRequest {
+        method: Method::Get,
+        url: url.to_owned(),
+        headers: vec![("accept".into(), "application/json".into())],
+        body: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn browser_transport_returns_a_404_as_a_response_not_an_error() {
+    let t = BrowserTransport;
+    let resp = t
+        .send(get("/vigil-no-such-file?$skiptoken=10"))
+        .await
+        .expect("an HTTP response");
+    assert_eq!(resp.status, 404);
+    assert!(
+        resp.headers
+            .iter()
+            .all(|(k, _)| *k == k.to_ascii_lowercase()),
+        "{:?}",
+        resp.headers
+    );
+    let a = t.now_ms();
+    t.sleep(Duration::from_millis(30)).await;
+    assert!(t.now_ms() - a >= 25.0, "sleep waited");
+    let r = t.random();
+    assert!((0.0..1.0).contains(&r));
+}
+
+#[wasm_bindgen_test]
+async fn dropping_the_transport_future_aborts_the_fetch() {
+    let window = web_sys::window().unwrap();
+    let original = js_sys::Reflect::get(&window, &"fetch".into()).unwrap();
+    // A fetch that never answers and remembers the request it was given.
+    let seen: std::rc::Rc<std::cell::RefCell<Option<web_sys::Request>>> = Default::default();
+    let keep = seen.clone();
+    let fake = Closure::<dyn FnMut(web_sys::Request) -> js_sys::Promise>::new(
+        move |req: web_sys::Request| {
+            *keep.borrow_mut() = Some(req);
+            js_sys::Promise::new(&mut |_, _| {})
+        },
+    );
+    js_sys::Reflect::set(&window, &"fetch".into(), fake.as_ref()).unwrap();
+
+    let t = BrowserTransport;
+    {
+        let mut fut = pin!(t.send(get("/slow")));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(matches!(fut.as_mut().poll(&mut cx), Poll::Pending));
+        let req = seen.borrow().clone().expect("fetch was called");
+        assert!(!req.signal().aborted(), "not aborted while wanted");
+    } // dropped here
+    let req = seen.borrow().clone().unwrap();
+    js_sys::Reflect::set(&window, &"fetch".into(), &original).unwrap();
+    assert!(
+        req.signal().aborted(),
+        "dropping the future aborts the request"
+    );
+
+    // A fetch the browser aborts (page unload, stop button) is `Aborted`, not a network error.
+    let reject = Closure::<dyn FnMut(web_sys::Request) -> js_sys::Promise>::new(|_req| {
+        let e = web_sys::DomException::new_with_message_and_name("stopped", "AbortError").unwrap();
+        js_sys::Promise::reject(&e)
+    });
+    js_sys::Reflect::set(&window, &"fetch".into(), reject.as_ref()).unwrap();
+    let r = t.send(get("/aborted")).await;
+    js_sys::Reflect::set(&window, &"fetch".into(), &original).unwrap();
+    assert_eq!(r, Err(TransportError::Aborted));
+}
