@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
 use vigil_core::client::scopes;
+use vigil_core::error::{ErrorKind, GraphError};
 use vigil_core::models::alert::AlertId;
 
 use crate::auth::{drafts, use_auth};
@@ -141,12 +142,31 @@ pub fn SignedIn(#[prop(into)] what: String, children: ChildrenFn) -> impl IntoVi
 
 /// A "Request access" button: incremental consent for `scope`, back to this page after.
 #[component]
-pub fn RequestAccess(scope: &'static str) -> impl IntoView {
+pub fn RequestAccess(#[prop(into)] scope: String) -> impl IntoView {
     let auth = use_auth();
+    let attr = scope.clone();
     view! {
-        <button class="link request-access" data-scope=scope on:click=move |_| {
-            let _ = auth.request_scopes(&[scope]);
+        <button class="link request-access" data-scope=attr on:click=move |_| {
+            let _ = auth.request_scopes(&[scope.as_str()]);
         }>"Request access"</button>
+    }
+}
+
+/// A failed Graph call in words (`Auth::explain`); a 403 for a permission the sign-in lacks
+/// offers "Request access".
+#[component]
+pub fn GraphErrorNotice(error: GraphError) -> impl IntoView {
+    let auth = use_auth();
+    let text = auth.explain(&error);
+    let missing = error
+        .missing_scope
+        .clone()
+        .filter(|s| error.kind == ErrorKind::Forbidden && !auth.has(s));
+    view! {
+        <p class="error graph-error" role="alert">
+            {text}
+            {missing.map(|scope| view! { " " <RequestAccess scope /> })}
+        </p>
     }
 }
 
@@ -163,7 +183,10 @@ pub fn RequiresScope(scope: &'static str, children: Children) -> impl IntoView {
                 <p class="needs-scope">
                     <span class="reason">{why}</span>
                     " "
-                    {auth.is_signed_in().then(|| view! { <RequestAccess scope /> })}
+                    {auth
+                        .account()
+                        .is_some_and(|a| a.ended.is_none())
+                        .then(|| view! { <RequestAccess scope /> })}
                 </p>
             })}
         </div>
@@ -206,7 +229,7 @@ pub fn AccessSettings() -> impl IntoView {
                         <thead><tr><th>"Feature"</th><th>"Permission"</th><th>"Status"</th></tr></thead>
                         <tbody>
                             {CAPABILITIES.iter().map(|(label, scope)| {
-                                let why = auth.lacks(scope);
+                                let why = crate::auth::tokens::lacks(&account.scopes, scope);
                                 view! {
                                     <tr data-scope=*scope>
                                         <td>{*label}</td>
@@ -253,7 +276,7 @@ fn ConnectionCheck() -> impl IntoView {
         });
     };
     view! {
-        <h3>"Connection"</h3>
+        <h3>"Connection check"</h3>
         <p>
             <button id="check-connection" disabled=move || busy.get() || !auth.is_signed_in() on:click=check>
                 "Check connection"

@@ -6,8 +6,8 @@ pub mod queue;
 mod time;
 
 pub use account::{
-    AccessSettings, AccountMenu, RequestAccess, RequiresScope, SessionEndedPrompt, SignInPanel,
-    SignedIn,
+    AccessSettings, AccountMenu, GraphErrorNotice, RequestAccess, RequiresScope,
+    SessionEndedPrompt, SignInPanel, SignedIn,
 };
 pub use not_yet::NotYet;
 pub use time::Time;
