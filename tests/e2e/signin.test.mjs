@@ -5,7 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   APP, AUTHORITY, GRAPH, launch, openPage, screenshot, chooseIdentity, signIn, storageDump,
 } from './support.mjs';
@@ -20,9 +21,11 @@ after(async () => {
 
 /// Starts an extra emulator (short token lifetimes) and resolves to its origins.
 async function startEmulator(args) {
+  // Relative paths are relative to the repository root, wherever node was started.
+  const root = fileURLToPath(new URL('../..', import.meta.url));
   const bin = process.env.VIGIL_EMULATOR_BIN
-    ?? join(process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'vigil-emulator');
-  const dist = process.env.VIGIL_DIST ?? 'dist';
+    ?? resolve(root, process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'vigil-emulator');
+  const dist = resolve(root, process.env.VIGIL_DIST ?? 'dist');
   const child = spawn(bin, ['--port', '0', '--dist', dist, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   emulators.push(child);
   const lines = createInterface({ input: child.stdout });
