@@ -56,13 +56,15 @@ struct Q {
     view: Memo<Vec<u32>>,
     /// `(loaded, total)` while pages arrive.
     loading: RwSignal<Option<(usize, Option<u64>)>>,
+    /// Loads started (the page shows it as `data-loads`, so a test can wait for a reload).
+    loads: RwSignal<u64>,
     error: RwSignal<Option<String>>,
     throttle: RwSignal<String>,
     checked: RwSignal<BTreeSet<AlertId>>,
     cursor: RwSignal<usize>,
     scroll_top: RwSignal<f64>,
     new_alerts: RwSignal<usize>,
-    resolve_intent: RwSignal<u64>,
+    resolve_intent: RwSignal<Option<AlertId>>,
     help: RwSignal<bool>,
     nav: StoredValue<Navigate, LocalStorage>,
 }
@@ -153,13 +155,14 @@ fn AlertQueue() -> impl IntoView {
         filter,
         view,
         loading: RwSignal::new(None),
+        loads: RwSignal::new(0),
         error: RwSignal::new(None),
         throttle: RwSignal::new(String::new()),
         checked: RwSignal::new(BTreeSet::new()),
         cursor: RwSignal::new(0),
         scroll_top: RwSignal::new(0.0),
         new_alerts: RwSignal::new(0),
-        resolve_intent: RwSignal::new(0),
+        resolve_intent: RwSignal::new(None),
         help: RwSignal::new(false),
         nav: StoredValue::new_local(nav),
     };
@@ -173,14 +176,15 @@ fn AlertQueue() -> impl IntoView {
         )
     });
     let generation = StoredValue::new(0u64);
-    Effect::new(move |_| {
-        load_key.track();
+    let start_load = move || {
         generation.update_value(|g| *g += 1);
         let current = generation.get_value();
         handle.clear();
         q.checked.set(BTreeSet::new());
         q.new_alerts.set(0);
         let Some(client) = auth.client() else { return };
+        q.loading.set(Some((0, None)));
+        q.loads.update(|n| *n += 1);
         let f = filter.get_untracked();
         let me = me.get_untracked();
         let query = f
@@ -190,27 +194,27 @@ fn AlertQueue() -> impl IntoView {
             })
             .top(PAGE);
         spawn_local(async move {
-            q.loading.set(Some((0, None)));
-            q.error.set(None);
+            let _ = q.loading.try_set(Some((0, None)));
+            let _ = q.error.try_set(None);
             let mut pages = client.list_alerts(&query);
             while let Some(page) = pages.next().await {
-                if generation.get_value() != current {
+                if generation.try_get_value() != Some(current) {
                     return;
                 }
                 match page {
                     Ok(page) => {
-                        q.loading.set(Some((page.loaded, page.total)));
+                        let _ = q.loading.try_set(Some((page.loaded, page.total)));
                         for chunk in page.items.chunks(CHUNK) {
                             handle.merge(chunk);
                             // Let the browser paint and handle input between chunks.
                             client.transport().sleep(Duration::ZERO).await;
-                            if generation.get_value() != current {
+                            if generation.try_get_value() != Some(current) {
                                 return;
                             }
                         }
                     }
                     Err(e) => {
-                        q.error.set(Some(format!(
+                        let _ = q.error.try_set(Some(format!(
                             "Loading stopped: {} Showing what arrived.",
                             auth.explain(&e)
                         )));
@@ -218,9 +222,10 @@ fn AlertQueue() -> impl IntoView {
                     }
                 }
             }
-            q.loading.set(None);
+            let _ = q.loading.try_set(None);
         });
-    });
+    };
+    Effect::watch(move || load_key.get(), move |_, _, _| start_load(), true);
 
     // The scheduler's state for the progress line.
     if let Ok(h) = set_interval_with_handle(
@@ -284,13 +289,13 @@ fn AlertQueue() -> impl IntoView {
             "Escape" => q.select(None),
             "a" => assign_to_me(q, auth),
             "r" => {
-                if let Some(id) = q.row_id(q.cursor.get_untracked()) {
+                if let Some(id) = current_alert_id(q) {
                     if q.filter
                         .with_untracked(|f| f.selected.as_ref() != Some(&id))
                     {
-                        q.select(Some(id));
+                        q.select(Some(id.clone()));
                     }
-                    q.resolve_intent.update(|n| *n += 1);
+                    q.resolve_intent.set(Some(id));
                 }
             }
             "/" => {
@@ -308,7 +313,8 @@ fn AlertQueue() -> impl IntoView {
 
     let selected = Memo::new(move |_| filter.with(|f| f.selected.clone()));
     view! {
-        <div class="queue">
+        <div class="queue" data-loads=move || q.loads.get().to_string()
+            data-state=move || if q.loading.with(Option::is_some) { "loading" } else { "done" }>
             <Toolbar q />
             <Chips q />
             <Status q />
@@ -357,7 +363,9 @@ fn assign_to_me(q: Q, auth: Auth) {
     spawn_local(async move {
         let before = client.get_alert(&id).await;
         let Ok(alert) = before else {
-            q.error.set(Some("That alert could not be read.".into()));
+            let _ = q
+                .error
+                .try_set(Some("That alert could not be read.".into()));
             return;
         };
         let update = AlertUpdate {
@@ -387,7 +395,11 @@ fn Toolbar(q: Q) -> impl IntoView {
     let prefs = use_prefs();
     let exported = RwSignal::new(None::<String>);
     let search = RwSignal::new(q.filter.get_untracked().search);
-    Effect::new(move |_| search.set(q.filter.with(|f| f.search.clone())));
+    Effect::watch(
+        move || q.filter.with(|f| f.search.clone()),
+        move |s, _, _| search.set(s.clone()),
+        false,
+    );
     let do_export = move |format: Format| {
         let opts = ExportOptions {
             format,
@@ -556,26 +568,32 @@ fn LiveRefresh(q: Q) -> impl IntoView {
                     });
                     q.handle.merge(&changed);
                     if !new_ids.is_empty() {
-                        q.new_alerts.update(|n| *n += new_ids.len());
+                        q.new_alerts.try_update(|n| *n += new_ids.len());
                     }
                 }
-                Err(e) => q
-                    .error
-                    .set(Some(format!("Refresh failed: {}", auth.explain(&e)))),
+                Err(e) => {
+                    let _ = q
+                        .error
+                        .try_set(Some(format!("Refresh failed: {}", auth.explain(&e))));
+                }
             }
         });
     };
-    Effect::new(move |_| {
-        let m = minutes.get();
-        if let Some(h) = interval.try_update_value(Option::take).flatten() {
-            h.clear();
-        }
-        if m > 0
-            && let Ok(h) = set_interval_with_handle(refresh, Duration::from_secs(u64::from(m) * 60))
-        {
-            interval.set_value(Some(h));
-        }
-    });
+    Effect::watch(
+        move || minutes.get(),
+        move |&m, _, _| {
+            if let Some(h) = interval.try_update_value(Option::take).flatten() {
+                h.clear();
+            }
+            if m > 0
+                && let Ok(h) =
+                    set_interval_with_handle(refresh, Duration::from_secs(u64::from(m) * 60))
+            {
+                interval.set_value(Some(h));
+            }
+        },
+        false,
+    );
     on_cleanup(move || {
         if let Some(h) = interval.try_update_value(Option::take).flatten() {
             h.clear();
@@ -682,12 +700,12 @@ fn BulkBar(q: Q) -> impl IntoView {
         job.set(Some(j.clone()));
         spawn_local(async move {
             j.run(&client, |now, confirmed| {
-                job.set(Some(now.clone()));
+                let _ = job.try_set(Some(now.clone()));
                 q.handle.merge(confirmed);
             })
             .await;
-            job.set(Some(j));
-            running.set(false);
+            let _ = job.try_set(Some(j));
+            let _ = running.try_set(false);
         });
     };
     let start = move |_| {

@@ -66,7 +66,7 @@ fn IncidentQueue() -> impl IntoView {
         async move {
             let client = client.ok_or_else(|| "Sign in to see incidents.".to_owned())?;
             client
-                .list_incidents(&f.server_query(now(), me.as_deref()).top(200))
+                .list_incidents(&f.server_query(now(), me.as_deref()).top(50))
                 .collect_all()
                 .await
                 .map_err(|e| auth.explain(&e))
@@ -288,24 +288,26 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
             if !u.is_empty()
                 && let Err(e) = client.update_incident(&o.id, &u).await
             {
-                error.set(Some(format!("Not saved: {}", auth.explain(&e))));
-                busy.set(false);
+                let _ = error.try_set(Some(format!("Not saved: {}", auth.explain(&e))));
+                let _ = busy.try_set(false);
                 return;
             }
             if !text.trim().is_empty() {
                 match client.add_incident_comment(&o.id, &text).await {
                     Ok(_) => {
                         drafts::clear(&key);
-                        comment.set(String::new());
+                        let _ = comment.try_set(String::new());
                     }
-                    Err(e) => error.set(Some(format!(
-                        "The comment was not added (kept as a draft): {}",
-                        auth.explain(&e)
-                    ))),
+                    Err(e) => {
+                        let _ = error.try_set(Some(format!(
+                            "The comment was not added (kept as a draft): {}",
+                            auth.explain(&e)
+                        )));
+                    }
                 }
             }
-            busy.set(false);
-            reload.update(|n| *n += 1);
+            let _ = busy.try_set(false);
+            reload.try_update(|n| *n += 1);
         });
     };
     let me = move || auth.account().map(|a| a.username).unwrap_or_default();

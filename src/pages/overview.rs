@@ -41,7 +41,7 @@ async fn load(auth: crate::auth::Auth) -> Result<(Vec<Alert>, Vec<Incident>, Vec
         }
     }
     let incidents = match client
-        .list_incidents(&overview::incident_query(at).top(500))
+        .list_incidents(&overview::incident_query(at).top(50))
         .collect_all()
         .await
     {

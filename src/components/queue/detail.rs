@@ -69,7 +69,7 @@ pub fn triage(
             }
             Err(e) => {
                 handle.merge(std::slice::from_ref(&alert));
-                error.set(Some(format!(
+                let _ = error.try_set(Some(format!(
                     "Not saved, the change was rolled back: {}",
                     auth.explain(&e)
                 )));
@@ -83,12 +83,13 @@ pub fn triage(
 pub fn AlertDetail(
     id: AlertId,
     handle: TableHandle,
-    /// Bumped by the `r` key: start resolving (status Resolved, focus the comment).
-    resolve_intent: RwSignal<u64>,
+    /// Set by the `r` key to the alert to resolve: status Resolved, focus the comment.
+    resolve_intent: RwSignal<Option<AlertId>>,
     on_close: Callback<()>,
 ) -> impl IntoView {
     let auth = use_auth();
     let reload = RwSignal::new(0u32);
+    let saved = RwSignal::new(None::<String>);
     let id_for_fetch = id.clone();
     let data = LocalResource::new(move || {
         reload.track();
@@ -123,7 +124,7 @@ pub fn AlertDetail(
                 None => Either::Left(view! { <p class="muted">"Loading the alert…"</p> }),
                 Some(Err(e)) => Either::Right(Either::Left(view! { <p class="error" role="alert">{e}</p> })),
                 Some(Ok(l)) => Either::Right(Either::Right(view! {
-                    <AlertBody loaded=l handle reload resolve_intent />
+                    <AlertBody loaded=l handle reload saved resolve_intent />
                 })),
             }}
         </aside>
@@ -135,7 +136,8 @@ fn AlertBody(
     loaded: Loaded,
     handle: TableHandle,
     reload: RwSignal<u32>,
-    resolve_intent: RwSignal<u64>,
+    saved: RwSignal<Option<String>>,
+    resolve_intent: RwSignal<Option<AlertId>>,
 ) -> impl IntoView {
     let a = loaded.alert.clone();
     let field = |label: &'static str, v: Option<String>| {
@@ -154,7 +156,7 @@ fn AlertBody(
             <span class="provider">{a.service_source.as_ref().map(service_label).unwrap_or_default()}</span>
         </p>
         {web.map(|href| view! { <p><a id="alert-web-url" href=href target="_blank" rel="noopener noreferrer">"Open in Microsoft Defender"</a></p> })}
-        <TriageForm alert=a.clone() handle reload resolve_intent />
+        <TriageForm alert=a.clone() handle reload saved resolve_intent />
         <section class="detail-section">
             <h3>"Description"</h3>
             <p id="detail-description" class="prewrap">{a.description.clone().unwrap_or_default()}</p>
@@ -238,7 +240,8 @@ fn TriageForm(
     alert: Alert,
     handle: TableHandle,
     reload: RwSignal<u32>,
-    resolve_intent: RwSignal<u64>,
+    saved: RwSignal<Option<String>>,
+    resolve_intent: RwSignal<Option<AlertId>>,
 ) -> impl IntoView {
     let auth = use_auth();
     let wire = |v: Option<&str>| v.unwrap_or("").to_owned();
@@ -249,22 +252,25 @@ fn TriageForm(
     let key = draft_key(&alert.id);
     let comment = RwSignal::new(drafts::load(&key));
     let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let comment_ref = NodeRef::<leptos::html::Textarea>::new();
     let original = StoredValue::new(alert.clone());
 
     // The `r` key: set the status to Resolved and ask for the comment.
-    let first_intent = resolve_intent.get_untracked();
-    Effect::new(move |_| {
-        let n = resolve_intent.get();
-        if n != first_intent {
-            status.set(AlertStatus::Resolved.as_str().to_owned());
-            if let Some(t) = comment_ref.get() {
-                let _ = t.focus();
+    let my_id = alert.id.clone();
+    Effect::watch(
+        move || resolve_intent.get(),
+        move |want, _, _| {
+            if want.as_ref() == Some(&my_id) {
+                status.set(AlertStatus::Resolved.as_str().to_owned());
+                if let Some(t) = comment_ref.get_untracked() {
+                    let _ = t.focus();
+                }
+                resolve_intent.set(None);
             }
-        }
-    });
+        },
+        true,
+    );
 
     let key_for_input = key.clone();
     let on_comment = move |ev| {
@@ -322,29 +328,31 @@ fn TriageForm(
         let key = key_for_send.clone();
         let after_update = move |ok: bool| {
             if !ok {
-                busy.set(false);
+                let _ = busy.try_set(false);
                 return;
             }
             if text.trim().is_empty() {
-                busy.set(false);
-                saved.set(Some("Saved.".into()));
-                reload.update(|n| *n += 1);
+                let _ = busy.try_set(false);
+                let _ = saved.try_set(Some("Saved.".into()));
+                reload.try_update(|n| *n += 1);
                 return;
             }
             spawn_local(async move {
                 match client.add_alert_comment(&id, &text).await {
                     Ok(_) => {
                         drafts::clear(&key);
-                        comment.set(String::new());
-                        saved.set(Some("Saved.".into()));
-                        reload.update(|n| *n += 1);
+                        let _ = comment.try_set(String::new());
+                        let _ = saved.try_set(Some("Saved.".into()));
+                        reload.try_update(|n| *n += 1);
                     }
-                    Err(e) => error.set(Some(format!(
-                        "The comment was not added (it is kept as a draft): {}",
-                        auth.explain(&e)
-                    ))),
+                    Err(e) => {
+                        let _ = error.try_set(Some(format!(
+                            "The comment was not added (it is kept as a draft): {}",
+                            auth.explain(&e)
+                        )));
+                    }
                 }
-                busy.set(false);
+                let _ = busy.try_set(false);
             });
         };
         if update.is_empty() {

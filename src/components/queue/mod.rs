@@ -196,7 +196,7 @@ impl TableHandle {
             .table
             .try_update_value(|t| t.merge(alerts.iter()))
             .unwrap_or_default();
-        self.version.update(|v| *v += 1);
+        self.version.try_update(|v| *v += 1);
         m.added
     }
 
