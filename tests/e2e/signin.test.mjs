@@ -234,6 +234,25 @@ test('sign-out forgets every token and returns to the signed-out landing', async
   assertClean(seen);
 });
 
+test('refreshTokenStorage "memory" keeps no token in sessionStorage, so a reload signs out', async () => {
+  const page = await openPage(browser);
+  const seen = watch(page);
+  await page.route('**/config.json', async (route) => {
+    const response = await route.fetch();
+    const json = { ...(await response.json()), refreshTokenStorage: 'memory' };
+    await route.fulfill({ response, json });
+  });
+  await signIn(page, 'analyst', '/settings');
+  const dump = await storageDump(page);
+  const session = JSON.stringify(dump.session);
+  for (const s of seen.tokens.filter(Boolean)) assert.ok(!session.includes(s), 'no token in sessionStorage');
+  assert.deepEqual(Object.keys(dump.session).filter((k) => k.startsWith('vigil.auth.')), []);
+  await page.reload();
+  await page.waitForSelector('#header-sign-in');
+  assert.equal(await page.$('#account-name'), null, 'signed out after a reload');
+  assertClean(seen);
+});
+
 test('two tenants: add a tenant, switch between them', async () => {
   const page = await openPage(browser);
   const seen = watch(page);
