@@ -14,7 +14,9 @@ use vigil_core::queue::incidents::IncidentFilter;
 use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 
 use crate::auth::{drafts, use_auth};
-use crate::components::queue::{now, safe_href, severity_badge, time_or_dash};
+use crate::components::queue::{
+    get_incident, list_incidents, now, safe_href, severity_badge, time_or_dash,
+};
 use crate::components::{RequiresScope, SignedIn};
 
 #[component]
@@ -65,9 +67,7 @@ fn IncidentQueue() -> impl IntoView {
         let client = auth.client();
         async move {
             let client = client.ok_or_else(|| "Sign in to see incidents.".to_owned())?;
-            client
-                .list_incidents(&f.server_query(now(), me.as_deref()).top(50))
-                .collect_all()
+            list_incidents(&client, &f.server_query(now(), me.as_deref()).top(50))
                 .await
                 .map_err(|e| auth.explain(&e))
         }
@@ -164,8 +164,7 @@ fn IncidentDetail(id: IncidentId, on_close: Callback<()>) -> impl IntoView {
         let client = auth.client();
         async move {
             let client = client.ok_or_else(|| "Sign in to see this incident.".to_owned())?;
-            client
-                .get_incident(&id, true)
+            get_incident(&client, &id)
                 .await
                 .map_err(|e| auth.explain(&e))
         }

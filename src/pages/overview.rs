@@ -12,7 +12,7 @@ use vigil_core::overview::{self, Figure, Overview as Figures, format_duration};
 
 use crate::auth::use_auth;
 use crate::components::SignedIn;
-use crate::components::queue::{export_offset, now, time_or_dash};
+use crate::components::queue::{export_offset, list_incidents, now, time_or_dash};
 use crate::prefs::use_prefs;
 
 #[component]
@@ -40,11 +40,7 @@ async fn load(auth: crate::auth::Auth) -> Result<(Vec<Alert>, Vec<Incident>, Vec
             Err(e) => problems.push(format!("Alerts: {}", auth.explain(&e))),
         }
     }
-    let incidents = match client
-        .list_incidents(&overview::incident_query(at).top(50))
-        .collect_all()
-        .await
-    {
+    let incidents = match list_incidents(&client, &overview::incident_query(at).top(50)).await {
         Ok(i) => i,
         Err(e) => {
             problems.push(format!("Incidents: {}", auth.explain(&e)));

@@ -211,3 +211,59 @@ impl Default for TableHandle {
         Self::new()
     }
 }
+
+/// Decodes an incident from JSON, tolerating both `customTags` and `tags` in one object.
+///
+/// FIXME(core): `Incident` takes `tags` as an alias of `customTags`, so serde rejects an
+/// object carrying both ("duplicate field"), and the emulator sends both after an update.
+/// Until the model merges them, the page drops `tags` when `customTags` is present.
+pub fn incident_from_value(
+    mut v: serde_json::Value,
+) -> Result<vigil_core::models::Incident, vigil_core::GraphError> {
+    if let Some(o) = v.as_object_mut()
+        && o.contains_key("customTags")
+    {
+        o.remove("tags");
+    }
+    serde_json::from_value(v).map_err(vigil_core::GraphError::decode)
+}
+
+/// Every incident matching `query`, decoded with [`incident_from_value`].
+pub async fn list_incidents<T: vigil_core::Transport>(
+    client: &vigil_core::GraphClient<T>,
+    query: &vigil_core::odata::Query,
+) -> Result<Vec<vigil_core::models::Incident>, vigil_core::GraphError> {
+    client
+        .pages::<serde_json::Value>(
+            vigil_core::ApiVersion::V1,
+            "security/incidents",
+            query,
+            vigil_core::client::scopes::INCIDENT_READ,
+        )
+        .collect_all()
+        .await?
+        .into_iter()
+        .map(incident_from_value)
+        .collect()
+}
+
+/// One incident with its alerts (`$expand=alerts`), decoded with [`incident_from_value`].
+pub async fn get_incident<T: vigil_core::Transport>(
+    client: &vigil_core::GraphClient<T>,
+    id: &vigil_core::models::IncidentId,
+) -> Result<vigil_core::models::Incident, vigil_core::GraphError> {
+    let url = format!(
+        "{}?$expand=alerts",
+        client.url(
+            vigil_core::ApiVersion::V1,
+            &format!(
+                "security/incidents/{}",
+                vigil_core::odata::encode_path_segment(id.as_str())
+            )
+        )
+    );
+    let v: serde_json::Value = client
+        .get_json(url, vigil_core::client::scopes::INCIDENT_READ)
+        .await?;
+    incident_from_value(v)
+}
