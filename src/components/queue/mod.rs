@@ -212,18 +212,40 @@ impl Default for TableHandle {
     }
 }
 
-/// Decodes an incident from JSON, tolerating both `customTags` and `tags` in one object.
+/// Decodes an incident from JSON, tolerating both spellings of a property in one object.
 ///
-/// FIXME(core): `Incident` takes `tags` as an alias of `customTags`, so serde rejects an
-/// object carrying both ("duplicate field"), and the emulator sends both after an update.
-/// Until the model merges them, the page drops `tags` when `customTags` is present.
+/// FIXME(core): `Incident` takes `tags` as an alias of `customTags`, and `AlertComment`
+/// `createdBy`/`createdTime` as aliases of `createdByDisplayName`/`createdDateTime`, so serde
+/// rejects an object carrying both ("duplicate field"); the emulator sends both. Until the
+/// models merge them, the page drops the alias when the canonical name is present.
 pub fn incident_from_value(
     mut v: serde_json::Value,
 ) -> Result<vigil_core::models::Incident, vigil_core::GraphError> {
-    if let Some(o) = v.as_object_mut()
-        && o.contains_key("customTags")
-    {
-        o.remove("tags");
+    fn drop_alias(
+        o: &mut serde_json::Map<String, serde_json::Value>,
+        canonical: &str,
+        alias: &str,
+    ) {
+        if o.contains_key(canonical) {
+            o.remove(alias);
+        }
+    }
+    fn comments(o: &mut serde_json::Map<String, serde_json::Value>) {
+        if let Some(list) = o.get_mut("comments").and_then(|c| c.as_array_mut()) {
+            for c in list.iter_mut().filter_map(|c| c.as_object_mut()) {
+                drop_alias(c, "createdByDisplayName", "createdBy");
+                drop_alias(c, "createdDateTime", "createdTime");
+            }
+        }
+    }
+    if let Some(o) = v.as_object_mut() {
+        drop_alias(o, "customTags", "tags");
+        comments(o);
+        if let Some(alerts) = o.get_mut("alerts").and_then(|a| a.as_array_mut()) {
+            for a in alerts.iter_mut().filter_map(|a| a.as_object_mut()) {
+                comments(a);
+            }
+        }
     }
     serde_json::from_value(v).map_err(vigil_core::GraphError::decode)
 }
