@@ -162,3 +162,42 @@ async fn dropping_the_transport_future_aborts_the_fetch() {
     js_sys::Reflect::set(&window, &"fetch".into(), &original).unwrap();
     assert_eq!(r, Err(TransportError::Aborted));
 }
+
+/// The typed client pages through the emulator's alerts over the browser's fetch, across
+/// origins (CORS) and with a bearer token. `cargo xtask test` starts the emulator with
+/// `--test-token` and passes its Graph URL and token in at compile time.
+#[wasm_bindgen_test]
+async fn the_client_pages_through_the_emulator_over_fetch() {
+    let (Some(graph), Some(tenant), Some(token)) = (
+        option_env!("VIGIL_TEST_GRAPH_URL"),
+        option_env!("VIGIL_TEST_TENANT"),
+        option_env!("VIGIL_TEST_TOKEN"),
+    ) else {
+        panic!(
+            "run the browser tests through `cargo xtask test`: it starts the emulator they page through"
+        );
+    };
+    let token: std::rc::Rc<dyn vigil_core::client::TokenProvider> =
+        std::rc::Rc::new(vigil_core::client::StaticToken(token.to_string()));
+    let client =
+        vigil_core::client::GraphClient::new(BrowserTransport, graph, tenant, token).unwrap();
+    let mut pages = client.list_alerts(&vigil_core::odata::Query::new().top(250).count(true));
+    let mut ids = std::collections::HashSet::new();
+    let mut total = None;
+    let mut requests = 0;
+    while let Some(page) = pages.next().await {
+        let page = page.unwrap_or_else(|e| panic!("page {requests}: {}", e.user_message()));
+        total = total.or(page.total);
+        requests += 1;
+        for alert in page.items {
+            assert!(ids.insert(alert.id.clone()), "duplicate id {:?}", alert.id);
+        }
+    }
+    let total = total.expect("@odata.count on the first page") as usize;
+    assert!(requests > 1, "more than one page ({requests})");
+    assert_eq!(
+        ids.len(),
+        total,
+        "every alert once, as many as @odata.count"
+    );
+}

@@ -17,6 +17,9 @@ pub struct Emulator {
     pub app: String,
     pub authority: String,
     pub graph: String,
+    /// With `--test-token`: the first tenant and a read token for its analyst.
+    pub tenant: String,
+    pub token: String,
 }
 
 impl Drop for Emulator {
@@ -63,6 +66,8 @@ pub fn start(release: bool, args: &[&str]) -> Result<Emulator, String> {
         app: String::new(),
         authority: String::new(),
         graph: String::new(),
+        tenant: String::new(),
+        token: String::new(),
     };
     let json = rx
         .recv_timeout(Duration::from_secs(60))
@@ -78,5 +83,7 @@ pub fn start(release: bool, args: &[&str]) -> Result<Emulator, String> {
     emulator.app = field("app")?;
     emulator.authority = field("authority")?;
     emulator.graph = field("graph")?;
+    emulator.tenant = field("tenant").unwrap_or_default();
+    emulator.token = field("token").unwrap_or_default();
     Ok(emulator)
 }

@@ -25,7 +25,8 @@ commands:
   setup                 install the pinned tools (wasm target, trunk, wasm-bindgen-cli,
                         chromium + chromedriver, npm packages); skips what is present
   demo [--port N]       build the dashboard and serve it with the emulator (default port 8080)
-  test [--skip-setup]   fmt, clippy, native tests, browser tests, end-to-end tests, size budget
+  test [--skip-setup] [--only fmt|clippy|native|browser|e2e]
+                        fmt, clippy, native tests, browser tests, end-to-end tests, size budget
   dist [--emulator]     release bundle in dist/ (--emulator: also allow loopback origins in the CSP)
   size                  sizes of the bundle in dist/ (raw, gzip, brotli) against the budget
   bench [--quick]       benchmarks; writes target/bench/report.json and BENCHMARKS.md

@@ -18,15 +18,34 @@ struct Stage {
 }
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    let skip_setup = args.iter().any(|a| a == "--skip-setup");
+    let mut skip_setup = false;
+    let mut only: Option<String> = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--skip-setup" => skip_setup = true,
+            "--only" => {
+                only = Some(
+                    it.next()
+                        .ok_or("--only needs a stage: fmt, clippy, native, browser, e2e")?
+                        .clone(),
+                )
+            }
+            other => return Err(format!("test: unknown option `{other}`")),
+        }
+    }
     if !skip_setup {
         setup::run()?;
     }
-    let mut stages = vec![
-        stage("fmt", || {
+    let wanted = |key: &str| only.as_deref().is_none_or(|o| o == key);
+    let mut stages = Vec::new();
+    if wanted("fmt") {
+        stages.push(stage("fmt", || {
             check(cmd::command("cargo").args(["fmt", "--all", "--check"]))
-        }),
-        stage("clippy (native)", || {
+        }));
+    }
+    if wanted("clippy") {
+        stages.push(stage("clippy (native)", || {
             check(cmd::command("cargo").args([
                 "clippy",
                 "--workspace",
@@ -36,8 +55,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "-D",
                 "warnings",
             ]))
-        }),
-        stage("clippy (wasm32)", || {
+        }));
+        stages.push(stage("clippy (wasm32)", || {
             check(cmd::command("cargo").args([
                 "clippy",
                 "--target",
@@ -51,23 +70,36 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 "-D",
                 "warnings",
             ]))
-        }),
-        stage("native tests", native_tests),
-        stage(
+        }));
+    }
+    if wanted("native") {
+        stages.push(stage("native tests", native_tests));
+    }
+    if wanted("browser") {
+        stages.push(stage(
             "browser tests (wasm-bindgen-test, headless Chromium)",
             browser_tests,
-        ),
-    ];
-    let bundle = stage("release bundle", || check_result(dist::build(true)));
-    let bundle_ok = bundle.ok;
-    stages.push(bundle);
-    if bundle_ok {
-        stages.push(stage("size budget", || {
-            check_result(size::check_budget(Path::new("dist")))
-        }));
-        stages.push(stage(
-            "end-to-end (Playwright, headless Chromium)",
-            end_to_end,
+        ));
+    }
+    let mut bundle_ok = true;
+    if wanted("e2e") {
+        let bundle = stage("release bundle", || check_result(dist::build(true)));
+        bundle_ok = bundle.ok;
+        stages.push(bundle);
+        if bundle_ok {
+            stages.push(stage("size budget", || {
+                check_result(size::check_budget(Path::new("dist")))
+            }));
+            stages.push(stage(
+                "end-to-end (Playwright, headless Chromium)",
+                end_to_end,
+            ));
+        }
+    }
+    if stages.is_empty() {
+        return Err(format!(
+            "test: no stage called `{}`",
+            only.unwrap_or_default()
         ));
     }
 
@@ -173,6 +205,25 @@ fn native_tests() -> Outcome {
 }
 
 fn browser_tests() -> Outcome {
+    // The test runner serves the tests from its own origin; the emulator must allow it (CORS).
+    let port = match free_port() {
+        Ok(p) => p,
+        Err(e) => return check_result(Err(e)),
+    };
+    let runner_origin = format!("http://127.0.0.1:{port}");
+    let emulator = match emulator::start(
+        false,
+        &[
+            "--port",
+            "0",
+            "--test-token",
+            "--spa-origin",
+            &runner_origin,
+        ],
+    ) {
+        Ok(e) => e,
+        Err(e) => return check_result(Err(e)),
+    };
     let (ok, out) = cmd::run_captured(
         cmd::command("cargo")
             .args([
@@ -185,10 +236,25 @@ fn browser_tests() -> Outcome {
                 "web",
             ])
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "60"),
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+            .env("WASM_BINDGEN_TEST_ADDRESS", format!("127.0.0.1:{port}"))
+            .env("VIGIL_TEST_GRAPH_URL", &emulator.graph)
+            .env("VIGIL_TEST_TENANT", &emulator.tenant)
+            .env("VIGIL_TEST_TOKEN", &emulator.token),
     );
+    drop(emulator);
     let (passed, failed) = counts(&out);
     (ok && passed > 0, passed, failed, String::new())
+}
+
+/// A loopback port nobody listens on right now.
+fn free_port() -> Result<u16, String> {
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 fn end_to_end() -> Outcome {

@@ -67,7 +67,7 @@ fn html_escape(s: &str) -> String {
 
 fn error_page(status: StatusCode, code: &str, message: &str) -> Response {
     let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in error</title></head>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Sign in error</title></head>\
          <body><main><h1>Sorry, but we're having trouble signing you in.</h1><p id=\"error-code\">{}</p><p id=\"error-message\">{}</p></main></body></html>",
         html_escape(code),
         html_escape(message)
@@ -282,7 +282,7 @@ fn sign_in_page(tenant_path: &str, r: &AuthorizeReq) -> Response {
         .collect();
     let scopes = html_escape(r.get("scope").unwrap_or(""));
     let body = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in to {tn}</title></head><body><main>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Sign in to {tn}</title></head><body><main>\
          <h1>Sign in to {tn}</h1><p>Vigil emulator: pick a demo identity. Requested permissions: <code>{scopes}</code></p>\
          <form method=\"post\" action=\"/{tp}/oauth2/v2.0/authorize\">{hidden}<ul>{buttons}</ul>\
          <button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button></form></main></body></html>",

@@ -29,14 +29,23 @@ USAGE: vigil-emulator [FLAGS]
   --spa-origin ORIGIN          extra allowed CORS origin (repeatable)
   --redirect-uri URI           extra registered redirect URI (repeatable)
   --live SECONDS               add one new alert (new incident) to every tenant every SECONDS (off)
+  --test-token                 add to the READY line a read token for the first tenant's analyst
+                               (\"token\"), for browser tests that cannot click through sign-in
   --help                       this text
 
 When all listeners are bound it prints one line to stdout:
   VIGIL_EMULATOR_READY {\"app\":\"http://127.0.0.1:8080\",\"authority\":\"http://127.0.0.1:8081\",\"graph\":\"http://127.0.0.1:8082\"}
 ";
 
-fn parse(args: Vec<String>) -> Result<Option<Options>, String> {
+/// What the command line asks for beyond the emulator's options.
+struct Cli {
+    options: Options,
+    test_token: bool,
+}
+
+fn parse(args: Vec<String>) -> Result<Option<Cli>, String> {
     let mut o = Options::default();
+    let mut test_token = false;
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -89,16 +98,20 @@ fn parse(args: Vec<String>) -> Result<Option<Options>, String> {
             "--live" => {
                 o.live_interval = Some(Duration::from_secs(num(val("--live")?, "--live")?.max(1)))
             }
+            "--test-token" => test_token = true,
             other => return Err(format!("unknown flag '{other}' (see --help)")),
         }
     }
-    Ok(Some(o))
+    Ok(Some(Cli {
+        options: o,
+        test_token,
+    }))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let opts = match parse(std::env::args().skip(1).collect()) {
-        Ok(Some(o)) => o,
+    let cli = match parse(std::env::args().skip(1).collect()) {
+        Ok(Some(cli)) => cli,
         Ok(None) => {
             print!("{HELP}");
             return ExitCode::SUCCESS;
@@ -108,7 +121,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let running = match start(opts).await {
+    let running = match start(cli.options).await {
         Ok(r) => r,
         Err(e) => {
             eprintln!("vigil-emulator: {e}");
@@ -117,7 +130,17 @@ async fn main() -> ExitCode {
     };
     // Handlers go in before the READY line: a supervisor may signal as soon as it reads it.
     let stop = shutdown_signal();
-    let ready = serde_json::json!({"app": running.app_url(), "authority": running.authority_url(), "graph": running.graph_url()});
+    let mut ready = serde_json::json!({"app": running.app_url(), "authority": running.authority_url(), "graph": running.graph_url()});
+    if cli.test_token {
+        let tenant = running.tenants()[0].id.clone();
+        let token = running.mint_access_token(
+            &tenant,
+            "alex.analyst@contoso.example",
+            &["SecurityAlert.Read.All"],
+        );
+        ready["token"] = token.into();
+        ready["tenant"] = tenant.into();
+    }
     let mut out = std::io::stdout();
     let _ = writeln!(out, "VIGIL_EMULATOR_READY {ready}");
     let _ = out.flush();
