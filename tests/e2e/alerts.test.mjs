@@ -247,3 +247,19 @@ test('an incident opens with its alerts', async () => {
   assert.ok((await page.$$('#incident-alerts li')).length > 0);
   assertClean(page);
 });
+
+test('an unsent comment is kept as a draft across a reload', async () => {
+  const page = await openPage(browser);
+  await analystWithWrite(page, '/alerts');
+  await page.click('.queue-body .qrow[data-pos="0"] .col-title');
+  await page.waitForSelector('#triage-comment');
+  const id = await page.getAttribute('#alert-detail', 'data-id');
+  const text = `Half-written note ${Date.now()}`;
+  await page.fill('#triage-comment', text);
+  await page.reload();
+  await page.waitForSelector(`#alert-detail[data-id="${id}"] #triage-comment`);
+  await page.waitForFunction((t) => document.querySelector('#triage-comment').value === t, text);
+  const stored = await page.evaluate((k) => sessionStorage.getItem(k), `vigil.draft.alert.${id}.comment`);
+  assert.equal(stored, text, 'kept in sessionStorage under the drafts prefix');
+  assertClean(page);
+});
