@@ -17,7 +17,7 @@ use vigil_core::queue::bulk::BulkJob;
 use vigil_core::queue::export::{self, ExportOptions, Format, thousands};
 use vigil_core::queue::filter::{Viewer, humanize, service_label};
 use vigil_core::queue::table::visible_range;
-use vigil_core::queue::{Column, QueueFilter, SavedView, Set as MemberSet, TimeRange};
+use vigil_core::queue::{Assigned, Column, QueueFilter, SavedView, Set as MemberSet, TimeRange};
 use vigil_core::scheduler::Family;
 use vigil_core::transport::Transport;
 
@@ -27,6 +27,18 @@ use crate::components::queue::{
 };
 use crate::components::{RequiresScope, SignedIn};
 use crate::prefs::use_prefs;
+
+/// The providers offered in the filter (the documented `serviceSource` members).
+const PROVIDERS: [ServiceSource; 8] = [
+    ServiceSource::MicrosoftDefenderForEndpoint,
+    ServiceSource::MicrosoftDefenderForIdentity,
+    ServiceSource::MicrosoftDefenderForCloudApps,
+    ServiceSource::MicrosoftDefenderForOffice365,
+    ServiceSource::Microsoft365Defender,
+    ServiceSource::AzureAdIdentityProtection,
+    ServiceSource::MicrosoftAppGovernance,
+    ServiceSource::DataLossPrevention,
+];
 
 /// Row height in pixels (fixed, so positions are arithmetic). Keep in step with `.qrow`.
 const ROW_H: f64 = 34.0;
@@ -476,6 +488,40 @@ fn Toolbar(q: Q) -> impl IntoView {
                     {["new", "inProgress", "resolved"].into_iter().map(|s| view! {
                         <option value=s selected=move || q.filter.with(|f| f.statuses.as_slice() == [AlertStatus::parse(s)])>{humanize(s)}</option>
                     }).collect_view()}
+                </select>
+            </label>
+            <label>"Provider "
+                <select id="filter-provider" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    q.set(|f| f.services = if v.is_empty() {
+                        MemberSet::any()
+                    } else {
+                        MemberSet::of([ServiceSource::parse(&v)])
+                    });
+                }>
+                    <option value="">"Any"</option>
+                    {PROVIDERS.iter().map(|p| {
+                        let wire = p.as_str().to_owned();
+                        let label = service_label(p);
+                        let this = p.clone();
+                        view! {
+                            <option value=wire selected=move || q.filter.with(|f| f.services.as_slice() == std::slice::from_ref(&this))>{label}</option>
+                        }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Assigned "
+                <select id="filter-assigned" on:change=move |ev| {
+                    let v = event_target_value(&ev);
+                    q.set(|f| f.assigned = match v.as_str() {
+                        "me" => Assigned::Me,
+                        "none" => Assigned::Unassigned,
+                        _ => Assigned::Anyone,
+                    });
+                }>
+                    <option value="any">"Anyone"</option>
+                    <option value="me" selected=move || q.filter.with(|f| f.assigned == Assigned::Me)>"Me"</option>
+                    <option value="none" selected=move || q.filter.with(|f| f.assigned == Assigned::Unassigned)>"Unassigned"</option>
                 </select>
             </label>
             <label>"Time "

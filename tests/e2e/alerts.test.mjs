@@ -87,6 +87,12 @@ test('a filter changes the address and the rows; a reload restores the view', as
   await reloadsAfter(page, () => page.click('#filter-chips li[data-key="severity"] .chip-remove'));
   assert.match(page.url(), /severity=(&|$)/);
   assert.ok(await count(page) > after);
+  // A provider narrows to that product's alerts, named in a chip.
+  await reloadsAfter(page, () => page.selectOption('#filter-provider', 'microsoftDefenderForOffice365'));
+  assert.match(page.url(), /service=microsoftDefenderForOffice365/);
+  const providers = await page.$$eval('.queue-body .qrow .col-provider', (c) => c.map((e) => e.textContent));
+  assert.ok(providers.length > 0 && providers.every((p) => p === 'Defender for Office 365'), providers.join('|'));
+  assert.match(await page.textContent('#filter-chips'), /Provider: Defender for Office 365/);
   assertClean(page);
 });
 
