@@ -28,6 +28,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let mut figures = Vec::new();
     bundle_size(&mut figures)?;
     native_decode(&mut figures, quick)?;
+    browser_decode(&mut figures)?;
     emulator_serving(&mut figures, quick)?;
     let report = report(&figures, quick, started.elapsed().as_secs_f64());
     let dir = cmd::target_dir().join("bench");
@@ -97,6 +98,50 @@ fn native_decode(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
         lower_is_better: false,
         goal: "at least as fast as JSON.parse".to_string(),
         peer: None,
+    });
+    Ok(())
+}
+
+/// The same page decoded in headless Chromium by the shipped profile's code, beside
+/// `JSON.parse` of the same bytes in the same page (tests/decode_bench.rs).
+fn browser_decode(figures: &mut Vec<Figure>) -> Result<(), String> {
+    let (ok, out) = cmd::run_captured(
+        cmd::command("cargo")
+            .args([
+                "test",
+                "--profile",
+                "wasm-release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-p",
+                "vigil",
+            ])
+            .args(["--test", "decode_bench", "--", "--nocapture"])
+            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
+    );
+    let line = out
+        .lines()
+        .find_map(|l| l.split_once("BENCH ").map(|(_, json)| json))
+        .filter(|_| ok)
+        .ok_or("the browser decode benchmark failed")?;
+    let v: Value = serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))?;
+    let ours = v["vigil_mb_s"]
+        .as_f64()
+        .ok_or("BENCH line lacks vigil_mb_s")?;
+    let theirs = v["json_parse_mb_s"]
+        .as_f64()
+        .ok_or("BENCH line lacks json_parse_mb_s")?;
+    figures.push(Figure {
+        name: "decode a 1,000-alert page in Chromium (typed, wasm)",
+        value: ours,
+        unit: "MB/s",
+        lower_is_better: false,
+        goal: "at least as fast as JSON.parse".to_string(),
+        peer: Some((
+            "JSON.parse of the same bytes, same page (untyped)".to_string(),
+            theirs,
+        )),
     });
     Ok(())
 }

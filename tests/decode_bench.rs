@@ -1,0 +1,82 @@
+//! Decoding throughput in the browser: a 1,000-alert page decoded by vigil-core beside
+//! `JSON.parse` of the same bytes in the same page. Run by `cargo xtask bench` (release build,
+//! headless Chromium); it prints one `BENCH {json}` line and asserts only that both decoders
+//! agree on the page, so it never fails on a slow machine.
+#![cfg(target_arch = "wasm32")]
+
+use vigil_core::models::{Alert, ODataPage};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` on a JavaScript string, with no copy through Rust.
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse)]
+    fn json_parse(text: &wasm_bindgen::JsValue) -> wasm_bindgen::JsValue;
+}
+
+const EXAMPLE: &str =
+    include_str!("../../shared/graph-examples/v1.0/security-alert/security-alert-get.json");
+
+fn page() -> String {
+    let template: serde_json::Value =
+        serde_json::from_str(EXAMPLE).expect("the example alert is JSON");
+    let alerts: Vec<serde_json::Value> = (0..1000)
+        .map(|i| {
+            let mut a = template.clone();
+            a["id"] = format!("da{i:08}_bench").into();
+            a
+        })
+        .collect();
+    serde_json::json!({ "@odata.count": 1000, "value": alerts }).to_string()
+}
+
+fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
+/// Best of `rounds` timings of `f`, in milliseconds.
+fn best_of(rounds: usize, mut f: impl FnMut()) -> f64 {
+    (0..rounds)
+        .map(|_| {
+            let t = now();
+            f();
+            now() - t
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+#[wasm_bindgen_test]
+fn decode_a_thousand_alert_page() {
+    let text = page();
+    let bytes = text.as_bytes();
+    let js_text = wasm_bindgen::JsValue::from_str(&text);
+    let decoded: ODataPage<Alert> =
+        serde_json::from_slice(bytes).expect("vigil-core decodes the page");
+    let parsed = js_sys::JSON::parse(&text).expect("JSON.parse parses the page");
+    let js_len = js_sys::Reflect::get(&parsed, &"value".into())
+        .map(|v| js_sys::Array::from(&v).length())
+        .unwrap_or(0);
+    assert_eq!((decoded.value.len(), js_len), (1000, 1000));
+
+    let ours = best_of(15, || {
+        let page: ODataPage<Alert> = serde_json::from_slice(std::hint::black_box(bytes)).unwrap();
+        std::hint::black_box(page);
+    });
+    // JSON.parse gets a JavaScript string, as it would from `response.text()`.
+    let theirs = best_of(15, || {
+        std::hint::black_box(json_parse(&js_text));
+    });
+    let mb = bytes.len() as f64 / 1e6;
+    console_log!(
+        "BENCH {{\"bytes\":{},\"vigil_ms\":{ours:.3},\"json_parse_ms\":{theirs:.3},\"vigil_mb_s\":{:.1},\"json_parse_mb_s\":{:.1}}}",
+        bytes.len(),
+        mb / (ours / 1e3),
+        mb / (theirs / 1e3)
+    );
+}
