@@ -68,6 +68,8 @@ struct Q {
     view: Memo<Vec<u32>>,
     /// `(loaded, total)` while pages arrive.
     loading: RwSignal<Option<(usize, Option<u64>)>>,
+    /// The listing request behind the view, as sent.
+    request: RwSignal<String>,
     /// Loads started (the page shows it as `data-loads`, so a test can wait for a reload).
     loads: RwSignal<u64>,
     error: RwSignal<Option<String>>,
@@ -168,6 +170,7 @@ fn AlertQueue() -> impl IntoView {
         view,
         loading: RwSignal::new(None),
         loads: RwSignal::new(0),
+        request: RwSignal::new(String::new()),
         error: RwSignal::new(None),
         throttle: RwSignal::new(String::new()),
         checked: RwSignal::new(BTreeSet::new()),
@@ -205,6 +208,11 @@ fn AlertQueue() -> impl IntoView {
                 me: me.as_deref(),
             })
             .top(PAGE);
+        q.request.set(format!(
+            "GET {}{}",
+            client.url(vigil_core::ApiVersion::V1, "security/alerts_v2"),
+            query.to_query_string()
+        ));
         spawn_local(async move {
             let _ = q.loading.try_set(Some((0, None)));
             let _ = q.error.try_set(None);
@@ -721,6 +729,10 @@ fn Status(q: Q) -> impl IntoView {
                 }>{move || format!("{} new alert{}", q.new_alerts.get(), if q.new_alerts.get() == 1 { "" } else { "s" })}</button>
             })}
             {move || q.error.get().map(|e| view! { <p id="queue-error" class="error" role="alert">{e}</p> })}
+            <details class="queue-request">
+                <summary>"Graph request"</summary>
+                <pre id="queue-request">{move || q.request.get()}</pre>
+            </details>
         </div>
     }
 }

@@ -72,6 +72,7 @@ test('a filter changes the address and the rows; a reload restores the view', as
   assert.ok(after < before, `fewer rows with severity=high (${after} < ${before})`);
   assert.ok((await rowSeverities(page)).every((s) => s === 'High'));
   assert.match(await page.textContent('#filter-chips'), /Severity: High/);
+  assert.match(await page.textContent('#queue-request'), /^GET http.*\/v1\.0\/security\/alerts_v2\?\$filter=.*severity%20eq%20'high'/);
   // Sort by title, then reload: the same view comes back.
   await page.click('.colhead[data-col="title"]');
   await page.waitForURL(/sort=title/);
