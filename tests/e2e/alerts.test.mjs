@@ -4,23 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import {
-  APP, launch, openPage, assertClean, screenshot, chooseIdentity, signIn as signInThere,
-} from './support.mjs';
+import { APP, launch, openPage, assertClean, screenshot, chooseIdentity, signIn } from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const ALL = 'status=&severity=&range=custom';
-
-/// Signs in through the emulator's identity page. FIXME(emulator): that origin answers
-/// /favicon.ico with 404, which Chromium reports as a console error on the first page of a
-/// browser; it is not the app's, so it is dropped here (only 404s seen before the app is back).
-async function signIn(page, role, path) {
-  await signInThere(page, role, path);
-  page.problems = page.problems.filter((p) => !p.includes('status of 404 (Not Found)'));
-}
 
 /// Signs in as the analyst and consents to SecurityAlert.ReadWrite.All (incremental consent
 /// from Settings), then opens `path`.
