@@ -106,10 +106,10 @@ fn npm_packages() -> Result<(), String> {
     let fresh = |p: &Path| std::fs::read_to_string(p).ok();
     // npm writes node_modules/.package-lock.json after a successful install; when it matches the
     // committed lockfile's packages, nothing needs doing.
-    if let (Some(want), Some(have)) = (fresh(&lock), fresh(&stamp)) {
-        if same_packages(&want, &have) {
-            return Ok(());
-        }
+    if let (Some(want), Some(have)) = (fresh(&lock), fresh(&stamp))
+        && same_packages(&want, &have)
+    {
+        return Ok(());
     }
     cmd::run(cmd::command("npm").args(["ci", "--no-audit", "--no-fund"]))
 }
@@ -150,15 +150,15 @@ pub fn locked_version(package: &str) -> Result<String, String> {
         .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == format!("name = \"{package}\"") {
-            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
-                return Ok(v.trim_end_matches('"').to_string());
-            }
+        if line == format!("name = \"{package}\"")
+            && let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(v.trim_end_matches('"').to_string());
         }
     }
     Err(format!("{package} is not in Cargo.lock"))
 }
 
 fn is_root() -> bool {
-    cmd::output(&mut std::process::Command::new("id").arg("-u")).as_deref() == Some("0")
+    cmd::output(std::process::Command::new("id").arg("-u")).as_deref() == Some("0")
 }

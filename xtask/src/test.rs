@@ -313,17 +313,13 @@ fn counts(output: &str) -> (usize, usize) {
         let idx = line.find(word)?;
         line[..idx]
             .split(|c: char| !c.is_ascii_digit())
-            .filter(|s| !s.is_empty())
-            .last()?
+            .rfind(|s| !s.is_empty())?
             .parse()
             .ok()
     };
     for line in output.lines() {
         let line = line.trim();
-        if line.starts_with("test result:") {
-            passed += number_before(line, " passed").unwrap_or(0);
-            failed += number_before(line, " failed").unwrap_or(0);
-        } else if line.starts_with("Summary [") {
+        if line.starts_with("test result:") || line.starts_with("Summary [") {
             passed += number_before(line, " passed").unwrap_or(0);
             failed += number_before(line, " failed").unwrap_or(0);
         } else if let Some(rest) = line.strip_prefix("ℹ pass ") {
