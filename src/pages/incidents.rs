@@ -194,7 +194,7 @@ fn IncidentBody(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
             <dt>"Assigned to"</dt><dd>{i.assigned_to.clone().unwrap_or_else(|| "—".into())}</dd>
             <dt>"Classification"</dt><dd>{i.classification.as_ref().map(|c| humanize(c.as_str())).unwrap_or_else(|| "—".into())}</dd>
             <dt>"Determination"</dt><dd>{i.determination.as_ref().map(|c| humanize(c.as_str())).unwrap_or_else(|| "—".into())}</dd>
-            <dt>"Tags"</dt><dd id="incident-tags">{i.custom_tags.join(", ")}</dd>
+            <dt>"Tags"</dt><dd id="incident-tags">{i.tags().join(", ")}</dd>
             <dt>"Created"</dt><dd>{time_or_dash(i.created_date_time)}</dd>
             <dt>"Last updated"</dt><dd>{time_or_dash(i.last_update_date_time)}</dd>
         </dl>
@@ -234,7 +234,7 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
     let classification = RwSignal::new(wire(i.classification.as_ref().map(|s| s.as_str())));
     let determination = RwSignal::new(wire(i.determination.as_ref().map(|s| s.as_str())));
     let assigned = RwSignal::new(i.assigned_to.clone().unwrap_or_default());
-    let tags = RwSignal::new(i.custom_tags.join(", "));
+    let tags = RwSignal::new(i.tags().join(", "));
     let key = format!("incident.{}.comment", i.id.as_str());
     let comment = RwSignal::new(drafts::load(&key));
     let error = RwSignal::new(None::<String>);
@@ -267,7 +267,7 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
             .map(|t| t.trim().to_owned())
             .filter(|t| !t.is_empty())
             .collect();
-        if new_tags != o.custom_tags {
+        if new_tags != o.tags() {
             u.custom_tags = Some(new_tags);
         }
         let text = comment.get_untracked();

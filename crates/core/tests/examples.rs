@@ -304,7 +304,7 @@ fn incident_values_are_right() {
         Some("DavidS@contoso.onmicrosoft.com")
     );
     let p: ODataPage<Incident> = load("v1.0/security-incident/security-list-incidents-2.json");
-    assert_eq!(p.value[0].custom_tags, vec!["Demo"]);
+    assert_eq!(p.value[0].tags(), ["Demo"]);
     assert!(!p.value[0].alerts.is_empty());
 }
 

@@ -212,80 +212,18 @@ impl Default for TableHandle {
     }
 }
 
-/// Decodes an incident from JSON, tolerating both spellings of a property in one object.
-///
-/// FIXME(core): `Incident` takes `tags` as an alias of `customTags`, and `AlertComment`
-/// `createdBy`/`createdTime` as aliases of `createdByDisplayName`/`createdDateTime`, so serde
-/// rejects an object carrying both ("duplicate field"); the emulator sends both. Until the
-/// models merge them, the page drops the alias when the canonical name is present.
-pub fn incident_from_value(
-    mut v: serde_json::Value,
-) -> Result<vigil_core::models::Incident, vigil_core::GraphError> {
-    fn drop_alias(
-        o: &mut serde_json::Map<String, serde_json::Value>,
-        canonical: &str,
-        alias: &str,
-    ) {
-        if o.contains_key(canonical) {
-            o.remove(alias);
-        }
-    }
-    fn comments(o: &mut serde_json::Map<String, serde_json::Value>) {
-        if let Some(list) = o.get_mut("comments").and_then(|c| c.as_array_mut()) {
-            for c in list.iter_mut().filter_map(|c| c.as_object_mut()) {
-                drop_alias(c, "createdByDisplayName", "createdBy");
-                drop_alias(c, "createdDateTime", "createdTime");
-            }
-        }
-    }
-    if let Some(o) = v.as_object_mut() {
-        drop_alias(o, "customTags", "tags");
-        comments(o);
-        if let Some(alerts) = o.get_mut("alerts").and_then(|a| a.as_array_mut()) {
-            for a in alerts.iter_mut().filter_map(|a| a.as_object_mut()) {
-                comments(a);
-            }
-        }
-    }
-    serde_json::from_value(v).map_err(vigil_core::GraphError::decode)
-}
-
-/// Every incident matching `query`, decoded with [`incident_from_value`].
+/// Every incident matching `query`, all pages.
 pub async fn list_incidents<T: vigil_core::Transport>(
     client: &vigil_core::GraphClient<T>,
     query: &vigil_core::odata::Query,
 ) -> Result<Vec<vigil_core::models::Incident>, vigil_core::GraphError> {
-    client
-        .pages::<serde_json::Value>(
-            vigil_core::ApiVersion::V1,
-            "security/incidents",
-            query,
-            vigil_core::client::scopes::INCIDENT_READ,
-        )
-        .collect_all()
-        .await?
-        .into_iter()
-        .map(incident_from_value)
-        .collect()
+    client.list_incidents(query).collect_all().await
 }
 
-/// One incident with its alerts (`$expand=alerts`), decoded with [`incident_from_value`].
+/// One incident with its alerts (`$expand=alerts`).
 pub async fn get_incident<T: vigil_core::Transport>(
     client: &vigil_core::GraphClient<T>,
     id: &vigil_core::models::IncidentId,
 ) -> Result<vigil_core::models::Incident, vigil_core::GraphError> {
-    let url = format!(
-        "{}?$expand=alerts",
-        client.url(
-            vigil_core::ApiVersion::V1,
-            &format!(
-                "security/incidents/{}",
-                vigil_core::odata::encode_path_segment(id.as_str())
-            )
-        )
-    );
-    let v: serde_json::Value = client
-        .get_json(url, vigil_core::client::scopes::INCIDENT_READ)
-        .await?;
-    incident_from_value(v)
+    client.get_incident(id, true).await
 }

@@ -197,16 +197,39 @@ pub struct Alert {
     pub investigation_state: Option<String>,
 }
 
-/// A comment on an alert or incident. Incident samples use `createdBy`/`createdTime`; both
-/// spellings are accepted.
+/// A comment on an alert or incident. Incident samples use `createdBy`/`createdTime`, alert
+/// samples `createdByDisplayName`/`createdDateTime`; an object may carry both spellings, and
+/// the canonical one wins when both are set.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[serde(from = "AlertCommentWire")]
 pub struct AlertComment {
     pub comment: Option<String>,
-    #[serde(alias = "createdBy")]
     pub created_by_display_name: Option<String>,
-    #[serde(alias = "createdTime", deserialize_with = "de_opt_datetime")]
     pub created_date_time: Option<DateTime>,
+}
+
+/// Every spelling of a comment's keys, so that one object with both decodes (a plain serde
+/// `alias` rejects that as a duplicate field).
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct AlertCommentWire {
+    comment: Option<String>,
+    created_by_display_name: Option<String>,
+    created_by: Option<String>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    created_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    created_time: Option<DateTime>,
+}
+
+impl From<AlertCommentWire> for AlertComment {
+    fn from(w: AlertCommentWire) -> Self {
+        Self {
+            comment: w.comment,
+            created_by_display_name: w.created_by_display_name.or(w.created_by),
+            created_date_time: w.created_date_time.or(w.created_time),
+        }
+    }
 }
 
 /// The body of `POST …/comments`.
@@ -324,6 +347,16 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.created_by_display_name.as_deref(), Some("a@b"));
+        // Both spellings in one object (the emulator and some samples send both).
+        let both: AlertComment = serde_json::from_str(
+            r#"{"comment":"x","createdBy":"old@b","createdByDisplayName":"new@b","createdTime":"2021-09-30T12:07:37Z","createdDateTime":null}"#,
+        )
+        .unwrap();
+        assert_eq!(both.created_by_display_name.as_deref(), Some("new@b"));
+        assert!(
+            both.created_date_time.is_some(),
+            "falls back to createdTime when createdDateTime is null"
+        );
         assert!(c.created_date_time.is_some());
     }
 }

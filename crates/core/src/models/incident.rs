@@ -59,9 +59,12 @@ pub struct Incident {
     pub determination: Option<AlertDetermination>,
     pub status: Option<IncidentStatus>,
     pub severity: Option<AlertSeverity>,
-    /// Some samples spell the key `tags`.
-    #[serde(alias = "tags", deserialize_with = "de_vec")]
+    /// Use [`Incident::tags`]: some samples spell the key `tags` instead, or send both.
+    #[serde(deserialize_with = "de_vec")]
     pub custom_tags: Vec<String>,
+    /// The `tags` spelling of `customTags` (see [`Incident::tags`]).
+    #[serde(rename = "tags", deserialize_with = "de_vec")]
+    pub tags_alias: Vec<String>,
     #[serde(deserialize_with = "de_vec")]
     pub system_tags: Vec<String>,
     #[serde(deserialize_with = "de_vec")]
@@ -70,6 +73,17 @@ pub struct Incident {
     pub resolving_comment: Option<String>,
     #[serde(deserialize_with = "de_vec")]
     pub alerts: Vec<Alert>,
+}
+
+impl Incident {
+    /// The incident's custom tags, whichever spelling the service used (`customTags` wins).
+    pub fn tags(&self) -> &[String] {
+        if self.custom_tags.is_empty() {
+            &self.tags_alias
+        } else {
+            &self.custom_tags
+        }
+    }
 }
 
 /// A PATCH of an incident; only `Some` fields are sent. `custom_tags` replaces the whole array.
@@ -111,7 +125,10 @@ mod tests {
         assert_eq!(i.status, Some(IncidentStatus::Active));
         assert_eq!(i.classification, Some(AlertClassification::TruePositive));
         assert_eq!(i.determination, Some(AlertDetermination::MultiStagedAttack));
-        assert_eq!(i.custom_tags, vec!["Demo"]);
+        assert_eq!(i.tags(), ["Demo"]);
+        let both: Incident =
+            serde_json::from_str(r#"{"id":"2","customTags":["A"],"tags":["A"]}"#).unwrap();
+        assert_eq!(both.tags(), ["A"], "an object with both spellings decodes");
     }
 
     #[test]

@@ -176,7 +176,7 @@ impl IncidentFilter {
             .into_iter()
             .flatten()
             .map(|s| s.to_lowercase())
-            .chain(i.custom_tags.iter().map(|t| t.to_lowercase()))
+            .chain(i.tags().iter().map(|t| t.to_lowercase()))
             .chain([i.id.0.to_lowercase()])
             .collect::<Vec<_>>()
             .join(" ");
