@@ -495,17 +495,25 @@ impl<T: Transport> GraphClient<T> {
         id: &AlertId,
         comment: &str,
     ) -> Result<Vec<AlertComment>, GraphError> {
-        let url = self.url(
-            ApiVersion::V1,
-            &format!("security/alerts_v2/{}/comments", seg(id.as_str())),
-        );
+        let path = format!("security/alerts_v2/{}/comments", seg(id.as_str()));
+        self.post_comment(&path, comment, scopes::ALERT_WRITE).await
+    }
+
+    /// `POST {path}` with a comment body; alerts and incidents answer with the whole list.
+    async fn post_comment(
+        &self,
+        path: &str,
+        comment: &str,
+        scope: &'static str,
+    ) -> Result<Vec<AlertComment>, GraphError> {
+        let url = self.url(ApiVersion::V1, path);
         let page: ODataPage<AlertComment> = self
             .write_json(
                 Method::Post,
                 url,
                 &NewComment::new(comment),
                 Retry::Never,
-                scopes::ALERT_WRITE,
+                scope,
             )
             .await?;
         Ok(page.value)
@@ -569,25 +577,15 @@ impl<T: Transport> GraphClient<T> {
         .await
     }
 
+    /// Adds a comment; returns the incident's whole comment list.
     pub async fn add_incident_comment(
         &self,
         id: &IncidentId,
         comment: &str,
     ) -> Result<Vec<AlertComment>, GraphError> {
-        let url = self.url(
-            ApiVersion::V1,
-            &format!("security/incidents/{}/comments", seg(id.as_str())),
-        );
-        let page: ODataPage<AlertComment> = self
-            .write_json(
-                Method::Post,
-                url,
-                &NewComment::new(comment),
-                Retry::Never,
-                scopes::INCIDENT_WRITE,
-            )
-            .await?;
-        Ok(page.value)
+        let path = format!("security/incidents/{}/comments", seg(id.as_str()));
+        self.post_comment(&path, comment, scopes::INCIDENT_WRITE)
+            .await
     }
 
     // ----- Secure score -----
