@@ -283,7 +283,7 @@ fn markdown(report: &Value) -> String {
         }
     ));
     out.push_str(
-        "| figure | Vigil | goal | peer | peer's value | ratio |\n|---|---|---|---|---|---|\n",
+        "| figure | Vigil | goal | peer | peer's value | ratio (Vigil ÷ peer) |\n|---|---|---|---|---|---|\n",
     );
     for f in report["figures"].as_array().into_iter().flatten() {
         let unit = text(&f["unit"]);
