@@ -2,28 +2,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum};
+use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum, id_newtype};
 use super::evidence::Evidence;
 
-/// An alert id (opaque, e.g. `da637578995287051192_756343937`). A newtype so an incident id can
-/// never be passed where an alert id is expected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
-#[serde(transparent)]
-pub struct AlertId(pub String);
-
-impl AlertId {
-    pub fn new(id: impl Into<String>) -> Self {
-        AlertId(id.into())
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for AlertId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+id_newtype! {
+    /// An alert id (opaque, e.g. `da637578995287051192_756343937`). A newtype so an incident id can
+    /// never be passed where an alert id is expected.
+    AlertId
 }
 
 graph_enum! {

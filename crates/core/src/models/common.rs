@@ -83,6 +83,33 @@ macro_rules! graph_enum {
 }
 pub(crate) use graph_enum;
 
+/// An opaque Graph id as its own type, so that one kind of id can never be passed where
+/// another is expected: `id_newtype!(/// docs\n AlertId);`.
+macro_rules! id_newtype {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, Default)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn new(id: impl Into<String>) -> Self {
+                $name(id.into())
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+pub(crate) use id_newtype;
+
 /// Visitor shared by every `graph_enum!` type; numbers (seen as `"holdStatus": 0`-style values)
 /// are kept as their decimal text rather than rejected.
 #[doc(hidden)]

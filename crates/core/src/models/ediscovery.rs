@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::common::{
-    DateTime, IdentitySet, ResultInfo, de_opt_datetime, de_vec, graph_enum, odata_type_name,
+    DateTime, IdentitySet, ResultInfo, de_opt_datetime, de_vec, graph_enum, id_newtype,
+    odata_type_name,
 };
 
 graph_enum! {
@@ -95,24 +96,9 @@ graph_enum! {
     }
 }
 
-/// An eDiscovery case id (GUID).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
-#[serde(transparent)]
-pub struct CaseId(pub String);
-
-impl CaseId {
-    pub fn new(id: impl Into<String>) -> Self {
-        CaseId(id.into())
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for CaseId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+id_newtype! {
+    /// An eDiscovery case id (GUID).
+    CaseId
 }
 
 /// `ediscoveryCase`.

@@ -5,26 +5,11 @@ use serde::{Deserialize, Serialize};
 use super::alert::{
     Alert, AlertClassification, AlertComment, AlertDetermination, AlertSeverity, double_option,
 };
-use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum};
+use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum, id_newtype};
 
-/// An incident id (a numeric string such as `2972395`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
-#[serde(transparent)]
-pub struct IncidentId(pub String);
-
-impl IncidentId {
-    pub fn new(id: impl Into<String>) -> Self {
-        IncidentId(id.into())
-    }
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for IncidentId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
+id_newtype! {
+    /// An incident id (a numeric string such as `2972395`).
+    IncidentId
 }
 
 graph_enum! {
