@@ -1,6 +1,6 @@
 //! `/security/alerts_v2`: list, get, PATCH and comments (reference §1).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::error::{GraphError, GraphResponse, GraphResult};
 use crate::graph::{Ctx, Req, no_method};
@@ -66,7 +66,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 .alerts
                 .get(id)
                 .ok_or_else(|| GraphError::not_found("The alert"))?;
-            Ok(entity(ctx, &rec.value()))
+            Ok(ctx.entity("security/alerts_v2", &rec.value()))
         }
         ("PATCH", [id]) => {
             ctx.require(WRITE)?;
@@ -83,18 +83,6 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             req.segs.last().map(String::as_str).unwrap_or("")
         ))),
     }
-}
-
-fn entity(ctx: &Ctx, v: &Value) -> GraphResponse {
-    let mut m = Map::new();
-    m.insert(
-        "@odata.context".into(),
-        json!(ctx.context("security/alerts_v2/$entity")),
-    );
-    if let Value::Object(o) = v {
-        m.extend(o.clone());
-    }
-    GraphResponse::ok(&Value::Object(m))
 }
 
 fn list(ctx: &Ctx, req: &Req) -> GraphResult {
@@ -173,7 +161,7 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     touch_incident(ctx, &mut d, &incident_id, &now);
     drop(d);
     ctx.app.persist_write(&ctx.tenant, "alerts", &v);
-    Ok(entity(ctx, &v))
+    Ok(ctx.entity("security/alerts_v2", &v))
 }
 
 /// A change to an alert also updates its incident, as the live refresh expects.

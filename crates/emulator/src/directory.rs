@@ -1,8 +1,8 @@
 //! `/users`, `/me` and `/devices` for pivots from evidence (reference §9).
 
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use crate::error::{GraphError, GraphResponse, GraphResult};
+use crate::error::{GraphError, GraphResult};
 use crate::graph::{Ctx, Req, no_method};
 use crate::odata::{self, Kind, ListSpec, Query, Rec, select};
 
@@ -85,7 +85,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                     .is_some_and(|x| x.eq_ignore_ascii_case(&ctx.upn))
             });
             let v = v.ok_or_else(|| GraphError::not_found("The user"))?;
-            Ok(entity(ctx, "users", user_view(&v, &q)))
+            Ok(ctx.entity("users", &user_view(&v, &q)))
         }
         ("users", rest) => {
             ctx.require(&["User.ReadBasic.All", "User.Read.All"])
@@ -107,7 +107,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                         .map(Rec::value)
                         .or_else(|| d.users.items.iter().map(Rec::value).find(|u| u["userPrincipalName"].as_str().is_some_and(|x| x.eq_ignore_ascii_case(key))))
                         .ok_or_else(|| GraphError::new(404, "Request_ResourceNotFound", format!("Resource '{key}' does not exist or one of its queried reference-property objects are not present.")))?;
-                    Ok(entity(ctx, "users", user_view(&v, &q)))
+                    Ok(ctx.entity("users", &user_view(&v, &q)))
                 }
                 _ => Err(GraphError::bad_request(
                     "Resource not found for the segment.",
@@ -134,7 +134,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                     let v = d.devices.get(key).map(Rec::value).ok_or_else(|| {
                         GraphError::new(404, "Request_ResourceNotFound", format!("Resource '{key}' does not exist or one of its queried reference-property objects are not present."))
                     })?;
-                    Ok(entity(ctx, "devices", view(v)))
+                    Ok(ctx.entity("devices", &view(v)))
                 }
                 _ => Err(GraphError::bad_request(
                     "Resource not found for the segment.",
@@ -145,16 +145,4 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             "Resource not found for the segment.",
         )),
     }
-}
-
-fn entity(ctx: &Ctx, name: &str, v: Value) -> GraphResponse {
-    let mut m = Map::new();
-    m.insert(
-        "@odata.context".into(),
-        json!(ctx.context(&format!("{name}/$entity"))),
-    );
-    if let Value::Object(o) = v {
-        m.extend(o);
-    }
-    GraphResponse::ok(&Value::Object(m))
 }

@@ -88,6 +88,19 @@ impl Ctx<'_> {
             self.app.cfg.graph_url, self.version
         )
     }
+    /// A single entity as Graph answers it: `@odata.context` for `{entity_set}/$entity`, then
+    /// the entity's own properties.
+    pub fn entity(&self, entity_set: &str, v: &Value) -> GraphResponse {
+        let mut m = serde_json::Map::new();
+        m.insert(
+            "@odata.context".into(),
+            Value::String(self.context(&format!("{entity_set}/$entity"))),
+        );
+        if let Value::Object(o) = v {
+            m.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        GraphResponse::ok(&Value::Object(m))
+    }
     pub fn data(&self) -> Result<RwLockReadGuard<'_, TenantData>, GraphError> {
         self.app
             .data

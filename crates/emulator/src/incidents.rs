@@ -1,6 +1,6 @@
 //! `/security/incidents`: list, get, `$expand=alerts`, PATCH and comments (reference §2.1).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::alerts::{DETERMINATIONS_ALL, comment_text, enum_value};
 use crate::error::{GraphError, GraphResponse, GraphResult};
@@ -80,7 +80,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             if !q.expand.is_empty() {
                 v = with_alerts(&d, v);
             }
-            Ok(entity(ctx, &v))
+            Ok(ctx.entity("security/incidents", &v))
         }
         ("PATCH", [id]) => {
             ctx.require(WRITE)?;
@@ -96,18 +96,6 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             req.segs.last().map(String::as_str).unwrap_or("")
         ))),
     }
-}
-
-fn entity(ctx: &Ctx, v: &Value) -> GraphResponse {
-    let mut m = Map::new();
-    m.insert(
-        "@odata.context".into(),
-        json!(ctx.context("security/incidents/$entity")),
-    );
-    if let Value::Object(o) = v {
-        m.extend(o.clone());
-    }
-    GraphResponse::ok(&Value::Object(m))
 }
 
 /// Embeds the incident's alerts (newest first), as `$expand=alerts` does.
@@ -171,7 +159,7 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     d.incidents.upsert(Rec::new(&v, &SPEC));
     drop(d);
     ctx.app.persist_write(&ctx.tenant, "incidents", &v);
-    Ok(entity(ctx, &v))
+    Ok(ctx.entity("security/incidents", &v))
 }
 
 fn comment(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {

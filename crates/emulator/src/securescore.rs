@@ -1,6 +1,6 @@
 //! `/security/secureScores` and `/security/secureScoreControlProfiles` (reference §3).
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::error::{GraphError, GraphResponse, GraphResult};
 use crate::graph::{Ctx, Req, no_method};
@@ -80,7 +80,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 .get(id)
                 .ok_or_else(|| GraphError::not_found("The resource"))?
                 .value();
-            Ok(entity(ctx, name, v))
+            Ok(ctx.entity(&format!("security/{name}"), &v))
         }
         ("PATCH", [id]) if profiles => {
             ctx.require(WRITE)?;
@@ -91,18 +91,6 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             "Resource not found for the segment.",
         )),
     }
-}
-
-fn entity(ctx: &Ctx, name: &str, v: Value) -> GraphResponse {
-    let mut m = Map::new();
-    m.insert(
-        "@odata.context".into(),
-        json!(ctx.context(&format!("security/{name}/$entity"))),
-    );
-    if let Value::Object(o) = v {
-        m.extend(o);
-    }
-    GraphResponse::ok(&Value::Object(m))
 }
 
 fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
@@ -175,7 +163,7 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     ctx.app
         .persist_write(&ctx.tenant, "secureScoreControlProfiles", &v);
     if req.prefers_representation() {
-        Ok(entity(ctx, "secureScoreControlProfiles", v))
+        Ok(ctx.entity("security/secureScoreControlProfiles", &v))
     } else {
         Ok(GraphResponse::empty(204))
     }
