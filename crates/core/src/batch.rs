@@ -228,26 +228,10 @@ impl<T: Transport> GraphClient<T> {
         &self,
         updates: &[(AlertId, AlertUpdate)],
     ) -> Result<Vec<BatchItemResult<AlertId, Alert>>, GraphError> {
-        let items: Vec<(String, Value)> = updates
-            .iter()
-            .map(|(id, u)| {
-                Ok((
-                    format!("/security/alerts_v2/{}", encode_path_segment(id.as_str())),
-                    serde_json::to_value(u)?,
-                ))
-            })
-            .collect::<Result<_, serde_json::Error>>()
-            .map_err(|e| GraphError::new(ErrorKind::InvalidInput, e.to_string()))?;
-        let results = self.patch_many(&items, scopes::ALERT_WRITE).await?;
-        Ok(updates
-            .iter()
-            .zip(results)
-            .map(|((id, _), (status, r))| BatchItemResult {
-                key: id.clone(),
-                status,
-                result: r.and_then(|v| Alert::deserialize(v).map_err(GraphError::decode)),
-            })
-            .collect())
+        let path =
+            |id: &AlertId| format!("/security/alerts_v2/{}", encode_path_segment(id.as_str()));
+        self.patch_batch_typed(updates, path, scopes::ALERT_WRITE)
+            .await
     }
 
     /// Bulk incident updates, 20 per batch.
@@ -255,24 +239,32 @@ impl<T: Transport> GraphClient<T> {
         &self,
         updates: &[(IncidentId, IncidentUpdate)],
     ) -> Result<Vec<BatchItemResult<IncidentId, Incident>>, GraphError> {
+        let path =
+            |id: &IncidentId| format!("/security/incidents/{}", encode_path_segment(id.as_str()));
+        self.patch_batch_typed(updates, path, scopes::INCIDENT_WRITE)
+            .await
+    }
+
+    /// Encodes each update, runs [`Self::patch_many`], and decodes each answer as `R`.
+    async fn patch_batch_typed<K: Clone, U: serde::Serialize, R: serde::de::DeserializeOwned>(
+        &self,
+        updates: &[(K, U)],
+        path: impl Fn(&K) -> String,
+        scope: &'static str,
+    ) -> Result<Vec<BatchItemResult<K, R>>, GraphError> {
         let items: Vec<(String, Value)> = updates
             .iter()
-            .map(|(id, u)| {
-                Ok((
-                    format!("/security/incidents/{}", encode_path_segment(id.as_str())),
-                    serde_json::to_value(u)?,
-                ))
-            })
+            .map(|(id, u)| Ok((path(id), serde_json::to_value(u)?)))
             .collect::<Result<_, serde_json::Error>>()
             .map_err(|e| GraphError::new(ErrorKind::InvalidInput, e.to_string()))?;
-        let results = self.patch_many(&items, scopes::INCIDENT_WRITE).await?;
+        let results = self.patch_many(&items, scope).await?;
         Ok(updates
             .iter()
             .zip(results)
             .map(|((id, _), (status, r))| BatchItemResult {
                 key: id.clone(),
                 status,
-                result: r.and_then(|v| Incident::deserialize(v).map_err(GraphError::decode)),
+                result: r.and_then(|v| R::deserialize(v).map_err(GraphError::decode)),
             })
             .collect())
     }
