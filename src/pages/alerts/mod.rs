@@ -1,0 +1,364 @@
+//! The alert queue: filters in the URL (removable chips), a virtualised table, the detail pane,
+//! triage, bulk actions, export, keyboard, live refresh. The logic lives in
+//! `vigil_core::queue`; this file wires it to the browser.
+
+mod bulk;
+mod live;
+mod load;
+mod status;
+mod table;
+mod toolbar;
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::{use_location, use_navigate};
+use vigil_core::client::scopes;
+use vigil_core::models::*;
+use vigil_core::queue::filter::Viewer;
+use vigil_core::queue::{QueueFilter, Set as MemberSet};
+
+use bulk::BulkBar;
+use status::{Chips, Status};
+use table::QueueTable;
+use toolbar::Toolbar;
+
+use crate::auth::{Auth, use_auth};
+use crate::components::SignedIn;
+use crate::components::queue::{AlertDetail, TableHandle, now, triage};
+
+/// The providers offered in the filter (the documented `serviceSource` members).
+const PROVIDERS: [ServiceSource; 8] = [
+    ServiceSource::MicrosoftDefenderForEndpoint,
+    ServiceSource::MicrosoftDefenderForIdentity,
+    ServiceSource::MicrosoftDefenderForCloudApps,
+    ServiceSource::MicrosoftDefenderForOffice365,
+    ServiceSource::Microsoft365Defender,
+    ServiceSource::AzureAdIdentityProtection,
+    ServiceSource::MicrosoftAppGovernance,
+    ServiceSource::DataLossPrevention,
+];
+
+/// Row height in pixels (fixed, so positions are arithmetic). Keep in step with `.qrow`.
+const ROW_H: f64 = 34.0;
+/// Alerts per request.
+const PAGE: u32 = 500;
+/// Alerts indexed between yields to the browser.
+const CHUNK: usize = 200;
+
+#[component]
+pub fn Alerts() -> impl IntoView {
+    view! {
+        <h1 id="alerts-title">"Alerts"</h1>
+        <SignedIn what="alerts">
+            <AlertQueue />
+        </SignedIn>
+    }
+}
+
+/// Navigates to a URL, replacing the history entry or not.
+type Navigate = std::rc::Rc<dyn Fn(&str, bool)>;
+
+/// The queue's state, shared by its parts. `Copy`.
+#[derive(Clone, Copy)]
+struct Q {
+    handle: TableHandle,
+    filter: Memo<QueueFilter>,
+    view: Memo<Vec<u32>>,
+    /// `(loaded, total)` while pages arrive.
+    loading: RwSignal<Option<(usize, Option<u64>)>>,
+    /// The listing request behind the view, as sent.
+    request: RwSignal<String>,
+    /// Loads started (the page shows it as `data-loads`, so a test can wait for a reload).
+    loads: RwSignal<u64>,
+    error: RwSignal<Option<String>>,
+    throttle: RwSignal<String>,
+    checked: RwSignal<BTreeSet<AlertId>>,
+    cursor: RwSignal<usize>,
+    scroll_top: RwSignal<f64>,
+    new_alerts: RwSignal<usize>,
+    resolve_intent: RwSignal<Option<AlertId>>,
+    help: RwSignal<bool>,
+    nav: StoredValue<Navigate, LocalStorage>,
+}
+
+impl Q {
+    /// Puts `f` in the address bar (`replace` for cursor moves, so Back is not flooded).
+    fn go(&self, f: &QueueFilter, replace: bool) {
+        let qs = f.to_query_string();
+        let url = if qs.is_empty() {
+            "/alerts".to_owned()
+        } else {
+            format!("/alerts?{qs}")
+        };
+        self.nav.with_value(|n| n(&url, replace));
+    }
+
+    fn set(&self, change: impl FnOnce(&mut QueueFilter)) {
+        let mut f = self.filter.get_untracked();
+        change(&mut f);
+        self.go(&f, false);
+    }
+
+    fn select(&self, id: Option<AlertId>) {
+        let mut f = self.filter.get_untracked();
+        f.selected = id;
+        self.go(&f, true);
+    }
+
+    fn row_id(&self, pos: usize) -> Option<AlertId> {
+        let i = self.view.with_untracked(|v| v.get(pos).copied())?;
+        Some(self.handle.table.with_value(|t| t.row(i).id.clone()))
+    }
+}
+
+/// The filter without what the client does alone (sort, selection, columns, text, detection
+/// source, tenant): when only those change, nothing is fetched again.
+fn server_key(f: &QueueFilter) -> String {
+    let d = QueueFilter::default();
+    QueueFilter {
+        search: String::new(),
+        sort: d.sort,
+        selected: None,
+        columns: d.columns,
+        detections: MemberSet::any(),
+        tenant: None,
+        ..f.clone()
+    }
+    .to_query_string()
+}
+
+#[component]
+fn AlertQueue() -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    let navigate = use_navigate();
+    let nav: Navigate = std::rc::Rc::new(move |url: &str, replace: bool| {
+        navigate(
+            url,
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        )
+    });
+    let filter = Memo::new(move |_| QueueFilter::from_query_string(&location.search.get()));
+    let handle = TableHandle::new();
+    let me = Memo::new(move |_| auth.account().map(|a| a.username));
+    // The view depends on everything but the selection and the columns.
+    let view_filter = Memo::new(move |_| {
+        let mut f = filter.get();
+        f.selected = None;
+        f.columns = Vec::new();
+        f
+    });
+    let view = Memo::new(move |_| {
+        handle.version.track();
+        let f = view_filter.get();
+        let me = me.get();
+        let viewer = Viewer {
+            now: now(),
+            me: me.as_deref(),
+        };
+        handle.table.with_value(|t| t.view(&f, viewer))
+    });
+    let q = Q {
+        handle,
+        filter,
+        view,
+        loading: RwSignal::new(None),
+        loads: RwSignal::new(0),
+        request: RwSignal::new(String::new()),
+        error: RwSignal::new(None),
+        throttle: RwSignal::new(String::new()),
+        checked: RwSignal::new(BTreeSet::new()),
+        cursor: RwSignal::new(0),
+        scroll_top: RwSignal::new(0.0),
+        new_alerts: RwSignal::new(0),
+        resolve_intent: RwSignal::new(None),
+        help: RwSignal::new(false),
+        nav: StoredValue::new_local(nav),
+    };
+
+    // Fetch again when the server-side part of the filter or the tenant changes.
+    let load_key = Memo::new(move |_| {
+        format!(
+            "{}|{}",
+            auth.active_tenant().unwrap_or_default(),
+            server_key(&filter.get())
+        )
+    });
+    let generation = StoredValue::new(0u64);
+    Effect::watch(
+        move || load_key.get(),
+        move |_, _, _| load::start(q, auth, me, generation),
+        true,
+    );
+    load::watch_throttle(q, auth);
+
+    // Keyboard: j/k move, x select, Enter open, a assign to me, r resolve, / search, ? help.
+    let keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+            .unwrap_or(false);
+        if typing {
+            if ev.key() == "Escape"
+                && let Some(el) = document().active_element()
+            {
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).blur();
+            }
+            return;
+        }
+        let len = q.view.with_untracked(Vec::len);
+        match ev.key().as_str() {
+            "j" | "ArrowDown" if len > 0 => {
+                ev.prevent_default();
+                q.cursor.update(|c| *c = (*c + 1).min(len - 1));
+                scroll_to_cursor(q);
+            }
+            "k" | "ArrowUp" if len > 0 => {
+                ev.prevent_default();
+                q.cursor.update(|c| *c = c.saturating_sub(1));
+                scroll_to_cursor(q);
+            }
+            "x" => {
+                if let Some(id) = q.row_id(q.cursor.get_untracked()) {
+                    toggle_checked(q, id);
+                }
+            }
+            "Enter" => {
+                if let Some(id) = q.row_id(q.cursor.get_untracked()) {
+                    q.select(Some(id));
+                }
+            }
+            "Escape" => q.select(None),
+            "a" => assign_to_me(q, auth),
+            "r" => {
+                if let Some(id) = current_alert_id(q) {
+                    if q.filter
+                        .with_untracked(|f| f.selected.as_ref() != Some(&id))
+                    {
+                        q.select(Some(id.clone()));
+                    }
+                    q.resolve_intent.set(Some(id));
+                }
+            }
+            "/" => {
+                ev.prevent_default();
+                if let Some(el) = document().get_element_by_id("queue-search") {
+                    let _ =
+                        wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
+                }
+            }
+            "?" => q.help.update(|h| *h = !*h),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+
+    let selected = Memo::new(move |_| filter.with(|f| f.selected.clone()));
+    view! {
+        <div class="queue" data-loads=move || q.loads.get().to_string()
+            data-state=move || if q.loading.with(Option::is_some) { "loading" } else { "done" }>
+            <Toolbar q />
+            <Chips q />
+            <Status q />
+            <BulkBar q />
+            <div class="queue-main">
+                <QueueTable q />
+                {move || selected.get().map(|id| view! {
+                    <AlertDetail id handle=q.handle resolve_intent=q.resolve_intent
+                        on_close=Callback::new(move |_| q.select(None)) />
+                })}
+            </div>
+            {move || q.help.get().then(|| view! { <Help q /> })}
+        </div>
+    }
+}
+
+fn toggle_checked(q: Q, id: AlertId) {
+    q.checked.update(|c| {
+        if !c.remove(&id) {
+            c.insert(id);
+        }
+    });
+}
+
+/// The alert the keyboard acts on: the open one, else the cursor row.
+fn current_alert_id(q: Q) -> Option<AlertId> {
+    q.filter
+        .with_untracked(|f| f.selected.clone())
+        .or_else(|| q.row_id(q.cursor.get_untracked()))
+}
+
+fn assign_to_me(q: Q, auth: Auth) {
+    if auth.lacks(scopes::ALERT_WRITE).is_some() {
+        q.error.set(Some(format!(
+            "Assigning {}.",
+            auth.lacks(scopes::ALERT_WRITE).unwrap_or_default()
+        )));
+        return;
+    }
+    let (Some(id), Some(me)) = (current_alert_id(q), auth.account().map(|a| a.username)) else {
+        return;
+    };
+    let Some(client) = auth.client() else { return };
+    // The table keeps rows, not alerts; the optimistic copy only needs the row's id and the
+    // change, and the service's answer replaces it.
+    spawn_local(async move {
+        let before = client.get_alert(&id).await;
+        let Ok(alert) = before else {
+            let _ = q
+                .error
+                .try_set(Some("That alert could not be read.".into()));
+            return;
+        };
+        let update = AlertUpdate {
+            assigned_to: Some(Some(me)),
+            ..Default::default()
+        };
+        triage(auth, q.handle, alert, update, q.error, |_| {});
+    });
+}
+
+fn scroll_to_cursor(q: Q) {
+    let Some(el) = document().get_element_by_id("queue-scroll") else {
+        return;
+    };
+    let top = q.cursor.get_untracked() as f64 * ROW_H;
+    let view_h = f64::from(el.client_height());
+    let st = f64::from(el.scroll_top());
+    if top < st {
+        el.set_scroll_top(top as i32);
+    } else if top + ROW_H > st + view_h {
+        el.set_scroll_top((top + ROW_H - view_h) as i32);
+    }
+}
+
+#[component]
+fn Help(q: Q) -> impl IntoView {
+    view! {
+        <div id="keyboard-help" class="help-card" role="dialog" aria-label="Keyboard shortcuts">
+            <h2>"Keyboard"</h2>
+            <dl>
+                <dt><kbd>"j"</kbd> " / " <kbd>"k"</kbd></dt><dd>"Next / previous alert"</dd>
+                <dt><kbd>"x"</kbd></dt><dd>"Select for a bulk action"</dd>
+                <dt><kbd>"Enter"</kbd></dt><dd>"Open the alert"</dd>
+                <dt><kbd>"a"</kbd></dt><dd>"Assign to me"</dd>
+                <dt><kbd>"r"</kbd></dt><dd>"Resolve (asks for a comment)"</dd>
+                <dt><kbd>"/"</kbd></dt><dd>"Search"</dd>
+                <dt><kbd>"Esc"</kbd></dt><dd>"Close the alert / leave a field"</dd>
+                <dt><kbd>"?"</kbd></dt><dd>"This help"</dd>
+            </dl>
+            <button on:click=move |_| q.help.set(false)>"Close"</button>
+        </div>
+    }
+}

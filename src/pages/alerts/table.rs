@@ -1,0 +1,131 @@
+//! The virtualised table: only the visible rows are in the DOM.
+
+use std::collections::BTreeSet;
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use vigil_core::models::*;
+use vigil_core::queue::Column;
+use vigil_core::queue::filter::{humanize, service_label};
+use vigil_core::queue::table::visible_range;
+
+use crate::components::queue::{severity_badge, time_or_dash};
+
+use super::{Q, ROW_H, toggle_checked};
+
+#[component]
+pub(super) fn QueueTable(q: Q) -> impl IntoView {
+    let viewport_h = RwSignal::new(600.0);
+    let columns = Memo::new(move |_| q.filter.with(|f| f.normalized().columns));
+    let template = move || {
+        let mut t = String::from("32px");
+        for c in columns.get() {
+            t.push(' ');
+            t.push_str(match c {
+                Column::Title => "minmax(220px, 3fr)",
+                Column::Severity | Column::Status => "110px",
+                Column::Created | Column::Updated => "150px",
+                _ => "minmax(100px, 1fr)",
+            });
+        }
+        t
+    };
+    let on_scroll = move |ev: leptos::ev::Event| {
+        if let Some(el) = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+        {
+            q.scroll_top.set(f64::from(el.scroll_top()));
+            viewport_h.set(f64::from(el.client_height()));
+        }
+    };
+    view! {
+        <div class="queue-table" role="grid" aria-rowcount=move || q.view.with(Vec::len).to_string()>
+            <div class="qrow qhead" role="row" style:grid-template-columns=template>
+                <span role="columnheader">
+                    <input type="checkbox" id="check-all" aria-label="Select all shown"
+                        prop:checked={move || { let n = q.view.with(Vec::len); n > 0 && q.checked.with(BTreeSet::len) >= n }}
+                        on:change=move |ev| {
+                            if event_target_checked(&ev) {
+                                let ids: BTreeSet<AlertId> = q.handle.table.with_value(|t| q.view.with_untracked(|v| v.iter().map(|&i| t.row(i).id.clone()).collect()));
+                                q.checked.set(ids);
+                            } else {
+                                q.checked.set(BTreeSet::new());
+                            }
+                        } />
+                </span>
+                {move || columns.get().into_iter().map(|c| {
+                    let sort = q.filter.with(|f| f.sort);
+                    let mark = if sort.column == c { if sort.descending { " ▼" } else { " ▲" } } else { "" };
+                    let aria = if sort.column == c { if sort.descending { "descending" } else { "ascending" } } else { "none" };
+                    view! {
+                        <button role="columnheader" class="colhead" data-col=c.key() aria-sort=aria on:click=move |_| {
+                            q.set(|f| f.sort = f.sort.clicked(c));
+                        }>{format!("{}{mark}", c.label())}</button>
+                    }
+                }).collect_view()}
+            </div>
+            <div id="queue-scroll" class="queue-scroll" on:scroll=on_scroll>
+                <div class="queue-body" style:height=move || format!("{}px", q.view.with(Vec::len) as f64 * ROW_H)>
+                    {move || {
+                        q.handle.version.track();
+                        let range = visible_range(q.scroll_top.get(), viewport_h.get(), ROW_H, q.view.with(Vec::len), 8);
+                        let cols = columns.get();
+                        let cursor = q.cursor.get();
+                        let selected = q.filter.with(|f| f.selected.clone());
+                        let checked = q.checked.get();
+                        let template = template();
+                        q.handle.table.with_value(|t| q.view.with(|v| {
+                            v[range.clone()].iter().enumerate().map(|(k, &i)| {
+                                let pos = range.start + k;
+                                let r = t.row(i);
+                                let id = r.id.clone();
+                                let mut class = String::from("qrow");
+                                if pos == cursor { class.push_str(" cursor"); }
+                                if selected.as_ref() == Some(&r.id) { class.push_str(" open"); }
+                                let is_checked = checked.contains(&r.id);
+                                let cells = cols.iter().map(|&c| cell(t, i, c)).collect_view();
+                                let id_click = id.clone();
+                                let id_check = id.clone();
+                                view! {
+                                    <div class=class role="row" data-id=id.0.clone() data-pos=pos.to_string()
+                                        style:transform=format!("translateY({}px)", pos as f64 * ROW_H)
+                                        style:grid-template-columns=template.clone()
+                                        on:click=move |_| { q.cursor.set(pos); q.select(Some(id_click.clone())); }>
+                                        <span role="gridcell" on:click=|ev| ev.stop_propagation()>
+                                            <input type="checkbox" class="row-check" aria-label="Select" prop:checked=is_checked
+                                                on:change=move |_| toggle_checked(q, id_check.clone()) />
+                                        </span>
+                                        {cells}
+                                    </div>
+                                }
+                            }).collect_view()
+                        }))
+                    }}
+                </div>
+            </div>
+            {move || (q.view.with(Vec::is_empty) && q.loading.get().is_none()).then(|| view! {
+                <p id="queue-empty" class="muted">"No alerts match these filters. Remove a filter above to widen the view."</p>
+            })}
+        </div>
+    }
+}
+
+/// One cell as text (API strings are text nodes, never markup).
+fn cell(t: &vigil_core::queue::Table, i: u32, c: Column) -> impl IntoView + use<> {
+    let r = t.row(i);
+    let inner = match c {
+        Column::Severity => Either::Left(Either::Left(severity_badge(r.severity.as_ref()))),
+        Column::Created => Either::Left(Either::Right(time_or_dash(r.created))),
+        Column::Updated => Either::Left(Either::Right(time_or_dash(r.updated))),
+        Column::Provider => {
+            Either::Right(r.service.as_ref().map(service_label).unwrap_or_default())
+        }
+        Column::Status | Column::Classification | Column::Determination | Column::Detection => {
+            Either::Right(humanize(&t.cell(i, c)))
+        }
+        _ => Either::Right(t.cell(i, c)),
+    };
+    let class = format!("qcell col-{}", c.key());
+    view! { <span role="gridcell" class=class>{inner}</span> }
+}
