@@ -136,6 +136,7 @@ prop_compose! {
         descending in any::<bool>(),
         selected in proptest::option::of(text()),
         columns in subset(Column::ALL.to_vec()),
+        group in proptest::option::of(proptest::sample::select(Column::ALL.to_vec())),
     ) -> QueueFilter {
         QueueFilter {
             statuses: Set::of(statuses),
@@ -152,6 +153,7 @@ prop_compose! {
             sort: Sort { column, descending },
             selected: selected.map(AlertId::new),
             columns,
+            group,
         }
     }
 }

@@ -299,6 +299,8 @@ pub struct QueueFilter {
     pub selected: Option<AlertId>,
     /// Visible columns, in order; never empty.
     pub columns: Vec<Column>,
+    /// Rows grouped under headers by this column's value (`None`: one flat list).
+    pub group: Option<Column>,
 }
 
 impl Default for QueueFilter {
@@ -323,6 +325,7 @@ impl Default for QueueFilter {
             sort: Sort::default(),
             selected: None,
             columns: Column::DEFAULT.to_vec(),
+            group: None,
         }
     }
 }
@@ -588,6 +591,9 @@ impl QueueFilter {
                 cols.iter().map(|c| c.key()).collect::<Vec<_>>().join(","),
             ));
         }
+        if let Some(g) = self.group {
+            p.push(("group", g.key().to_owned()));
+        }
         write_pairs(&p)
     }
 
@@ -633,6 +639,7 @@ impl QueueFilter {
                         _ => None,
                     }
                 }
+                "group" => f.group = Column::parse(v),
                 "alert" => f.selected = Some(AlertId::new(v)).filter(|s| !s.0.is_empty()),
                 "cols" => {
                     let mut cols: Vec<Column> = Vec::new();
@@ -840,6 +847,7 @@ impl QueueFilter {
             sort: d.sort,
             selected: None,
             columns: d.columns,
+            group: None,
             ..self
         }
     }

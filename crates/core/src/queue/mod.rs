@@ -11,12 +11,18 @@
 //! - [`export`]: CSV and NDJSON of the filtered set.
 //! - [`bulk`]: one change applied to many alerts through `$batch`, with per-alert results.
 //! - [`incidents`]: the incident queue's (smaller) view state.
+//! - [`layout`]: the virtualised table's lines (rows and group headers).
+//! - [`pivot`]: from a shown value to the queue view of alerts sharing it.
+//! - [`similar`]: alerts like the open one.
 
 pub mod bulk;
 pub mod evidence;
 pub mod export;
 pub mod filter;
 pub mod incidents;
+pub mod layout;
+pub mod pivot;
+pub mod similar;
 pub mod table;
 mod url;
 
