@@ -104,12 +104,12 @@ fn storage() -> Option<web_sys::Storage> {
     window().local_storage().ok().flatten()
 }
 
-fn read(key: &str) -> Option<String> {
+pub(crate) fn read(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 
 /// Best effort: private browsing may refuse storage, and then the choice lasts for the visit.
-fn write(key: &str, value: &str) {
+pub(crate) fn write(key: &str, value: &str) {
     if let Some(s) = storage() {
         let _ = s.set_item(key, value);
     }

@@ -4,13 +4,18 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_location;
 use vigil_core::client::{ApiVersion, scopes};
 use vigil_core::models::*;
 use vigil_core::odata::encode_path_segment;
+use vigil_core::queue::QueueFilter;
 use vigil_core::queue::filter::{humanize, service_label};
+use vigil_core::queue::pivot::Pivot;
+use vigil_core::queue::similar::{same_title_view, similar};
 
 use super::{
-    TableHandle, determinations_for, evidence_list, safe_href, severity_badge, time_or_dash,
+    PivotValue, TableHandle, determinations_for, evidence_list, safe_href, severity_badge,
+    time_or_dash,
 };
 use crate::auth::{Auth, drafts, use_auth};
 use crate::components::RequiresScope;
@@ -143,6 +148,16 @@ fn AlertBody(
     let field = |label: &'static str, v: Option<String>| {
         view! { <dt>{label}</dt><dd>{v.unwrap_or_else(|| "—".into())}</dd> }
     };
+    // A field whose value opens a pivot menu (shown as `shown`, humanised where it is a wire
+    // value).
+    let pivot = |label: &'static str, p: Option<Pivot>, shown: Option<String>| {
+        let inner = match (p, shown) {
+            (Some(p), Some(shown)) => Either::Left(view! { <PivotValue pivot=p label=shown /> }),
+            _ => Either::Right("—"),
+        };
+        view! { <dt>{label}</dt><dd>{inner}</dd> }
+    };
+    let text = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty()).map(Pivot::Text);
     let web = a.alert_web_url.as_deref().and_then(safe_href);
     let incident_web = a.incident_web_url.as_deref().and_then(safe_href);
     let enum_str = |v: Option<&str>| v.map(humanize);
@@ -153,7 +168,10 @@ fn AlertBody(
             " "
             <span id="detail-status" class="status">{enum_str(a.status.as_ref().map(|s| s.as_str())).unwrap_or_default()}</span>
             " "
-            <span class="provider">{a.service_source.as_ref().map(service_label).unwrap_or_default()}</span>
+            <span class="provider">{a.service_source.clone().map(|s| {
+                let label = service_label(&s);
+                view! { <PivotValue pivot=Pivot::Service(s) label /> }
+            })}</span>
         </p>
         {web.map(|href| view! { <p><a id="alert-web-url" href=href target="_blank" rel="noopener noreferrer">"Open in Microsoft Defender"</a></p> })}
         <TriageForm alert=a.clone() handle reload saved resolve_intent />
@@ -168,16 +186,18 @@ fn AlertBody(
                 {field("Alert id", Some(a.id.0.clone()))}
                 {field("Provider alert id", a.provider_alert_id.clone())}
                 {field("Incident", a.incident_id.clone())}
-                {field("Category", a.category.clone())}
-                {field("Classification", enum_str(a.classification.as_ref().map(|s| s.as_str())))}
-                {field("Determination", enum_str(a.determination.as_ref().map(|s| s.as_str())))}
-                {field("Assigned to", a.assigned_to.clone())}
-                {field("Detection source", enum_str(a.detection_source.as_ref().map(|s| s.as_str())))}
+                {pivot("Severity", a.severity.clone().map(Pivot::Severity), enum_str(a.severity.as_ref().map(|s| s.as_str())))}
+                {pivot("Status", a.status.clone().map(Pivot::Status), enum_str(a.status.as_ref().map(|s| s.as_str())))}
+                {pivot("Category", text(&a.category), a.category.clone())}
+                {pivot("Classification", a.classification.clone().map(Pivot::Classification), enum_str(a.classification.as_ref().map(|s| s.as_str())))}
+                {pivot("Determination", a.determination.clone().map(Pivot::Determination), enum_str(a.determination.as_ref().map(|s| s.as_str())))}
+                {pivot("Assigned to", Some(Pivot::AssignedTo(a.assigned_to.clone().unwrap_or_default())), Some(a.assigned_to.clone().unwrap_or_else(|| "Unassigned".into())))}
+                {pivot("Detection source", a.detection_source.clone().map(Pivot::Detection), enum_str(a.detection_source.as_ref().map(|s| s.as_str())))}
                 {field("Detector", a.detector_id.clone())}
-                {field("Product", a.product_name.clone())}
-                {field("Actor", a.actor_display_name.clone())}
-                {field("Threat", a.threat_display_name.clone())}
-                {field("Threat family", a.threat_family_name.clone())}
+                {pivot("Product", text(&a.product_name), a.product_name.clone())}
+                {pivot("Actor", text(&a.actor_display_name), a.actor_display_name.clone())}
+                {pivot("Threat", text(&a.threat_display_name), a.threat_display_name.clone())}
+                {pivot("Threat family", text(&a.threat_family_name), a.threat_family_name.clone())}
                 {field("Tenant", a.tenant_id.clone())}
                 <dt>"Created"</dt><dd>{time_or_dash(a.created_date_time)}</dd>
                 <dt>"Last updated"</dt><dd>{time_or_dash(a.last_update_date_time)}</dd>
@@ -193,9 +213,10 @@ fn AlertBody(
             {if a.mitre_techniques.is_empty() {
                 Either::Left(view! { <p class="muted">"None listed."</p> })
             } else {
-                Either::Right(view! { <ul id="detail-mitre" class="inline-list">{a.mitre_techniques.iter().map(|t| view! { <li><code>{t.clone()}</code></li> }).collect_view()}</ul> })
+                Either::Right(view! { <ul id="detail-mitre" class="inline-list">{a.mitre_techniques.iter().map(|t| view! { <li><code><PivotValue pivot=Pivot::Text(t.clone()) label=t.clone() /></code></li> }).collect_view()}</ul> })
             }}
         </section>
+        <SimilarAlerts id=a.id.clone() title=a.title.clone().unwrap_or_default() handle />
         <section class="detail-section" id="detail-evidence">
             <h3>{format!("Evidence ({})", a.evidence.len())}</h3>
             {evidence_list(&a.evidence)}
@@ -218,6 +239,70 @@ fn AlertBody(
                 <summary>"Raw JSON"</summary>
                 <pre id="detail-raw">{loaded.raw.clone()}</pre>
             </details>
+        </section>
+    }
+}
+
+/// Alerts like this one among those loaded: the same detection, the same incident.
+#[component]
+fn SimilarAlerts(id: AlertId, title: String, handle: TableHandle) -> impl IntoView {
+    const SHOWN: usize = 5;
+    let location = use_location();
+    let found = Memo::new(move |_| {
+        handle.version.track();
+        handle.table.with_value(|t| {
+            let i = t.position(&id)?;
+            let s = similar(t, i);
+            let rows = |v: &[u32]| -> Vec<(AlertId, String, Option<AlertSeverity>)> {
+                v.iter()
+                    .take(SHOWN)
+                    .map(|&j| {
+                        let r = t.row(j);
+                        (r.id.clone(), r.title.to_string(), r.severity.clone())
+                    })
+                    .collect()
+            };
+            Some((
+                s.same_title.len(),
+                rows(&s.same_title),
+                s.same_incident.len(),
+                rows(&s.same_incident),
+            ))
+        })
+    });
+    let link = move |to: &AlertId| {
+        let mut f = if location.pathname.get_untracked() == "/alerts" {
+            QueueFilter::from_query_string(&location.search.get_untracked())
+        } else {
+            QueueFilter::default()
+        };
+        f.selected = Some(to.clone());
+        format!("/alerts?{}", f.to_query_string())
+    };
+    let list = move |items: Vec<(AlertId, String, Option<AlertSeverity>)>| {
+        items
+            .into_iter()
+            .map(|(to, t, sev)| {
+                let href = link(&to);
+                view! { <li data-id=to.0.clone()>{severity_badge(sev.as_ref())} <a href=href>{t}</a></li> }
+            })
+            .collect_view()
+    };
+    let all_title = format!("/alerts?{}", same_title_view(&title).to_query_string());
+    view! {
+        <section class="detail-section similar" id="detail-similar">
+            <h3>"Similar alerts"</h3>
+            {move || match found.get() {
+                None => Either::Left(view! { <p class="muted">"This alert is not in the loaded queue, so similar alerts are not listed."</p> }),
+                Some((0, _, 0, _)) => Either::Left(view! { <p class="muted">"No other loaded alert has this title or incident."</p> }),
+                Some((nt, title_rows, ni, incident_rows)) => Either::Right(view! {
+                    <h4>{format!("Same detection ({nt})")}</h4>
+                    <ul id="similar-title">{list(title_rows)}</ul>
+                    {(nt > 0).then(|| view! { <p><a id="similar-all" href=all_title.clone()>"Every alert with this title, any status and time"</a></p> })}
+                    <h4>{format!("Same incident ({ni})")}</h4>
+                    <ul id="similar-incident">{list(incident_rows)}</ul>
+                }),
+            }}
         </section>
     }
 }

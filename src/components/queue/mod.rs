@@ -2,13 +2,16 @@
 //! evidence list, time helpers. Every API string is rendered as a text node.
 
 mod detail;
+mod pivot;
 
 pub use detail::{AlertDetail, triage};
+pub use pivot::PivotValue;
 
 use leptos::prelude::*;
 use vigil_core::models::{AlertClassification, AlertDetermination, AlertSeverity, DateTime};
 use vigil_core::queue::evidence::{EvidenceView, Group, grouped, process_chain};
 use vigil_core::queue::filter::humanize;
+use vigil_core::queue::pivot::Pivot;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::components::Time;
@@ -77,6 +80,22 @@ pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Puts `text` on the clipboard (`navigator.clipboard.writeText`); false if the browser refused.
+pub fn copy_text(text: &str) -> bool {
+    write_clipboard(text).is_some()
+}
+
+fn write_clipboard(text: &str) -> Option<()> {
+    let w = web_sys::window()?;
+    let nav = js_sys::Reflect::get(&w, &"navigator".into()).ok()?;
+    let clip = js_sys::Reflect::get(&nav, &"clipboard".into()).ok()?;
+    let write: js_sys::Function = js_sys::Reflect::get(&clip, &"writeText".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    write.call1(&clip, &text.into()).ok().map(drop)
+}
+
 /// A severity badge (`sev sev-high`).
 pub fn severity_badge(s: Option<&AlertSeverity>) -> impl IntoView + use<> {
     let wire = s.map(|s| s.as_str().to_owned()).unwrap_or_default();
@@ -138,7 +157,9 @@ fn evidence_item(v: EvidenceView, depth: usize) -> impl IntoView {
         <li class=class>
             <span class="evidence-headline">{v.headline}</span>
             <dl class="evidence-fields">
-                {v.fields.into_iter().map(|(k, val)| view! { <dt>{k}</dt><dd>{val}</dd> }).collect_view()}
+                {v.fields.into_iter().map(|(k, val)| view! {
+                    <dt>{k}</dt><dd><PivotValue pivot=Pivot::Text(val.clone()) label=val /></dd>
+                }).collect_view()}
             </dl>
         </li>
     }

@@ -3,11 +3,14 @@
 //! `vigil_core::queue`; this file wires it to the browser.
 
 mod bulk;
+mod columns;
+mod filters;
 mod live;
 mod load;
 mod status;
 mod table;
 mod toolbar;
+mod views;
 
 use std::collections::BTreeSet;
 
@@ -18,6 +21,8 @@ use leptos_router::hooks::{use_location, use_navigate};
 use vigil_core::client::scopes;
 use vigil_core::models::*;
 use vigil_core::queue::filter::Viewer;
+use vigil_core::queue::layout::{Layout, group_view};
+use vigil_core::queue::table::Group;
 use vigil_core::queue::{QueueFilter, Set as MemberSet};
 
 use bulk::BulkBar;
@@ -66,7 +71,10 @@ type Navigate = std::rc::Rc<dyn Fn(&str, bool)>;
 struct Q {
     handle: TableHandle,
     filter: Memo<QueueFilter>,
+    /// The rows shown, in display order (grouped order when grouped).
     view: Memo<Vec<u32>>,
+    /// The groups (none when flat) and the table's lines.
+    groups: Memo<(Vec<Group>, Layout)>,
     /// `(loaded, total)` while pages arrive.
     loading: RwSignal<Option<(usize, Option<u64>)>>,
     /// The listing request behind the view, as sent.
@@ -123,6 +131,7 @@ fn server_key(f: &QueueFilter) -> String {
         sort: d.sort,
         selected: None,
         columns: d.columns,
+        group: None,
         detections: MemberSet::any(),
         tenant: None,
         ..f.clone()
@@ -148,14 +157,15 @@ fn AlertQueue() -> impl IntoView {
     let filter = Memo::new(move |_| QueueFilter::from_query_string(&location.search.get()));
     let handle = TableHandle::new();
     let me = Memo::new(move |_| auth.account().map(|a| a.username));
-    // The view depends on everything but the selection and the columns.
+    // The view depends on everything but the selection, the columns and the grouping.
     let view_filter = Memo::new(move |_| {
         let mut f = filter.get();
         f.selected = None;
         f.columns = Vec::new();
+        f.group = None;
         f
     });
-    let view = Memo::new(move |_| {
+    let flat = Memo::new(move |_| {
         handle.version.track();
         let f = view_filter.get();
         let me = me.get();
@@ -165,10 +175,34 @@ fn AlertQueue() -> impl IntoView {
         };
         handle.table.with_value(|t| t.view(&f, viewer))
     });
+    // Grouped: rows reordered group by group, with a header line before each group.
+    let group = Memo::new(move |_| filter.with(|f| f.group));
+    let grouped = Memo::new(move |_| {
+        let column = group.get()?;
+        Some(
+            handle
+                .table
+                .with_value(|t| flat.with(|v| group_view(t, v, column))),
+        )
+    });
+    let view = Memo::new(move |_| {
+        grouped
+            .with(|g| g.as_ref().map(|(order, _, _)| order.clone()))
+            .unwrap_or_else(|| flat.get())
+    });
+    let groups = Memo::new(move |_| {
+        grouped
+            .with(|g| {
+                g.as_ref()
+                    .map(|(_, groups, layout)| (groups.clone(), layout.clone()))
+            })
+            .unwrap_or_else(|| (Vec::new(), Layout::flat(flat.with(Vec::len))))
+    });
     let q = Q {
         handle,
         filter,
         view,
+        groups,
         loading: RwSignal::new(None),
         loads: RwSignal::new(0),
         request: RwSignal::new(String::new()),
@@ -333,7 +367,10 @@ fn scroll_to_cursor(q: Q) {
     let Some(el) = document().get_element_by_id("queue-scroll") else {
         return;
     };
-    let top = q.cursor.get_untracked() as f64 * ROW_H;
+    let line = q
+        .groups
+        .with_untracked(|(_, l)| l.line_of_row(q.cursor.get_untracked()));
+    let top = line as f64 * ROW_H;
     let view_h = f64::from(el.client_height());
     let st = f64::from(el.scroll_top());
     if top < st {

@@ -6,8 +6,10 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use vigil_core::models::*;
 use vigil_core::queue::Column;
+use vigil_core::queue::export::thousands;
 use vigil_core::queue::filter::{humanize, service_label};
-use vigil_core::queue::table::visible_range;
+use vigil_core::queue::layout::Line;
+use vigil_core::queue::table::{Group, visible_range};
 
 use crate::components::queue::{severity_badge, time_or_dash};
 
@@ -66,18 +68,27 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                 }).collect_view()}
             </div>
             <div id="queue-scroll" class="queue-scroll" on:scroll=on_scroll>
-                <div class="queue-body" style:height=move || format!("{}px", q.view.with(Vec::len) as f64 * ROW_H)>
+                <div class="queue-body" style:height=move || format!("{}px", q.groups.with(|(_, l)| l.len()) as f64 * ROW_H)>
                     {move || {
                         q.handle.version.track();
-                        let range = visible_range(q.scroll_top.get(), viewport_h.get(), ROW_H, q.view.with(Vec::len), 8);
+                        let lines = q.groups.with(|(_, l)| l.len());
+                        let range = visible_range(q.scroll_top.get(), viewport_h.get(), ROW_H, lines, 8);
                         let cols = columns.get();
                         let cursor = q.cursor.get();
                         let selected = q.filter.with(|f| f.selected.clone());
                         let checked = q.checked.get();
                         let template = template();
-                        q.handle.table.with_value(|t| q.view.with(|v| {
-                            v[range.clone()].iter().enumerate().map(|(k, &i)| {
-                                let pos = range.start + k;
+                        let group_col = q.filter.with(|f| f.group);
+                        q.handle.table.with_value(|t| q.view.with(|v| q.groups.with(|(groups, layout)| {
+                            range.clone().map(|k| {
+                                let top = format!("translateY({}px)", k as f64 * ROW_H);
+                                let pos = match layout.line(k) {
+                                    Line::Header { group } => {
+                                        return Either::Left(group_header(&groups[group], group_col, top));
+                                    }
+                                    Line::Row { pos } => pos,
+                                };
+                                let i = v[pos];
                                 let r = t.row(i);
                                 let id = r.id.clone();
                                 let mut class = String::from("qrow");
@@ -87,9 +98,9 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                                 let cells = cols.iter().map(|&c| cell(t, i, c)).collect_view();
                                 let id_click = id.clone();
                                 let id_check = id.clone();
-                                view! {
+                                Either::Right(view! {
                                     <div class=class role="row" data-id=id.0.clone() data-pos=pos.to_string()
-                                        style:transform=format!("translateY({}px)", pos as f64 * ROW_H)
+                                        style:transform=top
                                         style:grid-template-columns=template.clone()
                                         on:click=move |_| { q.cursor.set(pos); q.select(Some(id_click.clone())); }>
                                         <span role="gridcell" on:click=|ev| ev.stop_propagation()>
@@ -98,15 +109,50 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                                         </span>
                                         {cells}
                                     </div>
-                                }
+                                })
                             }).collect_view()
-                        }))
+                        })))
                     }}
                 </div>
             </div>
             {move || (q.view.with(Vec::is_empty) && q.loading.get().is_none()).then(|| view! {
                 <p id="queue-empty" class="muted">"No alerts match these filters. Remove a filter above to widen the view."</p>
             })}
+        </div>
+    }
+}
+
+/// The header line of a group: its value, size and severity mix.
+fn group_header(g: &Group, column: Option<Column>, top: String) -> impl IntoView + use<> {
+    let label = match column {
+        _ if g.key.is_empty() => "(not set)".to_owned(),
+        Some(Column::Provider) => service_label(&ServiceSource::parse(&g.key)),
+        Some(
+            Column::Severity
+            | Column::Status
+            | Column::Detection
+            | Column::Classification
+            | Column::Determination,
+        ) => humanize(&g.key),
+        _ => g.key.clone(),
+    };
+    let c = g.counts;
+    let mix = [
+        ("high", c.high),
+        ("medium", c.medium),
+        ("low", c.low),
+        ("informational", c.informational),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n > 0)
+    .map(|(s, n)| format!("{n} {s}"))
+    .collect::<Vec<_>>()
+    .join(", ");
+    view! {
+        <div class="qrow qgroup" role="row" data-group=g.key.clone() style:transform=top>
+            <span role="rowheader" class="group-label">{label}</span>
+            <span class="group-count">{format!("{} alert{}", thousands(g.rows.len()), if g.rows.len() == 1 { "" } else { "s" })}</span>
+            <span class="group-mix muted">{mix}</span>
         </div>
     }
 }

@@ -4,12 +4,15 @@ use leptos::prelude::*;
 use vigil_core::models::*;
 use vigil_core::queue::export::{self, ExportOptions, Format, thousands};
 use vigil_core::queue::filter::{humanize, service_label};
-use vigil_core::queue::{Assigned, QueueFilter, SavedView, Set as MemberSet, TimeRange};
+use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 
-use crate::components::queue::{download, export_offset, now};
+use crate::components::queue::{copy_text, download, export_offset, now};
 use crate::prefs::use_prefs;
 
+use super::columns::{ColumnChooser, GroupBy};
+use super::filters::MoreFilters;
 use super::live::LiveRefresh;
+use super::views::SavedViews;
 use super::{PROVIDERS, Q};
 
 #[component]
@@ -56,7 +59,6 @@ pub(super) fn Toolbar(q: Q) -> impl IntoView {
             TimeRange::Custom { .. } => "all",
         })
     };
-    let saved = SavedView::builtin();
     view! {
         <div class="toolbar">
             <form class="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
@@ -150,25 +152,17 @@ pub(super) fn Toolbar(q: Q) -> impl IntoView {
                     <option value="all" selected=move || range_value() == "all">"All time"</option>
                 </select>
             </label>
-            <label>"View "
-                <select id="saved-views" on:change=move |ev| {
-                    let v = event_target_value(&ev);
-                    if !v.is_empty() {
-                        q.go(&QueueFilter::from_query_string(&v), false);
-                    }
-                }>
-                    <option value="">"Saved views…"</option>
-                    <option value="">"Default (Defender's)"</option>
-                    {saved.into_iter().map(|s| view! { <option value=s.query.clone()>{s.name.clone()}</option> }).collect_view()}
-                </select>
-            </label>
+            <MoreFilters q />
+            <GroupBy q />
+            <ColumnChooser q />
+            <SavedViews q />
             <LiveRefresh q />
             <button id="export-csv" on:click=move |_| do_export(Format::Csv)>"Export CSV"</button>
             <button id="export-ndjson" on:click=move |_| do_export(Format::Ndjson)>"Export NDJSON"</button>
             <button id="copy-link" title="Copy a link to this exact view" on:click=move |_| {
                 exported.set(Some(match copy_location() {
-                    Ok(()) => "Link copied.".into(),
-                    Err(()) => "Copy the address bar: the browser refused the clipboard.".into(),
+                    true => "Link copied.".into(),
+                    false => "Copy the address bar: the browser refused the clipboard.".into(),
                 }));
             }>"Copy link"</button>
             <button id="help-toggle" on:click=move |_| q.help.update(|h| *h = !*h)>"Keys ( ? )"</button>
@@ -177,16 +171,9 @@ pub(super) fn Toolbar(q: Q) -> impl IntoView {
     }
 }
 
-/// Puts the current address on the clipboard (`navigator.clipboard.writeText`).
-fn copy_location() -> Result<(), ()> {
-    use wasm_bindgen::JsCast;
-    let w = web_sys::window().ok_or(())?;
-    let href = w.location().href().map_err(drop)?;
-    let nav = js_sys::Reflect::get(&w, &"navigator".into()).map_err(drop)?;
-    let clip = js_sys::Reflect::get(&nav, &"clipboard".into()).map_err(drop)?;
-    let write: js_sys::Function = js_sys::Reflect::get(&clip, &"writeText".into())
-        .map_err(drop)?
-        .dyn_into()
-        .map_err(drop)?;
-    write.call1(&clip, &href.into()).map(drop).map_err(drop)
+/// Puts the current address on the clipboard.
+fn copy_location() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .is_some_and(|href| copy_text(&href))
 }
