@@ -13,7 +13,7 @@ use vigil_core::models::*;
 use vigil_core::native::NativeTransport;
 use vigil_core::odata::Query;
 use vigil_core::overview::{self, Link};
-use vigil_core::queue::bulk::{BulkJob, ItemState};
+use vigil_core::queue::bulk::{BulkJob, IncidentJob, ItemState};
 use vigil_core::queue::export::{self, ExportOptions, Format};
 use vigil_core::queue::filter::{ChipKey, Viewer};
 use vigil_core::queue::incidents::IncidentFilter;
@@ -952,4 +952,55 @@ fn overview_figures_link_to_views_that_reproduce_them() {
     );
     assert!(o.oldest_unassigned_high_link.href().starts_with("/alerts?"));
     assert_eq!(overview::format_duration(6 * 3600), "6 h 0 min");
+}
+
+#[tokio::test]
+async fn bulk_incident_change_is_confirmed_per_incident_and_persists() {
+    let emu = vigil_emulator::start(Options {
+        port: 0,
+        alerts: 200,
+        ..Default::default()
+    })
+    .await
+    .expect("emulator starts");
+    let tenant = emu.tenants()[0].id.clone();
+    let token = emu.mint_access_token(&tenant, ME, &["SecurityIncident.ReadWrite.All"]);
+    let c = GraphClient::new(
+        NativeTransport::new().with_seed(5),
+        emu.graph_url(),
+        &tenant,
+        Rc::new(StaticToken(token)),
+    )
+    .unwrap();
+    let incidents = c
+        .list_incidents(&Query::new().top(50))
+        .collect_all()
+        .await
+        .unwrap();
+    assert!(incidents.len() >= 5, "{} incidents", incidents.len());
+    let ids: Vec<IncidentId> = incidents.iter().take(5).map(|i| i.id.clone()).collect();
+    let update = IncidentUpdate {
+        status: Some(IncidentStatus::InProgress),
+        assigned_to: Some(Some(ME.into())),
+        custom_tags: Some(vec!["bulk-reviewed".into()]),
+        ..Default::default()
+    };
+    assert!(IncidentJob::new(ids.clone(), IncidentUpdate::default()).is_err());
+    let mut job = IncidentJob::new(ids.clone(), update).unwrap();
+    let mut seen = Vec::new();
+    let p = job
+        .run(&c, |_, confirmed| {
+            seen.extend(confirmed.iter().map(|i| i.id.clone()))
+        })
+        .await;
+    let fails: Vec<_> = job.failures().collect();
+    assert!(fails.is_empty(), "{fails:?}");
+    assert_eq!((p.confirmed, p.total), (5, 5));
+    assert_eq!(seen, ids);
+    for id in &ids {
+        let fresh = c.get_incident(id, false).await.unwrap();
+        assert_eq!(fresh.status, Some(IncidentStatus::InProgress));
+        assert_eq!(fresh.assigned_to.as_deref(), Some(ME));
+        assert!(fresh.tags().iter().any(|t| t == "bulk-reviewed"));
+    }
 }

@@ -1,13 +1,109 @@
-//! Bulk triage: one [`AlertUpdate`] applied to many alerts, 20 per `$batch`, with a result per
-//! alert. An alert counts as done only when the service's answer shows the change (the PATCH
-//! returns the updated alert); otherwise it is failed with the reason, and
-//! [`BulkJob::retry_failures`] sends just those again.
+//! Bulk triage: one update applied to many alerts (or incidents), 20 per `$batch`, with a
+//! result per item. An item counts as done only when the service's answer shows the change (the
+//! PATCH returns the updated entity); otherwise it is failed with the reason, and
+//! [`Job::retry_failures`] sends just those again.
+
+use std::future::Future;
 
 use crate::batch::{BatchItemResult, MAX_BATCH};
 use crate::client::GraphClient;
 use crate::error::{ErrorKind, GraphError};
-use crate::models::{Alert, AlertId, AlertUpdate};
+use crate::models::{Alert, AlertId, AlertUpdate, Incident, IncidentId, IncidentUpdate};
 use crate::transport::Transport;
+
+/// A `$batch`'s answers: one result per item, keyed by id.
+pub type Answers<K> =
+    Result<Vec<BatchItemResult<<K as Kind>::Id, <K as Kind>::Entity>>, GraphError>;
+
+/// What a bulk job changes: alerts or incidents.
+pub trait Kind {
+    type Id: Clone + PartialEq + Eq + std::hash::Hash + std::fmt::Debug;
+    type Update: Clone + PartialEq + std::fmt::Debug;
+    type Entity: Clone;
+    /// "alert" or "incident", for messages.
+    const NOUN: &'static str;
+    fn is_empty(update: &Self::Update) -> bool;
+    /// Whether `entity` (the service's answer) shows `update`; the reason if not.
+    fn confirms(update: &Self::Update, entity: &Self::Entity) -> Result<(), String>;
+    /// One `$batch` of PATCHes.
+    fn send<T: Transport>(
+        client: &GraphClient<T>,
+        updates: &[(Self::Id, Self::Update)],
+    ) -> impl Future<Output = Answers<Self>>;
+}
+
+/// Bulk alert triage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Alerts;
+
+impl Kind for Alerts {
+    type Id = AlertId;
+    type Update = AlertUpdate;
+    type Entity = Alert;
+    const NOUN: &'static str = "alert";
+    fn is_empty(update: &AlertUpdate) -> bool {
+        update.is_empty()
+    }
+    fn confirms(update: &AlertUpdate, alert: &Alert) -> Result<(), String> {
+        confirms(update, alert)
+    }
+    fn send<T: Transport>(
+        client: &GraphClient<T>,
+        updates: &[(AlertId, AlertUpdate)],
+    ) -> impl Future<Output = Answers<Self>> {
+        client.patch_alerts_batch(updates)
+    }
+}
+
+/// Bulk incident triage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Incidents;
+
+impl Kind for Incidents {
+    type Id = IncidentId;
+    type Update = IncidentUpdate;
+    type Entity = Incident;
+    const NOUN: &'static str = "incident";
+    fn is_empty(update: &IncidentUpdate) -> bool {
+        update.is_empty()
+    }
+    fn confirms(update: &IncidentUpdate, incident: &Incident) -> Result<(), String> {
+        check("status", update.status.as_ref(), incident.status.as_ref())?;
+        check(
+            "classification",
+            update.classification.as_ref(),
+            incident.classification.as_ref(),
+        )?;
+        check(
+            "determination",
+            update.determination.as_ref(),
+            incident.determination.as_ref(),
+        )?;
+        if let Some(want) = &update.assigned_to {
+            check_assignee(want.as_deref(), incident.assigned_to.as_deref())?;
+        }
+        if let Some(want) = &update.custom_tags {
+            let got = incident.tags();
+            if let Some(missing) = want.iter().find(|t| !got.contains(t)) {
+                return Err(format!(
+                    "The service did not apply the change: the tag {missing:?} is missing."
+                ));
+            }
+        }
+        Ok(())
+    }
+    fn send<T: Transport>(
+        client: &GraphClient<T>,
+        updates: &[(IncidentId, IncidentUpdate)],
+    ) -> impl Future<Output = Answers<Self>> {
+        client.patch_incidents_batch(updates)
+    }
+}
+
+/// A bulk alert change.
+pub type BulkJob = Job<Alerts>;
+/// A bulk incident change.
+pub type IncidentJob = Job<Incidents>;
 
 /// Where one alert of the job stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,10 +115,10 @@ pub enum ItemState {
     Failed(String),
 }
 
-/// One alert of the job.
+/// One item of the job.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BulkItem {
-    pub id: AlertId,
+pub struct BulkItem<Id> {
+    pub id: Id,
     pub state: ItemState,
 }
 
@@ -54,25 +150,45 @@ impl Progress {
 
 /// A queued bulk change.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BulkJob {
-    pub update: AlertUpdate,
-    pub items: Vec<BulkItem>,
+pub struct Job<K: Kind> {
+    pub update: K::Update,
+    pub items: Vec<BulkItem<K::Id>>,
+}
+
+fn check<T: PartialEq + std::fmt::Debug>(
+    what: &str,
+    want: Option<&T>,
+    got: Option<&T>,
+) -> Result<(), String> {
+    match want {
+        Some(w) if got != Some(w) => Err(format!(
+            "The service did not apply the change: {what} is {got:?}, expected {w:?}."
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Assignees compare case-insensitively; an empty one is nobody.
+fn check_assignee(want: Option<&str>, got: Option<&str>) -> Result<(), String> {
+    let got = got.filter(|a| !a.is_empty());
+    let ok = match (want, got) {
+        (None, None) => true,
+        (Some(w), Some(g)) => w.eq_ignore_ascii_case(g),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "The service did not apply the change: assigned to {}, expected {}.",
+            got.unwrap_or("nobody"),
+            want.unwrap_or("nobody")
+        ))
+    }
 }
 
 /// Whether `alert` (the service's answer) shows `update`; the reason if not.
 pub fn confirms(update: &AlertUpdate, alert: &Alert) -> Result<(), String> {
-    fn check<T: PartialEq + std::fmt::Debug>(
-        what: &str,
-        want: Option<&T>,
-        got: Option<&T>,
-    ) -> Result<(), String> {
-        match want {
-            Some(w) if got != Some(w) => Err(format!(
-                "The service did not apply the change: {what} is {got:?}, expected {w:?}."
-            )),
-            _ => Ok(()),
-        }
-    }
     check("status", update.status.as_ref(), alert.status.as_ref())?;
     check(
         "classification",
@@ -85,30 +201,18 @@ pub fn confirms(update: &AlertUpdate, alert: &Alert) -> Result<(), String> {
         alert.determination.as_ref(),
     )?;
     if let Some(want) = &update.assigned_to {
-        let got = alert.assigned_to.as_deref().filter(|a| !a.is_empty());
-        let ok = match (want.as_deref(), got) {
-            (None, None) => true,
-            (Some(w), Some(g)) => w.eq_ignore_ascii_case(g),
-            _ => false,
-        };
-        if !ok {
-            return Err(format!(
-                "The service did not apply the change: assigned to {}, expected {}.",
-                got.unwrap_or("nobody"),
-                want.as_deref().unwrap_or("nobody")
-            ));
-        }
+        check_assignee(want.as_deref(), alert.assigned_to.as_deref())?;
     }
     Ok(())
 }
 
-impl BulkJob {
+impl<K: Kind> Job<K> {
     /// A job over `ids` (duplicates dropped, order kept). Refuses an empty update.
     pub fn new(
-        ids: impl IntoIterator<Item = AlertId>,
-        update: AlertUpdate,
+        ids: impl IntoIterator<Item = K::Id>,
+        update: K::Update,
     ) -> Result<Self, GraphError> {
-        if update.is_empty() {
+        if K::is_empty(&update) {
             return Err(GraphError::new(
                 ErrorKind::InvalidInput,
                 "Choose a change to apply.",
@@ -123,7 +227,7 @@ impl BulkJob {
                 state: ItemState::Pending,
             })
             .collect();
-        Ok(BulkJob { update, items })
+        Ok(Job { update, items })
     }
 
     pub fn progress(&self) -> Progress {
@@ -141,15 +245,15 @@ impl BulkJob {
         p
     }
 
-    /// The failed alerts and why.
-    pub fn failures(&self) -> impl Iterator<Item = (&AlertId, &str)> {
+    /// The failed items and why.
+    pub fn failures(&self) -> impl Iterator<Item = (&K::Id, &str)> {
         self.items.iter().filter_map(|i| match &i.state {
             ItemState::Failed(m) => Some((&i.id, m.as_str())),
             _ => None,
         })
     }
 
-    /// Puts the failed alerts back in the queue; returns how many.
+    /// Puts the failed items back in the queue; returns how many.
     pub fn retry_failures(&mut self) -> usize {
         let mut n = 0;
         for i in &mut self.items {
@@ -184,13 +288,9 @@ impl BulkJob {
             .collect()
     }
 
-    /// Records a batch's answers for items `chunk`; returns the confirmed alerts (to merge
+    /// Records a batch's answers for items `chunk`; returns the confirmed entities (to merge
     /// into the table).
-    pub fn record(
-        &mut self,
-        chunk: &[usize],
-        answer: Result<Vec<BatchItemResult<AlertId, Alert>>, GraphError>,
-    ) -> Vec<Alert> {
+    pub fn record(&mut self, chunk: &[usize], answer: Answers<K>) -> Vec<K::Entity> {
         let mut confirmed = Vec::new();
         match answer {
             Err(e) => {
@@ -203,14 +303,15 @@ impl BulkJob {
                 for &n in chunk {
                     let id = &self.items[n].id;
                     let state = match results.iter().find(|r| &r.key == id) {
-                        None => {
-                            ItemState::Failed("The service did not answer for this alert.".into())
-                        }
+                        None => ItemState::Failed(format!(
+                            "The service did not answer for this {}.",
+                            K::NOUN
+                        )),
                         Some(r) => match &r.result {
                             Err(e) => ItemState::Failed(e.user_message()),
-                            Ok(alert) => match confirms(&self.update, alert) {
+                            Ok(entity) => match K::confirms(&self.update, entity) {
                                 Ok(()) => {
-                                    confirmed.push(alert.clone());
+                                    confirmed.push(entity.clone());
                                     ItemState::Confirmed
                                 }
                                 Err(m) => ItemState::Failed(m),
@@ -225,23 +326,23 @@ impl BulkJob {
     }
 
     /// Sends every pending item, 20 per batch, calling `on_progress` after each batch with the
-    /// job and the alerts that batch confirmed. Dropping the future stops after the batch in
+    /// job and the entities that batch confirmed. Dropping the future stops after the batch in
     /// flight; unsent items stay pending.
     pub async fn run<T: Transport>(
         &mut self,
         client: &GraphClient<T>,
-        mut on_progress: impl FnMut(&BulkJob, &[Alert]),
+        mut on_progress: impl FnMut(&Self, &[K::Entity]),
     ) -> Progress {
         loop {
             let chunk = self.next_chunk();
             if chunk.is_empty() {
                 break;
             }
-            let updates: Vec<(AlertId, AlertUpdate)> = chunk
+            let updates: Vec<(K::Id, K::Update)> = chunk
                 .iter()
                 .map(|&n| (self.items[n].id.clone(), self.update.clone()))
                 .collect();
-            let answer = client.patch_alerts_batch(&updates).await;
+            let answer = K::send(client, &updates).await;
             let confirmed = self.record(&chunk, answer);
             on_progress(self, &confirmed);
         }
