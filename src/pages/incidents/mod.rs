@@ -1,6 +1,10 @@
 //! The incident queue: the alert queue's URL model for incidents (default: active and in
 //! progress, last six months), and the incident with its alerts (`$expand=alerts`) and triage.
 
+mod bulk;
+
+use std::collections::BTreeSet;
+
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,6 +22,8 @@ use crate::components::queue::{
     get_incident, list_incidents, now, safe_href, severity_badge, time_or_dash,
 };
 use crate::components::{RequiresScope, SignedIn};
+
+use bulk::IncidentBulkBar;
 
 #[component]
 pub fn Incidents() -> impl IntoView {
@@ -61,7 +67,10 @@ fn IncidentQueue() -> impl IntoView {
         f.search.clear();
         f
     });
+    let refetch = RwSignal::new(0u32);
+    let checked = RwSignal::new(BTreeSet::<IncidentId>::new());
     let list = LocalResource::new(move || {
+        refetch.track();
         let f = server.get();
         let me = auth.account().map(|a| a.username);
         let client = auth.client();
@@ -112,6 +121,7 @@ fn IncidentQueue() -> impl IntoView {
                 </select>
             </label>
         </div>
+        <IncidentBulkBar checked on_done=Callback::new(move |_| refetch.update(|n| *n += 1)) />
         <div class="queue-main">
             <div class="incident-list">
                 {move || match list.get() {
@@ -121,19 +131,31 @@ fn IncidentQueue() -> impl IntoView {
                         let f = filter.get();
                         let me = auth.account().map(|a| a.username);
                         let shown: Vec<Incident> = all.into_iter().filter(|i| f.matches(i, now(), me.as_deref())).collect();
+                        let shown_ids: BTreeSet<IncidentId> = shown.iter().map(|i| i.id.clone()).collect();
+                        let all_ids = shown_ids.clone();
                         Either::Right(Either::Right(view! {
                             <p id="incident-count" class="count">{format!("{} incidents", shown.len())}</p>
                             <table id="incident-table" class="grid incidents">
-                                <thead><tr><th>"Severity"</th><th>"Incident"</th><th>"Status"</th><th>"Assigned to"</th><th>"Created"</th></tr></thead>
+                                <thead><tr>
+                                    <th><input type="checkbox" id="incident-check-all" aria-label="Select all shown"
+                                        prop:checked=move || !shown_ids.is_empty() && checked.with(|c| shown_ids.iter().all(|i| c.contains(i)))
+                                        on:change=move |ev| checked.set(if event_target_checked(&ev) { all_ids.clone() } else { BTreeSet::new() }) /></th>
+                                    <th>"Severity"</th><th>"Incident"</th><th>"Status"</th><th>"Assigned to"</th><th>"Created"</th></tr></thead>
                                 <tbody>
                                     {shown.into_iter().map(|i| {
                                         let id = i.id.clone();
+                                        let check_id = i.id.clone();
+                                        let is_checked = checked.with_untracked(|c| c.contains(&i.id));
                                         let open = selected.get().as_ref() == Some(&i.id);
                                         view! {
                                             <tr class=if open { "open" } else { "" } data-id=i.id.0.clone() on:click=move |_| {
                                                 let id = id.clone();
                                                 set(&|f| f.selected = Some(id.clone()));
                                             }>
+                                                <td on:click=|ev| ev.stop_propagation()>
+                                                    <input type="checkbox" class="incident-check" aria-label="Select" prop:checked=is_checked
+                                                        on:change=move |_| checked.update(|c| { if !c.remove(&check_id) { c.insert(check_id.clone()); } }) />
+                                                </td>
                                                 <td>{severity_badge(i.severity.as_ref())}</td>
                                                 <td>{i.display_name.clone().unwrap_or_default()}</td>
                                                 <td>{i.status.as_ref().map(|s| humanize(s.as_str())).unwrap_or_default()}</td>

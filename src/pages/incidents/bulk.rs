@@ -1,0 +1,134 @@
+//! The incident bulk bar: one change applied to the selected incidents as a queued job, 20 per
+//! `$batch`, with a result per incident and a retry of the failures.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use vigil_core::client::scopes;
+use vigil_core::models::{IncidentId, IncidentStatus, IncidentUpdate};
+use vigil_core::queue::bulk::IncidentJob;
+
+use crate::auth::use_auth;
+use crate::components::RequiresScope;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Action {
+    AssignMe,
+    InProgress,
+    Resolve,
+}
+
+#[component]
+pub(super) fn IncidentBulkBar(
+    checked: RwSignal<BTreeSet<IncidentId>>,
+    /// Called after a job ends, to read the list again.
+    on_done: Callback<()>,
+) -> impl IntoView {
+    let auth = use_auth();
+    let action = RwSignal::new(Action::AssignMe);
+    let comment = RwSignal::new(String::new());
+    let job = RwSignal::new(None::<IncidentJob>);
+    let running = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let run = move |mut j: IncidentJob| {
+        let Some(client) = auth.client() else { return };
+        running.set(true);
+        job.set(Some(j.clone()));
+        spawn_local(async move {
+            j.run(&client, |now, _| {
+                let _ = job.try_set(Some(now.clone()));
+            })
+            .await;
+            let _ = job.try_set(Some(j));
+            let _ = running.try_set(false);
+            on_done.run(());
+        });
+    };
+    let start = move |_| {
+        let ids: Vec<IncidentId> = checked.get_untracked().into_iter().collect();
+        let me = auth.account().map(|a| a.username);
+        let update = match action.get_untracked() {
+            Action::AssignMe => IncidentUpdate {
+                assigned_to: Some(me),
+                ..Default::default()
+            },
+            Action::InProgress => IncidentUpdate {
+                status: Some(IncidentStatus::InProgress),
+                ..Default::default()
+            },
+            Action::Resolve => {
+                let why = comment.get_untracked().trim().to_owned();
+                if why.is_empty() {
+                    problem.set(Some(
+                        "Resolving asks for a comment: say why, so the next analyst knows.".into(),
+                    ));
+                    return;
+                }
+                IncidentUpdate {
+                    status: Some(IncidentStatus::Resolved),
+                    resolving_comment: Some(why),
+                    ..Default::default()
+                }
+            }
+        };
+        match IncidentJob::new(ids, update) {
+            Ok(j) => {
+                problem.set(None);
+                run(j)
+            }
+            Err(e) => problem.set(Some(e.user_message())),
+        }
+    };
+    let retry = move |_| {
+        if let Some(mut j) = job.get_untracked() {
+            j.retry_failures();
+            run(j);
+        }
+    };
+    view! {
+        {move || {
+            let n = checked.with(BTreeSet::len);
+            let has_job = job.with(Option::is_some);
+            (n > 0 || has_job).then(|| view! {
+                <div id="incident-bulk-bar" class="bulk-bar">
+                    <span id="incident-bulk-count">{format!("{n} selected")}</span>
+                    <RequiresScope scope=scopes::INCIDENT_WRITE>
+                        <select id="incident-bulk-action" on:change=move |ev| action.set(match event_target_value(&ev).as_str() {
+                            "progress" => Action::InProgress,
+                            "resolve" => Action::Resolve,
+                            _ => Action::AssignMe,
+                        })>
+                            <option value="assign">"Assign to me"</option>
+                            <option value="progress">"Set in progress"</option>
+                            <option value="resolve">"Resolve (with a comment)"</option>
+                        </select>
+                        {move || (action.get() == Action::Resolve).then(|| view! {
+                            <input id="incident-bulk-comment" type="text" placeholder="Why are these resolved?"
+                                prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
+                        })}
+                        " "
+                        <button id="incident-bulk-apply" class="primary" disabled=move || running.get() || checked.with(BTreeSet::is_empty) on:click=start>
+                            {format!("Apply to {n}")}
+                        </button>
+                    </RequiresScope>
+                    <button class="link" id="incident-bulk-clear" on:click=move |_| { checked.set(BTreeSet::new()); job.set(None); }>"Clear selection"</button>
+                    {move || job.get().map(|j| {
+                        let p = j.progress();
+                        let failures: Vec<(String, String)> = j.failures().map(|(i, m)| (i.0.clone(), m.to_owned())).collect();
+                        view! {
+                            <span id="incident-bulk-progress" role="status" data-done=p.is_finished().to_string()>{p.describe()}</span>
+                            {(!failures.is_empty() && !running.get()).then(|| view! {
+                                <button id="incident-bulk-retry" on:click=retry>{format!("Retry {} failed", failures.len())}</button>
+                            })}
+                            <ul class="failures">
+                                {failures.into_iter().map(|(id, m)| view! { <li><code>{id}</code> ": " {m}</li> }).collect_view()}
+                            </ul>
+                        }
+                    })}
+                    {move || problem.get().map(|p| view! { <span class="error" role="alert">{p}</span> })}
+                </div>
+            })
+        }}
+    }
+}
