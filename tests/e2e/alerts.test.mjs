@@ -4,29 +4,18 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { APP, launch, openPage, assertClean, screenshot, chooseIdentity, signIn } from './support.mjs';
+import {
+  ALL, APP, launch, openPage, assertClean, screenshot, chooseIdentity, signIn, analystWith, waitForRows, queueCount,
+} from './support.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const ALL = 'status=&severity=&range=custom';
-
-/// Signs in as the analyst and consents to SecurityAlert.ReadWrite.All (incremental consent
-/// from Settings), then opens `path`.
+/// Signs in as the analyst with SecurityAlert.ReadWrite.All, then opens `path`.
 async function analystWithWrite(page, path) {
-  await signIn(page, 'analyst', '/settings');
-  await page.waitForSelector('#write-access');
-  await page.click('#access .requires-scope .request-access');
-  await chooseIdentity(page, 'analyst');
-  await page.waitForSelector('#granted-scopes');
-  await page.goto(APP + path);
+  await analystWith(page, ['SecurityAlert.ReadWrite.All'], path);
   await waitForRows(page);
-}
-
-/// Waits until the queue has rendered rows and finished loading.
-async function waitForRows(page) {
-  await page.waitForSelector('.queue[data-state="done"] .queue-body .qrow', { timeout: 60000 });
 }
 
 /// Does `action` (which changes a server-side filter) and waits for the reload it causes.
@@ -39,10 +28,6 @@ async function reloadsAfter(page, action) {
   }, before, { timeout: 60000 });
 }
 
-async function count(page) {
-  const text = await page.textContent('#queue-count');
-  return Number(text.replace(/[^0-9]/g, ''));
-}
 
 async function rowSeverities(page) {
   return page.$$eval('.queue-body .qrow .col-severity .sev', (els) => els.map((e) => e.textContent.trim()));
@@ -52,13 +37,13 @@ test('a filter changes the address and the rows; a reload restores the view', as
   const page = await openPage(browser);
   await signIn(page, 'analyst', '/alerts');
   await waitForRows(page);
-  const before = await count(page);
+  const before = await queueCount(page);
   assert.ok(before > 0, 'the default view has alerts');
   const dom = await page.$$eval('.queue-body .qrow', (r) => r.length);
   assert.ok(dom < 80, `only visible rows are in the DOM (${dom})`);
   await reloadsAfter(page, () => page.selectOption('#filter-severity', 'high'));
   assert.match(page.url(), /severity=high/);
-  const after = await count(page);
+  const after = await queueCount(page);
   assert.ok(after < before, `fewer rows with severity=high (${after} < ${before})`);
   assert.ok((await rowSeverities(page)).every((s) => s === 'High'));
   assert.match(await page.textContent('#filter-chips'), /Severity: High/);
@@ -71,13 +56,13 @@ test('a filter changes the address and the rows; a reload restores the view', as
   await page.reload();
   await waitForRows(page);
   assert.equal(page.url(), url);
-  assert.equal(await count(page), after);
+  assert.equal(await queueCount(page), after);
   assert.deepEqual(await page.$$eval('.queue-body .qrow .col-title', (c) => c.slice(0, 5).map((e) => e.textContent)), firstTitles);
   assert.ok((await rowSeverities(page)).every((s) => s === 'High'));
   // Removing the chip widens the view again.
   await reloadsAfter(page, () => page.click('#filter-chips li[data-key="severity"] .chip-remove'));
   assert.match(page.url(), /severity=(&|$)/);
-  assert.ok(await count(page) > after);
+  assert.ok(await queueCount(page) > after);
   // A provider narrows to that product's alerts, named in a chip.
   await reloadsAfter(page, () => page.selectOption('#filter-provider', 'microsoftDefenderForOffice365'));
   assert.match(page.url(), /service=microsoftDefenderForOffice365/);
@@ -182,7 +167,7 @@ test('CSV export of the filtered set has a header and one line per alert', async
   const page = await openPage(browser);
   await signIn(page, 'analyst', '/alerts?severity=high');
   await waitForRows(page);
-  const n = await count(page);
+  const n = await queueCount(page);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
   const text = await readFile(await download.path(), 'utf8');
   // Quoted cells may hold line breaks; count records outside quotes.
@@ -229,7 +214,7 @@ test('the overview links each figure to the queue view that reproduces it', asyn
   await high.click();
   await page.waitForURL(/\/alerts\?/);
   await waitForRows(page);
-  assert.equal(await count(page), value, 'the queue shows as many alerts as the figure said');
+  assert.equal(await queueCount(page), value, 'the queue shows as many alerts as the figure said');
   assert.ok((await rowSeverities(page)).every((s) => s === 'High'));
   assertClean(page);
 });

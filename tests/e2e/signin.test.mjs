@@ -3,41 +3,17 @@
 // error redirects, and where tokens must never be found.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   APP, AUTHORITY, GRAPH, launch, openPage, screenshot, chooseIdentity, signIn, storageDump,
+  startEmulator, stopEmulators,
 } from './support.mjs';
 
 let browser;
-const emulators = [];
 before(async () => { browser = await launch(); });
 after(async () => {
   await browser?.close();
-  for (const e of emulators) e.kill('SIGTERM');
+  stopEmulators();
 });
-
-/// Starts an extra emulator (short token lifetimes) and resolves to its origins.
-async function startEmulator(args) {
-  // Relative paths are relative to the repository root, wherever node was started.
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const bin = process.env.VIGIL_EMULATOR_BIN
-    ?? resolve(root, process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'vigil-emulator');
-  const dist = resolve(root, process.env.VIGIL_DIST ?? 'dist');
-  const child = spawn(bin, ['--port', '0', '--dist', dist, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  emulators.push(child);
-  const lines = createInterface({ input: child.stdout });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the extra emulator did not become ready')), 30000);
-    child.on('exit', (code) => reject(new Error(`the extra emulator exited (${code})`)));
-    lines.on('line', (line) => {
-      const m = line.match(/^VIGIL_EMULATOR_READY (.*)$/);
-      if (m) { clearTimeout(timer); resolve(JSON.parse(m[1])); }
-    });
-  });
-}
 
 /// Records every token response, callback navigation and console message of `page`, and the
 /// problems this suite is about. Failed Graph calls are left to the suites of the pages that

@@ -2,8 +2,11 @@
 // every console error, page error, CSP violation and failed request, and assertions on them.
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 
 export const APP = process.env.VIGIL_APP_URL ?? 'http://127.0.0.1:8080';
 export const AUTHORITY = process.env.VIGIL_AUTHORITY_URL ?? 'http://127.0.0.1:8081';
@@ -55,9 +58,10 @@ export async function chooseIdentity(page, role = 'analyst') {
 }
 
 /// Opens `path` signed out, presses a sign-in button, picks `role` on the identity platform's
-/// page and waits until the app shows the signed-in user back on `path`.
-export async function signIn(page, role = 'analyst', path = '/') {
-  await page.goto(APP + path);
+/// page and waits until the app shows the signed-in user back on `path`. `app` is the app's
+/// origin (an extra emulator's, say).
+export async function signIn(page, role = 'analyst', path = '/', app = APP) {
+  await page.goto(app + path);
   await page.waitForSelector('#sign-in, #header-sign-in', { timeout: 15000 });
   await page.click((await page.$('#sign-in')) ? '#sign-in' : '#header-sign-in');
   await chooseIdentity(page, role);
@@ -71,4 +75,59 @@ export async function storageDump(page) {
     session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
     url: location.href,
   }));
+}
+
+const emulators = [];
+
+/// Starts an extra emulator with `args` (short token lifetimes, tight budgets, live alerts…)
+/// serving the built app, and resolves to its origins (`{app, authority, graph}`).
+export async function startEmulator(args) {
+  // Relative paths are relative to the repository root, wherever node was started.
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const bin = process.env.VIGIL_EMULATOR_BIN
+    ?? resolve(root, process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'vigil-emulator');
+  const dist = resolve(root, process.env.VIGIL_DIST ?? 'dist');
+  const child = spawn(bin, ['--port', '0', '--dist', dist, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  emulators.push(child);
+  const lines = createInterface({ input: child.stdout });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the extra emulator did not become ready')), 30000);
+    child.on('exit', (code) => reject(new Error(`the extra emulator exited (${code})`)));
+    lines.on('line', (line) => {
+      const m = line.match(/^VIGIL_EMULATOR_READY (.*)$/);
+      if (m) { clearTimeout(timer); resolve(JSON.parse(m[1])); }
+    });
+  });
+}
+
+/// Stops every extra emulator this file started.
+export function stopEmulators() {
+  for (const e of emulators.splice(0)) e.kill('SIGTERM');
+}
+
+/// Queue URL parameters that show every alert: any status, any severity, all time.
+export const ALL = 'status=&severity=&range=custom';
+
+/// Signs in as the analyst on `app` and consents to each of `scopes` (incremental consent from
+/// Settings), then opens `path`.
+export async function analystWith(page, scopes, path, app = APP) {
+  await signIn(page, 'analyst', '/settings', app);
+  for (const scope of scopes) {
+    await page.waitForSelector('#write-access');
+    await page.click(`#access .request-access[data-scope="${scope}"]`);
+    await chooseIdentity(page, 'analyst');
+    await page.waitForSelector('#granted-scopes');
+  }
+  await page.goto(app + path);
+}
+
+/// Waits until the alert queue has rendered rows and finished loading.
+export async function waitForRows(page) {
+  await page.waitForSelector('.queue[data-state="done"] .queue-body .qrow', { timeout: 60000 });
+}
+
+/// The number in the queue's count line ("1,234 alerts").
+export async function queueCount(page) {
+  const text = await page.textContent('#queue-count');
+  return Number(text.replace(/[^0-9]/g, ''));
 }

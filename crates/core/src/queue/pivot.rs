@@ -136,7 +136,8 @@ impl Pivot {
     }
 }
 
-/// `{v}`, or the set without `v` (every other known member when that would leave nothing).
+/// `{v}`, or the set without `v` (every other known member when that would leave nothing;
+/// Graph's `unknownFutureValue` sentinel is never a value to filter on).
 fn change<E: Member>(set: &Set<E>, v: &E, only: bool) -> Set<E> {
     if only {
         return Set::of([v.clone()]);
@@ -146,6 +147,7 @@ fn change<E: Member>(set: &Set<E>, v: &E, only: bool) -> Set<E> {
         Set::of(
             E::known()
                 .iter()
+                .filter(|k| **k != "unknownFutureValue")
                 .map(|k| E::from_wire(k))
                 .filter(|e| e != v),
         )
