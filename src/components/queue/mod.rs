@@ -1,9 +1,11 @@
 //! Pieces of the alert and incident queues shared by the pages: downloads, badges, the
 //! evidence list, time helpers. Every API string is rendered as a text node.
 
+mod bulk;
 mod detail;
 mod pivot;
 
+pub use bulk::{BulkState, BulkStatus};
 pub use detail::{AlertDetail, triage};
 pub use pivot::PivotValue;
 

@@ -4,13 +4,13 @@
 use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use vigil_core::client::scopes;
 use vigil_core::models::{IncidentId, IncidentStatus, IncidentUpdate};
-use vigil_core::queue::bulk::IncidentJob;
+use vigil_core::queue::bulk::{IncidentJob, Incidents};
 
 use crate::auth::use_auth;
 use crate::components::RequiresScope;
+use crate::components::queue::{BulkState, BulkStatus};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Action {
@@ -28,23 +28,8 @@ pub(super) fn IncidentBulkBar(
     let auth = use_auth();
     let action = RwSignal::new(Action::AssignMe);
     let comment = RwSignal::new(String::new());
-    let job = RwSignal::new(None::<IncidentJob>);
-    let running = RwSignal::new(false);
+    let bulk = BulkState::<Incidents>::new(|_| {}, on_done);
     let problem = RwSignal::new(None::<String>);
-    let run = move |mut j: IncidentJob| {
-        let Some(client) = auth.client() else { return };
-        running.set(true);
-        job.set(Some(j.clone()));
-        spawn_local(async move {
-            j.run(&client, |now, _| {
-                let _ = job.try_set(Some(now.clone()));
-            })
-            .await;
-            let _ = job.try_set(Some(j));
-            let _ = running.try_set(false);
-            on_done.run(());
-        });
-    };
     let start = move |_| {
         let ids: Vec<IncidentId> = checked.get_untracked().into_iter().collect();
         let me = auth.account().map(|a| a.username);
@@ -75,21 +60,15 @@ pub(super) fn IncidentBulkBar(
         match IncidentJob::new(ids, update) {
             Ok(j) => {
                 problem.set(None);
-                run(j)
+                bulk.run(j)
             }
             Err(e) => problem.set(Some(e.user_message())),
-        }
-    };
-    let retry = move |_| {
-        if let Some(mut j) = job.get_untracked() {
-            j.retry_failures();
-            run(j);
         }
     };
     view! {
         {move || {
             let n = checked.with(BTreeSet::len);
-            let has_job = job.with(Option::is_some);
+            let has_job = bulk.job.with(Option::is_some);
             (n > 0 || has_job).then(|| view! {
                 <div id="incident-bulk-bar" class="bulk-bar">
                     <span id="incident-bulk-count">{format!("{n} selected")}</span>
@@ -108,24 +87,12 @@ pub(super) fn IncidentBulkBar(
                                 prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
                         })}
                         " "
-                        <button id="incident-bulk-apply" class="primary" disabled=move || running.get() || checked.with(BTreeSet::is_empty) on:click=start>
+                        <button id="incident-bulk-apply" class="primary" disabled=move || bulk.running.get() || checked.with(BTreeSet::is_empty) on:click=start>
                             {format!("Apply to {n}")}
                         </button>
                     </RequiresScope>
-                    <button class="link" id="incident-bulk-clear" on:click=move |_| { checked.set(BTreeSet::new()); job.set(None); }>"Clear selection"</button>
-                    {move || job.get().map(|j| {
-                        let p = j.progress();
-                        let failures: Vec<(String, String)> = j.failures().map(|(i, m)| (i.0.clone(), m.to_owned())).collect();
-                        view! {
-                            <span id="incident-bulk-progress" role="status" data-done=p.is_finished().to_string()>{p.describe()}</span>
-                            {(!failures.is_empty() && !running.get()).then(|| view! {
-                                <button id="incident-bulk-retry" on:click=retry>{format!("Retry {} failed", failures.len())}</button>
-                            })}
-                            <ul class="failures">
-                                {failures.into_iter().map(|(id, m)| view! { <li><code>{id}</code> ": " {m}</li> }).collect_view()}
-                            </ul>
-                        }
-                    })}
+                    <button class="link" id="incident-bulk-clear" on:click=move |_| { checked.set(BTreeSet::new()); bulk.clear(); }>"Clear selection"</button>
+                    <BulkStatus state=bulk prefix="incident-bulk" />
                     {move || problem.get().map(|p| view! { <span class="error" role="alert">{p}</span> })}
                 </div>
             })

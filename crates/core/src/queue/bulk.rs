@@ -16,8 +16,8 @@ pub type Answers<K> =
     Result<Vec<BatchItemResult<<K as Kind>::Id, <K as Kind>::Entity>>, GraphError>;
 
 /// What a bulk job changes: alerts or incidents.
-pub trait Kind {
-    type Id: Clone + PartialEq + Eq + std::hash::Hash + std::fmt::Debug;
+pub trait Kind: Clone + std::fmt::Debug + PartialEq {
+    type Id: Clone + Eq + std::hash::Hash + std::fmt::Debug + std::fmt::Display;
     type Update: Clone + PartialEq + std::fmt::Debug;
     type Entity: Clone;
     /// "alert" or "incident", for messages.
