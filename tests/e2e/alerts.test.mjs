@@ -192,6 +192,10 @@ test('bulk: select alerts with x and the checkboxes, assign them to me, see per-
   assert.match(await page.textContent('#bulk-count'), /3 selected/);
   const ids = await page.$$eval('.qrow', (rows) => rows.filter((r) => r.querySelector('.row-check')?.checked).map((r) => r.dataset.id));
   assert.equal(ids.length, 3);
+  // Resolving in bulk asks for the comment each alert will get.
+  await page.selectOption('#bulk-action', 'resolve');
+  await page.click('#bulk-apply');
+  await page.waitForSelector('#bulk-bar .error:has-text("asks for a comment")');
   await page.selectOption('#bulk-action', 'assign');
   await page.click('#bulk-apply');
   await page.waitForSelector('#bulk-progress[data-done="true"]', { timeout: 30000 });

@@ -1004,3 +1004,69 @@ async fn bulk_incident_change_is_confirmed_per_incident_and_persists() {
         assert!(fresh.tags().iter().any(|t| t == "bulk-reviewed"));
     }
 }
+
+#[tokio::test]
+async fn bulk_resolve_adds_the_comment_to_every_confirmed_alert() {
+    let emu = vigil_emulator::start(Options {
+        port: 0,
+        alerts: 200,
+        ..Default::default()
+    })
+    .await
+    .expect("emulator starts");
+    let tenant = emu.tenants()[0].id.clone();
+    let token = emu.mint_access_token(&tenant, ME, &["SecurityAlert.ReadWrite.All"]);
+    let c = GraphClient::new(
+        NativeTransport::new().with_seed(9),
+        emu.graph_url(),
+        &tenant,
+        Rc::new(StaticToken(token)),
+    )
+    .unwrap();
+    let open = QueueFilter {
+        severities: Set::any(),
+        range: TimeRange::ALL_TIME,
+        ..QueueFilter::default()
+    };
+    let alerts = c
+        .list_alerts(&open.server_query(viewer()).top(30))
+        .collect_all()
+        .await
+        .unwrap();
+    assert!(alerts.len() >= 25, "{} open alerts", alerts.len());
+    let ids: Vec<AlertId> = alerts.iter().take(25).map(|a| a.id.clone()).collect();
+    let update = AlertUpdate {
+        status: Some(AlertStatus::Resolved),
+        ..Default::default()
+    };
+    let why = "Bulk: benign test traffic from the red team.";
+    let mut job = BulkJob::new(ids.clone(), update).unwrap().with_comment(why);
+    let p = job.run(&c, |_, _| {}).await;
+    let fails: Vec<_> = job.failures().collect();
+    assert!(fails.is_empty(), "{fails:?}");
+    assert_eq!(p.confirmed, 25, "two batches: 20 and 5");
+    for id in &ids {
+        let a = c.get_alert(id).await.unwrap();
+        assert_eq!(a.status, Some(AlertStatus::Resolved));
+        assert!(
+            a.comments
+                .iter()
+                .any(|cm| cm.comment.as_deref() == Some(why)),
+            "alert {id} has the comment"
+        );
+    }
+    // A blank comment adds nothing.
+    assert_eq!(
+        BulkJob::new(
+            ids,
+            AlertUpdate {
+                status: Some(AlertStatus::New),
+                ..Default::default()
+            }
+        )
+        .unwrap()
+        .with_comment("  ")
+        .comment,
+        None
+    );
+}

@@ -32,7 +32,25 @@ pub(super) fn BulkBar(q: Q) -> impl IntoView {
         Callback::new(|_| {}),
     );
     let problem = RwSignal::new(None::<String>);
+    let comment = RwSignal::new(String::new());
+    let resolving = move || {
+        matches!(
+            action.get(),
+            BulkAction::Resolve | BulkAction::FalsePositive
+        )
+    };
     let start = move |_| {
+        let why = comment.get_untracked();
+        let resolves = matches!(
+            action.get_untracked(),
+            BulkAction::Resolve | BulkAction::FalsePositive
+        );
+        if resolves && why.trim().is_empty() {
+            problem.set(Some(
+                "Resolving asks for a comment: say why, so the next analyst knows.".into(),
+            ));
+            return;
+        }
         let ids: Vec<AlertId> = q.checked.get_untracked().into_iter().collect();
         let me = auth.account().map(|a| a.username);
         let update = match action.get_untracked() {
@@ -58,7 +76,7 @@ pub(super) fn BulkBar(q: Q) -> impl IntoView {
         match BulkJob::new(ids, update) {
             Ok(j) => {
                 problem.set(None);
-                bulk.run(j)
+                bulk.run(j.with_comment(&why))
             }
             Err(e) => problem.set(Some(e.user_message())),
         }
@@ -82,6 +100,10 @@ pub(super) fn BulkBar(q: Q) -> impl IntoView {
                             <option value="resolve">"Resolve"</option>
                             <option value="fp">"Resolve as false positive (not malicious)"</option>
                         </select>
+                        {move || resolving().then(|| view! {
+                            <input id="bulk-comment" type="text" placeholder="Why? Added as a comment to each alert"
+                                prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
+                        })}
                         " "
                         <button id="bulk-apply" class="primary" disabled=move || bulk.running.get() || q.checked.with(BTreeSet::is_empty) on:click=start>
                             {format!("Apply to {n}")}

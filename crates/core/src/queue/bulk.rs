@@ -5,11 +5,12 @@
 
 use std::future::Future;
 
-use crate::batch::{BatchItemResult, MAX_BATCH};
+use crate::batch::{BatchItemResult, BatchRequest, MAX_BATCH};
 use crate::client::GraphClient;
 use crate::error::{ErrorKind, GraphError};
 use crate::models::{Alert, AlertId, AlertUpdate, Incident, IncidentId, IncidentUpdate};
-use crate::transport::Transport;
+use crate::odata::encode_path_segment;
+use crate::transport::{Method, Transport};
 
 /// A `$batch`'s answers: one result per item, keyed by id.
 pub type Answers<K> =
@@ -23,6 +24,10 @@ pub trait Kind: Clone + std::fmt::Debug + PartialEq {
     /// "alert" or "incident", for messages.
     const NOUN: &'static str;
     fn is_empty(update: &Self::Update) -> bool;
+    /// Where a comment on item `id` is posted (relative to the version root).
+    fn comments_path(id: &Self::Id) -> String;
+    /// The permission that posting a comment needs.
+    const WRITE_SCOPE: &'static str;
     /// Whether `entity` (the service's answer) shows `update`; the reason if not.
     fn confirms(update: &Self::Update, entity: &Self::Entity) -> Result<(), String>;
     /// One `$batch` of PATCHes.
@@ -41,8 +46,15 @@ impl Kind for Alerts {
     type Update = AlertUpdate;
     type Entity = Alert;
     const NOUN: &'static str = "alert";
+    const WRITE_SCOPE: &'static str = crate::client::scopes::ALERT_WRITE;
     fn is_empty(update: &AlertUpdate) -> bool {
         update.is_empty()
+    }
+    fn comments_path(id: &AlertId) -> String {
+        format!(
+            "/security/alerts_v2/{}/comments",
+            encode_path_segment(id.as_str())
+        )
     }
     fn confirms(update: &AlertUpdate, alert: &Alert) -> Result<(), String> {
         confirms(update, alert)
@@ -64,8 +76,15 @@ impl Kind for Incidents {
     type Update = IncidentUpdate;
     type Entity = Incident;
     const NOUN: &'static str = "incident";
+    const WRITE_SCOPE: &'static str = crate::client::scopes::INCIDENT_WRITE;
     fn is_empty(update: &IncidentUpdate) -> bool {
         update.is_empty()
+    }
+    fn comments_path(id: &IncidentId) -> String {
+        format!(
+            "/security/incidents/{}/comments",
+            encode_path_segment(id.as_str())
+        )
     }
     fn confirms(update: &IncidentUpdate, incident: &Incident) -> Result<(), String> {
         check("status", update.status.as_ref(), incident.status.as_ref())?;
@@ -153,6 +172,8 @@ impl Progress {
 pub struct Job<K: Kind> {
     pub update: K::Update,
     pub items: Vec<BulkItem<K::Id>>,
+    /// A comment added to every item whose change is confirmed (why they were resolved, say).
+    pub comment: Option<String>,
 }
 
 fn check<T: PartialEq + std::fmt::Debug>(
@@ -227,7 +248,17 @@ impl<K: Kind> Job<K> {
                 state: ItemState::Pending,
             })
             .collect();
-        Ok(Job { update, items })
+        Ok(Job {
+            update,
+            items,
+            comment: None,
+        })
+    }
+
+    /// The job with `comment` added to each item once its change is confirmed (blank: none).
+    pub fn with_comment(mut self, comment: &str) -> Self {
+        self.comment = Some(comment.trim().to_owned()).filter(|c| !c.is_empty());
+        self
     }
 
     pub fn progress(&self) -> Progress {
@@ -325,6 +356,49 @@ impl<K: Kind> Job<K> {
         confirmed
     }
 
+    /// Posts `text` on the confirmed items of `chunk` in one `$batch`; an item whose comment
+    /// is refused becomes failed (its change stands; a retry sends both again).
+    async fn add_comments<T: Transport>(
+        &mut self,
+        client: &GraphClient<T>,
+        chunk: &[usize],
+        text: &str,
+    ) {
+        let targets: Vec<usize> = chunk
+            .iter()
+            .copied()
+            .filter(|&n| self.items[n].state == ItemState::Confirmed)
+            .collect();
+        if targets.is_empty() {
+            return;
+        }
+        let body = serde_json::json!({ "comment": text });
+        let requests: Vec<BatchRequest> = targets
+            .iter()
+            .map(|&n| {
+                let path = K::comments_path(&self.items[n].id);
+                BatchRequest::new(n.to_string(), Method::Post, path, Some(body.clone()))
+            })
+            .collect();
+        let answers = client.batch(&requests).await;
+        for (k, &n) in targets.iter().enumerate() {
+            let refused = match &answers {
+                Err(e) => Some(e.user_message()),
+                Ok(responses) => responses
+                    .get(k)
+                    .and_then(|r| {
+                        r.into_result::<serde_json::Value>(Some(K::WRITE_SCOPE))
+                            .err()
+                    })
+                    .map(|e| e.user_message()),
+            };
+            if let Some(why) = refused {
+                self.items[n].state =
+                    ItemState::Failed(format!("Changed, but the comment was not added: {why}"));
+            }
+        }
+    }
+
     /// Sends every pending item, 20 per batch, calling `on_progress` after each batch with the
     /// job and the entities that batch confirmed. Dropping the future stops after the batch in
     /// flight; unsent items stay pending.
@@ -344,6 +418,9 @@ impl<K: Kind> Job<K> {
                 .collect();
             let answer = K::send(client, &updates).await;
             let confirmed = self.record(&chunk, answer);
+            if let Some(text) = self.comment.clone() {
+                self.add_comments(client, &chunk, &text).await;
+            }
             on_progress(self, &confirmed);
         }
         self.progress()
