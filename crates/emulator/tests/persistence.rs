@@ -5,7 +5,17 @@ mod common;
 use common::*;
 use serde_json::{Value, json};
 
-async fn patch_first(emu: &vigil_emulator::Running) -> String {
+/// Ids written by `patch_first`.
+struct Patched {
+    alert: String,
+    incident: String,
+    submission: String,
+}
+
+const URL_THREATS: &str = "/beta/security/threatSubmission/urlThreats";
+
+/// An alert PATCH, an incident PATCH, a control profile PATCH and a threat submission.
+async fn patch_first(emu: &vigil_emulator::Running) -> Patched {
     let g = Graph::analyst(emu);
     let id = g.ok("/v1.0/security/alerts_v2?$top=1").await["value"][0]["id"]
         .as_str()
@@ -20,7 +30,29 @@ async fn patch_first(emu: &vigil_emulator::Running) -> String {
     assert_eq!(r.status, 200);
     let p = g.patch("/v1.0/security/secureScoreControlProfiles/DLPEnabled", json!({"state": "reviewed", "comment": "done", "vendorInformation": {"provider": "SecureScore", "vendor": "Microsoft"}})).await;
     assert_eq!(p.status, 204);
-    id
+    let incident = g.ok("/v1.0/security/incidents?$top=1").await["value"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let r = g
+        .patch(
+            &format!("/v1.0/security/incidents/{incident}"),
+            json!({"customTags": ["persisted"], "summary": "kept across restarts"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let s = g
+        .post(
+            URL_THREATS,
+            json!({"@odata.type": "#microsoft.graph.security.urlThreatSubmission", "category": "phishing", "webUrl": "http://persisted.example"}),
+        )
+        .await;
+    assert_eq!(s.status, 201, "{}", s.body);
+    Patched {
+        alert: id,
+        incident,
+        submission: s.body["id"].as_str().unwrap_or_default().to_string(),
+    }
 }
 
 #[tokio::test]
@@ -32,7 +64,8 @@ async fn patches_persist_only_with_state() {
 
     // Without --state: in memory only.
     let emu = emulator(opts(80)).await;
-    let id = patch_first(&emu).await;
+    let w = patch_first(&emu).await;
+    let id = w.alert.clone();
     let g = Graph::analyst(&emu);
     assert_eq!(
         g.ok(&format!("/v1.0/security/alerts_v2/{id}")).await["assignedTo"],
@@ -45,14 +78,28 @@ async fn patches_persist_only_with_state() {
         g.ok(&format!("/v1.0/security/alerts_v2/{id}")).await["assignedTo"],
         "persist@contoso.example"
     );
+    assert_ne!(
+        g.ok(&format!("/v1.0/security/incidents/{}", w.incident))
+            .await["summary"],
+        "kept across restarts"
+    );
+    assert_error(
+        &g.get(&format!("{URL_THREATS}/{}", w.submission)).await,
+        404,
+        "NotFound",
+    );
     emu.shutdown().await;
 
     // With --state: written atomically and reloaded.
     let mut o = opts(80);
     o.state = Some(file.clone());
     let emu = emulator(o.clone()).await;
-    let id2 = patch_first(&emu).await;
-    assert_eq!(id, id2, "same seed, same data");
+    let w2 = patch_first(&emu).await;
+    assert_eq!(
+        (&id, &w.incident),
+        (&w2.alert, &w2.incident),
+        "same seed, same data"
+    );
     emu.shutdown().await;
     assert!(file.exists());
     assert!(
@@ -87,6 +134,13 @@ async fn patches_persist_only_with_state() {
         (last["state"].as_str(), last["comment"].as_str()),
         (Some("Reviewed"), Some("done"))
     );
+    let inc = g
+        .ok(&format!("/v1.0/security/incidents/{}", w2.incident))
+        .await;
+    assert_eq!(inc["summary"], "kept across restarts");
+    assert_eq!(inc["customTags"], json!(["persisted"]));
+    let sub = g.ok(&format!("{URL_THREATS}/{}", w2.submission)).await;
+    assert_eq!(sub["webUrl"], "http://persisted.example");
     emu.shutdown().await;
     let _ = std::fs::remove_dir_all(&dir);
 }
