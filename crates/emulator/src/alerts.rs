@@ -159,8 +159,8 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     let incident_id = v["incidentId"].as_str().unwrap_or_default().to_string();
     d.alerts.upsert(Rec::new(&v, &SPEC));
     touch_incident(ctx, &mut d, &incident_id, &now);
-    drop(d);
     ctx.app.persist_write(&ctx.tenant, "alerts", &v);
+    drop(d);
     Ok(ctx.entity("security/alerts_v2", &v))
 }
 
@@ -207,8 +207,8 @@ fn comment(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     let incident_id = v["incidentId"].as_str().unwrap_or_default().to_string();
     d.alerts.upsert(Rec::new(&v, &SPEC));
     touch_incident(ctx, &mut d, &incident_id, &now);
-    drop(d);
     ctx.app.persist_write(&ctx.tenant, "alerts", &v);
+    drop(d);
     let context = ctx.context(&format!("security/alerts_v2('{id}')/comments"));
     Ok(GraphResponse::ok(
         &json!({"@odata.context": context, "value": v["comments"]}),

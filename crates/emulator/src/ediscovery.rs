@@ -533,6 +533,137 @@ impl Cases {
             _ => "succeeded",
         }
     }
+
+    /// What `--state` saves after a successful write under `ediscoveryCases[/{case}…]`: the
+    /// whole written case with everything it holds (custodians and their sources, searches,
+    /// review sets and queries, tags, operations with their timing), or a tombstone if the case
+    /// was deleted; plus the operation counter, so every sixth operation still fails after a
+    /// restart. `case` is the first path segment (`None` when a case was created).
+    pub fn persisted_after_write(&self, case: Option<&str>) -> Vec<(&'static str, Value)> {
+        let mut out = Vec::new();
+        let written = match case {
+            Some(cid) => self.cases.iter().find(|c| c.id() == cid),
+            None => self.cases.last(),
+        };
+        match (written, case) {
+            (Some(c), _) => out.push((PERSIST_CASES, json!({"id": c.id(), "case": c.to_json()}))),
+            (None, Some(cid)) => out.push((
+                PERSIST_CASES,
+                json!({"id": cid, "@removed": {"reason": "deleted"}}),
+            )),
+            (None, None) => {}
+        }
+        out.push((
+            PERSIST_META,
+            json!({"id": "operations", "started": self.ops_started}),
+        ));
+        out
+    }
+
+    /// Applies what `--state` saved over the seeded cases: a saved case replaces the seeded
+    /// one with its id (or is added after the seeded ones, oldest first), a tombstone removes it.
+    pub fn restore(&mut self, saved: &[Value], meta: &[Value]) -> Result<(), String> {
+        let mut added = Vec::new();
+        for v in saved {
+            let id = v.get("id").and_then(Value::as_str).unwrap_or_default();
+            if v.get("@removed").is_some() {
+                self.cases.retain(|c| c.id() != id);
+                continue;
+            }
+            let node = v
+                .get("case")
+                .ok_or_else(|| format!("eDiscovery case {id}: no 'case'"))
+                .and_then(Node::from_json)
+                .map_err(|e| format!("eDiscovery case {id}: {e}"))?;
+            match self.cases.iter_mut().find(|c| c.id() == id) {
+                Some(c) => *c = node,
+                None => added.push(node),
+            }
+        }
+        let created = |n: &Node| {
+            n.props
+                .get("createdDateTime")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        added.sort_by(|a, b| created(a).cmp(&created(b)).then_with(|| a.id().cmp(b.id())));
+        self.cases.extend(added);
+        if let Some(n) = meta
+            .iter()
+            .find(|m| m["id"] == "operations")
+            .and_then(|m| m["started"].as_u64())
+        {
+            self.ops_started = n;
+        }
+        Ok(())
+    }
+}
+
+/// `--state` collections of eDiscovery: whole cases by id, and the operation counter.
+pub const PERSIST_CASES: &str = "ediscoveryCases";
+pub const PERSIST_META: &str = "ediscovery";
+
+const OUTCOMES: &[&str] = &["succeeded", "partiallySucceeded", "failed"];
+
+impl Node {
+    /// The node as `--state` stores it: `props` (private `_` links included), `kids` by
+    /// navigation name, and `sim` for operations.
+    fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("props".into(), Value::Object(self.props.clone()));
+        if !self.kids.is_empty() {
+            let kids: Map<String, Value> = self
+                .kids
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), v.iter().map(Node::to_json).collect()))
+                .collect();
+            m.insert("kids".into(), Value::Object(kids));
+        }
+        if let Some(s) = &self.sim {
+            m.insert(
+                "sim".into(),
+                json!({"startMs": s.start_ms, "durationMs": s.duration_ms, "outcome": s.outcome}),
+            );
+        }
+        Value::Object(m)
+    }
+
+    fn from_json(v: &Value) -> Result<Node, String> {
+        let props = v
+            .get("props")
+            .and_then(Value::as_object)
+            .cloned()
+            .ok_or("no 'props' object")?;
+        let mut kids = BTreeMap::new();
+        for (k, list) in v
+            .get("kids")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let nav = canon(CASE_NAVS, k)
+                .or_else(|| canon(SUB_NAVS, k))
+                .ok_or_else(|| format!("unknown navigation '{k}'"))?;
+            let nodes = list
+                .as_array()
+                .ok_or_else(|| format!("'{k}' is not a list"))?
+                .iter()
+                .map(Node::from_json)
+                .collect::<Result<Vec<_>, _>>()?;
+            kids.insert(nav, nodes);
+        }
+        let sim = match v.get("sim") {
+            None | Some(Value::Null) => None,
+            Some(s) => Some(Sim {
+                start_ms: s["startMs"].as_i64().ok_or("sim without startMs")?,
+                duration_ms: s["durationMs"].as_i64().ok_or("sim without durationMs")?,
+                outcome: canon(OUTCOMES, s["outcome"].as_str().unwrap_or_default())
+                    .ok_or("sim with an unknown outcome")?,
+            }),
+        };
+        Ok(Node { props, kids, sim })
+    }
 }
 
 fn with_context(ctx: &Ctx, frag: &str, m: Map<String, Value>) -> Value {
@@ -598,9 +729,17 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     let rest: Vec<&str> = req.segs[3..].iter().map(String::as_str).collect();
     let now = now_ms();
     let mut d = ctx.data_mut()?;
-    let cases = &mut d.cases;
+    let out = dispatch(ctx, req, &mut d.cases, &rest, now);
+    if write && out.as_ref().is_ok_and(|r| r.status < 300) && ctx.app.persist.is_some() {
+        let writes = d.cases.persisted_after_write(rest.first().copied());
+        ctx.app.persist_writes(&ctx.tenant, &writes);
+    }
+    out
+}
+
+fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], now: i64) -> GraphResult {
     let m = req.method.as_str();
-    match rest.as_slice() {
+    match rest {
         [] => match m {
             "GET" => list(
                 ctx,
@@ -648,15 +787,17 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             ),
             "PATCH" => {
                 let body = req.json_object()?;
-                let c = cases.case_mut(cid)?;
-                for (k, v) in body {
-                    if !matches!(k.as_str(), "displayName" | "description" | "externalId") {
-                        return Err(GraphError::bad_request(format!(
-                            "Property '{k}' cannot be updated on a case."
-                        )));
-                    }
-                    c.props.insert(k, v);
+                // Checked before anything changes: a refused PATCH leaves the case as it was.
+                if let Some(k) = body
+                    .keys()
+                    .find(|k| !matches!(k.as_str(), "displayName" | "description" | "externalId"))
+                {
+                    return Err(GraphError::bad_request(format!(
+                        "Property '{k}' cannot be updated on a case."
+                    )));
                 }
+                let c = cases.case_mut(cid)?;
+                c.props.extend(body);
                 c.props
                     .insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
                 Ok(GraphResponse::empty(204))
@@ -816,21 +957,21 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                     let n = c
                         .kid_mut(nav, id)
                         .ok_or_else(|| GraphError::not_found("The item"))?;
-                    for (k, v) in body {
-                        if !matches!(
+                    if let Some(k) = body.keys().find(|k| {
+                        !matches!(
                             k.as_str(),
                             "displayName"
                                 | "description"
                                 | "contentQuery"
                                 | "dataSourceScopes"
                                 | "childSelectability"
-                        ) {
-                            return Err(GraphError::bad_request(format!(
-                                "Property '{k}' cannot be updated."
-                            )));
-                        }
-                        n.props.insert(k, v);
+                        )
+                    }) {
+                        return Err(GraphError::bad_request(format!(
+                            "Property '{k}' cannot be updated."
+                        )));
                     }
+                    n.props.extend(body);
                     n.props
                         .insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
                     Ok(GraphResponse::empty(204))

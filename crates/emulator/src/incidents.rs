@@ -157,8 +157,8 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     v["lastUpdateDateTime"] = json!(fmt_ms(now_ms()));
     v["lastModifiedBy"] = json!(ctx.upn);
     d.incidents.upsert(Rec::new(&v, &SPEC));
-    drop(d);
     ctx.app.persist_write(&ctx.tenant, "incidents", &v);
+    drop(d);
     Ok(ctx.entity("security/incidents", &v))
 }
 
@@ -179,8 +179,8 @@ fn comment(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     }
     v["lastUpdateDateTime"] = json!(now);
     d.incidents.upsert(Rec::new(&v, &SPEC));
-    drop(d);
     ctx.app.persist_write(&ctx.tenant, "incidents", &v);
+    drop(d);
     let context = ctx.context(&format!("security/incidents('{id}')/comments"));
     Ok(GraphResponse::ok(
         &json!({"@odata.context": context, "value": v["comments"]}),

@@ -276,7 +276,7 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
     for mut d in built {
         d.cases.set_operation_duration(op_ms);
         if let Some(p) = &persist {
-            apply_saved(p, &mut d);
+            apply_saved(p, &mut d).map_err(Error::State)?;
         }
         data.insert(d.info.id.clone(), RwLock::new(d));
     }
@@ -345,7 +345,7 @@ async fn live(app: Arc<App>, every: Duration, seed: u64, mut stop: watch::Receiv
     }
 }
 
-fn apply_saved(p: &Persist, d: &mut state::TenantData) {
+fn apply_saved(p: &Persist, d: &mut state::TenantData) -> Result<(), String> {
     let tid = d.info.id.clone();
     for v in p.saved(&tid, "alerts") {
         d.alerts.upsert(odata::Rec::new(&v, &alerts::SPEC));
@@ -366,6 +366,12 @@ fn apply_saved(p: &Persist, d: &mut state::TenantData) {
             coll.upsert(odata::Rec::new(&v, &submissions::SPEC));
         }
     }
+    d.cases
+        .restore(
+            &p.saved(&tid, ediscovery::PERSIST_CASES),
+            &p.saved(&tid, ediscovery::PERSIST_META),
+        )
+        .map_err(|e| format!("state file: {e}"))
 }
 
 fn cors(app: &App, methods: Vec<Method>) -> CorsLayer {

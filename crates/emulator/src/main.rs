@@ -19,10 +19,18 @@ USAGE: vigil-emulator [FLAGS]
   --token-ttl SECONDS          access token lifetime (default 3600)
   --refresh-token-lifetime S   hard cap of a refresh token chain from sign-in (default 86400)
   --operation-seconds S        how long a new eDiscovery operation runs (default 20)
-  --state FILE                 persist writes to FILE (atomic) and reload them at start
+  --state FILE                 persist writes to FILE (temp file + rename after each write) and
+                               reload them at start: alerts, incidents, control profiles,
+                               submissions and eDiscovery (cases and everything in them)
   --dist DIR                   serve the built app from DIR at the app origin (SPA fallback)
   --budget NAME=N/WINDOW[/C]   throttle budget, e.g. alerts=150/60s or securescore=150/60s/4;
-                               names: alerts, incidents, securescore, ediscovery, hunting, default
+                               names: alerts, incidents, securescore, ediscovery, hunting, default.
+                               Per app per tenant, sliding window. Every request counts at arrival,
+                               refused (429) ones too; a request is admitted when fewer than N
+                               arrived in the WINDOW before it (and fewer than C are in flight).
+                               Retry-After = whole seconds (rounded up, at least 1) until the oldest
+                               of the last N arrivals leaves the window, so a client that keeps
+                               calling stays throttled and one that waits Retry-After gets through
   --no-throttle                disable all budgets (benchmarks)
   --fault PATTERN:SPEC         inject faults on Graph paths matching PATTERN (* wildcards), e.g.
                                '/v1.0/security/alerts_v2*:429=0.2,503=0.05,drop=0.01,latency=300ms@0.5,truncate=0.01,malformed=0.01'

@@ -159,9 +159,9 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     }
     v["lastModifiedDateTime"] = json!(now);
     d.profiles.upsert(Rec::new(&v, &PROFILES_SPEC));
-    drop(d);
     ctx.app
         .persist_write(&ctx.tenant, "secureScoreControlProfiles", &v);
+    drop(d);
     if req.prefers_representation() {
         Ok(ctx.entity("security/secureScoreControlProfiles", &v))
     } else {

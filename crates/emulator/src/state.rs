@@ -219,10 +219,16 @@ impl App {
         })
     }
 
-    /// Records a write for `--state` (no-op without it).
+    /// Records a write for `--state` (no-op without it). Call it while still holding the
+    /// tenant's write lock, so an earlier write can never land on disk after a later one.
     pub fn persist_write(&self, tenant: &str, collection: &str, value: &Value) {
+        self.persist_writes(tenant, &[(collection, value.clone())]);
+    }
+
+    /// Records several entities of one write, saved to the file once (no-op without `--state`).
+    pub fn persist_writes(&self, tenant: &str, writes: &[(&str, Value)]) {
         if let Some(p) = &self.persist {
-            p.record(tenant, collection, value);
+            p.record(tenant, writes);
         }
     }
 }
@@ -231,6 +237,8 @@ type Overrides = BTreeMap<String, BTreeMap<String, BTreeMap<String, Value>>>;
 
 /// `--state FILE`: the latest version of every entity written through the API, saved
 /// atomically (temp file + rename) after each write and applied over the seed at start.
+/// The file is `{tenant: {collection: {id: entity}}}`; eDiscovery saves whole cases (see
+/// `Cases::persisted_after_write`).
 pub struct Persist {
     path: PathBuf,
     data: Mutex<Overrides>,
@@ -263,16 +271,16 @@ impl Persist {
             .unwrap_or_default()
     }
 
-    fn record(&self, tenant: &str, collection: &str, value: &Value) {
-        let Some(id) = value.get("id").and_then(Value::as_str) else {
-            return;
-        };
+    fn record(&self, tenant: &str, writes: &[(&str, Value)]) {
         let Ok(mut d) = self.data.lock() else { return };
-        d.entry(tenant.into())
-            .or_default()
-            .entry(collection.into())
-            .or_default()
-            .insert(id.into(), value.clone());
+        let t = d.entry(tenant.into()).or_default();
+        for (collection, value) in writes {
+            if let Some(id) = value.get("id").and_then(Value::as_str) {
+                t.entry((*collection).into())
+                    .or_default()
+                    .insert(id.into(), value.clone());
+            }
+        }
         let bytes = serde_json::to_vec_pretty(&*d).unwrap_or_default();
         let tmp = self
             .path

@@ -244,7 +244,7 @@ fn create(ctx: &Ctx, req: &Req, name: &str) -> GraphResult {
         "urlThreats" => d.url_threats.push_front(rec),
         _ => d.file_threats.push_front(rec),
     }
-    drop(d);
     ctx.app.persist_write(&ctx.tenant, name, &v);
+    drop(d);
     Ok(GraphResponse::json(201, &with_context(ctx, name, v)))
 }

@@ -168,8 +168,24 @@ impl Throttle {
         }
     }
 
-    /// Admits a request or says how many seconds to wait. Refused requests are not counted, so
-    /// Retry-After is exact for a client that honours it.
+    /// Admits a request or says how many whole seconds to wait (`Retry-After`).
+    ///
+    /// The rule, as Graph's "usage keeps accruing while you hammer a throttled endpoint":
+    /// every request that reaches a budget is counted at its arrival time, whether it is
+    /// admitted or refused (a refusal for concurrency counts too). A request is admitted when
+    /// fewer than `requests` requests (of either kind) arrived in the `window` before it, and,
+    /// for a concurrency budget, fewer than `concurrent` admitted ones are still in flight.
+    /// So a client that keeps calling while throttled keeps the window full and keeps getting
+    /// 429s; one that waits stops adding to it.
+    ///
+    /// Retry-After is computed after the refused request itself was counted: the time until
+    /// the oldest of the last `requests` arrivals leaves the window, rounded up to a whole
+    /// second, at least 1. A client that sends nothing else in the meantime and retries after
+    /// that long is admitted (bar concurrency, where 1 s is a guess: slots free up when the
+    /// requests in flight finish).
+    ///
+    /// Only the newest `requests` arrivals are kept: an older one can never decide admission,
+    /// so the state stays bounded however hard a client hammers.
     pub fn admit(&self, tenant: &str, app: &str, bucket: &'static str) -> Result<Slot, u64> {
         let none = Slot {
             inner: self.inner.clone(),
@@ -184,22 +200,33 @@ impl Throttle {
         let key: Key = (tenant.to_string(), app.to_string(), bucket);
         let now = self.epoch.elapsed().as_millis() as u64;
         let window = rule.window.as_millis() as u64;
-        let mut g = self.inner.lock().map_err(|_| 1u64)?;
-        if let Some(max) = rule.concurrent
-            && g.in_flight.get(&key).copied().unwrap_or(0) >= max
-        {
-            return Err(1);
+        let limit = rule.requests as usize;
+        if limit == 0 {
+            return Err(window.div_ceil(1000).max(1));
         }
+        let mut g = self.inner.lock().map_err(|_| 1u64)?;
+        let busy = rule
+            .concurrent
+            .is_some_and(|max| g.in_flight.get(&key).copied().unwrap_or(0) >= max);
         let q = g.windows.entry(key.clone()).or_default();
         while q.front().is_some_and(|&t| t + window <= now) {
             q.pop_front();
         }
-        if q.len() as u32 >= rule.requests {
-            let oldest = q.front().copied().unwrap_or(now);
-            let wait_ms = (oldest + window).saturating_sub(now);
+        let full = q.len() >= limit;
+        q.push_back(now);
+        while q.len() > limit {
+            q.pop_front();
+        }
+        if full || busy {
+            // With the refusal counted, the window lets a request through once the oldest
+            // kept arrival has left it (if the window is not full, only concurrency refused).
+            let wait_ms = if q.len() >= limit {
+                q.front().map_or(0, |&t| (t + window).saturating_sub(now))
+            } else {
+                0
+            };
             return Err(wait_ms.div_ceil(1000).max(1));
         }
-        q.push_back(now);
         if rule.concurrent.is_some() {
             *g.in_flight.entry(key.clone()).or_insert(0) += 1;
             return Ok(Slot {
@@ -240,5 +267,30 @@ mod tests {
         assert!(t.admit("t", "a", "securescore").is_err());
         drop(slot);
         assert!(t.admit("t", "a", "securescore").is_ok());
+    }
+
+    #[test]
+    fn refusals_count_and_push_retry_after_out() {
+        let mut b = Budgets::default();
+        b.set(BudgetRule::parse("alerts=2/3s").unwrap_or_else(|e| panic!("{e}")));
+        let t = Throttle::new(b);
+        assert!(t.admit("t", "a", "alerts").is_ok());
+        assert!(t.admit("t", "a", "alerts").is_ok());
+        std::thread::sleep(Duration::from_millis(1200));
+        // Window: the second admitted request (t≈0) and this refusal (t≈1.2 s); the former
+        // leaves it at 3 s.
+        assert_eq!(t.admit("t", "a", "alerts").err(), Some(2));
+        // Now two refusals fill the window: a full window from now. (Were refusals not
+        // counted, this would still say 2.)
+        assert_eq!(t.admit("t", "a", "alerts").err(), Some(3));
+        // Hammering keeps only the newest `requests` arrivals.
+        for _ in 0..10_000 {
+            assert_eq!(t.admit("t", "a", "alerts").err(), Some(3));
+        }
+        let kept = t
+            .inner
+            .lock()
+            .map(|g| g.windows.values().map(VecDeque::len).max());
+        assert_eq!(kept.ok().flatten(), Some(2));
     }
 }

@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::time::Duration;
+
 use common::*;
 use serde_json::json;
 use vigil_emulator::{BudgetRule, FaultRule};
@@ -319,4 +321,62 @@ async fn deterministic_faults() {
         "some bodies are truncated or malformed"
     );
     assert!(a.iter().any(|x| x.0 == 200 && x.1));
+}
+
+/// The Retry-After of a 429, in seconds.
+fn retry_after(r: &Resp) -> u64 {
+    assert_error(r, 429, "TooManyRequests");
+    r.headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no whole-second Retry-After: {:?}", r.headers))
+}
+
+#[tokio::test]
+async fn refused_requests_count_so_only_backing_off_gets_through() {
+    // 3 requests per 2 s, as `--budget alerts=3/2s`.
+    let mut o = opts(50);
+    o.budgets
+        .set(BudgetRule::parse("alerts=3/2s").unwrap_or_else(|e| panic!("{e}")));
+    let emu = emulator(o).await;
+    const PAGE: &str = "/v1.0/security/alerts_v2?$top=1";
+
+    // A client that ignores Retry-After: hammering every 200 ms for well over a window keeps it
+    // refused, although its 3 admitted requests left the window after 2 s.
+    let hammer = Graph::analyst(&emu);
+    for _ in 0..3 {
+        assert_eq!(hammer.get(PAGE).await.status, 200);
+    }
+    let start = std::time::Instant::now();
+    let mut last = 0;
+    while start.elapsed() < Duration::from_millis(3500) {
+        last = retry_after(&hammer.get(PAGE).await);
+        assert!((1..=2).contains(&last), "Retry-After {last}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // Backing off for Retry-After lets it through.
+    tokio::time::sleep(Duration::from_secs(last)).await;
+    assert_eq!(hammer.get(PAGE).await.status, 200);
+
+    // A client (another tenant: its own budget) that honours every Retry-After gets through
+    // at the first retry, again and again.
+    let polite = Graph::new(
+        &emu,
+        emu.mint_access_token(FABRIKAM, "alex.analyst@fabrikam.example", ALL_SCOPES),
+    );
+    let mut admitted = 0;
+    let mut refused_in_a_row = 0;
+    while admitted < 7 {
+        let r = polite.get(PAGE).await;
+        if r.status == 200 {
+            admitted += 1;
+            refused_in_a_row = 0;
+        } else {
+            refused_in_a_row += 1;
+            assert_eq!(refused_in_a_row, 1, "a retry after Retry-After was refused");
+            tokio::time::sleep(Duration::from_secs(retry_after(&r))).await;
+        }
+    }
+    emu.shutdown().await;
 }

@@ -165,14 +165,28 @@ async fn every_filter_operator() {
         assert_eq!(count, Some(expected as u64), "{f}");
         assert!(got.iter().all(pred), "{f}");
     }
-    // String literals escape quotes by doubling them.
+    // String literals escape quotes by doubling them, and match the undoubled value.
+    let target = all[0]["id"].as_str().unwrap_or_default().to_string();
     let r = g
-        .get(&format!(
+        .patch(
+            &format!("/v1.0/security/alerts_v2/{target}"),
+            json!({"assignedTo": "o'brien@contoso.example"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = g
+        .ok(&format!(
             "/v1.0/security/alerts_v2?$filter={}",
             enc("assignedTo eq 'o''brien@contoso.example'")
         ))
         .await;
-    assert_eq!(r.status, 200);
+    let hits: Vec<&str> = r["value"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a["id"].as_str())
+        .collect();
+    assert_eq!(hits, [target.as_str()]);
     // The live refresh's query.
     let recent = g
         .ok(&format!(
