@@ -165,7 +165,10 @@ test('saved views: save the current view, export, delete and import them as JSON
   await page.goto(`${APP}/alerts`);
   await waitForRows(page);
   await page.selectOption('#saved-views', { label: 'High, last 30 days' });
-  await page.waitForFunction((q) => location.search === q, query);
+  await page.waitForFunction((q) => {
+    const sorted = (s) => [...new URLSearchParams(s)].map(([k, v]) => `${k}=${v}`).sort().join('&');
+    return sorted(location.search) === sorted(q);
+  }, query);
   // A file that is not a views file is refused with a reason, and nothing is lost.
   await page.click('#views-menu summary');
   await page.setInputFiles('#import-views', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"views": 3') });
@@ -227,7 +230,10 @@ test('a write that fails shows the error, rolls the row back and keeps the edit'
   await page.unroute(`**/security/alerts_v2/${id}`, refuse);
   await page.click('#triage-save');
   await page.waitForSelector('#triage-saved');
-  await page.waitForFunction((i) => document.querySelector(`.qrow[data-id="${i}"] .col-status`)?.textContent.trim() === 'Resolved', id);
+  // The pane reads the alert again: the service has it resolved (and the row, no longer New,
+  // leaves this view).
+  await page.waitForFunction(() => document.querySelector('#detail-status')?.textContent.trim() === 'Resolved');
+  await page.waitForSelector(`.qrow[data-id="${id}"]`, { state: 'detached' });
   // Chromium logs the refused request itself as a console error.
   page.problems = page.problems.filter((p) => !p.includes('status of 400'));
   assertClean(page);
