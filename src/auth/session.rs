@@ -287,6 +287,35 @@ impl Auth {
         Some(c)
     }
 
+    /// The signed-in user's name in `tenant` (the active account's when `tenant` is not signed
+    /// in here): who "me" is for that tenant's data.
+    pub fn username_in(&self, tenant: Option<&str>) -> Option<String> {
+        tenant
+            .and_then(|t| {
+                self.accounts.with_untracked(|all| {
+                    all.iter()
+                        .find(|a| a.tenant_id == t)
+                        .map(|a| a.username.clone())
+                })
+            })
+            .or_else(|| self.account().map(|a| a.username))
+    }
+
+    /// The client for data that came from `tenant` (an alert's `tenantId`): that tenant's when
+    /// it is signed in here, else the active tenant's.
+    pub fn client_for_data(&self, tenant: Option<&str>) -> Option<GraphClient<BrowserTransport>> {
+        match tenant {
+            Some(t)
+                if self
+                    .accounts
+                    .with_untracked(|all| all.iter().any(|a| a.tenant_id == t)) =>
+            {
+                self.client_for(t)
+            }
+            _ => self.client(),
+        }
+    }
+
     // ----- Actions -----
 
     /// Shows `tenant`'s data (it must be signed in).

@@ -9,6 +9,8 @@ use crate::auth::{Auth, use_auth};
 
 /// What a page does with the entities a batch confirmed (merge them into its table, say).
 type OnConfirmed<K> = Box<dyn Fn(&[<K as Kind>::Entity])>;
+/// The tenant an item belongs to (`None`: the active one).
+type TenantOf<K> = Box<dyn Fn(&<K as Kind>::Id) -> Option<String>>;
 
 /// The job a page runs and what to do with its results. `Copy`.
 pub struct BulkState<K: Kind + 'static> {
@@ -17,6 +19,8 @@ pub struct BulkState<K: Kind + 'static> {
     pub running: RwSignal<bool>,
     /// Gets the entities each batch confirmed.
     on_confirmed: StoredValue<OnConfirmed<K>, LocalStorage>,
+    /// Items of different tenants are sent with their own tenant's client.
+    tenant_of: StoredValue<TenantOf<K>, LocalStorage>,
     /// Runs when a job ends.
     on_done: Callback<()>,
 }
@@ -34,29 +38,45 @@ where
     K: Kind + 'static,
     Job<K>: Send + Sync,
 {
-    pub fn new(on_confirmed: impl Fn(&[K::Entity]) + 'static, on_done: Callback<()>) -> Self {
+    pub fn new(
+        on_confirmed: impl Fn(&[K::Entity]) + 'static,
+        tenant_of: impl Fn(&K::Id) -> Option<String> + 'static,
+        on_done: Callback<()>,
+    ) -> Self {
         BulkState {
             auth: use_auth(),
             job: RwSignal::new(None),
             running: RwSignal::new(false),
             on_confirmed: StoredValue::new_local(Box::new(on_confirmed)),
+            tenant_of: StoredValue::new_local(Box::new(tenant_of)),
             on_done,
         }
     }
 
-    /// Sends every pending item of `j`, 20 per `$batch`, updating the progress after each.
+    /// Sends every pending item of `j`, 20 per `$batch`, each tenant's items with that
+    /// tenant's client, updating the progress after each batch.
     pub fn run(self, mut j: Job<K>) {
-        let Some(client) = self.auth.client() else {
-            return;
-        };
         self.running.set(true);
         self.job.set(Some(j.clone()));
         spawn_local(async move {
-            j.run(&client, |now, confirmed| {
-                let _ = self.job.try_set(Some(now.clone()));
-                self.on_confirmed.try_with_value(|f| f(confirmed));
-            })
-            .await;
+            let parts = self
+                .tenant_of
+                .try_with_value(|of| j.pending_by(|id| of(id)))
+                .unwrap_or_default();
+            for (tenant, ids) in parts {
+                let Some(client) = self.auth.client_for_data(tenant.as_deref()) else {
+                    j.fail(&ids, "Sign in again to change these.");
+                    continue;
+                };
+                let mut part = j.part(ids);
+                part.run(&client, |now, confirmed| {
+                    j.absorb(now);
+                    let _ = self.job.try_set(Some(j.clone()));
+                    self.on_confirmed.try_with_value(|f| f(confirmed));
+                })
+                .await;
+                j.absorb(&part);
+            }
             let _ = self.job.try_set(Some(j));
             let _ = self.running.try_set(false);
             self.on_done.run(());

@@ -60,7 +60,7 @@ pub fn triage(
     error: RwSignal<Option<String>>,
     done: impl FnOnce(Result<Alert, ()>) + 'static,
 ) {
-    let Some(client) = auth.client() else {
+    let Some(client) = auth.client_for_data(alert.tenant_id.as_deref()) else {
         error.set(Some("Sign in to change alerts.".into()));
         return;
     };
@@ -96,10 +96,12 @@ pub fn AlertDetail(
     let reload = RwSignal::new(0u32);
     let saved = RwSignal::new(None::<String>);
     let id_for_fetch = id.clone();
+    // The alert's own tenant (several may be signed in and shown together).
+    let tenant = handle.tenant_of(&id);
     let data = LocalResource::new(move || {
         reload.track();
         let id = id_for_fetch.clone();
-        let client = auth.client();
+        let client = auth.client_for_data(tenant.as_deref());
         async move {
             let Some(client) = client else {
                 return Err("Sign in to see this alert.".to_owned());
@@ -406,9 +408,11 @@ fn TriageForm(
             error.set(Some("Nothing changed.".into()));
             return;
         }
-        let Some(client) = auth.client() else { return };
-        busy.set(true);
         let alert = original.get_value();
+        let Some(client) = auth.client_for_data(alert.tenant_id.as_deref()) else {
+            return;
+        };
+        busy.set(true);
         let id = alert.id.clone();
         let key = key_for_send.clone();
         let after_update = move |ok: bool| {

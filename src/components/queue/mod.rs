@@ -223,6 +223,15 @@ impl TableHandle {
         m.added
     }
 
+    /// The tenant an alert of the table came from (`None` when unknown).
+    pub fn tenant_of(&self, id: &vigil_core::models::AlertId) -> Option<String> {
+        self.table.with_value(|t| {
+            t.position(id)
+                .map(|i| t.str(t.row(i).tenant).to_owned())
+                .filter(|s| !s.is_empty())
+        })
+    }
+
     pub fn clear(&self) {
         self.table.set_value(vigil_core::queue::Table::new());
         self.version.update(|v| *v += 1);

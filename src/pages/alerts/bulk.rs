@@ -29,6 +29,7 @@ pub(super) fn BulkBar(q: Q) -> impl IntoView {
         move |confirmed| {
             q.handle.merge(confirmed);
         },
+        move |id| q.handle.tenant_of(id),
         Callback::new(|_| {}),
     );
     let problem = RwSignal::new(None::<String>);

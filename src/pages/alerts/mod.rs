@@ -341,10 +341,16 @@ fn assign_to_me(q: Q, auth: Auth) {
         )));
         return;
     }
-    let (Some(id), Some(me)) = (current_alert_id(q), auth.account().map(|a| a.username)) else {
+    let Some(id) = current_alert_id(q) else {
         return;
     };
-    let Some(client) = auth.client() else { return };
+    let tenant = q.handle.tenant_of(&id);
+    let (Some(me), Some(client)) = (
+        auth.username_in(tenant.as_deref()),
+        auth.client_for_data(tenant.as_deref()),
+    ) else {
+        return;
+    };
     // The table keeps rows, not alerts; the optimistic copy only needs the row's id and the
     // change, and the service's answer replaces it.
     spawn_local(async move {

@@ -28,7 +28,8 @@ pub(super) fn IncidentBulkBar(
     let auth = use_auth();
     let action = RwSignal::new(Action::AssignMe);
     let comment = RwSignal::new(String::new());
-    let bulk = BulkState::<Incidents>::new(|_| {}, on_done);
+    // The incident queue shows the active tenant's incidents.
+    let bulk = BulkState::<Incidents>::new(|_| {}, |_| None, on_done);
     let problem = RwSignal::new(None::<String>);
     let start = move |_| {
         let ids: Vec<IncidentId> = checked.get_untracked().into_iter().collect();

@@ -308,6 +308,53 @@ impl<K: Kind> Job<K> {
         n
     }
 
+    /// The pending items' ids, grouped by `key` (a tenant, say) in order of first appearance:
+    /// one part per client that must send them.
+    pub fn pending_by<T: PartialEq>(&self, key: impl Fn(&K::Id) -> T) -> Vec<(T, Vec<K::Id>)> {
+        let mut parts: Vec<(T, Vec<K::Id>)> = Vec::new();
+        for item in self.items.iter().filter(|i| i.state == ItemState::Pending) {
+            let k = key(&item.id);
+            match parts.iter_mut().find(|(p, _)| *p == k) {
+                Some((_, ids)) => ids.push(item.id.clone()),
+                None => parts.push((k, vec![item.id.clone()])),
+            }
+        }
+        parts
+    }
+
+    /// A job for some of this job's items (same update and comment).
+    pub fn part(&self, ids: Vec<K::Id>) -> Self {
+        Job {
+            update: self.update.clone(),
+            items: ids
+                .into_iter()
+                .map(|id| BulkItem {
+                    id,
+                    state: ItemState::Pending,
+                })
+                .collect(),
+            comment: self.comment.clone(),
+        }
+    }
+
+    /// Takes the item states of `part` (a job made by [`Job::part`]).
+    pub fn absorb(&mut self, part: &Job<K>) {
+        for p in &part.items {
+            if let Some(item) = self.items.iter_mut().find(|i| i.id == p.id) {
+                item.state = p.state.clone();
+            }
+        }
+    }
+
+    /// Marks every pending item among `ids` failed with `why`.
+    pub fn fail(&mut self, ids: &[K::Id], why: &str) {
+        for item in &mut self.items {
+            if item.state == ItemState::Pending && ids.contains(&item.id) {
+                item.state = ItemState::Failed(why.to_owned());
+            }
+        }
+    }
+
     /// Up to [`MAX_BATCH`] pending items (their indices).
     pub fn next_chunk(&self) -> Vec<usize> {
         self.items
@@ -424,5 +471,42 @@ impl<K: Kind> Job<K> {
             on_progress(self, &confirmed);
         }
         self.progress()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(ids: &[&str]) -> BulkJob {
+        let update = AlertUpdate {
+            status: Some(crate::models::AlertStatus::InProgress),
+            ..Default::default()
+        };
+        BulkJob::new(ids.iter().map(|i| AlertId::new(*i)), update)
+            .unwrap()
+            .with_comment("why")
+    }
+
+    #[test]
+    fn pending_items_split_by_key_and_come_back_together() {
+        let mut j = job(&["a1", "b1", "a2", "b2", "c1"]);
+        j.items[4].state = ItemState::Confirmed;
+        let parts = j.pending_by(|id| id.as_str().chars().next());
+        let names: Vec<(char, Vec<&str>)> = parts
+            .iter()
+            .map(|(k, ids)| (k.unwrap(), ids.iter().map(AlertId::as_str).collect()))
+            .collect();
+        assert_eq!(names, [('a', vec!["a1", "a2"]), ('b', vec!["b1", "b2"])]);
+        let mut a = j.part(parts[0].1.clone());
+        assert_eq!(a.comment.as_deref(), Some("why"));
+        a.items[0].state = ItemState::Confirmed;
+        a.items[1].state = ItemState::Failed("no".into());
+        j.absorb(&a);
+        j.fail(&parts[1].1, "Sign in to that tenant.");
+        let p = j.progress();
+        assert_eq!((p.confirmed, p.failed, p.pending), (2, 3, 0));
+        assert_eq!(j.retry_failures(), 3);
+        assert_eq!(j.pending_by(|_| ()).len(), 1);
     }
 }
