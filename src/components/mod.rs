@@ -1,6 +1,7 @@
 //! Small components shared by several pages.
 
 mod account;
+mod member_select;
 mod not_yet;
 pub mod queue;
 mod time;
@@ -9,5 +10,6 @@ pub use account::{
     AccessSettings, AccountMenu, GraphErrorNotice, RequestAccess, RequiresScope,
     SessionEndedPrompt, SignInPanel, SignedIn,
 };
+pub use member_select::member_select;
 pub use not_yet::NotYet;
 pub use time::Time;

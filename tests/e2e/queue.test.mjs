@@ -200,6 +200,26 @@ test('incident bulk: assign selected incidents to me, confirmed per incident', a
   assertClean(page);
 });
 
+test('incident filters: severity and time narrow the list, and the link keeps them', async () => {
+  const page = await openPage(browser);
+  await signIn(page, 'analyst', '/incidents?status=&days=all');
+  await page.waitForSelector('#incident-table tbody tr');
+  const all = await page.locator('#incident-table tbody tr').count();
+  await page.selectOption('#incident-severity', 'high');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('severity') === 'high');
+  await page.waitForFunction((n) => {
+    const rows = [...document.querySelectorAll('#incident-table tbody tr')];
+    return rows.length > 0 && rows.length < n && rows.every((r) => r.querySelector('.sev-high'));
+  }, all);
+  await page.selectOption('#incident-days', '7');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('days') === '7');
+  await page.reload();
+  await page.waitForSelector('#incident-table');
+  assert.equal(await page.inputValue('#incident-severity'), 'high');
+  assert.equal(await page.inputValue('#incident-days'), '7');
+  assertClean(page);
+});
+
 test('a write that fails shows the error, rolls the row back and keeps the edit', async () => {
   const page = await openPage(browser);
   await analystWith(page, ['SecurityAlert.ReadWrite.All'], `/alerts?${ALL}&status=new`);

@@ -21,7 +21,7 @@ use crate::auth::{drafts, use_auth};
 use crate::components::queue::{
     get_incident, list_incidents, now, safe_href, severity_badge, time_or_dash,
 };
-use crate::components::{RequiresScope, SignedIn};
+use crate::components::{RequiresScope, SignedIn, member_select};
 
 use bulk::IncidentBulkBar;
 
@@ -118,6 +118,23 @@ fn IncidentQueue() -> impl IntoView {
                     <option value="any">"Anyone"</option>
                     <option value="me" selected=move || filter.with(|f| f.assigned == Assigned::Me)>"Me"</option>
                     <option value="none" selected=move || filter.with(|f| f.assigned == Assigned::Unassigned)>"Unassigned"</option>
+                </select>
+            </label>
+            {member_select::<AlertSeverity>("incident-severity", "Severity",
+                move || filter.with(|f| f.severities.clone()), move |s| set(&|f| f.severities = s.clone()))}
+            {member_select::<AlertClassification>("incident-classification", "Classification",
+                move || filter.with(|f| f.classifications.clone()), move |s| set(&|f| f.classifications = s.clone()))}
+            {member_select::<AlertDetermination>("incident-determination", "Determination",
+                move || filter.with(|f| f.determinations.clone()), move |s| set(&|f| f.determinations = s.clone()))}
+            <label>"Created "
+                <select id="incident-days" prop:value=move || filter.with(|f| f.days.map(|d| d.to_string()).unwrap_or_else(|| "all".into()))
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        set(&|f| f.days = v.parse().ok());
+                    }>
+                    {[("7", "Last 7 days"), ("30", "Last 30 days"), ("180", "Last 6 months"), ("all", "All time")].into_iter().map(|(v, l)| view! {
+                        <option value=v selected=move || filter.with(|f| f.days.map(|d| d.to_string()).unwrap_or_else(|| "all".into()) == v)>{l}</option>
+                    }).collect_view()}
                 </select>
             </label>
         </div>
