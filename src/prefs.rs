@@ -12,6 +12,8 @@ pub enum Theme {
     System,
     Light,
     Dark,
+    /// Black and white with bright accents.
+    Contrast,
 }
 
 impl Theme {
@@ -20,6 +22,7 @@ impl Theme {
             Self::System => "system",
             Self::Light => "light",
             Self::Dark => "dark",
+            Self::Contrast => "contrast",
         }
     }
 
@@ -27,16 +30,18 @@ impl Theme {
         match s {
             "light" => Self::Light,
             "dark" => Self::Dark,
+            "contrast" => Self::Contrast,
             _ => Self::System,
         }
     }
 
-    /// The toggle's order: system, light, dark, and round again.
+    /// The toggle's order: system, light, dark, high contrast, and round again.
     pub fn next(self) -> Self {
         match self {
             Self::System => Self::Light,
             Self::Light => Self::Dark,
-            Self::Dark => Self::System,
+            Self::Dark => Self::Contrast,
+            Self::Contrast => Self::System,
         }
     }
 
@@ -45,6 +50,7 @@ impl Theme {
             Self::System => "Theme: system",
             Self::Light => "Theme: light",
             Self::Dark => "Theme: dark",
+            Self::Contrast => "Theme: high contrast",
         }
     }
 }
@@ -121,10 +127,10 @@ mod tests {
 
     #[test]
     fn theme_round_trips_and_cycles() {
-        for t in [Theme::System, Theme::Light, Theme::Dark] {
+        for t in [Theme::System, Theme::Light, Theme::Dark, Theme::Contrast] {
             assert_eq!(Theme::parse(t.as_str()), t);
         }
-        assert_eq!(Theme::System.next().next().next(), Theme::System);
+        assert_eq!(Theme::System.next().next().next().next(), Theme::System);
         assert_eq!(Theme::parse("nonsense"), Theme::System);
     }
 

@@ -39,7 +39,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <button
                     id="theme-toggle"
                     class="chip"
-                    title="Switch between the system, light and dark themes"
+                    title="Switch between the system, light, dark and high-contrast themes"
                     on:click=move |_| theme.update(|t| *t = t.next())
                 >
                     {move || theme.get().label()}

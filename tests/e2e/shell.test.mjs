@@ -55,7 +55,7 @@ test('an unknown address shows the not-found page', async () => {
   assertClean(page);
 });
 
-test('the theme follows the system, and the toggle persists across a reload', async () => {
+test('the theme follows the system; the toggle (light, dark, high contrast) persists across a reload', async () => {
   const page = await openPage(browser, { colorScheme: 'dark' });
   await page.goto(APP + '/settings');
   await page.waitForSelector('#settings-title');
@@ -68,6 +68,13 @@ test('the theme follows the system, and the toggle persists across a reload', as
   await page.waitForSelector('#settings-title');
   assert.equal(await page.getAttribute('html', 'data-theme'), 'light', 'kept after reload');
   await screenshot(page, 'settings-light');
+  await page.click('#theme-toggle'); // light -> dark
+  assert.equal(await background(), 'rgb(15, 20, 27)');
+  await page.click('#theme-toggle'); // dark -> high contrast
+  assert.equal(await page.getAttribute('html', 'data-theme'), 'contrast');
+  assert.equal(await background(), 'rgb(0, 0, 0)');
+  assert.equal(await page.evaluate(() => getComputedStyle(document.body).color), 'rgb(255, 255, 255)');
+  await screenshot(page, 'settings-contrast');
   assertClean(page);
 });
 
