@@ -48,7 +48,7 @@ test('the column chooser hides, adds and reorders columns; the link keeps them',
   assertClean(page);
 });
 
-test('grouping by provider puts each provider under a header with its count', async () => {
+test('grouping by provider puts each provider under a header with its count; a group selects at once', async () => {
   const page = await openPage(browser);
   await signIn(page, 'analyst', `/alerts?${ALL}`);
   await waitForRows(page);
@@ -70,6 +70,9 @@ test('grouping by provider puts each provider under a header with its count', as
   for (const p of providers.slice(0, shown)) assert.equal(p, first.label);
   // Still the same alerts, only arranged.
   assert.equal(await queueCount(page), total);
+  // A group's alerts can be selected together, for a bulk action on the group.
+  await page.click('.queue-body .qgroup .group-select');
+  assert.equal(Number((await page.textContent('#bulk-count')).replace(/[^0-9]/g, '')), first.count);
   await page.reload();
   await page.waitForSelector('.queue-body .qgroup');
   await screenshot(page, 'queue-grouped');

@@ -25,8 +25,6 @@ fn close_menu(ev: &leptos::ev::MouseEvent) {
 pub fn PivotValue(pivot: Pivot, #[prop(into)] label: String) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
-    let actions = pivot.actions();
-    let pivot = StoredValue::new(pivot);
     let base = move || {
         if location.pathname.get_untracked() == "/alerts" {
             QueueFilter::from_query_string(&location.search.get_untracked())
@@ -34,6 +32,8 @@ pub fn PivotValue(pivot: Pivot, #[prop(into)] label: String) -> impl IntoView {
             QueueFilter::default()
         }
     };
+    let actions = pivot.actions(&base());
+    let pivot = StoredValue::new(pivot);
     let copied = RwSignal::new(None::<&'static str>);
     view! {
         <details class="pivot" on:toggle=move |_| copied.set(None)>

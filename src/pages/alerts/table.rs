@@ -84,7 +84,7 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                                 let top = format!("translateY({}px)", k as f64 * ROW_H);
                                 let pos = match layout.line(k) {
                                     Line::Header { group } => {
-                                        return Either::Left(group_header(&groups[group], group_col, top));
+                                        return Either::Left(group_header(q, &groups[group], group_col, top));
                                     }
                                     Line::Row { pos } => pos,
                                 };
@@ -123,7 +123,7 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
 }
 
 /// The header line of a group: its value, size and severity mix.
-fn group_header(g: &Group, column: Option<Column>, top: String) -> impl IntoView + use<> {
+fn group_header(q: Q, g: &Group, column: Option<Column>, top: String) -> impl IntoView + use<> {
     let label = match column {
         _ if g.key.is_empty() => "(not set)".to_owned(),
         Some(Column::Provider) => service_label(&ServiceSource::parse(&g.key)),
@@ -137,6 +137,8 @@ fn group_header(g: &Group, column: Option<Column>, top: String) -> impl IntoView
         _ => g.key.clone(),
     };
     let c = g.counts;
+    let rows = g.rows.clone();
+    let select = format!("Select these {}", thousands(g.rows.len()));
     let mix = [
         ("high", c.high),
         ("medium", c.medium),
@@ -153,6 +155,10 @@ fn group_header(g: &Group, column: Option<Column>, top: String) -> impl IntoView
             <span role="rowheader" class="group-label">{label}</span>
             <span class="group-count">{format!("{} alert{}", thousands(g.rows.len()), if g.rows.len() == 1 { "" } else { "s" })}</span>
             <span class="group-mix muted">{mix}</span>
+            <button class="link group-select" on:click=move |_| {
+                let ids: Vec<AlertId> = q.handle.table.with_value(|t| rows.iter().map(|&i| t.row(i).id.clone()).collect());
+                q.checked.update(|c| c.extend(ids));
+            }>{select}</button>
         </div>
     }
 }

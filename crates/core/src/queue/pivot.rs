@@ -28,6 +28,8 @@ pub enum Pivot {
 pub enum Action {
     /// Only alerts with this value (the other filters kept).
     Only,
+    /// Alerts with this value too (added to the filter's members).
+    Include,
     /// Every alert but those with this value.
     Exclude,
     /// Alerts whose text contains the value.
@@ -40,6 +42,7 @@ impl Action {
     pub fn label(self) -> &'static str {
         match self {
             Action::Only => "Show only this",
+            Action::Include => "Include this too",
             Action::Exclude => "Exclude this",
             Action::Search => "Search for this",
             Action::GroupBy => "Group the queue by this",
@@ -49,6 +52,7 @@ impl Action {
     pub fn key(self) -> &'static str {
         match self {
             Action::Only => "only",
+            Action::Include => "include",
             Action::Exclude => "exclude",
             Action::Search => "search",
             Action::GroupBy => "group",
@@ -84,13 +88,29 @@ impl Pivot {
         })
     }
 
-    /// The actions that make sense for this value, in menu order.
-    pub fn actions(&self) -> Vec<Action> {
+    /// Whether `f` admits this value: `None` when the value is not a filter member (text,
+    /// assignee).
+    fn admitted(&self, f: &QueueFilter) -> Option<bool> {
+        Some(match self {
+            Pivot::Severity(v) => f.severities.admits(Some(v)),
+            Pivot::Status(v) => f.statuses.admits(Some(v)),
+            Pivot::Service(v) => f.services.admits(Some(v)),
+            Pivot::Detection(v) => f.detections.admits(Some(v)),
+            Pivot::Classification(v) => f.classifications.admits(Some(v)),
+            Pivot::Determination(v) => f.determinations.admits(Some(v)),
+            Pivot::AssignedTo(_) | Pivot::Text(_) => return None,
+        })
+    }
+
+    /// The actions that make sense for this value seen from `base`, in menu order: "include"
+    /// only when `base` leaves the value out, "exclude" only when it lets it in.
+    pub fn actions(&self, base: &QueueFilter) -> Vec<Action> {
         let mut a = Vec::new();
-        match self {
-            Pivot::Text(_) => {}
-            Pivot::AssignedTo(_) => a.push(Action::Only),
-            _ => a.extend([Action::Only, Action::Exclude]),
+        match self.admitted(base) {
+            Some(true) => a.extend([Action::Only, Action::Exclude]),
+            Some(false) => a.extend([Action::Only, Action::Include]),
+            None if matches!(self, Pivot::AssignedTo(_)) => a.push(Action::Only),
+            None => {}
         }
         if !self.value().trim().is_empty() {
             a.push(Action::Search);
@@ -108,18 +128,18 @@ impl Pivot {
         match action {
             Action::Search => f.search = self.value().trim().to_owned(),
             Action::GroupBy => f.group = self.column().or(f.group),
-            Action::Only | Action::Exclude => {
+            Action::Only | Action::Include | Action::Exclude => {
                 let only = action == Action::Only;
                 match self {
-                    Pivot::Severity(v) => f.severities = change(&f.severities, v, only),
-                    Pivot::Status(v) => f.statuses = change(&f.statuses, v, only),
-                    Pivot::Service(v) => f.services = change(&f.services, v, only),
-                    Pivot::Detection(v) => f.detections = change(&f.detections, v, only),
+                    Pivot::Severity(v) => f.severities = change(&f.severities, v, action),
+                    Pivot::Status(v) => f.statuses = change(&f.statuses, v, action),
+                    Pivot::Service(v) => f.services = change(&f.services, v, action),
+                    Pivot::Detection(v) => f.detections = change(&f.detections, v, action),
                     Pivot::Classification(v) => {
-                        f.classifications = change(&f.classifications, v, only)
+                        f.classifications = change(&f.classifications, v, action)
                     }
                     Pivot::Determination(v) => {
-                        f.determinations = change(&f.determinations, v, only)
+                        f.determinations = change(&f.determinations, v, action)
                     }
                     Pivot::AssignedTo(v) if only => {
                         f.assigned = if v.trim().is_empty() {
@@ -136,11 +156,15 @@ impl Pivot {
     }
 }
 
-/// `{v}`, or the set without `v` (every other known member when that would leave nothing;
-/// Graph's `unknownFutureValue` sentinel is never a value to filter on).
-fn change<E: Member>(set: &Set<E>, v: &E, only: bool) -> Set<E> {
-    if only {
-        return Set::of([v.clone()]);
+/// `{v}` (only), the set with `v` (include), or the set without `v` (exclude: every other
+/// known member when that would leave nothing; Graph's `unknownFutureValue` sentinel is never a
+/// value to filter on).
+fn change<E: Member>(set: &Set<E>, v: &E, action: Action) -> Set<E> {
+    match action {
+        Action::Only => return Set::of([v.clone()]),
+        Action::Include if set.is_any() => return set.clone(),
+        Action::Include => return Set::of(set.iter().cloned().chain([v.clone()])),
+        _ => {}
     }
     let rest: Vec<E> = set.iter().filter(|e| *e != v).cloned().collect();
     if rest.is_empty() {
@@ -197,10 +221,30 @@ mod tests {
     }
 
     #[test]
+    fn include_is_offered_for_a_value_the_filter_leaves_out() {
+        let base = QueueFilter::default(); // high, medium, low
+        let info = Pivot::Severity(AlertSeverity::Informational);
+        assert_eq!(
+            info.actions(&base),
+            [
+                Action::Only,
+                Action::Include,
+                Action::Search,
+                Action::GroupBy
+            ]
+        );
+        let f = info.apply(Action::Include, &base);
+        assert!(f.severities.contains(&AlertSeverity::Informational));
+        assert!(f.severities.contains(&AlertSeverity::High));
+        let high = Pivot::Severity(AlertSeverity::High);
+        assert_eq!(high.actions(&base)[..2], [Action::Only, Action::Exclude]);
+    }
+
+    #[test]
     fn text_pivots_search_and_assignees_filter() {
         let base = QueueFilter::default();
         let host = Pivot::Text("ws-0042.contoso.example".into());
-        assert_eq!(host.actions(), [Action::Search]);
+        assert_eq!(host.actions(&base), [Action::Search]);
         assert_eq!(
             host.apply(Action::Search, &base).search,
             "ws-0042.contoso.example"
@@ -233,7 +277,7 @@ mod tests {
             Pivot::AssignedTo("@odd".into()),
             Pivot::Text("o'brien & co".into()),
         ] {
-            for a in p.actions() {
+            for a in p.actions(&base) {
                 let f = p.apply(a, &base);
                 assert_eq!(
                     QueueFilter::from_query_string(&f.to_query_string()),
