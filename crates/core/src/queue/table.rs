@@ -566,7 +566,7 @@ mod tests {
             title: Some(["Beta", "alpha", "Gamma"][n % 3].into()),
             severity: Some(sev[n % 4].clone()),
             service_source: Some(svc[n % 3].clone()),
-            assigned_to: (n % 5 == 0).then(|| "me@x.example".into()),
+            assigned_to: n.is_multiple_of(5).then(|| "me@x.example".into()),
             created_date_time: Some(DateTime::from_unix(1_700_000_000 + (n as i64 % 7) * 60)),
             ..Default::default()
         }
