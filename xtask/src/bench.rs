@@ -277,7 +277,7 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
     let v = queue_script(large, &["load", "--alerts", &count])?;
     let n = thousands(large);
     figures.push(Figure {
-        name: format!("alert queue: longest main-thread task while {n} alerts load{tag}"),
+        name: format!("alert queue: longest main-thread task while {n} alerts load (long-task API; 0: none of 50 ms or more){tag}"),
         value: number(&v, "longest_task_ms")?,
         unit: "ms",
         lower_is_better: true,
