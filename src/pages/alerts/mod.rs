@@ -18,6 +18,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use vigil_core::client::scopes;
 use vigil_core::models::*;
 use vigil_core::queue::filter::Viewer;
+use vigil_core::queue::table::Stamp;
 use vigil_core::queue::{QueueFilter, Set as MemberSet};
 
 use bulk::BulkBar;
@@ -155,7 +156,10 @@ fn AlertQueue() -> impl IntoView {
         f.columns = Vec::new();
         f
     });
-    let view = Memo::new(move |_| {
+    // While pages arrive the table only grows: the view is extended with the new rows (checked,
+    // sorted and merged in) rather than computed again over every row.
+    let extends = StoredValue::new(None::<(QueueFilter, Option<String>, Stamp, usize)>);
+    let view = Memo::new(move |prev: Option<&Vec<u32>>| {
         handle.version.track();
         let f = view_filter.get();
         let me = me.get();
@@ -163,7 +167,22 @@ fn AlertQueue() -> impl IntoView {
             now: now(),
             me: me.as_deref(),
         };
-        handle.table.with_value(|t| t.view(&f, viewer))
+        handle.table.with_value(|t| {
+            let from = extends.with_value(|e| match (e, prev) {
+                (Some((ef, em, stamp, n)), Some(_))
+                    if *ef == f && *em == me && *stamp == t.stamp() && *n <= t.len() =>
+                {
+                    Some(*n)
+                }
+                _ => None,
+            });
+            let v = match (from, prev) {
+                (Some(n), Some(prev)) => t.extend_view(prev, n, &f, viewer),
+                _ => t.view(&f, viewer),
+            };
+            extends.set_value(Some((f.clone(), me.clone(), t.stamp(), t.len())));
+            v
+        })
     });
     let q = Q {
         handle,
