@@ -5,11 +5,11 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use crate::{cmd, dist, setup, size};
+use crate::{cmd, dist, emulator, setup, size};
 
 /// One measured figure, with the peer it is compared to where there is one.
 struct Figure {
-    name: &'static str,
+    name: String,
     value: f64,
     unit: &'static str,
     /// Whether a smaller value is better (sizes, times) or a larger one (throughput).
@@ -30,6 +30,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     native_decode(&mut figures, quick)?;
     browser_decode(&mut figures)?;
     emulator_serving(&mut figures, quick)?;
+    // After bundle_size, which built dist/ for the emulator.
+    queue_browser(&mut figures, quick)?;
     let report = report(&figures, quick, started.elapsed().as_secs_f64());
     let dir = cmd::target_dir().join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -70,7 +72,7 @@ fn bundle_size(figures: &mut Vec<Figure>) -> Result<(), String> {
         ("bundle size, raw", vigil.raw, reference.raw, ""),
     ] {
         figures.push(Figure {
-            name,
+            name: name.to_string(),
             value: ours as f64 / 1000.0,
             unit: "kB",
             lower_is_better: true,
@@ -92,7 +94,7 @@ fn native_decode(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
     let (mean_ns, bytes) = criterion_estimate("decode/alerts_page_1000")?;
     let bytes = bytes.ok_or("the decode benchmark has no byte throughput")?;
     figures.push(Figure {
-        name: "decode a 1,000-alert page (native)",
+        name: "decode a 1,000-alert page (native)".to_string(),
         value: bytes / (mean_ns / 1e9) / 1e6,
         unit: "MB/s",
         lower_is_better: false,
@@ -133,7 +135,7 @@ fn browser_decode(figures: &mut Vec<Figure>) -> Result<(), String> {
         .as_f64()
         .ok_or("BENCH line lacks json_parse_mb_s")?;
     figures.push(Figure {
-        name: "decode a 1,000-alert page in Chromium (typed, wasm)",
+        name: "decode a 1,000-alert page in Chromium (typed, wasm)".to_string(),
         value: ours,
         unit: "MB/s",
         lower_is_better: false,
@@ -174,7 +176,8 @@ fn emulator_serving(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String
             "emulator start-up, 20,000-alert tenant (quick)"
         } else {
             "emulator start-up, 100,000-alert tenant"
-        },
+        }
+        .to_string(),
         value: number("startup_s")?,
         unit: "s",
         lower_is_better: true,
@@ -182,12 +185,141 @@ fn emulator_serving(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String
         peer: None,
     });
     figures.push(Figure {
-        name: "emulator alert pages (100 alerts) served, 4 clients on loopback",
+        name: "emulator alert pages (100 alerts) served, 4 clients on loopback".to_string(),
         value: number("pages_per_s")?,
         unit: "pages/s",
         lower_is_better: false,
         goal: "over 5,000 pages/s".to_string(),
         peer: None,
+    });
+    Ok(())
+}
+
+/// Tenant sizes of the alert queue's browser benchmarks: (first rows, whole load).
+fn queue_tenants(quick: bool) -> (usize, usize) {
+    if quick {
+        (2_000, 20_000)
+    } else {
+        (10_000, 100_000)
+    }
+}
+
+/// 10000 -> "10,000".
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Runs `tests/bench/queue.mjs` with `args` against an emulator serving dist/ with a tenant of
+/// `alerts` alerts (no throttling), and returns its BENCH line.
+fn queue_script(alerts: usize, args: &[&str]) -> Result<Value, String> {
+    let count = alerts.to_string();
+    let emulator = emulator::start(
+        true,
+        &[
+            "--port",
+            "0",
+            "--dist",
+            "dist",
+            "--no-throttle",
+            "--alerts",
+            &count,
+        ],
+    )?;
+    let (ok, out) = cmd::run_captured(
+        cmd::command("node")
+            .arg("tests/bench/queue.mjs")
+            .args(args)
+            .env("VIGIL_APP_URL", &emulator.app)
+            .env("VIGIL_AUTHORITY_URL", &emulator.authority)
+            .env("VIGIL_GRAPH_URL", &emulator.graph)
+            .env("VIGIL_E2E_OUT", cmd::target_dir().join("bench")),
+    );
+    drop(emulator);
+    let line = out
+        .lines()
+        .find_map(|l| l.strip_prefix("BENCH "))
+        .filter(|_| ok)
+        .ok_or(format!("the queue benchmark `{}` failed", args.join(" ")))?;
+    serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))
+}
+
+/// The alert queue in headless Chromium against the emulator (issue #6): time from the token to
+/// the first rows painted; then a whole-tenant load: the longest main-thread task while it
+/// loads, frame times while scrolling every row, the rows in the DOM, and memory held.
+fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
+    let (small, large) = queue_tenants(quick);
+    let tag = if quick { " (quick)" } else { "" };
+    let v = queue_script(
+        small,
+        &["first-rows", "--runs", if quick { "3" } else { "5" }],
+    )?;
+    let number = |v: &Value, k: &str| v[k].as_f64().ok_or(format!("BENCH line lacks {k}"));
+    figures.push(Figure {
+        name: format!(
+            "alert queue: token to first rows painted, {}-alert tenant (median){tag}",
+            thousands(small)
+        ),
+        value: number(&v, "first_rows_ms")?,
+        unit: "ms",
+        lower_is_better: true,
+        goal: "under 200 ms".to_string(),
+        peer: None,
+    });
+    let count = large.to_string();
+    let v = queue_script(large, &["load", "--alerts", &count])?;
+    let n = thousands(large);
+    figures.push(Figure {
+        name: format!("alert queue: longest main-thread task while {n} alerts load (long-task API; 0: none of 50 ms or more){tag}"),
+        value: number(&v, "longest_task_ms")?,
+        unit: "ms",
+        lower_is_better: true,
+        goal: "under 50 ms".to_string(),
+        peer: None,
+    });
+    figures.push(Figure {
+        name: format!("alert queue: load of {n} alerts, token to the last row indexed{tag}"),
+        value: number(&v, "load_ms")? / 1000.0,
+        unit: "s",
+        lower_is_better: true,
+        goal: String::new(),
+        peer: None,
+    });
+    figures.push(Figure {
+        name: format!("alert queue: p95 frame time scrolling {n} rows top to bottom{tag}"),
+        value: number(&v, "frame_p95_ms")?,
+        unit: "ms",
+        lower_is_better: true,
+        goal: "under 16.7 ms".to_string(),
+        peer: None,
+    });
+    figures.push(Figure {
+        name: format!("alert queue: rows in the DOM, scrolled mid-table ({n} rows){tag}"),
+        value: number(&v, "dom_rows_mid")?,
+        unit: "rows",
+        lower_is_better: true,
+        goal: "bounded (a viewport and overscan)".to_string(),
+        peer: None,
+    });
+    figures.push(Figure {
+        name: format!(
+            "alert queue: memory held after {n} alerts loaded (wasm memory + JS heap){tag}"
+        ),
+        value: number(&v, "held_bytes")? / 1e6,
+        unit: "MB",
+        lower_is_better: true,
+        goal: "less than the raw JSON received".to_string(),
+        peer: Some((
+            "the raw JSON received (alert pages' bodies)".to_string(),
+            number(&v, "raw_json_bytes")? / 1e6,
+        )),
     });
     Ok(())
 }

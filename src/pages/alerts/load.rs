@@ -1,21 +1,36 @@
-//! Loading the queue: every page of the server-side filter, merged into the table in chunks
-//! with a yield to the browser between them, so paint and input keep going while 100,000
-//! alerts arrive.
+//! Loading the queue: every page of the server-side filter, decoded and merged into the table
+//! in time slices with a yield to the browser between them, so paint and input keep going
+//! while 100,000 alerts arrive.
+//!
+//! A page is first split into its alerts' raw JSON (a quick scan), then each alert is decoded
+//! and indexed, a slice at a time: decoding a whole 500-alert page at once would be one long
+//! task. The view takes in new rows a few times a second, extending itself with them.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde_json::value::RawValue;
+use vigil_core::client::scopes;
+use vigil_core::models::Alert;
 use vigil_core::queue::filter::Viewer;
 use vigil_core::scheduler::Family;
 use vigil_core::transport::Transport;
+use vigil_core::{ApiVersion, GraphError};
+use wasm_bindgen::JsCast;
 
 use super::{CHUNK, PAGE, Q};
 use crate::auth::Auth;
-use crate::components::queue::now;
+use crate::components::queue::{TableHandle, now};
+use crate::transport::BrowserTransport;
 
-/// Starts a fresh load (a newer one makes this one stop at its next page or chunk).
+/// Longest stretch of decoding and indexing between yields to the browser.
+const SLICE_MS: f64 = 8.0;
+/// How often, at most, the view takes in the rows merged meanwhile while pages arrive.
+const SHOW_EVERY_MS: f64 = 150.0;
+
+/// Starts a fresh load (a newer one makes this one stop at its next page or slice).
 pub(super) fn start(q: Q, auth: Auth, me: Memo<Option<String>>, generation: StoredValue<u64>) {
     let handle = q.handle;
     let filter = q.filter;
@@ -37,39 +52,132 @@ pub(super) fn start(q: Q, auth: Auth, me: Memo<Option<String>>, generation: Stor
         .top(PAGE);
     q.request.set(format!(
         "GET {}{}",
-        client.url(vigil_core::ApiVersion::V1, "security/alerts_v2"),
+        client.url(ApiVersion::V1, "security/alerts_v2"),
         query.to_query_string()
     ));
     spawn_local(async move {
         let _ = q.loading.try_set(Some((0, None)));
         let _ = q.error.try_set(None);
-        let mut pages = client.list_alerts(&query);
-        while let Some(page) = pages.next().await {
-            if generation.try_get_value() != Some(current) {
+        let t = *client.transport();
+        let live = move || generation.try_get_value() == Some(current);
+        // The same listing as `list_alerts`, each alert kept as its raw JSON until its slice.
+        let mut pages = client.pages::<Box<RawValue>>(
+            ApiVersion::V1,
+            "security/alerts_v2",
+            &query,
+            scopes::ALERT_READ,
+        );
+        // When the view last took in new rows (never yet: the first rows show at once).
+        let mut shown: Option<f64> = None;
+        let mut unshown = false;
+        let mut failed: Option<GraphError> = None;
+        'pages: while let Some(page) = pages.next().await {
+            if !live() {
                 return;
             }
-            match page {
-                Ok(page) => {
-                    let _ = q.loading.try_set(Some((page.loaded, page.total)));
-                    for chunk in page.items.chunks(CHUNK) {
-                        handle.merge(chunk);
-                        // Let the browser paint and handle input between chunks.
-                        client.transport().sleep(Duration::ZERO).await;
-                        if generation.try_get_value() != Some(current) {
-                            return;
-                        }
-                    }
-                }
+            let page = match page {
+                Ok(page) => page,
                 Err(e) => {
-                    let _ = q.error.try_set(Some(format!(
-                        "Loading stopped: {} Showing what arrived.",
-                        auth.explain(&e)
-                    )));
+                    failed = Some(e);
                     break;
                 }
+            };
+            let _ = q.loading.try_set(Some((page.loaded, page.total)));
+            let mut slice_start = t.now_ms();
+            let mut batch: Vec<Alert> = Vec::with_capacity(CHUNK);
+            let mut raws = page.items.into_iter().peekable();
+            while let Some(raw) = raws.next() {
+                match serde_json::from_str::<Alert>(raw.get()) {
+                    Ok(a) => batch.push(a),
+                    Err(e) => {
+                        failed = Some(GraphError::decode(e));
+                        break 'pages;
+                    }
+                }
+                drop(raw);
+                let last = raws.peek().is_none();
+                if batch.len() < CHUNK && !last && t.now_ms() - slice_start < SLICE_MS {
+                    continue;
+                }
+                if handle
+                    .table
+                    .try_update_value(|tb| tb.merge(batch.iter()))
+                    .is_none()
+                {
+                    return;
+                }
+                batch.clear();
+                // The view and the rows on screen follow a few times a second, not after
+                // every batch: each update costs time in proportion to the rows.
+                let now = t.now_ms();
+                if shown.is_none_or(|s| now - s >= SHOW_EVERY_MS) {
+                    handle.version.try_update(|v| *v += 1);
+                    shown = Some(now);
+                    unshown = false;
+                } else {
+                    unshown = true;
+                }
+                if now - slice_start >= SLICE_MS {
+                    yield_to_browser(t).await;
+                    if !live() {
+                        return;
+                    }
+                    slice_start = t.now_ms();
+                }
+            }
+            // Rows merged since the last update show within SHOW_EVERY_MS even when the next
+            // page is slow to come.
+            if unshown {
+                show_later(handle, t, generation, current);
             }
         }
+        if let Some(e) = failed {
+            let _ = q.error.try_set(Some(format!(
+                "Loading stopped: {} Showing what arrived.",
+                auth.explain(&e)
+            )));
+        }
+        handle.version.try_update(|v| *v += 1);
         let _ = q.loading.try_set(None);
+    });
+}
+
+/// Lets the browser paint and handle input: `scheduler.yield()` where there is one (no
+/// timer clamping), else a zero-delay timer.
+async fn yield_to_browser(t: BrowserTransport) {
+    let promise = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"scheduler".into()).ok())
+        .filter(|s| s.is_object())
+        .and_then(|s| {
+            let f = js_sys::Reflect::get(&s, &"yield".into()).ok()?;
+            let f: js_sys::Function = f.dyn_into().ok()?;
+            f.call0(&s).ok()?.dyn_into::<js_sys::Promise>().ok()
+        });
+    match promise {
+        Some(p) => {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        }
+        None => t.sleep(Duration::ZERO).await,
+    }
+}
+
+/// Updates the view in SHOW_EVERY_MS unless something else has by then.
+fn show_later(
+    handle: TableHandle,
+    t: BrowserTransport,
+    generation: StoredValue<u64>,
+    current: u64,
+) {
+    let Some(seen) = handle.version.try_get_untracked() else {
+        return;
+    };
+    spawn_local(async move {
+        t.sleep(Duration::from_millis(SHOW_EVERY_MS as u64)).await;
+        if generation.try_get_value() == Some(current)
+            && handle.version.try_get_untracked() == Some(seen)
+        {
+            handle.version.try_update(|v| *v += 1);
+        }
     });
 }
 

@@ -22,7 +22,7 @@ use vigil_core::client::scopes;
 use vigil_core::models::*;
 use vigil_core::queue::filter::Viewer;
 use vigil_core::queue::layout::{Layout, group_view};
-use vigil_core::queue::table::Group;
+use vigil_core::queue::table::{Group, Stamp};
 use vigil_core::queue::{QueueFilter, Set as MemberSet};
 
 use bulk::BulkBar;
@@ -165,7 +165,10 @@ fn AlertQueue() -> impl IntoView {
         f.group = None;
         f
     });
-    let flat = Memo::new(move |_| {
+    // While pages arrive the table only grows: the view is extended with the new rows (checked,
+    // sorted and merged in) rather than computed again over every row.
+    let extends = StoredValue::new(None::<(QueueFilter, Option<String>, Stamp, usize)>);
+    let flat = Memo::new(move |prev: Option<&Vec<u32>>| {
         handle.version.track();
         let f = view_filter.get();
         let me = me.get();
@@ -173,7 +176,22 @@ fn AlertQueue() -> impl IntoView {
             now: now(),
             me: me.as_deref(),
         };
-        handle.table.with_value(|t| t.view(&f, viewer))
+        handle.table.with_value(|t| {
+            let from = extends.with_value(|e| match (e, prev) {
+                (Some((ef, em, stamp, n)), Some(_))
+                    if *ef == f && *em == me && *stamp == t.stamp() && *n <= t.len() =>
+                {
+                    Some(*n)
+                }
+                _ => None,
+            });
+            let v = match (from, prev) {
+                (Some(n), Some(prev)) => t.extend_view(prev, n, &f, viewer),
+                _ => t.view(&f, viewer),
+            };
+            extends.set_value(Some((f.clone(), me.clone(), t.stamp(), t.len())));
+            v
+        })
     });
     // Grouped: rows reordered group by group, with a header line before each group.
     let group = Memo::new(move |_| filter.with(|f| f.group));

@@ -32,6 +32,17 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
         }
         t
     };
+    // The rows to render; a scroll within the same rows renders nothing. Rows are rendered in
+    // the frame of the scroll event, so a small overscan (for keyboard moves) is enough.
+    let range = Memo::new(move |_| {
+        visible_range(
+            q.scroll_top.get(),
+            viewport_h.get(),
+            ROW_H,
+            q.groups.with(|(_, l)| l.len()),
+            3,
+        )
+    });
     let on_scroll = move |ev: leptos::ev::Event| {
         if let Some(el) = ev
             .target()
@@ -71,12 +82,10 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                 <div class="queue-body" style:height=move || format!("{}px", q.groups.with(|(_, l)| l.len()) as f64 * ROW_H)>
                     {move || {
                         q.handle.version.track();
-                        let lines = q.groups.with(|(_, l)| l.len());
-                        let range = visible_range(q.scroll_top.get(), viewport_h.get(), ROW_H, lines, 8);
+                        let range = range.get();
                         let cols = columns.get();
                         let cursor = q.cursor.get();
                         let selected = q.filter.with(|f| f.selected.clone());
-                        let checked = q.checked.get();
                         let template = template();
                         let group_col = q.filter.with(|f| f.group);
                         q.handle.table.with_value(|t| q.view.with(|v| q.groups.with(|(groups, layout)| {
@@ -94,7 +103,7 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                                 let mut class = String::from("qrow");
                                 if pos == cursor { class.push_str(" cursor"); }
                                 if selected.as_ref() == Some(&r.id) { class.push_str(" open"); }
-                                let is_checked = checked.contains(&r.id);
+                                let is_checked = q.checked.with(|c| c.contains(&r.id));
                                 let cells = cols.iter().map(|&c| cell(t, i, c)).collect_view();
                                 let id_click = id.clone();
                                 let id_check = id.clone();
