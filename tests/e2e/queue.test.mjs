@@ -5,7 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import {
-  ALL, APP, launch, openPage, assertClean, screenshot, signIn, analystWith, waitForRows, queueCount,
+  ALL, APP, launch, openPage, assertClean, screenshot, chooseIdentity, signIn, analystWith, waitForRows,
+  queueCount,
   startEmulator, stopEmulators,
 } from './support.mjs';
 
@@ -200,6 +201,33 @@ test('incident bulk: assign selected incidents to me, confirmed per incident', a
   await page.waitForSelector('#incident-table tbody tr');
   const mine = await page.$$eval('#incident-table tbody tr', (rows) => rows.map((r) => r.dataset.id));
   for (const id of ids) assert.ok(mine.includes(id), `incident ${id} is assigned to me`);
+  assertClean(page);
+});
+
+test('two signed-in tenants share one queue, and the tenant filter narrows it', async () => {
+  const page = await openPage(browser);
+  await signIn(page, 'analyst', '/settings');
+  await page.selectOption('#add-tenant', { label: 'Fabrikam (demo)' });
+  await chooseIdentity(page, 'analyst');
+  await page.waitForSelector('#tenant-switcher');
+  await page.goto(`${APP}/alerts?${ALL}&cols=severity,title,tenant`);
+  await waitForRows(page);
+  const both = await queueCount(page);
+  const tenantsShown = async () => new Set(await page.$$eval('.queue-body .qrow .col-tenant', (els) => els.map((e) => e.textContent)));
+  const options = await page.$$eval('#filter-tenant option', (els) => els.map((e) => e.value).filter(Boolean));
+  assert.equal(options.length, 2, 'one choice per signed-in tenant');
+  const requests = (await page.textContent('#queue-request')).split('\n');
+  assert.equal(requests.length, 2, 'one listing per tenant');
+  await page.selectOption('#filter-tenant', options[1]);
+  await page.waitForFunction((n) => Number(document.querySelector('#queue-count').textContent.replace(/[^0-9]/g, '')) < n, both);
+  assert.deepEqual([...await tenantsShown()], [options[1]]);
+  const one = await queueCount(page);
+  await page.selectOption('#filter-tenant', options[0]);
+  await page.waitForFunction((n) => Number(document.querySelector('#queue-count').textContent.replace(/[^0-9]/g, '')) !== n, one);
+  assert.equal(await queueCount(page), both - one, 'the two tenants make up the whole queue');
+  // An alert of either tenant opens with its own tenant's data.
+  await page.click('.queue-body .qrow[data-pos="0"]');
+  await page.waitForSelector('#detail-title');
   assertClean(page);
 });
 

@@ -4,7 +4,6 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use vigil_core::models::*;
 use vigil_core::odata::{Query, alerts as alert_fields};
 use vigil_core::queue::filter::Viewer;
 
@@ -18,44 +17,56 @@ pub(super) fn LiveRefresh(q: Q) -> impl IntoView {
     let auth = use_auth();
     let minutes = RwSignal::new(0u32);
     let interval = StoredValue::new(None::<IntervalHandle>);
+    // Each signed-in tenant is asked for what changed since its own newest alert.
     let refresh = move || {
-        let Some(client) = auth.client() else { return };
-        let since = q
-            .handle
-            .table
-            .with_value(|t| t.rows().iter().filter_map(|r| r.updated).max());
-        let Some(since) = since else { return };
-        let query = Query::new()
-            .filter(alert_fields::LAST_UPDATE_DATE_TIME.gt(&since))
-            .top(PAGE);
-        spawn_local(async move {
-            match client.list_alerts(&query).collect_all().await {
-                Ok(changed) => {
-                    let f = q.filter.get_untracked();
-                    let me = auth.account().map(|a| a.username);
-                    let viewer = Viewer {
-                        now: now(),
-                        me: me.as_deref(),
-                    };
-                    let new_ids: Vec<AlertId> = q.handle.table.with_value(|t| {
-                        changed
-                            .iter()
-                            .filter(|a| t.position(&a.id).is_none() && f.matches(a, viewer))
-                            .map(|a| a.id.clone())
-                            .collect()
-                    });
-                    q.handle.merge(&changed);
-                    if !new_ids.is_empty() {
-                        q.new_alerts.try_update(|n| *n += new_ids.len());
+        let tenants: Vec<String> = auth
+            .accounts()
+            .into_iter()
+            .filter(|a| a.ended.is_none())
+            .map(|a| a.tenant_id)
+            .collect();
+        for tenant in tenants {
+            let since = q.handle.table.with_value(|t| {
+                t.rows()
+                    .iter()
+                    .filter(|r| t.str(r.tenant) == tenant || t.str(r.tenant).is_empty())
+                    .filter_map(|r| r.updated)
+                    .max()
+            });
+            let (Some(since), Some(client)) = (since, auth.client_for_data(Some(&tenant))) else {
+                continue;
+            };
+            let me = auth.username_in(Some(&tenant));
+            let query = Query::new()
+                .filter(alert_fields::LAST_UPDATE_DATE_TIME.gt(&since))
+                .top(PAGE);
+            spawn_local(async move {
+                match client.list_alerts(&query).collect_all().await {
+                    Ok(changed) => {
+                        let f = q.filter.get_untracked();
+                        let viewer = Viewer {
+                            now: now(),
+                            me: me.as_deref(),
+                        };
+                        let new = q.handle.table.with_value(|t| {
+                            changed
+                                .iter()
+                                .filter(|a| t.position(&a.id).is_none() && f.matches(a, viewer))
+                                .count()
+                        });
+                        q.handle.merge(&changed);
+                        if new > 0 {
+                            q.new_alerts.try_update(|n| *n += new);
+                        }
+                    }
+                    Err(e) => {
+                        let _ = q
+                            .error
+                            .try_set(Some(format!("Refresh failed: {}", auth.explain(&e))));
                     }
                 }
-                Err(e) => {
-                    let _ = q
-                        .error
-                        .try_set(Some(format!("Refresh failed: {}", auth.explain(&e))));
-                }
-            }
-        });
+            });
+        }
     };
     Effect::watch(
         move || minutes.get(),

@@ -14,10 +14,11 @@ use leptos::task::spawn_local;
 use serde_json::value::RawValue;
 use vigil_core::client::scopes;
 use vigil_core::models::Alert;
+use vigil_core::odata::Query;
 use vigil_core::queue::filter::Viewer;
 use vigil_core::scheduler::Family;
 use vigil_core::transport::Transport;
-use vigil_core::{ApiVersion, GraphError};
+use vigil_core::{ApiVersion, GraphClient, GraphError};
 use wasm_bindgen::JsCast;
 
 use super::{CHUNK, PAGE, Q};
@@ -31,7 +32,7 @@ const SLICE_MS: f64 = 8.0;
 const SHOW_EVERY_MS: f64 = 150.0;
 
 /// Starts a fresh load (a newer one makes this one stop at its next page or slice).
-pub(super) fn start(q: Q, auth: Auth, me: Memo<Option<String>>, generation: StoredValue<u64>) {
+pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
     let handle = q.handle;
     let filter = q.filter;
     generation.update_value(|g| *g += 1);
@@ -39,97 +40,139 @@ pub(super) fn start(q: Q, auth: Auth, me: Memo<Option<String>>, generation: Stor
     handle.clear();
     q.checked.set(BTreeSet::new());
     q.new_alerts.set(0);
-    let Some(client) = auth.client() else { return };
+    // Every signed-in tenant's alerts, one after the other, into one table (the tenant
+    // filter then narrows it without a reload); the active tenant alone when none is known.
+    let mut tenants: Vec<String> = auth
+        .accounts()
+        .into_iter()
+        .filter(|a| a.ended.is_none())
+        .map(|a| a.tenant_id)
+        .collect();
+    if tenants.is_empty() {
+        tenants.extend(auth.active_tenant());
+    }
+    let f = filter.get_untracked();
+    let sources: Vec<(GraphClient<BrowserTransport>, Query)> = tenants
+        .iter()
+        .filter_map(|t| {
+            let client = auth.client_for_data(Some(t))?;
+            let me = auth.username_in(Some(t));
+            let query = f
+                .server_query(Viewer {
+                    now: now(),
+                    me: me.as_deref(),
+                })
+                .top(PAGE);
+            Some((client, query))
+        })
+        .collect();
+    let Some((first, _)) = sources.first() else {
+        return;
+    };
+    let t = *first.transport();
     q.loading.set(Some((0, None)));
     q.loads.update(|n| *n += 1);
-    let f = filter.get_untracked();
-    let me = me.get_untracked();
-    let query = f
-        .server_query(Viewer {
-            now: now(),
-            me: me.as_deref(),
-        })
-        .top(PAGE);
-    q.request.set(format!(
-        "GET {}{}",
-        client.url(ApiVersion::V1, "security/alerts_v2"),
-        query.to_query_string()
-    ));
+    q.request.set(
+        sources
+            .iter()
+            .map(|(c, query)| {
+                format!(
+                    "GET {}{}",
+                    c.url(ApiVersion::V1, "security/alerts_v2"),
+                    query.to_query_string()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
     spawn_local(async move {
         let _ = q.loading.try_set(Some((0, None)));
         let _ = q.error.try_set(None);
-        let t = *client.transport();
         let live = move || generation.try_get_value() == Some(current);
-        // The same listing as `list_alerts`, each alert kept as its raw JSON until its slice.
-        let mut pages = client.pages::<Box<RawValue>>(
-            ApiVersion::V1,
-            "security/alerts_v2",
-            &query,
-            scopes::ALERT_READ,
-        );
         // When the view last took in new rows (never yet: the first rows show at once).
         let mut shown: Option<f64> = None;
         let mut unshown = false;
         let mut failed: Option<GraphError> = None;
-        'pages: while let Some(page) = pages.next().await {
-            if !live() {
-                return;
-            }
-            let page = match page {
-                Ok(page) => page,
-                Err(e) => {
-                    failed = Some(e);
-                    break;
-                }
-            };
-            let _ = q.loading.try_set(Some((page.loaded, page.total)));
-            let mut slice_start = t.now_ms();
-            let mut batch: Vec<Alert> = Vec::with_capacity(CHUNK);
-            let mut raws = page.items.into_iter().peekable();
-            while let Some(raw) = raws.next() {
-                match serde_json::from_str::<Alert>(raw.get()) {
-                    Ok(a) => batch.push(a),
-                    Err(e) => {
-                        failed = Some(GraphError::decode(e));
-                        break 'pages;
-                    }
-                }
-                drop(raw);
-                let last = raws.peek().is_none();
-                if batch.len() < CHUNK && !last && t.now_ms() - slice_start < SLICE_MS {
-                    continue;
-                }
-                if handle
-                    .table
-                    .try_update_value(|tb| tb.merge(batch.iter()))
-                    .is_none()
-                {
+        // Alerts (and totals) of the tenants already loaded, for the progress line.
+        let (mut done_loaded, mut done_total) = (0usize, Some(0u64));
+        'tenants: for (client, query) in sources {
+            // The same listing as `list_alerts`, each alert kept as its raw JSON until its slice.
+            let mut pages = client.pages::<Box<RawValue>>(
+                ApiVersion::V1,
+                "security/alerts_v2",
+                &query,
+                scopes::ALERT_READ,
+            );
+            let (mut loaded, mut total) = (0usize, None::<u64>);
+            'pages: while let Some(page) = pages.next().await {
+                if !live() {
                     return;
                 }
-                batch.clear();
-                // The view and the rows on screen follow a few times a second, not after
-                // every batch: each update costs time in proportion to the rows.
-                let now = t.now_ms();
-                if shown.is_none_or(|s| now - s >= SHOW_EVERY_MS) {
-                    handle.version.try_update(|v| *v += 1);
-                    shown = Some(now);
-                    unshown = false;
-                } else {
-                    unshown = true;
-                }
-                if now - slice_start >= SLICE_MS {
-                    yield_to_browser(t).await;
-                    if !live() {
+                let page = match page {
+                    Ok(page) => page,
+                    Err(e) => {
+                        failed = Some(e);
+                        break 'pages;
+                    }
+                };
+                (loaded, total) = (page.loaded, page.total);
+                let _ = q.loading.try_set(Some((
+                    done_loaded + loaded,
+                    done_total.zip(total).map(|(a, b)| a + b),
+                )));
+                let mut slice_start = t.now_ms();
+                let mut batch: Vec<Alert> = Vec::with_capacity(CHUNK);
+                let mut raws = page.items.into_iter().peekable();
+                while let Some(raw) = raws.next() {
+                    match serde_json::from_str::<Alert>(raw.get()) {
+                        Ok(a) => batch.push(a),
+                        Err(e) => {
+                            failed = Some(GraphError::decode(e));
+                            break 'tenants;
+                        }
+                    }
+                    drop(raw);
+                    let last = raws.peek().is_none();
+                    if batch.len() < CHUNK && !last && t.now_ms() - slice_start < SLICE_MS {
+                        continue;
+                    }
+                    if handle
+                        .table
+                        .try_update_value(|tb| tb.merge(batch.iter()))
+                        .is_none()
+                    {
                         return;
                     }
-                    slice_start = t.now_ms();
+                    batch.clear();
+                    // The view and the rows on screen follow a few times a second, not after
+                    // every batch: each update costs time in proportion to the rows.
+                    let now = t.now_ms();
+                    if shown.is_none_or(|s| now - s >= SHOW_EVERY_MS) {
+                        handle.version.try_update(|v| *v += 1);
+                        shown = Some(now);
+                        unshown = false;
+                    } else {
+                        unshown = true;
+                    }
+                    if now - slice_start >= SLICE_MS {
+                        yield_to_browser(t).await;
+                        if !live() {
+                            return;
+                        }
+                        slice_start = t.now_ms();
+                    }
+                }
+                // Rows merged since the last update show within SHOW_EVERY_MS even when the next
+                // page is slow to come.
+                if unshown {
+                    show_later(handle, t, generation, current);
                 }
             }
-            // Rows merged since the last update show within SHOW_EVERY_MS even when the next
-            // page is slow to come.
-            if unshown {
-                show_later(handle, t, generation, current);
+            if failed.is_some() {
+                break 'tenants;
             }
+            done_loaded += loaded;
+            done_total = done_total.zip(total).map(|(a, b)| a + b);
         }
         if let Some(e) = failed {
             let _ = q.error.try_set(Some(format!(

@@ -235,10 +235,13 @@ fn AlertQueue() -> impl IntoView {
         nav: StoredValue::new_local(nav),
     };
 
-    // Fetch again when the server-side part of the filter or the tenant changes.
+    // Fetch again when the server-side part of the filter or the signed-in tenants change.
     let load_key = Memo::new(move |_| {
+        // Not whether a session ended: that must not empty the queue under the analyst.
+        let tenants: Vec<String> = auth.accounts().into_iter().map(|a| a.tenant_id).collect();
         format!(
-            "{}|{}",
+            "{}|{}|{}",
+            tenants.join(","),
             auth.active_tenant().unwrap_or_default(),
             server_key(&filter.get())
         )
@@ -246,7 +249,7 @@ fn AlertQueue() -> impl IntoView {
     let generation = StoredValue::new(0u64);
     Effect::watch(
         move || load_key.get(),
-        move |_, _, _| load::start(q, auth, me, generation),
+        move |_, _, _| load::start(q, auth, generation),
         true,
     );
     load::watch_throttle(q, auth);

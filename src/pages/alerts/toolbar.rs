@@ -6,6 +6,7 @@ use vigil_core::queue::export::{self, ExportOptions, Format, thousands};
 use vigil_core::queue::filter::{humanize, service_label};
 use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 
+use crate::auth::use_auth;
 use crate::components::queue::{copy_text, download, export_offset, now};
 use crate::prefs::use_prefs;
 
@@ -18,6 +19,7 @@ use super::{PROVIDERS, Q};
 #[component]
 pub(super) fn Toolbar(q: Q) -> impl IntoView {
     let prefs = use_prefs();
+    let auth = use_auth();
     let exported = RwSignal::new(None::<String>);
     let search = RwSignal::new(q.filter.get_untracked().search);
     Effect::watch(
@@ -152,6 +154,25 @@ pub(super) fn Toolbar(q: Q) -> impl IntoView {
                     <option value="all" selected=move || range_value() == "all">"All time"</option>
                 </select>
             </label>
+            {move || {
+                let accounts = auth.accounts();
+                (accounts.len() > 1).then(|| view! {
+                    <label>"Tenant "
+                        <select id="filter-tenant" on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            q.set(|f| f.tenant = (!v.is_empty()).then_some(v));
+                        }>
+                            <option value="">"All signed-in tenants"</option>
+                            {accounts.into_iter().map(|a| {
+                                let id = a.tenant_id.clone();
+                                view! {
+                                    <option value=a.tenant_id.clone() selected=move || q.filter.with(|f| f.tenant.as_deref() == Some(id.as_str()))>{a.tenant_name}</option>
+                                }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })
+            }}
             <MoreFilters q />
             <GroupBy q />
             <ColumnChooser q />
