@@ -3,7 +3,7 @@
 //! Parsing and validation are pure (tested natively); `load` fetches the file in the browser.
 
 use serde::Deserialize;
-use url::Url;
+use vigil_core::url::{HttpUrl, UrlError};
 
 /// The deployment's settings: which identity platform, which tenants, which Graph.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -89,17 +89,16 @@ impl RuntimeConfig {
             ("authority", &self.authority),
             ("graphBaseUrl", &self.graph_base_url),
         ] {
-            match Url::parse(value) {
-                Ok(url) if is_web_origin(&url) && url.path() == "/" && url.query().is_none() => {}
-                Ok(_) => problems.push(format!(
+            match HttpUrl::parse(value) {
+                Ok(url) if url.is_origin_only() => {}
+                Ok(_) | Err(UrlError::Scheme) => problems.push(format!(
                     "{name} must be an http(s) origin with no path, e.g. https://host"
                 )),
                 Err(e) => problems.push(format!("{name} is not a URL ({e})")),
             }
         }
-        match Url::parse(&self.redirect_uri) {
-            Ok(url) if is_web_origin(&url) => {}
-            _ => problems.push("redirectUri must be an absolute http(s) URL".to_string()),
+        if HttpUrl::parse(&self.redirect_uri).is_err() {
+            problems.push("redirectUri must be an absolute http(s) URL".to_string());
         }
         if self.tenants.is_empty() {
             problems.push("tenants must list at least one tenant".to_string());
@@ -127,15 +126,9 @@ impl RuntimeConfig {
     }
 }
 
-fn is_web_origin(url: &Url) -> bool {
-    matches!(url.scheme(), "http" | "https") && url.host().is_some()
-}
-
 /// `scheme://host[:port]` of a URL, or the input unchanged when it is not one.
 pub fn origin_of(url: &str) -> String {
-    Url::parse(url)
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_else(|_| url.to_string())
+    vigil_core::url::origin_of(url).unwrap_or_else(|| url.to_string())
 }
 
 /// Fetches and parses `/config.json` (no cache: a redeployed config takes effect on reload).
@@ -220,5 +213,89 @@ mod tests {
             origin_of("http://127.0.0.1:8082/v1.0/x?y"),
             "http://127.0.0.1:8082"
         );
+        assert_eq!(
+            origin_of("HTTPS://Graph.Microsoft.com:443/"),
+            "https://graph.microsoft.com"
+        );
+        assert_eq!(origin_of("not a url"), "not a url");
+    }
+
+    fn problems_with(field: &str, value: &str) -> Vec<String> {
+        let text = GOOD.replace(
+            &format!("\"{field}\": \""),
+            &format!("\"{field}\": \"{value}\", \"x{field}\": \""),
+        );
+        match RuntimeConfig::parse(&text) {
+            Ok(_) => Vec::new(),
+            Err(ConfigError::Invalid(p)) => p,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn origins_and_the_redirect_uri_are_validated() {
+        for ok in [
+            "https://login.microsoftonline.com/",
+            "http://127.0.0.1:8081",
+            "https://LOGIN.microsoftonline.us:443",
+            "http://[::1]:8081",
+        ] {
+            assert!(problems_with("authority", ok).is_empty(), "{ok}");
+        }
+        for (bad, says) in [
+            (
+                "https://login.microsoftonline.com/common",
+                "must be an http(s) origin",
+            ),
+            (
+                "https://graph.microsoft.com?x=1",
+                "must be an http(s) origin",
+            ),
+            (
+                "https://graph.microsoft.com/#x",
+                "must be an http(s) origin",
+            ),
+            ("ftp://graph.microsoft.com", "must be an http(s) origin"),
+            (
+                "graph.microsoft.com",
+                "is not a URL (relative URL without a base)",
+            ),
+            ("", "is not a URL"),
+            (
+                "https://user:pw@graph.microsoft.com",
+                "is not a URL (credentials",
+            ),
+            (
+                "https://graph.microsoft.com:99999",
+                "is not a URL (invalid port",
+            ),
+            ("https://gräph.example", "is not a URL (invalid host"),
+            ("https://graph .example", "is not a URL (invalid host"),
+        ] {
+            let p = problems_with("graphBaseUrl", bad);
+            assert!(
+                p.len() == 1 && p[0].starts_with("graphBaseUrl ") && p[0].contains(says),
+                "{bad}: {p:?}"
+            );
+        }
+        assert!(
+            problems_with(
+                "redirectUri",
+                "https://vigil.example.com:8443/auth/callback?a=b"
+            )
+            .is_empty()
+        );
+        for bad in [
+            "/auth/callback",
+            "javascript:alert(1)",
+            "ftp://x/auth/callback",
+            "https:///cb",
+        ] {
+            assert_eq!(
+                problems_with("redirectUri", bad),
+                ["redirectUri must be an absolute http(s) URL"],
+                "{bad}"
+            );
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The browser's side of `vigil_core::transport::Transport`: `fetch` with an `AbortController`
 //! that is aborted when the future is dropped, `setTimeout` sleeps, `performance.now()` and
-//! `Math.random()`. Also the HTTP client the `oauth2` crate uses for the token endpoint.
+//! `Math.random()`. Also [`oauth_http`], the form POST to the token endpoint.
 //!
 //! Requests are built as `web_sys::Request` directly: gloo-net 0.6's `RequestBuilder` rewrites
 //! URLs that already have a query (`…?$skiptoken=10` became `…?$skiptoken=10&`).
@@ -163,32 +163,23 @@ impl std::fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
-/// The `oauth2` crate's async HTTP client, over the same `fetch` as Graph calls.
-pub async fn oauth_http(req: oauth2::HttpRequest) -> Result<oauth2::HttpResponse, FetchError> {
-    let (parts, body) = req.into_parts();
-    let mut headers = Vec::new();
-    for (k, v) in parts.headers.iter() {
-        let v = v.to_str().map_err(|e| FetchError(e.to_string()))?;
-        headers.push((k.as_str().to_owned(), v.to_owned()));
-    }
-    let method = match parts.method.as_str() {
-        "GET" => Method::Get,
-        "POST" => Method::Post,
-        "PATCH" => Method::Patch,
-        "DELETE" => Method::Delete,
-        other => return Err(FetchError(format!("unsupported method {other}"))),
-    };
-    let resp = fetch(
-        method.as_str().to_owned(),
-        parts.uri.to_string(),
+/// POSTs a form (`application/x-www-form-urlencoded`) to an OAuth token endpoint over the
+/// same `fetch` as Graph calls, asking for JSON. The body holds the code verifier or the
+/// refresh token, so it never goes into a URL or a log.
+pub async fn oauth_http(url: String, form: String) -> Result<HttpResponse, FetchError> {
+    let headers = vec![
+        ("accept".to_owned(), "application/json".to_owned()),
+        (
+            "content-type".to_owned(),
+            "application/x-www-form-urlencoded".to_owned(),
+        ),
+    ];
+    fetch(
+        Method::Post.as_str().to_owned(),
+        url,
         headers,
-        Some(body),
+        Some(form.into_bytes()),
     )
     .await
-    .map_err(|e| FetchError(e.to_string()))?;
-    let mut out = oauth2::http::Response::builder().status(resp.status);
-    for (k, v) in &resp.headers {
-        out = out.header(k.as_str(), v.as_str());
-    }
-    out.body(resp.body).map_err(|e| FetchError(e.to_string()))
+    .map_err(|e| FetchError(e.to_string()))
 }

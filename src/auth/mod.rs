@@ -2,7 +2,7 @@
 //! browser-based apps), and the token lifecycle behind every Graph call.
 //!
 //! - [`session`]: the app-wide [`Auth`] context pages use (`use_auth()`).
-//! - [`oauth`]: authorize URL, code redemption and refresh with the `oauth2` crate.
+//! - [`oauth`]: authorize URL (PKCE S256), code redemption and refresh, hand-written.
 //! - [`pending`], [`route`], [`tokens`]: pure logic, tested natively.
 //! - [`drafts`]: unsent text that survives a sign-in redirect.
 //!
@@ -52,11 +52,8 @@ mod tests {
     }
 
     fn query(url: &str) -> Vec<(String, String)> {
-        url::Url::parse(url)
-            .unwrap()
-            .query_pairs()
-            .into_owned()
-            .collect()
+        let (_, query) = url.split_once('?').expect("a query");
+        vigil_core::url::form_parse(query)
     }
 
     #[test]
@@ -86,9 +83,7 @@ mod tests {
             get("scope"),
             Some("openid profile offline_access SecurityAlert.Read.All")
         );
-        let challenge = oauth2::PkceCodeChallenge::from_code_verifier_sha256(
-            &oauth2::PkceCodeVerifier::new(a.verifier.clone()),
-        );
+        let challenge = super::oauth::pkce_challenge(&a.verifier);
         assert_eq!(get("code_challenge"), Some(challenge.as_str()));
         assert!(a.state.len() >= 16 && a.nonce.len() >= 16 && a.state != a.nonce);
         let b = super::oauth::authorize(&c, "t-1", &scopes, None).unwrap();
@@ -107,6 +102,33 @@ mod tests {
             scope.1,
             "openid profile offline_access https://graph.microsoft.com/SecurityAlert.Read.All"
         );
+    }
+
+    #[test]
+    fn authorize_values_with_reserved_characters_survive() {
+        let c = config("http://127.0.0.1:8081");
+        let hint = "o'brien+test@contoso.example & co=1#x é";
+        let a = super::oauth::authorize(&c, "a/b?c", &["A B".into()], Some(hint)).unwrap();
+        assert!(
+            a.url.starts_with(
+                "http://127.0.0.1:8081/a%2Fb%3Fc/oauth2/v2.0/authorize?response_type=code&"
+            ),
+            "{}",
+            a.url
+        );
+        assert!(!a.url.contains(' ') && !a.url.contains('#') && !a.url.contains('é'));
+        assert!(
+            a.url
+                .contains("&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fauth%2Fcallback&"),
+            "{}",
+            a.url
+        );
+        let q = query(&a.url);
+        let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("login_hint"), Some(hint));
+        assert_eq!(get("scope"), Some("openid profile offline_access A B"));
+        assert_eq!(get("response_mode"), Some("query"));
+        assert_eq!(q.len(), 10, "{q:?}");
     }
 
     #[test]

@@ -1,45 +1,23 @@
-//! The authorization-code + PKCE flow with the `oauth2` crate: the authorize URL, the code
+//! The authorization-code + PKCE flow (RFC 6749, RFC 7636): the authorize URL, the code
 //! redemption and the refresh, all as a public client (no secret; `client_id` in the body).
+//!
+//! Hand-written rather than the `oauth2` crate, which brought `url` (IDNA tables), `http` and
+//! `rand` into the wasm bundle for these few requests. Secrets come from the browser's
+//! `crypto.getRandomValues` (natively, for tests, from the OS through `getrandom`).
 
-use oauth2::basic::{
-    BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
-    BasicTokenType,
-};
-use oauth2::{
-    AuthUrl, AuthorizationCode, Client, ClientId, CsrfToken, EndpointNotSet, EndpointSet,
-    ExtraTokenFields, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RefreshToken,
-    RequestTokenError, Scope, StandardRevocableToken, StandardTokenResponse, TokenResponse,
-    TokenUrl,
-};
-use serde::{Deserialize, Serialize};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use vigil_core::url::form_serialize;
 
 use super::tokens::authorize_scopes;
 use crate::config::RuntimeConfig;
-use crate::transport::oauth_http;
 
-/// The ID token rides along in the token response.
-#[derive(Clone, Debug, Default, Deserialize, Serialize)]
-pub struct IdTokenFields {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id_token: Option<String>,
-}
-
-impl ExtraTokenFields for IdTokenFields {}
-
-type TokenResp = StandardTokenResponse<IdTokenFields, BasicTokenType>;
-
-type SpaClient = Client<
-    BasicErrorResponse,
-    TokenResp,
-    BasicTokenIntrospectionResponse,
-    StandardRevocableToken,
-    BasicRevocationErrorResponse,
-    EndpointSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointNotSet,
-    EndpointSet,
->;
+/// Random bytes in a PKCE verifier: 32 bytes are 43 base64url characters (RFC 7636's minimum).
+const VERIFIER_BYTES: usize = 32;
+/// Random bytes in a `state` or `nonce` (128 bits).
+const STATE_BYTES: usize = 16;
 
 fn endpoint(config: &RuntimeConfig, tenant: &str, what: &str) -> String {
     format!(
@@ -49,14 +27,42 @@ fn endpoint(config: &RuntimeConfig, tenant: &str, what: &str) -> String {
     )
 }
 
-fn client(config: &RuntimeConfig, tenant: &str) -> Result<SpaClient, String> {
-    let auth = AuthUrl::new(endpoint(config, tenant, "authorize")).map_err(|e| e.to_string())?;
-    let token = TokenUrl::new(endpoint(config, tenant, "token")).map_err(|e| e.to_string())?;
-    let redirect = RedirectUrl::new(config.redirect_uri.clone()).map_err(|e| e.to_string())?;
-    Ok(Client::new(ClientId::new(config.client_id.clone()))
-        .set_auth_uri(auth)
-        .set_token_uri(token)
-        .set_redirect_uri(redirect))
+/// Fills `buf` from a cryptographically strong source: `crypto.getRandomValues`. There is
+/// deliberately no fallback (and never `Math.random`): without Web Crypto there is no sign-in.
+#[cfg(target_arch = "wasm32")]
+fn fill_random(buf: &mut [u8]) -> Result<(), String> {
+    let no_crypto = |_| "this browser offers no Web Crypto random numbers".to_string();
+    let crypto = web_sys::window()
+        .ok_or("no window")?
+        .crypto()
+        .map_err(no_crypto)?;
+    crypto
+        .get_random_values_with_u8_array(buf)
+        .map_err(no_crypto)?;
+    Ok(())
+}
+
+/// Natively (the unit tests), the operating system's generator.
+#[cfg(not(target_arch = "wasm32"))]
+fn fill_random(buf: &mut [u8]) -> Result<(), String> {
+    getrandom::getrandom(buf).map_err(|e| e.to_string())
+}
+
+/// `n` random bytes, base64url without padding.
+fn random_b64(n: usize) -> Result<String, String> {
+    let mut buf = vec![0u8; n];
+    fill_random(&mut buf)?;
+    Ok(URL_SAFE_NO_PAD.encode(&buf))
+}
+
+/// A fresh PKCE code verifier: 43 characters of `[A-Za-z0-9-_]`.
+pub fn new_verifier() -> Result<String, String> {
+    random_b64(VERIFIER_BYTES)
+}
+
+/// The S256 code challenge of a verifier: base64url-no-pad(SHA-256(verifier)).
+pub fn pkce_challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// A ready authorize redirect and the secrets to keep for the callback.
@@ -74,29 +80,39 @@ pub fn authorize(
     graph_scopes: &[String],
     login_hint: Option<&str>,
 ) -> Result<Authorize, String> {
-    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let nonce = CsrfToken::new_random().secret().clone();
-    let scopes = authorize_scopes(&config.authority, graph_scopes);
-    let client = client(config, tenant)?;
-    let mut req = client
-        .authorize_url(CsrfToken::new_random)
-        .add_scopes(scopes.into_iter().map(Scope::new))
-        .set_pkce_challenge(challenge)
-        .add_extra_param("response_mode", "query")
-        .add_extra_param("nonce", nonce.clone());
+    let verifier = new_verifier()?;
+    let state = random_b64(STATE_BYTES)?;
+    let nonce = random_b64(STATE_BYTES)?;
+    let challenge = pkce_challenge(&verifier);
+    let scope = authorize_scopes(&config.authority, graph_scopes).join(" ");
+    let mut params = vec![
+        ("response_type", "code"),
+        ("client_id", config.client_id.as_str()),
+        ("state", state.as_str()),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+        ("redirect_uri", config.redirect_uri.as_str()),
+        ("scope", scope.as_str()),
+        ("response_mode", "query"),
+        ("nonce", nonce.as_str()),
+    ];
     if let Some(hint) = login_hint {
-        req = req.add_extra_param("login_hint", hint.to_owned());
+        params.push(("login_hint", hint));
     }
-    let (url, state) = req.url();
+    let url = format!(
+        "{}?{}",
+        endpoint(config, tenant, "authorize"),
+        form_serialize(params)
+    );
     Ok(Authorize {
-        url: url.to_string(),
-        state: state.secret().clone(),
-        verifier: verifier.secret().clone(),
+        url,
+        state,
+        verifier,
         nonce,
     })
 }
 
-/// What a token endpoint answered.
+/// What a token endpoint answered. (No `Debug`: it holds the tokens.)
 pub struct Tokens {
     pub access_token: String,
     pub refresh_token: Option<String>,
@@ -137,43 +153,125 @@ impl std::fmt::Display for TokenFailure {
     }
 }
 
-fn convert(
-    r: Result<TokenResp, RequestTokenError<crate::transport::FetchError, BasicErrorResponse>>,
-) -> Result<Tokens, TokenFailure> {
-    match r {
-        Ok(t) => Ok(Tokens {
-            access_token: t.access_token().secret().clone(),
-            refresh_token: t.refresh_token().map(|r| r.secret().clone()),
-            expires_in_s: t.expires_in().map(|d| d.as_secs_f64()).unwrap_or(3600.0),
-            scopes: t
-                .scopes()
-                .map(|s| s.iter().map(|x| x.as_str().to_owned()).collect()),
-            id_token: t.extra_fields().id_token.clone(),
-        }),
-        Err(RequestTokenError::ServerResponse(e)) => Err(TokenFailure::Refused {
-            error: e.error().to_string(),
-            description: e.error_description().cloned().unwrap_or_default(),
-        }),
-        Err(RequestTokenError::Request(e)) => Err(TokenFailure::Unreachable(e.to_string())),
-        Err(RequestTokenError::Parse(e, _)) => Err(TokenFailure::Malformed(e.to_string())),
-        Err(RequestTokenError::Other(e)) => Err(TokenFailure::Malformed(e)),
-    }
+/// RFC 6749 §5.1. `token_type` is required there, so an answer without it is malformed.
+#[derive(Deserialize)]
+struct TokenBody {
+    access_token: String,
+    #[allow(dead_code)]
+    token_type: String,
+    #[serde(default)]
+    expires_in: Option<u64>,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    scope: Option<String>,
+    #[serde(default)]
+    id_token: Option<String>,
 }
 
-/// Redeems an authorization code with the PKCE verifier (a CORS POST, no client secret).
+/// RFC 6749 §5.2.
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: String,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+/// The body of a token request (`application/x-www-form-urlencoded`).
+fn code_grant_body(config: &RuntimeConfig, code: &str, verifier: &str) -> String {
+    form_serialize([
+        ("grant_type", "authorization_code"),
+        ("code", code),
+        ("code_verifier", verifier),
+        ("client_id", config.client_id.as_str()),
+        ("redirect_uri", config.redirect_uri.as_str()),
+    ])
+}
+
+fn refresh_grant_body(config: &RuntimeConfig, refresh_token: &str) -> String {
+    form_serialize([
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token),
+        ("client_id", config.client_id.as_str()),
+    ])
+}
+
+/// Reads a token endpoint's answer: 200 with JSON tokens, or an OAuth error object.
+fn read_token_response(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<Tokens, TokenFailure> {
+    if status != 200 {
+        if body.is_empty() {
+            return Err(TokenFailure::Malformed(format!(
+                "HTTP {status} with an empty body"
+            )));
+        }
+        return match serde_json::from_slice::<ErrorBody>(body) {
+            Ok(e) => Err(TokenFailure::Refused {
+                error: e.error,
+                description: e.error_description.unwrap_or_default(),
+            }),
+            Err(e) => Err(TokenFailure::Malformed(format!("HTTP {status}: {e}"))),
+        };
+    }
+    // Media types are case-insensitive and may carry parameters (`; charset=utf-8`).
+    if let Some(ct) = content_type
+        && !ct
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("application/json")
+    {
+        return Err(TokenFailure::Malformed(format!(
+            "unexpected Content-Type {ct:?}, should be application/json"
+        )));
+    }
+    if body.is_empty() {
+        return Err(TokenFailure::Malformed("an empty response body".into()));
+    }
+    let t: TokenBody =
+        serde_json::from_slice(body).map_err(|e| TokenFailure::Malformed(e.to_string()))?;
+    Ok(Tokens {
+        access_token: t.access_token,
+        refresh_token: t.refresh_token,
+        expires_in_s: t.expires_in.map(|s| s as f64).unwrap_or(3600.0),
+        scopes: t.scope.map(|s| {
+            s.split(' ')
+                .filter(|x| !x.is_empty())
+                .map(str::to_owned)
+                .collect()
+        }),
+        id_token: t.id_token,
+    })
+}
+
+/// POSTs a grant to the tenant's token endpoint (a CORS request, no client secret).
+async fn token_request(
+    config: &RuntimeConfig,
+    tenant: &str,
+    body: String,
+) -> Result<Tokens, TokenFailure> {
+    let url = endpoint(config, tenant, "token");
+    let resp = crate::transport::oauth_http(url, body)
+        .await
+        .map_err(|e| TokenFailure::Unreachable(e.to_string()))?;
+    let content_type = resp
+        .headers
+        .iter()
+        .find(|(k, _)| k == "content-type")
+        .map(|(_, v)| v.as_str());
+    read_token_response(resp.status, content_type, &resp.body)
+}
+
+/// Redeems an authorization code with the PKCE verifier.
 pub async fn redeem(
     config: &RuntimeConfig,
     tenant: &str,
     code: &str,
     verifier: &str,
 ) -> Result<Tokens, TokenFailure> {
-    let client = client(config, tenant).map_err(TokenFailure::Malformed)?;
-    let r = client
-        .exchange_code(AuthorizationCode::new(code.to_owned()))
-        .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
-        .request_async(&oauth_http)
-        .await;
-    convert(r)
+    token_request(config, tenant, code_grant_body(config, code, verifier)).await
 }
 
 /// Renews with a refresh token; the answer carries a new refresh token (rotation).
@@ -182,40 +280,182 @@ pub async fn refresh(
     tenant: &str,
     refresh_token: &str,
 ) -> Result<Tokens, TokenFailure> {
-    let client = client(config, tenant).map_err(TokenFailure::Malformed)?;
-    let rt = RefreshToken::new(refresh_token.to_owned());
-    let r = client
-        .exchange_refresh_token(&rt)
-        .request_async(&oauth_http)
-        .await;
-    convert(r)
+    token_request(config, tenant, refresh_grant_body(config, refresh_token)).await
 }
 
 #[cfg(test)]
 mod tests {
-    use oauth2::{PkceCodeChallenge, PkceCodeVerifier};
+    use super::*;
+    use vigil_core::url::form_parse;
 
     /// RFC 7636 appendix B: the S256 challenge of the example verifier.
     #[test]
     fn pkce_s256_matches_rfc_7636_appendix_b() {
-        let verifier = PkceCodeVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into());
-        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
         assert_eq!(
-            challenge.as_str(),
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
-        assert_eq!(challenge.method().as_str(), "S256");
     }
 
     #[test]
     fn random_verifiers_are_long_and_unique() {
-        let (c1, v1) = PkceCodeChallenge::new_random_sha256();
-        let (_, v2) = PkceCodeChallenge::new_random_sha256();
-        assert_ne!(v1.secret(), v2.secret());
-        assert!((43..=128).contains(&v1.secret().len()));
-        assert_eq!(
-            c1.as_str(),
-            PkceCodeChallenge::from_code_verifier_sha256(&v1).as_str()
+        let v1 = new_verifier().unwrap();
+        let v2 = new_verifier().unwrap();
+        assert_ne!(v1, v2);
+        assert!((43..=128).contains(&v1.len()));
+        // RFC 7636 §4.1: unreserved characters only.
+        assert!(
+            v1.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
         );
+        let c = pkce_challenge(&v1);
+        assert_eq!(c.len(), 43);
+        assert_ne!(c, pkce_challenge(&v2));
+    }
+
+    fn config() -> RuntimeConfig {
+        RuntimeConfig::parse(
+            r#"{"authority":"http://127.0.0.1:8081","tenants":[{"id":"t-1"}],
+               "clientId":"c1","redirectUri":"http://127.0.0.1:8080/auth/callback?x=1&y=a b",
+               "graphBaseUrl":"http://127.0.0.1:8082"}"#,
+        )
+        .unwrap()
+    }
+
+    fn pairs(body: &str) -> Vec<(String, String)> {
+        form_parse(body)
+    }
+
+    fn p(k: &str, v: &str) -> (String, String) {
+        (k.to_owned(), v.to_owned())
+    }
+
+    #[test]
+    fn grant_bodies_are_form_encoded() {
+        let c = config();
+        let body = code_grant_body(&c, "0.AX+y/z=&", "v".repeat(43).as_str());
+        assert!(body.starts_with("grant_type=authorization_code&code=0.AX%2By%2Fz%3D%26&"));
+        assert!(body.contains(
+            "&redirect_uri=http%3A%2F%2F127.0.0.1%3A8080%2Fauth%2Fcallback%3Fx%3D1%26y%3Da+b"
+        ));
+        assert_eq!(
+            pairs(&body),
+            [
+                p("grant_type", "authorization_code"),
+                p("code", "0.AX+y/z=&"),
+                p("code_verifier", &"v".repeat(43)),
+                p("client_id", "c1"),
+                p(
+                    "redirect_uri",
+                    "http://127.0.0.1:8080/auth/callback?x=1&y=a b"
+                ),
+            ]
+        );
+        assert_eq!(
+            pairs(&refresh_grant_body(&c, "rt+/=é")),
+            [
+                p("grant_type", "refresh_token"),
+                p("refresh_token", "rt+/=é"),
+                p("client_id", "c1"),
+            ]
+        );
+    }
+
+    #[test]
+    fn token_answers_are_read() {
+        let json = Some("application/json; charset=utf-8");
+        let t = read_token_response(
+            200,
+            json,
+            br#"{"token_type":"Bearer","access_token":"at","expires_in":20,"refresh_token":"rt",
+                "scope":"openid https://graph.microsoft.com/User.Read","id_token":"a.b.c","ext_expires_in":20}"#,
+        )
+        .unwrap();
+        assert_eq!(t.access_token, "at");
+        assert_eq!(t.refresh_token.as_deref(), Some("rt"));
+        assert_eq!(t.expires_in_s, 20.0);
+        assert_eq!(
+            t.scopes.unwrap(),
+            ["openid", "https://graph.microsoft.com/User.Read"]
+        );
+        assert_eq!(t.id_token.as_deref(), Some("a.b.c"));
+
+        let t = read_token_response(200, None, br#"{"token_type":"bearer","access_token":"at"}"#)
+            .unwrap();
+        assert_eq!(
+            (t.expires_in_s, t.scopes, t.refresh_token, t.id_token),
+            (3600.0, None, None, None)
+        );
+        let t = read_token_response(
+            200,
+            Some("Application/JSON"),
+            br#"{"token_type":"Bearer","access_token":"at","scope":"a  b"}"#,
+        )
+        .unwrap();
+        assert_eq!(t.scopes.unwrap(), ["a", "b"]);
+    }
+
+    #[test]
+    fn oauth_errors_become_refusals() {
+        let e = read_token_response(
+            400,
+            Some("application/json"),
+            br#"{"error":"invalid_grant","error_description":"AADSTS70008: The refresh token has expired.","error_codes":[70008]}"#,
+        )
+        .err().unwrap();
+        assert_eq!(
+            e,
+            TokenFailure::Refused {
+                error: "invalid_grant".into(),
+                description: "AADSTS70008: The refresh token has expired.".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "The identity platform refused (invalid_grant): AADSTS70008: The refresh token has expired."
+        );
+        let e = read_token_response(401, None, br#"{"error":"invalid_client"}"#)
+            .err()
+            .unwrap();
+        assert_eq!(
+            e.to_string(),
+            "The identity platform refused (invalid_client)."
+        );
+    }
+
+    #[test]
+    fn unreadable_answers_are_malformed() {
+        let malformed = |status, ct, body: &[u8]| {
+            matches!(
+                read_token_response(status, ct, body),
+                Err(TokenFailure::Malformed(_))
+            )
+        };
+        assert!(malformed(500, None, b""));
+        assert!(malformed(
+            502,
+            Some("text/html"),
+            b"<html>Bad gateway</html>"
+        ));
+        assert!(malformed(400, None, br#"{"error_description":"no code"}"#));
+        assert!(malformed(
+            200,
+            Some("text/html"),
+            br#"{"access_token":"at"}"#
+        ));
+        assert!(malformed(200, None, b""));
+        assert!(malformed(200, None, br#"{"token_type":"Bearer"}"#));
+        assert!(malformed(200, None, br#"{"access_token":"at"}"#));
+        assert!(malformed(
+            200,
+            None,
+            br#"{"token_type":"Bearer","access_token":"at","expires_in":"x"}"#
+        ));
+        assert!(malformed(200, None, b"{truncated"));
+        // The token never appears in what a person is shown.
+        let e = read_token_response(200, Some("text/plain"), br#"{"access_token":"secret"}"#)
+            .err()
+            .unwrap();
+        assert!(!e.to_string().contains("secret"));
     }
 }

@@ -49,9 +49,9 @@ impl Lifetime {
 
 /// Whether `authority` is Microsoft's identity platform (then Graph scopes carry the resource).
 pub fn is_microsoft_authority(authority: &str) -> bool {
-    url::Url::parse(authority)
+    vigil_core::url::HttpUrl::parse(authority)
         .ok()
-        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .map(|u| u.host().to_owned())
         .is_some_and(|h| {
             h == "login.microsoftonline.com"
                 || h.ends_with(".microsoftonline.com")
@@ -188,9 +188,9 @@ impl CallbackParams {
     /// Parses `?code=…&state=…` or `?error=…&error_description=…` (leading `?` optional).
     pub fn parse(query: &str) -> Self {
         let mut p = CallbackParams::default();
-        for (k, v) in url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
-            let v = Some(v.into_owned()).filter(|v| !v.is_empty());
-            match &*k {
+        for (k, v) in vigil_core::url::form_parse(query.trim_start_matches('?')) {
+            let v = Some(v).filter(|v| !v.is_empty());
+            match k.as_str() {
                 "code" => p.code = v,
                 "state" => p.state = v,
                 "error" => p.error = v,
@@ -380,5 +380,46 @@ mod tests {
             Some("AADSTS65004: User declined")
         );
         assert_eq!(CallbackParams::parse(""), CallbackParams::default());
+    }
+
+    #[test]
+    fn callback_values_decode_plus_percent_and_unicode() {
+        let p = CallbackParams::parse(
+            "code=0.AX%2By%2F%3D%3D&state=a+b%20c&error_description=caf%C3%A9+%E2%9C%93%26more&error=",
+        );
+        assert_eq!(p.code.as_deref(), Some("0.AX+y/=="));
+        assert_eq!(p.state.as_deref(), Some("a b c"));
+        assert_eq!(p.error_description.as_deref(), Some("café ✓&more"));
+        assert_eq!(p.error, None, "an empty value counts as absent");
+        // Malformed escapes and broken UTF-8 are read leniently rather than dropped.
+        let p = CallbackParams::parse("state=100%&code=%FFx");
+        assert_eq!(p.state.as_deref(), Some("100%"));
+        assert_eq!(p.code.as_deref(), Some("\u{FFFD}x"));
+        // The last of a repeated key wins, as before.
+        assert_eq!(
+            CallbackParams::parse("state=a&state=b").state.as_deref(),
+            Some("b")
+        );
+    }
+
+    #[test]
+    fn only_microsoft_hosts_are_microsoft_authorities() {
+        assert!(is_microsoft_authority("https://login.microsoftonline.com"));
+        assert!(is_microsoft_authority("https://LOGIN.microsoftonline.com/"));
+        assert!(is_microsoft_authority("https://login.microsoftonline.us"));
+        assert!(is_microsoft_authority(
+            "https://login.partner.microsoftonline.cn.chinacloudapi.cn"
+        ));
+        assert!(!is_microsoft_authority("http://127.0.0.1:8081"));
+        assert!(!is_microsoft_authority(
+            "https://login.microsoftonline.com.evil.example"
+        ));
+        assert!(!is_microsoft_authority(
+            "https://evil.example/login.microsoftonline.com"
+        ));
+        assert!(!is_microsoft_authority(
+            "https://login.microsoftonline.com@evil.example"
+        ));
+        assert!(!is_microsoft_authority("not a url"));
     }
 }

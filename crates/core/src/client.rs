@@ -119,23 +119,8 @@ pub struct RequestSpec {
     pub scope: Option<&'static str>,
 }
 
-/// `scheme://host[:port]`, lower-cased, default port dropped; `None` if `url` is not absolute
-/// http(s).
-pub fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next()?;
-    if authority.is_empty() || authority.contains('@') {
-        return None;
-    }
-    let authority = authority.to_ascii_lowercase();
-    let default = if scheme == "https" { ":443" } else { ":80" };
-    let authority = authority.strip_suffix(default).unwrap_or(&authority);
-    Some(format!("{scheme}://{authority}"))
-}
+/// The origin check every request URL passes (see [`crate::url`]).
+pub use crate::url::origin_of;
 
 struct Shared<T> {
     transport: T,

@@ -11,6 +11,7 @@
 //! - [`odata`]: query options and the typed `$filter` builder.
 //! - [`client`], [`paging`], [`scheduler`], [`batch`], [`operations`]: the request path.
 //! - [`error`]: the single [`GraphError`] type with a sentence a person can act on.
+//! - [`url`]: http(s) URL and origin parsing, `application/x-www-form-urlencoded` (for sign-in).
 //!
 //! Typical use from a page (the app supplies its fetch transport and token provider):
 //!
@@ -47,6 +48,7 @@ pub mod paging;
 pub mod queue;
 pub mod scheduler;
 pub mod transport;
+pub mod url;
 
 pub use error::{ErrorKind, GraphError};
 
