@@ -270,12 +270,15 @@ impl DateTime {
     /// panicking on anything else.
     pub fn parse(s: &str) -> Option<Self> {
         let b = s.trim().as_bytes();
+        // Every field is at most four digits, so the fold cannot overflow.
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
             let part = b.get(r)?;
-            if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
+            if part.is_empty() {
                 return None;
             }
-            std::str::from_utf8(part).ok()?.parse().ok()
+            part.iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
         };
         if b.len() < 19
             || b[4] != b'-'

@@ -754,4 +754,78 @@ mod tests {
             other => panic!("{other:?}"),
         }
     }
+
+    #[test]
+    fn unknown_type_keeps_the_shared_properties() {
+        let e: Evidence = serde_json::from_str(
+            r##"{"@odata.type":"#microsoft.graph.security.kubernetesPodEvidence","verdict":"Suspicious","roles":null,"tags":["a"],"name":"p"}"##,
+        )
+        .unwrap();
+        assert_eq!(e.common.verdict, Some(EvidenceVerdict::Suspicious));
+        assert!(e.common.roles.is_empty());
+        assert_eq!(e.common.tags, ["a"]);
+        match e.kind {
+            EvidenceKind::Other { raw, .. } => {
+                assert_eq!(
+                    raw["@odata.type"],
+                    "#microsoft.graph.security.kubernetesPodEvidence"
+                );
+                assert_eq!(raw["tags"][0], "a");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The one-pass path (type first) and the buffered path (type last, or a tree) agree on
+    /// every kind of field: tolerant dates and enums, `null` lists, nested structs, escaped keys.
+    #[test]
+    fn one_pass_and_buffered_paths_agree() {
+        let body = r##""createdDateTime":"2021-04-27T12:19:27.7211305Z","verdict":"Malicious","remediationStatus":"notRemediated","roles":["attacker","somethingNew"],"detailedRoles":null,"tags":[],"processId":4780,"\u0070arentProcessId":668,"imageFile":{"fileName":"a.exe","sha265Ac":"x","extra":[1]},"userAccount":{"accountName":"u"},"processCreationDateTime":"0001-01-01T00:00:00Z","parentProcessCreationDateTime":"String (timestamp)","unknownKey":{"deep":[1,{"a":null}]}"##;
+        let ty = r##""@odata.type":"#microsoft.graph.security.processEvidence""##;
+        let first = format!("{{{ty},{body}}}");
+        let last = format!("{{{body},{ty}}}");
+        let a: Evidence = crate::client::decode(first.as_bytes()).unwrap();
+        let b: Evidence = crate::client::decode(last.as_bytes()).unwrap();
+        let c = Evidence::from_value(serde_json::from_str(&first).unwrap()).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        assert_eq!(
+            a.common.remediation_status,
+            Some(EvidenceRemediationStatus::Unremediated)
+        );
+        assert_eq!(
+            a.common.roles,
+            [
+                EvidenceRole::Attacker,
+                EvidenceRole::Unrecognized("somethingNew".into())
+            ]
+        );
+        assert!(a.common.detailed_roles.is_empty());
+        assert!(a.common.created_date_time.is_some());
+        match &a.kind {
+            EvidenceKind::Process(p) => {
+                assert_eq!((p.process_id, p.parent_process_id), (Some(4780), Some(668)));
+                assert_eq!(p.process_creation_date_time, None);
+                assert_eq!(p.parent_process_creation_date_time, None);
+                let image = p.image_file.as_ref().unwrap();
+                assert_eq!(image.file_name.as_deref(), Some("a.exe"));
+                assert_eq!(image.sha256_ac.as_deref(), Some("x"));
+                assert_eq!(
+                    p.user_account.as_ref().unwrap().account_name.as_deref(),
+                    Some("u")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // A wrongly typed field is an error on both paths, as before.
+        for bad in [
+            format!("{{{ty},\"processId\":\"x\"}}"),
+            format!("{{\"processId\":\"x\",{ty}}}"),
+        ] {
+            assert!(
+                crate::client::decode::<Evidence>(bad.as_bytes()).is_err(),
+                "{bad}"
+            );
+        }
+    }
 }
