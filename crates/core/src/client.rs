@@ -174,6 +174,14 @@ pub fn decode<R: DeserializeOwned>(body: &[u8]) -> Result<R, GraphError> {
     serde_json::from_str(text).map_err(GraphError::decode)
 }
 
+/// Decodes a JSON tree (a `$batch` item's body) by way of its text, with the same reader as
+/// [`decode`]: `R::deserialize(value)` would build a second copy of `R`'s whole decoder (an
+/// alert's, evidence included) into the bundle for the tree reader.
+pub fn decode_value<R: DeserializeOwned>(value: &serde_json::Value) -> Result<R, GraphError> {
+    let text = serde_json::to_string(value).map_err(GraphError::decode)?;
+    serde_json::from_str(&text).map_err(GraphError::decode)
+}
+
 fn seg(id: &str) -> String {
     encode_path_segment(id)
 }
