@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::client::{ApiVersion, GraphClient, RequestSpec, Retry, decode, scopes};
+use crate::client::{ApiVersion, GraphClient, RequestSpec, Retry, decode, decode_value, scopes};
 use crate::error::{ErrorKind, GraphError, parse_retry_after};
 use crate::models::{Alert, AlertId, AlertUpdate, Incident, IncidentId, IncidentUpdate};
 use crate::odata::encode_path_segment;
@@ -113,7 +113,7 @@ impl BatchResponse {
             return Err(GraphError::from_response(&http, scope));
         }
         match &self.body {
-            Some(v) => R::deserialize(v).map_err(GraphError::decode),
+            Some(v) => decode_value(v),
             None => decode(b"null"),
         }
     }
@@ -264,7 +264,7 @@ impl<T: Transport> GraphClient<T> {
             .map(|((id, _), (status, r))| BatchItemResult {
                 key: id.clone(),
                 status,
-                result: r.and_then(|v| R::deserialize(v).map_err(GraphError::decode)),
+                result: r.and_then(|v| decode_value(&v)),
             })
             .collect())
     }

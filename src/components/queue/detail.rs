@@ -114,10 +114,13 @@ pub fn AlertDetail(
                 .get_json(url.clone(), scopes::ALERT_READ)
                 .await
                 .map_err(|e| auth.explain(&e))?;
-            let alert: Alert = serde_json::from_value(raw.clone()).map_err(|e| e.to_string())?;
+            // Decoded from text by the same reader as every other alert, not from the tree:
+            // `from_value` would build a second copy of the whole alert decoder into the bundle.
+            let raw = serde_json::to_string_pretty(&raw).unwrap_or_default();
+            let alert: Alert = serde_json::from_str(&raw).map_err(|e| e.to_string())?;
             Ok(Loaded {
                 alert,
-                raw: serde_json::to_string_pretty(&raw).unwrap_or_default(),
+                raw,
                 request: format!("GET {url}"),
             })
         }

@@ -4,6 +4,7 @@
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
+use std::marker::PhantomData;
 
 /// Declares a Graph enum that never fails to decode.
 ///
@@ -30,6 +31,13 @@ macro_rules! graph_enum {
             /// Every known variant's wire spelling, in declaration order.
             pub const KNOWN: &'static [&'static str] = &[$($wire),*];
 
+            /// Every spelling accepted for each known variant (the wire one first), in
+            /// declaration order; the lookup table shared by `parse` and decoding.
+            const SPELLINGS: &'static [&'static [&'static str]] = &[$(&[$wire $(, $alias)*]),*];
+
+            /// The known variants in declaration order (index = position in `SPELLINGS`).
+            const VARIANTS: &'static [Self] = &[$(Self::$var),*];
+
             /// The wire spelling (the unknown string itself for `Unrecognized`).
             pub fn as_str(&self) -> &str {
                 match self {
@@ -40,12 +48,10 @@ macro_rules! graph_enum {
 
             /// Parses case-insensitively, accepting documented alternative spellings.
             pub fn parse(s: &str) -> Self {
-                $(
-                    if s.eq_ignore_ascii_case($wire) $(|| s.eq_ignore_ascii_case($alias))* {
-                        return Self::$var;
-                    }
-                )*
-                Self::Unrecognized(s.to_owned())
+                match $crate::models::common::enum_lookup(Self::SPELLINGS, s) {
+                    Some(i) => Self::VARIANTS[i].clone(),
+                    None => Self::Unrecognized(s.to_owned()),
+                }
             }
         }
 
@@ -70,7 +76,10 @@ macro_rules! graph_enum {
 
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_any($crate::models::common::EnumVisitor(Self::parse))
+                Ok(match $crate::models::common::de_enum(d, Self::SPELLINGS)? {
+                    Ok(i) => Self::VARIANTS[i].clone(),
+                    Err(unknown) => Self::Unrecognized(unknown),
+                })
             }
         }
 
@@ -110,28 +119,49 @@ macro_rules! id_newtype {
 }
 pub(crate) use id_newtype;
 
-/// Visitor shared by every `graph_enum!` type; numbers (seen as `"holdStatus": 0`-style values)
-/// are kept as their decimal text rather than rejected.
+/// Index of the variant whose spellings include `s` (ASCII case-insensitively). Not generic,
+/// so every `graph_enum!` type shares it.
 #[doc(hidden)]
-pub struct EnumVisitor<T>(pub fn(&str) -> T);
+pub fn enum_lookup(table: &[&[&str]], s: &str) -> Option<usize> {
+    table
+        .iter()
+        .position(|spellings| spellings.iter().any(|w| w.eq_ignore_ascii_case(s)))
+}
 
-impl<T> Visitor<'_> for EnumVisitor<T> {
-    type Value = T;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an enum string")
+/// Decodes a `graph_enum!` value: the index of the known variant, or else the text to keep in
+/// `Unrecognized`. Generic over the deserializer only, so every
+/// enum type shares one instantiation per reader. Numbers (seen as `"holdStatus": 0`) and
+/// booleans are kept as their text rather than rejected.
+#[doc(hidden)]
+pub fn de_enum<'de, D: Deserializer<'de>>(
+    d: D,
+    table: &[&[&str]],
+) -> Result<Result<usize, String>, D::Error> {
+    struct V<'t>(&'t [&'t [&'t str]]);
+    impl V<'_> {
+        fn of(&self, s: &str) -> Result<usize, String> {
+            enum_lookup(self.0, s).ok_or_else(|| s.to_owned())
+        }
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        Ok((self.0)(v))
+    impl Visitor<'_> for V<'_> {
+        type Value = Result<usize, String>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an enum string")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(self.of(v))
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+            Ok(self.of(&v.to_string()))
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+            Ok(self.of(&v.to_string()))
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+            Ok(self.of(if v { "true" } else { "false" }))
+        }
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        Ok((self.0)(&v.to_string()))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        Ok((self.0)(&v.to_string()))
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
-        Ok((self.0)(if v { "true" } else { "false" }))
-    }
+    d.deserialize_any(V(table))
 }
 
 /// A UTC instant with up to 100 ns precision (Graph sends 0–7 fraction digits).
@@ -240,12 +270,15 @@ impl DateTime {
     /// panicking on anything else.
     pub fn parse(s: &str) -> Option<Self> {
         let b = s.trim().as_bytes();
+        // Every field is at most four digits, so the fold cannot overflow.
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
             let part = b.get(r)?;
-            if part.is_empty() || !part.iter().all(u8::is_ascii_digit) {
+            if part.is_empty() {
                 return None;
             }
-            std::str::from_utf8(part).ok()?.parse().ok()
+            part.iter().try_fold(0u32, |n, &c| {
+                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+            })
         };
         if b.len() < 19
             || b[4] != b'-'
@@ -378,7 +411,92 @@ where
     D: Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+    struct V<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array or null")
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+            Ok(Vec::new())
+        }
+        fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<Vec<T>, D2::Error> {
+            d.deserialize_seq(self)
+        }
+        fn visit_seq<S: de::SeqAccess<'de>>(self, mut seq: S) -> Result<Vec<T>, S::Error> {
+            let mut out = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                out.push(item);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_option(V(PhantomData))
+}
+
+/// A nullable collection as a type of its own, for hand-written decoders ([`de_vec`]).
+pub(crate) struct NullableVec<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for NullableVec<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_vec(d).map(NullableVec)
+    }
+}
+
+/// A tolerant optional date as a type of its own, for hand-written decoders
+/// ([`de_opt_datetime`]).
+pub(crate) struct TolerantDate(pub Option<DateTime>);
+
+impl<'de> Deserialize<'de> for TolerantDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        de_opt_datetime(d).map(TolerantDate)
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes (no allocation per key).
+pub(crate) enum Key<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Key::Borrowed(s) => s,
+            Key::Owned(s) => s,
+        }
+    }
+    pub(crate) fn into_string(self) -> String {
+        match self {
+            Key::Borrowed(s) => s.to_owned(),
+            Key::Owned(s) => s,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key::Borrowed(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key::Owned(v))
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 /// The envelope of every Graph collection response.

@@ -2,13 +2,20 @@
 //!
 //! Microsoft keeps adding evidence types, so an unknown `@odata.type` decodes to
 //! [`EvidenceKind::Other`] with the raw type name and JSON rather than failing the whole alert.
+//!
+//! Decoding is hand-written rather than derived, because evidence is most of the bytes of an alert
+//! page: each object is read once, key by key, straight from the JSON reader into the shared
+//! properties and the subtype's struct (no `#[serde(flatten)]` buffering, no intermediate
+//! JSON tree), and every struct here is declared with `wire_struct!`, which generates one small
+//! field-by-key reader per struct instead of serde's per-struct deserializer machinery.
+
+use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{Deserializer, Error as _, MapAccess, Visitor};
+use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum, odata_type_name};
+use super::common::{DateTime, Key, NullableVec, TolerantDate, graph_enum, odata_type_name};
 
 graph_enum! {
     /// `evidenceVerdict`.
@@ -171,21 +178,274 @@ graph_enum! {
     }
 }
 
-/// Properties present on every evidence subtype.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct EvidenceCommon {
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    pub verdict: Option<EvidenceVerdict>,
-    pub remediation_status: Option<EvidenceRemediationStatus>,
-    pub remediation_status_details: Option<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub roles: Vec<EvidenceRole>,
-    #[serde(deserialize_with = "de_vec")]
-    pub detailed_roles: Vec<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub tags: Vec<String>,
+/// A struct read key by key: `read_field` reads the value of `key` when it is one of the struct's
+/// fields and says whether it did. The evidence decoder offers each key to the shared properties
+/// and then to the subtype, so one pass over the object fills both.
+trait ReadFields: Default {
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+}
+
+/// Decodes any [`ReadFields`] struct from a JSON object; unknown keys are skipped.
+struct FieldsVisitor<T>(PhantomData<T>);
+
+impl<'de, T: ReadFields> Visitor<'de> for FieldsVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if !out.read_field(key.as_str(), &mut map)? {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// How one field's value is read: plainly (`Option<T>`: `null` is `None`), `=> date` (tolerant
+/// date: `null`, the "not set" sentinel and unparseable text are `None`) or `=> list` (`null`
+/// is an empty collection).
+macro_rules! read_value {
+    ($map:ident) => {
+        $map.next_value()?
+    };
+    ($map:ident, date) => {
+        $map.next_value::<TolerantDate>()?.0
+    };
+    ($map:ident, list) => {
+        $map.next_value::<NullableVec<_>>()?.0
+    };
+}
+
+/// Declares wire structs with public fields, each with its JSON key and how it is read, and
+/// their tolerant decoding: unknown keys are ignored and a missing key keeps the default.
+macro_rules! wire_struct {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $wire:literal $(=> $how:ident)? ),* $(,)?
+        }
+    )*) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        impl ReadFields for $name {
+            fn read_field<'de, A: MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    $( $wire => self.$field = read_value!(map $(, $how)?), )*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_map(FieldsVisitor(PhantomData))
+            }
+        }
+    )*};
+}
+
+wire_struct! {
+    /// Properties present on every evidence subtype.
+    EvidenceCommon {
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        verdict: Option<EvidenceVerdict> = "verdict",
+        remediation_status: Option<EvidenceRemediationStatus> = "remediationStatus",
+        remediation_status_details: Option<String> = "remediationStatusDetails",
+        roles: Vec<EvidenceRole> = "roles" => list,
+        detailed_roles: Vec<String> = "detailedRoles" => list,
+        tags: Vec<String> = "tags" => list,
+    }
+
+    /// `userAccount`.
+    UserAccount {
+        account_name: Option<String> = "accountName",
+        azure_ad_user_id: Option<String> = "azureAdUserId",
+        display_name: Option<String> = "displayName",
+        domain_name: Option<String> = "domainName",
+        user_principal_name: Option<String> = "userPrincipalName",
+        user_sid: Option<String> = "userSid",
+    }
+
+    /// `fileDetails`.
+    FileDetails {
+        file_name: Option<String> = "fileName",
+        file_path: Option<String> = "filePath",
+        file_publisher: Option<String> = "filePublisher",
+        file_size: Option<i64> = "fileSize",
+        issuer: Option<String> = "issuer",
+        signer: Option<String> = "signer",
+        md5: Option<String> = "md5",
+        sha1: Option<String> = "sha1",
+        sha256: Option<String> = "sha256",
+        /// Spelled `sha265Ac` (sic) on the wire.
+        sha256_ac: Option<String> = "sha265Ac",
+    }
+
+    /// `loggedOnUser`.
+    LoggedOnUser {
+        account_name: Option<String> = "accountName",
+        domain_name: Option<String> = "domainName",
+    }
+
+    /// `vmMetadata`.
+    VmMetadata {
+        vm_id: Option<String> = "vmId",
+        resource_id: Option<String> = "resourceId",
+        subscription_id: Option<String> = "subscriptionId",
+        cloud_provider: Option<VmCloudProvider> = "cloudProvider",
+    }
+
+    /// `emailSender`.
+    EmailSender {
+        display_name: Option<String> = "displayName",
+        domain_name: Option<String> = "domainName",
+        email_address: Option<String> = "emailAddress",
+    }
+
+    UserEvidence {
+        user_account: Option<UserAccount> = "userAccount",
+    }
+
+    DeviceEvidence {
+        mde_device_id: Option<String> = "mdeDeviceId",
+        azure_ad_device_id: Option<String> = "azureAdDeviceId",
+        device_dns_name: Option<String> = "deviceDnsName",
+        os_platform: Option<String> = "osPlatform",
+        os_build: Option<i64> = "osBuild",
+        version: Option<String> = "version",
+        first_seen_date_time: Option<DateTime> = "firstSeenDateTime" => date,
+        rbac_group_id: Option<i64> = "rbacGroupId",
+        rbac_group_name: Option<String> = "rbacGroupName",
+        health_status: Option<DeviceHealthStatus> = "healthStatus",
+        risk_score: Option<DeviceRiskScore> = "riskScore",
+        onboarding_status: Option<OnboardingStatus> = "onboardingStatus",
+        defender_av_status: Option<DefenderAvStatus> = "defenderAvStatus",
+        ip_interfaces: Vec<String> = "ipInterfaces" => list,
+        logged_on_users: Vec<LoggedOnUser> = "loggedOnUsers" => list,
+        vm_metadata: Option<VmMetadata> = "vmMetadata",
+    }
+
+    IpEvidence {
+        ip_address: Option<String> = "ipAddress",
+        country_letter_code: Option<String> = "countryLetterCode",
+    }
+
+    UrlEvidence {
+        url: Option<String> = "url",
+    }
+
+    FileEvidence {
+        file_details: Option<FileDetails> = "fileDetails",
+        detection_status: Option<DetectionStatus> = "detectionStatus",
+        mde_device_id: Option<String> = "mdeDeviceId",
+    }
+
+    ProcessEvidence {
+        process_id: Option<i64> = "processId",
+        parent_process_id: Option<i64> = "parentProcessId",
+        process_command_line: Option<String> = "processCommandLine",
+        process_creation_date_time: Option<DateTime> = "processCreationDateTime" => date,
+        parent_process_creation_date_time: Option<DateTime> =
+            "parentProcessCreationDateTime" => date,
+        image_file: Option<FileDetails> = "imageFile",
+        parent_process_image_file: Option<FileDetails> = "parentProcessImageFile",
+        user_account: Option<UserAccount> = "userAccount",
+        detection_status: Option<DetectionStatus> = "detectionStatus",
+        mde_device_id: Option<String> = "mdeDeviceId",
+    }
+
+    MailboxEvidence {
+        display_name: Option<String> = "displayName",
+        primary_address: Option<String> = "primaryAddress",
+        upn: Option<String> = "upn",
+        user_account: Option<UserAccount> = "userAccount",
+    }
+
+    AnalyzedMessageEvidence {
+        network_message_id: Option<String> = "networkMessageId",
+        internet_message_id: Option<String> = "internetMessageId",
+        subject: Option<String> = "subject",
+        language: Option<String> = "language",
+        sender_ip: Option<String> = "senderIp",
+        recipient_email_address: Option<String> = "recipientEmailAddress",
+        anti_spam_direction: Option<AntispamDirection> = "antiSpamDirection",
+        delivery_action: Option<DeliveryAction> = "deliveryAction",
+        delivery_location: Option<DeliveryLocation> = "deliveryLocation",
+        urn: Option<String> = "urn",
+        threats: Vec<String> = "threats" => list,
+        threat_detection_methods: Vec<String> = "threatDetectionMethods" => list,
+        urls: Vec<String> = "urls" => list,
+        url_count: Option<i64> = "urlCount",
+        attachments_count: Option<i64> = "attachmentsCount",
+        received_date_time: Option<DateTime> = "receivedDateTime" => date,
+        p1_sender: Option<EmailSender> = "p1Sender",
+        p2_sender: Option<EmailSender> = "p2Sender",
+    }
+
+    MailClusterEvidence {
+        cluster_by: Option<String> = "clusterBy",
+        cluster_by_value: Option<String> = "clusterByValue",
+        query: Option<String> = "query",
+        urn: Option<String> = "urn",
+        email_count: Option<i64> = "emailCount",
+        network_message_ids: Vec<String> = "networkMessageIds" => list,
+    }
+
+    CloudApplicationEvidence {
+        app_id: Option<i64> = "appId",
+        display_name: Option<String> = "displayName",
+        instance_id: Option<i64> = "instanceId",
+        instance_name: Option<String> = "instanceName",
+        saas_app_id: Option<i64> = "saasAppId",
+    }
+
+    OauthApplicationEvidence {
+        app_id: Option<String> = "appId",
+        display_name: Option<String> = "displayName",
+        object_id: Option<String> = "objectId",
+        publisher: Option<String> = "publisher",
+    }
+
+    RegistryKeyEvidence {
+        registry_key: Option<String> = "registryKey",
+        registry_hive: Option<String> = "registryHive",
+    }
+
+    RegistryValueEvidence {
+        mde_device_id: Option<String> = "mdeDeviceId",
+        registry_hive: Option<String> = "registryHive",
+        registry_key: Option<String> = "registryKey",
+        registry_value: Option<String> = "registryValue",
+        registry_value_name: Option<String> = "registryValueName",
+        registry_value_type: Option<String> = "registryValueType",
+    }
+
+    SecurityGroupEvidence {
+        security_group_id: Option<String> = "securityGroupId",
+        display_name: Option<String> = "displayName",
+        distinguished_name: Option<String> = "distinguishedName",
+        friendly_name: Option<String> = "friendlyName",
+        sid: Option<String> = "sid",
+        active_directory_object_guid: Option<String> = "activeDirectoryObjectGuid",
+    }
 }
 
 /// One piece of evidence: the shared properties plus the subtype's own.
@@ -243,7 +503,72 @@ impl EvidenceKind {
             EvidenceKind::Other { type_name, .. } => type_name,
         }
     }
+
+    /// An empty subtype for a modelled `@odata.type` (any namespace, any case), else `None`.
+    fn known(odata_type: &str) -> Option<EvidenceKind> {
+        use EvidenceKind as K;
+        let name = odata_type_name(odata_type);
+        let is = |n: &str| name.eq_ignore_ascii_case(n);
+        Some(if is("userEvidence") {
+            K::User(Default::default())
+        } else if is("deviceEvidence") {
+            K::Device(Default::default())
+        } else if is("ipEvidence") {
+            K::Ip(Default::default())
+        } else if is("urlEvidence") {
+            K::Url(Default::default())
+        } else if is("fileEvidence") {
+            K::File(Default::default())
+        } else if is("processEvidence") {
+            K::Process(Default::default())
+        } else if is("mailboxEvidence") {
+            K::Mailbox(Default::default())
+        } else if is("analyzedMessageEvidence") {
+            K::AnalyzedMessage(Default::default())
+        } else if is("mailClusterEvidence") {
+            K::MailCluster(Default::default())
+        } else if is("cloudApplicationEvidence") {
+            K::CloudApplication(Default::default())
+        } else if is("oauthApplicationEvidence") {
+            K::OauthApplication(Default::default())
+        } else if is("registryKeyEvidence") {
+            K::RegistryKey(Default::default())
+        } else if is("registryValueEvidence") {
+            K::RegistryValue(Default::default())
+        } else if is("securityGroupEvidence") {
+            K::SecurityGroup(Default::default())
+        } else {
+            return None;
+        })
+    }
+
+    /// Reads `key` into the subtype if it is one of its fields (`Other` has none).
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match self {
+            EvidenceKind::User(x) => x.read_field(key, map),
+            EvidenceKind::Device(x) => x.read_field(key, map),
+            EvidenceKind::Ip(x) => x.read_field(key, map),
+            EvidenceKind::Url(x) => x.read_field(key, map),
+            EvidenceKind::File(x) => x.read_field(key, map),
+            EvidenceKind::Process(x) => x.read_field(key, map),
+            EvidenceKind::Mailbox(x) => x.read_field(key, map),
+            EvidenceKind::AnalyzedMessage(x) => x.read_field(key, map),
+            EvidenceKind::MailCluster(x) => x.read_field(key, map),
+            EvidenceKind::CloudApplication(x) => x.read_field(key, map),
+            EvidenceKind::OauthApplication(x) => x.read_field(key, map),
+            EvidenceKind::RegistryKey(x) => x.read_field(key, map),
+            EvidenceKind::RegistryValue(x) => x.read_field(key, map),
+            EvidenceKind::SecurityGroup(x) => x.read_field(key, map),
+            EvidenceKind::Other { .. } => Ok(false),
+        }
+    }
 }
+
+const ODATA_TYPE: &str = "@odata.type";
 
 impl<'de> Deserialize<'de> for Evidence {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -251,14 +576,20 @@ impl<'de> Deserialize<'de> for Evidence {
     }
 }
 
-/// The shared and the subtype properties read from the same object in one pass.
-#[derive(Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
-struct WithCommon<T> {
-    #[serde(flatten)]
-    common: EvidenceCommon,
-    #[serde(flatten)]
-    specific: T,
+/// Reads the rest of an evidence object: each key goes to the shared properties, else to the
+/// subtype, else is skipped.
+fn read_body<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    common: &mut EvidenceCommon,
+    kind: &mut EvidenceKind,
+) -> Result<(), A::Error> {
+    while let Some(key) = map.next_key::<Key<'de>>()? {
+        let key = key.as_str();
+        if !common.read_field(key, map)? && !kind.read_field(key, map)? {
+            map.next_value::<IgnoredAny>()?;
+        }
+    }
+    Ok(())
 }
 
 struct EvidenceVisitor;
@@ -270,341 +601,101 @@ impl<'de> Visitor<'de> for EvidenceVisitor {
         f.write_str("an evidence object")
     }
 
-    /// Graph writes `@odata.type` first; then the rest of the object is decoded straight into
-    /// the subtype (no intermediate JSON tree, which roughly halves the cost of a page of
-    /// alerts). Any other key order takes the buffered path, with the same result.
+    /// Graph writes `@odata.type` first; then the rest of the object is read straight into the
+    /// subtype in the same pass. Any other key order, a non-string or missing type, or a type
+    /// without a model buffers the object and takes [`Evidence::from_object`], with the same
+    /// result.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Evidence, A::Error> {
-        let mut buffered = Map::new();
-        let odata_type = match map.next_key::<String>()? {
-            Some(k) if k == "@odata.type" => match map.next_value::<Value>()? {
-                Value::String(t) => t,
+        let mut raw = Map::new();
+        match map.next_key::<Key<'de>>()? {
+            None => {}
+            Some(k) if k.as_str() == ODATA_TYPE => match map.next_value::<Value>()? {
+                Value::String(odata_type) => match EvidenceKind::known(&odata_type) {
+                    Some(mut kind) => {
+                        let mut common = EvidenceCommon::default();
+                        read_body(&mut map, &mut common, &mut kind)?;
+                        return Ok(Evidence {
+                            odata_type,
+                            common,
+                            kind,
+                        });
+                    }
+                    None => {
+                        raw.insert(ODATA_TYPE.to_owned(), Value::String(odata_type));
+                    }
+                },
                 other => {
-                    buffered.insert(k, other);
-                    return drain(buffered, map);
+                    raw.insert(ODATA_TYPE.to_owned(), other);
                 }
             },
             Some(k) => {
-                buffered.insert(k, map.next_value()?);
-                return drain(buffered, map);
+                let v = map.next_value::<Value>()?;
+                raw.insert(k.into_string(), v);
             }
-            None => return Evidence::from_value(Value::Object(buffered)).map_err(A::Error::custom),
-        };
-        let rest = MapAccessDeserializer::new(map);
-        macro_rules! known {
-            ($ty:ty, $wrap:expr) => {{
-                let w = WithCommon::<$ty>::deserialize(rest)?;
-                (w.common, $wrap(w.specific))
-            }};
         }
-        let name = odata_type_name(&odata_type).to_ascii_lowercase();
-        let (common, kind) = match name.as_str() {
-            "userevidence" => known!(UserEvidence, EvidenceKind::User),
-            "deviceevidence" => known!(DeviceEvidence, |s| EvidenceKind::Device(Box::new(s))),
-            "ipevidence" => known!(IpEvidence, EvidenceKind::Ip),
-            "urlevidence" => known!(UrlEvidence, EvidenceKind::Url),
-            "fileevidence" => known!(FileEvidence, EvidenceKind::File),
-            "processevidence" => known!(ProcessEvidence, |s| EvidenceKind::Process(Box::new(s))),
-            "mailboxevidence" => known!(MailboxEvidence, EvidenceKind::Mailbox),
-            "analyzedmessageevidence" => {
-                known!(AnalyzedMessageEvidence, |s| EvidenceKind::AnalyzedMessage(
-                    Box::new(s)
-                ))
-            }
-            "mailclusterevidence" => known!(MailClusterEvidence, EvidenceKind::MailCluster),
-            "cloudapplicationevidence" => {
-                known!(CloudApplicationEvidence, EvidenceKind::CloudApplication)
-            }
-            "oauthapplicationevidence" => {
-                known!(OauthApplicationEvidence, EvidenceKind::OauthApplication)
-            }
-            "registrykeyevidence" => known!(RegistryKeyEvidence, EvidenceKind::RegistryKey),
-            "registryvalueevidence" => known!(RegistryValueEvidence, EvidenceKind::RegistryValue),
-            "securitygroupevidence" => known!(SecurityGroupEvidence, EvidenceKind::SecurityGroup),
-            _ => {
-                let mut raw = Map::deserialize(rest)?;
-                raw.insert("@odata.type".to_owned(), Value::String(odata_type.clone()));
-                return Evidence::from_value(Value::Object(raw)).map_err(A::Error::custom);
-            }
-        };
-        Ok(Evidence {
-            odata_type,
-            common,
-            kind,
-        })
+        while let Some(k) = map.next_key::<Key<'de>>()? {
+            let v = map.next_value::<Value>()?;
+            raw.insert(k.into_string(), v);
+        }
+        Evidence::from_object(raw).map_err(A::Error::custom)
     }
 }
 
-/// Reads the rest of the object into `buffered` and decodes from the tree.
-fn drain<'de, A: MapAccess<'de>>(
-    mut buffered: Map<String, Value>,
-    mut map: A,
-) -> Result<Evidence, A::Error> {
-    while let Some((k, v)) = map.next_entry::<String, Value>()? {
-        buffered.insert(k, v);
+/// Feeds a whole object to [`read_body`] (the buffered path).
+struct BodyVisitor<'a> {
+    common: &'a mut EvidenceCommon,
+    kind: &'a mut EvidenceKind,
+}
+
+impl<'de> Visitor<'de> for BodyVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an evidence object")
     }
-    Evidence::from_value(Value::Object(buffered)).map_err(A::Error::custom)
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        read_body(&mut map, self.common, self.kind)
+    }
 }
 
 impl Evidence {
     /// Decodes evidence from a JSON tree (any key order); unknown subtypes keep the tree.
     pub fn from_value(v: Value) -> Result<Evidence, serde_json::Error> {
-        let odata_type = v
-            .get("@odata.type")
+        match v {
+            Value::Object(m) => Evidence::from_object(m),
+            _ => Err(serde_json::Error::custom("evidence is not a JSON object")),
+        }
+    }
+
+    /// The buffered path: the subtype comes from the tree's `@odata.type`, and the tree is read
+    /// back as JSON text by the same reader as the fast path, so the two paths cannot disagree
+    /// and the decoders are not instantiated a second time for a JSON tree.
+    fn from_object(raw: Map<String, Value>) -> Result<Evidence, serde_json::Error> {
+        let odata_type = raw
+            .get(ODATA_TYPE)
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        let common = EvidenceCommon::deserialize(&v)?;
-        let name = odata_type_name(&odata_type).to_ascii_lowercase();
-        fn sub<'a, T: Deserialize<'a>>(v: &'a Value) -> Result<T, serde_json::Error> {
-            T::deserialize(v)
+        let mut kind = EvidenceKind::known(&odata_type).unwrap_or_else(|| EvidenceKind::Other {
+            type_name: odata_type_name(&odata_type).to_owned(),
+            raw: Value::Null,
+        });
+        let mut common = EvidenceCommon::default();
+        let text = serde_json::to_string(&raw)?;
+        serde_json::Deserializer::from_str(&text).deserialize_map(BodyVisitor {
+            common: &mut common,
+            kind: &mut kind,
+        })?;
+        if let EvidenceKind::Other { raw: slot, .. } = &mut kind {
+            *slot = Value::Object(raw);
         }
-        let kind = match name.as_str() {
-            "userevidence" => EvidenceKind::User(sub(&v)?),
-            "deviceevidence" => EvidenceKind::Device(Box::new(sub(&v)?)),
-            "ipevidence" => EvidenceKind::Ip(sub(&v)?),
-            "urlevidence" => EvidenceKind::Url(sub(&v)?),
-            "fileevidence" => EvidenceKind::File(sub(&v)?),
-            "processevidence" => EvidenceKind::Process(Box::new(sub(&v)?)),
-            "mailboxevidence" => EvidenceKind::Mailbox(sub(&v)?),
-            "analyzedmessageevidence" => EvidenceKind::AnalyzedMessage(Box::new(sub(&v)?)),
-            "mailclusterevidence" => EvidenceKind::MailCluster(sub(&v)?),
-            "cloudapplicationevidence" => EvidenceKind::CloudApplication(sub(&v)?),
-            "oauthapplicationevidence" => EvidenceKind::OauthApplication(sub(&v)?),
-            "registrykeyevidence" => EvidenceKind::RegistryKey(sub(&v)?),
-            "registryvalueevidence" => EvidenceKind::RegistryValue(sub(&v)?),
-            "securitygroupevidence" => EvidenceKind::SecurityGroup(sub(&v)?),
-            _ => EvidenceKind::Other {
-                type_name: odata_type_name(&odata_type).to_owned(),
-                raw: v.clone(),
-            },
-        };
         Ok(Evidence {
             odata_type,
             common,
             kind,
         })
     }
-}
-
-/// `userAccount`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct UserAccount {
-    pub account_name: Option<String>,
-    pub azure_ad_user_id: Option<String>,
-    pub display_name: Option<String>,
-    pub domain_name: Option<String>,
-    pub user_principal_name: Option<String>,
-    pub user_sid: Option<String>,
-}
-
-/// `fileDetails`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct FileDetails {
-    pub file_name: Option<String>,
-    pub file_path: Option<String>,
-    pub file_publisher: Option<String>,
-    pub file_size: Option<i64>,
-    pub issuer: Option<String>,
-    pub signer: Option<String>,
-    pub md5: Option<String>,
-    pub sha1: Option<String>,
-    pub sha256: Option<String>,
-    /// Spelled `sha265Ac` (sic) on the wire.
-    #[serde(rename = "sha265Ac")]
-    pub sha256_ac: Option<String>,
-}
-
-/// `loggedOnUser`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct LoggedOnUser {
-    pub account_name: Option<String>,
-    pub domain_name: Option<String>,
-}
-
-/// `vmMetadata`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct VmMetadata {
-    pub vm_id: Option<String>,
-    pub resource_id: Option<String>,
-    pub subscription_id: Option<String>,
-    pub cloud_provider: Option<VmCloudProvider>,
-}
-
-/// `emailSender`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct EmailSender {
-    pub display_name: Option<String>,
-    pub domain_name: Option<String>,
-    pub email_address: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct UserEvidence {
-    pub user_account: Option<UserAccount>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct DeviceEvidence {
-    pub mde_device_id: Option<String>,
-    pub azure_ad_device_id: Option<String>,
-    pub device_dns_name: Option<String>,
-    pub os_platform: Option<String>,
-    pub os_build: Option<i64>,
-    pub version: Option<String>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub first_seen_date_time: Option<DateTime>,
-    pub rbac_group_id: Option<i64>,
-    pub rbac_group_name: Option<String>,
-    pub health_status: Option<DeviceHealthStatus>,
-    pub risk_score: Option<DeviceRiskScore>,
-    pub onboarding_status: Option<OnboardingStatus>,
-    pub defender_av_status: Option<DefenderAvStatus>,
-    #[serde(deserialize_with = "de_vec")]
-    pub ip_interfaces: Vec<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub logged_on_users: Vec<LoggedOnUser>,
-    pub vm_metadata: Option<VmMetadata>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct IpEvidence {
-    pub ip_address: Option<String>,
-    pub country_letter_code: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct UrlEvidence {
-    pub url: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct FileEvidence {
-    pub file_details: Option<FileDetails>,
-    pub detection_status: Option<DetectionStatus>,
-    pub mde_device_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ProcessEvidence {
-    pub process_id: Option<i64>,
-    pub parent_process_id: Option<i64>,
-    pub process_command_line: Option<String>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub process_creation_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub parent_process_creation_date_time: Option<DateTime>,
-    pub image_file: Option<FileDetails>,
-    pub parent_process_image_file: Option<FileDetails>,
-    pub user_account: Option<UserAccount>,
-    pub detection_status: Option<DetectionStatus>,
-    pub mde_device_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct MailboxEvidence {
-    pub display_name: Option<String>,
-    pub primary_address: Option<String>,
-    pub upn: Option<String>,
-    pub user_account: Option<UserAccount>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct AnalyzedMessageEvidence {
-    pub network_message_id: Option<String>,
-    pub internet_message_id: Option<String>,
-    pub subject: Option<String>,
-    pub language: Option<String>,
-    pub sender_ip: Option<String>,
-    pub recipient_email_address: Option<String>,
-    pub anti_spam_direction: Option<AntispamDirection>,
-    pub delivery_action: Option<DeliveryAction>,
-    pub delivery_location: Option<DeliveryLocation>,
-    pub urn: Option<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub threats: Vec<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub threat_detection_methods: Vec<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub urls: Vec<String>,
-    pub url_count: Option<i64>,
-    pub attachments_count: Option<i64>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub received_date_time: Option<DateTime>,
-    pub p1_sender: Option<EmailSender>,
-    pub p2_sender: Option<EmailSender>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct MailClusterEvidence {
-    pub cluster_by: Option<String>,
-    pub cluster_by_value: Option<String>,
-    pub query: Option<String>,
-    pub urn: Option<String>,
-    pub email_count: Option<i64>,
-    #[serde(deserialize_with = "de_vec")]
-    pub network_message_ids: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct CloudApplicationEvidence {
-    pub app_id: Option<i64>,
-    pub display_name: Option<String>,
-    pub instance_id: Option<i64>,
-    pub instance_name: Option<String>,
-    pub saas_app_id: Option<i64>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct OauthApplicationEvidence {
-    pub app_id: Option<String>,
-    pub display_name: Option<String>,
-    pub object_id: Option<String>,
-    pub publisher: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct RegistryKeyEvidence {
-    pub registry_key: Option<String>,
-    pub registry_hive: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct RegistryValueEvidence {
-    pub mde_device_id: Option<String>,
-    pub registry_hive: Option<String>,
-    pub registry_key: Option<String>,
-    pub registry_value: Option<String>,
-    pub registry_value_name: Option<String>,
-    pub registry_value_type: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SecurityGroupEvidence {
-    pub security_group_id: Option<String>,
-    pub display_name: Option<String>,
-    pub distinguished_name: Option<String>,
-    pub friendly_name: Option<String>,
-    pub sid: Option<String>,
-    pub active_directory_object_guid: Option<String>,
 }
 
 #[cfg(test)]
@@ -661,6 +752,80 @@ mod tests {
                 assert_eq!(raw["name"], "p");
             }
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn unknown_type_keeps_the_shared_properties() {
+        let e: Evidence = serde_json::from_str(
+            r##"{"@odata.type":"#microsoft.graph.security.kubernetesPodEvidence","verdict":"Suspicious","roles":null,"tags":["a"],"name":"p"}"##,
+        )
+        .unwrap();
+        assert_eq!(e.common.verdict, Some(EvidenceVerdict::Suspicious));
+        assert!(e.common.roles.is_empty());
+        assert_eq!(e.common.tags, ["a"]);
+        match e.kind {
+            EvidenceKind::Other { raw, .. } => {
+                assert_eq!(
+                    raw["@odata.type"],
+                    "#microsoft.graph.security.kubernetesPodEvidence"
+                );
+                assert_eq!(raw["tags"][0], "a");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// The one-pass path (type first) and the buffered path (type last, or a tree) agree on
+    /// every kind of field: tolerant dates and enums, `null` lists, nested structs, escaped keys.
+    #[test]
+    fn one_pass_and_buffered_paths_agree() {
+        let body = r##""createdDateTime":"2021-04-27T12:19:27.7211305Z","verdict":"Malicious","remediationStatus":"notRemediated","roles":["attacker","somethingNew"],"detailedRoles":null,"tags":[],"processId":4780,"\u0070arentProcessId":668,"imageFile":{"fileName":"a.exe","sha265Ac":"x","extra":[1]},"userAccount":{"accountName":"u"},"processCreationDateTime":"0001-01-01T00:00:00Z","parentProcessCreationDateTime":"String (timestamp)","unknownKey":{"deep":[1,{"a":null}]}"##;
+        let ty = r##""@odata.type":"#microsoft.graph.security.processEvidence""##;
+        let first = format!("{{{ty},{body}}}");
+        let last = format!("{{{body},{ty}}}");
+        let a: Evidence = crate::client::decode(first.as_bytes()).unwrap();
+        let b: Evidence = crate::client::decode(last.as_bytes()).unwrap();
+        let c = Evidence::from_value(serde_json::from_str(&first).unwrap()).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a, c);
+        assert_eq!(
+            a.common.remediation_status,
+            Some(EvidenceRemediationStatus::Unremediated)
+        );
+        assert_eq!(
+            a.common.roles,
+            [
+                EvidenceRole::Attacker,
+                EvidenceRole::Unrecognized("somethingNew".into())
+            ]
+        );
+        assert!(a.common.detailed_roles.is_empty());
+        assert!(a.common.created_date_time.is_some());
+        match &a.kind {
+            EvidenceKind::Process(p) => {
+                assert_eq!((p.process_id, p.parent_process_id), (Some(4780), Some(668)));
+                assert_eq!(p.process_creation_date_time, None);
+                assert_eq!(p.parent_process_creation_date_time, None);
+                let image = p.image_file.as_ref().unwrap();
+                assert_eq!(image.file_name.as_deref(), Some("a.exe"));
+                assert_eq!(image.sha256_ac.as_deref(), Some("x"));
+                assert_eq!(
+                    p.user_account.as_ref().unwrap().account_name.as_deref(),
+                    Some("u")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // A wrongly typed field is an error on both paths, as before.
+        for bad in [
+            format!("{{{ty},\"processId\":\"x\"}}"),
+            format!("{{\"processId\":\"x\",{ty}}}"),
+        ] {
+            assert!(
+                crate::client::decode::<Evidence>(bad.as_bytes()).is_err(),
+                "{bad}"
+            );
         }
     }
 }
