@@ -208,7 +208,7 @@ fn read_token_response(
                 "HTTP {status} with an empty body"
             )));
         }
-        return match serde_json::from_slice::<ErrorBody>(body) {
+        return match json::<ErrorBody>(body) {
             Ok(e) => Err(TokenFailure::Refused {
                 error: e.error,
                 description: e.error_description.unwrap_or_default(),
@@ -230,8 +230,7 @@ fn read_token_response(
     if body.is_empty() {
         return Err(TokenFailure::Malformed("an empty response body".into()));
     }
-    let t: TokenBody =
-        serde_json::from_slice(body).map_err(|e| TokenFailure::Malformed(e.to_string()))?;
+    let t: TokenBody = json(body).map_err(TokenFailure::Malformed)?;
     Ok(Tokens {
         access_token: t.access_token,
         refresh_token: t.refresh_token,
@@ -281,6 +280,13 @@ pub async fn refresh(
     refresh_token: &str,
 ) -> Result<Tokens, TokenFailure> {
     token_request(config, tenant, refresh_grant_body(config, refresh_token)).await
+}
+
+/// Reads a JSON body with the one reader the app uses everywhere (`vigil_core::client::decode`:
+/// text, UTF-8 checked once), so no second copy of serde's machinery is built into the bundle.
+fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let text = std::str::from_utf8(body).map_err(|e| e.to_string())?;
+    serde_json::from_str(text).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

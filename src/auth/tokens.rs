@@ -142,7 +142,10 @@ pub fn decode_id_token(jwt: &str) -> Result<IdClaims, String> {
     let bytes = URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .map_err(|_| "the ID token payload is not base64url")?;
-    serde_json::from_slice(&bytes).map_err(|_| "the ID token payload is not JSON".to_string())
+    std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .ok_or_else(|| "the ID token payload is not JSON".to_string())
 }
 
 /// Checks the ID token against the sign-in that asked for it.
