@@ -8,10 +8,11 @@ use std::path::Path;
 pub const GOAL_BROTLI_BYTES: u64 = 400_000;
 
 /// What `cargo xtask test` enforces today: a guard against growth, set just above the measured
-/// 547 kB of the first full build (alert queue, sign-in, the typed client). The bundle is over
-/// the goal; BENCHMARKS.md shows by how much. Lower this as the app shrinks, never raise it
-/// without saying why in the commit.
-pub const BUDGET_BROTLI_BYTES: u64 = 650_000;
+/// 491.8 kB of 2026-11-22 (the hand-written sign-in instead of `oauth2`/`url`, one-pass evidence
+/// decoding, and the queue's grouping, pivots, saved views and incident bulk actions). The
+/// bundle is still over the goal; BENCHMARKS.md shows by how much. Lower this as the app
+/// shrinks, never raise it without saying why in the commit.
+pub const BUDGET_BROTLI_BYTES: u64 = 500_000;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Sizes {

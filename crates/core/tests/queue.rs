@@ -954,8 +954,11 @@ fn overview_figures_link_to_views_that_reproduce_them() {
     assert_eq!(overview::format_duration(6 * 3600), "6 h 0 min");
 }
 
-#[tokio::test]
-async fn bulk_incident_change_is_confirmed_per_incident_and_persists() {
+/// A 200-alert demo emulator and a client for its first tenant, signed in as `ME` with `scope`.
+async fn demo_client(
+    scope: &str,
+    seed: u64,
+) -> (vigil_emulator::Running, GraphClient<NativeTransport>) {
     let emu = vigil_emulator::start(Options {
         port: 0,
         alerts: 200,
@@ -964,14 +967,20 @@ async fn bulk_incident_change_is_confirmed_per_incident_and_persists() {
     .await
     .expect("emulator starts");
     let tenant = emu.tenants()[0].id.clone();
-    let token = emu.mint_access_token(&tenant, ME, &["SecurityIncident.ReadWrite.All"]);
+    let token = emu.mint_access_token(&tenant, ME, &[scope]);
     let c = GraphClient::new(
-        NativeTransport::new().with_seed(5),
+        NativeTransport::new().with_seed(seed),
         emu.graph_url(),
         &tenant,
         Rc::new(StaticToken(token)),
     )
     .unwrap();
+    (emu, c)
+}
+
+#[tokio::test]
+async fn bulk_incident_change_is_confirmed_per_incident_and_persists() {
+    let (_emu, c) = demo_client("SecurityIncident.ReadWrite.All", 5).await;
     let incidents = c
         .list_incidents(&Query::new().top(50))
         .collect_all()
@@ -1007,22 +1016,7 @@ async fn bulk_incident_change_is_confirmed_per_incident_and_persists() {
 
 #[tokio::test]
 async fn bulk_resolve_adds_the_comment_to_every_confirmed_alert() {
-    let emu = vigil_emulator::start(Options {
-        port: 0,
-        alerts: 200,
-        ..Default::default()
-    })
-    .await
-    .expect("emulator starts");
-    let tenant = emu.tenants()[0].id.clone();
-    let token = emu.mint_access_token(&tenant, ME, &["SecurityAlert.ReadWrite.All"]);
-    let c = GraphClient::new(
-        NativeTransport::new().with_seed(9),
-        emu.graph_url(),
-        &tenant,
-        Rc::new(StaticToken(token)),
-    )
-    .unwrap();
+    let (_emu, c) = demo_client("SecurityAlert.ReadWrite.All", 9).await;
     let open = QueueFilter {
         severities: Set::any(),
         range: TimeRange::ALL_TIME,

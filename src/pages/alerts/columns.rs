@@ -6,20 +6,12 @@ use vigil_core::queue::Column;
 
 use super::Q;
 
-/// Columns a queue can be grouped by (the alert id would make one group per alert).
-const GROUPABLE: [Column; 11] = [
-    Column::Severity,
-    Column::Status,
-    Column::Provider,
-    Column::Detection,
-    Column::Category,
-    Column::AssignedTo,
-    Column::Classification,
-    Column::Determination,
-    Column::Created,
-    Column::Incident,
-    Column::Tenant,
-];
+/// Columns a queue can be grouped by: all but the title and the id, which are nearly unique.
+fn groupable() -> impl Iterator<Item = Column> {
+    Column::ALL
+        .into_iter()
+        .filter(|c| !matches!(c, Column::Title | Column::Id | Column::Updated))
+}
 
 #[component]
 pub(super) fn GroupBy(q: Q) -> impl IntoView {
@@ -34,7 +26,7 @@ pub(super) fn GroupBy(q: Q) -> impl IntoView {
                 q.set(|f| f.group = Column::parse(&v));
             }>
                 <option value="" selected=move || current().is_empty()>"Nothing"</option>
-                {GROUPABLE.into_iter().map(|c| {
+                {groupable().map(|c| {
                     let label = if c == Column::Created { "Created (day)" } else { c.label() };
                     view! { <option value=c.key() selected=move || current() == c.key()>{label}</option> }
                 }).collect_view()}
