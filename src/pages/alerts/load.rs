@@ -42,31 +42,32 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
     q.new_alerts.set(0);
     // Every signed-in tenant's alerts, one after the other, into one table (the tenant
     // filter then narrows it without a reload); the active tenant alone when none is known.
-    let mut tenants: Vec<String> = auth
+    let mut tenants: Vec<(String, String)> = auth
         .accounts()
         .into_iter()
         .filter(|a| a.ended.is_none())
-        .map(|a| a.tenant_id)
+        .map(|a| (a.tenant_id, a.tenant_name))
         .collect();
     if tenants.is_empty() {
-        tenants.extend(auth.active_tenant());
+        tenants.extend(auth.active_tenant().map(|t| (t, String::new())));
     }
     let f = filter.get_untracked();
-    let sources: Vec<(GraphClient<BrowserTransport>, Query)> = tenants
-        .iter()
-        .filter_map(|t| {
-            let client = auth.client_for_data(Some(t))?;
-            let me = auth.username_in(Some(t));
+    let sources: Vec<(GraphClient<BrowserTransport>, Query, String)> = tenants
+        .into_iter()
+        .filter_map(|(t, name)| {
+            let client = auth.client_for_data(Some(&t))?;
+            let me = auth.username_in(Some(&t));
             let query = f
                 .server_query(Viewer {
                     now: now(),
                     me: me.as_deref(),
                 })
                 .top(PAGE);
-            Some((client, query))
+            Some((client, query, name))
         })
         .collect();
-    let Some((first, _)) = sources.first() else {
+    let several = sources.len() > 1;
+    let Some((first, _, _)) = sources.first() else {
         return;
     };
     let t = *first.transport();
@@ -75,7 +76,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
     q.request.set(
         sources
             .iter()
-            .map(|(c, query)| {
+            .map(|(c, query, _)| {
                 format!(
                     "GET {}{}",
                     c.url(ApiVersion::V1, "security/alerts_v2"),
@@ -92,10 +93,12 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         // When the view last took in new rows (never yet: the first rows show at once).
         let mut shown: Option<f64> = None;
         let mut unshown = false;
-        let mut failed: Option<GraphError> = None;
+        // What stopped a tenant's listing (a tenant that fails leaves the others to load).
+        let mut failures: Vec<String> = Vec::new();
         // Alerts (and totals) of the tenants already loaded, for the progress line.
         let (mut done_loaded, mut done_total) = (0usize, Some(0u64));
-        'tenants: for (client, query) in sources {
+        for (client, query, name) in sources {
+            let mut failed: Option<GraphError> = None;
             // The same listing as `list_alerts`, each alert kept as its raw JSON until its slice.
             let mut pages = client.pages::<Box<RawValue>>(
                 ApiVersion::V1,
@@ -128,7 +131,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                         Ok(a) => batch.push(a),
                         Err(e) => {
                             failed = Some(GraphError::decode(e));
-                            break 'tenants;
+                            break 'pages;
                         }
                     }
                     drop(raw);
@@ -168,16 +171,21 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                     show_later(handle, t, generation, current);
                 }
             }
-            if failed.is_some() {
-                break 'tenants;
+            if let Some(e) = failed {
+                let why = auth.explain(&e);
+                failures.push(if several && !name.is_empty() {
+                    format!("{name}: {why}")
+                } else {
+                    why
+                });
             }
             done_loaded += loaded;
             done_total = done_total.zip(total).map(|(a, b)| a + b);
         }
-        if let Some(e) = failed {
+        if !failures.is_empty() {
             let _ = q.error.try_set(Some(format!(
                 "Loading stopped: {} Showing what arrived.",
-                auth.explain(&e)
+                failures.join(" ")
             )));
         }
         handle.version.try_update(|v| *v += 1);
