@@ -28,6 +28,8 @@ use crate::transport::BrowserTransport;
 
 /// Longest stretch of decoding and indexing between yields to the browser.
 const SLICE_MS: f64 = 8.0;
+/// Alerts in the first, quick request: a screenful and some.
+const FIRST_SCREEN: u32 = 50;
 /// How often, at most, the view takes in the rows merged meanwhile while pages arrive.
 const SHOW_EVERY_MS: f64 = 150.0;
 
@@ -93,6 +95,24 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         // When the view last took in new rows (never yet: the first rows show at once).
         let mut shown: Option<f64> = None;
         let mut unshown = false;
+        // The first screen of rows comes from a small request of its own, so rows show before
+        // the first full page (2 MB of JSON) has arrived; the full listing then replaces them
+        // (merged by id). Its failure is left to the full listing to report.
+        if let Some((client, query, _)) = sources.first() {
+            let quick = query.clone().top(FIRST_SCREEN);
+            let mut first = client.pages::<Alert>(
+                ApiVersion::V1,
+                "security/alerts_v2",
+                &quick,
+                scopes::ALERT_READ,
+            );
+            if let Some(Ok(page)) = first.next().await {
+                if !live() {
+                    return;
+                }
+                handle.merge(&page.items);
+            }
+        }
         // What stopped a tenant's listing (a tenant that fails leaves the others to load).
         let mut failures: Vec<String> = Vec::new();
         // Alerts (and totals) of the tenants already loaded, for the progress line.
