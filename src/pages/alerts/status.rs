@@ -54,6 +54,9 @@ pub(super) fn Status(q: Q) -> impl IntoView {
                         None => format!("Loading… {} so far", thousands(loaded)),
                     }}
                 </span>
+                <progress id="load-bar" aria-labelledby="load-progress"
+                    max=total.map(|t| t.max(1).to_string())
+                    value=total.map(|_| loaded.to_string())></progress>
             })}
             <span id="throttle-state" class="muted">{move || {
                 let s = q.throttle.get();
