@@ -43,6 +43,38 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
             3,
         )
     });
+    let lines = Memo::new(move |_| {
+        let version = q.handle.version.get();
+        let range = range.get();
+        let cursor = q.cursor.get();
+        let selected = q.filter.with(|f| f.selected.clone());
+        q.handle.table.with_value(|t| {
+            q.view.with(|v| {
+                q.groups.with(|(_, layout)| {
+                    q.checked.with(|checked| {
+                        range
+                            .map(|k| match layout.line(k) {
+                                Line::Header { group } => LineKey::Header { k, group, version },
+                                Line::Row { pos } => {
+                                    let id = t.row(v[pos]).id.clone();
+                                    LineKey::Row {
+                                        k,
+                                        pos,
+                                        cursor: pos == cursor,
+                                        open: selected.as_ref() == Some(&id),
+                                        checked: checked.contains(&id),
+                                        row: v[pos],
+                                        id,
+                                        version,
+                                    }
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                })
+            })
+        })
+    });
     let on_scroll = move |ev: leptos::ev::Event| {
         if let Some(el) = ev
             .target()
@@ -81,46 +113,17 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
             <div id="queue-scroll" class="queue-scroll" on:scroll=on_scroll>
                 <div class="queue-body" style:height=move || format!("{}px", q.groups.with(|(_, l)| l.len()) as f64 * ROW_H)>
                     {move || {
-                        q.handle.version.track();
-                        let range = range.get();
+                        // Columns and grouping rebuild every line; otherwise a line is built
+                        // only when its key changes (it scrolls in, its alert changes, the
+                        // cursor, the open alert or its checkbox moves).
                         let cols = columns.get();
-                        let cursor = q.cursor.get();
-                        let selected = q.filter.with(|f| f.selected.clone());
                         let template = template();
                         let group_col = q.filter.with(|f| f.group);
-                        q.handle.table.with_value(|t| q.view.with(|v| q.groups.with(|(groups, layout)| {
-                            range.clone().map(|k| {
-                                let top = format!("translateY({}px)", k as f64 * ROW_H);
-                                let pos = match layout.line(k) {
-                                    Line::Header { group } => {
-                                        return Either::Left(group_header(q, &groups[group], group_col, top));
-                                    }
-                                    Line::Row { pos } => pos,
-                                };
-                                let i = v[pos];
-                                let r = t.row(i);
-                                let id = r.id.clone();
-                                let mut class = String::from("qrow");
-                                if pos == cursor { class.push_str(" cursor"); }
-                                if selected.as_ref() == Some(&r.id) { class.push_str(" open"); }
-                                let is_checked = q.checked.with(|c| c.contains(&r.id));
-                                let cells = cols.iter().map(|&c| cell(t, i, c)).collect_view();
-                                let id_click = id.clone();
-                                let id_check = id.clone();
-                                Either::Right(view! {
-                                    <div class=class role="row" data-id=id.0.clone() data-pos=pos.to_string()
-                                        style:transform=top
-                                        style:grid-template-columns=template.clone()
-                                        on:click=move |_| { q.cursor.set(pos); q.select(Some(id_click.clone())); }>
-                                        <span role="gridcell" on:click=|ev| ev.stop_propagation()>
-                                            <input type="checkbox" class="row-check" aria-label="Select" prop:checked=is_checked
-                                                on:change=move |_| toggle_checked(q, id_check.clone()) />
-                                        </span>
-                                        {cells}
-                                    </div>
-                                })
-                            }).collect_view()
-                        })))
+                        view! {
+                            <For each=move || lines.get() key=|l| l.clone() children=move |l| {
+                                render_line(q, l, &cols, &template, group_col)
+                            } />
+                        }
                     }}
                 </div>
             </div>
@@ -128,6 +131,85 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                 <p id="queue-empty" class="muted">"No alerts match these filters. Remove a filter above to widen the view."</p>
             })}
         </div>
+    }
+}
+
+/// Everything one rendered line shows depends on (with the columns and grouping, which
+/// rebuild all lines).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum LineKey {
+    Header {
+        k: usize,
+        group: usize,
+        version: u64,
+    },
+    Row {
+        k: usize,
+        pos: usize,
+        /// The table row.
+        row: u32,
+        id: AlertId,
+        version: u64,
+        cursor: bool,
+        open: bool,
+        checked: bool,
+    },
+}
+
+/// One line of the table: a group header or an alert's row, placed at line `k`.
+fn render_line(
+    q: Q,
+    line: LineKey,
+    cols: &[Column],
+    template: &str,
+    group_col: Option<Column>,
+) -> impl IntoView + use<> {
+    match line {
+        LineKey::Header { k, group, .. } => {
+            let top = format!("translateY({}px)", k as f64 * ROW_H);
+            Either::Left(q.groups.with_untracked(|(groups, _)| {
+                groups
+                    .get(group)
+                    .map(|g| group_header(q, g, group_col, top))
+            }))
+        }
+        LineKey::Row {
+            k,
+            pos,
+            row,
+            id,
+            cursor,
+            open,
+            checked,
+            ..
+        } => {
+            let top = format!("translateY({}px)", k as f64 * ROW_H);
+            let mut class = String::from("qrow");
+            if cursor {
+                class.push_str(" cursor");
+            }
+            if open {
+                class.push_str(" open");
+            }
+            let cells = q
+                .handle
+                .table
+                .with_value(|t| cols.iter().map(|&c| cell(t, row, c)).collect_view());
+            let id_click = id.clone();
+            let id_check = id.clone();
+            Either::Right(view! {
+                <div class=class role="row" data-id=id.0.clone() data-pos=pos.to_string()
+                    style:transform=top
+                    style:grid-template-columns=template.to_owned()
+                    on:click=move |_| { q.cursor.set(pos); q.select(Some(id_click.clone())); }>
+                    <span role="gridcell" on:click=|ev| ev.stop_propagation()>
+                        <input type="checkbox" class="row-check" aria-label="Select" prop:checked=checked
+                            on:change=move |_| toggle_checked(q, id_check.clone()) />
+                    </span>
+                    {cells}
+                </div>
+            })
+        }
     }
 }
 
