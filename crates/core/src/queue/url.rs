@@ -4,7 +4,7 @@ use crate::models::{
     AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, DetectionSource,
     IncidentStatus, ServiceSource,
 };
-use crate::odata::{encode_query_value, percent_decode};
+use crate::odata::encode_query_value;
 
 /// A Graph enum whose known members can be listed, parsed and ranked.
 pub trait Member: Clone + PartialEq + Sized {
@@ -110,19 +110,10 @@ impl<E: Member> Set<E> {
     }
 }
 
-/// Splits `a=1&b=2` (a leading `?` is allowed) into decoded pairs; `+` reads as a space (HTML
-/// form encoding); malformed escapes drop the pair.
+/// Splits `a=1&b=2` (a leading `?` is allowed) into decoded pairs, as a browser reads a query
+/// ([`crate::url::form_parse`]: `+` is a space; a malformed escape stays as it is).
 pub fn parse_pairs(qs: &str) -> Vec<(String, String)> {
-    qs.trim_start_matches('?')
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .filter_map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            let k = percent_decode(&k.replace('+', " "))?;
-            let v = percent_decode(&v.replace('+', " "))?;
-            Some((k, v))
-        })
-        .collect()
+    crate::url::form_parse(qs.trim_start_matches('?'))
 }
 
 /// Writes pairs as `k=v&…`, values percent-encoded (no leading `?`).
