@@ -6,8 +6,10 @@ use vigil_core::client::decode;
 use vigil_core::models::{Alert, ODataPage};
 
 fn page() -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/graph-examples/v1.0/security-alert/security-alert-get.json");
+    let path = std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../../../shared/graph-examples/v1.0/security-alert/security-alert-get.json");
     let template: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("example alert")).expect("valid JSON");
     let value: Vec<serde_json::Value> = (0..1000)

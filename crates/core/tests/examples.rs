@@ -19,7 +19,10 @@ const EXCLUDED: &[&str] = &[
 ];
 
 fn examples_dir() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/graph-examples");
+    let dir = std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../../../shared/graph-examples");
     assert!(
         dir.join("INDEX.tsv").is_file(),
         "graph examples not found at {} (expected INDEX.tsv there)",

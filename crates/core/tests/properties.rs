@@ -22,8 +22,10 @@ fn decode_all(bytes: &[u8]) {
 }
 
 fn example_bodies() -> Vec<Vec<u8>> {
-    let dir =
-        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/graph-examples");
+    let dir = std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
+    )
+    .join("../../../shared/graph-examples");
     let mut out = Vec::new();
     for f in [
         "v1.0/security-alert/security-alert-get.json",

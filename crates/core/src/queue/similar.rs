@@ -25,7 +25,14 @@ pub fn similar(table: &Table, i: u32) -> Similar {
         if j == i {
             continue;
         }
-        if !title.is_empty() && r.title.trim().to_lowercase() == title {
+        // Compared without allocating: this runs over every loaded row.
+        if !title.is_empty()
+            && r.title
+                .trim()
+                .chars()
+                .flat_map(char::to_lowercase)
+                .eq(title.chars())
+        {
             out.same_title.push(j);
         }
         if !incident.is_none() && r.incident_id == incident {
