@@ -8,14 +8,13 @@ use leptos_router::hooks::use_location;
 use vigil_core::client::{ApiVersion, scopes};
 use vigil_core::models::*;
 use vigil_core::odata::encode_path_segment;
-use vigil_core::queue::QueueFilter;
 use vigil_core::queue::filter::{humanize, service_label};
 use vigil_core::queue::pivot::Pivot;
 use vigil_core::queue::similar::{same_title_view, similar};
 
 use super::{
-    PivotValue, TableHandle, determinations_for, evidence_list, safe_href, severity_badge,
-    time_or_dash,
+    PivotValue, TableHandle, determinations_for, evidence_list, queue_filter_here, safe_href,
+    severity_badge, time_or_dash,
 };
 use crate::auth::{Auth, drafts, use_auth};
 use crate::components::RequiresScope;
@@ -276,11 +275,7 @@ fn SimilarAlerts(id: AlertId, title: String, handle: TableHandle) -> impl IntoVi
         })
     });
     let link = move |to: &AlertId| {
-        let mut f = if location.pathname.get_untracked() == "/alerts" {
-            QueueFilter::from_query_string(&location.search.get_untracked())
-        } else {
-            QueueFilter::default()
-        };
+        let mut f = queue_filter_here(location.pathname, location.search);
         f.selected = Some(to.clone());
         format!("/alerts?{}", f.to_query_string())
     };

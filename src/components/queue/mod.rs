@@ -19,6 +19,19 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::components::Time;
 use crate::prefs::TimeZone;
 
+/// The alert queue's view as the address bar has it (the default view off the queue page): what
+/// links and pivots from an alert start from. Takes the location's `pathname` and `search`.
+pub fn queue_filter_here(
+    pathname: Memo<String>,
+    search: Memo<String>,
+) -> vigil_core::queue::QueueFilter {
+    if pathname.get_untracked() == "/alerts" {
+        vigil_core::queue::QueueFilter::from_query_string(&search.get_untracked())
+    } else {
+        vigil_core::queue::QueueFilter::default()
+    }
+}
+
 /// Now, as the core's UTC instant.
 pub fn now() -> DateTime {
     DateTime::from_unix_millis(js_sys::Date::now() as i64)

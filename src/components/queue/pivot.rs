@@ -4,11 +4,10 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
-use vigil_core::queue::QueueFilter;
 use vigil_core::queue::pivot::Pivot;
 use wasm_bindgen::JsCast;
 
-use super::copy_text;
+use super::{copy_text, queue_filter_here};
 
 /// Closes the menu an event came from (the `<details>` around its target).
 fn close_menu(ev: &leptos::ev::MouseEvent) {
@@ -25,13 +24,7 @@ fn close_menu(ev: &leptos::ev::MouseEvent) {
 pub fn PivotValue(pivot: Pivot, #[prop(into)] label: String) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
-    let base = move || {
-        if location.pathname.get_untracked() == "/alerts" {
-            QueueFilter::from_query_string(&location.search.get_untracked())
-        } else {
-            QueueFilter::default()
-        }
-    };
+    let base = move || queue_filter_here(location.pathname, location.search);
     let actions = pivot.actions(&base());
     let pivot = StoredValue::new(pivot);
     let copied = RwSignal::new(None::<&'static str>);

@@ -21,6 +21,13 @@ enum BulkAction {
     FalsePositive,
 }
 
+impl BulkAction {
+    /// Resolving asks for a comment, added to each alert.
+    fn resolves(self) -> bool {
+        matches!(self, BulkAction::Resolve | BulkAction::FalsePositive)
+    }
+}
+
 #[component]
 pub(super) fn BulkBar(q: Q) -> impl IntoView {
     let auth = use_auth();
@@ -34,19 +41,10 @@ pub(super) fn BulkBar(q: Q) -> impl IntoView {
     );
     let problem = RwSignal::new(None::<String>);
     let comment = RwSignal::new(String::new());
-    let resolving = move || {
-        matches!(
-            action.get(),
-            BulkAction::Resolve | BulkAction::FalsePositive
-        )
-    };
+    let resolving = move || action.get().resolves();
     let start = move |_| {
         let why = comment.get_untracked();
-        let resolves = matches!(
-            action.get_untracked(),
-            BulkAction::Resolve | BulkAction::FalsePositive
-        );
-        if resolves && why.trim().is_empty() {
+        if action.get_untracked().resolves() && why.trim().is_empty() {
             problem.set(Some(
                 "Resolving asks for a comment: say why, so the next analyst knows.".into(),
             ));
