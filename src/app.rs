@@ -2,13 +2,13 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::path;
 
 use crate::auth::Auth;
 use crate::config::{self, RuntimeConfig};
 use crate::pages;
+use crate::pages::ThreatTab;
 use crate::prefs::Prefs;
+use crate::router::{Router, use_location};
 use crate::shell::Shell;
 
 #[component]
@@ -37,24 +37,62 @@ fn Configured(config: RuntimeConfig) -> impl IntoView {
         <Router>
             <Shell>
                 <ErrorBoundary fallback=|errors| view! { <pages::Failure errors /> }>
-                    <Routes fallback=pages::NotFound>
-                        <Route path=path!("/") view=pages::Overview />
-                        <Route path=path!("/alerts") view=pages::Alerts />
-                        <Route path=path!("/incidents") view=pages::Incidents />
-                        <Route path=path!("/correlation") view=pages::Correlation />
-                        <Route path=path!("/secure-score") view=pages::SecureScore />
-                        <Route path=path!("/ediscovery") view=pages::Ediscovery />
-                        <ParentRoute path=path!("/threats") view=pages::Threats>
-                            <Route path=path!("") view=|| view! { <Redirect path="/threats/submissions" /> } />
-                            <Route path=path!("submissions") view=pages::Submissions />
-                            <Route path=path!("intelligence") view=pages::Intelligence />
-                            <Route path=path!("hunting") view=pages::Hunting />
-                        </ParentRoute>
-                        <Route path=path!("/settings") view=pages::Settings />
-                        <Route path=path!("/auth/callback") view=pages::Callback />
-                    </Routes>
+                    <Pages />
                 </ErrorBoundary>
             </Shell>
         </Router>
+    }
+}
+
+/// The page at each path. A page is built again only when the path changes, never for a new
+/// query string (the queues keep their filters there).
+#[derive(Clone, Copy, PartialEq)]
+enum Page {
+    Overview,
+    Alerts,
+    Incidents,
+    Correlation,
+    SecureScore,
+    Ediscovery,
+    Threats(ThreatTab),
+    Settings,
+    Callback,
+    NotFound,
+}
+
+impl Page {
+    fn at(path: &str) -> Self {
+        match path {
+            "/" => Self::Overview,
+            "/alerts" => Self::Alerts,
+            "/incidents" => Self::Incidents,
+            "/correlation" => Self::Correlation,
+            "/secure-score" => Self::SecureScore,
+            "/ediscovery" => Self::Ediscovery,
+            "/threats/submissions" => Self::Threats(ThreatTab::Submissions),
+            "/threats/intelligence" => Self::Threats(ThreatTab::Intelligence),
+            "/threats/hunting" => Self::Threats(ThreatTab::Hunting),
+            "/settings" => Self::Settings,
+            "/auth/callback" => Self::Callback,
+            _ => Self::NotFound,
+        }
+    }
+}
+
+#[component]
+fn Pages() -> impl IntoView {
+    let path = use_location().pathname;
+    let page = Memo::new(move |_| path.with(|p| Page::at(p)));
+    move || match page.get() {
+        Page::Overview => view! { <pages::Overview /> }.into_any(),
+        Page::Alerts => view! { <pages::Alerts /> }.into_any(),
+        Page::Incidents => view! { <pages::Incidents /> }.into_any(),
+        Page::Correlation => view! { <pages::Correlation /> }.into_any(),
+        Page::SecureScore => view! { <pages::SecureScore /> }.into_any(),
+        Page::Ediscovery => view! { <pages::Ediscovery /> }.into_any(),
+        Page::Threats(tab) => view! { <pages::Threats tab /> }.into_any(),
+        Page::Settings => view! { <pages::Settings /> }.into_any(),
+        Page::Callback => view! { <pages::Callback /> }.into_any(),
+        Page::NotFound => view! { <pages::NotFound /> }.into_any(),
     }
 }

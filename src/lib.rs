@@ -8,6 +8,7 @@ pub mod config;
 mod pages;
 pub mod panic;
 pub mod prefs;
+pub mod router;
 mod shell;
 pub mod time;
 pub mod transport;

@@ -1,10 +1,10 @@
 //! The frame around every page: header (brand, theme, time zone) and navigation.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::{AccountMenu, SessionEndedPrompt};
 use crate::prefs::{TimeZone, use_prefs};
+use crate::router::NavLink;
 
 const NAV: &[(&str, &str)] = &[
     ("/", "Overview"),
@@ -49,7 +49,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                 <ul>
                     {NAV
                         .iter()
-                        .map(|(href, label)| view! { <li><A href=*href exact=*href == "/">{*label}</A></li> })
+                        .map(|(href, label)| view! { <li><NavLink href=*href exact=*href == "/">{*label}</NavLink></li> })
                         .collect_view()}
                 </ul>
             </nav>

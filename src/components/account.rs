@@ -4,11 +4,11 @@
 //! Every name, tenant and error text here comes from outside (ID token, identity platform,
 //! Graph) and is rendered as text only.
 
+use crate::router::NavigateOptions;
+use crate::router::use_navigate;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 use vigil_core::client::scopes;
 use vigil_core::error::{ErrorKind, GraphError};
 use vigil_core::models::alert::AlertId;

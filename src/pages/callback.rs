@@ -1,7 +1,7 @@
+use crate::router::NavigateOptions;
+use crate::router::use_navigate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::use_navigate;
 
 use crate::auth::{CallbackFailure, use_auth};
 

@@ -24,4 +24,4 @@ pub use overview::Overview;
 pub use secure_score::SecureScore;
 pub use settings::Settings;
 pub use setup::Setup;
-pub use threats::{Hunting, Intelligence, Submissions, Threats};
+pub use threats::{ThreatTab, Threats};

@@ -1,5 +1,5 @@
+use crate::router::use_location;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 #[component]
 pub fn NotFound() -> impl IntoView {

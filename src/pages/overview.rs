@@ -6,7 +6,6 @@ use std::collections::HashMap;
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use vigil_core::models::{Alert, AlertId, Incident};
 use vigil_core::overview::{self, Figure, Overview as Figures, format_duration};
 
@@ -78,10 +77,10 @@ fn figure_link(f: &Figure, id: Option<String>) -> impl IntoView + use<> {
     let value = f.value.to_string();
     let label = f.label.clone();
     view! {
-        <A href=href attr:class="figure" attr:id=id>
+        <a href=href class="figure" id=id>
             <span class="figure-value">{value}</span>
             <span class="figure-label">{label}</span>
-        </A>
+        </a>
     }
 }
 
@@ -121,12 +120,12 @@ fn Body(o: Figures) -> impl IntoView {
                 <div class="day-chart" role="img" aria-label="New and resolved alerts per day">
                     {o.per_day.clone().into_iter().map(|d| view! {
                         <div class="day" title=format!("{}: {} new, {} resolved", d.date, d.new, d.resolved)>
-                            <A href=d.new_link.href() attr:class="bar bar-new" attr:aria-label=format!("{} new on {}", d.new, d.date)>
+                            <a href=d.new_link.href() class="bar bar-new" aria-label=format!("{} new on {}", d.new, d.date)>
                                 <span class="bar-fill" style:height=bar(d.new)></span>
-                            </A>
-                            <A href=d.resolved_link.href() attr:class="bar bar-resolved" attr:aria-label=format!("{} resolved on {}", d.resolved, d.date)>
+                            </a>
+                            <a href=d.resolved_link.href() class="bar bar-resolved" aria-label=format!("{} resolved on {}", d.resolved, d.date)>
                                 <span class="bar-fill" style:height=bar(d.resolved)></span>
-                            </A>
+                            </a>
                             <span class="day-label">{d.date[8..].to_owned()}</span>
                         </div>
                     }).collect_view()}
@@ -136,10 +135,10 @@ fn Body(o: Figures) -> impl IntoView {
                 <h2>"Mean time to resolve"</h2>
                 {match o.time_to_resolve.clone() {
                     Some(t) => Either::Left(view! {
-                        <A href=t.link.href() attr:class="figure">
+                        <a href=t.link.href() class="figure">
                             <span class="figure-value" id="mttr-value">{format_duration(t.mean_seconds)}</span>
                             <span class="figure-label">{format!("over {} alerts resolved in the last 30 days", t.sample)}</span>
-                        </A>
+                        </a>
                     }),
                     None => Either::Right(view! { <p class="muted">"No alert was resolved in the last 30 days."</p> }),
                 }}
@@ -153,7 +152,7 @@ fn Body(o: Figures) -> impl IntoView {
                         <ol class="waiting">
                             {o.oldest_unassigned_high.clone().into_iter().map(|w| view! {
                                 <li>
-                                    <A href=w.link.href()>{w.title.clone()}</A>
+                                    <a href=w.link.href()>{w.title.clone()}</a>
                                     " "
                                     <span class="muted">{format!("waiting {}", format_duration(w.age_seconds))}" · "{time_or_dash(w.created)}</span>
                                 </li>
@@ -161,7 +160,7 @@ fn Body(o: Figures) -> impl IntoView {
                         </ol>
                     })
                 }}
-                <p><A href=o.oldest_unassigned_high_link.href()>"All unassigned high-severity alerts"</A></p>
+                <p><a href=o.oldest_unassigned_high_link.href()>"All unassigned high-severity alerts"</a></p>
             </section>
         </div>
     }

@@ -1,24 +1,38 @@
 use leptos::prelude::*;
-use leptos_router::components::{A, Outlet};
+
+use crate::router::NavLink;
 
 use crate::components::{NotYet, SignedIn};
 
-/// Threats: submissions, intelligence and hunting as tabs over one outlet.
+/// The tabs of the Threats page, each at its own path.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ThreatTab {
+    Submissions,
+    Intelligence,
+    Hunting,
+}
+
+/// Threats: submissions, intelligence and hunting as tabs.
 #[component]
-pub fn Threats() -> impl IntoView {
+pub fn Threats(tab: ThreatTab) -> impl IntoView {
+    let body = match tab {
+        ThreatTab::Submissions => view! { <Submissions /> }.into_any(),
+        ThreatTab::Intelligence => view! { <Intelligence /> }.into_any(),
+        ThreatTab::Hunting => view! { <Hunting /> }.into_any(),
+    };
     view! {
         <h1 id="threats-title">"Threats"</h1>
         <nav class="tabs" aria-label="Threats">
-            <A href="/threats/submissions">"Submissions"</A>
-            <A href="/threats/intelligence">"Intelligence"</A>
-            <A href="/threats/hunting">"Hunting"</A>
+            <NavLink href="/threats/submissions">"Submissions"</NavLink>
+            <NavLink href="/threats/intelligence">"Intelligence"</NavLink>
+            <NavLink href="/threats/hunting">"Hunting"</NavLink>
         </nav>
-        <Outlet />
+        {body}
     }
 }
 
 #[component]
-pub fn Submissions() -> impl IntoView {
+fn Submissions() -> impl IntoView {
     view! {
         <h2 id="submissions-title">"Threat submissions"</h2>
         <SignedIn what="threat submissions">
@@ -28,7 +42,7 @@ pub fn Submissions() -> impl IntoView {
 }
 
 #[component]
-pub fn Intelligence() -> impl IntoView {
+fn Intelligence() -> impl IntoView {
     view! {
         <h2 id="intelligence-title">"Threat intelligence"</h2>
         <SignedIn what="threat intelligence">
@@ -38,7 +52,7 @@ pub fn Intelligence() -> impl IntoView {
 }
 
 #[component]
-pub fn Hunting() -> impl IntoView {
+fn Hunting() -> impl IntoView {
     view! {
         <h2 id="hunting-title">"Advanced hunting"</h2>
         <SignedIn what="hunting results">

@@ -40,9 +40,24 @@ test('navigation is client-side and marks the current section', async () => {
   await page.waitForSelector('#secure-score-title');
   assert.equal(new URL(page.url()).pathname, '/secure-score');
   assert.equal(await page.getAttribute('nav.sidebar a[href="/secure-score"]', 'aria-current'), 'page');
+  await page.evaluate(() => { window.stillTheSamePage = true; });
   await page.click('nav.sidebar a[href="/threats"]');
   await page.waitForSelector('#submissions-title');
   assert.equal(new URL(page.url()).pathname, '/threats/submissions');
+  assert.equal(await page.getAttribute('nav.sidebar a[href="/threats"]', 'aria-current'), 'page', 'a section is current on its tabs');
+  await page.click('nav.tabs a[href="/threats/hunting"]');
+  await page.waitForSelector('#hunting-title');
+  assert.equal(await page.getAttribute('nav.tabs a[href="/threats/hunting"]', 'aria-current'), 'page');
+  assert.equal(await page.getAttribute('nav.tabs a[href="/threats/submissions"]', 'aria-current'), null);
+  // Back and forward move between pages without loading the app again.
+  await page.goBack();
+  await page.waitForSelector('#submissions-title');
+  await page.goBack();
+  await page.waitForSelector('#secure-score-title');
+  assert.equal(await page.getAttribute('nav.sidebar a[href="/secure-score"]', 'aria-current'), 'page');
+  await page.goForward();
+  await page.waitForSelector('#submissions-title');
+  assert.equal(await page.evaluate(() => window.stillTheSamePage), true, 'no page load on any of these moves');
   assertClean(page);
 });
 

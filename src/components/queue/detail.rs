@@ -1,10 +1,10 @@
 //! The selected alert: every field, evidence, MITRE techniques, comments, the Graph request
 //! behind the view, raw JSON, and triage (only changed fields sent, optimistic with rollback).
 
+use crate::router::use_location;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_location;
 use vigil_core::client::{ApiVersion, scopes};
 use vigil_core::models::*;
 use vigil_core::odata::encode_path_segment;

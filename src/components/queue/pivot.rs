@@ -2,8 +2,8 @@
 //! "exclude this", "search for this", "group by this" and "copy". Each action opens the alert
 //! queue with the changed filter (the current one when already on the queue).
 
+use crate::router::{use_location, use_navigate};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
 use vigil_core::queue::pivot::Pivot;
 use wasm_bindgen::JsCast;
 

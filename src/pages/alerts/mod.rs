@@ -14,10 +14,10 @@ mod views;
 
 use std::collections::BTreeSet;
 
+use crate::router::NavigateOptions;
+use crate::router::{use_location, use_navigate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::hooks::{use_location, use_navigate};
 use vigil_core::client::scopes;
 use vigil_core::models::*;
 use vigil_core::queue::filter::Viewer;
@@ -150,7 +150,6 @@ fn AlertQueue() -> impl IntoView {
             NavigateOptions {
                 replace,
                 scroll: false,
-                ..Default::default()
             },
         )
     });

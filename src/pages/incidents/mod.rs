@@ -5,12 +5,11 @@ mod bulk;
 
 use std::collections::BTreeSet;
 
+use crate::router::NavigateOptions;
+use crate::router::{use_location, use_navigate};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::NavigateOptions;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_navigate};
 use vigil_core::client::scopes;
 use vigil_core::models::*;
 use vigil_core::queue::filter::humanize;
@@ -250,7 +249,7 @@ fn IncidentBody(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
                 view! {
                     <li>
                         {severity_badge(a.severity.as_ref())} " "
-                        <A href=format!("/alerts?{}", f.to_query_string())>{a.title.clone().unwrap_or_default()}</A>
+                        <a href=format!("/alerts?{}", f.to_query_string())>{a.title.clone().unwrap_or_default()}</a>
                     </li>
                 }
             }).collect_view()}
