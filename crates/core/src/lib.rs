@@ -47,6 +47,7 @@ pub mod overview;
 pub mod paging;
 pub mod queue;
 pub mod scheduler;
+pub mod sort;
 pub mod transport;
 pub mod url;
 

@@ -199,7 +199,9 @@ pub fn compute(
             link: Link::Alerts(f),
         })
         .collect();
-    open_alerts_by_provider.sort_by(|a, b| b.value.cmp(&a.value).then(a.label.cmp(&b.label)));
+    crate::sort::by(&mut open_alerts_by_provider, |a, b| {
+        b.value.cmp(&a.value).then(a.label.cmp(&b.label))
+    });
 
     let inc_base = IncidentFilter {
         days: None,
@@ -326,7 +328,9 @@ pub fn compute(
         })
         .collect();
     // Oldest first; alerts without a creation time last.
-    waiting.sort_by_key(|a| (a.created_date_time.is_none(), a.created_date_time));
+    crate::sort::by_key(&mut waiting, |a| {
+        (a.created_date_time.is_none(), a.created_date_time)
+    });
     let oldest_unassigned_high = waiting
         .iter()
         .take(10)

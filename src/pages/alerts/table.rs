@@ -92,7 +92,8 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                         prop:checked={move || { let n = q.view.with(Vec::len); n > 0 && q.checked.with(BTreeSet::len) >= n }}
                         on:change=move |ev| {
                             if event_target_checked(&ev) {
-                                let ids: BTreeSet<AlertId> = q.handle.table.with_value(|t| q.view.with_untracked(|v| v.iter().map(|&i| t.row(i).id.clone()).collect()));
+                                let mut ids = BTreeSet::<AlertId>::new();
+                                q.handle.table.with_value(|t| q.view.with_untracked(|v| ids.extend(v.iter().map(|&i| t.row(i).id.clone()))));
                                 q.checked.set(ids);
                             } else {
                                 q.checked.set(BTreeSet::new());

@@ -147,7 +147,8 @@ fn IncidentQueue() -> impl IntoView {
                         let f = filter.get();
                         let me = auth.account().map(|a| a.username);
                         let shown: Vec<Incident> = all.into_iter().filter(|i| f.matches(i, now(), me.as_deref())).collect();
-                        let shown_ids: BTreeSet<IncidentId> = shown.iter().map(|i| i.id.clone()).collect();
+                        let mut shown_ids = BTreeSet::<IncidentId>::new();
+                        shown_ids.extend(shown.iter().map(|i| i.id.clone()));
                         let all_ids = shown_ids.clone();
                         Either::Right(Either::Right(view! {
                             <p id="incident-count" class="count">{format!("{} incidents", shown.len())}</p>

@@ -305,7 +305,7 @@ pub fn grouped(evidence: &[Evidence]) -> Vec<(Group, Vec<EvidenceView>)> {
             None => out.push((v.group, vec![v])),
         }
     }
-    out.sort_by_key(|(g, _)| *g);
+    crate::sort::by_key(&mut out, |(g, _)| *g);
     out
 }
 

@@ -40,7 +40,7 @@ pub fn similar(table: &Table, i: u32) -> Similar {
         }
     }
     let newest_first = |v: &mut Vec<u32>| {
-        v.sort_by_key(|&j| std::cmp::Reverse(table.row(j).created));
+        crate::sort::positions(v, &|a, b| table.row(b).created.cmp(&table.row(a).created));
     };
     newest_first(&mut out.same_title);
     newest_first(&mut out.same_incident);

@@ -406,13 +406,13 @@ impl Table {
                     (i, r.service.as_ref().map(service_label).unwrap_or_default())
                 })
                 .collect();
-            idx.sort_by(|a, b| {
-                let o = labels[a].cmp(&labels[b]);
+            crate::sort::positions(idx, &|a, b| {
+                let o = labels[&a].cmp(&labels[&b]);
                 if sort.descending { o.reverse() } else { o }
             });
             return;
         }
-        idx.sort_by(|&a, &b| {
+        crate::sort::positions(idx, &|a, b| {
             let o = self.compare(a, b, sort.column);
             if sort.descending { o.reverse() } else { o }
         });
@@ -482,7 +482,9 @@ impl Table {
                 .counts
                 .add(self.rows[i as usize].severity.as_ref());
         }
-        groups.sort_by(|a, b| b.rows.len().cmp(&a.rows.len()).then(a.key.cmp(&b.key)));
+        crate::sort::by(&mut groups, |a, b| {
+            b.rows.len().cmp(&a.rows.len()).then(a.key.cmp(&b.key))
+        });
         groups
     }
 

@@ -60,7 +60,7 @@ impl<E: Member> Set<E> {
             .into_iter()
             .filter(|e| e.rank() != usize::MAX)
             .collect();
-        v.sort_by_key(Member::rank);
+        crate::sort::by_key(&mut v, Member::rank);
         v.dedup();
         Set(v)
     }
