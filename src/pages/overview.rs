@@ -92,8 +92,9 @@ fn Body(o: Figures) -> impl IntoView {
         .map(|d| d.new.max(d.resolved))
         .max()
         .unwrap_or(0)
-        .max(1) as f64;
-    let bar = move |n: usize| format!("{}%", (n as f64 / max * 100.0).round());
+        .max(1);
+    // Whole percentages by integer arithmetic: formatting a float costs the bundle ~10 kB.
+    let bar = move |n: usize| format!("{}%", (n * 100 + max / 2) / max);
     view! {
         <div class="overview">
             <section class="card wide" id="open-alerts">

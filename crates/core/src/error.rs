@@ -91,13 +91,29 @@ pub struct InnerError {
 /// clock may be skewed against the server's anyway.
 pub fn parse_retry_after(value: &str, server_date: Option<&str>) -> Option<Duration> {
     let v = value.trim();
-    if let Ok(secs) = v.parse::<f64>() {
-        return (secs.is_finite() && secs >= 0.0)
-            .then(|| Duration::from_secs_f64(secs.min(86_400.0)));
+    if v.starts_with(|c: char| c.is_ascii_digit()) {
+        return parse_seconds(v).map(|d| d.min(Duration::from_secs(86_400)));
     }
     let at = parse_http_date(v)?;
     let now = parse_http_date(server_date?.trim())?;
     Some(Duration::from_secs((at - now).clamp(0, 86_400) as u64))
+}
+
+/// Delta seconds, `12` or `2.128`, to the millisecond. Read by hand: a float parser is about
+/// 8 kB of wasm for this one header.
+fn parse_seconds(v: &str) -> Option<Duration> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let (whole, fraction) = v.split_once('.').unwrap_or((v, "0"));
+    if !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let secs: u64 = whole.parse().unwrap_or(u64::MAX);
+    let millis = fraction
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(3)
+        .fold(0u64, |acc, b| acc * 10 + u64::from(b - b'0'));
+    Some(Duration::from_secs(secs).saturating_add(Duration::from_millis(millis)))
 }
 
 /// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix seconds.
@@ -300,7 +316,21 @@ mod tests {
     #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("12", None), Some(Duration::from_secs(12)));
+        assert_eq!(
+            parse_retry_after(" 2.128 ", None),
+            Some(Duration::from_millis(2128))
+        );
+        assert_eq!(
+            parse_retry_after("0.5", None),
+            Some(Duration::from_millis(500))
+        );
+        assert_eq!(
+            parse_retry_after("99999999999999999999", None),
+            Some(Duration::from_secs(86_400))
+        );
         assert_eq!(parse_retry_after("-1", None), None);
+        assert_eq!(parse_retry_after("1.", None), None);
+        assert_eq!(parse_retry_after("1e3", None), None);
         let now = Some("Wed, 21 Oct 2015 07:27:50 GMT");
         assert_eq!(
             parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now),

@@ -47,7 +47,8 @@ const PROVIDERS: [ServiceSource; 8] = [
 ];
 
 /// Row height in pixels (fixed, so positions are arithmetic). Keep in step with `.qrow`.
-const ROW_H: f64 = 34.0;
+const ROW_PX: usize = 34;
+const ROW_H: f64 = ROW_PX as f64;
 /// Alerts per request.
 const PAGE: u32 = 500;
 /// Alerts indexed between yields to the browser.

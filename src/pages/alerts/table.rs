@@ -13,7 +13,7 @@ use vigil_core::queue::table::{Group, visible_range};
 
 use crate::components::queue::{severity_badge, time_or_dash};
 
-use super::{Q, ROW_H, toggle_checked};
+use super::{Q, ROW_H, ROW_PX, toggle_checked};
 
 #[component]
 pub(super) fn QueueTable(q: Q) -> impl IntoView {
@@ -112,7 +112,7 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                 }).collect_view()}
             </div>
             <div id="queue-scroll" class="queue-scroll" on:scroll=on_scroll>
-                <div class="queue-body" style:height=move || format!("{}px", q.groups.with(|(_, l)| l.len()) as f64 * ROW_H)>
+                <div class="queue-body" style:height=move || format!("{}px", q.groups.with(|(_, l)| l.len()) * ROW_PX)>
                     {move || {
                         // Columns and grouping rebuild every line; otherwise a line is built
                         // only when its key changes (it scrolls in, its alert changes, the
@@ -167,7 +167,7 @@ fn render_line(
 ) -> impl IntoView + use<> {
     match line {
         LineKey::Header { k, group, .. } => {
-            let top = format!("translateY({}px)", k as f64 * ROW_H);
+            let top = format!("translateY({}px)", k * ROW_PX);
             Either::Left(q.groups.with_untracked(|(groups, _)| {
                 groups
                     .get(group)
@@ -184,7 +184,7 @@ fn render_line(
             checked,
             ..
         } => {
-            let top = format!("translateY({}px)", k as f64 * ROW_H);
+            let top = format!("translateY({}px)", k * ROW_PX);
             let mut class = String::from("qrow");
             if cursor {
                 class.push_str(" cursor");
