@@ -4,15 +4,16 @@
 use std::io::Write;
 use std::path::Path;
 
-/// The goal for wasm + js + css together, brotli-compressed (issue #7).
-pub const GOAL_BROTLI_BYTES: u64 = 400_000;
+/// The goal for wasm + js + css together, brotli-compressed (issue #7): the whole app in at most
+/// 300 kB; the stretch is the empty JavaScript reference stack in BENCHMARKS.md.
+pub const GOAL_BROTLI_BYTES: u64 = 300_000;
 
-/// What `cargo xtask test` enforces today: a guard against growth, set just above the measured
-/// 491.8 kB of 2026-11-22 (the hand-written sign-in instead of `oauth2`/`url`, one-pass evidence
-/// decoding, and the queue's grouping, pivots, saved views and incident bulk actions). The
-/// bundle is still over the goal; BENCHMARKS.md shows by how much. Lower this as the app
-/// shrinks, never raise it without saying why in the commit.
-pub const BUDGET_BROTLI_BYTES: u64 = 500_000;
+/// What `cargo xtask test` enforces. Issue #7 asks for at most 400 kB and a budget that tightens
+/// as the app shrinks: the bundle measured 382.4 kB on 2026-11-22 (Leptos's erase_components,
+/// an own router, one sort, no float formatting), so the budget is 390 kB, room for the next
+/// feature's first draft but not for undoing those cuts. Lower it as the app shrinks; never
+/// raise it without saying why in the commit.
+pub const BUDGET_BROTLI_BYTES: u64 = 390_000;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Sizes {
