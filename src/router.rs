@@ -127,8 +127,14 @@ fn follow_link(e: &web_sys::MouseEvent, url: RwSignal<(String, String)>) {
     if !a.target().is_empty() || a.has_attribute("download") || external {
         return;
     }
-    let same_origin = window().location().origin().ok() == Some(a.origin());
-    if !same_origin {
+    let here = window().location();
+    if here.origin().ok() != Some(a.origin()) {
+        return;
+    }
+    // A link to a fragment of this very page only scrolls; the browser does that.
+    let same_page =
+        here.pathname().ok() == Some(a.pathname()) && here.search().ok() == Some(a.search());
+    if same_page && !a.hash().is_empty() {
         return;
     }
     e.prevent_default();
