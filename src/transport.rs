@@ -151,6 +151,25 @@ pub async fn sleep(dur: Duration) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Lets the browser paint and handle input: `scheduler.yield()` where there is one (no
+/// timer clamping), else a zero-delay timer.
+pub async fn yield_to_browser() {
+    let promise = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"scheduler".into()).ok())
+        .filter(|s| s.is_object())
+        .and_then(|s| {
+            let f = js_sys::Reflect::get(&s, &"yield".into()).ok()?;
+            let f: js_sys::Function = f.dyn_into().ok()?;
+            f.call0(&s).ok()?.dyn_into::<js_sys::Promise>().ok()
+        });
+    match promise {
+        Some(p) => {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        }
+        None => sleep(Duration::ZERO).await,
+    }
+}
+
 /// The token endpoint call failed before an HTTP response (network, CORS) or was unreadable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchError(pub String);

@@ -16,6 +16,11 @@ pub fn member_select<E: Member + Send + Sync + 'static>(
         [] => String::new(),
         _ => "several".to_owned(),
     };
+    // `prop:value` keeps the select in step; the options' `selected` only serves the first
+    // render (the value is set before the options exist), so it is computed once, not watched:
+    // a reactive attribute on each of ~25 options made these selects a large part of building
+    // the queue page.
+    let initial = untrack(value);
     view! {
         <label>{label} " "
             <select id=id prop:value=value on:change=move |ev| {
@@ -25,10 +30,10 @@ pub fn member_select<E: Member + Send + Sync + 'static>(
                     w => pick(Set::of([E::from_wire(w)])),
                 }
             }>
-                <option value="" selected=move || value().is_empty()>"Any"</option>
+                <option value="" selected=initial.is_empty()>"Any"</option>
                 {move || (value() == "several").then(|| view! { <option value="several" selected>"Several (from the link)"</option> })}
                 {E::known().iter().filter(|w| **w != "unknownFutureValue").map(|w| view! {
-                    <option value=*w selected=move || value() == *w>{humanize(w)}</option>
+                    <option value=*w selected=initial == *w>{humanize(w)}</option>
                 }).collect_view()}
             </select>
         </label>

@@ -29,13 +29,17 @@ pub fn Callback() -> impl IntoView {
     }
     spawn_local(async move {
         match auth.complete_sign_in(&query).await {
-            Ok(route) => navigate(
-                &route,
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            ),
+            Ok(route) => {
+                // The page asked for is built in a task of its own, not on the end of this one.
+                crate::transport::yield_to_browser().await;
+                navigate(
+                    &route,
+                    NavigateOptions {
+                        replace: true,
+                        ..Default::default()
+                    },
+                );
+            }
             Err(f) if f.message == "Sign-in is already being completed." => {}
             Err(f) => failure.set(Some(f)),
         }

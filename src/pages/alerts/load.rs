@@ -19,12 +19,11 @@ use vigil_core::queue::filter::Viewer;
 use vigil_core::scheduler::Family;
 use vigil_core::transport::Transport;
 use vigil_core::{ApiVersion, GraphClient, GraphError};
-use wasm_bindgen::JsCast;
 
 use super::{CHUNK, PAGE, Q};
 use crate::auth::Auth;
 use crate::components::queue::{TableHandle, now};
-use crate::transport::BrowserTransport;
+use crate::transport::{BrowserTransport, yield_to_browser};
 
 /// Longest stretch of decoding and indexing between yields to the browser.
 const SLICE_MS: f64 = 8.0;
@@ -143,6 +142,13 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                     done_loaded + loaded,
                     done_total.zip(total).map(|(a, b)| a + b),
                 )));
+                // A page that had already arrived resolves without a task boundary, so its
+                // split into raw alerts would run on in the task of the previous page's last
+                // slice: decoding starts in a task of its own.
+                yield_to_browser().await;
+                if !live() {
+                    return;
+                }
                 let mut slice_start = t.now_ms();
                 let mut batch: Vec<Alert> = Vec::with_capacity(CHUNK);
                 let mut raws = page.items.into_iter().peekable();
@@ -178,7 +184,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                         unshown = true;
                     }
                     if now - slice_start >= SLICE_MS {
-                        yield_to_browser(t).await;
+                        yield_to_browser().await;
                         if !live() {
                             return;
                         }
@@ -211,25 +217,6 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         handle.version.try_update(|v| *v += 1);
         let _ = q.loading.try_set(None);
     });
-}
-
-/// Lets the browser paint and handle input: `scheduler.yield()` where there is one (no
-/// timer clamping), else a zero-delay timer.
-async fn yield_to_browser(t: BrowserTransport) {
-    let promise = web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &"scheduler".into()).ok())
-        .filter(|s| s.is_object())
-        .and_then(|s| {
-            let f = js_sys::Reflect::get(&s, &"yield".into()).ok()?;
-            let f: js_sys::Function = f.dyn_into().ok()?;
-            f.call0(&s).ok()?.dyn_into::<js_sys::Promise>().ok()
-        });
-    match promise {
-        Some(p) => {
-            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
-        }
-        None => t.sleep(Duration::ZERO).await,
-    }
 }
 
 /// Updates the view in SHOW_EVERY_MS unless something else has by then.
