@@ -96,3 +96,22 @@ fn Pages() -> impl IntoView {
         Page::NotFound => view! { <pages::NotFound /> }.into_any(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_path_has_its_page_and_anything_else_is_not_found() {
+        assert!(Page::at("/") == Page::Overview);
+        assert!(Page::at("/alerts") == Page::Alerts);
+        assert!(Page::at("/threats/hunting") == Page::Threats(ThreatTab::Hunting));
+        assert!(Page::at("/auth/callback") == Page::Callback);
+        assert!(Page::at("/alerts/") == Page::NotFound);
+        assert!(Page::at("/Alerts") == Page::NotFound);
+        assert!(
+            Page::at("/threats") == Page::NotFound,
+            "the router opens its first tab first"
+        );
+    }
+}

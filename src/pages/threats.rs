@@ -1,8 +1,7 @@
 use leptos::prelude::*;
 
-use crate::router::NavLink;
-
 use crate::components::{NotYet, SignedIn};
+use crate::router::NavLink;
 
 /// The tabs of the Threats page, each at its own path.
 #[derive(Clone, Copy, PartialEq, Eq)]
