@@ -4,8 +4,6 @@
 //! Every name, tenant and error text here comes from outside (ID token, identity platform,
 //! Graph) and is rendered as text only.
 
-use crate::router::NavigateOptions;
-use crate::router::use_navigate;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +13,7 @@ use vigil_core::models::alert::AlertId;
 
 use crate::auth::{drafts, use_auth};
 use crate::config::RuntimeConfig;
+use crate::router::{NavigateOptions, use_navigate};
 
 /// The header's account area: sign-in button, or the user, tenant switcher, "add tenant" and
 /// sign-out.

@@ -1,9 +1,8 @@
-use crate::router::NavigateOptions;
-use crate::router::use_navigate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::auth::{CallbackFailure, use_auth};
+use crate::router::{NavigateOptions, use_navigate};
 
 /// Where the identity platform sends the browser back after sign-in: checks the state,
 /// redeems the code with the PKCE verifier, checks the ID token's nonce, removes the code from

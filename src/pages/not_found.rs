@@ -1,5 +1,6 @@
-use crate::router::use_location;
 use leptos::prelude::*;
+
+use crate::router::use_location;
 
 #[component]
 pub fn NotFound() -> impl IntoView {

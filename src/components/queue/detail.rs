@@ -1,7 +1,6 @@
 //! The selected alert: every field, evidence, MITRE techniques, comments, the Graph request
 //! behind the view, raw JSON, and triage (only changed fields sent, optimistic with rollback).
 
-use crate::router::use_location;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,6 +17,7 @@ use super::{
 };
 use crate::auth::{Auth, drafts, use_auth};
 use crate::components::RequiresScope;
+use crate::router::use_location;
 
 /// What the pane loaded: the alert and its JSON as sent.
 #[derive(Clone)]

@@ -2,12 +2,12 @@
 //! "exclude this", "search for this", "group by this" and "copy". Each action opens the alert
 //! queue with the changed filter (the current one when already on the queue).
 
-use crate::router::{use_location, use_navigate};
 use leptos::prelude::*;
 use vigil_core::queue::pivot::Pivot;
 use wasm_bindgen::JsCast;
 
 use super::{copy_text, queue_filter_here};
+use crate::router::{use_location, use_navigate};
 
 /// Closes the menu an event came from (the `<details>` around its target).
 fn close_menu(ev: &leptos::ev::MouseEvent) {

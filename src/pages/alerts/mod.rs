@@ -14,8 +14,6 @@ mod views;
 
 use std::collections::BTreeSet;
 
-use crate::router::NavigateOptions;
-use crate::router::{use_location, use_navigate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vigil_core::client::scopes;
@@ -33,6 +31,7 @@ use toolbar::Toolbar;
 use crate::auth::{Auth, use_auth};
 use crate::components::SignedIn;
 use crate::components::queue::{AlertDetail, TableHandle, now, triage};
+use crate::router::{NavigateOptions, use_location, use_navigate};
 
 /// The providers offered in the filter (the documented `serviceSource` members).
 const PROVIDERS: [ServiceSource; 8] = [

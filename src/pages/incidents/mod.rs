@@ -5,8 +5,6 @@ mod bulk;
 
 use std::collections::BTreeSet;
 
-use crate::router::NavigateOptions;
-use crate::router::{use_location, use_navigate};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,6 +19,7 @@ use crate::components::queue::{
     get_incident, list_incidents, now, safe_href, severity_badge, time_or_dash,
 };
 use crate::components::{RequiresScope, SignedIn, member_select};
+use crate::router::{NavigateOptions, use_location, use_navigate};
 
 use bulk::IncidentBulkBar;
 
