@@ -1,4 +1,5 @@
-//! The root: load the runtime configuration, then the router inside the shell.
+//! The root: load the runtime configuration, then the router inside the shell, then the page
+//! the page table (`routes`) names for the path.
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -6,9 +7,9 @@ use leptos::prelude::*;
 use crate::auth::Auth;
 use crate::config::{self, RuntimeConfig};
 use crate::pages;
-use crate::pages::ThreatTab;
 use crate::prefs::Prefs;
 use crate::router::{Router, use_location};
+use crate::routes::{self, Page};
 use crate::shell::Shell;
 
 #[component]
@@ -44,45 +45,13 @@ fn Configured(config: RuntimeConfig) -> impl IntoView {
     }
 }
 
-/// The page at each path. A page is built again only when the path changes, never for a new
-/// query string (the queues keep their filters there).
-#[derive(Clone, Copy, PartialEq)]
-enum Page {
-    Overview,
-    Alerts,
-    Incidents,
-    Correlation,
-    SecureScore,
-    Ediscovery,
-    Threats(ThreatTab),
-    Settings,
-    Callback,
-    NotFound,
-}
-
-impl Page {
-    fn at(path: &str) -> Self {
-        match path {
-            "/" => Self::Overview,
-            "/alerts" => Self::Alerts,
-            "/incidents" => Self::Incidents,
-            "/correlation" => Self::Correlation,
-            "/secure-score" => Self::SecureScore,
-            "/ediscovery" => Self::Ediscovery,
-            "/threats/submissions" => Self::Threats(ThreatTab::Submissions),
-            "/threats/intelligence" => Self::Threats(ThreatTab::Intelligence),
-            "/threats/hunting" => Self::Threats(ThreatTab::Hunting),
-            "/settings" => Self::Settings,
-            "/auth/callback" => Self::Callback,
-            _ => Self::NotFound,
-        }
-    }
-}
-
+/// The page at the current path (from the page table). A page is built again only when the
+/// path changes, never for a new query string (the queues keep their filters there).
 #[component]
 fn Pages() -> impl IntoView {
     let path = use_location().pathname;
-    let page = Memo::new(move |_| path.with(|p| Page::at(p)));
+    let page = Memo::new(move |_| path.with(|p| routes::page_at(p)));
+    Effect::new(move || document().set_title(&format!("{} · Vigil", routes::title_of(page.get()))));
     move || match page.get() {
         Page::Overview => view! { <pages::Overview /> }.into_any(),
         Page::Alerts => view! { <pages::Alerts /> }.into_any(),
@@ -94,24 +63,5 @@ fn Pages() -> impl IntoView {
         Page::Settings => view! { <pages::Settings /> }.into_any(),
         Page::Callback => view! { <pages::Callback /> }.into_any(),
         Page::NotFound => view! { <pages::NotFound /> }.into_any(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_path_has_its_page_and_anything_else_is_not_found() {
-        assert!(Page::at("/") == Page::Overview);
-        assert!(Page::at("/alerts") == Page::Alerts);
-        assert!(Page::at("/threats/hunting") == Page::Threats(ThreatTab::Hunting));
-        assert!(Page::at("/auth/callback") == Page::Callback);
-        assert!(Page::at("/alerts/") == Page::NotFound);
-        assert!(Page::at("/Alerts") == Page::NotFound);
-        assert!(
-            Page::at("/threats") == Page::NotFound,
-            "the router opens its first tab first"
-        );
     }
 }

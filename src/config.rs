@@ -133,7 +133,7 @@ pub fn origin_of(url: &str) -> String {
 
 /// Fetches and parses `/config.json` (no cache: a redeployed config takes effect on reload).
 pub async fn load() -> Result<RuntimeConfig, ConfigError> {
-    let response = gloo_net::http::Request::get("/config.json")
+    let response = gloo_net::http::Request::get(&crate::router::href("/config.json"))
         .cache(web_sys::RequestCache::NoStore)
         .send()
         .await

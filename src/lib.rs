@@ -3,12 +3,14 @@
 
 mod app;
 pub mod auth;
+pub mod browser;
 pub mod components;
 pub mod config;
 mod pages;
 pub mod panic;
 pub mod prefs;
 pub mod router;
+pub mod routes;
 mod shell;
 pub mod time;
 pub mod transport;

@@ -1,16 +1,22 @@
 //! Client-side navigation over the History API: the current path and query as signals, links
 //! that stay in the app, back and forward.
 //!
-//! Vigil's routes are a flat list of fixed paths, so this replaces `leptos_router` (nested
-//! matching, params, base paths, server rendering: none of it used), which cost about a twentieth
-//! of the shipped wasm. Every `<a href>` to this origin navigates in place, as it did there: a
-//! click with a modifier key, a middle click, `target`, `download` or `rel="external"` is left
-//! to the browser.
+//! Vigil's routes are a flat list of fixed paths (`crate::routes`), so this replaces
+//! `leptos_router` (nested matching, params, server rendering: none of it used), which cost about
+//! a twentieth of the shipped wasm. Every `<a href>` to this app navigates in place, as it did
+//! there: a click with a modifier key, a middle click, `target`, `download` or `rel="external"`
+//! is left to the browser.
+//!
+//! The app may be hosted below a base path (`/vigil/`, as GitHub Pages does), fixed at build
+//! time by `VIGIL_BASE_PATH` (`cargo xtask dist --base /vigil/`). Everything inside the app
+//! speaks app paths (`/alerts`); only this module and [`href`] see the base.
 
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::JsValue;
+
+use crate::routes::canonical;
 
 /// Where the app is: the path and the query string (without its `?`), each a signal.
 #[derive(Clone, Copy)]
@@ -37,22 +43,57 @@ impl Default for NavigateOptions {
     }
 }
 
-#[derive(Clone, Copy)]
-struct Router {
-    /// (path, query without `?`), as the address bar shows them.
-    url: RwSignal<(String, String)>,
+/// The base path as built, without its trailing slash: empty at the origin's root.
+fn base() -> &'static str {
+    option_env!("VIGIL_BASE_PATH")
+        .unwrap_or_default()
+        .trim_end_matches('/')
 }
 
-/// The path a route is reached at when its address has another spelling: `/threats` opens its
-/// first tab.
-fn canonical(path: &str) -> Option<&'static str> {
-    (path == "/threats").then_some("/threats/submissions")
+/// The address of an app path in the address bar: `/alerts?x=1` under `/vigil` is
+/// `/vigil/alerts?x=1`. Every link to a page of the app is written through this.
+pub fn href(app_path: &str) -> String {
+    with_base(base(), app_path)
+}
+
+fn with_base(base: &str, app_path: &str) -> String {
+    format!("{base}{app_path}")
+}
+
+/// The app path of a path in the address bar, or `None` when it lies outside the app.
+fn app_path<'a>(base: &str, browser_path: &'a str) -> Option<&'a str> {
+    match browser_path.strip_prefix(base)? {
+        "" => Some("/"),
+        rest if rest.starts_with('/') => Some(rest),
+        _ => None,
+    }
+}
+
+/// The route the browser is on now (app path, query and fragment), for coming back to it
+/// after a sign-in redirect.
+pub fn route_now() -> String {
+    let location = window().location();
+    let path = location.pathname().unwrap_or_default();
+    format!(
+        "{}{}{}",
+        app_path(base(), &path).unwrap_or("/"),
+        location.search().unwrap_or_default(),
+        location.hash().unwrap_or_default()
+    )
+}
+
+#[derive(Clone, Copy)]
+struct Router {
+    /// (app path, query without `?`): the address bar without the base path.
+    url: RwSignal<(String, String)>,
 }
 
 /// The address bar now, canonical, without the fragment.
 fn current() -> (String, String) {
     let location = window().location();
     let path = location.pathname().unwrap_or_else(|_| "/".to_owned());
+    // Outside the base there is no page of ours; the path is kept to say so.
+    let path = app_path(base(), &path).map_or(path.clone(), str::to_owned);
     let search = location.search().unwrap_or_default();
     let search = search.strip_prefix('?').unwrap_or(&search).to_owned();
     match canonical(&path) {
@@ -77,14 +118,16 @@ fn join(path: &str, search: &str) -> String {
     }
 }
 
+/// Puts an app address in the address bar.
 fn push(url: &str, replace: bool) {
     let Ok(history) = window().history() else {
         return;
     };
+    let url = href(url);
     let _ = if replace {
-        history.replace_state_with_url(&JsValue::NULL, "", Some(url))
+        history.replace_state_with_url(&JsValue::NULL, "", Some(&url))
     } else {
-        history.push_state_with_url(&JsValue::NULL, "", Some(url))
+        history.push_state_with_url(&JsValue::NULL, "", Some(&url))
     };
 }
 
@@ -137,9 +180,13 @@ fn follow_link(e: &web_sys::MouseEvent, url: RwSignal<(String, String)>) {
     if same_page && !a.hash().is_empty() {
         return;
     }
+    let pathname = a.pathname();
+    let Some(path) = app_path(base(), &pathname) else {
+        return;
+    };
     e.prevent_default();
     let search = a.search();
-    let to = join(&a.pathname(), search.strip_prefix('?').unwrap_or(&search));
+    let to = join(path, search.strip_prefix('?').unwrap_or(&search));
     go(url, &to, NavigateOptions::default());
 }
 
@@ -199,7 +246,7 @@ pub fn NavLink(
 ) -> impl IntoView {
     let path = use_location().pathname;
     let current = move || path.with(|p| is_current(href, p, exact)).then_some("page");
-    view! { <a href=href aria-current=current>{children()}</a> }
+    view! { <a href=self::href(href) aria-current=current>{children()}</a> }
 }
 
 #[cfg(test)]
@@ -221,7 +268,22 @@ mod tests {
         assert_eq!(to_path("/alerts#x"), "/alerts");
         assert_eq!(join("/alerts", ""), "/alerts");
         assert_eq!(join("/alerts", "a=b"), "/alerts?a=b");
-        assert_eq!(canonical("/threats"), Some("/threats/submissions"));
-        assert_eq!(canonical("/threats/hunting"), None);
+    }
+
+    #[test]
+    fn a_base_path_is_added_to_links_and_taken_off_the_address_bar() {
+        assert_eq!(with_base("", "/alerts?x=1"), "/alerts?x=1");
+        assert_eq!(with_base("/vigil", "/"), "/vigil/");
+        assert_eq!(with_base("/vigil", "/alerts"), "/vigil/alerts");
+        assert_eq!(app_path("", "/alerts"), Some("/alerts"));
+        assert_eq!(app_path("/vigil", "/vigil/alerts"), Some("/alerts"));
+        assert_eq!(app_path("/vigil", "/vigil/"), Some("/"));
+        assert_eq!(app_path("/vigil", "/vigil"), Some("/"));
+        assert_eq!(app_path("/vigil", "/vigilant/alerts"), None);
+        assert_eq!(app_path("/vigil", "/alerts"), None);
+        assert!(
+            !base().ends_with('/') && (base().is_empty() || base().starts_with('/')),
+            "VIGIL_BASE_PATH must be empty or start with a slash"
+        );
     }
 }

@@ -4,18 +4,8 @@ use leptos::prelude::*;
 
 use crate::components::{AccountMenu, SessionEndedPrompt};
 use crate::prefs::{TimeZone, use_prefs};
-use crate::router::NavLink;
-
-const NAV: &[(&str, &str)] = &[
-    ("/", "Overview"),
-    ("/alerts", "Alerts"),
-    ("/incidents", "Incidents"),
-    ("/correlation", "Correlation"),
-    ("/secure-score", "Secure Score"),
-    ("/ediscovery", "eDiscovery"),
-    ("/threats", "Threats"),
-    ("/settings", "Settings"),
-];
+use crate::router::{NavLink, href};
+use crate::routes;
 
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
@@ -25,7 +15,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     view! {
         <div class="layout">
             <header class="topbar">
-                <a class="brand" href="/">"Vigil"</a>
+                <a class="brand" href=href("/")>"Vigil"</a>
                 <span class="spacer"></span>
                 <AccountMenu />
                 <button
@@ -47,9 +37,9 @@ pub fn Shell(children: Children) -> impl IntoView {
             </header>
             <nav class="sidebar" aria-label="Sections">
                 <ul>
-                    {NAV
-                        .iter()
-                        .map(|(href, label)| view! { <li><NavLink href=*href exact=*href == "/">{*label}</NavLink></li> })
+                    {routes::sidebar()
+                        .into_iter()
+                        .map(|(path, label)| view! { <li><NavLink href=path exact=path == "/">{label}</NavLink></li> })
                         .collect_view()}
                 </ul>
             </nav>

@@ -103,16 +103,7 @@ fn kv() -> SessionStore {
 
 /// The route the browser is on now, for coming back after a sign-in redirect.
 fn current_route() -> String {
-    let Some(loc) = web_sys::window().map(|w| w.location()) else {
-        return "/".into();
-    };
-    let route = format!(
-        "{}{}{}",
-        loc.pathname().unwrap_or_default(),
-        loc.search().unwrap_or_default(),
-        loc.hash().unwrap_or_default()
-    );
-    safe_return_route(&route)
+    safe_return_route(&crate::router::route_now())
 }
 
 fn merge_scopes(lists: &[&[String]]) -> Vec<String> {

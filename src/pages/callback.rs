@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::auth::{CallbackFailure, use_auth};
-use crate::router::{NavigateOptions, use_navigate};
+use crate::router::{NavigateOptions, href, use_navigate};
 
 /// Where the identity platform sends the browser back after sign-in: checks the state,
 /// redeems the code with the PKCE verifier, checks the ID token's nonce, removes the code from
@@ -23,7 +23,7 @@ pub fn Callback() -> impl IntoView {
         let _ = history.replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
-            Some(crate::auth::CALLBACK_PATH),
+            Some(&href(crate::auth::CALLBACK_PATH)),
         );
     }
     spawn_local(async move {
@@ -59,7 +59,7 @@ pub fn Callback() -> impl IntoView {
                             let _ = auth.sign_in_to(&retry_tenant, &[], &retry_route);
                         }>"Try again"</button>
                         " "
-                        <a href="/">"Back to Vigil"</a>
+                        <a href=href("/")>"Back to Vigil"</a>
                     </section>
                 }
                 .into_any()

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::router::use_location;
+use crate::router::{href, use_location};
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -8,6 +8,6 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <h1 id="not-found-title">"Page not found"</h1>
         <p>"Nothing in Vigil lives at " <code>{move || path.get()}</code> "."</p>
-        <p><a href="/">"Go to the overview"</a></p>
+        <p><a href=href("/")>"Go to the overview"</a></p>
     }
 }

@@ -13,6 +13,7 @@ use crate::auth::use_auth;
 use crate::components::SignedIn;
 use crate::components::queue::{export_offset, list_incidents, now, time_or_dash};
 use crate::prefs::use_prefs;
+use crate::router::href;
 
 #[component]
 pub fn Overview() -> impl IntoView {
@@ -73,11 +74,11 @@ fn OverviewBody() -> impl IntoView {
 }
 
 fn figure_link(f: &Figure, id: Option<String>) -> impl IntoView + use<> {
-    let href = f.link.href();
+    let to = href(&f.link.href());
     let value = f.value.to_string();
     let label = f.label.clone();
     view! {
-        <a href=href class="figure" id=id>
+        <a href=to class="figure" id=id>
             <span class="figure-value">{value}</span>
             <span class="figure-label">{label}</span>
         </a>
@@ -121,10 +122,10 @@ fn Body(o: Figures) -> impl IntoView {
                 <div class="day-chart" role="img" aria-label="New and resolved alerts per day">
                     {o.per_day.clone().into_iter().map(|d| view! {
                         <div class="day" title=format!("{}: {} new, {} resolved", d.date, d.new, d.resolved)>
-                            <a href=d.new_link.href() class="bar bar-new" aria-label=format!("{} new on {}", d.new, d.date)>
+                            <a href=href(&d.new_link.href()) class="bar bar-new" aria-label=format!("{} new on {}", d.new, d.date)>
                                 <span class="bar-fill" style:height=bar(d.new)></span>
                             </a>
-                            <a href=d.resolved_link.href() class="bar bar-resolved" aria-label=format!("{} resolved on {}", d.resolved, d.date)>
+                            <a href=href(&d.resolved_link.href()) class="bar bar-resolved" aria-label=format!("{} resolved on {}", d.resolved, d.date)>
                                 <span class="bar-fill" style:height=bar(d.resolved)></span>
                             </a>
                             <span class="day-label">{d.date[8..].to_owned()}</span>
@@ -136,7 +137,7 @@ fn Body(o: Figures) -> impl IntoView {
                 <h2>"Mean time to resolve"</h2>
                 {match o.time_to_resolve.clone() {
                     Some(t) => Either::Left(view! {
-                        <a href=t.link.href() class="figure">
+                        <a href=href(&t.link.href()) class="figure">
                             <span class="figure-value" id="mttr-value">{format_duration(t.mean_seconds)}</span>
                             <span class="figure-label">{format!("over {} alerts resolved in the last 30 days", t.sample)}</span>
                         </a>
@@ -153,7 +154,7 @@ fn Body(o: Figures) -> impl IntoView {
                         <ol class="waiting">
                             {o.oldest_unassigned_high.clone().into_iter().map(|w| view! {
                                 <li>
-                                    <a href=w.link.href()>{w.title.clone()}</a>
+                                    <a href=href(&w.link.href())>{w.title.clone()}</a>
                                     " "
                                     <span class="muted">{format!("waiting {}", format_duration(w.age_seconds))}" · "{time_or_dash(w.created)}</span>
                                 </li>

@@ -2,9 +2,10 @@ use leptos::prelude::*;
 
 use crate::components::{NotYet, SignedIn};
 use crate::router::NavLink;
+use crate::routes;
 
 /// The tabs of the Threats page, each at its own path.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ThreatTab {
     Submissions,
     Intelligence,
@@ -22,9 +23,10 @@ pub fn Threats(tab: ThreatTab) -> impl IntoView {
     view! {
         <h1 id="threats-title">"Threats"</h1>
         <nav class="tabs" aria-label="Threats">
-            <NavLink href="/threats/submissions">"Submissions"</NavLink>
-            <NavLink href="/threats/intelligence">"Intelligence"</NavLink>
-            <NavLink href="/threats/hunting">"Hunting"</NavLink>
+            {routes::threat_tabs()
+                .into_iter()
+                .map(|(path, label)| view! { <NavLink href=path>{label}</NavLink> })
+                .collect_view()}
         </nav>
         {body}
     }

@@ -7,27 +7,38 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const ROUTES = [
-  ['/', '#overview-title', 'Overview', 'overview'],
-  ['/alerts', '#alerts-title', 'Alerts', 'alerts'],
-  ['/incidents', '#incidents-title', 'Incidents', 'incidents'],
-  ['/correlation', '#correlation-title', 'Correlation', 'correlation'],
-  ['/secure-score', '#secure-score-title', 'Secure Score', 'secure-score'],
-  ['/ediscovery', '#ediscovery-title', 'eDiscovery', 'ediscovery'],
-  ['/threats/submissions', '#submissions-title', 'Threat submissions', 'threats-submissions'],
-  ['/threats/intelligence', '#intelligence-title', 'Threat intelligence', 'threats-intelligence'],
-  ['/threats/hunting', '#hunting-title', 'Advanced hunting', 'threats-hunting'],
-  ['/settings', '#settings-title', 'Settings', 'settings'],
-];
+// The pages come from the app's own page table, as its navigation shows them: every sidebar
+// link, and every tab of a section with tabs.
+async function pagesOfTheApp(page) {
+  await page.goto(APP + '/');
+  await page.waitForSelector('nav.sidebar a');
+  const paths = [];
+  for (const href of await page.$$eval('nav.sidebar a', (as) => as.map((a) => a.getAttribute('href')))) {
+    await page.goto(APP + href);
+    await page.waitForSelector('main h1');
+    const tabs = await page.$$eval('main nav.tabs a', (as) => as.map((a) => a.getAttribute('href')));
+    paths.push(...(tabs.length ? tabs : [href]));
+  }
+  return paths;
+}
 
-test('every route renders its page by deep link, with no console error or CSP violation', async () => {
+test('every page renders by deep link with its title, with no console error or CSP violation', async () => {
   const page = await openPage(browser);
-  for (const [path, selector, heading, name] of ROUTES) {
+  const paths = await pagesOfTheApp(page);
+  assert.ok(paths.length >= 10, `pages found: ${paths.join(' ')}`);
+  for (const known of ['/', '/alerts', '/secure-score', '/threats/hunting', '/settings']) {
+    assert.ok(paths.includes(known), `${known} is in the navigation`);
+  }
+  for (const path of paths) {
     await page.goto(APP + path);
-    await page.waitForSelector(selector, { timeout: 15000 });
-    assert.equal((await page.textContent(selector)).trim(), heading, `heading of ${path}`);
+    await page.waitForFunction(() => / · Vigil$/.test(document.title) && document.querySelector('main h1'));
+    assert.equal(await page.$('#not-found-title'), null, `${path} is a page`);
+    const title = (await page.title()).replace(/ · Vigil$/, '');
+    const headings = await page.$$eval('main h1, main h2', (hs) => hs.map((h) => h.textContent.trim()));
+    assert.ok(headings.includes(title), `${path}: the title "${title}" is one of its headings (${headings.join(', ')})`);
+    assert.equal(new URL(page.url()).pathname, path, `${path} stays at its address`);
     assert.ok(await page.isVisible('nav.sidebar'), `navigation on ${path}`);
-    await screenshot(page, name);
+    await screenshot(page, path === '/' ? 'overview' : path.slice(1).replaceAll('/', '-'));
   }
   assertClean(page);
 });
@@ -66,6 +77,7 @@ test('an unknown address shows the not-found page', async () => {
   await page.goto(APP + '/no/such/page');
   await page.waitForSelector('#not-found-title');
   assert.match(await page.textContent('main'), /\/no\/such\/page/);
+  assert.equal(await page.title(), 'Page not found · Vigil');
   await screenshot(page, 'not-found');
   assertClean(page);
 });

@@ -14,7 +14,6 @@ use vigil_core::models::{AlertClassification, AlertDetermination, AlertSeverity,
 use vigil_core::queue::evidence::{EvidenceView, Group, grouped, process_chain};
 use vigil_core::queue::filter::humanize;
 use vigil_core::queue::pivot::Pivot;
-use wasm_bindgen::{JsCast, JsValue};
 
 use crate::components::Time;
 use crate::prefs::TimeZone;
@@ -43,72 +42,6 @@ pub fn export_offset(zone: TimeZone) -> i32 {
         TimeZone::Utc => 0,
         TimeZone::Local => -(js_sys::Date::new_0().get_timezone_offset() as i32),
     }
-}
-
-/// Offers `text` as a file download (a Blob and an object URL; nothing leaves the browser).
-pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
-    fn js(e: JsValue) -> String {
-        e.as_string()
-            .unwrap_or_else(|| "the browser refused the download".into())
-    }
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let opts = js_sys::Object::new();
-    js_sys::Reflect::set(&opts, &"type".into(), &mime.into()).map_err(js)?;
-    let blob_ctor: js_sys::Function = js_sys::Reflect::get(&window, &"Blob".into())
-        .map_err(js)?
-        .dyn_into()
-        .map_err(js)?;
-    let blob =
-        js_sys::Reflect::construct(&blob_ctor, &js_sys::Array::of2(&parts, &opts)).map_err(js)?;
-    let url_ns = js_sys::Reflect::get(&window, &"URL".into()).map_err(js)?;
-    let create: js_sys::Function = js_sys::Reflect::get(&url_ns, &"createObjectURL".into())
-        .map_err(js)?
-        .dyn_into()
-        .map_err(js)?;
-    let href = create
-        .call1(&url_ns, &blob)
-        .map_err(js)?
-        .as_string()
-        .ok_or("no object URL")?;
-    let a = document.create_element("a").map_err(js)?;
-    a.set_attribute("href", &href).map_err(js)?;
-    a.set_attribute("download", name).map_err(js)?;
-    a.set_attribute("hidden", "").map_err(js)?;
-    if let Some(body) = document.body() {
-        body.append_child(&a).map_err(js)?;
-    }
-    a.unchecked_ref::<web_sys::HtmlElement>().click();
-    a.remove();
-    let revoke = js_sys::Reflect::get(&url_ns, &"revokeObjectURL".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
-    set_timeout(
-        move || {
-            if let Some(f) = revoke {
-                let _ = f.call1(&url_ns, &JsValue::from_str(&href));
-            }
-        },
-        std::time::Duration::from_secs(30),
-    );
-    Ok(())
-}
-
-/// Puts `text` on the clipboard (`navigator.clipboard.writeText`); false if the browser refused.
-pub fn copy_text(text: &str) -> bool {
-    write_clipboard(text).is_some()
-}
-
-fn write_clipboard(text: &str) -> Option<()> {
-    let w = web_sys::window()?;
-    let nav = js_sys::Reflect::get(&w, &"navigator".into()).ok()?;
-    let clip = js_sys::Reflect::get(&nav, &"clipboard".into()).ok()?;
-    let write: js_sys::Function = js_sys::Reflect::get(&clip, &"writeText".into())
-        .ok()?
-        .dyn_into()
-        .ok()?;
-    write.call1(&clip, &text.into()).ok().map(drop)
 }
 
 /// A severity badge (`sev sev-high`).

@@ -3,10 +3,12 @@
 //! queue with the changed filter (the current one when already on the queue).
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use vigil_core::queue::pivot::Pivot;
 use wasm_bindgen::JsCast;
 
-use super::{copy_text, queue_filter_here};
+use super::queue_filter_here;
+use crate::browser::copy_text;
 use crate::router::{use_location, use_navigate};
 
 /// Closes the menu an event came from (the `<details>` around its target).
@@ -52,7 +54,10 @@ pub fn PivotValue(pivot: Pivot, #[prop(into)] label: String) -> impl IntoView {
                 }).collect_view()}
                 <li><button type="button" data-action="copy" on:click=move |_| {
                     let text = pivot.with_value(|p| p.value().to_owned());
-                    copied.set(Some(if copy_text(&text) { "Copied." } else { "The browser refused the clipboard." }));
+                    spawn_local(async move {
+                        let ok = copy_text(&text).await;
+                        let _ = copied.try_set(Some(if ok { "Copied." } else { "The browser refused the clipboard." }));
+                    });
                 }>{move || copied.get().unwrap_or("Copy")}</button></li>
             </menu>
         </details>

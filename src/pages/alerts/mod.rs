@@ -5,6 +5,7 @@
 mod bulk;
 mod columns;
 mod filters;
+mod keys;
 mod live;
 mod load;
 mod status;
@@ -253,70 +254,7 @@ fn AlertQueue() -> impl IntoView {
     );
     load::watch_throttle(q, auth);
 
-    // Keyboard: j/k move, x select, Enter open, a assign to me, r resolve, / search, ? help.
-    let keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        let typing = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if typing {
-            if ev.key() == "Escape"
-                && let Some(el) = document().active_element()
-            {
-                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).blur();
-            }
-            return;
-        }
-        let len = q.view.with_untracked(Vec::len);
-        match ev.key().as_str() {
-            "j" | "ArrowDown" if len > 0 => {
-                ev.prevent_default();
-                q.cursor.update(|c| *c = (*c + 1).min(len - 1));
-                scroll_to_cursor(q);
-            }
-            "k" | "ArrowUp" if len > 0 => {
-                ev.prevent_default();
-                q.cursor.update(|c| *c = c.saturating_sub(1));
-                scroll_to_cursor(q);
-            }
-            "x" => {
-                if let Some(id) = q.row_id(q.cursor.get_untracked()) {
-                    toggle_checked(q, id);
-                }
-            }
-            "Enter" => {
-                if let Some(id) = q.row_id(q.cursor.get_untracked()) {
-                    q.select(Some(id));
-                }
-            }
-            "Escape" => q.select(None),
-            "a" => assign_to_me(q, auth),
-            "r" => {
-                if let Some(id) = current_alert_id(q) {
-                    if q.filter
-                        .with_untracked(|f| f.selected.as_ref() != Some(&id))
-                    {
-                        q.select(Some(id.clone()));
-                    }
-                    q.resolve_intent.set(Some(id));
-                }
-            }
-            "/" => {
-                ev.prevent_default();
-                if let Some(el) = document().get_element_by_id("queue-search") {
-                    let _ =
-                        wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(el).focus();
-                }
-            }
-            "?" => q.help.update(|h| *h = !*h),
-            _ => {}
-        }
-    });
-    on_cleanup(move || keys.remove());
+    keys::install(q, auth);
 
     let selected = Memo::new(move |_| filter.with(|f| f.selected.clone()));
     view! {

@@ -1,13 +1,15 @@
 //! The queue's toolbar: search, filters, saved views, export, copy link.
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use vigil_core::models::*;
 use vigil_core::queue::export::{self, ExportOptions, Format, thousands};
 use vigil_core::queue::filter::{humanize, service_label};
 use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 
 use crate::auth::use_auth;
-use crate::components::queue::{copy_text, download, export_offset, now};
+use crate::browser::{copy_text, download};
+use crate::components::queue::{export_offset, now};
 use crate::prefs::use_prefs;
 
 use super::columns::{ColumnChooser, GroupBy};
@@ -181,20 +183,16 @@ pub(super) fn Toolbar(q: Q) -> impl IntoView {
             <button id="export-csv" on:click=move |_| do_export(Format::Csv)>"Export CSV"</button>
             <button id="export-ndjson" on:click=move |_| do_export(Format::Ndjson)>"Export NDJSON"</button>
             <button id="copy-link" title="Copy a link to this exact view" on:click=move |_| {
-                exported.set(Some(match copy_location() {
-                    true => "Link copied.".into(),
-                    false => "Copy the address bar: the browser refused the clipboard.".into(),
-                }));
+                let here = window().location().href().unwrap_or_default();
+                spawn_local(async move {
+                    let _ = exported.try_set(Some(match copy_text(&here).await {
+                        true => "Link copied.".into(),
+                        false => "Copy the address bar: the browser refused the clipboard.".into(),
+                    }));
+                });
             }>"Copy link"</button>
             <button id="help-toggle" on:click=move |_| q.help.update(|h| *h = !*h)>"Keys ( ? )"</button>
             {move || exported.get().map(|m| view! { <span id="export-status" class="muted" role="status">{m}</span> })}
         </div>
     }
-}
-
-/// Puts the current address on the clipboard.
-fn copy_location() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .is_some_and(|href| copy_text(&href))
 }

@@ -4,10 +4,9 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vigil_core::queue::{QueueFilter, SavedView};
-use wasm_bindgen::JsCast;
 
 use super::Q;
-use crate::components::queue::download;
+use crate::browser::{chosen_file_text, download};
 use crate::prefs;
 
 const KEY: &str = "vigil.views";
@@ -32,30 +31,6 @@ fn merge(views: &mut Vec<SavedView>, incoming: Vec<SavedView>) -> usize {
         }
     }
     n
-}
-
-/// The text of the file chosen in a file input (`File.text()`).
-async fn chosen_file_text(input: web_sys::EventTarget) -> Result<String, String> {
-    let err = |_| "the browser could not read that file".to_owned();
-    let files = js_sys::Reflect::get(&input, &"files".into()).map_err(err)?;
-    let file = js_sys::Reflect::get(&files, &0.into()).map_err(err)?;
-    if file.is_undefined() || file.is_null() {
-        return Err("no file chosen".into());
-    }
-    let text: js_sys::Function = js_sys::Reflect::get(&file, &"text".into())
-        .map_err(err)?
-        .dyn_into()
-        .map_err(|_| "the browser cannot read files".to_owned())?;
-    let promise: js_sys::Promise = text
-        .call0(&file)
-        .map_err(err)?
-        .dyn_into()
-        .map_err(|_| "no promise".to_owned())?;
-    wasm_bindgen_futures::JsFuture::from(promise)
-        .await
-        .map_err(err)?
-        .as_string()
-        .ok_or_else(|| "that file is not text".to_owned())
 }
 
 #[component]

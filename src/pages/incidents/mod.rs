@@ -7,7 +7,6 @@ use std::collections::BTreeSet;
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use vigil_core::client::scopes;
 use vigil_core::models::*;
 use vigil_core::queue::filter::humanize;
@@ -19,7 +18,7 @@ use crate::components::queue::{
     get_incident, list_incidents, now, safe_href, severity_badge, time_or_dash,
 };
 use crate::components::{RequiresScope, SignedIn, member_select};
-use crate::router::{NavigateOptions, use_location, use_navigate};
+use crate::router::{NavigateOptions, href, use_location, use_navigate};
 
 use bulk::IncidentBulkBar;
 
@@ -249,7 +248,7 @@ fn IncidentBody(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
                 view! {
                     <li>
                         {severity_badge(a.severity.as_ref())} " "
-                        <a href=format!("/alerts?{}", f.to_query_string())>{a.title.clone().unwrap_or_default()}</a>
+                        <a href=href(&format!("/alerts?{}", f.to_query_string()))>{a.title.clone().unwrap_or_default()}</a>
                     </li>
                 }
             }).collect_view()}
@@ -275,10 +274,49 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
     let tags = RwSignal::new(i.tags().join(", "));
     let key = format!("incident.{}.comment", i.id.as_str());
     let comment = RwSignal::new(drafts::load(&key));
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // What the form refuses before sending; what the service said comes from the action.
+    let invalid = RwSignal::new(None::<String>);
     let original = StoredValue::new(i.clone());
     let key2 = key.clone();
+    // The update, then the comment; the comment stays a draft unless it was added.
+    let send = Action::new_local(move |(u, text): &(IncidentUpdate, String)| {
+        let (u, text, key) = (u.clone(), text.clone(), key2.clone());
+        let id = original.with_value(|o| o.id.clone());
+        let client = auth.client();
+        async move {
+            let client = client.ok_or_else(|| "Sign in to change incidents.".to_owned())?;
+            if !u.is_empty() {
+                client
+                    .update_incident(&id, &u)
+                    .await
+                    .map_err(|e| format!("Not saved: {}", auth.explain(&e)))?;
+            }
+            let mut result = Ok(());
+            if !text.trim().is_empty() {
+                match client.add_incident_comment(&id, &text).await {
+                    Ok(_) => {
+                        drafts::clear(&key);
+                        let _ = comment.try_set(String::new());
+                    }
+                    Err(e) => {
+                        result = Err(format!(
+                            "The comment was not added (kept as a draft): {}",
+                            auth.explain(&e)
+                        ))
+                    }
+                }
+            }
+            reload.try_update(|n| *n += 1);
+            result
+        }
+    });
+    let busy = send.pending();
+    // The last attempt's failure, until the next attempt is under way.
+    let error = move || {
+        invalid
+            .get()
+            .or_else(|| (!busy.get()).then(|| send.value().get().and_then(Result::err))?)
+    };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let o = original.get_value();
@@ -310,42 +348,15 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
         }
         let text = comment.get_untracked();
         if u.status == Some(IncidentStatus::Resolved) && text.trim().is_empty() {
-            error.set(Some("Resolving asks for a comment: say why.".into()));
+            invalid.set(Some("Resolving asks for a comment: say why.".into()));
             return;
         }
         if u.is_empty() && text.trim().is_empty() {
-            error.set(Some("Nothing changed.".into()));
+            invalid.set(Some("Nothing changed.".into()));
             return;
         }
-        let Some(client) = auth.client() else { return };
-        busy.set(true);
-        error.set(None);
-        let key = key2.clone();
-        spawn_local(async move {
-            if !u.is_empty()
-                && let Err(e) = client.update_incident(&o.id, &u).await
-            {
-                let _ = error.try_set(Some(format!("Not saved: {}", auth.explain(&e))));
-                let _ = busy.try_set(false);
-                return;
-            }
-            if !text.trim().is_empty() {
-                match client.add_incident_comment(&o.id, &text).await {
-                    Ok(_) => {
-                        drafts::clear(&key);
-                        let _ = comment.try_set(String::new());
-                    }
-                    Err(e) => {
-                        let _ = error.try_set(Some(format!(
-                            "The comment was not added (kept as a draft): {}",
-                            auth.explain(&e)
-                        )));
-                    }
-                }
-            }
-            let _ = busy.try_set(false);
-            reload.try_update(|n| *n += 1);
-        });
+        invalid.set(None);
+        send.dispatch_local((u, text));
     };
     let me = move || auth.account().map(|a| a.username).unwrap_or_default();
     let opt = |value: &'static str, current: RwSignal<String>| {
@@ -384,7 +395,7 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
                     }></textarea>
                 </label>
                 <button type="submit" id="incident-triage-save" class="primary" disabled=move || busy.get()>"Save"</button>
-                {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+                {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </form>
         </RequiresScope>
     }
