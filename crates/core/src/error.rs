@@ -164,7 +164,7 @@ impl GraphError {
     /// Builds the error for a non-success response, reading Graph's error body when present.
     /// `scope` is the permission the operation needs, reported on 403.
     pub fn from_response(resp: &HttpResponse, scope: Option<&str>) -> Self {
-        let body: GraphErrorBody = crate::client::decode(&resp.body).unwrap_or_default();
+        let body: GraphErrorBody = crate::decode::decode(&resp.body).unwrap_or_default();
         let detail = body.error;
         let kind = match resp.status {
             401 => ErrorKind::Unauthorized,

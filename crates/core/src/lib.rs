@@ -37,6 +37,7 @@
 
 pub mod batch;
 pub mod client;
+pub mod decode;
 pub mod error;
 pub mod models;
 #[cfg(feature = "native")]
