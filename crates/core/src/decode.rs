@@ -1,7 +1,8 @@
 //! Reading JSON bodies: the one reader every Graph body (and Graph's error body) goes through.
 //!
-//! It lives apart from the client so that [`crate::error`] can read error bodies without
-//! depending on the client, which itself depends on the error type.
+//! It lives apart from the client, which depends on it, and it depends only on
+//! [`crate::error`] (whose own error-body reading does not come back here), so the modules form
+//! no cycle.
 
 use serde::de::DeserializeOwned;
 
