@@ -262,12 +262,11 @@ fn ConnectionCheck() -> impl IntoView {
         let Some(client) = auth.client() else { return };
         busy.set(true);
         spawn_local(async move {
-            let url = client.url(vigil_core::client::ApiVersion::V1, "me?$select=displayName");
-            let r = client.get_json::<serde_json::Value>(url, "User.Read").await;
+            let r = client.get_me_display_name().await;
             result.set(Some(match r {
-                Ok(v) => Ok(format!(
+                Ok(name) => Ok(format!(
                     "Connected to Microsoft Graph as {}.",
-                    v["displayName"].as_str().unwrap_or("(no name)")
+                    name.as_deref().unwrap_or("(no name)")
                 )),
                 Err(e) => Err(auth.explain(&e)),
             }));

@@ -2,7 +2,7 @@
 //! through the client's own `decode` (what the app runs on every page).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use vigil_core::client::decode;
+use vigil_core::decode::decode;
 use vigil_core::models::{Alert, ODataPage};
 
 fn page() -> Vec<u8> {

@@ -8,10 +8,12 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::client::{ApiVersion, GraphClient, RequestSpec, Retry, decode, decode_value, scopes};
+use crate::client::{
+    ApiVersion, GraphClient, RequestSpec, Retry, alert_path, incident_path, scopes,
+};
+use crate::decode::{decode, decode_value};
 use crate::error::{ErrorKind, GraphError, parse_retry_after};
 use crate::models::{Alert, AlertId, AlertUpdate, Incident, IncidentId, IncidentUpdate};
-use crate::odata::encode_path_segment;
 use crate::scheduler::Family;
 use crate::transport::{HttpResponse, Method, Transport};
 
@@ -228,9 +230,7 @@ impl<T: Transport> GraphClient<T> {
         &self,
         updates: &[(AlertId, AlertUpdate)],
     ) -> Result<Vec<BatchItemResult<AlertId, Alert>>, GraphError> {
-        let path =
-            |id: &AlertId| format!("/security/alerts_v2/{}", encode_path_segment(id.as_str()));
-        self.patch_batch_typed(updates, path, scopes::ALERT_WRITE)
+        self.patch_batch_typed(updates, alert_path, scopes::ALERT_WRITE)
             .await
     }
 
@@ -239,9 +239,7 @@ impl<T: Transport> GraphClient<T> {
         &self,
         updates: &[(IncidentId, IncidentUpdate)],
     ) -> Result<Vec<BatchItemResult<IncidentId, Incident>>, GraphError> {
-        let path =
-            |id: &IncidentId| format!("/security/incidents/{}", encode_path_segment(id.as_str()));
-        self.patch_batch_typed(updates, path, scopes::INCIDENT_WRITE)
+        self.patch_batch_typed(updates, incident_path, scopes::INCIDENT_WRITE)
             .await
     }
 

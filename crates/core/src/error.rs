@@ -164,7 +164,7 @@ impl GraphError {
     /// Builds the error for a non-success response, reading Graph's error body when present.
     /// `scope` is the permission the operation needs, reported on 403.
     pub fn from_response(resp: &HttpResponse, scope: Option<&str>) -> Self {
-        let body: GraphErrorBody = crate::client::decode(&resp.body).unwrap_or_default();
+        let body = read_error_body(&resp.body);
         let detail = body.error;
         let kind = match resp.status {
             401 => ErrorKind::Unauthorized,
@@ -265,6 +265,16 @@ impl fmt::Display for GraphError {
 }
 
 impl std::error::Error for GraphError {}
+
+/// Graph's error body, or an empty one when the body is not that JSON. Read as text, with the
+/// same reader as [`crate::decode::decode`] (so no second decoder is built), but not through
+/// it: `decode` wraps its failures in [`GraphError`], and this module does not depend back on it.
+fn read_error_body(body: &[u8]) -> GraphErrorBody {
+    std::str::from_utf8(body)
+        .ok()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_default()
+}
 
 #[cfg(test)]
 mod tests {

@@ -9,9 +9,17 @@
 //! - [`transport`]: the HTTP seam (the app implements it over `fetch`, `native` (feature) over reqwest).
 //! - [`models`]: wire types, one file per resource family.
 //! - [`odata`]: query options and the typed `$filter` builder.
-//! - [`client`], [`paging`], [`scheduler`], [`batch`], [`operations`]: the request path.
+//! - [`client`]: the request engine (`client/mod.rs`) and the typed endpoints, one file per API
+//!   family (`alerts`, `incidents`, `secure_score`, `ediscovery`, `submissions`, `threat_intel`,
+//!   `hunting`, `directory`). Only the client builds Graph URLs; `tests/layout.rs` checks it.
+//! - [`paging`], [`scheduler`], [`batch`], [`operations`]: the rest of the request path.
+//! - [`decode`]: the one JSON reader every Graph body goes through.
 //! - [`error`]: the single [`GraphError`] type with a sentence a person can act on.
 //! - [`url`]: http(s) URL and origin parsing, `application/x-www-form-urlencoded` (for sign-in).
+//! - [`queue`], [`overview`]: the alerts/incidents queue's view state and bulk triage, and the
+//!   overview page's figures, computed from loaded data.
+//! - [`sort`]: the one stable sort of the app (each sort call site is bundle bytes).
+//! - `native` (feature `native`): a reqwest transport for tests, benches and tools.
 //!
 //! Typical use from a page (the app supplies its fetch transport and token provider):
 //!
@@ -37,6 +45,7 @@
 
 pub mod batch;
 pub mod client;
+pub mod decode;
 pub mod error;
 pub mod models;
 #[cfg(feature = "native")]

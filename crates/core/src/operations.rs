@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::client::{GraphClient, RequestSpec, Retry, decode, origin_of, scopes};
+use crate::client::{GraphClient, RequestSpec, Retry, origin_of, scopes};
+use crate::decode::decode;
 use crate::error::{ErrorKind, GraphError};
 use crate::models::{
     AddToReviewSet, ApplyTags, CaseId, CaseOperation, EstimateStatistics, HoldIds, IdRef,
@@ -50,16 +51,6 @@ impl Default for PollOptions {
 }
 
 impl<T: Transport> GraphClient<T> {
-    fn action_url(&self, case: &CaseId, rest: &str) -> String {
-        self.url(
-            crate::client::ApiVersion::V1,
-            &format!(
-                "security/cases/ediscoveryCases/{}/{rest}",
-                encode_path_segment(case.as_str())
-            ),
-        )
-    }
-
     async fn start<B: Serialize + ?Sized>(
         &self,
         url: String,
@@ -106,7 +97,7 @@ impl<T: Transport> GraphClient<T> {
         search: &str,
         options: &EstimateStatistics,
     ) -> Result<OperationHandle, GraphError> {
-        let url = self.action_url(
+        let url = self.case_url(
             case,
             &format!(
                 "searches/{}/estimateStatistics",
@@ -130,7 +121,7 @@ impl<T: Transport> GraphClient<T> {
         review_set: &str,
         body: &AddToReviewSet,
     ) -> Result<OperationHandle, GraphError> {
-        let url = self.action_url(
+        let url = self.case_url(
             case,
             &format!(
                 "reviewSets/{}/addToReviewSet",
@@ -154,7 +145,7 @@ impl<T: Transport> GraphClient<T> {
             rest.push_str(&format!("/queries/{}", encode_path_segment(q)));
         }
         let resp = self
-            .start(self.action_url(case, &format!("{rest}/export")), Some(body))
+            .start(self.case_url(case, &format!("{rest}/export")), Some(body))
             .await?;
         self.handle_from(&resp)
     }
@@ -172,7 +163,7 @@ impl<T: Transport> GraphClient<T> {
         } else {
             "exportResult"
         };
-        let url = self.action_url(
+        let url = self.case_url(
             case,
             &format!("searches/{}/{action}", encode_path_segment(search)),
         );
@@ -200,7 +191,7 @@ impl<T: Transport> GraphClient<T> {
             tags_to_add: ids(add),
             tags_to_remove: ids(remove),
         };
-        let url = self.action_url(
+        let url = self.case_url(
             case,
             &format!(
                 "reviewSets/{}/queries/{}/applyTags",
@@ -226,7 +217,7 @@ impl<T: Transport> GraphClient<T> {
         };
         let resp = self
             .start(
-                self.action_url(case, action),
+                self.case_url(case, action),
                 Some(&HoldIds {
                     ids: custodian_ids.to_vec(),
                 }),
@@ -242,7 +233,7 @@ impl<T: Transport> GraphClient<T> {
     ) -> Result<Option<CaseOperation>, GraphError> {
         let url = match handle {
             OperationHandle::Location(url) => url.clone(),
-            OperationHandle::LastEstimate { case, search } => self.action_url(
+            OperationHandle::LastEstimate { case, search } => self.case_url(
                 case,
                 &format!(
                     "searches/{}/lastEstimateStatisticsOperation",

@@ -11,7 +11,8 @@ use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 
-use crate::client::{GraphClient, RequestSpec, Retry, decode};
+use crate::client::{GraphClient, RequestSpec, Retry};
+use crate::decode::decode;
 use crate::error::{ErrorKind, GraphError};
 use crate::models::ODataPage;
 use crate::scheduler::Family;

@@ -469,3 +469,51 @@ fn a_page_that_keeps_failing_can_be_retried_later() {
         assert!(pages.next().await.is_none());
     });
 }
+
+#[test]
+fn the_queue_calls_name_the_urls_they_request() {
+    let c = client(Mock::new(|req, _| {
+        if req.url.contains("/me") {
+            json(200, json!({"displayName": "Ada"}))
+        } else if req.url.contains("alerts_v2/a%2Fb") {
+            json(200, json!({"severity": "high", "id": "a/b"}))
+        } else {
+            json(200, json!({"value": [alert("x"), {"id": 5}]}))
+        }
+    }));
+    let q = Query::new().top(2).count(true);
+    assert_eq!(
+        c.alerts_url(&q),
+        format!("{BASE}/v1.0/security/alerts_v2?$top=2&$count=true")
+    );
+    let id = AlertId::new("a/b");
+    assert_eq!(
+        c.alert_url(&id),
+        format!("{BASE}/v1.0/security/alerts_v2/a%2Fb")
+    );
+
+    // Raw pages: each alert's JSON as sent, decoded one at a time.
+    let page = block_on(c.list_alerts_raw(&q).next()).unwrap().unwrap();
+    assert_eq!(c.transport().urls()[0], c.alerts_url(&q));
+    assert_eq!(
+        page.items[0].get(),
+        r#"{"id":"x","severity":"high","status":"new"}"#
+    );
+    let a = vigil_core::client::decode_alert(&page.items[0]).unwrap();
+    assert_eq!(a.id.as_str(), "x");
+    let e = vigil_core::client::decode_alert(&page.items[1]).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Decode);
+
+    // One alert with its pretty JSON.
+    let (a, pretty) = block_on(c.get_alert_with_raw(&id)).unwrap();
+    assert_eq!(a.id.as_str(), "a/b");
+    assert_eq!(pretty, "{\n  \"id\": \"a/b\",\n  \"severity\": \"high\"\n}");
+    assert_eq!(c.transport().urls()[1], c.alert_url(&id));
+
+    let name = block_on(c.get_me_display_name()).unwrap();
+    assert_eq!(name.as_deref(), Some("Ada"));
+    assert_eq!(
+        c.transport().urls()[2],
+        format!("{BASE}/v1.0/me?$select=displayName")
+    );
+}

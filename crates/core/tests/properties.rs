@@ -2,7 +2,7 @@
 //! filter builder escapes any string so it parses back to the same value.
 
 use proptest::prelude::*;
-use vigil_core::client::decode;
+use vigil_core::decode::decode;
 use vigil_core::models::*;
 use vigil_core::odata::{
     Query, alerts, parse_string_literal, percent_decode, write_string_literal,

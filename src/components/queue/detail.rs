@@ -4,9 +4,8 @@
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use vigil_core::client::{ApiVersion, scopes};
+use vigil_core::client::scopes;
 use vigil_core::models::*;
-use vigil_core::odata::encode_path_segment;
 use vigil_core::queue::filter::{humanize, service_label};
 use vigil_core::queue::pivot::Pivot;
 use vigil_core::queue::similar::{same_title_view, similar};
@@ -105,22 +104,14 @@ pub fn AlertDetail(
             let Some(client) = client else {
                 return Err("Sign in to see this alert.".to_owned());
             };
-            let url = client.url(
-                ApiVersion::V1,
-                &format!("security/alerts_v2/{}", encode_path_segment(id.as_str())),
-            );
-            let raw: serde_json::Value = client
-                .get_json(url.clone(), scopes::ALERT_READ)
+            let (alert, raw) = client
+                .get_alert_with_raw(&id)
                 .await
                 .map_err(|e| auth.explain(&e))?;
-            // Decoded from text by the same reader as every other alert, not from the tree:
-            // `from_value` would build a second copy of the whole alert decoder into the bundle.
-            let raw = serde_json::to_string_pretty(&raw).unwrap_or_default();
-            let alert: Alert = serde_json::from_str(&raw).map_err(|e| e.to_string())?;
             Ok(Loaded {
                 alert,
                 raw,
-                request: format!("GET {url}"),
+                request: format!("GET {}", client.alert_url(&id)),
             })
         }
     });

@@ -11,14 +11,13 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::value::RawValue;
-use vigil_core::client::scopes;
+use vigil_core::client::decode_alert;
 use vigil_core::models::Alert;
 use vigil_core::odata::Query;
 use vigil_core::queue::filter::Viewer;
 use vigil_core::scheduler::Family;
 use vigil_core::transport::Transport;
-use vigil_core::{ApiVersion, GraphClient, GraphError};
+use vigil_core::{GraphClient, GraphError};
 
 use super::{CHUNK, PAGE, Q};
 use crate::auth::Auth;
@@ -77,13 +76,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
     q.request.set(
         sources
             .iter()
-            .map(|(c, query, _)| {
-                format!(
-                    "GET {}{}",
-                    c.url(ApiVersion::V1, "security/alerts_v2"),
-                    query.to_query_string()
-                )
-            })
+            .map(|(c, query, _)| format!("GET {}", c.alerts_url(query)))
             .collect::<Vec<_>>()
             .join("\n"),
     );
@@ -99,12 +92,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         // (merged by id). Its failure is left to the full listing to report.
         if let Some((client, query, _)) = sources.first() {
             let quick = query.clone().top(FIRST_SCREEN);
-            let mut first = client.pages::<Alert>(
-                ApiVersion::V1,
-                "security/alerts_v2",
-                &quick,
-                scopes::ALERT_READ,
-            );
+            let mut first = client.list_alerts(&quick);
             if let Some(Ok(page)) = first.next().await {
                 if !live() {
                     return;
@@ -119,12 +107,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         for (client, query, name) in sources {
             let mut failed: Option<GraphError> = None;
             // The same listing as `list_alerts`, each alert kept as its raw JSON until its slice.
-            let mut pages = client.pages::<Box<RawValue>>(
-                ApiVersion::V1,
-                "security/alerts_v2",
-                &query,
-                scopes::ALERT_READ,
-            );
+            let mut pages = client.list_alerts_raw(&query);
             let (mut loaded, mut total) = (0usize, None::<u64>);
             'pages: while let Some(page) = pages.next().await {
                 if !live() {
@@ -153,10 +136,10 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                 let mut batch: Vec<Alert> = Vec::with_capacity(CHUNK);
                 let mut raws = page.items.into_iter().peekable();
                 while let Some(raw) = raws.next() {
-                    match serde_json::from_str::<Alert>(raw.get()) {
+                    match decode_alert(&raw) {
                         Ok(a) => batch.push(a),
                         Err(e) => {
-                            failed = Some(GraphError::decode(e));
+                            failed = Some(e);
                             break 'pages;
                         }
                     }

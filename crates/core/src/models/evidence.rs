@@ -784,8 +784,8 @@ mod tests {
         let ty = r##""@odata.type":"#microsoft.graph.security.processEvidence""##;
         let first = format!("{{{ty},{body}}}");
         let last = format!("{{{body},{ty}}}");
-        let a: Evidence = crate::client::decode(first.as_bytes()).unwrap();
-        let b: Evidence = crate::client::decode(last.as_bytes()).unwrap();
+        let a: Evidence = crate::decode::decode(first.as_bytes()).unwrap();
+        let b: Evidence = crate::decode::decode(last.as_bytes()).unwrap();
         let c = Evidence::from_value(serde_json::from_str(&first).unwrap()).unwrap();
         assert_eq!(a, b);
         assert_eq!(a, c);
@@ -823,7 +823,7 @@ mod tests {
             format!("{{\"processId\":\"x\",{ty}}}"),
         ] {
             assert!(
-                crate::client::decode::<Evidence>(bad.as_bytes()).is_err(),
+                crate::decode::decode::<Evidence>(bad.as_bytes()).is_err(),
                 "{bad}"
             );
         }

@@ -6,10 +6,9 @@
 use std::future::Future;
 
 use crate::batch::{BatchItemResult, BatchRequest, MAX_BATCH};
-use crate::client::GraphClient;
+use crate::client::{GraphClient, alert_path, incident_path};
 use crate::error::{ErrorKind, GraphError};
 use crate::models::{Alert, AlertId, AlertUpdate, Incident, IncidentId, IncidentUpdate};
-use crate::odata::encode_path_segment;
 use crate::transport::{Method, Transport};
 
 /// A `$batch`'s answers: one result per item, keyed by id.
@@ -51,10 +50,7 @@ impl Kind for Alerts {
         update.is_empty()
     }
     fn comments_path(id: &AlertId) -> String {
-        format!(
-            "/security/alerts_v2/{}/comments",
-            encode_path_segment(id.as_str())
-        )
+        format!("{}/comments", alert_path(id))
     }
     fn confirms(update: &AlertUpdate, alert: &Alert) -> Result<(), String> {
         confirms(update, alert)
@@ -81,10 +77,7 @@ impl Kind for Incidents {
         update.is_empty()
     }
     fn comments_path(id: &IncidentId) -> String {
-        format!(
-            "/security/incidents/{}/comments",
-            encode_path_segment(id.as_str())
-        )
+        format!("{}/comments", incident_path(id))
     }
     fn confirms(update: &IncidentUpdate, incident: &Incident) -> Result<(), String> {
         check("status", update.status.as_ref(), incident.status.as_ref())?;
