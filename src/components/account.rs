@@ -295,33 +295,40 @@ fn AlertComment() -> impl IntoView {
     let auth = use_auth();
     let alert_id = RwSignal::new(drafts::load("settings.alert-id"));
     let comment = RwSignal::new(drafts::load(COMMENT_DRAFT));
-    let status = RwSignal::new(None::<Result<String, String>>);
-    let busy = RwSignal::new(false);
+    let invalid = RwSignal::new(None::<String>);
+    let post = Action::new_local(move |(id, text): &(AlertId, String)| {
+        let (id, text) = (id.clone(), text.clone());
+        let client = auth.client();
+        async move {
+            let client = client.ok_or_else(|| "Sign in to comment.".to_owned())?;
+            let all = client
+                .add_alert_comment(&id, &text)
+                .await
+                .map_err(|e| auth.explain(&e))?;
+            drafts::clear(COMMENT_DRAFT);
+            let _ = comment.try_set(String::new());
+            Ok::<_, String>(format!(
+                "Comment added; the alert has {} comments.",
+                all.len()
+            ))
+        }
+    });
+    let busy = post.pending();
+    let status = move || match invalid.get() {
+        Some(e) => Some(Err(e)),
+        None if busy.get() => None,
+        None => post.value().get(),
+    };
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(client) = auth.client() else { return };
         let id = alert_id.get_untracked().trim().to_owned();
         let text = comment.get_untracked();
         if id.is_empty() || text.trim().is_empty() {
-            status.set(Some(Err("Give an alert id and a comment.".into())));
+            invalid.set(Some("Give an alert id and a comment.".into()));
             return;
         }
-        busy.set(true);
-        spawn_local(async move {
-            let r = client.add_alert_comment(&AlertId::new(id), &text).await;
-            status.set(Some(match r {
-                Ok(all) => {
-                    drafts::clear(COMMENT_DRAFT);
-                    comment.set(String::new());
-                    Ok(format!(
-                        "Comment added; the alert has {} comments.",
-                        all.len()
-                    ))
-                }
-                Err(e) => Err(auth.explain(&e)),
-            }));
-            busy.set(false);
-        });
+        invalid.set(None);
+        post.dispatch_local((AlertId::new(id), text));
     };
     view! {
         <h3>"Comment on an alert"</h3>
@@ -348,7 +355,7 @@ fn AlertComment() -> impl IntoView {
                 <button id="alert-comment-send" type="submit" disabled=move || busy.get()>"Post comment"</button>
             </form>
         </RequiresScope>
-        {move || status.get().map(|r| match r {
+        {move || status().map(|r| match r {
             Ok(m) => Either::Left(view! { <p class="ok" role="status">{m}</p> }),
             Err(m) => Either::Right(view! { <p class="error" role="alert">{m}</p> }),
         })}

@@ -27,7 +27,9 @@ commands:
   demo [--port N]       build the dashboard and serve it with the emulator (default port 8080)
   test [--skip-setup] [--only fmt|clippy|native|browser|e2e]
                         fmt, clippy, native tests, browser tests, end-to-end tests, size budget
-  dist [--emulator]     release bundle in dist/ (--emulator: also allow loopback origins in the CSP)
+  dist [--emulator] [--base /PATH/]
+                        release bundle in dist/ (--emulator: also allow loopback origins in the
+                        CSP; --base: hosted under that path, e.g. /vigil/ on GitHub Pages)
   size                  sizes of the bundle in dist/ (raw, gzip, brotli) against the budget
   bench [--quick]       benchmarks; writes target/bench/report.json and BENCHMARKS.md
 ";
