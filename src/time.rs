@@ -2,6 +2,8 @@
 //!
 //! The arithmetic is pure (tested natively); only the local offset comes from the browser.
 
+use vigil_core::models::DateTime;
+
 use crate::prefs::TimeZone;
 
 /// `2026-11-21 14:05 UTC` or `2026-11-21 15:05` (local; the offset is in the tooltip).
@@ -40,20 +42,12 @@ fn local_offset_minutes(epoch_ms: f64) -> i64 {
     }
 }
 
-/// Calendar fields of an instant shifted by an offset (days-from-civil, Howard Hinnant's algorithm).
+/// Calendar fields of an instant shifted by an offset, by the core's one calendar.
 fn civil(epoch_ms: f64, offset_minutes: i64) -> (i64, u32, u32, u32, u32) {
     let minutes = (epoch_ms / 60_000.0).floor() as i64 + offset_minutes;
-    let days = minutes.div_euclid(1440);
-    let minute_of_day = minutes.rem_euclid(1440);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let shifted = DateTime::from_unix(minutes * 60);
+    let (y, m, d) = shifted.date();
+    let minute_of_day = minutes.rem_euclid(24 * 60);
     (
         y,
         m,
