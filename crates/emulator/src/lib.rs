@@ -43,6 +43,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 pub use faults::FaultRule;
 use faults::{Fault, Faults};
+pub use seed::alerts::StoryTruth;
 use state::{App, Config, Persist};
 pub use state::{CLIENT_ID, DEMO_USERS, TenantInfo};
 use throttle::Throttle;
@@ -171,6 +172,14 @@ impl Running {
         };
         identity::access_token(&self.app, &subject, &scopes)
     }
+    /// The planted stories of a tenant as served (empty for an unknown tenant). Never on the wire.
+    pub fn ground_truth(&self, tenant_id: &str) -> Vec<StoryTruth> {
+        self.app
+            .data
+            .get(tenant_id)
+            .and_then(|d| d.read().ok().map(|d| d.truth.clone()))
+            .unwrap_or_default()
+    }
     /// Stops the three servers and waits for them.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
@@ -193,6 +202,25 @@ impl Drop for Running {
         for t in &self.tasks {
             t.abort();
         }
+    }
+}
+
+/// The planted stories of a tenant for a seed and `--alerts` count, exactly as `start` with the
+/// same `Options::seed` and `Options::alerts` serves them (ids do not depend on the clock).
+/// Generates the tenant's alerts, so it costs what start-up costs for that tenant.
+pub fn ground_truth(seed: u64, alerts: usize, tenant_id: &str) -> Vec<StoryTruth> {
+    let tenants = state::demo_tenants();
+    let Some(i) = tenants.iter().position(|t| t.id == tenant_id) else {
+        return Vec::new();
+    };
+    seed::build(&tenants[i], seed, tenant_alerts(i, alerts), util::now_ms()).truth
+}
+
+fn tenant_alerts(i: usize, count: usize) -> usize {
+    if i == 0 {
+        count
+    } else {
+        (count / seed::SECOND_TENANT_SHARE).max(50.min(count))
     }
 }
 
@@ -255,11 +283,7 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    let n = if i == 0 {
-                        count
-                    } else {
-                        (count / seed::SECOND_TENANT_SHARE).max(50.min(count))
-                    };
+                    let n = tenant_alerts(i, count);
                     s.spawn(move || seed::build(t, seed, n, now))
                 })
                 .collect();

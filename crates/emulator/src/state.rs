@@ -134,6 +134,8 @@ pub struct TenantData {
     pub incidents: Collection,
     /// Alert ids of each incident, newest first.
     pub incident_alerts: HashMap<String, Vec<String>>,
+    /// The planted stories' ground truth: never served.
+    pub truth: Vec<crate::seed::alerts::StoryTruth>,
     pub secure_scores: Collection,
     pub profiles: Collection,
     pub email_threats: Collection,

@@ -2,6 +2,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -10,125 +15,71 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
+/// A timestamp in epoch milliseconds as a UTC date-time, or `None` outside `time`'s range.
+fn utc(ms: i64) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).ok()
 }
 
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719468;
-    let era = if z >= 0 { z } else { z - 146096 } / 146097;
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
-
-/// Formats like Graph does: seven fraction digits and a `Z`. Written by hand because the demo
-/// tenant formats millions of timestamps at start.
+/// Formats like Graph does: seven fraction digits and a `Z` (`2026-11-21T14:05:00.1230000Z`).
+/// The calendar is `time`'s; the digits are written straight into a fixed buffer because the
+/// demo tenant formats millions of timestamps at start.
 pub fn fmt_ms(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let frac = ms.rem_euclid(1000);
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86400));
-    let sod = secs.rem_euclid(86400);
-    if !(0..=9999).contains(&y) {
-        return format!("{y:04}-{mo:02}-{d:02}T00:00:00.0000000Z");
-    }
+    let Some(t) = utc(ms).filter(|t| (0..=9999).contains(&t.year())) else {
+        return "0001-01-01T00:00:00.0000000Z".to_string();
+    };
     let mut b = *b"0000-00-00T00:00:00.0000000Z";
-    let mut put = |at: usize, width: usize, mut v: i64| {
+    let mut put = |at: usize, width: usize, mut v: u32| {
         for i in (at..at + width).rev() {
             b[i] = b'0' + (v % 10) as u8;
             v /= 10;
         }
     };
-    put(0, 4, y);
-    put(5, 2, mo);
-    put(8, 2, d);
-    put(11, 2, sod / 3600);
-    put(14, 2, (sod / 60) % 60);
-    put(17, 2, sod % 60);
-    put(20, 3, frac);
+    put(0, 4, t.year() as u32);
+    put(5, 2, u8::from(t.month()) as u32);
+    put(8, 2, t.day() as u32);
+    put(11, 2, t.hour() as u32);
+    put(14, 2, t.minute() as u32);
+    put(17, 2, t.second() as u32);
+    put(20, 3, t.millisecond() as u32);
     String::from_utf8_lossy(&b).into_owned()
 }
 
 /// The calendar day of a timestamp, `yyyy-MM-dd`.
 pub fn fmt_day(ms: i64) -> String {
-    let (y, mo, d) = civil_from_days(ms.div_euclid(86_400_000));
-    format!("{y:04}-{mo:02}-{d:02}")
+    utc(ms)
+        .and_then(|t| t.date().format(DAY_FMT).ok())
+        .unwrap_or_else(|| "0001-01-01".to_string())
 }
 
-/// Parses an ISO 8601 / RFC 3339 timestamp (or a bare date) into epoch milliseconds.
+const DAY_FMT: &[BorrowedFormatItem<'_>] = format_description!("[year]-[month]-[day]");
+/// A date and a time of day; seconds and their fraction (any number of digits) are optional.
+const LOCAL_FMT: &[BorrowedFormatItem<'_>] = format_description!(
+    version = 2,
+    "[year]-[month]-[day]T[hour]:[minute][optional [:[second][optional [.[subsecond]]]]]"
+);
+const OFFSET_FMT: &[BorrowedFormatItem<'_>] =
+    format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+
+/// Parses an ISO 8601 / RFC 3339 timestamp (or a bare date) into epoch milliseconds: `Z` or a
+/// `±hh:mm` offset, optional seconds, any number of fraction digits (kept to milliseconds), and
+/// `t`/`z` in either case.
 pub fn parse_dt(s: &str) -> Option<i64> {
-    let b = s.as_bytes();
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
+    if s.len() == 10 {
+        let d = Date::parse(s, DAY_FMT).ok()?;
+        return Some(d.midnight().assume_utc().unix_timestamp() * 1000);
     }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let t = s.get(r)?;
-        if t.bytes().all(|c| c.is_ascii_digit()) {
-            t.parse().ok()
-        } else {
-            None
-        }
+    let s = s.to_ascii_uppercase();
+    let (local, offset) = if let Some(local) = s.strip_suffix('Z') {
+        (local, UtcOffset::UTC)
+    } else {
+        let at = s.len().checked_sub(6)?;
+        let (local, off) = (s.get(..at)?, s.get(at..)?);
+        (local, UtcOffset::parse(off, OFFSET_FMT).ok()?)
     };
-    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let mut ms = days_from_civil(y, mo, d) * 86_400_000;
-    if b.len() == 10 {
-        return Some(ms);
-    }
-    if b[10] != b'T' && b[10] != b't' || b.len() < 16 || b[13] != b':' {
-        return None;
-    }
-    let (h, mi) = (num(11..13)?, num(14..16)?);
-    if h > 23 || mi > 59 {
-        return None;
-    }
-    ms += (h * 3600 + mi * 60) * 1000;
-    let mut i = 16;
-    if b.get(i) == Some(&b':') {
-        let sec = num(i + 1..i + 3)?;
-        if sec > 60 {
-            return None;
-        }
-        ms += sec * 1000;
-        i += 3;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-            if i == start {
-                return None;
-            }
-            let digits = &s[start..i.min(start + 3)];
-            let mut frac: i64 = digits.parse().ok()?;
-            for _ in digits.len()..3 {
-                frac *= 10;
-            }
-            ms += frac;
-        }
-    }
-    match b.get(i) {
-        Some(b'Z') | Some(b'z') if i + 1 == b.len() => Some(ms),
-        Some(&sign @ (b'+' | b'-')) if b.len() == i + 6 && b[i + 3] == b':' => {
-            let off = (num(i + 1..i + 3)? * 60 + num(i + 4..i + 6)?) * 60_000;
-            Some(if sign == b'+' { ms - off } else { ms + off })
-        }
-        _ => None,
-    }
+    let t = PrimitiveDateTime::parse(local, LOCAL_FMT)
+        .ok()?
+        .assume_offset(offset);
+    Some(t.unix_timestamp_nanos().div_euclid(1_000_000) as i64)
 }
 
 /// SplitMix64: tiny, fast and deterministic, which is all the demo data needs.
@@ -192,48 +143,24 @@ pub fn process_random() -> u64 {
 
 /// Percent-decodes a URL component (`+` stays a plus: only query strings use it for spaces).
 pub fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && let Some(Ok(v)) = s.get(i + 1..i + 3).map(|h| u8::from_str_radix(h, 16))
-        {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
+
+/// Everything but RFC 3986's unreserved characters is escaped.
+const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Percent-encodes a query-string value.
 pub fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &c in s.as_bytes() {
-        if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~') {
-            out.push(c as char);
-        } else {
-            out.push_str(&format!("%{c:02X}"));
-        }
-    }
-    out
+    utf8_percent_encode(s, COMPONENT).to_string()
 }
 
 /// Splits a raw query string into decoded pairs (`+` means a space here).
 pub fn parse_query(q: &str) -> Vec<(String, String)> {
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (
-                percent_decode(&k.replace('+', " ")),
-                percent_decode(&v.replace('+', " ")),
-            )
-        })
-        .collect()
+    form_urlencoded::parse(q.as_bytes()).into_owned().collect()
 }
 
 #[cfg(test)]
@@ -257,5 +184,39 @@ mod tests {
             fmt_day(parse_dt("2024-02-29T23:00:00Z").unwrap_or(0)),
             "2024-02-29"
         );
+        assert_eq!(fmt_ms(0), "1970-01-01T00:00:00.0000000Z");
+        assert_eq!(fmt_ms(-1), "1969-12-31T23:59:59.9990000Z");
+        assert_eq!(fmt_ms(1_795_000_123_456), "2026-11-18T11:08:43.4560000Z");
+        assert_eq!(parse_dt("1970-01-02"), Some(86_400_000));
+        assert_eq!(parse_dt("1970-01-01t00:01z"), Some(60_000));
+        assert_eq!(parse_dt("1970-01-01T00:00:01.5Z"), Some(1_500));
+        assert_eq!(parse_dt("1970-01-01T00:00:00.9999999-00:01"), Some(60_999));
+        assert_eq!(parse_dt("1969-12-31T23:59:59.999Z"), Some(-1));
+        for bad in [
+            "",
+            "2021-04-27T",
+            "2021-04-27T12:19",
+            "2021-04-27T12:19:27.Z",
+            "2021-04-27 12:19:27Z",
+            "2021-02-30",
+            "2021-04-27T24:00Z",
+            "2021-04-27T12:19+0200",
+        ] {
+            assert_eq!(parse_dt(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn query_strings() {
+        assert_eq!(
+            parse_query("a=1+2&b=%41%zz&&c"),
+            vec![
+                ("a".into(), "1 2".into()),
+                ("b".into(), "A%zz".into()),
+                ("c".into(), String::new())
+            ]
+        );
+        assert_eq!(percent_decode("a+b%20c%27"), "a+b c'");
+        assert_eq!(encode_component("a b/é~-_."), "a%20b%2F%C3%A9~-_.");
     }
 }

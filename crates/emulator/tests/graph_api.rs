@@ -377,18 +377,19 @@ async fn demo_tenant_content() {
             "no {k}"
         );
     }
-    // The planted stories cross at least three providers each.
-    for story in ["Story 1", "Story 2", "Story 3"] {
+    // The planted stories (out-of-band ground truth) cross at least three providers each.
+    let truth = emu.ground_truth(CONTOSO);
+    assert_eq!(truth.len(), 3);
+    assert_eq!(truth, vigil_emulator::ground_truth(42, 400, CONTOSO));
+    for story in &truth {
+        let ids: HashSet<&str> = story.alert_ids.iter().map(String::as_str).collect();
         let sources: HashSet<&str> = all
             .iter()
-            .filter(|a| {
-                a["additionalData"]["vigilStory"]
-                    .as_str()
-                    .is_some_and(|s| s.starts_with(story))
-            })
+            .filter(|a| a["id"].as_str().is_some_and(|i| ids.contains(i)))
             .filter_map(|a| a["serviceSource"].as_str())
             .collect();
-        assert!(sources.len() >= 3, "{story}: {sources:?}");
+        assert_eq!(sources.len(), story.providers.len(), "{}", story.name);
+        assert!(sources.len() >= 3, "{}: {sources:?}", story.name);
     }
     // Tenant isolation: Fabrikam has its own, different data.
     let fab = Graph::new(
@@ -410,5 +411,101 @@ async fn demo_tenant_content() {
         404,
         "NotFound",
     );
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn planted_stories_are_split_and_unmarked() {
+    let emu = emulator(opts(3000)).await;
+    let g = Graph::analyst(&emu);
+    let (alerts, _, _) = g.all("/v1.0/security/alerts_v2?$top=1000").await;
+    let (incidents, _, _) = g.all("/v1.0/security/incidents?$top=50").await;
+    let served = format!(
+        "{}{}",
+        serde_json::to_string(&alerts).unwrap_or_default(),
+        serde_json::to_string(&incidents).unwrap_or_default()
+    );
+    let truth = emu.ground_truth(CONTOSO);
+    assert_eq!(truth.len(), 3);
+    // Nothing served marks a story.
+    for marker in [
+        "vigilStory",
+        "Planted story",
+        "Story 1",
+        "Story 2",
+        "Story 3",
+    ] {
+        assert!(!served.contains(marker), "served {marker:?}");
+    }
+    for story in &truth {
+        assert!(!served.contains(&story.name), "served {:?}", story.name);
+    }
+    let by_id: std::collections::HashMap<&str, &Value> = alerts
+        .iter()
+        .filter_map(|a| Some((a["id"].as_str()?, a)))
+        .collect();
+    let mut story_alerts = HashSet::new();
+    for story in &truth {
+        // Two or three Defender incidents plus one or two alerts in none.
+        assert!((2..=3).contains(&story.incident_ids.len()), "{story:?}");
+        assert!(
+            (1..=2).contains(&story.unincidented_alert_ids.len()),
+            "{story:?}"
+        );
+        let incs: HashSet<&str> = story
+            .alert_ids
+            .iter()
+            .filter_map(|i| by_id.get(i.as_str())?["incidentId"].as_str())
+            .collect();
+        let want: HashSet<&str> = story.incident_ids.iter().map(String::as_str).collect();
+        assert_eq!(incs, want, "{}", story.name);
+        for i in &story.unincidented_alert_ids {
+            assert!(by_id[i.as_str()]["incidentId"].is_null());
+        }
+        story_alerts.extend(story.alert_ids.iter().map(String::as_str));
+        // Story incidents are not story-only containers: no tag, no story name.
+        for inc in incidents
+            .iter()
+            .filter(|i| i["id"].as_str().is_some_and(|x| want.contains(x)))
+        {
+            assert!(inc["displayName"].as_str().is_some_and(|d| !d.is_empty()));
+        }
+    }
+    // The story's indicators are its own: no other alert carries them except its decoys.
+    for story in &truth {
+        let decoys: HashSet<&str> = story.decoy_alert_ids.iter().map(String::as_str).collect();
+        assert_eq!(decoys.len(), 3);
+        let mut decoy_hits = 0;
+        for a in &alerts {
+            let id = a["id"].as_str().unwrap_or_default();
+            if story.alert_ids.iter().any(|s| s == id) {
+                continue;
+            }
+            let text = a["evidence"].to_string();
+            let hits: Vec<&String> = story
+                .iocs
+                .iter()
+                .filter(|i| text.contains(i.as_str()))
+                .collect();
+            if decoys.contains(id) {
+                decoy_hits += hits.len();
+            } else {
+                assert!(hits.is_empty(), "{id} carries {hits:?} of {}", story.name);
+            }
+            assert!(!story_alerts.contains(id) || hits.is_empty());
+        }
+        assert_eq!(
+            decoy_hits, 1,
+            "{}: the far decoy shares exactly the IP",
+            story.name
+        );
+    }
+    // Noise indicators are diverse: not a dozen IPs for everything.
+    let ips: HashSet<&str> = alerts
+        .iter()
+        .flat_map(|a| a["evidence"].as_array().into_iter().flatten())
+        .filter_map(|e| e["ipAddress"].as_str())
+        .collect();
+    assert!(ips.len() > 300, "{} distinct IPs", ips.len());
     emu.shutdown().await;
 }

@@ -142,7 +142,10 @@ async fn submissions_intel_and_pivots() {
         .collect();
     let device = ev
         .iter()
-        .find(|e| e["@odata.type"] == "#microsoft.graph.security.deviceEvidence")
+        .find(|e| {
+            e["@odata.type"] == "#microsoft.graph.security.deviceEvidence"
+                && e["azureAdDeviceId"].is_string()
+        })
         .cloned()
         .unwrap_or_default();
     let aad = device["azureAdDeviceId"].as_str().unwrap_or_default();
@@ -152,7 +155,10 @@ async fn submissions_intel_and_pivots() {
     assert_eq!(d["value"].as_array().map(Vec::len), Some(1));
     let user = ev
         .iter()
-        .find(|e| e["@odata.type"] == "#microsoft.graph.security.userEvidence")
+        .find(|e| {
+            e["@odata.type"] == "#microsoft.graph.security.userEvidence"
+                && e["userAccount"]["userPrincipalName"].is_string()
+        })
         .cloned()
         .unwrap_or_default();
     let upn = user["userAccount"]["userPrincipalName"]

@@ -1,7 +1,8 @@
 //! Alerts (with evidence of every main type), the incidents that group them, and the planted
-//! multi-stage attack stories documented in docs/emulator.md.
+//! multi-stage attack stories documented in docs/emulator.md. Nothing served marks a story: the
+//! ground truth is returned beside the data ([`StoryTruth`]) and never put on the wire.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value, json};
 
@@ -428,20 +429,118 @@ const HOSTILE: &[&str] = &[
 pub struct Scene<'a> {
     pub person: &'a Person,
     pub machine: &'a Machine,
-    pub ip: (&'a str, &'a str),
-    pub malware: &'a Malware,
+    pub ip: String,
+    pub country: &'static str,
+    pub malware: Malware,
     pub domain: &'a str,
-    pub bad_domain: &'a str,
-    account: &'a str,
-    file: &'a str,
+    pub bad_domain: String,
+    /// The person's `userAccount` as each provider names it (see [`Frags::accounts`]).
+    accounts: &'a [String; 4],
+    file: String,
     recommended: &'a str,
+    hubs: &'a Frags,
 }
 
-/// Fragments every alert of a person or file repeats, rendered once per tenant.
+/// Fragments every alert of a person repeats, rendered once per tenant.
 struct Frags {
-    accounts: Vec<String>,
-    files: Vec<String>,
+    /// Per person: every identifier; on-premises only (account, domain, SID); cloud only
+    /// (object id and UPN); UPN only. Providers name one user differently.
+    accounts: Vec<[String; 4]>,
+    service: [String; 4],
     recommended: String,
+}
+
+fn user_account(p: &Person, dom: &str, variant: usize) -> String {
+    let (onprem, cloud) = match variant {
+        0 => (true, true),
+        1 => (true, false),
+        _ => (false, true),
+    };
+    let mut s = String::new();
+    let mut o = Obj::open(&mut s);
+    o.os("accountName", onprem.then_some(p.account.as_str()))
+        .os("domainName", onprem.then_some(dom))
+        .os("userSid", onprem.then_some(p.sid.as_str()))
+        .os(
+            "azureAdUserId",
+            (cloud && variant != 3).then_some(p.id.as_str()),
+        );
+    o.os("userPrincipalName", cloud.then_some(p.upn.as_str()))
+        .s("displayName", &p.display);
+    o.close();
+    s
+}
+
+fn render_file(m: &Malware) -> String {
+    let mut s = String::new();
+    let mut o = Obj::open(&mut s);
+    o.s("sha1", &m.sha1)
+        .s("sha256", &m.sha256)
+        .s("md5", &m.md5)
+        .s("fileName", &m.name)
+        .s("filePath", &m.path);
+    o.n("fileSize", m.size)
+        .os("filePublisher", m.publisher)
+        .os("signer", m.publisher);
+    o.os(
+        "issuer",
+        m.publisher
+            .map(|_| "DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1"),
+    )
+    .null("sha256Ac");
+    o.close();
+    s
+}
+
+/// The same malware family with its own hashes: noise never repeats a story's file.
+fn variant(rng: &mut Rng, m: &Malware) -> Malware {
+    Malware {
+        sha1: rng.hex(40),
+        sha256: rng.hex(64),
+        md5: rng.hex(32),
+        size: m.size + rng.range(-4096, 4096),
+        ..m.clone()
+    }
+}
+
+const COUNTRIES: &[&str] = &[
+    "US", "DE", "NL", "GB", "FR", "RU", "CN", "BR", "IN", "SG", "VN", "NG", "UA", "RO", "KR",
+];
+
+/// A public address for noise (never one of the tenant's listed malicious IPs).
+fn public_ip(rng: &mut Rng) -> (String, &'static str) {
+    const FIRST: &[u8] = &[
+        5, 23, 31, 37, 41, 45, 46, 62, 77, 78, 80, 82, 85, 88, 91, 94, 102, 104, 109, 141, 146,
+        154, 162, 167, 172, 176, 178, 185, 188, 193, 194, 195, 196, 212, 213, 217,
+    ];
+    let ip = format!(
+        "{}.{}.{}.{}",
+        rng.pick(FIRST),
+        rng.range(0, 256),
+        rng.range(0, 256),
+        rng.range(1, 255)
+    );
+    (ip, *rng.pick(COUNTRIES))
+}
+
+/// A throwaway attacker domain for noise.
+fn noise_domain(rng: &mut Rng) -> String {
+    const A: &[&str] = &[
+        "secure", "account", "docs", "share", "cloud", "mail", "verify", "office", "update",
+        "portal", "billing", "drive", "login", "sync", "notice", "files",
+    ];
+    const B: &[&str] = &[
+        "review", "center", "online", "support", "service", "access", "check", "hub", "box",
+        "desk", "link", "zone",
+    ];
+    const TLD: &[&str] = &["com", "net", "org", "info", "xyz", "top", "site", "live"];
+    format!(
+        "{}-{}{}.{}",
+        rng.pick(A),
+        rng.pick(B),
+        rng.range(2, 9999),
+        rng.pick(TLD)
+    )
 }
 
 impl Frags {
@@ -452,75 +551,54 @@ impl Frags {
             .next()
             .unwrap_or(&e.domain)
             .to_uppercase();
-        let accounts = e
-            .people
-            .iter()
-            .map(|p| {
-                let mut s = String::new();
-                let mut o = Obj::open(&mut s);
-                o.s("accountName", &p.account)
-                    .s("domainName", &dom)
-                    .s("userSid", &p.sid)
-                    .s("azureAdUserId", &p.id);
-                o.s("userPrincipalName", &p.upn)
-                    .s("displayName", &p.display);
-                o.close();
-                s
-            })
-            .collect();
-        let files = e
-            .malware
-            .iter()
-            .map(|m| {
-                let mut s = String::new();
-                let mut o = Obj::open(&mut s);
-                o.s("sha1", &m.sha1)
-                    .s("sha256", &m.sha256)
-                    .s("md5", &m.md5)
-                    .s("fileName", &m.name)
-                    .s("filePath", &m.path);
-                o.n("fileSize", m.size)
-                    .os("filePublisher", m.publisher)
-                    .os("signer", m.publisher);
-                o.os(
-                    "issuer",
-                    m.publisher
-                        .map(|_| "DigiCert Trusted G4 Code Signing RSA4096 SHA384 2021 CA1"),
-                )
-                .null("sha256Ac");
-                o.close();
-                s
-            })
-            .collect();
+        let all = |p: &Person| std::array::from_fn(|v| user_account(p, &dom, v));
         let mut recommended = String::new();
         super::json::esc(&mut recommended, RECOMMENDED);
         Frags {
-            accounts,
-            files,
+            accounts: e.people.iter().map(all).collect(),
+            service: all(&e.hubs.service),
             recommended,
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn scene<'a>(
         &'a self,
         e: &'a Entities,
         person: usize,
         machine: usize,
-        ip: usize,
-        malware: usize,
-        bad_domain: usize,
+        ip: (String, &'static str),
+        malware: Malware,
+        bad_domain: String,
     ) -> Scene<'a> {
         Scene {
             person: &e.people[person],
             machine: &e.machines[machine],
-            ip: (&e.bad_ips[ip].0, e.bad_ips[ip].1),
-            malware: &e.malware[malware],
+            ip: ip.0,
+            country: ip.1,
+            file: render_file(&malware),
+            malware,
             domain: &e.domain,
-            bad_domain: &e.bad_domains[bad_domain],
-            account: &self.accounts[person],
-            file: &self.files[malware],
+            bad_domain,
+            accounts: &self.accounts[person],
             recommended: &self.recommended,
+            hubs: self,
         }
+    }
+
+    /// A scene of fresh, one-off indicators (noise).
+    fn noise<'a>(
+        &'a self,
+        rng: &mut Rng,
+        e: &'a Entities,
+        person: usize,
+        machine: usize,
+    ) -> Scene<'a> {
+        let ip = public_ip(rng);
+        let k = rng.below(e.malware.len() as u64) as usize;
+        let m = variant(rng, &e.malware[k]);
+        let d = noise_domain(rng);
+        self.scene(e, person, machine, ip, m, d)
     }
 }
 
@@ -529,6 +607,28 @@ pub struct Generated {
     pub alerts: Vec<Rec>,
     pub incidents: Vec<Rec>,
     pub incident_alerts: HashMap<String, Vec<String>>,
+    pub truth: Vec<StoryTruth>,
+}
+
+/// The ground truth of one planted story: which alerts belong to it. Kept out of band (the
+/// library API, `vigil_emulator::ground_truth`), never served.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StoryTruth {
+    pub name: String,
+    /// Every alert of the story, in the order of its steps.
+    pub alert_ids: Vec<String>,
+    /// The Defender incidents its alerts were split over (two or three).
+    pub incident_ids: Vec<String>,
+    /// Story alerts that belong to no incident (`incidentId` null).
+    pub unincidented_alert_ids: Vec<String>,
+    /// `serviceSource` of its alerts, deduplicated in step order.
+    pub providers: Vec<String>,
+    /// The story's own indicators (attacker IP, domain, file hashes): in no other alert except
+    /// the far decoy.
+    pub iocs: Vec<String>,
+    /// Alerts that are not part of the story but share exactly one ordinary entity with it:
+    /// the user or the device within its time window, or an indicator weeks before it.
+    pub decoy_alert_ids: Vec<String>,
 }
 
 /// What an incident needs to know about its alerts.
@@ -545,10 +645,6 @@ struct Summary {
     category: &'static str,
     title: String,
     system_tag: bool,
-}
-
-struct Ids {
-    next_incident: u64,
 }
 
 /// Ids look like the service's (`da637578995287051192_756343937`) but come from the seed alone,
@@ -603,7 +699,207 @@ fn base(
     o.strs("tags", if rng.chance(0.05) { &["Demo"] } else { &[] });
 }
 
-fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &str, rng: &mut Rng) {
+/// How one alert names its user (index into [`Frags::accounts`]) and its device (0: every id,
+/// 1: `mdeDeviceId` only, 2: `deviceDnsName` and `azureAdDeviceId`).
+#[derive(Clone, Copy)]
+struct Naming {
+    user: usize,
+    device: usize,
+}
+
+fn naming(rng: &mut Rng, p: Provider, full: bool) -> Naming {
+    if full {
+        return Naming { user: 0, device: 0 };
+    }
+    match p {
+        Endpoint => Naming {
+            user: *rng.pick(&[0, 1, 1]),
+            device: *rng.pick(&[0, 1, 1]),
+        },
+        Identity => Naming {
+            user: *rng.pick(&[0, 1]),
+            device: 2,
+        },
+        _ => Naming {
+            user: *rng.pick(&[2, 3]),
+            device: 2,
+        },
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn device_evidence(
+    o: &mut Obj,
+    m: &Machine,
+    logged_on: &str,
+    short_domain: &str,
+    naming: usize,
+    created_ms: i64,
+    created: &str,
+    verdict: &str,
+    roles: &[&str],
+    rng: &mut Rng,
+) {
+    base(
+        o,
+        "deviceEvidence",
+        created,
+        verdict,
+        roles,
+        &["Main device"],
+        rng,
+    );
+    o.s(
+        "firstSeenDateTime",
+        &fmt_ms(created_ms - m.first_seen_days * DAY),
+    )
+    .os("mdeDeviceId", (naming != 2).then_some(m.mde_id.as_str()));
+    o.os(
+        "azureAdDeviceId",
+        (naming != 1).then_some(m.aad_id.as_str()),
+    )
+    .os("deviceDnsName", (naming != 1).then_some(m.dns.as_str()))
+    .s("osPlatform", m.os)
+    .n("osBuild", m.os_build);
+    o.s("version", m.version).s(
+        "healthStatus",
+        rng.pick::<&str>(&["active", "active", "inactive", "impairedCommunication"]),
+    );
+    o.s("riskScore", rng.pick::<&str>(&["low", "medium", "high"]))
+        .n("rbacGroupId", 75)
+        .s("rbacGroupName", "Workstations");
+    o.s("onboardingStatus", "onboarded").s(
+        "defenderAvStatus",
+        rng.pick::<&str>(&["updated", "notUpdated", "unknown"]),
+    );
+    o.strs("ipInterfaces", &[&m.ip, "fe80::1c2b:3d4e:5f60:7182"]);
+    o.arr("loggedOnUsers", |a| {
+        let mut u = Obj::open(a);
+        u.s("accountName", logged_on).s("domainName", short_domain);
+        u.close();
+    });
+    let vm = m.os.starts_with("WindowsServer");
+    let (vm_id, sub) = (rng.guid(), rng.guid());
+    o.obj("vmMetadata", |v| {
+        v.s("vmId", &vm_id).s("cloudProvider", if vm { "azure" } else { "unknown" });
+        if vm {
+            v.s("resourceId", &format!("/subscriptions/{sub}/resourceGroups/prod/providers/Microsoft.Compute/virtualMachines/{}", m.name));
+            v.s("subscriptionId", &sub);
+        } else {
+            v.s("resourceId", "").s("subscriptionId", "");
+        }
+    });
+}
+
+/// Benign high-prevalence evidence a provider often attaches (see [`super::entities::Hubs`]).
+fn hub_evidence(
+    out: &mut String,
+    e: &Entities,
+    s: &Scene,
+    p: Provider,
+    created_ms: i64,
+    created: &str,
+    rng: &mut Rng,
+) {
+    let short_domain = s
+        .domain
+        .split('.')
+        .next()
+        .unwrap_or(s.domain)
+        .to_uppercase();
+    let h = &e.hubs;
+    fn add(out: &mut String, rng: &mut Rng, f: &mut dyn FnMut(&mut Obj, &mut Rng)) {
+        out.push(',');
+        let mut o = Obj::open(out);
+        f(&mut o, rng);
+        o.close();
+    }
+    if p == Identity && rng.chance(0.6) {
+        let dc = &e.machines[0];
+        add(out, rng, &mut |o, rng| {
+            device_evidence(
+                o,
+                dc,
+                "svc-backup",
+                &short_domain,
+                2,
+                created_ms,
+                created,
+                "noThreatsFound",
+                &["contextual"],
+                rng,
+            )
+        });
+    }
+    if matches!(p, EntraId | CloudApps | Office) && rng.chance(0.25) {
+        add(out, rng, &mut |o, rng| {
+            base(
+                o,
+                "ipEvidence",
+                created,
+                "noThreatsFound",
+                &["contextual"],
+                &[],
+                rng,
+            );
+            o.s("ipAddress", &h.nat_ip).s("countryLetterCode", "US");
+        });
+    }
+    if matches!(p, Endpoint | Identity) && rng.chance(0.05) {
+        add(out, rng, &mut |o, rng| {
+            device_evidence(
+                o,
+                &h.scanner,
+                "svc-backup",
+                &short_domain,
+                0,
+                created_ms,
+                created,
+                "noThreatsFound",
+                &["scanned"],
+                rng,
+            )
+        });
+        add(out, rng, &mut |o, rng| {
+            base(
+                o,
+                "ipEvidence",
+                created,
+                "noThreatsFound",
+                &["source"],
+                &[],
+                rng,
+            );
+            o.s("ipAddress", &h.scanner.ip).null("countryLetterCode");
+        });
+    }
+    if matches!(p, Endpoint | Identity) && rng.chance(0.06) {
+        let acct = &s.hubs.service[0];
+        add(out, rng, &mut |o, rng| {
+            base(
+                o,
+                "userEvidence",
+                created,
+                "noThreatsFound",
+                &["contextual"],
+                &[],
+                rng,
+            );
+            o.raw("userAccount", acct);
+        });
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn evidence(
+    out: &mut String,
+    kind: Ev,
+    s: &Scene,
+    n: Naming,
+    created_ms: i64,
+    created: &str,
+    rng: &mut Rng,
+) {
     let verdict = *rng.pick(&["suspicious", "malicious", "unknown", "noThreatsFound"]);
     let m = s.machine;
     let short_domain = s
@@ -612,6 +908,7 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
         .next()
         .unwrap_or(s.domain)
         .to_uppercase();
+    let account = s.accounts[n.user].as_str();
     let mut o = Obj::open(out);
     match kind {
         User => {
@@ -624,57 +921,20 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
                 &[],
                 rng,
             );
-            o.raw("userAccount", s.account);
+            o.raw("userAccount", account);
         }
-        Device => {
-            base(
-                &mut o,
-                "deviceEvidence",
-                created,
-                verdict,
-                &["compromised"],
-                &["Main device"],
-                rng,
-            );
-            o.s(
-                "firstSeenDateTime",
-                &fmt_ms(created_ms - m.first_seen_days * DAY),
-            )
-            .s("mdeDeviceId", &m.mde_id);
-            o.s("azureAdDeviceId", &m.aad_id)
-                .s("deviceDnsName", &m.dns)
-                .s("osPlatform", m.os)
-                .n("osBuild", m.os_build);
-            o.s("version", m.version).s(
-                "healthStatus",
-                rng.pick::<&str>(&["active", "active", "inactive", "impairedCommunication"]),
-            );
-            o.s("riskScore", rng.pick::<&str>(&["low", "medium", "high"]))
-                .n("rbacGroupId", 75)
-                .s("rbacGroupName", "Workstations");
-            o.s("onboardingStatus", "onboarded").s(
-                "defenderAvStatus",
-                rng.pick::<&str>(&["updated", "notUpdated", "unknown"]),
-            );
-            o.strs("ipInterfaces", &[&m.ip, "fe80::1c2b:3d4e:5f60:7182"]);
-            o.arr("loggedOnUsers", |a| {
-                let mut u = Obj::open(a);
-                u.s("accountName", &s.person.account)
-                    .s("domainName", &short_domain);
-                u.close();
-            });
-            let vm = m.os.starts_with("WindowsServer");
-            let (vm_id, sub) = (rng.guid(), rng.guid());
-            o.obj("vmMetadata", |v| {
-                v.s("vmId", &vm_id).s("cloudProvider", if vm { "azure" } else { "unknown" });
-                if vm {
-                    v.s("resourceId", &format!("/subscriptions/{sub}/resourceGroups/prod/providers/Microsoft.Compute/virtualMachines/{}", m.name));
-                    v.s("subscriptionId", &sub);
-                } else {
-                    v.s("resourceId", "").s("subscriptionId", "");
-                }
-            });
-        }
+        Device => device_evidence(
+            &mut o,
+            m,
+            &s.person.account,
+            &short_domain,
+            n.device,
+            created_ms,
+            created,
+            verdict,
+            &["compromised"],
+            rng,
+        ),
         Ip => {
             base(
                 &mut o,
@@ -685,7 +945,7 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
                 &[],
                 rng,
             );
-            o.s("ipAddress", s.ip.0).s("countryLetterCode", s.ip.1);
+            o.s("ipAddress", &s.ip).s("countryLetterCode", s.country);
         }
         File => {
             base(
@@ -702,7 +962,7 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
                 rng.pick::<&str>(&["detected", "blocked", "prevented"]),
             )
             .s("mdeDeviceId", &m.mde_id);
-            o.raw("fileDetails", s.file);
+            o.raw("fileDetails", &s.file);
         }
         Url => {
             base(
@@ -729,7 +989,7 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
             o.s("displayName", &s.person.display)
                 .s("primaryAddress", &s.person.upn)
                 .s("upn", &s.person.upn);
-            o.raw("userAccount", s.account);
+            o.raw("userAccount", account);
         }
         Message => {
             base(
@@ -741,7 +1001,7 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
                 &[],
                 rng,
             );
-            let bad = s.bad_domain;
+            let bad = s.bad_domain.as_str();
             o.s("networkMessageId", &rng.guid()).s(
                 "internetMessageId",
                 &format!("<{}@mail.{bad}>", rng.hex(16)),
@@ -756,7 +1016,7 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
                 ]),
             );
             o.s("language", "en")
-                .s("senderIp", s.ip.0)
+                .s("senderIp", &s.ip)
                 .s("recipientEmailAddress", &s.person.upn)
                 .s("antiSpamDirection", "inbound");
             o.s(
@@ -795,7 +1055,7 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
                 &[],
                 rng,
             );
-            let bad = s.bad_domain;
+            let bad = s.bad_domain.as_str();
             o.s("clusterBy", "Subject;P2SenderDomain")
                 .s("clusterByValue", &format!("Invoice overdue;{bad}"));
             o.s("query", &format!("(P2SenderDomain:\"{bad}\")"))
@@ -857,11 +1117,11 @@ fn evidence(out: &mut String, kind: Ev, s: &Scene, created_ms: i64, created: &st
             );
             o.s("detectionStatus", "detected")
                 .s("mdeDeviceId", &m.mde_id)
-                .raw("imageFile", s.file);
+                .raw("imageFile", &s.file);
             let mut parent_json = String::new();
             system_binary(&mut parent_json, parent, rng);
             o.raw("parentProcessImageFile", &parent_json)
-                .raw("userAccount", s.account);
+                .raw("userAccount", account);
         }
         RegKey => {
             base(
@@ -937,9 +1197,11 @@ struct AlertSpec<'a> {
     template: &'a Template,
     created_ms: i64,
     now_ms: i64,
-    incident_id: &'a str,
+    /// `None`: an alert in no incident (`incidentId` null).
+    incident_id: Option<&'a str>,
     title_override: Option<&'a str>,
-    story: Option<&'a str>,
+    /// Name the user and device by every identifier (a story's bridge alert).
+    full_ids: bool,
     /// Planted stories that must stay open for live views.
     keep_open: Option<&'static str>,
     /// A live alert: last updated when created, so `lastUpdateDateTime gt` finds it at once.
@@ -1017,7 +1279,7 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
     o.s("@odata.type", "#microsoft.graph.security.alert")
         .s("id", &id)
         .s("providerAlertId", &id)
-        .s("incidentId", spec.incident_id);
+        .os("incidentId", spec.incident_id);
     o.s("status", status)
         .s("severity", t.severity)
         .s("classification", classification)
@@ -1045,12 +1307,16 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
             e.tenant_id
         ),
     );
-    o.s(
+    o.os(
         "incidentWebUrl",
-        &format!(
-            "https://security.microsoft.com/incidents/{}?tid={}",
-            spec.incident_id, e.tenant_id
-        ),
+        spec.incident_id
+            .map(|i| {
+                format!(
+                    "https://security.microsoft.com/incidents/{i}?tid={}",
+                    e.tenant_id
+                )
+            })
+            .as_deref(),
     );
     o.os("actorDisplayName", actor)
         .os("threatDisplayName", threat);
@@ -1068,11 +1334,7 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
     o.s("firstActivityDateTime", &fmt_ms(first))
         .s("lastActivityDateTime", &fmt_ms(last))
         .null("alertPolicyId");
-    o.obj("additionalData", |a| {
-        if let Some(story) = spec.story {
-            a.s("vigilStory", story);
-        }
-    });
+    o.obj("additionalData", |_| {});
     o.arr("comments", |a| {
         if let Some((who, text)) = &comment {
             let mut c = Obj::open(a);
@@ -1082,13 +1344,15 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
             c.close();
         }
     });
+    let names = naming(rng, t.provider, spec.full_ids);
     o.arr("evidence", |a| {
         for (i, k) in t.evidence.iter().enumerate() {
             if i > 0 {
                 a.push(',');
             }
-            evidence(a, *k, s, created, &created_s, rng);
+            evidence(a, *k, s, names, created, &created_s, rng);
         }
+        hub_evidence(a, e, s, t.provider, created, &created_s, rng);
     });
     o.strs(
         "systemTags",
@@ -1133,14 +1397,7 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
     (Rec { id, body, keys }, summary)
 }
 
-fn incident(
-    e: &Entities,
-    id: &str,
-    alerts: &[Summary],
-    rng: &mut Rng,
-    now_ms: i64,
-    story: Option<&str>,
-) -> Rec {
+fn incident(e: &Entities, id: &str, alerts: &[Summary], rng: &mut Rng, now_ms: i64) -> Rec {
     let sev = alerts
         .iter()
         .map(|a| a.severity)
@@ -1159,9 +1416,7 @@ fn incident(
     let providers: std::collections::BTreeSet<&str> = alerts.iter().map(|a| a.source).collect();
     let mut cats: Vec<&str> = alerts.iter().map(|a| a.category).collect();
     cats.dedup();
-    let display = if let Some(s) = story {
-        s.to_string()
-    } else if alerts.len() == 1 {
+    let display = if alerts.len() == 1 {
         alerts[0].title.clone()
     } else if providers.len() > 1 {
         format!(
@@ -1180,19 +1435,13 @@ fn incident(
         ("unknown", "unknown")
     };
     let assigned = alerts.iter().find_map(|a| a.assigned.clone());
-    let comment = (rng.chance(0.2) || story.is_some()).then(|| {
+    let comment = rng.chance(0.2).then(|| {
         (
             e.people[*rng.pick(&e.soc)].upn.clone(),
             fmt_ms(now_ms.min(updated + 5 * MIN)),
         )
     });
-    let tags: &[&str] = if story.is_some() {
-        &["Planted story"]
-    } else if rng.chance(0.1) {
-        &["Demo"]
-    } else {
-        &[]
-    };
+    let tags: &[&str] = if rng.chance(0.1) { &["Demo"] } else { &[] };
     let system = alerts.iter().any(|a| a.system_tag) || rng.chance(0.04);
     let (created_s, updated_s) = (fmt_ms(created), fmt_ms(updated));
     let mut body = String::with_capacity(1024);
@@ -1285,10 +1534,9 @@ impl Out {
         group: Vec<(Rec, Summary)>,
         rng: &mut Rng,
         now_ms: i64,
-        story: Option<&str>,
     ) {
         let (recs, sums): (Vec<Rec>, Vec<Summary>) = group.into_iter().unzip();
-        let inc = incident(e, id, &sums, rng, now_ms, story);
+        let inc = incident(e, id, &sums, rng, now_ms);
         let mut ids: Vec<(i64, String)> = sums.iter().map(|s| (s.created, s.id.clone())).collect();
         ids.sort_by_key(|x| std::cmp::Reverse(x.0));
         self.incident_alerts
@@ -1297,6 +1545,120 @@ impl Out {
             .push((sums.iter().map(|s| s.created).min().unwrap_or(now_ms), inc));
         self.alerts.extend(sums.iter().map(|s| s.created).zip(recs));
     }
+    /// An alert Defender put in no incident.
+    fn loose(&mut self, (rec, sum): (Rec, Summary)) {
+        self.alerts.push((sum.created, rec));
+    }
+}
+
+/// One planted step: template title, minutes after the story starts.
+type Step = (&'static str, i64);
+
+/// A planted story: who and what it involves (indexes into the tenant's entities; the IP,
+/// domain and malware are the story's own) and its steps.
+struct StoryDef {
+    name: &'static str,
+    days_ago: i64,
+    person: usize,
+    machine: usize,
+    ip: usize,
+    malware: usize,
+    domain: usize,
+    steps: &'static [Step],
+}
+
+const STORIES: &[StoryDef] = &[
+    // Office -> Entra ID -> Endpoint -> Cloud Apps.
+    StoryDef {
+        name: "Qakbot phish to ransomware",
+        days_ago: 2,
+        person: 5,
+        machine: 4,
+        ip: 0,
+        malware: 0,
+        domain: 0,
+        steps: &[
+            ("A potentially malicious URL click was detected", 0),
+            ("Unfamiliar sign-in properties", 25),
+            ("Suspicious PowerShell command line", 40),
+            ("Connection to a known command and control server", 55),
+            ("Possible ransomware activity", 300),
+            ("Mass download by a single user", 320),
+        ],
+    },
+    // Entra ID -> Cloud Apps -> Identity -> Endpoint -> Office -> DLP.
+    StoryDef {
+        name: "Password spray to domain dominance",
+        days_ago: 6,
+        person: 12,
+        machine: 13,
+        ip: 1,
+        malware: 3,
+        domain: 5,
+        steps: &[
+            ("Password spray", 0),
+            ("Impossible travel activity", 45),
+            ("Suspected Pass-the-Hash attack", 180),
+            (
+                "Suspected DCSync attack (replication of directory services)",
+                200,
+            ),
+            ("Credential dumping activity observed", 210),
+            ("Creation of forwarding/redirect rule", 260),
+            (
+                "DLP policy match: sensitive document uploaded to personal cloud storage",
+                400,
+            ),
+        ],
+    },
+    // Endpoint -> Cloud Apps -> DLP -> Office.
+    StoryDef {
+        name: "Insider exfiltration with rclone",
+        days_ago: 12,
+        person: 18,
+        machine: 10,
+        ip: 3,
+        malware: 4,
+        domain: 3,
+        steps: &[
+            ("Unsanctioned remote access tool installed", 0),
+            ("Mass download by a single user", 90),
+            (
+                "DLP policy match: credit card numbers shared externally",
+                120,
+            ),
+            ("Suspicious email sending patterns detected", 150),
+        ],
+    },
+];
+
+/// Noise must not touch a story's user or device within this margin of its window.
+const MARGIN: i64 = 2 * DAY;
+
+/// Something placed among the noise incidents: part of a story (an incident, or the alerts in
+/// none) or a decoy.
+enum Unit {
+    Incident(usize, Vec<usize>),
+    Loose(usize, Vec<usize>),
+    /// Shares the story's user (0), device (1) in its window, or its IP weeks before (2).
+    Decoy(usize, u8),
+}
+
+struct Planned<'a> {
+    scene: Scene<'a>,
+    start: i64,
+    end: i64,
+    truth: StoryTruth,
+    /// Alert ids by step, filled as units are emitted.
+    by_step: Vec<Option<String>>,
+    first_endpoint: Option<usize>,
+}
+
+fn template(title: &str) -> &'static Template {
+    TEMPLATES
+        .iter()
+        .find(|t| t.title == title)
+        .unwrap_or(&TEMPLATES[0])
 }
 
 /// Generates `count` alerts (at least the planted stories) over the last ~60 days.
@@ -1307,10 +1669,114 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
         incidents: Vec::new(),
         incident_alerts: HashMap::new(),
     };
-    let mut ids = Ids {
-        next_incident: 10_001,
+    let mut next_incident = 10_001u64;
+    let n = e.people.len();
+    let mut plans: Vec<Planned> = STORIES
+        .iter()
+        .map(|d| {
+            let start = now_ms - d.days_ago * DAY;
+            let scene = frags.scene(
+                e,
+                d.person % n,
+                d.machine % e.machines.len(),
+                (e.bad_ips[d.ip].0.clone(), e.bad_ips[d.ip].1),
+                e.malware[d.malware].clone(),
+                e.bad_domains[d.domain].clone(),
+            );
+            let iocs = vec![
+                scene.ip.clone(),
+                scene.bad_domain.clone(),
+                scene.malware.sha1.clone(),
+                scene.malware.sha256.clone(),
+                scene.malware.md5.clone(),
+            ];
+            Planned {
+                start,
+                end: start + d.steps.iter().map(|s| s.1).max().unwrap_or(0) * MIN,
+                scene,
+                truth: StoryTruth {
+                    name: d.name.to_string(),
+                    alert_ids: Vec::new(),
+                    incident_ids: Vec::new(),
+                    unincidented_alert_ids: Vec::new(),
+                    providers: Vec::new(),
+                    iocs,
+                    decoy_alert_ids: Vec::new(),
+                },
+                by_step: vec![None; d.steps.len()],
+                first_endpoint: d
+                    .steps
+                    .iter()
+                    .position(|s| template(s.0).provider == Endpoint),
+            }
+        })
+        .collect();
+    // Split each story the way Defender does when it misses a link: one or two alerts in no
+    // incident, the rest in two or three incidents of consecutive steps.
+    let story_alerts: usize = STORIES.iter().map(|d| d.steps.len()).sum();
+    let est = (count.saturating_sub(story_alerts) / 2).max(1) as u64;
+    let mut units: Vec<(u64, Unit)> = Vec::new();
+    for (k, d) in STORIES.iter().enumerate() {
+        let steps = d.steps.len();
+        let loose_n = rng.range(1, 3) as usize;
+        let mut loose = Vec::new();
+        while loose.len() < loose_n {
+            let i = rng.below(steps as u64) as usize;
+            if !loose.contains(&i) {
+                loose.push(i);
+            }
+        }
+        loose.sort();
+        let rest: Vec<usize> = (0..steps).filter(|i| !loose.contains(i)).collect();
+        let parts = (rng.range(2, 4) as usize).min(rest.len());
+        let mut cuts: Vec<usize> = Vec::new();
+        while cuts.len() + 1 < parts {
+            let c = rng.range(1, rest.len() as i64) as usize;
+            if !cuts.contains(&c) {
+                cuts.push(c);
+            }
+        }
+        cuts.sort();
+        let mut from = 0;
+        for c in cuts.into_iter().chain([rest.len()]) {
+            units.push((rng.below(est), Unit::Incident(k, rest[from..c].to_vec())));
+            from = c;
+        }
+        units.push((rng.below(est), Unit::Loose(k, loose)));
+        for kind in 0..3 {
+            units.push((rng.below(est), Unit::Decoy(k, kind)));
+        }
+    }
+    units.sort_by_key(|u| u.0);
+    let reserved: Vec<(usize, usize, i64, i64)> = STORIES
+        .iter()
+        .zip(&plans)
+        .map(|(d, p)| {
+            (
+                d.person % n,
+                d.machine % e.machines.len(),
+                p.start - MARGIN,
+                p.end + MARGIN,
+            )
+        })
+        .collect();
+    // A user and device for noise at `at`: never a story's within its window.
+    let pick_pair = |rng: &mut Rng, at: i64| -> (usize, usize) {
+        let mut machine = rng.below(e.machines.len() as u64) as usize;
+        let mut person = if rng.chance(0.7) {
+            e.machines[machine].owner % n
+        } else {
+            rng.below(n as u64) as usize
+        };
+        while reserved
+            .iter()
+            .any(|r| (r.2..=r.3).contains(&at) && (r.0 == person || r.1 == machine))
+        {
+            machine = (machine + 1) % e.machines.len();
+            person = (person + 1) % n;
+        }
+        (person, machine)
     };
-    stories(rng, e, &frags, now_ms, &mut out, &mut ids);
     let by_provider: HashMap<Provider, Vec<&Template>> =
         TEMPLATES.iter().fold(HashMap::new(), |mut m, t| {
             m.entry(t.provider).or_default().push(t);
@@ -1319,28 +1785,64 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
     let providers = [
         Endpoint, Endpoint, Endpoint, Office, Office, Identity, CloudApps, EntraId, Dlp,
     ];
+    let story_ips: HashSet<&str> = e.bad_ips.iter().map(|x| x.0.as_str()).collect();
+    let mut recent_ips: Vec<(String, &'static str)> = Vec::new();
     // The hostile strings go to ordinary alerts 3, 10, 17, …, never to the planted stories.
     let mut ordinary = 0usize;
-    while out.alerts.len() < count {
+    let mut noise_incidents = 0u64;
+    let mut units = units.into_iter().peekable();
+    let mut remaining = story_alerts;
+    loop {
+        while let Some((_, unit)) = units.next_if(|u| u.0 <= noise_incidents) {
+            remaining -= emit(
+                rng,
+                e,
+                &frags,
+                now_ms,
+                &mut out,
+                &mut next_incident,
+                &mut plans,
+                unit,
+                &pick_pair,
+            );
+        }
+        if out.alerts.len() + remaining >= count {
+            break;
+        }
         let k = (if rng.chance(0.6) {
             1
         } else {
             rng.range(2, 5) as usize
         })
-        .min(count - out.alerts.len());
+        .min(count - out.alerts.len() - remaining);
         // Recent days are busier, as in a real queue.
-        let age = (rng.f64().powf(1.6) * 60.0 * DAY as f64) as i64;
+        let mut age = (rng.f64().powf(1.6) * 60.0 * DAY as f64) as i64;
+        // Hostile titles stay within hunting's default 30 days.
+        if (ordinary..ordinary + k).any(|o| o % 7 == 3 && o / 7 < HOSTILE.len()) {
+            age %= 20 * DAY;
+        }
         let start = now_ms - age - rng.range(5, 120) * MIN;
-        let scene = frags.scene(
-            e,
-            rng.below(e.people.len() as u64) as usize,
-            rng.below(e.machines.len() as u64) as usize,
-            rng.below(e.bad_ips.len() as u64) as usize,
-            rng.below(e.malware.len() as u64) as usize,
-            rng.below(e.bad_domains.len() as u64) as usize,
-        );
-        let incident_id = ids.next_incident.to_string();
-        ids.next_incident += 1;
+        let (person, machine) = pick_pair(rng, start);
+        let mut scene = frags.noise(rng, e, person, machine);
+        // Some infrastructure is reused by a few nearby incidents; most is one-off.
+        if rng.chance(0.2) && !recent_ips.is_empty() {
+            let (ip, c) = rng.pick(&recent_ips).clone();
+            (scene.ip, scene.country) = (ip, c);
+        }
+        if story_ips.contains(scene.ip.as_str()) {
+            scene.ip = format!("{}.0", scene.ip.rsplit_once('.').map_or("10.0.0", |x| x.0));
+        }
+        if recent_ips.len() >= 16 {
+            recent_ips.remove(0);
+        }
+        recent_ips.push((scene.ip.clone(), scene.country));
+        // A few alerts Defender puts in no incident, as for the stories.
+        let loose = k == 1 && rng.chance(0.04);
+        let incident_id = next_incident.to_string();
+        if !loose {
+            next_incident += 1;
+            noise_incidents += 1;
+        }
         let main = *rng.pick(&providers);
         let mut group = Vec::with_capacity(k);
         for j in 0..k {
@@ -1359,117 +1861,164 @@ pub fn generate(rng: &mut Rng, e: &Entities, count: usize, now_ms: i64) -> Gener
                 template: t,
                 created_ms: created,
                 now_ms,
-                incident_id: &incident_id,
+                incident_id: (!loose).then_some(incident_id.as_str()),
                 title_override: hostile,
-                story: None,
+                full_ids: false,
                 keep_open: None,
                 fresh: false,
             };
             group.push(alert(rng, e, &scene, spec));
         }
-        out.add(e, &incident_id, group, rng, now_ms, None);
+        if loose {
+            group.into_iter().for_each(|a| out.loose(a));
+        } else {
+            out.add(e, &incident_id, group, rng, now_ms);
+        }
+    }
+    for (_, unit) in units {
+        emit(
+            rng,
+            e,
+            &frags,
+            now_ms,
+            &mut out,
+            &mut next_incident,
+            &mut plans,
+            unit,
+            &pick_pair,
+        );
     }
     out.alerts.sort_by_key(|x| std::cmp::Reverse(x.0));
     out.incidents.sort_by_key(|x| std::cmp::Reverse(x.0));
+    let truth = plans
+        .into_iter()
+        .map(|mut p| {
+            p.truth.alert_ids = p.by_step.into_iter().flatten().collect();
+            p.truth
+        })
+        .collect();
     Generated {
         alerts: out.alerts.into_iter().map(|x| x.1).collect(),
         incidents: out.incidents.into_iter().map(|x| x.1).collect(),
         incident_alerts: out.incident_alerts,
+        truth,
     }
 }
 
-/// One planted step: template title, minutes after the story starts.
-type Step = (&'static str, i64);
-
-struct Story<'a> {
-    name: &'a str,
-    days_ago: i64,
-    scene: Scene<'a>,
-    steps: &'a [Step],
-}
-
-fn planted(rng: &mut Rng, e: &Entities, now_ms: i64, out: &mut Out, ids: &mut Ids, story: Story) {
-    let incident_id = ids.next_incident.to_string();
-    ids.next_incident += 1;
-    let start = now_ms - story.days_ago * DAY;
-    let mut group = Vec::new();
-    for (title, offset) in story.steps {
-        let Some(t) = TEMPLATES.iter().find(|t| t.title == *title) else {
-            continue;
+/// Renders one planned unit; returns how many story alerts it produced.
+#[allow(clippy::too_many_arguments)]
+fn emit(
+    rng: &mut Rng,
+    e: &Entities,
+    f: &Frags,
+    now_ms: i64,
+    out: &mut Out,
+    next_incident: &mut u64,
+    plans: &mut [Planned],
+    unit: Unit,
+    pick_pair: &dyn Fn(&mut Rng, i64) -> (usize, usize),
+) -> usize {
+    let story_alert =
+        |rng: &mut Rng, p: &Planned, k: usize, step: usize, incident: Option<&str>| {
+            let d = &STORIES[k];
+            let (title, offset) = d.steps[step];
+            // Recent stories stay open so the correlation view has live work to find.
+            let keep_open =
+                (d.days_ago < 10).then_some(if offset == 0 { "inProgress" } else { "new" });
+            let spec = AlertSpec {
+                template: template(title),
+                created_ms: p.start + offset * MIN,
+                now_ms,
+                incident_id: incident,
+                title_override: None,
+                full_ids: step == 0 || Some(step) == p.first_endpoint,
+                keep_open,
+                fresh: false,
+            };
+            alert(rng, e, &p.scene, spec)
         };
-        // Recent stories stay open so the correlation view has live work to find.
-        let keep_open =
-            (story.days_ago < 10).then_some(if *offset == 0 { "inProgress" } else { "new" });
-        let spec = AlertSpec {
-            template: t,
-            created_ms: start + offset * MIN,
-            now_ms,
-            incident_id: &incident_id,
-            title_override: None,
-            story: Some(story.name),
-            keep_open,
-            fresh: false,
-        };
-        group.push(alert(rng, e, &story.scene, spec));
+    let note = |p: &mut Planned, step: usize, sum: &Summary| {
+        p.by_step[step] = Some(sum.id.clone());
+        if !p.truth.providers.iter().any(|x| x == sum.source) {
+            p.truth.providers.push(sum.source.to_string());
+        }
+    };
+    match unit {
+        Unit::Incident(k, steps) => {
+            let id = next_incident.to_string();
+            *next_incident += 1;
+            let p = &mut plans[k];
+            let mut group = Vec::new();
+            for &step in &steps {
+                let a = story_alert(rng, p, k, step, Some(&id));
+                note(p, step, &a.1);
+                group.push(a);
+            }
+            p.truth.incident_ids.push(id.clone());
+            p.truth
+                .incident_ids
+                .sort_by_key(|i| i.parse::<u64>().unwrap_or(0));
+            out.add(e, &id, group, rng, now_ms);
+            steps.len()
+        }
+        Unit::Loose(k, steps) => {
+            let p = &mut plans[k];
+            for &step in &steps {
+                let a = story_alert(rng, p, k, step, None);
+                note(p, step, &a.1);
+                p.truth.unincidented_alert_ids.push(a.1.id.clone());
+                out.loose(a);
+            }
+            steps.len()
+        }
+        Unit::Decoy(k, kind) => {
+            let p = &mut plans[k];
+            let d = &STORIES[k];
+            let at = match kind {
+                2 => p.start - rng.range(25, 40) * DAY,
+                _ => p.start + rng.range(-60, (p.end - p.start) / MIN + 60) * MIN,
+            }
+            .min(now_ms - MIN);
+            let (person, machine) = pick_pair(rng, at);
+            let (person, machine) = match kind {
+                0 => (d.person % e.people.len(), machine),
+                1 => (person, d.machine % e.machines.len()),
+                _ => (person, machine),
+            };
+            let mut scene = f.noise(rng, e, person, machine);
+            let pool: Vec<&Template> = TEMPLATES
+                .iter()
+                .filter(|t| match kind {
+                    0 => t.evidence.contains(&User) && !t.evidence.contains(&Device),
+                    1 => t.provider == Endpoint && !t.evidence.contains(&User),
+                    _ => t.evidence.contains(&Ip) && !t.evidence.contains(&User),
+                })
+                .collect();
+            let t = pool
+                .get(rng.below(pool.len() as u64) as usize)
+                .copied()
+                .unwrap_or(&TEMPLATES[0]);
+            if kind == 2 {
+                (scene.ip, scene.country) = (p.scene.ip.clone(), p.scene.country);
+            }
+            let id = next_incident.to_string();
+            *next_incident += 1;
+            let spec = AlertSpec {
+                template: t,
+                created_ms: at,
+                now_ms,
+                incident_id: Some(&id),
+                title_override: None,
+                full_ids: false,
+                keep_open: None,
+                fresh: false,
+            };
+            let a = alert(rng, e, &scene, spec);
+            p.truth.decoy_alert_ids.push(a.1.id.clone());
+            out.add(e, &id, vec![a], rng, now_ms);
+            0
+        }
     }
-    out.add(e, &incident_id, group, rng, now_ms, Some(story.name));
-}
-
-fn stories(rng: &mut Rng, e: &Entities, f: &Frags, now_ms: i64, out: &mut Out, ids: &mut Ids) {
-    let n = e.people.len();
-    // Story 1: phishing to ransomware (Office -> Entra ID -> Endpoint -> Cloud Apps).
-    let s1 = Story {
-        name: "Story 1: Qakbot phish to ransomware",
-        days_ago: 2,
-        scene: f.scene(e, 5 % n, 4, 0, 0, 0),
-        steps: &[
-            ("A potentially malicious URL click was detected", 0),
-            ("Unfamiliar sign-in properties", 25),
-            ("Suspicious PowerShell command line", 40),
-            ("Connection to a known command and control server", 55),
-            ("Possible ransomware activity", 300),
-            ("Mass download by a single user", 320),
-        ],
-    };
-    planted(rng, e, now_ms, out, ids, s1);
-    // Story 2: identity takeover (Entra ID -> Cloud Apps -> Identity -> Endpoint -> Office -> DLP).
-    let s2 = Story {
-        name: "Story 2: password spray to domain dominance",
-        days_ago: 6,
-        scene: f.scene(e, 12 % n, 0, 1, 3, 5),
-        steps: &[
-            ("Password spray", 0),
-            ("Impossible travel activity", 45),
-            ("Suspected Pass-the-Hash attack", 180),
-            (
-                "Suspected DCSync attack (replication of directory services)",
-                200,
-            ),
-            ("Credential dumping activity observed", 210),
-            ("Creation of forwarding/redirect rule", 260),
-            (
-                "DLP policy match: sensitive document uploaded to personal cloud storage",
-                400,
-            ),
-        ],
-    };
-    planted(rng, e, now_ms, out, ids, s2);
-    // Story 3: insider exfiltration with rclone (Endpoint -> Cloud Apps -> DLP -> Office).
-    let s3 = Story {
-        name: "Story 3: insider exfiltration with rclone",
-        days_ago: 12,
-        scene: f.scene(e, 18 % n, 10, 3, 4, 3),
-        steps: &[
-            ("Unsanctioned remote access tool installed", 0),
-            ("Mass download by a single user", 90),
-            (
-                "DLP policy match: credit card numbers shared externally",
-                120,
-            ),
-            ("Suspicious email sending patterns detected", 150),
-        ],
-    };
-    planted(rng, e, now_ms, out, ids, s3);
 }
 
 /// One new incident with one new alert created now, for `--live`.
@@ -1480,30 +2029,28 @@ pub fn live(rng: &mut Rng, e: &Entities, incident_number: u64, now_ms: i64) -> G
         incidents: Vec::new(),
         incident_alerts: HashMap::new(),
     };
-    let scene = frags.scene(
-        e,
+    let (person, machine) = (
         rng.below(e.people.len() as u64) as usize,
         rng.below(e.machines.len() as u64) as usize,
-        rng.below(e.bad_ips.len() as u64) as usize,
-        rng.below(e.malware.len() as u64) as usize,
-        rng.below(e.bad_domains.len() as u64) as usize,
     );
+    let scene = frags.noise(rng, e, person, machine);
     let id = incident_number.to_string();
     let spec = AlertSpec {
         template: rng.pick(TEMPLATES),
         created_ms: now_ms,
         now_ms,
-        incident_id: &id,
+        incident_id: Some(&id),
         title_override: None,
-        story: None,
+        full_ids: false,
         keep_open: Some("new"),
         fresh: true,
     };
     let a = alert(rng, e, &scene, spec);
-    out.add(e, &id, vec![a], rng, now_ms, None);
+    out.add(e, &id, vec![a], rng, now_ms);
     Generated {
         alerts: out.alerts.into_iter().map(|x| x.1).collect(),
         incidents: out.incidents.into_iter().map(|x| x.1).collect(),
         incident_alerts: out.incident_alerts,
+        truth: Vec::new(),
     }
 }

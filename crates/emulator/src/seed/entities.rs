@@ -55,6 +55,20 @@ pub struct Entities {
     pub malware: Vec<Malware>,
     /// Indexes of the security team (they get assignments and write comments).
     pub soc: Vec<usize>,
+    /// Benign high-prevalence entities that appear in alerts of every kind.
+    pub hubs: Hubs,
+}
+
+/// The entities every tenant sees everywhere: they join unrelated alerts, so a correlation
+/// engine must discount them. The domain controller is `machines[0]`.
+#[derive(Debug, Clone)]
+pub struct Hubs {
+    /// The egress proxy / NAT address every office sign-in comes from.
+    pub nat_ip: String,
+    /// The vulnerability scanner (not a directory device).
+    pub scanner: Machine,
+    /// A service account used by backup and deployment jobs on many machines.
+    pub service: Person,
 }
 
 const GIVEN: &[&str] = &[
@@ -284,7 +298,37 @@ impl Entities {
                 },
             })
             .collect();
+        let scanner_name = format!("{prefix}-VSCAN01");
+        let hubs = Hubs {
+            nat_ip: format!(
+                "20.{}.{}.{}",
+                rng.range(40, 120),
+                rng.range(1, 254),
+                rng.range(2, 254)
+            ),
+            scanner: Machine {
+                mde_id: rng.hex(40),
+                aad_id: rng.guid(),
+                object_id: rng.guid(),
+                dns: format!("{}.{}", scanner_name.to_lowercase(), domain),
+                name: scanner_name,
+                os: "Linux",
+                os_build: 6,
+                version: "Ubuntu 22.04",
+                ip: format!("10.9.{}.{}", rng.range(1, 254), rng.range(2, 254)),
+                owner: 0,
+                first_seen_days: 700,
+            },
+            service: person(
+                rng,
+                "svc",
+                "backup",
+                &format!("svc-backup@{domain}"),
+                ("Service account", "IT"),
+            ),
+        };
         Entities {
+            hubs,
             domain: domain.to_string(),
             tenant_id: tenant_id.to_string(),
             people,

@@ -42,6 +42,7 @@ pub fn build(info: &TenantInfo, seed: u64, alert_count: usize, now_ms: i64) -> T
         alerts,
         incidents,
         incident_alerts,
+        truth: generated.truth,
         secure_scores: Collection::from_values(scores, &securescore::SCORES_SPEC),
         profiles: Collection::from_values(
             extra::control_profiles(&e, now_ms),
