@@ -177,7 +177,7 @@ test('CSV export of the filtered set has a header and one line per alert', async
     else if (text[i] === '\n' && !quoted) records += 1;
   }
   assert.equal(records, n + 1, 'header + one record per alert');
-  assert.ok(text.startsWith('Severity,Title,Status,Provider'));
+  assert.ok(text.startsWith('"Severity","Title","Status","Provider"'), 'every field quoted');
   assert.match(download.suggestedFilename(), /^vigil-alerts-.*\.csv$/);
   assert.match(await page.textContent('#export-status'), new RegExp(`Exported ${n.toLocaleString('en-US')} alert`));
   assertClean(page);

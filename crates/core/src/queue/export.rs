@@ -5,7 +5,6 @@
 //! or carriage return) are prefixed with `'`, so an attacker-chosen alert title cannot become a
 //! formula on an analyst's machine.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::filter::Column;
@@ -113,18 +112,32 @@ pub fn format_time(d: DateTime, offset_minutes: i32) -> String {
     s
 }
 
-/// One CSV field: formula guard, then RFC 4180 quoting when needed.
-pub fn csv_cell(v: &str) -> Cow<'_, str> {
-    let guarded: Cow<'_, str> = if v.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{v}"))
-    } else {
-        Cow::Borrowed(v)
-    };
-    if guarded.contains([',', '"', '\r', '\n']) {
-        Cow::Owned(format!("\"{}\"", guarded.replace('"', "\"\"")))
-    } else {
-        guarded
+/// Appends one CSV field: always quoted (RFC 4180, `"` doubled), and a `'` before every
+/// formula start (`= + - @`, tab, CR) at the start of the field or after a `,` or `;`: Excel
+/// in a locale whose list separator is `;` splits a quoted field there and would read what
+/// follows as a formula.
+pub fn push_csv_cell(v: &str, out: &mut String) {
+    out.reserve(v.len() + 2);
+    out.push('"');
+    let mut starts_cell = true;
+    for c in v.chars() {
+        if starts_cell && matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r') {
+            out.push('\'');
+        }
+        if c == '"' {
+            out.push('"');
+        }
+        out.push(c);
+        starts_cell = matches!(c, ',' | ';');
     }
+    out.push('"');
+}
+
+/// One CSV field as [`push_csv_cell`] writes it.
+pub fn csv_cell(v: &str) -> String {
+    let mut out = String::new();
+    push_csv_cell(v, &mut out);
+    out
 }
 
 fn value(table: &Table, i: u32, c: Column, offset: i32) -> String {
@@ -152,15 +165,19 @@ pub fn export(table: &Table, idx: &[u32], opts: &ExportOptions) -> Export {
     let mut text = String::new();
     match opts.format {
         Format::Csv => {
-            let header: Vec<Cow<'_, str>> = cols.iter().map(|c| csv_cell(c.label())).collect();
-            text.push_str(&header.join(","));
+            for (n, c) in cols.iter().enumerate() {
+                if n > 0 {
+                    text.push(',');
+                }
+                push_csv_cell(c.label(), &mut text);
+            }
             text.push_str("\r\n");
             for &i in idx {
                 for (n, &c) in cols.iter().enumerate() {
                     if n > 0 {
                         text.push(',');
                     }
-                    text.push_str(&csv_cell(&value(table, i, c, opts.offset_minutes)));
+                    push_csv_cell(&value(table, i, c, opts.offset_minutes), &mut text);
                 }
                 text.push_str("\r\n");
             }
@@ -197,13 +214,24 @@ mod tests {
 
     #[test]
     fn cells() {
-        assert_eq!(csv_cell("plain"), "plain");
+        assert_eq!(csv_cell("plain"), "\"plain\"");
+        assert_eq!(csv_cell(""), "\"\"");
         assert_eq!(csv_cell("a,b"), "\"a,b\"");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=1+2"), "'=1+2");
-        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("=1+2"), "\"'=1+2\"");
+        assert_eq!(csv_cell("@SUM(A1)"), "\"'@SUM(A1)\"");
         assert_eq!(csv_cell("-2,3"), "\"'-2,3\"");
         assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+        assert_eq!(csv_cell("\tx"), "\"'\tx\"");
+        assert_eq!(csv_cell("\rx"), "\"'\rx\"");
+    }
+
+    #[test]
+    fn a_formula_after_a_separator_is_neutralised_too() {
+        // Excel with `;` as its list separator splits this field and reads `=1+1`.
+        assert_eq!(csv_cell("a;=1+1"), "\"a;'=1+1\"");
+        assert_eq!(csv_cell("a,+1;@x;-y"), "\"a,'+1;'@x;'-y\"");
+        assert_eq!(csv_cell("a;b=1"), "\"a;b=1\"", "a formula sign inside a cell is text");
     }
 
     #[test]
