@@ -15,11 +15,11 @@ use vigil_core::odata::Query;
 use vigil_core::overview::{self, Link};
 use vigil_core::queue::bulk::{BulkJob, IncidentJob, ItemState};
 use vigil_core::queue::export::{self, ExportOptions, Format};
-use vigil_core::queue::filter::{ChipKey, Viewer};
 use vigil_core::queue::incidents::IncidentFilter;
 use vigil_core::queue::table::visible_range;
 use vigil_core::queue::{
-    Assigned, Column, QueueFilter, SavedView, Set, Sort, Table, TimeField, TimeRange,
+    Assigned, ChipKey, Column, QueueFilter, SavedView, Set, Sort, Table, TimeField, TimeRange,
+    Viewer,
 };
 use vigil_core::scheduler::Family;
 use vigil_core::{GraphClient, Method, StaticToken};

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 use vigil_core::models::*;
+use vigil_core::queue::chips::{humanize, service_label};
 use vigil_core::queue::export::{self, ExportOptions, Format, thousands};
-use vigil_core::queue::filter::{humanize, service_label};
 use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 
 use crate::auth::use_auth;

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vigil_core::client::scopes;
 use vigil_core::models::*;
-use vigil_core::queue::filter::humanize;
+use vigil_core::queue::chips::humanize;
 use vigil_core::queue::incidents::IncidentFilter;
 use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 
