@@ -71,8 +71,10 @@ impl SavedView {
     pub fn from_json(text: &str) -> Result<Vec<SavedView>, String> {
         let raw: Vec<serde_json::Value> = match serde_json::from_str::<serde_json::Value>(text) {
             Ok(serde_json::Value::Array(a)) => a,
-            Ok(v @ serde_json::Value::Object(_)) => {
-                serde_json::from_value::<SavedViewsFile>(v)
+            // The file is read again from its text, by the one JSON reader the bundle has:
+            // `from_value` would build a second decoder for the tree.
+            Ok(serde_json::Value::Object(_)) => {
+                serde_json::from_str::<SavedViewsFile>(text)
                     .map_err(|e| format!("not a saved-views file: {e}"))?
                     .views
             }
@@ -81,7 +83,13 @@ impl SavedView {
         };
         Ok(raw
             .into_iter()
-            .filter_map(|v| serde_json::from_value::<SavedView>(v).ok())
+            .filter_map(|v| {
+                let text = |key| v.get(key)?.as_str().map(str::to_owned);
+                Some(SavedView {
+                    name: text("name")?,
+                    query: text("query")?,
+                })
+            })
             .filter(|v| !v.name.trim().is_empty())
             .map(|v| SavedView {
                 name: v.name.trim().to_owned(),
