@@ -6,9 +6,9 @@
 //! first) and are left out of the URL, so the plain `/alerts` link is the default view.
 //! Reading never fails: unknown keys and bad values are ignored and the default kept.
 //!
-//! What the state means lives beside it: [`super::server`] turns it into Graph's `$filter`,
-//! [`super::matcher`] checks alerts against all of it on the client, [`super::chips`] labels
-//! it, and [`super::saved`] names it.
+//! What the state means lives beside it: [`QueueFilter::server_query`] (in `server.rs`) turns
+//! it into Graph's `$filter`, [`super::matcher`] checks alerts against all of it on the
+//! client, [`super::chips`] labels it, and [`super::saved`] names it.
 
 use super::url::{Set, parse_pairs, write_pairs};
 use crate::models::{
