@@ -25,19 +25,6 @@ pub const CALLBACK_PATH: &str = "/auth/callback";
 /// Every sessionStorage key the sign-in writes starts with this.
 pub const AUTH_PREFIX: &str = "vigil.auth.";
 
-/// Percent-encodes one URL path segment (a tenant id or domain).
-pub(crate) fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use crate::config::RuntimeConfig;
@@ -133,7 +120,9 @@ mod tests {
 
     #[test]
     fn tenant_segments_are_encoded() {
-        assert_eq!(super::encode_segment("contoso.example"), "contoso.example");
-        assert_eq!(super::encode_segment("a/b?c"), "a%2Fb%3Fc");
+        // The tenant in the authority's path goes through the core's one path-segment encoder.
+        use vigil_core::odata::encode_path_segment;
+        assert_eq!(encode_path_segment("contoso.example"), "contoso.example");
+        assert_eq!(encode_path_segment("a/b?c"), "a%2Fb%3Fc");
     }
 }

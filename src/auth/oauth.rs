@@ -9,6 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use vigil_core::odata::encode_path_segment;
 use vigil_core::url::form_serialize;
 
 use super::tokens::authorize_scopes;
@@ -23,7 +24,7 @@ fn endpoint(config: &RuntimeConfig, tenant: &str, what: &str) -> String {
     format!(
         "{}/{}/oauth2/v2.0/{what}",
         config.authority.trim_end_matches('/'),
-        crate::auth::encode_segment(tenant)
+        encode_path_segment(tenant)
     )
 }
 

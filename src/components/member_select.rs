@@ -2,7 +2,7 @@
 //! several; the select then says so and leaves them).
 
 use leptos::prelude::*;
-use vigil_core::queue::filter::humanize;
+use vigil_core::queue::chips::humanize;
 use vigil_core::queue::{Member, Set};
 
 pub fn member_select<E: Member + Send + Sync + 'static>(

@@ -14,12 +14,15 @@
 
 use std::marker::PhantomData;
 
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
+
 use crate::models::{
     Alert, AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, CaseAction,
     CaseOperation, CaseOperationStatus, CaseStatus, DateTime, Device, EdiscoveryCase, Incident,
     IncidentStatus, SecureScore, SecureScoreControlProfile, ServiceSource, SubmissionCategory,
     SubmissionContentType, SubmissionStatus, ThreatSubmission, User,
 };
+use crate::url::percent_encode_into;
 
 /// A value that can appear on the right of a comparison in `$filter`.
 pub trait FilterLiteral {
@@ -476,53 +479,69 @@ impl Query {
 }
 
 /// Percent-encodes a query value. Unreserved characters and the OData punctuation
-/// `'(),:*/@!` stay readable; everything else (space, `+`, `&`, `=`, `#`, `%`, non-ASCII) is
-/// encoded. Space becomes `%20`, never `+`, which Graph would read as a literal plus.
+/// `'(),:*/@!$` stay readable; everything else (space, `+`, `&`, `=`, `#`, `%`, `;`, `?`,
+/// non-ASCII) is encoded. Space becomes `%20`, never `+`, which Graph would read as a literal
+/// plus. A `'` inside a string literal is already doubled by [`write_string_literal`], so it
+/// cannot end the literal early.
 pub fn encode_query_value(v: &str) -> String {
-    encode(v, |b| {
-        b.is_ascii_alphanumeric() || b"-._~'(),:*/@!$".contains(&b)
-    })
-}
-
-/// Percent-encodes one path segment (an id or UPN): only unreserved characters stay, so `/`,
-/// `#`, `?` and `%` inside ids cannot change the URL's structure.
-pub fn encode_path_segment(v: &str) -> String {
-    encode(v, |b| b.is_ascii_alphanumeric() || b"-._~@".contains(&b))
-}
-
-fn encode(v: &str, keep: impl Fn(u8) -> bool) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(v.len());
-    for &b in v.as_bytes() {
-        if keep(b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
+    percent_encode_into(v, QUERY_VALUE, &mut out);
+    out
+}
+
+/// Percent-encodes one path segment (an id, UPN or tenant): only unreserved characters and
+/// `@` stay, so `/`, `#`, `?`, `%` and `'` inside ids cannot change the URL's structure.
+pub fn encode_path_segment(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    percent_encode_into(v, PATH_SEGMENT, &mut out);
     out
 }
 
 /// Decodes `%XX` escapes (the inverse of the encoders), `None` on malformed escapes or invalid
 /// UTF-8.
 pub fn percent_decode(v: &str) -> Option<String> {
-    let b = v.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
+    // The crate's decoder keeps a malformed escape as it is; this one refuses it.
+    let well_formed = v.split('%').skip(1).all(|rest| {
+        rest.as_bytes()
+            .get(..2)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !well_formed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(v)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
 }
+
+/// The bytes [`encode_query_value`] escapes: all but ASCII letters, digits, the unreserved
+/// `-._~` and the OData punctuation `'(),:*/@!$`. Escaped among others: space, `"`, `#`, `%`,
+/// `&`, `+`, `;`, `<`, `=`, `>`, `?`, `[`, `\`, `]`, `^`, `` ` ``, `{`, `|`, `}`.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b',')
+    .remove(b':')
+    .remove(b'*')
+    .remove(b'/')
+    .remove(b'@')
+    .remove(b'!')
+    .remove(b'$');
+
+/// The bytes [`encode_path_segment`] escapes: all but ASCII letters, digits, the unreserved
+/// `-._~` and `@`.
+const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'@');
 
 #[cfg(test)]
 mod tests {
@@ -593,6 +612,32 @@ mod tests {
         assert_eq!(Query::new().to_query_string(), "");
         assert_eq!(encode_path_segment("a/b#c d"), "a%2Fb%23c%20d");
         assert_eq!(percent_decode("a%2Fb%23c%20d").unwrap(), "a/b#c d");
+    }
+
+    #[test]
+    fn encoders_keep_exactly_the_bytes_they_did_by_hand() {
+        // The rules the hand-written encoders had, checked over every ASCII character.
+        let query_keeps = |b: u8| b.is_ascii_alphanumeric() || b"-._~'(),:*/@!$".contains(&b);
+        let segment_keeps = |b: u8| b.is_ascii_alphanumeric() || b"-._~@".contains(&b);
+        for b in 0u8..0x80 {
+            let c = char::from(b).to_string();
+            let escaped = format!("%{b:02X}");
+            let expect = |keep: bool| if keep { c.clone() } else { escaped.clone() };
+            assert_eq!(encode_query_value(&c), expect(query_keeps(b)), "{b:#x}");
+            assert_eq!(encode_path_segment(&c), expect(segment_keeps(b)), "{b:#x}");
+        }
+        for special in [" ", "+", "&", "=", "#", "%", "?"] {
+            assert!(encode_query_value(special).starts_with('%'), "{special:?}");
+        }
+        for special in [" ", "+", "&", "=", "#", "%", "?", "/", "'"] {
+            assert!(encode_path_segment(special).starts_with('%'), "{special:?}");
+        }
+        assert_eq!(encode_query_value("é😀"), "%C3%A9%F0%9F%98%80");
+        assert_eq!(encode_path_segment("é"), "%C3%A9");
+        assert_eq!(percent_decode("%C3%A9%F0%9F%98%80").as_deref(), Some("é😀"));
+        for malformed in ["%", "%4", "%zz", "a%g1", "%FF"] {
+            assert_eq!(percent_decode(malformed), None, "{malformed:?}");
+        }
     }
 
     #[test]

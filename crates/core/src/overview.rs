@@ -9,9 +9,8 @@ use crate::models::{
 };
 use crate::odata::{Filter, Query, alerts};
 use crate::queue::Set;
-use crate::queue::filter::{
-    Assigned, Column, QueueFilter, Sort, TimeField, TimeRange, service_label,
-};
+use crate::queue::chips::{humanize, service_label};
+use crate::queue::filter::{Assigned, Column, QueueFilter, Sort, TimeField, TimeRange};
 use crate::queue::incidents::IncidentFilter;
 
 const DAY: i64 = 86_400;
@@ -161,7 +160,7 @@ pub fn compute(
     let open_alerts_by_severity = SEVERITIES
         .iter()
         .map(|s| Figure {
-            label: crate::queue::filter::humanize(s.as_str()),
+            label: humanize(s.as_str()),
             value: open
                 .iter()
                 .filter(|a| a.severity.as_ref() == Some(s))
@@ -224,7 +223,7 @@ pub fn compute(
     let open_incidents_by_severity = SEVERITIES
         .iter()
         .map(|s| Figure {
-            label: crate::queue::filter::humanize(s.as_str()),
+            label: humanize(s.as_str()),
             value: open_inc
                 .iter()
                 .filter(|i| i.severity.as_ref() == Some(s))

@@ -5,7 +5,8 @@
 //!   and fragment; [`origin_of`] builds the origin the bearer-token checks compare.
 //! - [`form_encode`], [`form_serialize`], [`form_parse`]: `application/x-www-form-urlencoded`
 //!   as the WHATWG URL standard defines it (space is `+`), for authorize URLs, token request
-//!   bodies and the sign-in callback's query.
+//!   bodies and the sign-in callback's query. The encoding itself is the `url` crate's own,
+//!   from its small `form_urlencoded` and `percent-encoding` crates, which carry no IDNA tables.
 //!
 //! The parser is deliberately stricter than a browser: whatever it accepts, a browser reads
 //! as the same origin, and anything unusual in the scheme or authority (credentials,
@@ -13,6 +14,8 @@
 //! normalised. A refused link is never requested, so strictness can only fail closed.
 
 use std::fmt;
+
+use percent_encoding::AsciiSet;
 
 /// Why a string is not an absolute http(s) URL [`HttpUrl::parse`] accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,21 +212,6 @@ pub fn form_encode(s: &str) -> String {
     out
 }
 
-fn form_encode_into(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
-        if b.is_ascii_alphanumeric() || b"*-._".contains(&b) {
-            out.push(b as char);
-        } else if b == b' ' {
-            out.push('+');
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
-}
-
 /// `k1=v1&k2=v2`, each name and value [`form_encode`]d, in the given order.
 pub fn form_serialize<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut out = String::new();
@@ -244,46 +232,29 @@ pub fn form_serialize<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -
 /// a `%` not followed by two hex digits stays as it is, and bytes that are not UTF-8 become
 /// U+FFFD.
 pub fn form_parse(s: &str) -> Vec<(String, String)> {
-    s.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (form_decode(k), form_decode(v))
-        })
-        .collect()
+    form_urlencoded::parse(s.as_bytes()).into_owned().collect()
 }
 
 /// Decodes one form-encoded name or value (see [`form_parse`]).
 pub fn form_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' => match (
-                b.get(i + 1).copied().and_then(hex),
-                b.get(i + 2).copied().and_then(hex),
-            ) {
-                (Some(hi), Some(lo)) => {
-                    out.push((hi << 4) | lo);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    // `+` is a space only where it is written; an escaped `%2B` decodes to `+` afterwards.
+    let spaced = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
+/// Appends `s` percent-encoded with every byte in `set` (and every non-ASCII byte) as `%XX`:
+/// the one percent-encoder behind the OData query values and path segments.
+pub(crate) fn percent_encode_into(s: &str, set: &'static AsciiSet, out: &mut String) {
+    for chunk in percent_encoding::utf8_percent_encode(s, set) {
+        out.push_str(chunk);
+    }
+}
+
+fn form_encode_into(s: &str, out: &mut String) {
+    for chunk in form_urlencoded::byte_serialize(s.as_bytes()) {
+        out.push_str(chunk);
     }
 }
 

@@ -6,13 +6,16 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vigil_core::client::scopes;
 use vigil_core::models::*;
-use vigil_core::queue::filter::{humanize, service_label};
+use vigil_core::queue::chips::{humanize, service_label};
 use vigil_core::queue::pivot::Pivot;
 use vigil_core::queue::similar::{same_title_view, similar};
+use vigil_core::queue::triage::{
+    Refusal, TriageEdit, applied, changes, determinations_for, may_send,
+};
 
 use super::{
-    PivotValue, TableHandle, determinations_for, evidence_list, queue_filter_here, safe_href,
-    severity_badge, time_or_dash,
+    PivotValue, TableHandle, evidence_list, queue_filter_here, safe_href, severity_badge,
+    time_or_dash,
 };
 use crate::auth::{Auth, drafts, use_auth};
 use crate::components::RequiresScope;
@@ -28,24 +31,6 @@ struct Loaded {
 
 fn draft_key(id: &AlertId) -> String {
     format!("alert.{}.comment", id.as_str())
-}
-
-/// Applies `u` to a copy of `a` (the optimistic view of a pending PATCH).
-pub fn applied(a: &Alert, u: &AlertUpdate) -> Alert {
-    let mut a = a.clone();
-    if let Some(s) = &u.status {
-        a.status = Some(s.clone());
-    }
-    if let Some(c) = &u.classification {
-        a.classification = Some(c.clone());
-    }
-    if let Some(d) = &u.determination {
-        a.determination = Some(d.clone());
-    }
-    if let Some(x) = &u.assigned_to {
-        a.assigned_to = x.clone();
-    }
-    a
 }
 
 /// Sends `update` for `alert` optimistically: the table shows the change at once and gets the
@@ -356,26 +341,19 @@ fn TriageForm(
     };
 
     let build = move || -> AlertUpdate {
-        let a = original.get_value();
-        let mut u = AlertUpdate::default();
-        let s = status.get_untracked();
-        if !s.is_empty() && a.status.as_ref().map(|x| x.as_str()) != Some(s.as_str()) {
-            u.status = Some(AlertStatus::parse(&s));
-        }
-        let c = classification.get_untracked();
-        if !c.is_empty() && a.classification.as_ref().map(|x| x.as_str()) != Some(c.as_str()) {
-            u.classification = Some(AlertClassification::parse(&c));
-        }
-        let d = determination.get_untracked();
-        if !d.is_empty() && a.determination.as_ref().map(|x| x.as_str()) != Some(d.as_str()) {
-            u.determination = Some(AlertDetermination::parse(&d));
-        }
-        let who = assigned.get_untracked().trim().to_owned();
-        let current = a.assigned_to.clone().unwrap_or_default();
-        if who != current {
-            u.assigned_to = Some((!who.is_empty()).then_some(who));
-        }
-        u
+        let (s, c, d) = (
+            status.get_untracked(),
+            classification.get_untracked(),
+            determination.get_untracked(),
+        );
+        let who = assigned.get_untracked();
+        let edit = TriageEdit {
+            status: &s,
+            classification: &c,
+            determination: &d,
+            assigned_to: &who,
+        };
+        changes(&original.get_value(), &edit)
     };
 
     let key_for_send = key.clone();
@@ -384,17 +362,13 @@ fn TriageForm(
         saved.set(None);
         let update = build();
         let text = comment.get_untracked();
-        if update.status == Some(AlertStatus::Resolved) && text.trim().is_empty() {
-            error.set(Some(
-                "Resolving asks for a comment: say why, so the next analyst knows.".into(),
-            ));
-            if let Some(t) = comment_ref.get() {
+        if let Err(why) = may_send(&update, &text) {
+            error.set(Some(why.message().into()));
+            if why == Refusal::CommentNeeded
+                && let Some(t) = comment_ref.get()
+            {
                 let _ = t.focus();
             }
-            return;
-        }
-        if update.is_empty() && text.trim().is_empty() {
-            error.set(Some("Nothing changed.".into()));
             return;
         }
         let alert = original.get_value();

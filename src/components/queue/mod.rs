@@ -10,9 +10,9 @@ pub use detail::{AlertDetail, triage};
 pub use pivot::PivotValue;
 
 use leptos::prelude::*;
-use vigil_core::models::{AlertClassification, AlertDetermination, AlertSeverity, DateTime};
+use vigil_core::models::{AlertSeverity, DateTime};
+use vigil_core::queue::chips::humanize;
 use vigil_core::queue::evidence::{EvidenceView, Group, grouped, process_chain};
-use vigil_core::queue::filter::humanize;
 use vigil_core::queue::pivot::Pivot;
 
 use crate::components::Time;
@@ -68,35 +68,6 @@ pub fn time_or_dash(d: Option<DateTime>) -> impl IntoView + use<> {
 pub fn safe_href(url: &str) -> Option<String> {
     let lower = url.trim().to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.trim().to_owned())
-}
-
-/// The determinations that fit a classification (Defender offers these together).
-pub fn determinations_for(c: Option<&AlertClassification>) -> Vec<AlertDetermination> {
-    use AlertDetermination as D;
-    match c {
-        Some(AlertClassification::TruePositive) => vec![
-            D::MultiStagedAttack,
-            D::MaliciousUserActivity,
-            D::CompromisedAccount,
-            D::Malware,
-            D::Phishing,
-            D::UnwantedSoftware,
-            D::Apt,
-            D::SecurityTesting,
-            D::SecurityPersonnel,
-            D::Other,
-        ],
-        Some(AlertClassification::InformationalExpectedActivity) => vec![
-            D::SecurityTesting,
-            D::LineOfBusinessApplication,
-            D::ConfirmedActivity,
-            D::Other,
-        ],
-        Some(AlertClassification::FalsePositive) => {
-            vec![D::NotMalicious, D::NotEnoughDataToValidate, D::Other]
-        }
-        _ => vec![],
-    }
 }
 
 fn evidence_item(v: EvidenceView, depth: usize) -> impl IntoView {

@@ -6,8 +6,8 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use vigil_core::models::*;
 use vigil_core::queue::Column;
+use vigil_core::queue::chips::{humanize, service_label};
 use vigil_core::queue::export::thousands;
-use vigil_core::queue::filter::{humanize, service_label};
 use vigil_core::queue::layout::Line;
 use vigil_core::queue::table::{Group, visible_range};
 

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vigil_core::models::*;
+use vigil_core::queue::chips::{humanize, service_label};
 use vigil_core::queue::export::{self, ExportOptions, Format, thousands};
-use vigil_core::queue::filter::{humanize, service_label};
 use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 
 use crate::auth::use_auth;

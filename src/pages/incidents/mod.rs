@@ -9,7 +9,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use vigil_core::client::scopes;
 use vigil_core::models::*;
-use vigil_core::queue::filter::humanize;
+use vigil_core::queue::chips::humanize;
 use vigil_core::queue::incidents::IncidentFilter;
 use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 

@@ -6,20 +6,15 @@
 //! first) and are left out of the URL, so the plain `/alerts` link is the default view.
 //! Reading never fails: unknown keys and bad values are ignored and the default kept.
 //!
-//! Graph filters alerts_v2 on `assignedTo`, `classification`, `determination`,
-//! `createdDateTime`, `lastUpdateDateTime`, `severity`, `serviceSource` and `status`;
-//! [`QueueFilter::server_query`] sends those, and [`Matcher`] checks everything (the rest:
-//! detection source, tenant, free text, resolved time) on the client.
+//! What the state means lives beside it: [`QueueFilter::server_query`] (in `server.rs`) turns
+//! it into Graph's `$filter`, [`super::matcher`] checks alerts against all of it on the
+//! client, [`super::chips`] labels it, and [`super::saved`] names it.
 
-use serde::{Deserialize, Serialize};
-
-use super::evidence::push_search_text;
-use super::url::{Member, Set, parse_pairs, write_pairs};
+use super::url::{Set, parse_pairs, write_pairs};
 use crate::models::{
-    Alert, AlertClassification, AlertDetermination, AlertId, AlertSeverity, AlertStatus, DateTime,
+    AlertClassification, AlertDetermination, AlertId, AlertSeverity, AlertStatus, DateTime,
     DetectionSource, ServiceSource,
 };
-use crate::odata::{Filter, Query, alerts};
 
 const DAY: i64 = 86_400;
 
@@ -59,23 +54,6 @@ impl TimeRange {
             TimeRange::Last7d => "7d",
             TimeRange::Last30d => "30d",
             TimeRange::Custom { .. } => "custom",
-        }
-    }
-
-    pub fn label(&self) -> String {
-        match self {
-            TimeRange::Last24h => "Last 24 hours".into(),
-            TimeRange::Last7d => "Last 7 days".into(),
-            TimeRange::Last30d => "Last 30 days".into(),
-            TimeRange::Custom {
-                from: None,
-                to: None,
-            } => "All time".into(),
-            TimeRange::Custom { from, to } => format!(
-                "{} to {}",
-                from.map(|d| d.to_rfc3339()).unwrap_or_else(|| "…".into()),
-                to.map(|d| d.to_rfc3339()).unwrap_or_else(|| "now".into())
-            ),
         }
     }
 }
@@ -141,14 +119,6 @@ impl Assigned {
         match self {
             Assigned::Name(n) if n.is_empty() => Assigned::Anyone,
             a => a,
-        }
-    }
-    pub fn label(&self) -> String {
-        match self {
-            Assigned::Anyone => "Anyone".into(),
-            Assigned::Me => "Me".into(),
-            Assigned::Unassigned => "Unassigned".into(),
-            Assigned::Name(n) => n.clone(),
         }
     }
 }
@@ -338,201 +308,6 @@ pub struct Viewer<'a> {
     pub me: Option<&'a str>,
 }
 
-/// What a filter looks at in one alert (borrowed from an [`Alert`] or a table row).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Facts<'a> {
-    pub status: Option<&'a AlertStatus>,
-    pub severity: Option<&'a AlertSeverity>,
-    pub service: Option<&'a ServiceSource>,
-    pub detection: Option<&'a DetectionSource>,
-    pub classification: Option<&'a AlertClassification>,
-    pub determination: Option<&'a AlertDetermination>,
-    pub assigned_to: Option<&'a str>,
-    pub tenant: Option<&'a str>,
-    pub created: Option<DateTime>,
-    pub updated: Option<DateTime>,
-    pub resolved: Option<DateTime>,
-    /// Lower-cased searchable text.
-    pub text: &'a str,
-}
-
-/// A filter prepared for checking many alerts.
-#[derive(Debug, Clone)]
-pub struct Matcher<'f> {
-    filter: &'f QueueFilter,
-    me: Option<String>,
-    from: Option<DateTime>,
-    to: Option<DateTime>,
-    terms: Vec<String>,
-}
-
-impl Matcher<'_> {
-    /// Whether the alert passes every filter.
-    pub fn admits(&self, f: &Facts<'_>) -> bool {
-        let q = self.filter;
-        if !(q.statuses.admits(f.status)
-            && q.severities.admits(f.severity)
-            && q.services.admits(f.service)
-            && q.detections.admits(f.detection)
-            && q.classifications.admits(f.classification)
-            && q.determinations.admits(f.determination))
-        {
-            return false;
-        }
-        let assigned = f.assigned_to.filter(|a| !a.is_empty());
-        let ok = match &q.assigned {
-            Assigned::Anyone => true,
-            Assigned::Unassigned => assigned.is_none(),
-            Assigned::Me => match (&self.me, assigned) {
-                (Some(me), Some(a)) => a.eq_ignore_ascii_case(me),
-                _ => false,
-            },
-            Assigned::Name(n) => assigned.is_some_and(|a| a.eq_ignore_ascii_case(n)),
-        };
-        if !ok {
-            return false;
-        }
-        if let Some(t) = &q.tenant
-            && f.tenant.is_none_or(|ft| !ft.eq_ignore_ascii_case(t))
-        {
-            return false;
-        }
-        if self.from.is_some() || self.to.is_some() {
-            let at = match q.time_field {
-                TimeField::Created => f.created,
-                TimeField::Updated => f.updated,
-                TimeField::Resolved => f.resolved,
-            };
-            let Some(at) = at else { return false };
-            if self.from.is_some_and(|from| at < from) || self.to.is_some_and(|to| at > to) {
-                return false;
-            }
-        }
-        self.terms.iter().all(|t| f.text.contains(t.as_str()))
-    }
-
-    /// Whether the filter searches text at all (if not, callers can skip building it).
-    pub fn searches(&self) -> bool {
-        !self.terms.is_empty()
-    }
-
-    /// Checks a full alert (the searchable text is built on the fly).
-    pub fn admits_alert(&self, a: &Alert) -> bool {
-        let text = if self.searches() {
-            search_text(a)
-        } else {
-            String::new()
-        };
-        self.admits(&facts_of(a, &text))
-    }
-}
-
-/// The facts of an alert; `text` is its [`search_text`] (or empty when not searching).
-pub fn facts_of<'a>(a: &'a Alert, text: &'a str) -> Facts<'a> {
-    Facts {
-        status: a.status.as_ref(),
-        severity: a.severity.as_ref(),
-        service: a.service_source.as_ref(),
-        detection: a.detection_source.as_ref(),
-        classification: a.classification.as_ref(),
-        determination: a.determination.as_ref(),
-        assigned_to: a.assigned_to.as_deref(),
-        tenant: a.tenant_id.as_deref(),
-        created: a.created_date_time,
-        updated: a.last_update_date_time,
-        resolved: a.resolved_date_time,
-        text,
-    }
-}
-
-/// Lower-cased title, description, id and evidence values, for free-text search.
-pub fn search_text(a: &Alert) -> String {
-    let mut s = String::new();
-    for part in [&a.title, &a.description, &a.category, &a.assigned_to]
-        .into_iter()
-        .flatten()
-    {
-        s.push_str(&part.to_lowercase());
-        s.push(' ');
-    }
-    s.push_str(&a.id.0.to_lowercase());
-    push_search_text(&a.evidence, &mut s);
-    s
-}
-
-/// `field eq a or field eq b …`, without parentheses around a single comparison.
-pub(crate) fn any_of<R, V: crate::odata::FilterLiteral + Member>(
-    field: crate::odata::Field<R, V>,
-    set: std::slice::Iter<'_, V>,
-) -> Option<Filter<R>> {
-    let values: Vec<&V> = set.collect();
-    match values.as_slice() {
-        [one] => Some(field.eq(one)),
-        _ => field.any_of(values),
-    }
-}
-
-/// One removable filter chip.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chip {
-    pub key: ChipKey,
-    pub label: String,
-}
-
-/// Which part of the filter a chip stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ChipKey {
-    Status,
-    Severity,
-    Service,
-    Detection,
-    Classification,
-    Determination,
-    Assigned,
-    Tenant,
-    Range,
-    Search,
-}
-
-/// `inProgress` → `In progress`; `microsoftDefenderForEndpoint` → `Microsoft defender for endpoint`.
-pub fn humanize(wire: &str) -> String {
-    let mut out = String::with_capacity(wire.len() + 4);
-    for (i, c) in wire.chars().enumerate() {
-        if i == 0 {
-            out.extend(c.to_uppercase());
-        } else if c.is_uppercase() {
-            out.push(' ');
-            out.extend(c.to_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A short provider name for badges.
-pub fn service_label(s: &ServiceSource) -> String {
-    match s {
-        ServiceSource::MicrosoftDefenderForEndpoint => "Defender for Endpoint".into(),
-        ServiceSource::MicrosoftDefenderForIdentity => "Defender for Identity".into(),
-        ServiceSource::MicrosoftDefenderForCloudApps => "Defender for Cloud Apps".into(),
-        ServiceSource::MicrosoftDefenderForOffice365 => "Defender for Office 365".into(),
-        ServiceSource::Microsoft365Defender => "Microsoft 365 Defender".into(),
-        ServiceSource::AzureAdIdentityProtection => "Entra ID Protection".into(),
-        ServiceSource::MicrosoftAppGovernance => "App Governance".into(),
-        ServiceSource::DataLossPrevention => "Data Loss Prevention".into(),
-        ServiceSource::MicrosoftDefenderForCloud => "Defender for Cloud".into(),
-        ServiceSource::MicrosoftSentinel => "Sentinel".into(),
-        ServiceSource::MicrosoftThreatIntelligence => "Threat Intelligence".into(),
-        other => humanize(other.as_str()),
-    }
-}
-
-fn set_label<E: Member>(name: &str, s: &Set<E>, label: impl Fn(&E) -> String) -> String {
-    let parts: Vec<String> = s.iter().map(label).collect();
-    format!("{name}: {}", parts.join(", "))
-}
-
 impl QueueFilter {
     /// The view as a query string without the leading `?` (empty for the default view).
     pub fn to_query_string(&self) -> String {
@@ -697,148 +472,6 @@ impl QueueFilter {
         }
     }
 
-    /// Prepares the filter for checking alerts.
-    pub fn matcher(&self, viewer: Viewer<'_>) -> Matcher<'_> {
-        let (from, to) = self.range.bounds(viewer.now);
-        Matcher {
-            filter: self,
-            me: viewer.me.map(str::to_owned),
-            from,
-            to,
-            terms: self
-                .search
-                .to_lowercase()
-                .split_whitespace()
-                .map(str::to_owned)
-                .collect(),
-        }
-    }
-
-    /// Whether `alert` passes the whole filter (server-side and client-side parts).
-    pub fn matches(&self, alert: &Alert, viewer: Viewer<'_>) -> bool {
-        self.matcher(viewer).admits_alert(alert)
-    }
-
-    /// The server-side part: `$filter` on the properties Graph filters alerts_v2 on, plus
-    /// `$count=true` for progress. "Assigned to me" needs `viewer.me`; without it the
-    /// condition is left to the client.
-    pub fn server_query(&self, viewer: Viewer<'_>) -> Query {
-        let mut parts: Vec<Filter<Alert>> = Vec::new();
-        parts.extend(any_of(alerts::STATUS, self.statuses.iter()));
-        parts.extend(any_of(alerts::SEVERITY, self.severities.iter()));
-        parts.extend(any_of(alerts::SERVICE_SOURCE, self.services.iter()));
-        parts.extend(any_of(alerts::CLASSIFICATION, self.classifications.iter()));
-        parts.extend(any_of(alerts::DETERMINATION, self.determinations.iter()));
-        match &self.assigned {
-            Assigned::Anyone => {}
-            Assigned::Me => parts.extend(viewer.me.map(|me| alerts::ASSIGNED_TO.eq(me))),
-            Assigned::Unassigned => parts.push(alerts::ASSIGNED_TO.is_null()),
-            Assigned::Name(n) => parts.push(alerts::ASSIGNED_TO.eq(n.as_str())),
-        }
-        let (from, to) = self.range.bounds(viewer.now);
-        let field = match self.time_field {
-            TimeField::Created => alerts::CREATED_DATE_TIME,
-            // Resolving an alert updates it, so "resolved since" implies "updated since"; the
-            // client checks the resolved time itself.
-            TimeField::Updated | TimeField::Resolved => alerts::LAST_UPDATE_DATE_TIME,
-        };
-        parts.extend(from.map(|f| field.ge(&f)));
-        if self.time_field != TimeField::Resolved {
-            parts.extend(to.map(|t| field.le(&t)));
-        }
-        let q = Query::new().count(true);
-        match Filter::all(parts) {
-            Some(f) => q.filter(f),
-            None => q,
-        }
-    }
-
-    /// The filter chips to show (everything that narrows the queue), each removable with
-    /// [`QueueFilter::without`].
-    pub fn chips(&self) -> Vec<Chip> {
-        let mut out = Vec::new();
-        let mut push = |key, label: String| out.push(Chip { key, label });
-        if !self.statuses.is_any() {
-            push(
-                ChipKey::Status,
-                set_label("Status", &self.statuses, |s| humanize(s.as_str())),
-            );
-        }
-        if !self.severities.is_any() {
-            push(
-                ChipKey::Severity,
-                set_label("Severity", &self.severities, |s| humanize(s.as_str())),
-            );
-        }
-        if !self.services.is_any() {
-            push(
-                ChipKey::Service,
-                set_label("Provider", &self.services, service_label),
-            );
-        }
-        if !self.detections.is_any() {
-            push(
-                ChipKey::Detection,
-                set_label("Detection", &self.detections, |s| humanize(s.as_str())),
-            );
-        }
-        if !self.classifications.is_any() {
-            push(
-                ChipKey::Classification,
-                set_label("Classification", &self.classifications, |s| {
-                    humanize(s.as_str())
-                }),
-            );
-        }
-        if !self.determinations.is_any() {
-            push(
-                ChipKey::Determination,
-                set_label("Determination", &self.determinations, |s| {
-                    humanize(s.as_str())
-                }),
-            );
-        }
-        if self.assigned != Assigned::Anyone {
-            push(
-                ChipKey::Assigned,
-                format!("Assigned to: {}", self.assigned.label()),
-            );
-        }
-        if let Some(t) = &self.tenant {
-            push(ChipKey::Tenant, format!("Tenant: {t}"));
-        }
-        if self.range != TimeRange::ALL_TIME {
-            let on = match self.time_field {
-                TimeField::Created => "Created",
-                TimeField::Updated => "Updated",
-                TimeField::Resolved => "Resolved",
-            };
-            push(ChipKey::Range, format!("{on}: {}", self.range.label()));
-        }
-        if !self.search.trim().is_empty() {
-            push(ChipKey::Search, format!("Text: {}", self.search.trim()));
-        }
-        out
-    }
-
-    /// The view without one chip's restriction (sets become "any", the range "all time").
-    pub fn without(&self, key: ChipKey) -> QueueFilter {
-        let mut f = self.clone();
-        match key {
-            ChipKey::Status => f.statuses = Set::any(),
-            ChipKey::Severity => f.severities = Set::any(),
-            ChipKey::Service => f.services = Set::any(),
-            ChipKey::Detection => f.detections = Set::any(),
-            ChipKey::Classification => f.classifications = Set::any(),
-            ChipKey::Determination => f.determinations = Set::any(),
-            ChipKey::Assigned => f.assigned = Assigned::Anyone,
-            ChipKey::Tenant => f.tenant = None,
-            ChipKey::Range => f.range = TimeRange::ALL_TIME,
-            ChipKey::Search => f.search.clear(),
-        }
-        f
-    }
-
     /// The view with only the filters (sort, selection and columns kept at their defaults);
     /// what the overview links carry.
     pub fn filters_only(self) -> QueueFilter {
@@ -850,91 +483,6 @@ impl QueueFilter {
             group: None,
             ..self
         }
-    }
-}
-
-/// A named view ("Unassigned high severity"): a name and the view's query string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SavedView {
-    pub name: String,
-    /// [`QueueFilter::to_query_string`] of the view.
-    pub query: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct SavedViewsFile {
-    #[serde(default)]
-    version: u32,
-    #[serde(default)]
-    views: Vec<serde_json::Value>,
-}
-
-impl SavedView {
-    pub fn new(name: impl Into<String>, filter: &QueueFilter) -> Self {
-        SavedView {
-            name: name.into(),
-            query: filter.to_query_string(),
-        }
-    }
-
-    pub fn filter(&self) -> QueueFilter {
-        QueueFilter::from_query_string(&self.query)
-    }
-
-    /// The built-in views analysts expect.
-    pub fn builtin() -> Vec<SavedView> {
-        let unassigned_high = QueueFilter {
-            severities: Set::of([AlertSeverity::High]),
-            assigned: Assigned::Unassigned,
-            ..QueueFilter::default()
-        };
-        let mine = QueueFilter {
-            assigned: Assigned::Me,
-            severities: Set::any(),
-            range: TimeRange::ALL_TIME,
-            ..QueueFilter::default()
-        };
-        vec![
-            SavedView::new("Unassigned high severity", &unassigned_high),
-            SavedView::new("Assigned to me", &mine),
-        ]
-    }
-
-    /// Views as a JSON document for export: `{"version":1,"views":[{"name","query"}…]}`.
-    pub fn to_json(views: &[SavedView]) -> String {
-        let file = SavedViewsFile {
-            version: 1,
-            views: views
-                .iter()
-                .filter_map(|v| serde_json::to_value(v).ok())
-                .collect(),
-        };
-        serde_json::to_string_pretty(&file).unwrap_or_default()
-    }
-
-    /// Reads exported views (also a bare array). Entries without a name are skipped, and each
-    /// query is normalised through [`QueueFilter`], so a hand-edited file cannot smuggle in
-    /// anything the URL would not hold. `Err` only when the text is not JSON of either shape.
-    pub fn from_json(text: &str) -> Result<Vec<SavedView>, String> {
-        let raw: Vec<serde_json::Value> = match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Array(a)) => a,
-            Ok(v @ serde_json::Value::Object(_)) => {
-                serde_json::from_value::<SavedViewsFile>(v)
-                    .map_err(|e| format!("not a saved-views file: {e}"))?
-                    .views
-            }
-            Ok(_) => return Err("not a saved-views file: expected an object or a list".into()),
-            Err(e) => return Err(format!("not JSON: {e}")),
-        };
-        Ok(raw
-            .into_iter()
-            .filter_map(|v| serde_json::from_value::<SavedView>(v).ok())
-            .filter(|v| !v.name.trim().is_empty())
-            .map(|v| SavedView {
-                name: v.name.trim().to_owned(),
-                query: QueueFilter::from_query_string(&v.query).to_query_string(),
-            })
-            .collect())
     }
 }
 
@@ -980,11 +528,5 @@ mod tests {
                 a
             );
         }
-    }
-
-    #[test]
-    fn humanized_labels() {
-        assert_eq!(humanize("inProgress"), "In progress");
-        assert_eq!(humanize("high"), "High");
     }
 }

@@ -1,7 +1,8 @@
 //! The incident queue's view state: the alert queue's URL model for the fields incidents have.
 //! Defender's default is the last six months, any status but resolved and redirected.
 
-use super::filter::{Assigned, TimeRange, any_of};
+use super::filter::{Assigned, TimeRange};
+use super::server::any_of;
 use super::url::{Set, parse_pairs, write_pairs};
 use crate::models::{
     AlertClassification, AlertDetermination, AlertSeverity, DateTime, Incident, IncidentId,

@@ -4,8 +4,13 @@
 //! Everything here is pure logic over the wire models, so it is tested natively in seconds; the
 //! pages only render it.
 //!
-//! - [`filter`]: the view state (filters, sort, selection, columns) and its URL form, the
-//!   server-side `$filter` and the client-side rest; saved views.
+//! - [`filter`]: the view state (filters, sort, selection, columns) and its URL form.
+//! - `server` (private): the view's server-side part, [`QueueFilter::server_query`].
+//! - [`matcher`]: the client-side check of the whole view against an alert or a row.
+//! - [`chips`]: the view in words: removable filter chips, labels of wire values.
+//! - [`saved`]: named views, built in or exported and imported as JSON.
+//! - [`triage`]: the triage rules of one alert: fitting determinations, what an edit changes,
+//!   the optimistic view of a pending change.
 //! - [`evidence`]: evidence as labelled text (search haystack and detail pane).
 //! - [`table`]: interned rows, sorting, counts, windowing, merge-by-id, grouping.
 //! - [`export`]: CSV and NDJSON of the filtered set.
@@ -16,18 +21,23 @@
 //! - [`similar`]: alerts like the open one.
 
 pub mod bulk;
+pub mod chips;
 pub mod evidence;
 pub mod export;
 pub mod filter;
 pub mod incidents;
 pub mod layout;
+pub mod matcher;
 pub mod pivot;
+pub mod saved;
+mod server;
 pub mod similar;
 pub mod table;
+pub mod triage;
 mod url;
 
-pub use filter::{
-    Assigned, Chip, ChipKey, Column, QueueFilter, SavedView, Sort, TimeField, TimeRange, Viewer,
-};
+pub use chips::{Chip, ChipKey};
+pub use filter::{Assigned, Column, QueueFilter, Sort, TimeField, TimeRange, Viewer};
+pub use saved::SavedView;
 pub use table::{Row, Table};
 pub use url::{Member, Set};

@@ -10,7 +10,9 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
-use super::filter::{Column, Facts, QueueFilter, Sort, Viewer, search_text, service_label};
+use super::chips::service_label;
+use super::filter::{Column, QueueFilter, Sort, Viewer};
+use super::matcher::{Facts, search_text};
 use super::url::Member;
 use crate::models::{
     Alert, AlertClassification, AlertDetermination, AlertId, AlertSeverity, AlertStatus, DateTime,
