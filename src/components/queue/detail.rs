@@ -3,7 +3,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use vigil_core::client::scopes;
 use vigil_core::models::*;
 use vigil_core::queue::chips::{humanize, service_label};
@@ -34,37 +33,30 @@ fn draft_key(id: &AlertId) -> String {
 }
 
 /// Sends `update` for `alert` optimistically: the table shows the change at once and gets the
-/// original back (with `error` set) if the service refuses.
-pub fn triage(
+/// original back if the service refuses, with the sentence to show.
+pub async fn triage(
     auth: Auth,
     handle: TableHandle,
     alert: Alert,
     update: AlertUpdate,
-    error: RwSignal<Option<String>>,
-    done: impl FnOnce(Result<Alert, ()>) + 'static,
-) {
+) -> Result<Alert, String> {
     let Some(client) = auth.client_for_data(alert.tenant_id.as_deref()) else {
-        error.set(Some("Sign in to change alerts.".into()));
-        return;
+        return Err("Sign in to change alerts.".into());
     };
     handle.merge(&[applied(&alert, &update)]);
-    error.set(None);
-    spawn_local(async move {
-        match client.update_alert(&alert.id, &update).await {
-            Ok(fresh) => {
-                handle.merge(std::slice::from_ref(&fresh));
-                done(Ok(fresh));
-            }
-            Err(e) => {
-                handle.merge(std::slice::from_ref(&alert));
-                let _ = error.try_set(Some(format!(
-                    "Not saved, the change was rolled back: {}",
-                    auth.explain(&e)
-                )));
-                done(Err(()));
-            }
+    match client.update_alert(&alert.id, &update).await {
+        Ok(fresh) => {
+            handle.merge(std::slice::from_ref(&fresh));
+            Ok(fresh)
         }
-    });
+        Err(e) => {
+            handle.merge(std::slice::from_ref(&alert));
+            Err(format!(
+                "Not saved, the change was rolled back: {}",
+                auth.explain(&e)
+            ))
+        }
+    }
 }
 
 #[component]
@@ -312,8 +304,8 @@ fn TriageForm(
     let assigned = RwSignal::new(alert.assigned_to.clone().unwrap_or_default());
     let key = draft_key(&alert.id);
     let comment = RwSignal::new(drafts::load(&key));
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // What the form refuses before sending; what the service said comes from the action.
+    let invalid = RwSignal::new(None::<String>);
     let comment_ref = NodeRef::<leptos::html::Textarea>::new();
     let original = StoredValue::new(alert.clone());
 
@@ -356,14 +348,50 @@ fn TriageForm(
         changes(&original.get_value(), &edit)
     };
 
+    // The change first (shown at once, rolled back if refused), then the comment, which stays a
+    // draft unless it was added. Success rebuilds the pane (`reload`), so "Saved." lives there.
     let key_for_send = key.clone();
+    let send = Action::new_local(move |(update, text): &(AlertUpdate, String)| {
+        let (update, text, key) = (update.clone(), text.clone(), key_for_send.clone());
+        let alert = original.get_value();
+        let client = auth.client_for_data(alert.tenant_id.as_deref());
+        async move {
+            let client = client.ok_or_else(|| "Sign in to change alerts.".to_owned())?;
+            if !update.is_empty() {
+                triage(auth, handle, alert.clone(), update).await?;
+            }
+            if !text.trim().is_empty() {
+                client
+                    .add_alert_comment(&alert.id, &text)
+                    .await
+                    .map_err(|e| {
+                        format!(
+                            "The comment was not added (it is kept as a draft): {}",
+                            auth.explain(&e)
+                        )
+                    })?;
+                drafts::clear(&key);
+                let _ = comment.try_set(String::new());
+            }
+            let _ = saved.try_set(Some("Saved.".into()));
+            reload.try_update(|n| *n += 1);
+            Ok::<(), String>(())
+        }
+    });
+    let busy = send.pending();
+    // The last attempt's failure, until the next attempt is under way.
+    let error = move || {
+        invalid
+            .get()
+            .or_else(|| (!busy.get()).then(|| send.value().get().and_then(Result::err))?)
+    };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(None);
         let update = build();
         let text = comment.get_untracked();
         if let Err(why) = may_send(&update, &text) {
-            error.set(Some(why.message().into()));
+            invalid.set(Some(why.message().into()));
             if why == Refusal::CommentNeeded
                 && let Some(t) = comment_ref.get()
             {
@@ -371,50 +399,8 @@ fn TriageForm(
             }
             return;
         }
-        let alert = original.get_value();
-        let Some(client) = auth.client_for_data(alert.tenant_id.as_deref()) else {
-            return;
-        };
-        busy.set(true);
-        let id = alert.id.clone();
-        let key = key_for_send.clone();
-        let after_update = move |ok: bool| {
-            if !ok {
-                let _ = busy.try_set(false);
-                return;
-            }
-            if text.trim().is_empty() {
-                let _ = busy.try_set(false);
-                let _ = saved.try_set(Some("Saved.".into()));
-                reload.try_update(|n| *n += 1);
-                return;
-            }
-            spawn_local(async move {
-                match client.add_alert_comment(&id, &text).await {
-                    Ok(_) => {
-                        drafts::clear(&key);
-                        let _ = comment.try_set(String::new());
-                        let _ = saved.try_set(Some("Saved.".into()));
-                        reload.try_update(|n| *n += 1);
-                    }
-                    Err(e) => {
-                        let _ = error.try_set(Some(format!(
-                            "The comment was not added (it is kept as a draft): {}",
-                            auth.explain(&e)
-                        )));
-                    }
-                }
-                let _ = busy.try_set(false);
-            });
-        };
-        if update.is_empty() {
-            error.set(None);
-            after_update(true);
-        } else {
-            triage(auth, handle, alert, update, error, move |r| {
-                after_update(r.is_ok())
-            });
-        }
+        invalid.set(None);
+        send.dispatch_local((update, text));
     };
 
     let me = move || auth.account().map(|a| a.username).unwrap_or_default();
@@ -478,7 +464,7 @@ fn TriageForm(
                     {move || if busy.get() { "Saving…" } else { "Save" }}
                 </button>
                 {move || saved.get().map(|m| view! { <span id="triage-saved" class="ok">" " {m}</span> })}
-                {move || error.get().map(|e| view! { <p id="triage-error" class="error" role="alert">{e}</p> })}
+                {move || error().map(|e| view! { <p id="triage-error" class="error" role="alert">{e}</p> })}
             </form>
         </RequiresScope>
     }

@@ -323,7 +323,10 @@ fn assign_to_me(q: Q, auth: Auth) {
             assigned_to: Some(Some(me)),
             ..Default::default()
         };
-        triage(auth, q.handle, alert, update, q.error, |_| {});
+        let _ = q.error.try_set(None);
+        if let Err(e) = triage(auth, q.handle, alert, update).await {
+            let _ = q.error.try_set(Some(e));
+        }
     });
 }
 

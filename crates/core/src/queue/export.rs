@@ -231,7 +231,11 @@ mod tests {
         // Excel with `;` as its list separator splits this field and reads `=1+1`.
         assert_eq!(csv_cell("a;=1+1"), "\"a;'=1+1\"");
         assert_eq!(csv_cell("a,+1;@x;-y"), "\"a,'+1;'@x;'-y\"");
-        assert_eq!(csv_cell("a;b=1"), "\"a;b=1\"", "a formula sign inside a cell is text");
+        assert_eq!(
+            csv_cell("a;b=1"),
+            "\"a;b=1\"",
+            "a formula sign inside a cell is text"
+        );
     }
 
     #[test]
