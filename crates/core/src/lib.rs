@@ -8,7 +8,8 @@
 //! Layout, one concern per module:
 //! - [`transport`]: the HTTP seam (the app implements it over `fetch`, `native` (feature) over reqwest).
 //! - [`models`]: wire types, one file per resource family.
-//! - [`odata`]: query options and the typed `$filter` builder.
+//! - [`odata`]: query options and the `$filter` builder; [`fields`]: each resource's filterable
+//!   properties, typed.
 //! - [`client`]: the request engine (`client/mod.rs`) and the typed endpoints, one file per API
 //!   family (`alerts`, `incidents`, `secure_score`, `ediscovery`, `submissions`, `threat_intel`,
 //!   `hunting`, `directory`). Only the client builds Graph URLs; `tests/layout.rs` checks it.
@@ -26,7 +27,7 @@
 //! ```text
 //! let client = GraphClient::new(transport, "https://graph.microsoft.com", tenant_id, tokens)?;
 //! let q = Query::new()
-//!     .filter(odata::alerts::SEVERITY.eq(&AlertSeverity::High).and(odata::alerts::STATUS.ne(&AlertStatus::Resolved)))
+//!     .filter(fields::alerts::SEVERITY.eq(&AlertSeverity::High).and(fields::alerts::STATUS.ne(&AlertStatus::Resolved)))
 //!     .top(100)
 //!     .count(true);
 //! let mut pages = client.list_alerts(&q);
@@ -47,13 +48,13 @@ pub mod batch;
 pub mod client;
 pub mod decode;
 pub mod error;
+pub mod fields;
 pub mod models;
 #[cfg(feature = "native")]
 pub mod native;
 pub mod odata;
 pub mod operations;
 pub mod overview;
-pub mod paging;
 pub mod queue;
 pub mod scheduler;
 pub mod sort;
@@ -62,7 +63,7 @@ pub mod url;
 
 pub use error::{ErrorKind, GraphError};
 
+pub use client::paging::{self, Page, Pages};
 pub use client::{ApiVersion, GraphClient, StaticToken, TokenProvider};
-pub use paging::{Page, Pages};
 pub use scheduler::{Budget, Family, Scheduler, SchedulerConfig, SchedulerState};
 pub use transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};

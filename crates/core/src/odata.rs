@@ -1,6 +1,6 @@
 //! OData query options and a typed `$filter` builder.
 //!
-//! Filters are built from typed fields (`odata::alerts::STATUS.eq(AlertStatus::New)`), so a
+//! Filters are built from typed fields (`fields::alerts::STATUS.eq(AlertStatus::New)`), so a
 //! page cannot filter alerts on an incident field or compare a date with a string, and every
 //! literal is escaped in one place:
 //! - strings are quoted with `'` doubled (`O'Brien` → `'O''Brien'`);
@@ -16,12 +16,6 @@ use std::marker::PhantomData;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 
-use crate::models::{
-    Alert, AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, CaseAction,
-    CaseOperation, CaseOperationStatus, CaseStatus, DateTime, Device, EdiscoveryCase, Incident,
-    IncidentStatus, SecureScore, SecureScoreControlProfile, ServiceSource, SubmissionCategory,
-    SubmissionContentType, SubmissionStatus, ThreatSubmission, User,
-};
 use crate::url::percent_encode_into;
 
 /// A value that can appear on the right of a comparison in `$filter`.
@@ -67,11 +61,6 @@ impl FilterLiteral for str {
 impl FilterLiteral for String {
     fn write_literal(&self, out: &mut String) {
         write_string_literal(self, out);
-    }
-}
-impl FilterLiteral for DateTime {
-    fn write_literal(&self, out: &mut String) {
-        out.push_str(&self.to_rfc3339());
     }
 }
 impl FilterLiteral for bool {
@@ -290,86 +279,6 @@ impl<R> Field<R, str> {
     }
 }
 
-/// Filterable fields of alerts (v2), as documented.
-pub mod alerts {
-    use super::*;
-    pub const ASSIGNED_TO: Field<Alert, str> = Field::new("assignedTo");
-    pub const CLASSIFICATION: Field<Alert, AlertClassification> = Field::new("classification");
-    pub const DETERMINATION: Field<Alert, AlertDetermination> = Field::new("determination");
-    pub const CREATED_DATE_TIME: Field<Alert, DateTime> = Field::new("createdDateTime");
-    pub const LAST_UPDATE_DATE_TIME: Field<Alert, DateTime> = Field::new("lastUpdateDateTime");
-    pub const SEVERITY: Field<Alert, AlertSeverity> = Field::new("severity");
-    pub const SERVICE_SOURCE: Field<Alert, ServiceSource> = Field::new("serviceSource");
-    pub const STATUS: Field<Alert, AlertStatus> = Field::new("status");
-}
-
-/// Filterable fields of incidents, as documented.
-pub mod incidents {
-    use super::*;
-    pub const ASSIGNED_TO: Field<Incident, str> = Field::new("assignedTo");
-    pub const CLASSIFICATION: Field<Incident, AlertClassification> = Field::new("classification");
-    pub const DETERMINATION: Field<Incident, AlertDetermination> = Field::new("determination");
-    pub const CREATED_DATE_TIME: Field<Incident, DateTime> = Field::new("createdDateTime");
-    pub const LAST_UPDATE_DATE_TIME: Field<Incident, DateTime> = Field::new("lastUpdateDateTime");
-    pub const SEVERITY: Field<Incident, AlertSeverity> = Field::new("severity");
-    pub const STATUS: Field<Incident, IncidentStatus> = Field::new("status");
-}
-
-/// Secure score fields (`$filter` is supported; the documented examples filter on dates).
-pub mod secure_scores {
-    use super::*;
-    pub const CREATED_DATE_TIME: Field<SecureScore, DateTime> = Field::new("createdDateTime");
-}
-
-/// Secure score control profile fields.
-pub mod control_profiles {
-    use super::*;
-    pub const CONTROL_CATEGORY: Field<SecureScoreControlProfile, str> =
-        Field::new("controlCategory");
-    pub const SERVICE: Field<SecureScoreControlProfile, str> = Field::new("service");
-    pub const TIER: Field<SecureScoreControlProfile, str> = Field::new("tier");
-    pub const DEPRECATED: Field<SecureScoreControlProfile, bool> = Field::new("deprecated");
-}
-
-/// eDiscovery case fields.
-pub mod cases {
-    use super::*;
-    pub const DISPLAY_NAME: Field<EdiscoveryCase, str> = Field::new("displayName");
-    pub const STATUS: Field<EdiscoveryCase, CaseStatus> = Field::new("status");
-}
-
-/// Case operation fields (to find e.g. the latest estimate).
-pub mod case_operations {
-    use super::*;
-    pub const ACTION: Field<CaseOperation, CaseAction> = Field::new("action");
-    pub const STATUS: Field<CaseOperation, CaseOperationStatus> = Field::new("status");
-}
-
-/// Threat submission fields.
-pub mod submissions {
-    use super::*;
-    pub const CATEGORY: Field<ThreatSubmission, SubmissionCategory> = Field::new("category");
-    pub const CONTENT_TYPE: Field<ThreatSubmission, SubmissionContentType> =
-        Field::new("contentType");
-    pub const STATUS: Field<ThreatSubmission, SubmissionStatus> = Field::new("status");
-    pub const CREATED_DATE_TIME: Field<ThreatSubmission, DateTime> = Field::new("createdDateTime");
-}
-
-/// Directory user fields.
-pub mod users {
-    use super::*;
-    pub const USER_PRINCIPAL_NAME: Field<User, str> = Field::new("userPrincipalName");
-    pub const MAIL: Field<User, str> = Field::new("mail");
-    pub const DISPLAY_NAME: Field<User, str> = Field::new("displayName");
-}
-
-/// Directory device fields (`deviceId` is evidence's `azureAdDeviceId`).
-pub mod devices {
-    use super::*;
-    pub const DEVICE_ID: Field<Device, str> = Field::new("deviceId");
-    pub const DISPLAY_NAME: Field<Device, str> = Field::new("displayName");
-}
-
 /// Query options for one request. Build it, then hand it to a client list method.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Query {
@@ -546,6 +455,8 @@ const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fields::{alerts, control_profiles};
+    use crate::models::{AlertSeverity, AlertStatus, DateTime};
 
     #[test]
     fn literals() {

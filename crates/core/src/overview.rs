@@ -4,10 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::fields::alerts;
 use crate::models::{
     Alert, AlertId, AlertSeverity, AlertStatus, DateTime, Incident, IncidentStatus,
 };
-use crate::odata::{Filter, Query, alerts};
+use crate::odata::{Filter, Query};
 use crate::queue::Set;
 use crate::queue::chips::{humanize, service_label};
 use crate::queue::filter::{Assigned, Column, QueueFilter, Sort, TimeField, TimeRange};

@@ -10,9 +10,10 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use common::{Recorder, max_in_window};
+use vigil_core::fields::alerts;
 use vigil_core::models::*;
 use vigil_core::native::NativeTransport;
-use vigil_core::odata::{Query, alerts};
+use vigil_core::odata::Query;
 use vigil_core::operations::PollOptions;
 use vigil_core::{ErrorKind, GraphClient, StaticToken};
 use vigil_emulator::{Budgets, FaultRule, Options, Running};

@@ -3,10 +3,9 @@
 
 use proptest::prelude::*;
 use vigil_core::decode::decode;
+use vigil_core::fields::alerts;
 use vigil_core::models::*;
-use vigil_core::odata::{
-    Query, alerts, parse_string_literal, percent_decode, write_string_literal,
-};
+use vigil_core::odata::{Query, parse_string_literal, percent_decode, write_string_literal};
 
 fn decode_all(bytes: &[u8]) {
     // Results are irrelevant; only a panic fails the property.

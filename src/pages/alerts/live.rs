@@ -4,7 +4,8 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use vigil_core::odata::{Query, alerts as alert_fields};
+use vigil_core::fields::alerts as alert_fields;
+use vigil_core::odata::Query;
 use vigil_core::queue::filter::Viewer;
 
 use crate::auth::use_auth;

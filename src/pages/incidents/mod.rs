@@ -11,6 +11,7 @@ use vigil_core::client::scopes;
 use vigil_core::models::*;
 use vigil_core::queue::chips::humanize;
 use vigil_core::queue::incidents::IncidentFilter;
+use vigil_core::queue::triage::{IncidentEdit, TriageEdit, incident_changes, may_send_incident};
 use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 
 use crate::auth::{drafts, use_auth};
@@ -319,40 +320,26 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let o = original.get_value();
-        let mut u = IncidentUpdate::default();
-        let s = status.get_untracked();
-        if !s.is_empty() && o.status.as_ref().map(|x| x.as_str()) != Some(s.as_str()) {
-            u.status = Some(IncidentStatus::parse(&s));
-        }
-        let c = classification.get_untracked();
-        if !c.is_empty() && o.classification.as_ref().map(|x| x.as_str()) != Some(c.as_str()) {
-            u.classification = Some(AlertClassification::parse(&c));
-        }
-        let d = determination.get_untracked();
-        if !d.is_empty() && o.determination.as_ref().map(|x| x.as_str()) != Some(d.as_str()) {
-            u.determination = Some(AlertDetermination::parse(&d));
-        }
-        let who = assigned.get_untracked().trim().to_owned();
-        if who != o.assigned_to.clone().unwrap_or_default() {
-            u.assigned_to = Some((!who.is_empty()).then_some(who));
-        }
-        let new_tags: Vec<String> = tags
-            .get_untracked()
-            .split(',')
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .collect();
-        if new_tags != o.tags() {
-            u.custom_tags = Some(new_tags);
-        }
+        let (st, c, d, who, t) = (
+            status.get_untracked(),
+            classification.get_untracked(),
+            determination.get_untracked(),
+            assigned.get_untracked(),
+            tags.get_untracked(),
+        );
+        let edit = IncidentEdit {
+            triage: TriageEdit {
+                status: &st,
+                classification: &c,
+                determination: &d,
+                assigned_to: &who,
+            },
+            tags: &t,
+        };
+        let u = original.with_value(|o| incident_changes(o, &edit));
         let text = comment.get_untracked();
-        if u.status == Some(IncidentStatus::Resolved) && text.trim().is_empty() {
-            invalid.set(Some("Resolving asks for a comment: say why.".into()));
-            return;
-        }
-        if u.is_empty() && text.trim().is_empty() {
-            invalid.set(Some("Nothing changed.".into()));
+        if let Err(why) = may_send_incident(&u, &text) {
+            invalid.set(Some(why.message().into()));
             return;
         }
         invalid.set(None);

@@ -3,10 +3,10 @@
 
 use serde_json::value::RawValue;
 
+use super::paging::Pages;
 use crate::error::{ErrorKind, GraphError};
 use crate::models::*;
 use crate::odata::Query;
-use crate::paging::Pages;
 use crate::transport::{Method, Transport};
 
 use super::{ApiVersion, GraphClient, Retry, scopes, seg};

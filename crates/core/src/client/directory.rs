@@ -64,7 +64,7 @@ impl<T: Transport> GraphClient<T> {
 
     /// Devices whose `deviceId` is evidence's `azureAdDeviceId`.
     pub async fn find_devices(&self, azure_ad_device_id: &str) -> Result<Vec<Device>, GraphError> {
-        let q = Query::new().filter(crate::odata::devices::DEVICE_ID.eq(azure_ad_device_id));
+        let q = Query::new().filter(crate::fields::devices::DEVICE_ID.eq(azure_ad_device_id));
         self.pages::<Device>(ApiVersion::V1, "devices", &q, scopes::DEVICE_READ)
             .collect_all()
             .await

@@ -1,10 +1,10 @@
 //! eDiscovery cases, custodians, sources, searches, review sets, tags and operations (the
 //! long-running actions are in [`crate::operations`]).
 
+use super::paging::Pages;
 use crate::error::GraphError;
 use crate::models::*;
 use crate::odata::Query;
-use crate::paging::Pages;
 use crate::transport::{HttpResponse, Method, Transport};
 
 use super::{ApiVersion, GraphClient, Retry, scopes, seg};

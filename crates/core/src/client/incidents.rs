@@ -1,9 +1,9 @@
 //! Incidents: `security/incidents`.
 
+use super::paging::Pages;
 use crate::error::{ErrorKind, GraphError};
 use crate::models::*;
 use crate::odata::Query;
-use crate::paging::Pages;
 use crate::transport::{Method, Transport};
 
 use super::{ApiVersion, GraphClient, Retry, scopes, seg};

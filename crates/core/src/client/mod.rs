@@ -30,15 +30,16 @@ use serde::de::DeserializeOwned;
 use crate::error::{ErrorKind, GraphError, parse_retry_after};
 use crate::models::*;
 use crate::odata::{Query, encode_path_segment};
-use crate::paging::Pages;
 use crate::scheduler::{Family, Scheduler, SchedulerConfig};
 use crate::transport::{HttpRequest, HttpResponse, Method, Transport};
+use paging::Pages;
 
 mod alerts;
 mod directory;
 mod ediscovery;
 mod hunting;
 mod incidents;
+pub mod paging;
 mod secure_score;
 mod submissions;
 mod threat_intel;

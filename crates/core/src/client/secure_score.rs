@@ -1,9 +1,9 @@
 //! Secure score and its control profiles.
 
+use super::paging::Pages;
 use crate::error::GraphError;
 use crate::models::*;
 use crate::odata::Query;
-use crate::paging::Pages;
 use crate::transport::{Method, Transport};
 
 use super::{ApiVersion, GraphClient, Retry, scopes, seg};

@@ -1,9 +1,9 @@
 //! Threat intelligence: hosts, articles and intel profiles.
 
+use super::paging::Pages;
 use crate::error::GraphError;
 use crate::models::*;
 use crate::odata::Query;
-use crate::paging::Pages;
 use crate::transport::Transport;
 
 use super::{ApiVersion, GraphClient, scopes, seg};

@@ -364,6 +364,12 @@ impl fmt::Display for DateTime {
     }
 }
 
+impl crate::odata::FilterLiteral for DateTime {
+    fn write_literal(&self, out: &mut String) {
+        out.push_str(&self.to_rfc3339());
+    }
+}
+
 impl Serialize for DateTime {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_rfc3339())

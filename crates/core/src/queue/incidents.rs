@@ -4,11 +4,12 @@
 use super::filter::{Assigned, TimeRange};
 use super::server::any_of;
 use super::url::{Set, parse_pairs, write_pairs};
+use crate::fields::incidents;
 use crate::models::{
     AlertClassification, AlertDetermination, AlertSeverity, DateTime, Incident, IncidentId,
     IncidentStatus,
 };
-use crate::odata::{Filter, Query, incidents};
+use crate::odata::{Filter, Query};
 
 const DAY: i64 = 86_400;
 

@@ -5,8 +5,9 @@
 
 use super::filter::{Assigned, QueueFilter, TimeField, Viewer};
 use super::url::Member;
+use crate::fields::alerts;
 use crate::models::Alert;
-use crate::odata::{Field, Filter, FilterLiteral, Query, alerts};
+use crate::odata::{Field, Filter, FilterLiteral, Query};
 
 impl QueueFilter {
     /// The server-side part: `$filter` on the properties Graph filters alerts_v2 on, plus

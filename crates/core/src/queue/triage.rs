@@ -1,8 +1,11 @@
-//! The triage rules of one alert, as the detail pane's form applies them: which determinations
-//! fit a classification, what an edit changes (only that is sent), when the form refuses to
-//! send, and the optimistic view of a pending change.
+//! The triage rules of one alert or incident, as the triage forms apply them: which
+//! determinations fit a classification, what an edit changes (only that is sent), when the form
+//! refuses to send, and the optimistic view of a pending change.
 
-use crate::models::{Alert, AlertClassification, AlertDetermination, AlertStatus, AlertUpdate};
+use crate::models::{
+    Alert, AlertClassification, AlertDetermination, AlertStatus, AlertUpdate, Incident,
+    IncidentStatus, IncidentUpdate,
+};
 
 /// What the triage form holds, as wire values. An empty status, classification or
 /// determination is "not chosen" and never sent; an empty assignee (after trimming) unassigns.
@@ -98,6 +101,64 @@ pub fn changes(alert: &Alert, edit: &TriageEdit<'_>) -> AlertUpdate {
 pub fn may_send(update: &AlertUpdate, comment: &str) -> Result<(), Refusal> {
     let commented = !comment.trim().is_empty();
     if update.status == Some(AlertStatus::Resolved) && !commented {
+        Err(Refusal::CommentNeeded)
+    } else if update.is_empty() && !commented {
+        Err(Refusal::NothingChanged)
+    } else {
+        Ok(())
+    }
+}
+
+/// What the incident triage form holds: the alert form's fields plus the tags, comma-separated.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IncidentEdit<'a> {
+    pub triage: TriageEdit<'a>,
+    pub tags: &'a str,
+}
+
+/// The PATCH that takes `incident` to `edit`, by the same rule as [`changes`]; the tags are
+/// sent whole when the list differs (the service replaces `customTags`).
+pub fn incident_changes(incident: &Incident, edit: &IncidentEdit<'_>) -> IncidentUpdate {
+    let e = &edit.triage;
+    let differs =
+        |current: Option<&str>, wanted: &str| !wanted.is_empty() && current != Some(wanted);
+    let mut u = IncidentUpdate::default();
+    if differs(incident.status.as_ref().map(|x| x.as_str()), e.status) {
+        u.status = Some(IncidentStatus::parse(e.status));
+    }
+    if differs(
+        incident.classification.as_ref().map(|x| x.as_str()),
+        e.classification,
+    ) {
+        u.classification = Some(AlertClassification::parse(e.classification));
+    }
+    if differs(
+        incident.determination.as_ref().map(|x| x.as_str()),
+        e.determination,
+    ) {
+        u.determination = Some(AlertDetermination::parse(e.determination));
+    }
+    let who = e.assigned_to.trim();
+    if who != incident.assigned_to.as_deref().unwrap_or_default() {
+        u.assigned_to = Some((!who.is_empty()).then(|| who.to_owned()));
+    }
+    let tags: Vec<String> = edit
+        .tags
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if tags != incident.tags() {
+        u.custom_tags = Some(tags);
+    }
+    u
+}
+
+/// [`may_send`] for an incident.
+pub fn may_send_incident(update: &IncidentUpdate, comment: &str) -> Result<(), Refusal> {
+    let commented = !comment.trim().is_empty();
+    if update.status == Some(IncidentStatus::Resolved) && !commented {
         Err(Refusal::CommentNeeded)
     } else if update.is_empty() && !commented {
         Err(Refusal::NothingChanged)
@@ -279,5 +340,53 @@ mod tests {
         };
         let after = applied(&a, &changes(&a, &edit));
         assert!(changes(&after, &edit).is_empty());
+    }
+
+    fn incident() -> Incident {
+        let mut i: Incident = crate::decode::decode(
+            br#"{"id":"7","status":"active","assignedTo":"sam@contoso.example","customTags":["ransomware","vip"]}"#,
+        )
+        .unwrap();
+        i.classification = None;
+        i
+    }
+
+    #[test]
+    fn an_incident_edit_sends_only_what_changed_and_tags_whole() {
+        let i = incident();
+        let same = IncidentEdit {
+            triage: TriageEdit {
+                status: "active",
+                assigned_to: " sam@contoso.example ",
+                ..Default::default()
+            },
+            tags: "ransomware, vip,",
+        };
+        assert!(incident_changes(&i, &same).is_empty());
+        let edit = IncidentEdit {
+            triage: TriageEdit {
+                status: "resolved",
+                classification: "falsePositive",
+                assigned_to: "",
+                ..Default::default()
+            },
+            tags: "vip",
+        };
+        let u = incident_changes(&i, &edit);
+        assert_eq!(u.status, Some(IncidentStatus::Resolved));
+        assert_eq!(u.classification, Some(AlertClassification::FalsePositive));
+        assert_eq!(u.determination, None);
+        assert_eq!(u.assigned_to, Some(None), "an emptied assignee unassigns");
+        assert_eq!(u.custom_tags, Some(vec!["vip".to_owned()]));
+        assert_eq!(may_send_incident(&u, " "), Err(Refusal::CommentNeeded));
+        assert_eq!(may_send_incident(&u, "benign scanner"), Ok(()));
+        assert_eq!(
+            may_send_incident(&IncidentUpdate::default(), ""),
+            Err(Refusal::NothingChanged)
+        );
+        assert_eq!(
+            may_send_incident(&IncidentUpdate::default(), "note"),
+            Ok(())
+        );
     }
 }

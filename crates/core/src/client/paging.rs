@@ -11,7 +11,7 @@ use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
 
-use crate::client::{GraphClient, RequestSpec, Retry};
+use super::{GraphClient, RequestSpec, Retry};
 use crate::decode::decode;
 use crate::error::{ErrorKind, GraphError};
 use crate::models::ODataPage;
