@@ -9,7 +9,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--port" => port = it.next().ok_or("--port needs a number")?.clone(),
-            other => passthrough.push(other.to_string()),
+            // Every other flag goes to the emulator as is; `--import [TENANT=]FILE` only gets
+            // its file made absolute, as the emulator runs from the repository root.
+            "--import" => {
+                let v = it.next().ok_or("--import needs a file")?;
+                passthrough.push("--import".into());
+                passthrough.push(absolute_import(v));
+            }
+            other => match other.strip_prefix("--import=") {
+                Some(v) => {
+                    passthrough.push("--import".into());
+                    passthrough.push(absolute_import(v));
+                }
+                None => passthrough.push(other.to_string()),
+            },
         }
     }
     port.parse::<u16>()
@@ -32,5 +45,22 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // The emulator runs until this process is interrupted; Ctrl-C reaches both.
     loop {
         std::thread::park();
+    }
+}
+
+/// `FILE` or `TENANT=FILE` with FILE made absolute against the current directory (a value whose
+/// whole text is an existing file is taken as a file, as the emulator does).
+fn absolute_import(v: &str) -> String {
+    let abs = |f: &str| {
+        std::path::absolute(f)
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| f.to_string())
+    };
+    if std::path::Path::new(v).exists() {
+        return abs(v);
+    }
+    match v.split_once('=') {
+        Some((tenant, file)) => format!("{tenant}={}", abs(file)),
+        None => abs(v),
     }
 }

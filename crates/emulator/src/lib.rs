@@ -11,6 +11,7 @@ pub mod faults;
 pub mod graph;
 pub mod hunting;
 pub mod identity;
+pub mod import;
 pub mod incidents;
 pub mod jwt;
 pub mod odata;
@@ -43,7 +44,9 @@ use tower_http::services::{ServeDir, ServeFile};
 
 pub use faults::FaultRule;
 use faults::{Fault, Faults};
+pub use import::{Import, ImportError};
 pub use seed::alerts::StoryTruth;
+pub use seed::score::ScoreTruth;
 use state::{App, Config, Persist};
 pub use state::{CLIENT_ID, DEMO_USERS, TenantInfo};
 use throttle::Throttle;
@@ -76,6 +79,9 @@ pub struct Options {
     pub redirect_uris: Vec<String>,
     /// Add one new alert (in a new incident) to every tenant at this interval; off by default.
     pub live_interval: Option<Duration>,
+    /// `--import [TENANT=]FILE`: serve these files' alerts instead of the generated ones (see
+    /// `import`); each tenant at most once.
+    pub imports: Vec<Import>,
 }
 
 impl Default for Options {
@@ -97,6 +103,7 @@ impl Default for Options {
             spa_origins: Vec::new(),
             redirect_uris: Vec::new(),
             live_interval: None,
+            imports: Vec::new(),
         }
     }
 }
@@ -107,6 +114,7 @@ pub enum Error {
     Bind(u16, std::io::Error),
     State(String),
     Seed(String),
+    Import(ImportError),
 }
 
 impl std::fmt::Display for Error {
@@ -115,6 +123,7 @@ impl std::fmt::Display for Error {
             Error::Bind(p, e) => write!(f, "cannot listen on 127.0.0.1:{p}: {e}"),
             Error::State(m) => write!(f, "{m}"),
             Error::Seed(m) => write!(f, "cannot generate the demo tenants: {m}"),
+            Error::Import(e) => write!(f, "{e}"),
         }
     }
 }
@@ -180,6 +189,13 @@ impl Running {
             .and_then(|d| d.read().ok().map(|d| d.truth.clone()))
             .unwrap_or_default()
     }
+    /// The planted facts of a tenant's Secure Score history as served (see `score_truth`).
+    pub fn score_truth(&self, tenant_id: &str) -> Option<ScoreTruth> {
+        self.app
+            .data
+            .get(tenant_id)
+            .and_then(|d| d.read().ok().map(|d| d.score.truth.clone()))
+    }
     /// Stops the three servers and waits for them.
     pub async fn shutdown(mut self) {
         let _ = self.stop.send(true);
@@ -216,6 +232,16 @@ pub fn ground_truth(seed: u64, alerts: usize, tenant_id: &str) -> Vec<StoryTruth
     seed::build(&tenants[i], seed, tenant_alerts(i, alerts), util::now_ms()).truth
 }
 
+/// The planted facts of a tenant's Secure Score history for a seed (None for an unknown tenant):
+/// which control regressed on which day, jumped, was added, deprecated, ignored, resolved
+/// through a third party, which remediation is hostile, the gap days, ... Never on the wire.
+/// Days are UTC dates relative to now, as `start` with the same seed serves them today.
+pub fn score_truth(seed: u64, tenant_id: &str) -> Option<ScoreTruth> {
+    let tenants = state::demo_tenants();
+    let i = tenants.iter().position(|t| t.id == tenant_id)?;
+    Some(seed::score::Model::new(seed, tenant_id, i != 0, util::now_ms()).truth)
+}
+
 fn tenant_alerts(i: usize, count: usize) -> usize {
     if i == 0 {
         count
@@ -235,7 +261,39 @@ fn url_of(l: &TcpListener) -> Result<String, Error> {
     Ok(format!("http://127.0.0.1:{}", a.port()))
 }
 
+/// Reads every `--import` file (before anything is bound or generated): per tenant index, its
+/// alerts. Any invalid file fails the whole start.
+fn read_imports(
+    imports: &[Import],
+    tenants: &[TenantInfo],
+) -> Result<HashMap<usize, Vec<serde_json::Value>>, Error> {
+    let mut out = HashMap::new();
+    for im in imports {
+        let err = |reason: String| {
+            Error::Import(ImportError {
+                file: im.path.display().to_string(),
+                line: 0,
+                reason,
+            })
+        };
+        let i = match &im.tenant {
+            None => 0,
+            Some(t) => import::find_tenant(tenants, t)
+                .ok_or_else(|| err(format!("unknown tenant '{t}'")))?,
+        };
+        if out.contains_key(&i) {
+            return Err(err(format!(
+                "a second import for tenant {}",
+                tenants[i].name
+            )));
+        }
+        out.insert(i, import::read(&im.path).map_err(Error::Import)?);
+    }
+    Ok(out)
+}
+
 pub async fn start(opts: Options) -> Result<Running, Error> {
+    let mut imported = read_imports(&opts.imports, &state::demo_tenants())?;
     let ephemeral = opts.port == 0;
     let next = |offset: u16| {
         if ephemeral {
@@ -297,8 +355,16 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
     .map_err(|e| Error::Seed(e.to_string()))?
     .map_err(|_| Error::Seed("a generator thread panicked".into()))?;
     let mut data = HashMap::new();
-    for mut d in built {
+    for (i, mut d) in built.into_iter().enumerate() {
         d.cases.set_operation_duration(op_ms);
+        if let Some(alerts) = imported.remove(&i) {
+            let im = import::build(alerts, &d.info.id, now);
+            d.alerts = im.alerts;
+            d.incidents = im.incidents;
+            d.incident_alerts = im.incident_alerts;
+            // The planted stories are not in imported data.
+            d.truth = Vec::new();
+        }
         if let Some(p) = &persist {
             apply_saved(p, &mut d).map_err(Error::State)?;
         }
@@ -381,6 +447,7 @@ fn apply_saved(p: &Persist, d: &mut state::TenantData) -> Result<(), String> {
         d.profiles
             .upsert(odata::Rec::new(&v, &securescore::PROFILES_SPEC));
     }
+    d.rerender_scores();
     for (name, coll) in [
         ("emailThreats", &mut d.email_threats),
         ("urlThreats", &mut d.url_threats),

@@ -37,6 +37,10 @@ USAGE: vigil-emulator [FLAGS]
   --spa-origin ORIGIN          extra allowed CORS origin (repeatable)
   --redirect-uri URI           extra registered redirect URI (repeatable)
   --live SECONDS               add one new alert (new incident) to every tenant every SECONDS (off)
+  --import [TENANT=]FILE        serve the alerts_v2 objects in FILE (NDJSON, a JSON array or a Graph
+                               page {\"value\": [...]}) as the first tenant's alerts (TENANT: a tenant
+                               id or contoso/fabrikam) instead of generated ones; incidents are built
+                               from their incidentIds. An invalid alert stops the start, naming its line
   --test-token                 add to the READY line a read token for the first tenant's analyst
                                (\"token\"), for browser tests that cannot click through sign-in
   --help                       this text
@@ -106,6 +110,9 @@ fn parse(args: Vec<String>) -> Result<Option<Cli>, String> {
             "--live" => {
                 o.live_interval = Some(Duration::from_secs(num(val("--live")?, "--live")?.max(1)))
             }
+            "--import" => o
+                .imports
+                .push(vigil_emulator::Import::parse(&val("--import")?)?),
             "--test-token" => test_token = true,
             other => return Err(format!("unknown flag '{other}' (see --help)")),
         }

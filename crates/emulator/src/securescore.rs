@@ -159,6 +159,8 @@ fn patch(ctx: &Ctx, req: &Req, id: &str) -> GraphResult {
     }
     v["lastModifiedDateTime"] = json!(now);
     d.profiles.upsert(Rec::new(&v, &PROFILES_SPEC));
+    // Snapshots count the state in force when they were taken: this one shows from the next.
+    d.rerender_scores();
     ctx.app
         .persist_write(&ctx.tenant, "secureScoreControlProfiles", &v);
     drop(d);

@@ -138,6 +138,8 @@ pub struct TenantData {
     pub truth: Vec<crate::seed::alerts::StoryTruth>,
     pub secure_scores: Collection,
     pub profiles: Collection,
+    /// The Secure Score model: the history is re-rendered from it when a profile's state changes.
+    pub score: crate::seed::score::Model,
     pub email_threats: Collection,
     pub url_threats: Collection,
     pub file_threats: Collection,
@@ -149,6 +151,15 @@ pub struct TenantData {
     pub cases: Cases,
     /// Hunting tables, built on first use from the alerts (they never change with PATCH).
     pub hunting: OnceLock<crate::hunting::Tables>,
+}
+
+impl TenantData {
+    /// Rebuilds the Secure Score history from the profiles' current state histories.
+    pub fn rerender_scores(&mut self) {
+        let states = crate::seed::score::states(&self.profiles);
+        self.secure_scores =
+            Collection::from_values(self.score.render(&states), &crate::securescore::SCORES_SPEC);
+    }
 }
 
 /// Static configuration resolved at start.

@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod entities;
 pub mod extra;
 pub mod json;
+pub mod score;
 
 use std::sync::OnceLock;
 
@@ -35,7 +36,21 @@ pub fn build(info: &TenantInfo, seed: u64, alert_count: usize, now_ms: i64) -> T
     let alerts = Collection::from_recs(generated.alerts);
     let incidents = Collection::from_recs(generated.incidents);
     let (email, url, file) = extra::submissions(&mut rng, &e, now_ms);
-    let scores = extra::secure_scores(&mut rng, &e, now_ms);
+    // The Secure Score history has its own generator (so `score_truth` needs no alerts); the
+    // draws the old one took are still taken, so everything generated after it is unchanged.
+    for _ in 0..264 {
+        rng.f64();
+    }
+    let score = score::Model::new(
+        seed,
+        &info.id,
+        info.id != crate::state::demo_tenants()[0].id,
+        now_ms,
+    );
+    let people: Vec<String> = e.people.iter().map(|p| p.upn.clone()).collect();
+    let profiles =
+        Collection::from_values(score.profiles(&people, now_ms), &securescore::PROFILES_SPEC);
+    let scores = score.render(&score::states(&profiles));
     let hosts = extra::hosts(&e, now_ms, &mut rng);
     TenantData {
         info: info.clone(),
@@ -44,10 +59,8 @@ pub fn build(info: &TenantInfo, seed: u64, alert_count: usize, now_ms: i64) -> T
         incident_alerts,
         truth: generated.truth,
         secure_scores: Collection::from_values(scores, &securescore::SCORES_SPEC),
-        profiles: Collection::from_values(
-            extra::control_profiles(&e, now_ms),
-            &securescore::PROFILES_SPEC,
-        ),
+        profiles,
+        score,
         email_threats: Collection::from_values(email, &submissions::SPEC),
         url_threats: Collection::from_values(url, &submissions::SPEC),
         file_threats: Collection::from_values(file, &submissions::SPEC),
