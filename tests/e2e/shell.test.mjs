@@ -72,6 +72,14 @@ test('navigation is client-side and marks the current section', async () => {
   assertClean(page);
 });
 
+test('the app refuses to run inside a frame', async () => {
+  const page = await openPage(browser);
+  await page.setContent(`<iframe id="framed" src="${APP}/settings" width="900" height="600"></iframe>`);
+  const frame = await (await page.waitForSelector('#framed')).contentFrame();
+  await frame.waitForFunction(() => /does not run inside a frame/.test(document.body?.textContent ?? ''));
+  assert.equal(await frame.$('nav.sidebar'), null, 'nothing of the app is built');
+});
+
 test('an unknown address shows the not-found page', async () => {
   const page = await openPage(browser);
   await page.goto(APP + '/no/such/page');

@@ -204,7 +204,9 @@ test('sign-out forgets every token and returns to the signed-out landing', async
   const dump = await storageDump(page);
   assert.deepEqual(Object.keys(dump.session).filter((k) => k.startsWith('vigil.auth.')), []);
   const all = JSON.stringify(dump);
-  for (const s of seen.tokens.filter(Boolean)) assert.ok(!all.includes(s), 'no token left in storage');
+  const tokens = seen.tokens.filter(Boolean);
+  assert.ok(tokens.length >= 3, `token responses were observed (${tokens.length})`);
+  for (const s of tokens) assert.ok(!all.includes(s), 'no token left in storage');
   await page.reload();
   await page.waitForSelector('#header-sign-in');
   assertClean(seen);
@@ -221,7 +223,9 @@ test('refreshTokenStorage "memory" keeps no token in sessionStorage, so a reload
   await signIn(page, 'analyst', '/settings');
   const dump = await storageDump(page);
   const session = JSON.stringify(dump.session);
-  for (const s of seen.tokens.filter(Boolean)) assert.ok(!session.includes(s), 'no token in sessionStorage');
+  const tokens = seen.tokens.filter(Boolean);
+  assert.ok(tokens.length >= 3, `token responses were observed (${tokens.length})`);
+  for (const s of tokens) assert.ok(!session.includes(s), 'no token in sessionStorage');
   assert.deepEqual(Object.keys(dump.session).filter((k) => k.startsWith('vigil.auth.')), []);
   await page.reload();
   await page.waitForSelector('#header-sign-in');

@@ -64,10 +64,13 @@ pub fn time_or_dash(d: Option<DateTime>) -> impl IntoView + use<> {
     }
 }
 
-/// Only http(s) links from the API become `href`s (never `javascript:` or `data:`).
+/// Only https links from the API become `href`s: never `javascript:` or `data:`, and never
+/// plain http, which anyone on the way could rewrite.
 pub fn safe_href(url: &str) -> Option<String> {
-    let lower = url.trim().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://")).then(|| url.trim().to_owned())
+    let url = url.trim();
+    url.get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+        .then(|| url.to_owned())
 }
 
 fn evidence_item(v: EvidenceView, depth: usize) -> impl IntoView {
@@ -175,4 +178,23 @@ pub async fn get_incident<T: vigil_core::Transport>(
     id: &vigil_core::models::IncidentId,
 ) -> Result<vigil_core::models::Incident, vigil_core::GraphError> {
     client.get_incident(id, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_href;
+
+    #[test]
+    fn only_https_links_from_the_api_become_links() {
+        assert_eq!(
+            safe_href(" https://security.microsoft.com/alerts/x "),
+            Some("https://security.microsoft.com/alerts/x".to_owned())
+        );
+        assert!(safe_href("HTTPS://security.microsoft.com").is_some());
+        assert_eq!(safe_href("http://security.microsoft.com/alerts/x"), None);
+        assert_eq!(safe_href("javascript:alert(1)"), None);
+        assert_eq!(safe_href("data:text/html,<b>x</b>"), None);
+        assert_eq!(safe_href("//evil.example/x"), None);
+        assert_eq!(safe_href("https:"), None);
+    }
 }
