@@ -175,6 +175,11 @@ impl Correlator {
         out
     }
 
+    /// The number of clusters (singletons included), without building them.
+    pub fn cluster_count(&self) -> usize {
+        self.graph().cluster_count() as usize
+    }
+
     /// The clusters as sets of alert ids only (each sorted, the list sorted), without the
     /// summaries: for quality reports and tests.
     pub fn partition(&self) -> Vec<Vec<AlertId>> {
