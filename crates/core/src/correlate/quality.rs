@@ -44,7 +44,7 @@ fn ratio(n: u64, d: u64) -> f64 {
 }
 
 fn permille(n: u64, d: u64) -> u32 {
-    if d == 0 { 1000 } else { (n * 1000 / d) as u32 }
+    (n * 1000).checked_div(d).map_or(1000, |p| p as u32)
 }
 
 /// Pairwise precision and recall of `clusters` against `truth`. Alerts missing from `truth`
