@@ -19,6 +19,7 @@
 //! - [`url`]: http(s) URL and origin parsing, `application/x-www-form-urlencoded` (for sign-in).
 //! - [`queue`], [`overview`]: the alerts/incidents queue's view state and bulk triage, and the
 //!   overview page's figures, computed from loaded data.
+//! - [`correlate`]: alerts joined into clusters through shared entities (engine, advice, case files).
 //! - [`sort`]: the one stable sort of the app (each sort call site is bundle bytes).
 //! - `native` (feature `native`): a reqwest transport for tests, benches and tools.
 //!
@@ -46,6 +47,7 @@
 
 pub mod batch;
 pub mod client;
+pub mod correlate;
 pub mod decode;
 pub mod error;
 pub mod fields;

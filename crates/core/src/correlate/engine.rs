@@ -1,0 +1,342 @@
+//! [`Correlator`]: the incremental state. Adding alerts normalises and interns their
+//! identifiers once (the costly, string-handling part); the linking pass runs over `u32`s only
+//! and is redone lazily, at the next question, after any change. A redo depends only on the
+//! current version of each alert, so results never depend on input order or page boundaries,
+//! and a live-refresh delta (a known alert, changed) simply replaces the old version.
+
+use std::cell::{Ref, RefCell};
+
+use super::cluster::{self, AlertInfo, Cluster, Hub, Membership};
+use super::graph::Graph;
+use super::identity::{Extracted, IdKind};
+use super::intern::Interner;
+use super::{Settings, parse_key};
+use crate::models::{Alert, AlertId};
+
+/// Correlates alerts into clusters; see the [module docs](super).
+#[derive(Debug)]
+pub struct Correlator {
+    pub(crate) settings: Settings,
+    pub(crate) tenants: Interner,
+    pub(crate) alert_ids: Interner,
+    pub(crate) idents: Interner,
+    pub(crate) id_meta: Vec<IdMeta>,
+    /// One per alert id ever seen, by the id's number.
+    pub(crate) records: Vec<Record>,
+    scratch: Extracted,
+    key: String,
+    graph: RefCell<Option<Graph>>,
+}
+
+impl Correlator {
+    pub fn new(settings: Settings) -> Self {
+        Correlator {
+            settings,
+            tenants: Interner::default(),
+            alert_ids: Interner::default(),
+            idents: Interner::default(),
+            id_meta: Vec::new(),
+            records: Vec::new(),
+            scratch: Extracted::default(),
+            key: String::new(),
+            graph: RefCell::new(None),
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// New settings; clusters are recomputed at the next question.
+    pub fn set_settings(&mut self, settings: Settings) {
+        if settings != self.settings {
+            self.settings = settings;
+            self.invalidate();
+        }
+    }
+
+    /// Puts one suppressed hub back (by any of its identifier keys, as [`Hub::key`]).
+    pub fn include_hub(&mut self, key: &str) {
+        if !self.settings.included_hubs.iter().any(|k| k == key) {
+            self.settings.included_hubs.push(key.to_owned());
+            self.invalidate();
+        }
+    }
+
+    /// Suppresses a put-back hub again.
+    pub fn exclude_hub(&mut self, key: &str) {
+        let before = self.settings.included_hubs.len();
+        self.settings.included_hubs.retain(|k| k != key);
+        if self.settings.included_hubs.len() != before {
+            self.invalidate();
+        }
+    }
+
+    /// Adds a page of alerts; an alert already known is replaced by this version.
+    pub fn add(&mut self, alerts: &[Alert]) {
+        for a in alerts {
+            self.add_alert(a);
+        }
+    }
+
+    /// Adds one alert, or replaces the known version of it.
+    pub fn add_alert(&mut self, alert: &Alert) {
+        let (slot, new) = self.alert_ids.intern(alert.id.as_str());
+        let (tenant, _) = self
+            .tenants
+            .intern(alert.tenant_id.as_deref().unwrap_or("").trim());
+        let x = &mut self.scratch;
+        x.clear();
+        for ev in &alert.evidence {
+            x.evidence(ev);
+        }
+        let mut occ = Vec::with_capacity(x.found.len());
+        for f in &x.found {
+            self.key.clear();
+            push_number(&mut self.key, tenant);
+            self.key.push('|');
+            self.key.push_str(f.kind.tag());
+            self.key.push(':');
+            let value_at = self.key.len() as u32;
+            self.key.push_str(x.value(f));
+            let (ident, fresh) = self.idents.intern(&self.key);
+            if fresh {
+                self.id_meta.push(IdMeta {
+                    tenant,
+                    kind: f.kind,
+                    value_at,
+                });
+            }
+            occ.push(Occ {
+                ident,
+                group: f.group,
+                weight: f.weight,
+            });
+        }
+        let time = alert
+            .created_date_time
+            .or(alert.first_activity_date_time)
+            .or(alert.last_update_date_time);
+        let record = Record {
+            info: AlertInfo {
+                id: alert.id.clone(),
+                title: alert.title.clone().unwrap_or_default(),
+                detector_id: alert.detector_id.clone(),
+                time,
+                severity: alert.severity.clone(),
+                status: alert.status.clone(),
+                classification: alert.classification.clone(),
+                provider: alert.service_source.clone(),
+                incident_id: alert.incident_id.clone().filter(|s| !s.trim().is_empty()),
+                tenant_id: alert.tenant_id.clone(),
+            },
+            tenant,
+            secs: time.map(|t| t.unix_seconds()),
+            occ,
+            live: true,
+        };
+        if new {
+            self.records.push(record);
+        } else {
+            self.records[slot as usize] = record;
+        }
+        self.invalidate();
+    }
+
+    /// Forgets an alert (deleted, or out of the loaded range); false if it was not known.
+    pub fn remove(&mut self, id: &AlertId) -> bool {
+        match self.alert_ids.get(id.as_str()) {
+            Some(slot) if self.records[slot as usize].live => {
+                self.records[slot as usize].live = false;
+                self.records[slot as usize].occ = Vec::new();
+                self.invalidate();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The number of alerts held.
+    pub fn len(&self) -> usize {
+        self.records.iter().filter(|r| r.live).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every cluster (singletons too), best first: see [`Cluster::score`].
+    pub fn clusters(&self) -> Vec<Cluster> {
+        let g = self.graph();
+        let mut out: Vec<Cluster> = (0..g.cluster_count())
+            .map(|c| cluster::build(self, &g, c))
+            .collect();
+        cluster::rank(&mut out);
+        out
+    }
+
+    /// The number of clusters (singletons included), without building them.
+    pub fn cluster_count(&self) -> usize {
+        self.graph().cluster_count() as usize
+    }
+
+    /// The clusters as sets of alert ids only (each sorted, the list sorted), without the
+    /// summaries: for quality reports and tests.
+    pub fn partition(&self) -> Vec<Vec<AlertId>> {
+        let g = self.graph();
+        let sets = (0..g.cluster_count())
+            .map(|c| {
+                g.cluster_slots(c)
+                    .iter()
+                    .map(|&s| self.records[s as usize].info.id.clone())
+                    .collect()
+            })
+            .collect();
+        super::quality::canonical(sets)
+    }
+
+    /// The cluster the alert is in, in full.
+    pub fn cluster(&self, id: &AlertId) -> Option<Cluster> {
+        let g = self.graph();
+        let c = g.cluster_of(self.live_slot(id)?)?;
+        Some(cluster::build(self, &g, c))
+    }
+
+    /// Which cluster the alert is in, in brief ("part of a 6-alert cluster across 4
+    /// providers").
+    pub fn cluster_of(&self, id: &AlertId) -> Option<Membership> {
+        let g = self.graph();
+        let c = g.cluster_of(self.live_slot(id)?)?;
+        Some(cluster::membership(self, &g, c))
+    }
+
+    /// Entities named by too many alerts to link them, most alerts first; put-back ones
+    /// included (with `included` set) so the view can offer to suppress them again.
+    pub fn hubs(&self) -> Vec<Hub> {
+        let g = self.graph();
+        cluster::hubs(self, &g)
+    }
+
+    /// The entity pivot: every alert naming the entity that has the identifier `key`
+    /// (`upn:jdoe@contoso.com`, any case; see [`super::entity_key`]), from any provider, oldest
+    /// first. Neither the window nor hub suppression applies. Every tenant is searched.
+    pub fn alerts_with(&self, key: &str) -> Vec<AlertId> {
+        let g = self.graph();
+        let mut slots = Vec::new();
+        for e in self.entities_with(key, &g) {
+            slots.extend_from_slice(g.entity_slots(e));
+        }
+        let records = &self.records;
+        crate::sort::positions(&mut slots, &|a, b| {
+            let (ra, rb) = (&records[a as usize], &records[b as usize]);
+            ra.secs
+                .cmp(&rb.secs)
+                .then_with(|| ra.info.id.cmp(&rb.info.id))
+        });
+        slots.dedup();
+        slots
+            .into_iter()
+            .map(|s| records[s as usize].info.id.clone())
+            .collect()
+    }
+
+    /// The entities (one per tenant at most) that carry the identifier `key`.
+    pub(crate) fn entities_with(&self, key: &str, g: &Graph) -> Vec<u32> {
+        self.idents_with(key)
+            .into_iter()
+            .filter_map(|i| g.entity_of_ident(i))
+            .collect()
+    }
+
+    /// The interned identifiers (one per tenant at most) with the key `key`.
+    pub(crate) fn idents_with(&self, key: &str) -> Vec<u32> {
+        let Some((kind, value)) = parse_key(key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut k = String::new();
+        for t in 0..self.tenants.len() as u32 {
+            k.clear();
+            push_number(&mut k, t);
+            k.push('|');
+            k.push_str(kind.tag());
+            k.push(':');
+            k.push_str(&value);
+            out.extend(self.idents.get(&k));
+        }
+        out
+    }
+
+    /// The key (`tag:value`) of an interned identifier.
+    pub(crate) fn ident_key(&self, ident: u32) -> &str {
+        let s = self.idents.string(ident);
+        &s[s.find('|').map_or(0, |i| i + 1)..]
+    }
+
+    /// The value of an interned identifier.
+    pub(crate) fn ident_value(&self, ident: u32) -> &str {
+        &self.idents.string(ident)[self.id_meta[ident as usize].value_at as usize..]
+    }
+
+    fn live_slot(&self, id: &AlertId) -> Option<u32> {
+        self.alert_ids
+            .get(id.as_str())
+            .filter(|&s| self.records[s as usize].live)
+    }
+
+    fn invalidate(&mut self) {
+        *self.graph.get_mut() = None;
+    }
+
+    /// The linking pass's result, computed now if anything changed since the last one.
+    pub(crate) fn graph(&self) -> Ref<'_, Graph> {
+        if self.graph.borrow().is_none() {
+            let g = Graph::build(self);
+            *self.graph.borrow_mut() = Some(g);
+        }
+        Ref::map(self.graph.borrow(), |g| g.as_ref().expect("just built"))
+    }
+}
+
+impl Default for Correlator {
+    fn default() -> Self {
+        Correlator::new(Settings::default())
+    }
+}
+
+/// What is known of one identifier besides its text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct IdMeta {
+    pub tenant: u32,
+    pub kind: IdKind,
+    /// Where the value starts in the interned key.
+    pub value_at: u32,
+}
+
+/// The current version of one alert.
+#[derive(Debug, Clone)]
+pub(crate) struct Record {
+    pub info: AlertInfo,
+    pub tenant: u32,
+    pub secs: Option<i64>,
+    /// Its identifiers; those with the same `group` name one entity.
+    pub occ: Vec<Occ>,
+    /// False once removed.
+    pub live: bool,
+}
+
+/// One identifier named by an alert.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Occ {
+    pub ident: u32,
+    pub group: u32,
+    pub weight: u8,
+}
+
+/// Writes `n` as eight hex digits (tenant numbers in keys), without allocating.
+fn push_number(out: &mut String, n: u32) {
+    for shift in (0..8).rev() {
+        let d = (n >> (shift * 4)) & 0xf;
+        out.push(char::from_digit(d, 16).expect("a hex digit"));
+    }
+}

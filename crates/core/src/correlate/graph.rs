@@ -1,0 +1,349 @@
+//! The linking pass: identifiers into entities, entities into hubs or links, alerts into
+//! clusters. Everything is `u32` arrays; the only sort is the alerts by time, once.
+//!
+//! Order independence: entities and clusters are union-find components, which depend only on
+//! the pairs joined; per entity, alerts are linked to their time neighbour when within the
+//! window, and "linked to a neighbour within the window" connects exactly the alerts that
+//! "any two within the window" would (a gap larger than the window splits both the same way),
+//! whatever order equal times come in.
+
+use super::engine::Correlator;
+use super::identity::EntityKind;
+use super::intern::UnionFind;
+
+const NONE: u32 = u32::MAX;
+
+/// One entity: every identifier known to name the same thing in one tenant.
+#[derive(Debug, Clone)]
+pub(crate) struct EntityNode {
+    pub kind: EntityKind,
+    pub tenant: u32,
+    pub idents: Vec<u32>,
+    /// Alerts naming it.
+    pub alerts: u32,
+    pub hub: bool,
+    /// A hub the analyst put back.
+    pub included: bool,
+    /// Alerts it linked to another alert.
+    pub linked: u32,
+    /// The strength of its links: the smaller of the two largest weights among linked alerts.
+    pub link_weight: u8,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Graph {
+    entity_of_ident: Vec<u32>,
+    pub entities: Vec<EntityNode>,
+    /// Per alert slot, its entities and the weight it gives each (CSR).
+    slot_start: Vec<u32>,
+    slot_ents: Vec<(u32, u8)>,
+    /// Per entity, the slots naming it in time order, with their weights (CSR).
+    ent_start: Vec<u32>,
+    ent_slots: Vec<u32>,
+    ent_weights: Vec<u8>,
+    /// Whether that alert was linked through the entity.
+    ent_linked: Vec<bool>,
+    cluster_of_slot: Vec<u32>,
+    /// Per cluster, its slots in time order (CSR).
+    clu_start: Vec<u32>,
+    clu_slots: Vec<u32>,
+    /// Per cluster, the entities that linked its alerts (CSR).
+    reason_start: Vec<u32>,
+    reason_ents: Vec<u32>,
+    /// The newest alert time, the data's own "now" for recency.
+    pub newest: Option<i64>,
+    /// Live alerts per tenant number.
+    pub tenant_alerts: Vec<u32>,
+}
+
+impl Graph {
+    pub fn entity_of_ident(&self, ident: u32) -> Option<u32> {
+        self.entity_of_ident
+            .get(ident as usize)
+            .copied()
+            .filter(|&e| e != NONE)
+    }
+
+    pub fn slot_entities(&self, slot: u32) -> &[(u32, u8)] {
+        let s = slot as usize;
+        &self.slot_ents[self.slot_start[s] as usize..self.slot_start[s + 1] as usize]
+    }
+
+    pub fn entity_slots(&self, e: u32) -> &[u32] {
+        let e = e as usize;
+        &self.ent_slots[self.ent_start[e] as usize..self.ent_start[e + 1] as usize]
+    }
+
+    pub fn cluster_of(&self, slot: u32) -> Option<u32> {
+        self.cluster_of_slot
+            .get(slot as usize)
+            .copied()
+            .filter(|&c| c != NONE)
+    }
+
+    pub fn cluster_count(&self) -> u32 {
+        (self.clu_start.len().max(1) - 1) as u32
+    }
+
+    pub fn cluster_slots(&self, c: u32) -> &[u32] {
+        let c = c as usize;
+        &self.clu_slots[self.clu_start[c] as usize..self.clu_start[c + 1] as usize]
+    }
+
+    pub fn cluster_reasons(&self, c: u32) -> &[u32] {
+        let c = c as usize;
+        &self.reason_ents[self.reason_start[c] as usize..self.reason_start[c + 1] as usize]
+    }
+
+    pub fn build(c: &Correlator) -> Graph {
+        let mut g = Graph::default();
+        g.entities(c);
+        g.slot_lists(c);
+        let order = time_order(c);
+        g.entity_lists(&order);
+        g.hubs(c);
+        let mut uf = g.link(c);
+        g.clusters(c, &order, &mut uf);
+        g.reasons();
+        g
+    }
+
+    /// Identifiers named in one group, anywhere, are one entity.
+    fn entities(&mut self, c: &Correlator) {
+        let n = c.idents.len();
+        let mut uf = UnionFind::new(n);
+        let mut used = vec![false; n];
+        for r in c.records.iter().filter(|r| r.live) {
+            for w in r.occ.windows(2) {
+                if w[0].group == w[1].group {
+                    uf.union(w[0].ident, w[1].ident);
+                }
+            }
+            for o in &r.occ {
+                used[o.ident as usize] = true;
+            }
+        }
+        self.entity_of_ident = vec![NONE; n];
+        for i in 0..n as u32 {
+            if !used[i as usize] {
+                continue;
+            }
+            // The root is the smallest member, so it was seen first.
+            let root = uf.find(i) as usize;
+            if self.entity_of_ident[root] == NONE {
+                let meta = c.id_meta[root];
+                self.entity_of_ident[root] = self.entities.len() as u32;
+                self.entities.push(EntityNode {
+                    kind: meta.kind.entity(),
+                    tenant: meta.tenant,
+                    idents: Vec::new(),
+                    alerts: 0,
+                    hub: false,
+                    included: false,
+                    linked: 0,
+                    link_weight: 0,
+                });
+            }
+            let e = self.entity_of_ident[root];
+            self.entity_of_ident[i as usize] = e;
+            self.entities[e as usize].idents.push(i);
+        }
+    }
+
+    /// Each alert's distinct entities, with the largest weight it gives each.
+    fn slot_lists(&mut self, c: &Correlator) {
+        self.slot_start = Vec::with_capacity(c.records.len() + 1);
+        self.tenant_alerts = vec![0; c.tenants.len()];
+        for r in &c.records {
+            self.slot_start.push(self.slot_ents.len() as u32);
+            if !r.live {
+                continue;
+            }
+            self.tenant_alerts[r.tenant as usize] += 1;
+            self.newest = self.newest.max(r.secs);
+            let start = self.slot_ents.len();
+            for o in &r.occ {
+                let e = self.entity_of_ident[o.ident as usize];
+                match self.slot_ents[start..].iter_mut().find(|(x, _)| *x == e) {
+                    Some((_, w)) => *w = (*w).max(o.weight),
+                    None => self.slot_ents.push((e, o.weight)),
+                }
+            }
+            for &(e, _) in &self.slot_ents[start..] {
+                self.entities[e as usize].alerts += 1;
+            }
+        }
+        self.slot_start.push(self.slot_ents.len() as u32);
+    }
+
+    /// Per entity, the alerts naming it, oldest first (a counting sort over the time order).
+    fn entity_lists(&mut self, order: &[u32]) {
+        self.ent_start = Vec::with_capacity(self.entities.len() + 1);
+        let mut at = 0u32;
+        for e in &self.entities {
+            self.ent_start.push(at);
+            at += e.alerts;
+        }
+        self.ent_start.push(at);
+        let mut fill: Vec<u32> = self.ent_start[..self.entities.len()].to_vec();
+        self.ent_slots = vec![0; at as usize];
+        self.ent_weights = vec![0; at as usize];
+        for &s in order {
+            let (a, b) = (
+                self.slot_start[s as usize] as usize,
+                self.slot_start[s as usize + 1] as usize,
+            );
+            for &(e, w) in &self.slot_ents[a..b] {
+                let p = fill[e as usize] as usize;
+                self.ent_slots[p] = s;
+                self.ent_weights[p] = w;
+                fill[e as usize] += 1;
+            }
+        }
+    }
+
+    fn hubs(&mut self, c: &Correlator) {
+        let s = &c.settings;
+        if s.hub_percent > 0 {
+            for e in &mut self.entities {
+                let total = u64::from(self.tenant_alerts[e.tenant as usize]);
+                let n = u64::from(e.alerts);
+                e.hub =
+                    n >= u64::from(s.hub_min_alerts) && n * 100 > u64::from(s.hub_percent) * total;
+            }
+        }
+        for key in &s.included_hubs {
+            for i in c.idents_with(key) {
+                if let Some(e) = self.entity_of_ident(i) {
+                    self.entities[e as usize].included = true;
+                }
+            }
+        }
+    }
+
+    /// Per entity that is no (suppressed) hub, each alert to its time neighbour within the
+    /// window, counting only alerts that weigh at least `min_link_weight` for it.
+    fn link(&mut self, c: &Correlator) -> UnionFind {
+        let s = &c.settings;
+        let window = i64::from(s.window_hours) * 3600;
+        let within = |a: Option<i64>, b: Option<i64>| match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => window == 0 || (b - a).abs() <= window,
+            _ => false,
+        };
+        let mut uf = UnionFind::new(c.records.len());
+        let mut linked = vec![false; self.ent_slots.len()];
+        for (e, node) in self.entities.iter_mut().enumerate() {
+            if node.hub && !node.included {
+                continue;
+            }
+            let range = self.ent_start[e] as usize..self.ent_start[e + 1] as usize;
+            let mut prev: Option<usize> = None;
+            for p in range.clone() {
+                if u32::from(self.ent_weights[p]) < s.min_link_weight {
+                    continue;
+                }
+                if let Some(q) = prev {
+                    let (a, b) = (self.ent_slots[q], self.ent_slots[p]);
+                    if within(c.records[a as usize].secs, c.records[b as usize].secs) {
+                        uf.union(a, b);
+                        linked[q] = true;
+                        linked[p] = true;
+                    }
+                }
+                prev = Some(p);
+            }
+            let (mut top, mut second) = (0u8, 0u8);
+            for p in range.filter(|&p| linked[p]) {
+                node.linked += 1;
+                let w = self.ent_weights[p];
+                if w > top {
+                    second = top;
+                    top = w;
+                } else if w > second {
+                    second = w;
+                }
+            }
+            node.link_weight = second;
+        }
+        self.ent_linked = linked;
+        uf
+    }
+
+    /// Components as clusters, numbered in time order of their first alert.
+    fn clusters(&mut self, c: &Correlator, order: &[u32], uf: &mut UnionFind) {
+        self.cluster_of_slot = vec![NONE; c.records.len()];
+        let mut of_root = vec![NONE; c.records.len()];
+        let mut sizes: Vec<u32> = Vec::new();
+        for &s in order {
+            let root = uf.find(s) as usize;
+            if of_root[root] == NONE {
+                of_root[root] = sizes.len() as u32;
+                sizes.push(0);
+            }
+            let k = of_root[root];
+            self.cluster_of_slot[s as usize] = k;
+            sizes[k as usize] += 1;
+        }
+        self.clu_start = prefix(&sizes);
+        let mut fill = self.clu_start[..sizes.len()].to_vec();
+        self.clu_slots = vec![0; order.len()];
+        for &s in order {
+            let k = self.cluster_of_slot[s as usize] as usize;
+            self.clu_slots[fill[k] as usize] = s;
+            fill[k] += 1;
+        }
+    }
+
+    /// Per cluster, the entities that linked some of its alerts.
+    fn reasons(&mut self) {
+        let n = self.cluster_count() as usize;
+        let mut cluster_of_entity = vec![NONE; self.entities.len()];
+        let mut sizes = vec![0u32; n];
+        for (e, node) in self.entities.iter().enumerate() {
+            if node.linked > 0 {
+                let range = self.ent_start[e] as usize..self.ent_start[e + 1] as usize;
+                let p = range
+                    .clone()
+                    .find(|&p| self.ent_linked[p])
+                    .unwrap_or(range.start);
+                let k = self.cluster_of_slot[self.ent_slots[p] as usize];
+                cluster_of_entity[e] = k;
+                sizes[k as usize] += 1;
+            }
+        }
+        self.reason_start = prefix(&sizes);
+        let mut fill = self.reason_start[..n].to_vec();
+        self.reason_ents = vec![0; self.reason_start[n] as usize];
+        for (e, &k) in cluster_of_entity.iter().enumerate() {
+            if k != NONE {
+                self.reason_ents[fill[k as usize] as usize] = e as u32;
+                fill[k as usize] += 1;
+            }
+        }
+    }
+}
+
+/// Live slots, oldest first (alerts without a time first).
+fn time_order(c: &Correlator) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..c.records.len() as u32)
+        .filter(|&s| c.records[s as usize].live)
+        .collect();
+    let r = &c.records;
+    crate::sort::positions(&mut order, &|a, b| {
+        r[a as usize].secs.cmp(&r[b as usize].secs)
+    });
+    order
+}
+
+/// `[0, a, a+b, ...]`: CSR offsets from sizes.
+fn prefix(sizes: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(sizes.len() + 1);
+    let mut at = 0;
+    out.push(0);
+    for &n in sizes {
+        at += n;
+        out.push(at);
+    }
+    out
+}
