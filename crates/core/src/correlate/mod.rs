@@ -15,6 +15,7 @@
 //! - [`advice`]: how alerts like these were classified before.
 //! - [`bundle`]: a cluster as a Markdown or JSON case file.
 //! - [`quality`]: the naive baseline and pairwise precision/recall against ground truth.
+//! - [`view`]: the correlation page's state and its URL form.
 //!
 //! ```text
 //! let mut c = Correlator::new(Settings::default());
@@ -35,6 +36,7 @@ pub mod identity;
 pub mod intern;
 pub mod normalize;
 pub mod quality;
+pub mod view;
 
 pub use advice::{Advice, advice};
 pub use bundle::{case_json, case_markdown};
@@ -42,6 +44,7 @@ pub use cluster::{AlertInfo, Cluster, EntityRef, Hub, Membership, Reason, Status
 pub use engine::Correlator;
 pub use identity::{EntityKind, IdKind};
 pub use quality::{PrecisionRecall, naive_clusters, pairwise_precision_recall};
+pub use view::CorrelationView;
 
 /// The knobs of correlation, all plain integers (and identifier keys) so that a view can keep
 /// them in its URL.
