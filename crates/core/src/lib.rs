@@ -20,6 +20,8 @@
 //! - [`queue`], [`overview`]: the alerts/incidents queue's view state and bulk triage, and the
 //!   overview page's figures, computed from loaded data.
 //! - [`correlate`]: alerts joined into clusters through shared entities (engine, advice, case files).
+//! - [`score`]: the Secure Score page's figures (trend, changes, categories, actions,
+//!   projection), computed from loaded snapshots and control profiles.
 //! - [`sort`]: the one stable sort of the app (each sort call site is bundle bytes).
 //! - `native` (feature `native`): a reqwest transport for tests, benches and tools.
 //!
@@ -59,6 +61,7 @@ pub mod operations;
 pub mod overview;
 pub mod queue;
 pub mod scheduler;
+pub mod score;
 pub mod sort;
 pub mod transport;
 pub mod url;
