@@ -258,12 +258,18 @@ fn free_port() -> Result<u16, String> {
 }
 
 fn end_to_end() -> Outcome {
-    let emulator = match emulator::start(false, &["--port", "0", "--dist", "dist"]) {
+    let out_dir = cmd::target_dir().join("e2e");
+    let _ = std::fs::create_dir_all(&out_dir);
+    // The planted stories' answers reach the tests through a file, never through the app.
+    let truth = out_dir.join("truth.json");
+    let truth_arg = truth.to_string_lossy().into_owned();
+    let emulator = match emulator::start(
+        false,
+        &["--port", "0", "--dist", "dist", "--truth-file", &truth_arg],
+    ) {
         Ok(e) => e,
         Err(e) => return check_result(Err(e)),
     };
-    let out_dir = cmd::target_dir().join("e2e");
-    let _ = std::fs::create_dir_all(&out_dir);
     let files = match e2e_files() {
         Ok(files) => files,
         Err(e) => return check_result(Err(e)),
@@ -275,7 +281,8 @@ fn end_to_end() -> Outcome {
             .env("VIGIL_APP_URL", &emulator.app)
             .env("VIGIL_AUTHORITY_URL", &emulator.authority)
             .env("VIGIL_GRAPH_URL", &emulator.graph)
-            .env("VIGIL_E2E_OUT", &out_dir),
+            .env("VIGIL_E2E_OUT", &out_dir)
+            .env("VIGIL_TRUTH_FILE", &truth),
     );
     drop(emulator);
     let (passed, failed) = counts(&out);

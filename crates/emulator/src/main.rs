@@ -41,6 +41,9 @@ USAGE: vigil-emulator [FLAGS]
                                page {\"value\": [...]}) as the first tenant's alerts (TENANT: a tenant
                                id or contoso/fabrikam) instead of generated ones; incidents are built
                                from their incidentIds. An invalid alert stops the start, naming its line
+  --truth-file FILE            write the planted stories and Secure Score facts of every tenant to
+                               FILE as JSON before READY (the tests' answers: out of band, never
+                               served)
   --test-token                 add to the READY line a read token for the first tenant's analyst
                                (\"token\"), for browser tests that cannot click through sign-in
   --help                       this text
@@ -53,11 +56,13 @@ When all listeners are bound it prints one line to stdout:
 struct Cli {
     options: Options,
     test_token: bool,
+    truth_file: Option<PathBuf>,
 }
 
 fn parse(args: Vec<String>) -> Result<Option<Cli>, String> {
     let mut o = Options::default();
     let mut test_token = false;
+    let mut truth_file = None;
     let mut it = args.into_iter();
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -114,12 +119,14 @@ fn parse(args: Vec<String>) -> Result<Option<Cli>, String> {
                 .imports
                 .push(vigil_emulator::Import::parse(&val("--import")?)?),
             "--test-token" => test_token = true,
+            "--truth-file" => truth_file = Some(PathBuf::from(val("--truth-file")?)),
             other => return Err(format!("unknown flag '{other}' (see --help)")),
         }
     }
     Ok(Some(Cli {
         options: o,
         test_token,
+        truth_file,
     }))
 }
 
@@ -143,6 +150,12 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &cli.truth_file
+        && let Err(e) = write_truth(&running, path)
+    {
+        eprintln!("vigil-emulator: cannot write {}: {e}", path.display());
+        return ExitCode::FAILURE;
+    }
     // Handlers go in before the READY line: a supervisor may signal as soon as it reads it.
     let stop = shutdown_signal();
     let mut ready = serde_json::json!({"app": running.app_url(), "authority": running.authority_url(), "graph": running.graph_url()});
@@ -162,6 +175,22 @@ async fn main() -> ExitCode {
     stop.await;
     running.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// `{"<tenant id>": {"name", "stories": [...], "score": {...}}}` for every tenant.
+fn write_truth(running: &vigil_emulator::Running, path: &std::path::Path) -> std::io::Result<()> {
+    let mut all = serde_json::Map::new();
+    for t in running.tenants() {
+        all.insert(
+            t.id.clone(),
+            serde_json::json!({
+                "name": t.name,
+                "stories": running.ground_truth(&t.id),
+                "score": running.score_truth(&t.id),
+            }),
+        );
+    }
+    std::fs::write(path, serde_json::Value::Object(all).to_string())
 }
 
 /// Registers SIGTERM and SIGINT handlers now and returns a future that ends on either.

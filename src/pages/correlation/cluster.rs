@@ -1,0 +1,165 @@
+//! The selected cluster: why its alerts belong together (the shared entities behind the links),
+//! its alerts on one time axis by provider, the incidents it joins, and the case file.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use vigil_core::correlate::{Cluster, case_json, case_markdown};
+use vigil_core::models::AlertId;
+use vigil_core::queue::chips::service_label;
+use vigil_core::queue::similar::same_title_view;
+use vigil_core::queue::{QueueFilter, TimeRange};
+
+use super::C;
+use crate::browser::download;
+use crate::components::queue::{severity_badge, time_or_dash};
+use crate::router::href;
+
+/// The timeline's drawing width, in SVG units.
+const WIDTH: i64 = 640;
+const LANE: i64 = 26;
+
+#[component]
+pub(super) fn ClusterPane(c: C) -> impl IntoView {
+    let cluster = Memo::new(move |_| {
+        let key = c.view.with(|v| v.selected.clone())?;
+        let comp = c.computed.get()?;
+        comp.clusters
+            .iter()
+            .find(|cl| cl.key == key || cl.alerts.iter().any(|a| a.id == key))
+            .cloned()
+    });
+    move || match cluster.get() {
+        None => Either::Left(view! {
+            <aside class="cluster-pane muted" id="cluster-pane-empty">"Choose a cluster to see why its alerts belong together."</aside>
+        }),
+        Some(cl) => Either::Right(view! { <ClusterDetail cl c /> }),
+    }
+}
+
+#[component]
+fn ClusterDetail(cl: Cluster, c: C) -> impl IntoView {
+    let message = RwSignal::new(None::<String>);
+    let markdown = case_markdown(&cl);
+    let json = case_json(&cl).to_string();
+    let name = format!("vigil-cluster-{}", cl.key.as_str());
+    let save = move |ext: &str, mime: &str, text: &str| {
+        message.set(Some(match download(&format!("{name}.{ext}"), mime, text) {
+            Ok(()) => format!("Case file saved as {name}.{ext}."),
+            Err(e) => format!("Not saved: {e}"),
+        }));
+    };
+    let save_md = save.clone();
+    let incidents: Vec<String> = cl.incidents.clone();
+    view! {
+        <aside class="cluster-pane" id="cluster-detail" data-key=cl.key.as_str().to_owned() aria-label="Cluster">
+            <div class="detail-head">
+                <h2 id="cluster-title">{cl.summary()}</h2>
+                <button class="link" id="cluster-close" on:click=move |_| {
+                    let mut v = c.view.get_untracked();
+                    v.selected = None;
+                    c.go(&v);
+                }>"Close"</button>
+            </div>
+            {cl.incidents_sentence().map(|s| view! {
+                <p id="cluster-incidents" class="joins-incidents">
+                    {s} ": "
+                    {incidents.iter().map(|id| view! {
+                        <a class="incident-link" href=href(&format!("/incidents?incident={}", vigil_core::url::form_encode(id)))>{format!("#{id}")}</a> " "
+                    }).collect_view()}
+                </p>
+            })}
+            <h3>"Why these alerts belong together"</h3>
+            <ul id="cluster-reasons" class="reasons">
+                {cl.reasons.iter().map(|r| view! {
+                    <li data-kind=r.kind.name() data-key=r.key.clone()>{r.text()}</li>
+                }).collect_view()}
+            </ul>
+            <h3>"Timeline"</h3>
+            {timeline(&cl)}
+            <h3>"Alerts"</h3>
+            <ol id="cluster-alerts" class="cluster-alerts">
+                {cl.alerts.iter().map(|a| {
+                    let link = alert_link(&a.id, &a.title);
+                    let provider = a.provider.as_ref().map(service_label).unwrap_or_default();
+                    view! {
+                        <li data-id=a.id.as_str().to_owned()>
+                            {time_or_dash(a.time)} " " {severity_badge(a.severity.as_ref())} " "
+                            <span class="provider-badge">{provider}</span> " "
+                            <a href=link>{a.title.clone()}</a>
+                            {a.incident_id.clone().map(|i| view! { <span class="muted">{format!(" incident #{i}")}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+            <h3>"Entities"</h3>
+            <ul id="cluster-entities" class="entities">
+                {cl.entities.iter().take(40).map(|e| view! {
+                    <li data-kind=e.kind.name() data-hub=e.hub.to_string()>
+                        <span class="muted">{e.kind.name()}</span> " " {e.label.clone()}
+                        <span class="muted">{format!(" ({} alerts)", e.alerts)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <p class="case-file">
+                <button id="case-markdown" on:click=move |_| save_md("md", "text/markdown", &markdown)>"Case file (Markdown)"</button>
+                " "
+                <button id="case-json" on:click=move |_| save("json", "application/json", &json)>"Case file (JSON)"</button>
+                {move || message.get().map(|m| view! { <span id="case-status" class="muted" role="status">{m}</span> })}
+            </p>
+        </aside>
+    }
+}
+
+/// The alert in the queue, whatever its status or age.
+fn alert_link(id: &AlertId, title: &str) -> String {
+    let f = QueueFilter {
+        selected: Some(id.clone()),
+        range: TimeRange::ALL_TIME,
+        ..same_title_view(title)
+    };
+    href(&format!("/alerts?{}", f.to_query_string()))
+}
+
+/// The cluster's alerts on one time axis, one lane per provider, as SVG (text only from the
+/// API, in `<title>` elements).
+fn timeline(cl: &Cluster) -> impl IntoView + use<> {
+    let times: Vec<i64> = cl.alerts.iter().filter_map(|a| a.time).map(|t| t.unix_seconds()).collect();
+    let (lo, hi) = (
+        times.iter().copied().min().unwrap_or(0),
+        times.iter().copied().max().unwrap_or(0),
+    );
+    let span = (hi - lo).max(1);
+    let lanes: Vec<String> = cl.providers.iter().map(service_label).collect();
+    let height = LANE * lanes.len().max(1) as i64 + 20;
+    let x = move |t: i64| 150 + (t - lo) * (WIDTH - 170) / span;
+    let dots: Vec<(i64, i64, String, usize)> = cl
+        .alerts
+        .iter()
+        .filter_map(|a| {
+            let t = a.time?.unix_seconds();
+            let lane = a
+                .provider
+                .as_ref()
+                .and_then(|p| cl.providers.iter().position(|q| q == p))
+                .unwrap_or(0);
+            Some((x(t), lane as i64 * LANE + 18, a.title.clone(), lane))
+        })
+        .collect();
+    view! {
+        <svg id="cluster-timeline" class="timeline" viewBox=format!("0 0 {WIDTH} {height}") role="img"
+            aria-label=format!("{} alerts over time by provider", cl.alerts.len())>
+            {lanes.into_iter().enumerate().map(|(i, name)| {
+                let y = i as i64 * LANE + 18;
+                view! {
+                    <text x="0" y=(y + 4).to_string() class="lane-label">{name}</text>
+                    <line x1="150" x2=(WIDTH - 20).to_string() y1=y.to_string() y2=y.to_string() class="lane" />
+                }
+            }).collect_view()}
+            {dots.into_iter().map(|(cx, cy, title, lane)| view! {
+                <circle cx=cx.to_string() cy=cy.to_string() r="6" class=format!("dot lane-{}", lane % 8)>
+                    <title>{title}</title>
+                </circle>
+            }).collect_view()}
+        </svg>
+    }
+}

@@ -1,0 +1,163 @@
+//! Correlation: every alert of each signed-in tenant joined into clusters through the entities
+//! they share (`vigil_core::correlate`), ranked, with why each link exists. The engine's
+//! settings, the filters and the selected cluster are in the URL.
+
+mod cluster;
+mod hubs;
+mod list;
+mod settings;
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use vigil_core::correlate::{Cluster, CorrelationView, Correlator, Hub};
+use vigil_core::models::Alert;
+use vigil_core::odata::Query;
+
+use crate::auth::{Auth, use_auth};
+use crate::components::SignedIn;
+use crate::components::queue::now;
+use crate::router::{NavigateOptions, use_location, use_navigate};
+
+/// Alerts per request while loading.
+const PAGE: u32 = 500;
+
+#[component]
+pub fn Correlation() -> impl IntoView {
+    view! {
+        <h1 id="correlation-title">"Correlation"</h1>
+        <SignedIn what="correlated alerts">
+            <CorrelationBody />
+        </SignedIn>
+    }
+}
+
+/// What the engine made of the loaded alerts under the view's settings.
+struct Computed {
+    clusters: Vec<Cluster>,
+    hubs: Vec<Hub>,
+    alerts: usize,
+}
+
+/// Writes a view to the address bar.
+type Go = Rc<dyn Fn(&CorrelationView)>;
+
+/// The page's state, shared by its parts. `Copy`.
+#[derive(Clone, Copy)]
+struct C {
+    view: Memo<CorrelationView>,
+    computed: Memo<Option<Arc<Computed>>>,
+    go: StoredValue<Go, LocalStorage>,
+}
+
+impl C {
+    fn go(&self, v: &CorrelationView) {
+        self.go.with_value(|go| go(v));
+    }
+}
+
+/// Every alert of every signed-in tenant (a tenant that fails is named and the others load).
+async fn load(auth: Auth) -> Result<(Vec<Alert>, Vec<String>), String> {
+    let mut tenants: Vec<(String, String)> = auth
+        .accounts()
+        .into_iter()
+        .filter(|a| a.ended.is_none())
+        .map(|a| (a.tenant_id, a.tenant_name))
+        .collect();
+    if tenants.is_empty() {
+        tenants.extend(auth.active_tenant().map(|t| (t, String::new())));
+    }
+    let mut alerts = Vec::new();
+    let mut problems = Vec::new();
+    for (tenant, name) in tenants {
+        let Some(client) = auth.client_for_data(Some(&tenant)) else {
+            continue;
+        };
+        match client.list_alerts(&Query::new().top(PAGE)).collect_all().await {
+            Ok(mut list) => alerts.append(&mut list),
+            Err(e) => problems.push(format!("{name}: {}", auth.explain(&e))),
+        }
+    }
+    if alerts.is_empty() && !problems.is_empty() {
+        return Err(problems.join(" "));
+    }
+    Ok((alerts, problems))
+}
+
+#[component]
+fn CorrelationBody() -> impl IntoView {
+    let auth = use_auth();
+    let location = use_location();
+    let navigate = use_navigate();
+    let view = Memo::new(move |_| CorrelationView::from_query_string(&location.search.get()));
+    let data = LocalResource::new(move || {
+        auth.accounts();
+        load(auth)
+    });
+    // The engine runs again only when the alerts or its own settings change, not for a filter
+    // or a selection.
+    let settings = Memo::new(move |_| view.with(CorrelationView::settings));
+    let computed = Memo::new_with_compare(
+        move |_| {
+            let settings = settings.get();
+            data.with(|d| match d {
+                Some(Ok((alerts, _))) => {
+                    let mut engine = Correlator::new(settings);
+                    engine.add(alerts);
+                    Some(Arc::new(Computed {
+                        clusters: engine.clusters(),
+                        hubs: engine.hubs(),
+                        alerts: alerts.len(),
+                    }))
+                }
+                _ => None,
+            })
+        },
+        // A new computation is always news; the same `None` is not.
+        |old, new| !matches!((old, new), (Some(None), Some(None))),
+    );
+    let go: Go = Rc::new(move |v: &CorrelationView| {
+        let qs = v.to_query_string();
+        let to = if qs.is_empty() {
+            "/correlation".to_owned()
+        } else {
+            format!("/correlation?{qs}")
+        };
+        navigate(
+            &to,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+            },
+        );
+    });
+    let c = C {
+        view,
+        computed,
+        go: StoredValue::new_local(go),
+    };
+    view! {
+        <div class="correlation">
+            <settings::Settings c />
+            {move || match data.get() {
+                None => Either::Left(view! { <p class="muted" id="correlation-loading">"Loading every alert…"</p> }),
+                Some(Err(e)) => Either::Right(Either::Left(view! { <p class="error" role="alert">{e}</p> })),
+                Some(Ok((_, problems))) => Either::Right(Either::Right(view! {
+                    {problems.into_iter().map(|p| view! { <p class="error" role="alert">"Not loaded: " {p}</p> }).collect_view()}
+                    <div class="correlation-main">
+                        <list::ClusterList c />
+                        <cluster::ClusterPane c />
+                    </div>
+                    <hubs::Hubs c />
+                })),
+            }}
+        </div>
+    }
+}
+
+/// Seconds since the epoch, now.
+fn now_secs() -> i64 {
+    now().unix_seconds()
+}

@@ -1,0 +1,87 @@
+// Correlation: the analyst finds each planted attack as one cluster, sees why its alerts belong
+// together, puts a hub back, and takes the case file away. The planted stories' answers come
+// from the emulator's truth file (VIGIL_TRUTH_FILE), never from anything the app is served.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { APP, launch, openPage, assertClean, screenshot, signIn } from './support.mjs';
+
+let browser;
+let stories;
+before(async () => {
+  browser = await launch();
+  const file = process.env.VIGIL_TRUTH_FILE;
+  assert.ok(file, 'VIGIL_TRUTH_FILE names the emulator\'s truth file');
+  const truth = JSON.parse(await readFile(file, 'utf8'));
+  const contoso = Object.values(truth).find((t) => /contoso/i.test(t.name));
+  assert.ok(contoso, `a Contoso tenant in the truth file (${Object.keys(truth)})`);
+  stories = contoso.stories;
+  assert.ok(stories.length >= 3, `planted stories: ${stories.length}`);
+});
+after(async () => { await browser?.close(); });
+
+/// The ranked list as shown: key and rank of every cluster.
+async function ranked(page) {
+  await page.waitForSelector('#clusters li.cluster', { timeout: 30000 });
+  return page.$$eval('#clusters li.cluster', (lis) => lis.map((li) => ({ key: li.dataset.key, rank: Number(li.dataset.rank) })));
+}
+
+test('each planted story is one cluster across its providers, in the top five, with no decoy', async () => {
+  const page = await openPage(browser);
+  await signIn(page, 'analyst', '/correlation');
+  const list = await ranked(page);
+  for (const story of stories) {
+    await page.goto(`${APP}/correlation?cluster=${encodeURIComponent(story.alert_ids[0])}`);
+    await page.waitForSelector('#cluster-detail', { timeout: 30000 });
+    const shown = await page.$$eval('#cluster-alerts li', (lis) => lis.map((li) => li.dataset.id));
+    assert.deepEqual([...shown].sort(), [...story.alert_ids].sort(), `${story.name}: the cluster is exactly the story`);
+    for (const decoy of story.decoy_alert_ids) assert.ok(!shown.includes(decoy), `${story.name}: decoy ${decoy} left out`);
+    const providers = await page.$$eval('#cluster-alerts .provider-badge', (bs) => [...new Set(bs.map((b) => b.textContent.trim()))]);
+    assert.equal(providers.length, story.providers.length, `${story.name}: spans its ${story.providers.length} providers`);
+    assert.ok((await page.$$('#cluster-reasons li')).length >= 1, `${story.name}: says why`);
+    const key = await page.getAttribute('#cluster-detail', 'data-key');
+    const entry = list.find((c) => c.key === key);
+    assert.ok(entry && entry.rank <= 5, `${story.name}: ranked ${entry?.rank} (top five wanted)`);
+    // Defender split it over several incidents; the cluster says they are one attack.
+    assert.match(await page.textContent('#cluster-incidents'), /These \d incidents look like one attack/);
+    const links = await page.$$eval('#cluster-incidents a.incident-link', (as) => as.map((a) => a.textContent.replace('#', '')));
+    assert.deepEqual([...links].sort(), [...story.incident_ids].sort(), `${story.name}: its incidents`);
+  }
+  await screenshot(page, 'correlation-cluster');
+  assertClean(page);
+});
+
+test('a hub is listed with its share, and "include anyway" links through it again', async () => {
+  const page = await openPage(browser);
+  await signIn(page, 'analyst', '/correlation?alerts=1');
+  await ranked(page);
+  const hubs = await page.$$('#correlation-hubs-list li.hub');
+  assert.ok(hubs.length >= 1, 'hubs are listed');
+  assert.match(await hubs[0].textContent(), /\d+ alerts, \d+ % of the tenant's/);
+  const before = await page.textContent('#cluster-count');
+  const key = await hubs[0].getAttribute('data-key');
+  await page.click('#correlation-hubs-list li.hub:first-child button.hub-toggle');
+  await page.waitForFunction((k) => new URLSearchParams(location.search).getAll('include').includes(k), key);
+  await page.waitForSelector(`#correlation-hubs-list li.hub[data-included="true"]`);
+  await page.waitForFunction((b) => document.querySelector('#cluster-count')?.textContent !== b, before);
+  const after = await page.textContent('#cluster-count');
+  assert.notEqual(after, before, 'the clusters changed');
+  assertClean(page);
+});
+
+test('the case file downloads with the cluster\'s alerts', async () => {
+  const page = await openPage(browser);
+  const story = stories[0];
+  await signIn(page, 'analyst', `/correlation?cluster=${encodeURIComponent(story.alert_ids[0])}`);
+  await page.waitForSelector('#cluster-detail', { timeout: 30000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#case-json')]);
+  const bundle = JSON.parse(await readFile(await download.path(), 'utf8'));
+  const ids = bundle.timeline.map((a) => a.id);
+  assert.deepEqual([...ids].sort(), [...story.alert_ids].sort());
+  assert.match(download.suggestedFilename(), /^vigil-cluster-.*\.json$/);
+  const [md] = await Promise.all([page.waitForEvent('download'), page.click('#case-markdown')]);
+  const text = await readFile(await md.path(), 'utf8');
+  const plain = text.replaceAll('\\', '');
+  for (const id of story.alert_ids) assert.ok(plain.includes(id), `the Markdown names ${id}`);
+  assertClean(page);
+});
