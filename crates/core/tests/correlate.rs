@@ -2,6 +2,9 @@
 //! weights, tenants, incidents, the views' questions (pivot, membership, advice, case file),
 //! and properties: clusters partition the alerts whatever the input order or page boundaries.
 
+// Native tests: fixtures are built as JSON trees and sorted with the standard sort.
+#![allow(clippy::disallowed_methods)]
+
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use vigil_core::correlate::{
