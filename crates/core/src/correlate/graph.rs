@@ -254,11 +254,50 @@ impl Graph {
         };
         let mut uf = UnionFind::new(c.records.len());
         let mut linked = vec![false; self.ent_slots.len()];
+        // Suppressed hubs, which corroborate nothing either.
+        let blocked: Vec<bool> = self.entities.iter().map(|n| n.hub && !n.included).collect();
         for (e, node) in self.entities.iter_mut().enumerate() {
             if node.hub && !node.included {
                 continue;
             }
             let range = self.ent_start[e] as usize..self.ent_start[e + 1] as usize;
+            if s.corroborate && matches!(node.kind, EntityKind::User | EntityKind::Device) {
+                // Every pair within the window (oldest first, so the first pair outside it
+                // ends the look back) that shares another entity.
+                for p in range.clone() {
+                    if u32::from(self.ent_weights[p]) < s.min_link_weight {
+                        continue;
+                    }
+                    let b = self.ent_slots[p];
+                    for q in (range.start..p).rev() {
+                        let a = self.ent_slots[q];
+                        if !within(self.secs[a as usize], self.secs[b as usize]) {
+                            break;
+                        }
+                        if u32::from(self.ent_weights[q]) < s.min_link_weight {
+                            continue;
+                        }
+                        let ents = |x: u32| {
+                            let x = x as usize;
+                            &self.slot_ents
+                                [self.slot_start[x] as usize..self.slot_start[x + 1] as usize]
+                        };
+                        let theirs = ents(b);
+                        let shared = ents(a).iter().any(|&(x, _)| {
+                            x != e as u32
+                                && !blocked[x as usize]
+                                && theirs.iter().any(|&(y, _)| y == x)
+                        });
+                        if shared {
+                            uf.union(a, b);
+                            linked[q] = true;
+                            linked[p] = true;
+                        }
+                    }
+                }
+                Self::link_weight(node, range, &linked, &self.ent_weights);
+                continue;
+            }
             let mut prev: Option<usize> = None;
             for p in range.clone() {
                 if u32::from(self.ent_weights[p]) < s.min_link_weight {
@@ -274,21 +313,31 @@ impl Graph {
                 }
                 prev = Some(p);
             }
-            let (mut top, mut second) = (0u8, 0u8);
-            for p in range.filter(|&p| linked[p]) {
-                node.linked += 1;
-                let w = self.ent_weights[p];
-                if w > top {
-                    second = top;
-                    top = w;
-                } else if w > second {
-                    second = w;
-                }
-            }
-            node.link_weight = second;
+            Self::link_weight(node, range, &linked, &self.ent_weights);
         }
         self.ent_linked = linked;
         uf
+    }
+
+    /// Counts the alerts `node` linked and its links' strength.
+    fn link_weight(
+        node: &mut EntityNode,
+        range: std::ops::Range<usize>,
+        linked: &[bool],
+        weights: &[u8],
+    ) {
+        let (mut top, mut second) = (0u8, 0u8);
+        for p in range.filter(|&p| linked[p]) {
+            node.linked += 1;
+            let w = weights[p];
+            if w > top {
+                second = top;
+                top = w;
+            } else if w > second {
+                second = w;
+            }
+        }
+        node.link_weight = second;
     }
 
     /// Components as clusters, numbered in time order of their first alert.
