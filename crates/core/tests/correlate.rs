@@ -2,6 +2,9 @@
 //! weights, tenants, incidents, the views' questions (pivot, membership, advice, case file),
 //! and properties: clusters partition the alerts whatever the input order or page boundaries.
 
+// Native tests: fixtures are built as JSON trees and sorted with the standard sort.
+#![allow(clippy::disallowed_methods)]
+
 use proptest::prelude::*;
 use serde_json::{Value, json};
 use vigil_core::correlate::{
@@ -689,13 +692,15 @@ fn arb_settings() -> impl Strategy<Value = Settings> {
         prop_oneof![Just(0u32), 10u32..60],
         1u32..6,
         1u32..4,
+        any::<bool>(),
     )
-        .prop_map(|(w, hub, min, link)| Settings {
+        .prop_map(|(w, hub, min, link, corroborate)| Settings {
             window_hours: w,
             hub_percent: hub,
             hub_min_alerts: min,
             min_link_weight: link,
             included_hubs: vec!["ip:10.0.0.1".into()],
+            corroborate,
         })
 }
 

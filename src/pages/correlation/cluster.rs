@@ -123,7 +123,12 @@ fn alert_link(id: &AlertId, title: &str) -> String {
 /// The cluster's alerts on one time axis, one lane per provider, as SVG (text only from the
 /// API, in `<title>` elements).
 fn timeline(cl: &Cluster) -> impl IntoView + use<> {
-    let times: Vec<i64> = cl.alerts.iter().filter_map(|a| a.time).map(|t| t.unix_seconds()).collect();
+    let times: Vec<i64> = cl
+        .alerts
+        .iter()
+        .filter_map(|a| a.time)
+        .map(|t| t.unix_seconds())
+        .collect();
     let (lo, hi) = (
         times.iter().copied().min().unwrap_or(0),
         times.iter().copied().max().unwrap_or(0),

@@ -15,24 +15,27 @@ const SHOWN: usize = 200;
 pub(super) fn ClusterList(c: C) -> impl IntoView {
     // Recomputed with the filters; compared by identity of the computation (never equal to
     // an older one) and the admitted positions.
-    let shown = Memo::new_with_compare(move |_| {
-        let view = c.view.get();
-        let now = now_secs();
-        c.computed.get().map(|comp| {
-            let admitted: Vec<usize> = comp
-                .clusters
-                .iter()
-                .enumerate()
-                .filter(|(_, cl)| view.admits(cl, now))
-                .map(|(i, _)| i)
-                .collect();
-            (comp, admitted)
-        })
-    }, |old, new| match (old, new) {
-        (Some(Some((a, x))), Some(Some((b, y)))) => !std::sync::Arc::ptr_eq(a, b) || x != y,
-        (Some(None), Some(None)) => false,
-        _ => true,
-    });
+    let shown = Memo::new_with_compare(
+        move |_| {
+            let view = c.view.get();
+            let now = now_secs();
+            c.computed.get().map(|comp| {
+                let admitted: Vec<usize> = comp
+                    .clusters
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, cl)| view.admits(cl, now))
+                    .map(|(i, _)| i)
+                    .collect();
+                (comp, admitted)
+            })
+        },
+        |old, new| match (old, new) {
+            (Some(Some((a, x))), Some(Some((b, y)))) => !std::sync::Arc::ptr_eq(a, b) || x != y,
+            (Some(None), Some(None)) => false,
+            _ => true,
+        },
+    );
     view! {
         <section class="cluster-list" aria-label="Clusters">
             {move || shown.get().map(|(comp, admitted)| {

@@ -75,7 +75,11 @@ async fn load(auth: Auth) -> Result<(Vec<Alert>, Vec<String>), String> {
         let Some(client) = auth.client_for_data(Some(&tenant)) else {
             continue;
         };
-        match client.list_alerts(&Query::new().top(PAGE)).collect_all().await {
+        match client
+            .list_alerts(&Query::new().top(PAGE))
+            .collect_all()
+            .await
+        {
             Ok(mut list) => alerts.append(&mut list),
             Err(e) => problems.push(format!("{name}: {}", auth.explain(&e))),
         }

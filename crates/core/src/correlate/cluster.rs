@@ -343,25 +343,19 @@ pub(crate) fn hubs(c: &Correlator, g: &Graph) -> Vec<Hub> {
 /// An entity as shown: labelled by its best identifier, with all its keys.
 pub(crate) fn entity_ref(c: &Correlator, g: &Graph, e: u32, alerts: u32, weight: u8) -> EntityRef {
     let node = &g.entities[e as usize];
-    let best = node
-        .idents
+    let best = g
+        .entity_idents(e)
         .iter()
         .copied()
         .min_by(|&a, &b| {
-            let rank = |i: u32| c.id_meta[i as usize].kind.label_rank();
-            rank(a)
-                .cmp(&rank(b))
-                .then_with(|| c.ident_key(a).cmp(c.ident_key(b)))
+            let rank = |i: u32| c.ident_kind(i).label_rank();
+            rank(a).cmp(&rank(b)).then_with(|| c.cmp_ident_keys(a, b))
         })
         .expect("an entity has an identifier");
-    let mut identifiers: Vec<String> = node
-        .idents
-        .iter()
-        .map(|&i| c.ident_key(i).to_owned())
-        .collect();
+    let mut identifiers: Vec<String> = g.entity_idents(e).iter().map(|&i| c.ident_key(i)).collect();
     identifiers = distinct_strings(identifiers);
     EntityRef {
-        key: c.ident_key(best).to_owned(),
+        key: c.ident_key(best),
         kind: node.kind,
         label: c.ident_value(best).to_owned(),
         identifiers,

@@ -19,12 +19,11 @@ pub struct Correlator {
     pub(crate) settings: Settings,
     pub(crate) tenants: Interner,
     pub(crate) alert_ids: Interner,
+    /// Identifier values, each in the namespace [`ident_space`] of its tenant and kind.
     pub(crate) idents: Interner,
-    pub(crate) id_meta: Vec<IdMeta>,
     /// One per alert id ever seen, by the id's number.
     pub(crate) records: Vec<Record>,
     scratch: Extracted,
-    key: String,
     graph: RefCell<Option<Graph>>,
 }
 
@@ -35,10 +34,8 @@ impl Correlator {
             tenants: Interner::default(),
             alert_ids: Interner::default(),
             idents: Interner::default(),
-            id_meta: Vec::new(),
             records: Vec::new(),
             scratch: Extracted::default(),
-            key: String::new(),
             graph: RefCell::new(None),
         }
     }
@@ -92,21 +89,9 @@ impl Correlator {
         }
         let mut occ = Vec::with_capacity(x.found.len());
         for f in &x.found {
-            self.key.clear();
-            push_number(&mut self.key, tenant);
-            self.key.push('|');
-            self.key.push_str(f.kind.tag());
-            self.key.push(':');
-            let value_at = self.key.len() as u32;
-            self.key.push_str(x.value(f));
-            let (ident, fresh) = self.idents.intern(&self.key);
-            if fresh {
-                self.id_meta.push(IdMeta {
-                    tenant,
-                    kind: f.kind,
-                    value_at,
-                });
-            }
+            let (ident, _) = self
+                .idents
+                .intern_in(ident_space(tenant, f.kind), x.value(f));
             occ.push(Occ {
                 ident,
                 group: f.group,
@@ -253,29 +238,42 @@ impl Correlator {
         let Some((kind, value)) = parse_key(key) else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        let mut k = String::new();
-        for t in 0..self.tenants.len() as u32 {
-            k.clear();
-            push_number(&mut k, t);
-            k.push('|');
-            k.push_str(kind.tag());
-            k.push(':');
-            k.push_str(&value);
-            out.extend(self.idents.get(&k));
-        }
-        out
+        (0..self.tenants.len() as u32)
+            .filter_map(|t| self.idents.get_in(ident_space(t, kind), &value))
+            .collect()
     }
 
     /// The key (`tag:value`) of an interned identifier.
-    pub(crate) fn ident_key(&self, ident: u32) -> &str {
-        let s = self.idents.string(ident);
-        &s[s.find('|').map_or(0, |i| i + 1)..]
+    pub(crate) fn ident_key(&self, ident: u32) -> String {
+        let (tag, value) = (self.ident_kind(ident).tag(), self.ident_value(ident));
+        let mut key = String::with_capacity(tag.len() + 1 + value.len());
+        key.push_str(tag);
+        key.push(':');
+        key.push_str(value);
+        key
+    }
+
+    /// Keys compared as [`ident_key`](Self::ident_key) would compare them, without building
+    /// them.
+    pub(crate) fn cmp_ident_keys(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let bytes = |i: u32| {
+            let tag = self.ident_kind(i).tag().bytes();
+            tag.chain([b':']).chain(self.ident_value(i).bytes())
+        };
+        bytes(a).cmp(bytes(b))
     }
 
     /// The value of an interned identifier.
     pub(crate) fn ident_value(&self, ident: u32) -> &str {
-        &self.idents.string(ident)[self.id_meta[ident as usize].value_at as usize..]
+        self.idents.string(ident)
+    }
+
+    pub(crate) fn ident_kind(&self, ident: u32) -> IdKind {
+        IdKind::ALL[(self.idents.space(ident) & KIND_MASK) as usize]
+    }
+
+    pub(crate) fn ident_tenant(&self, ident: u32) -> u32 {
+        self.idents.space(ident) >> KIND_BITS
     }
 
     fn live_slot(&self, id: &AlertId) -> Option<u32> {
@@ -304,13 +302,15 @@ impl Default for Correlator {
     }
 }
 
-/// What is known of one identifier besides its text.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct IdMeta {
-    pub tenant: u32,
-    pub kind: IdKind,
-    /// Where the value starts in the interned key.
-    pub value_at: u32,
+const KIND_BITS: u32 = 5;
+const KIND_MASK: u32 = (1 << KIND_BITS) - 1;
+const _: () = assert!(IdKind::ALL.len() <= 1 << KIND_BITS);
+
+/// The interner namespace of an identifier: its tenant's number and its kind, so that one
+/// value names different things in different tenants and kinds.
+fn ident_space(tenant: u32, kind: IdKind) -> u32 {
+    assert!(tenant < 1 << (32 - KIND_BITS), "fewer than 2^27 tenants");
+    tenant << KIND_BITS | kind as u32
 }
 
 /// The current version of one alert.
@@ -331,12 +331,4 @@ pub(crate) struct Occ {
     pub ident: u32,
     pub group: u32,
     pub weight: u8,
-}
-
-/// Writes `n` as eight hex digits (tenant numbers in keys), without allocating.
-fn push_number(out: &mut String, n: u32) {
-    for shift in (0..8).rev() {
-        let d = (n >> (shift * 4)) & 0xf;
-        out.push(char::from_digit(d, 16).expect("a hex digit"));
-    }
 }

@@ -18,7 +18,6 @@ const NONE: u32 = u32::MAX;
 pub(crate) struct EntityNode {
     pub kind: EntityKind,
     pub tenant: u32,
-    pub idents: Vec<u32>,
     /// Alerts naming it.
     pub alerts: u32,
     pub hub: bool,
@@ -34,6 +33,11 @@ pub(crate) struct EntityNode {
 pub(crate) struct Graph {
     entity_of_ident: Vec<u32>,
     pub entities: Vec<EntityNode>,
+    /// Per entity, its identifiers in number order (CSR).
+    ident_start: Vec<u32>,
+    idents: Vec<u32>,
+    /// Per alert slot, its time (a compact copy of the records' for the linking pass).
+    secs: Vec<Option<i64>>,
     /// Per alert slot, its entities and the weight it gives each (CSR).
     slot_start: Vec<u32>,
     slot_ents: Vec<(u32, u8)>,
@@ -62,6 +66,11 @@ impl Graph {
             .get(ident as usize)
             .copied()
             .filter(|&e| e != NONE)
+    }
+
+    pub fn entity_idents(&self, e: u32) -> &[u32] {
+        let e = e as usize;
+        &self.idents[self.ident_start[e] as usize..self.ident_start[e + 1] as usize]
     }
 
     pub fn slot_entities(&self, slot: u32) -> &[(u32, u8)] {
@@ -99,7 +108,7 @@ impl Graph {
         let mut g = Graph::default();
         g.entities(c);
         g.slot_lists(c);
-        let order = time_order(c);
+        let order = g.time_order(c);
         g.entity_lists(&order);
         g.hubs(c);
         let mut uf = g.link(c);
@@ -131,12 +140,10 @@ impl Graph {
             // The root is the smallest member, so it was seen first.
             let root = uf.find(i) as usize;
             if self.entity_of_ident[root] == NONE {
-                let meta = c.id_meta[root];
                 self.entity_of_ident[root] = self.entities.len() as u32;
                 self.entities.push(EntityNode {
-                    kind: meta.kind.entity(),
-                    tenant: meta.tenant,
-                    idents: Vec::new(),
+                    kind: c.ident_kind(root as u32).entity(),
+                    tenant: c.ident_tenant(root as u32),
                     alerts: 0,
                     hub: false,
                     included: false,
@@ -144,18 +151,32 @@ impl Graph {
                     link_weight: 0,
                 });
             }
-            let e = self.entity_of_ident[root];
-            self.entity_of_ident[i as usize] = e;
-            self.entities[e as usize].idents.push(i);
+            self.entity_of_ident[i as usize] = self.entity_of_ident[root];
+        }
+        // Identifiers per entity, by a counting sort of the identifier numbers.
+        let mut sizes = vec![0u32; self.entities.len()];
+        for &e in self.entity_of_ident.iter().filter(|&&e| e != NONE) {
+            sizes[e as usize] += 1;
+        }
+        self.ident_start = prefix(&sizes);
+        let mut fill = self.ident_start[..sizes.len()].to_vec();
+        self.idents = vec![0; self.ident_start[sizes.len()] as usize];
+        for (i, &e) in self.entity_of_ident.iter().enumerate() {
+            if e != NONE {
+                self.idents[fill[e as usize] as usize] = i as u32;
+                fill[e as usize] += 1;
+            }
         }
     }
 
     /// Each alert's distinct entities, with the largest weight it gives each.
     fn slot_lists(&mut self, c: &Correlator) {
         self.slot_start = Vec::with_capacity(c.records.len() + 1);
+        self.secs = Vec::with_capacity(c.records.len());
         self.tenant_alerts = vec![0; c.tenants.len()];
         for r in &c.records {
             self.slot_start.push(self.slot_ents.len() as u32);
+            self.secs.push(r.secs);
             if !r.live {
                 continue;
             }
@@ -233,11 +254,50 @@ impl Graph {
         };
         let mut uf = UnionFind::new(c.records.len());
         let mut linked = vec![false; self.ent_slots.len()];
+        // Suppressed hubs, which corroborate nothing either.
+        let blocked: Vec<bool> = self.entities.iter().map(|n| n.hub && !n.included).collect();
         for (e, node) in self.entities.iter_mut().enumerate() {
             if node.hub && !node.included {
                 continue;
             }
             let range = self.ent_start[e] as usize..self.ent_start[e + 1] as usize;
+            if s.corroborate && matches!(node.kind, EntityKind::User | EntityKind::Device) {
+                // Every pair within the window (oldest first, so the first pair outside it
+                // ends the look back) that shares another entity.
+                for p in range.clone() {
+                    if u32::from(self.ent_weights[p]) < s.min_link_weight {
+                        continue;
+                    }
+                    let b = self.ent_slots[p];
+                    for q in (range.start..p).rev() {
+                        let a = self.ent_slots[q];
+                        if !within(self.secs[a as usize], self.secs[b as usize]) {
+                            break;
+                        }
+                        if u32::from(self.ent_weights[q]) < s.min_link_weight {
+                            continue;
+                        }
+                        let ents = |x: u32| {
+                            let x = x as usize;
+                            &self.slot_ents
+                                [self.slot_start[x] as usize..self.slot_start[x + 1] as usize]
+                        };
+                        let theirs = ents(b);
+                        let shared = ents(a).iter().any(|&(x, _)| {
+                            x != e as u32
+                                && !blocked[x as usize]
+                                && theirs.iter().any(|&(y, _)| y == x)
+                        });
+                        if shared {
+                            uf.union(a, b);
+                            linked[q] = true;
+                            linked[p] = true;
+                        }
+                    }
+                }
+                Self::link_weight(node, range, &linked, &self.ent_weights);
+                continue;
+            }
             let mut prev: Option<usize> = None;
             for p in range.clone() {
                 if u32::from(self.ent_weights[p]) < s.min_link_weight {
@@ -245,7 +305,7 @@ impl Graph {
                 }
                 if let Some(q) = prev {
                     let (a, b) = (self.ent_slots[q], self.ent_slots[p]);
-                    if within(c.records[a as usize].secs, c.records[b as usize].secs) {
+                    if within(self.secs[a as usize], self.secs[b as usize]) {
                         uf.union(a, b);
                         linked[q] = true;
                         linked[p] = true;
@@ -253,21 +313,31 @@ impl Graph {
                 }
                 prev = Some(p);
             }
-            let (mut top, mut second) = (0u8, 0u8);
-            for p in range.filter(|&p| linked[p]) {
-                node.linked += 1;
-                let w = self.ent_weights[p];
-                if w > top {
-                    second = top;
-                    top = w;
-                } else if w > second {
-                    second = w;
-                }
-            }
-            node.link_weight = second;
+            Self::link_weight(node, range, &linked, &self.ent_weights);
         }
         self.ent_linked = linked;
         uf
+    }
+
+    /// Counts the alerts `node` linked and its links' strength.
+    fn link_weight(
+        node: &mut EntityNode,
+        range: std::ops::Range<usize>,
+        linked: &[bool],
+        weights: &[u8],
+    ) {
+        let (mut top, mut second) = (0u8, 0u8);
+        for p in range.filter(|&p| linked[p]) {
+            node.linked += 1;
+            let w = weights[p];
+            if w > top {
+                second = top;
+                top = w;
+            } else if w > second {
+                second = w;
+            }
+        }
+        node.link_weight = second;
     }
 
     /// Components as clusters, numbered in time order of their first alert.
@@ -324,16 +394,52 @@ impl Graph {
     }
 }
 
-/// Live slots, oldest first (alerts without a time first).
-fn time_order(c: &Correlator) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..c.records.len() as u32)
-        .filter(|&s| c.records[s as usize].live)
-        .collect();
-    let r = &c.records;
-    crate::sort::positions(&mut order, &|a, b| {
-        r[a as usize].secs.cmp(&r[b as usize].secs)
-    });
-    order
+impl Graph {
+    /// Live slots, oldest first (alerts without a time first), equal times in slot order.
+    fn time_order(&self, c: &Correlator) -> Vec<u32> {
+        let live = |s: usize| c.records[s].live;
+        let mut order: Vec<u32> = Vec::with_capacity(c.records.len());
+        let min = self.secs.iter().flatten().copied().min().unwrap_or(0);
+        let mut timed: Vec<(u64, u32)> = Vec::with_capacity(c.records.len());
+        for (s, t) in self.secs.iter().enumerate().filter(|(s, _)| live(*s)) {
+            match t {
+                None => order.push(s as u32),
+                // The distance from the oldest time always fits in a u64.
+                Some(t) => timed.push((t.wrapping_sub(min) as u64, s as u32)),
+            }
+        }
+        radix_sort(&mut timed);
+        order.extend(timed.iter().map(|&(_, s)| s));
+        order
+    }
+}
+
+/// Sorts `(key, slot)` pairs by key, stably (equal keys keep their order), a byte at a time
+/// from the lowest, skipping the bytes no key uses: linear in the pairs, where a comparison
+/// sort through [`crate::sort`] costs a dynamic call per comparison and n log n of them.
+fn radix_sort(v: &mut Vec<(u64, u32)>) {
+    let max = v.iter().map(|p| p.0).max().unwrap_or(0);
+    let bytes = (64 - max.leading_zeros()).div_ceil(8);
+    let mut from = std::mem::take(v);
+    let mut to = vec![(0u64, 0u32); from.len()];
+    for byte in 0..bytes {
+        let shift = byte * 8;
+        let mut at = [0usize; 256];
+        for p in &from {
+            at[(p.0 >> shift) as usize & 255] += 1;
+        }
+        let mut sum = 0;
+        for n in &mut at {
+            (*n, sum) = (sum, sum + *n);
+        }
+        for &p in &from {
+            let d = (p.0 >> shift) as usize & 255;
+            to[at[d]] = p;
+            at[d] += 1;
+        }
+        std::mem::swap(&mut from, &mut to);
+    }
+    *v = from;
 }
 
 /// `[0, a, a+b, ...]`: CSR offsets from sizes.
@@ -346,4 +452,24 @@ fn prefix(sizes: &[u32]) -> Vec<u32> {
         out.push(at);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn radix_sort_is_stable_and_sorts_every_byte() {
+        let keys = [5u64, 1 << 40, 3, 5, 0, u64::MAX, 1 << 40, 256, 3];
+        let mut v: Vec<(u64, u32)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| (k, i as u32))
+            .collect();
+        let mut expected = v.clone();
+        crate::sort::by(&mut expected, |a, b| a.0.cmp(&b.0));
+        super::radix_sort(&mut v);
+        assert_eq!(v, expected);
+        let mut empty = Vec::new();
+        super::radix_sort(&mut empty);
+        assert!(empty.is_empty());
+    }
 }

@@ -362,7 +362,9 @@ impl Extracted {
             EvidenceKind::CloudApplication(c) => {
                 if let Some(id) = c.app_id {
                     let g = self.group();
-                    self.id(I::CloudAppId, Some(&id.to_string()), g, w);
+                    let start = self.text.len();
+                    push_int(&mut self.text, id);
+                    self.push(I::CloudAppId, start, g, w);
                 }
             }
             EvidenceKind::OauthApplication(o) => {
@@ -470,23 +472,23 @@ impl Extracted {
         let Some(raw) = raw else { return };
         let start = self.text.len();
         let mut scratch = std::mem::take(&mut self.scratch);
-        let host = normalize::url(&mut self.text, raw, &mut scratch).map(|p| p.host.to_owned());
-        self.scratch = scratch;
-        let Some(host) = host else {
-            self.text.truncate(start);
-            return;
-        };
-        let g = self.group();
-        self.push(IdKind::Url, start, g, weight);
-        let g = self.group();
-        let start = self.text.len();
-        if normalize::ip(&mut self.text, &host) {
-            self.push(IdKind::Ip, start, g, weight);
-        } else if normalize::domain(&mut self.text, &host) {
-            self.push(IdKind::Domain, start, g, weight);
-        } else {
-            self.text.truncate(start);
+        match normalize::url(&mut self.text, raw, &mut scratch) {
+            Some(parts) => {
+                let g = self.group();
+                self.push(IdKind::Url, start, g, weight);
+                let g = self.group();
+                let start = self.text.len();
+                if normalize::ip(&mut self.text, parts.host) {
+                    self.push(IdKind::Ip, start, g, weight);
+                } else if normalize::domain(&mut self.text, parts.host) {
+                    self.push(IdKind::Domain, start, g, weight);
+                } else {
+                    self.text.truncate(start);
+                }
+            }
+            None => self.text.truncate(start),
         }
+        self.scratch = scratch;
     }
 
     fn registry(&mut self, hive: Option<&str>, key: Option<&str>, weight: u8) {
@@ -501,5 +503,26 @@ impl Extracted {
         }
         normalize::lower(&mut self.text, key);
         self.push(IdKind::RegistryKey, start, g, weight);
+    }
+}
+
+/// Writes `n` in decimal, as `to_string` would, without allocating.
+fn push_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
     }
 }

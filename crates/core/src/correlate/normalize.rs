@@ -13,7 +13,9 @@ pub fn lower(out: &mut String, s: &str) -> bool {
         return false;
     }
     if s.is_ascii() {
-        out.extend(s.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let at = out.len();
+        out.push_str(s);
+        out[at..].make_ascii_lowercase();
     } else {
         out.extend(s.chars().flat_map(char::to_lowercase));
     }
@@ -79,6 +81,10 @@ pub fn hash(out: &mut String, s: &str, len: usize) -> bool {
 /// IPv6 compressed and lower case, brackets dropped). Text that does not parse is no address.
 pub fn ip(out: &mut String, s: &str) -> bool {
     let s = s.trim().trim_start_matches('[').trim_end_matches(']');
+    if is_canonical_ipv4(s) {
+        out.push_str(s);
+        return true;
+    }
     match s.parse::<std::net::IpAddr>() {
         Ok(addr) => {
             use std::fmt::Write;
@@ -86,6 +92,28 @@ pub fn ip(out: &mut String, s: &str) -> bool {
         }
         Err(_) => false,
     }
+}
+
+/// Whether `s` is a dotted-quad IPv4 address exactly as `Ipv4Addr` parses and prints it
+/// (four decimal parts of 0 to 255 without leading zeros), so it can be copied as is: the
+/// common case, without the parser and the formatter.
+fn is_canonical_ipv4(s: &str) -> bool {
+    let mut parts = 0;
+    for part in s.split('.') {
+        parts += 1;
+        let b = part.as_bytes();
+        let ok = match b.len() {
+            1 => b[0].is_ascii_digit(),
+            2 | 3 => {
+                b[0] != b'0' && b.iter().all(u8::is_ascii_digit) && (b.len() == 2 || part <= "255")
+            }
+            _ => false,
+        };
+        if !ok || parts > 4 {
+            return false;
+        }
+    }
+    parts == 4
 }
 
 /// A DNS name: lower case, without the root's trailing dot.
@@ -145,19 +173,21 @@ pub fn url<'a>(out: &mut String, raw: &'a str, scratch: &'a mut String) -> Optio
     if host.is_empty() || host.contains(char::is_whitespace) {
         return None;
     }
-    let scheme_lower = scheme.to_ascii_lowercase();
-    let scheme = match scheme_lower.as_str() {
-        "hxxp" => "http",
-        "hxxps" => "https",
-        s => s,
-    };
-    out.push_str(scheme);
-    out.push_str("://");
-    lower(out, host);
+    let scheme_at = out.len();
+    if scheme.eq_ignore_ascii_case("hxxp") {
+        out.push_str("http");
+    } else if scheme.eq_ignore_ascii_case("hxxps") {
+        out.push_str("https");
+    } else {
+        out.push_str(scheme);
+        out[scheme_at..].make_ascii_lowercase();
+    }
     let default = matches!(
-        (scheme, port),
+        (&out[scheme_at..], port),
         ("http", Some("80")) | ("https", Some("443"))
     );
+    out.push_str("://");
+    lower(out, host);
     if let Some(p) = port.filter(|p| !p.is_empty() && !default) {
         out.push(':');
         out.push_str(p);
@@ -245,6 +275,20 @@ mod tests {
             Some("2001:db8::1")
         );
         assert_eq!(run(|o| ip(o, "not-an-ip")), None);
+        assert_eq!(
+            run(|o| ip(o, " 10.20.255.0 ")).as_deref(),
+            Some("10.20.255.0")
+        );
+        for bad in [
+            "10.0.0",
+            "10.0.0.1.2",
+            "256.0.0.1",
+            "010.0.0.1",
+            "1..2.3",
+            "1.2.3.4.",
+        ] {
+            assert_eq!(run(|o| ip(o, bad)), None, "{bad}");
+        }
         assert_eq!(
             run(|o| dns(o, "Host1.Contoso.com.")).as_deref(),
             Some("host1.contoso.com")

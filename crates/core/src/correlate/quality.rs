@@ -87,6 +87,34 @@ pub fn pairwise_precision_recall(
     out
 }
 
+/// Pairwise precision and recall counting only pairs with at least one alert of `truth`'s
+/// sets (the planted stories): joining a story alert with anything else costs precision,
+/// while pairs of alerts outside the truth (noise incidents about one user and device, which
+/// are rightly joined but which the truth knows nothing of) do not count either way.
+pub fn story_precision_recall(
+    clusters: &[Vec<AlertId>],
+    truth: &[Vec<AlertId>],
+) -> PrecisionRecall {
+    let pairs = |n: u64| n * n.saturating_sub(1) / 2;
+    let mut all = pairwise_precision_recall(clusters, truth);
+    let mut ids = Interner::default();
+    for id in truth.iter().flatten() {
+        ids.intern(id.as_str());
+    }
+    all.predicted_pairs = clusters
+        .iter()
+        .map(|set| {
+            let n = set.len() as u64;
+            let inside = set
+                .iter()
+                .filter(|id| ids.get(id.as_str()).is_some())
+                .count() as u64;
+            pairs(n) - pairs(n - inside)
+        })
+        .sum();
+    all
+}
+
 /// The naive baseline: alerts sharing any normalised identifier (in the same tenant) are in
 /// one cluster, transitively, whatever their times and however common the identifier. Of
 /// several versions of one alert id the last counts. Sorted as [`canonical`].
@@ -168,6 +196,19 @@ mod tests {
         );
         assert_eq!(pr.precision_permille(), 500);
         assert_eq!(pr.recall_permille(), 333);
+        let story = story_precision_recall(
+            &ids(&[&["a", "b"], &["c", "d", "e"]]),
+            &ids(&[&["a", "b", "c"]]),
+        );
+        // Predicted pairs touching a, b or c: ab, cd, ce (not de).
+        assert_eq!(
+            story,
+            PrecisionRecall {
+                predicted_pairs: 3,
+                true_pairs: 3,
+                correct_pairs: 1
+            }
+        );
         let perfect = pairwise_precision_recall(&truth, &truth);
         assert_eq!((perfect.precision(), perfect.recall()), (1.0, 1.0));
     }

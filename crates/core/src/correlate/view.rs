@@ -70,9 +70,8 @@ impl CorrelationView {
                 .is_none_or(|min| rank(c.severity.as_ref()) >= rank(Some(min)))
             && (!self.open_only || c.status.open() > 0)
             && (self.days == 0
-                || c.last.is_some_and(|t| {
-                    t.unix_seconds() >= now_secs - i64::from(self.days) * 86_400
-                }))
+                || c.last
+                    .is_some_and(|t| t.unix_seconds() >= now_secs - i64::from(self.days) * 86_400))
     }
 
     /// The query string, without `?`; defaults are left out, so the plain page is `""`.
@@ -177,7 +176,12 @@ mod tests {
         };
         let qs = v.to_query_string();
         assert_eq!(CorrelationView::from_query_string(&qs), v);
-        assert!(qs.contains("include=upn%3Aa+b%40contoso.com") || qs.contains("include=upn:a+b@contoso.com") || qs.contains("include=upn%3Aa%20b%40contoso.com"), "{qs}");
+        assert!(
+            qs.contains("include=upn%3Aa+b%40contoso.com")
+                || qs.contains("include=upn:a+b@contoso.com")
+                || qs.contains("include=upn%3Aa%20b%40contoso.com"),
+            "{qs}"
+        );
     }
 
     #[test]
