@@ -395,7 +395,8 @@ fn render_kid(case: &Node, nav: &str, n: &Node, v: &View) -> Map<String, Value> 
 /// status, then a few dozen opened over the last year (older ones mostly closed), with the
 /// tenant's own names.
 fn case_specs(rng: &mut Rng, fabrikam: bool) -> Vec<(&'static str, String, i64)> {
-    let (first, topics, prefix): (&[(&str, &str, i64)], &[&str], &str) = if fabrikam {
+    type Spec = (&'static str, &'static str, i64);
+    let (first, topics, prefix): (&[Spec], &[&str], &str) = if fabrikam {
         (
             &[
                 ("active", "FABRIKAM v. Northwind Traders", 35),
@@ -760,7 +761,7 @@ fn seed_running(rng: &mut Rng, case: &mut Node, ci: usize, status: &str, by: &Va
             ("purgeData", json!({})),
         ];
         let (action, extra) = kinds[(ci / 3) % kinds.len()].clone();
-        let (start_ms, duration_ms) = if ci == 4 {
+        let (start_ms, duration_ms) = if ci == 1 {
             (now - 5_000, 3_600_000)
         } else {
             (
@@ -828,9 +829,10 @@ fn seed_holds(
         .collect();
     let mut policies = vec![(format!("{name} - hold"), "success", 0i64)];
     if ci == 0 {
+        // Pending now, in force 40 s after start.
         policies.push((
             "Preservation: new custodians".to_string(),
-            "pending",
+            "success",
             40_000,
         ));
     }
@@ -845,7 +847,7 @@ fn seed_holds(
         };
         let mut h = Node::new(json!({
             "id": rng.guid(), "displayName": pn, "description": "Preserve mailbox and OneDrive content for the matter.",
-            "contentQuery": if ci % 2 == 0 { "" } else { "(subject:\"invoice\") OR (received>=2024-01-01)" }, "isEnabled": true,
+            "contentQuery": if ci.is_multiple_of(2) { "" } else { "(subject:\"invoice\") OR (received>=2024-01-01)" }, "isEnabled": true,
             "status": "pending", "errors": [], "createdBy": by, "createdDateTime": at, "lastModifiedBy": by, "lastModifiedDateTime": at,
         }));
         h.props.insert(
