@@ -83,6 +83,39 @@ pub struct Cases {
     cases: Vec<Node>,
     ops_started: u64,
     duration_ms: i64,
+    /// `--operation-speed`: every eDiscovery duration (operations, hold-policy sync) is divided by it.
+    speed: f64,
+}
+
+/// How long a legal hold policy stays `pending` after a write before it is in force (at speed 1).
+const POLICY_SYNC_MS: i64 = 60_000;
+
+/// What a response is rendered against: the clock, and whether the caller asked for the
+/// evolvable-enum members after `unknownFutureValue` (`Prefer: include-unknown-enum-members`).
+#[derive(Clone, Copy)]
+struct View {
+    now: i64,
+    unknown_enums: bool,
+}
+
+/// caseAction members listed after `unknownFutureValue`: sent as `unknownFutureValue` unless asked for.
+const OPT_IN_ACTIONS: &[&str] = &[
+    "purgeData",
+    "exportReport",
+    "exportResult",
+    "holdPolicySync",
+];
+
+const NS: &str = "microsoft.graph.security.";
+
+/// `microsoft.graph.security.close` → `close`, `asHierarchy()` → `asHierarchy`: actions and
+/// functions answer by their short and their namespace-qualified name, as in Graph.
+fn short_name(s: &str) -> &str {
+    let t = match s.get(..NS.len()) {
+        Some(p) if p.eq_ignore_ascii_case(NS) => &s[NS.len()..],
+        _ => s,
+    };
+    t.strip_suffix("()").unwrap_or(t)
 }
 
 const CASE_NAVS: &[&str] = &[
@@ -188,8 +221,21 @@ fn new_op(
     n
 }
 
-/// Renders an operation as of now: status, progress and results follow the clock.
-fn render_op(n: &Node, now: i64) -> Map<String, Value> {
+/// Renders an operation as of now: status, progress and results follow the clock. An action
+/// listed after `unknownFutureValue` is sent as `unknownFutureValue` unless the caller opted in.
+fn render_op(n: &Node, v: &View) -> Map<String, Value> {
+    let mut m = render_op_status(n, v.now);
+    if !v.unknown_enums
+        && m.get("action")
+            .and_then(Value::as_str)
+            .is_some_and(|a| OPT_IN_ACTIONS.contains(&a))
+    {
+        m.insert("action".into(), json!("unknownFutureValue"));
+    }
+    m
+}
+
+fn render_op_status(n: &Node, now: i64) -> Map<String, Value> {
     let mut m = public(&n.props);
     let Some(sim) = &n.sim else { return m };
     let elapsed = now - sim.start_ms;
@@ -198,6 +244,17 @@ fn render_op(n: &Node, now: i64) -> Map<String, Value> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
+    if sim.outcome == "submissionFailed" {
+        // Refused when it was submitted: final from the start, nothing ran.
+        m.insert("status".into(), json!("submissionFailed"));
+        m.insert("percentProgress".into(), json!(0));
+        m.insert("completedDateTime".into(), json!(fmt_ms(sim.start_ms)));
+        m.insert(
+            "resultInfo".into(),
+            json!({"code": 400, "message": "The operation could not be submitted: another operation of this kind is already queued for the case.", "subcode": 3}),
+        );
+        return m;
+    }
     if elapsed < sim.duration_ms {
         let pct = (elapsed.max(0) * 100 / sim.duration_ms.max(1)).clamp(0, 99);
         m.insert(
@@ -262,26 +319,174 @@ fn public(props: &Map<String, Value>) -> Map<String, Value> {
         .collect()
 }
 
-/// Seeds five cases, one per status, with everything a case holds.
+/// A custodian's or non-custodial source's hold status as of now: `applying`/`removing` while
+/// its hold operation runs, then `applied`/`notApplied` when it succeeds, `partial` when it
+/// partially succeeds, and back to where it was when it fails.
+fn render_source(case: &Node, n: &Node, now: i64) -> Map<String, Value> {
+    let mut m = n.props.clone();
+    let Some(op_id) = n.props.get("_holdOp").and_then(Value::as_str) else {
+        return m;
+    };
+    let text = |k: &str| {
+        n.props
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("notApplied")
+    };
+    let settled = match case.kid("operations", op_id).and_then(|o| o.sim.as_ref()) {
+        Some(sim) if sim.outcome == "submissionFailed" => Some(text("_holdFrom")),
+        Some(sim) if now >= sim.start_ms + sim.duration_ms => Some(match sim.outcome {
+            "succeeded" => text("_holdTo"),
+            "partiallySucceeded" => "partial",
+            _ => text("_holdFrom"),
+        }),
+        Some(_) => None,
+        // The operation is gone (never, short of a hand-edited state file): settle.
+        None => Some(text("_holdTo")),
+    };
+    if let Some(s) = settled {
+        m.insert("holdStatus".into(), json!(s));
+    }
+    m
+}
+
+/// A legal hold policy as of now: `pending` until its sync time, then `success` (or `error`
+/// with `errors`, for the seeded failing one until `retryPolicy`).
+fn render_policy(n: &Node, now: i64) -> Map<String, Value> {
+    let mut m = n.props.clone();
+    let settle = n
+        .props
+        .get("_settleAtMs")
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    if now < settle {
+        m.insert("status".into(), json!("pending"));
+        m.insert("errors".into(), json!([]));
+    } else {
+        let outcome = n
+            .props
+            .get("_outcome")
+            .and_then(Value::as_str)
+            .unwrap_or("success");
+        m.insert("status".into(), json!(outcome));
+        m.insert(
+            "errors".into(),
+            if outcome == "error" {
+                n.props.get("_errors").cloned().unwrap_or(json!([]))
+            } else {
+                json!([])
+            },
+        );
+    }
+    m
+}
+
+/// A case's item as served now (private `_` keys are dropped later by `list`/`entity`).
+fn render_kid(case: &Node, nav: &str, n: &Node, v: &View) -> Map<String, Value> {
+    match nav {
+        "operations" => render_op(n, v),
+        "custodians" | "noncustodialDataSources" => render_source(case, n, v.now),
+        "legalHolds" => render_policy(n, v.now),
+        _ => n.props.clone(),
+    }
+}
+
+/// The case load of a tenant: (status, name, age in days). Five hand-picked cases, one per
+/// status, then a few dozen opened over the last year (older ones mostly closed), with the
+/// tenant's own names.
+fn case_specs(rng: &mut Rng, fabrikam: bool) -> Vec<(&'static str, String, i64)> {
+    type Spec = (&'static str, &'static str, i64);
+    let (first, topics, prefix): (&[Spec], &[&str], &str) = if fabrikam {
+        (
+            &[
+                ("active", "FABRIKAM v. Northwind Traders", 35),
+                ("active", "Plant 7 safety whistleblower complaint", 9),
+                ("closed", "Supplier kickback inquiry 2024", 150),
+                ("closing", "Records retention: Procurement", 70),
+                (
+                    "closedWithError",
+                    "Archive migration from on-prem Exchange",
+                    230,
+                ),
+            ],
+            &[
+                "Patent dispute: coil winding",
+                "Product recall: model FX-200",
+                "Export control review",
+                "Dealer contract termination",
+                "Wage and hour class action",
+                "Environmental permit audit",
+                "Warranty fraud referral",
+                "Trade secret departure: R&D",
+            ],
+            "FAB",
+        )
+    } else {
+        (
+            &[
+                ("active", "CONTOSO LITIGATION-005", 40),
+                ("active", "HR investigation: payroll portal phishing", 12),
+                ("closed", "Insider exfiltration 2024-Q3", 120),
+                ("closing", "Retention review: Finance", 60),
+                ("closedWithError", "Legacy mailbox import", 200),
+            ],
+            &[
+                "Employment dispute",
+                "Vendor contract breach",
+                "Regulatory request: SEC",
+                "Data subject access request",
+                "Harassment complaint",
+                "M&A due diligence",
+                "Antitrust inquiry",
+                "Expense fraud investigation",
+                "Litigation hold: product liability",
+            ],
+            "CTS",
+        )
+    };
+    let mut out: Vec<(&'static str, String, i64)> = first
+        .iter()
+        .map(|(s, n, a)| (*s, (*n).to_string(), *a))
+        .collect();
+    let extra = 28 + rng.below(8) as i64;
+    for i in 0..extra {
+        let age = 3 + (362 * i) / extra + rng.below(5) as i64;
+        let status = if age > 150 {
+            *rng.pick(&["closed", "closed", "closed", "closedWithError"])
+        } else if age > 60 {
+            *rng.pick(&["closed", "active", "active", "closing"])
+        } else {
+            "active"
+        };
+        let topic = rng.pick(topics);
+        out.push((status, format!("{prefix}-{:04} {topic}", 1100 + i * 7), age));
+    }
+    if let Some(x) = out.iter_mut().rev().find(|x| x.0 == "closed") {
+        x.0 = "pendingDelete";
+    }
+    out
+}
+
+/// Seeds the tenant's cases (see `case_specs`) with everything a case holds, several operations
+/// running at once across cases, one refused at submission, and legal hold policies.
 pub fn seed(rng: &mut Rng, e: &Entities, now: i64) -> Cases {
     let erin = &e.people[2];
     let by = identity(erin);
-    let statuses = [
-        ("active", "CONTOSO LITIGATION-005", 40),
-        ("active", "HR investigation: payroll portal phishing", 12),
-        ("closed", "Insider exfiltration 2024-Q3", 120),
-        ("closing", "Retention review: Finance", 60),
-        ("closedWithError", "Legacy mailbox import", 200),
-    ];
+    let statuses = case_specs(rng, e.domain.starts_with("fabrikam"));
     let mut cases = Vec::new();
     let mut cs = Cases {
         cases: Vec::new(),
         ops_started: 0,
         duration_ms: 20_000,
+        speed: 1.0,
     };
     for (ci, (status, name, age)) in statuses.iter().enumerate() {
+        let (status, name, age) = (*status, name.as_str(), *age);
         let created = fmt_ms(now - age * DAY);
-        let closed = matches!(*status, "closed" | "closedWithError" | "closing");
+        let closed = matches!(
+            status,
+            "closed" | "closedWithError" | "closing" | "pendingDelete"
+        );
         let mut case = Node::new(json!({
             "id": rng.guid(), "displayName": name, "description": format!("Case {} opened by the legal team.", ci + 1), "externalId": format!("{}", 324_510 + ci),
             "status": status, "createdDateTime": created, "lastModifiedDateTime": fmt_ms(now - (age / 2) * DAY),
@@ -297,11 +502,36 @@ pub fn seed(rng: &mut Rng, e: &Entities, now: i64) -> Cases {
         for k in 0..3 {
             let p = &e.people[(5 + ci * 3 + k) % e.people.len()];
             let cid = rng.hex(32);
+            let hold = holds[(ci + k) % holds.len()];
             let mut cust = Node::new(json!({
                 "id": cid, "displayName": p.display, "email": p.upn, "status": if k == 2 && closed { "released" } else { "active" },
-                "holdStatus": holds[(ci + k) % holds.len()], "createdDateTime": created, "lastModifiedDateTime": created,
+                "holdStatus": hold, "createdDateTime": created, "lastModifiedDateTime": created,
                 "releasedDateTime": if k == 2 && closed { json!(fmt_ms(now - DAY)) } else { Value::Null }, "acknowledgedDateTime": NOT_SET,
             }));
+            if matches!(hold, "applying" | "removing") {
+                // Moving through a hold operation that finishes a few minutes after start.
+                let op = new_op(
+                    rng,
+                    "holdUpdate",
+                    &by,
+                    Sim {
+                        start_ms: now - 30_000 - (ci as i64 % 7) * 5_000,
+                        duration_ms: 150_000 + (ci as i64 % 5) * 30_000,
+                        outcome: "succeeded",
+                    },
+                    &[("custodian", &cid)],
+                    json!({}),
+                );
+                let (to, from) = if hold == "applying" {
+                    ("applied", "notApplied")
+                } else {
+                    ("notApplied", "applied")
+                };
+                cust.props.insert("_holdOp".into(), json!(op.id()));
+                cust.props.insert("_holdTo".into(), json!(to));
+                cust.props.insert("_holdFrom".into(), json!(from));
+                case.add("operations", op);
+            }
             cust.add("userSources", user_source(rng, p, &by, &created, "applied"));
             if k == 0 {
                 cust.add(
@@ -477,6 +707,8 @@ pub fn seed(rng: &mut Rng, e: &Entities, now: i64) -> Cases {
                 ),
             );
         }
+        seed_running(rng, &mut case, ci, status, &by, now);
+        seed_holds(rng, &mut case, e, ci, name, &by, &created, now);
         let parent = rng.hex(32);
         for (tn, desc, sel, par) in [
             ("Responsive", "", "One", None),
@@ -509,6 +741,147 @@ pub fn seed(rng: &mut Rng, e: &Entities, now: i64) -> Cases {
     cs
 }
 
+/// Work in flight across the active cases: every third active case has an operation running
+/// (one just submitted, so still `notStarted`), each finishing at its own time, and every
+/// seventh case one refused at submission (`submissionFailed`).
+fn seed_running(rng: &mut Rng, case: &mut Node, ci: usize, status: &str, by: &Value, now: i64) {
+    if status == "active" && ci % 3 == 1 {
+        let kinds: [(&'static str, Value); 6] = [
+            (
+                "exportResult",
+                json!({"displayName": "Export for outside counsel", "exportCriteria": "searchHits, partiallyIndexed", "exportFormat": "pst", "exportLocation": "responsiveLocations", "additionalOptions": "none"}),
+            ),
+            ("addToReviewSet", json!({})),
+            ("index", json!({})),
+            (
+                "contentExport",
+                json!({"description": "Production set", "outputName": "Production", "exportOptions": "originalFiles", "exportStructure": "directory"}),
+            ),
+            ("estimateStatistics", json!({})),
+            ("purgeData", json!({})),
+        ];
+        let (action, extra) = kinds[(ci / 3) % kinds.len()].clone();
+        let (start_ms, duration_ms) = if ci == 1 {
+            (now - 5_000, 3_600_000)
+        } else {
+            (
+                now - rng.range(60_000, 900_000),
+                rng.range(1_200_000, 5_400_000),
+            )
+        };
+        let outcome = ["succeeded", "failed", "partiallySucceeded"][(ci / 3) % 3];
+        let op = new_op(
+            rng,
+            action,
+            by,
+            Sim {
+                start_ms,
+                duration_ms,
+                outcome,
+            },
+            &[],
+            extra,
+        );
+        case.add("operations", op);
+    }
+    if ci % 7 == 3 {
+        let op = new_op(
+            rng,
+            "exportReport",
+            by,
+            Sim {
+                start_ms: now - (ci as i64 + 1) * 3_600_000,
+                duration_ms: 1,
+                outcome: "submissionFailed",
+            },
+            &[],
+            json!({"displayName": "Search report", "exportCriteria": "searchHits", "additionalOptions": "none"}),
+        );
+        case.add("operations", op);
+    }
+}
+
+/// Legal hold policies (served in beta only): one per case over two of its custodians and a
+/// site; the first case's second policy was created just now and is still `pending`; the second
+/// case's second policy is in `error` until `retryPolicy`.
+// The seed's pieces are passed as they are; a struct would only rename them.
+#[allow(clippy::too_many_arguments)]
+fn seed_holds(
+    rng: &mut Rng,
+    case: &mut Node,
+    e: &Entities,
+    ci: usize,
+    name: &str,
+    by: &Value,
+    created: &str,
+    now: i64,
+) {
+    let emails: Vec<String> = case
+        .kids("custodians")
+        .iter()
+        .take(2)
+        .filter_map(|c| {
+            c.props
+                .get("email")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .collect();
+    let mut policies = vec![(format!("{name} - hold"), "success", 0i64)];
+    if ci == 0 {
+        // Pending now, in force 40 s after start.
+        policies.push((
+            "Preservation: new custodians".to_string(),
+            "success",
+            40_000,
+        ));
+    }
+    if ci == 1 {
+        policies.push(("Preservation: departed staff".to_string(), "error", 0));
+    }
+    for (pn, outcome, pending_for) in policies {
+        let at = if pending_for > 0 {
+            fmt_ms(now - 20_000)
+        } else {
+            created.to_string()
+        };
+        let mut h = Node::new(json!({
+            "id": rng.guid(), "displayName": pn, "description": "Preserve mailbox and OneDrive content for the matter.",
+            "contentQuery": if ci.is_multiple_of(2) { "" } else { "(subject:\"invoice\") OR (received>=2024-01-01)" }, "isEnabled": true,
+            "status": "pending", "errors": [], "createdBy": by, "createdDateTime": at, "lastModifiedBy": by, "lastModifiedDateTime": at,
+        }));
+        h.props.insert(
+            "_settleAtMs".into(),
+            json!(if pending_for > 0 {
+                now + pending_for
+            } else {
+                now - DAY
+            }),
+        );
+        h.props.insert("_outcome".into(), json!(outcome));
+        if outcome == "error" {
+            h.props.insert(
+                "_errors".into(),
+                json!([
+                    "Location 'https://contoso.sharepoint.com/sites/Legacy' could not be found.",
+                    "Mailbox 'former.employee' is inactive and cannot be placed on hold."
+                ]),
+            );
+        }
+        for m in &emails {
+            let p = e.people.iter().find(|p| &p.upn == m);
+            if let Some(p) = p {
+                h.add("userSources", user_source(rng, p, by, created, "applied"));
+            }
+        }
+        h.add(
+            "siteSources",
+            site_source(rng, "Legal", e, by, created, "applied"),
+        );
+        case.add("legalHolds", h);
+    }
+}
+
 impl Cases {
     pub fn set_operation_duration(&mut self, ms: i64) {
         self.duration_ms = ms.max(1);
@@ -525,12 +898,48 @@ impl Cases {
             .find(|c| c.id() == id)
             .ok_or_else(|| GraphError::not_found("The case"))
     }
+    /// Outcomes of new operations, by their number: every sixth fails, every sixth-but-one
+    /// partially succeeds, except every twelfth-but-two, which is refused at submission.
     fn next_outcome(&mut self) -> &'static str {
         self.ops_started += 1;
-        match self.ops_started % 6 {
-            4 => "partiallySucceeded",
-            5 => "failed",
+        match (self.ops_started % 12, self.ops_started % 6) {
+            (10, _) => "submissionFailed",
+            (_, 4) => "partiallySucceeded",
+            (_, 5) => "failed",
             _ => "succeeded",
+        }
+    }
+    /// A duration at the configured `--operation-speed`.
+    fn scaled(&self, ms: i64) -> i64 {
+        ((ms as f64) / self.speed.max(1e-6)).round().max(1.0) as i64
+    }
+    /// `--operation-speed F`: new operations and hold-policy syncs take 1/F of their time, and
+    /// seeded work still running at `now` finishes F times sooner.
+    pub fn set_speed(&mut self, speed: f64, now: i64) {
+        let speed = if speed.is_finite() && speed > 0.0 {
+            speed
+        } else {
+            1.0
+        };
+        let ratio = self.speed.max(1e-6) / speed;
+        self.speed = speed;
+        let rescale = |end: i64| now + (((end - now) as f64) * ratio).round() as i64;
+        for c in &mut self.cases {
+            for op in c.kids.get_mut("operations").into_iter().flatten() {
+                if let Some(sim) = op.sim.as_mut() {
+                    let end = sim.start_ms + sim.duration_ms;
+                    if end > now {
+                        sim.duration_ms = (rescale(end) - sim.start_ms).max(1);
+                    }
+                }
+            }
+            for h in c.kids.get_mut("legalHolds").into_iter().flatten() {
+                if let Some(t) = h.props.get("_settleAtMs").and_then(Value::as_i64)
+                    && t > now
+                {
+                    h.props.insert("_settleAtMs".into(), json!(rescale(t)));
+                }
+            }
         }
     }
 
@@ -604,7 +1013,12 @@ impl Cases {
 pub const PERSIST_CASES: &str = "ediscoveryCases";
 pub const PERSIST_META: &str = "ediscovery";
 
-const OUTCOMES: &[&str] = &["succeeded", "partiallySucceeded", "failed"];
+const OUTCOMES: &[&str] = &[
+    "succeeded",
+    "partiallySucceeded",
+    "failed",
+    "submissionFailed",
+];
 
 impl Node {
     /// The node as `--state` stores it: `props` (private `_` links included), `kids` by
@@ -664,6 +1078,13 @@ impl Node {
         };
         Ok(Node { props, kids, sim })
     }
+}
+
+/// A written hold policy is `pending` again until `at`, then in force (`success`).
+fn resync(n: &mut Node, at: i64) {
+    n.props.insert("_settleAtMs".into(), json!(at));
+    n.props.insert("_outcome".into(), json!("success"));
+    n.props.remove("_errors");
 }
 
 fn with_context(ctx: &Ctx, frag: &str, m: Map<String, Value>) -> Value {
@@ -726,10 +1147,16 @@ fn accepted(ctx: &Ctx, case_id: &str, op_id: &str) -> GraphResponse {
 pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     let write = req.method != "GET";
     ctx.require(if write { WRITE } else { READ })?;
-    let rest: Vec<&str> = req.segs[3..].iter().map(String::as_str).collect();
-    let now = now_ms();
+    let rest: Vec<&str> = req.segs[3..].iter().map(|s| short_name(s)).collect();
+    let v = View {
+        now: now_ms(),
+        unknown_enums: req.header("prefer").is_some_and(|p| {
+            p.to_ascii_lowercase()
+                .contains("include-unknown-enum-members")
+        }),
+    };
     let mut d = ctx.data_mut()?;
-    let out = dispatch(ctx, req, &mut d.cases, &rest, now);
+    let out = dispatch(ctx, req, &mut d.cases, &rest, &v);
     if write && out.as_ref().is_ok_and(|r| r.status < 300) && ctx.app.persist.is_some() {
         let writes = d.cases.persisted_after_write(rest.first().copied());
         ctx.app.persist_writes(&ctx.tenant, &writes);
@@ -737,7 +1164,18 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     out
 }
 
-fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], now: i64) -> GraphResult {
+/// A case navigation by name; `legalHolds` exists in beta only (v1.0's metadata has no such
+/// navigation, so it answers as any unknown segment).
+fn case_nav(ctx: &Ctx, nav: &str) -> Result<&'static str, GraphError> {
+    match canon(CASE_NAVS, nav) {
+        Some("legalHolds") if ctx.version != "beta" => None,
+        x => x,
+    }
+    .ok_or_else(|| GraphError::bad_request(format!("Resource not found for the segment '{nav}'.")))
+}
+
+fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], v: &View) -> GraphResult {
+    let now = v.now;
     let m = req.method.as_str();
     match rest {
         [] => match m {
@@ -851,9 +1289,7 @@ fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], now: i64) ->
             )))
         }
         [cid, nav] => {
-            let nav = canon(CASE_NAVS, nav).ok_or_else(|| {
-                GraphError::bad_request(format!("Resource not found for the segment '{nav}'."))
-            })?;
+            let nav = case_nav(ctx, nav)?;
             let frag = format!("security/cases/ediscoveryCases('{cid}')/{nav}");
             match m {
                 "GET" => {
@@ -861,13 +1297,7 @@ fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], now: i64) ->
                     let items = c
                         .kids(nav)
                         .iter()
-                        .map(|n| {
-                            if nav == "operations" {
-                                render_op(n, now)
-                            } else {
-                                n.props.clone()
-                            }
-                        })
+                        .map(|n| render_kid(c, nav, n, v))
                         .collect();
                     list(ctx, req, &frag, items)
                 }
@@ -930,9 +1360,7 @@ fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], now: i64) ->
             ))
         }
         [cid, nav, id] => {
-            let nav = canon(CASE_NAVS, nav).ok_or_else(|| {
-                GraphError::bad_request(format!("Resource not found for the segment '{nav}'."))
-            })?;
+            let nav = case_nav(ctx, nav)?;
             let frag = format!("security/cases/ediscoveryCases('{cid}')/{nav}/$entity");
             match m {
                 "GET" => {
@@ -940,40 +1368,39 @@ fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], now: i64) ->
                     let n = c
                         .kid(nav, id)
                         .ok_or_else(|| GraphError::not_found("The item"))?;
-                    entity(
-                        ctx,
-                        req,
-                        &frag,
-                        if nav == "operations" {
-                            render_op(n, now)
-                        } else {
-                            n.props.clone()
-                        },
-                    )
+                    entity(ctx, req, &frag, render_kid(c, nav, n, v))
                 }
                 "PATCH" => {
                     let body = req.json_object()?;
+                    let sync = cases.scaled(POLICY_SYNC_MS);
                     let c = cases.case_mut(cid)?;
                     let n = c
                         .kid_mut(nav, id)
                         .ok_or_else(|| GraphError::not_found("The item"))?;
+                    let policy = nav == "legalHolds";
                     if let Some(k) = body.keys().find(|k| {
                         !matches!(
-                            k.as_str(),
-                            "displayName"
-                                | "description"
-                                | "contentQuery"
-                                | "dataSourceScopes"
-                                | "childSelectability"
+                            (policy, k.as_str()),
+                            (_, "displayName" | "description" | "contentQuery")
+                                | (false, "dataSourceScopes" | "childSelectability")
+                                | (true, "isEnabled")
                         )
                     }) {
                         return Err(GraphError::bad_request(format!(
                             "Property '{k}' cannot be updated."
                         )));
                     }
+                    if policy && body.get("isEnabled").is_some_and(|x| !x.is_boolean()) {
+                        return Err(GraphError::bad_request("isEnabled must be a Boolean."));
+                    }
                     n.props.extend(body);
                     n.props
                         .insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
+                    if policy {
+                        // A changed policy is synced to its locations again.
+                        n.props.insert("lastModifiedBy".into(), caller(ctx));
+                        resync(n, now + sync);
+                    }
                     Ok(GraphResponse::empty(204))
                 }
                 "DELETE" => {
@@ -991,9 +1418,7 @@ fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], now: i64) ->
             }
         }
         [cid, nav, id, sub] => {
-            let nav = canon(CASE_NAVS, nav).ok_or_else(|| {
-                GraphError::bad_request(format!("Resource not found for the segment '{nav}'."))
-            })?;
+            let nav = case_nav(ctx, nav)?;
             if m == "POST" {
                 if let Some(subnav) = canon(&["userSources", "siteSources", "queries"], sub) {
                     return create_sub(ctx, req, cases, (cid, nav, id), subnav, now);
@@ -1041,11 +1466,7 @@ fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], now: i64) ->
                     .unwrap_or("")
                     .trim_start_matches('#')
                     .to_string();
-                return Ok(GraphResponse::ok(&with_context(
-                    ctx,
-                    &t,
-                    render_op(op, now),
-                )));
+                return Ok(GraphResponse::ok(&with_context(ctx, &t, render_op(op, v))));
             }
             if lsub == "datasource" {
                 let ds = node
@@ -1096,9 +1517,31 @@ fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], now: i64) ->
                 node.kids(subnav).iter().map(|n| n.props.clone()).collect(),
             )
         }
+        [cid, nav, id, sub, sid] if m == "DELETE" => {
+            let nav = case_nav(ctx, nav)?;
+            let subnav = canon(&["userSources", "siteSources", "unifiedGroupSources"], sub)
+                .ok_or_else(|| {
+                    GraphError::bad_request(format!("Resource not found for the segment '{sub}'."))
+                })?;
+            let sync = cases.scaled(POLICY_SYNC_MS);
+            let n = cases
+                .case_mut(cid)?
+                .kid_mut(nav, id)
+                .ok_or_else(|| GraphError::not_found("The item"))?;
+            let before = n.kids(subnav).len();
+            if let Some(v) = n.kids.get_mut(subnav) {
+                v.retain(|k| k.id() != *sid);
+            }
+            if n.kids(subnav).len() == before {
+                return Err(GraphError::not_found("The source"));
+            }
+            if nav == "legalHolds" {
+                resync(n, now + sync);
+            }
+            Ok(GraphResponse::empty(204))
+        }
         [cid, nav, id, sub, sid] if m == "GET" => {
-            let nav = canon(CASE_NAVS, nav)
-                .ok_or_else(|| GraphError::bad_request("Resource not found for the segment."))?;
+            let nav = case_nav(ctx, nav)?;
             let subnav = canon(SUB_NAVS, sub)
                 .ok_or_else(|| GraphError::bad_request("Resource not found for the segment."))?;
             let c = cases.case(cid)?;
@@ -1162,8 +1605,24 @@ fn start(
     extra: Value,
     now: i64,
 ) -> GraphResult {
+    let op_id = start_op(ctx, cases, cid, action, links, extra, now)?;
+    Ok(accepted(ctx, cid, &op_id))
+}
+
+/// Starts an operation (its outcome decided now, its progress following the clock) and
+/// returns its id.
+fn start_op(
+    ctx: &Ctx,
+    cases: &mut Cases,
+    cid: &str,
+    action: &'static str,
+    links: &[(&str, &str)],
+    extra: Value,
+    now: i64,
+) -> Result<String, GraphError> {
+    cases.case(cid)?;
     let outcome = cases.next_outcome();
-    let duration = cases.duration_ms;
+    let duration = cases.scaled(cases.duration_ms);
     let by = caller(ctx);
     let mut rng = Rng::new(process_random());
     let mut extra_props = Map::new();
@@ -1198,7 +1657,7 @@ fn start(
     );
     let op_id = op.id().to_string();
     cases.case_mut(cid)?.add("operations", op);
-    Ok(accepted(ctx, cid, &op_id))
+    Ok(op_id)
 }
 
 fn hold(
@@ -1210,23 +1669,60 @@ fn hold(
     apply: bool,
     now: i64,
 ) -> GraphResult {
-    let c = cases.case_mut(cid)?;
-    let mut touched = 0;
-    for n in c.kids.get_mut(nav).into_iter().flatten() {
-        if ids.is_empty() || ids.iter().any(|i| i == n.id()) {
-            n.props.insert(
-                "holdStatus".into(),
-                json!(if apply { "applied" } else { "notApplied" }),
-            );
-            n.props
-                .insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
-            touched += 1;
-        }
-    }
-    if touched == 0 {
+    let c = cases.case(cid)?;
+    let v = View {
+        now,
+        unknown_enums: true,
+    };
+    // Where each source stands now, so a failed operation puts it back there.
+    let from: Vec<(String, String)> = c
+        .kids(nav)
+        .iter()
+        .filter(|n| ids.is_empty() || ids.iter().any(|i| i == n.id()))
+        .map(|n| {
+            let m = render_kid(c, nav, n, &v);
+            let s = m
+                .get("holdStatus")
+                .and_then(Value::as_str)
+                .unwrap_or("notApplied");
+            (n.id().to_string(), s.to_string())
+        })
+        .collect();
+    if from.is_empty() {
         return Err(GraphError::not_found("The data source"));
     }
-    start(ctx, cases, cid, "holdUpdate", &[], json!({}), now)
+    let link = if nav == "custodians" {
+        "custodian"
+    } else {
+        "source"
+    };
+    let first = from[0].0.clone();
+    let op_id = start_op(
+        ctx,
+        cases,
+        cid,
+        "holdUpdate",
+        &[(link, &first)],
+        json!({}),
+        now,
+    )?;
+    let c = cases.case_mut(cid)?;
+    for (id, was) in &from {
+        if let Some(n) = c.kid_mut(nav, id) {
+            let (moving, to) = if apply {
+                ("applying", "applied")
+            } else {
+                ("removing", "notApplied")
+            };
+            n.props.insert("holdStatus".into(), json!(moving));
+            n.props.insert("_holdOp".into(), json!(op_id));
+            n.props.insert("_holdTo".into(), json!(to));
+            n.props.insert("_holdFrom".into(), json!(was));
+            n.props
+                .insert("lastModifiedDateTime".into(), json!(fmt_ms(now)));
+        }
+    }
+    Ok(accepted(ctx, cid, &op_id))
 }
 
 // The route's pieces are passed as they were matched; a struct would only rename them.
@@ -1271,8 +1767,13 @@ fn action(
             now,
         ),
         ("searches", x @ ("exportresult" | "exportreport")) => {
-            for req_field in ["exportCriteria", "additionalOptions"] {
-                if !body.contains_key(req_field) {
+            let required: &[&str] = if x == "exportresult" {
+                &["exportCriteria", "exportFormat", "additionalOptions"]
+            } else {
+                &["exportCriteria", "additionalOptions"]
+            };
+            for req_field in required {
+                if !body.contains_key(*req_field) {
                     return Err(GraphError::bad_request(format!("{req_field} is required.")));
                 }
             }
@@ -1334,6 +1835,13 @@ fn action(
             a == "applyhold",
             now,
         ),
+        ("legalHolds", "retrypolicy") => {
+            let sync = cases.scaled(POLICY_SYNC_MS);
+            if let Some(n) = cases.case_mut(cid)?.kid_mut(nav, id) {
+                resync(n, now + sync);
+            }
+            Ok(GraphResponse::empty(204))
+        }
         ("custodians" | "noncustodialDataSources", "updateindex") => {
             let link = if nav == "custodians" {
                 "custodian"
@@ -1441,12 +1949,58 @@ fn create(
             }
             n
         }
+        "legalHolds" => {
+            let name = s("displayName")
+                .ok_or_else(|| GraphError::bad_request("displayName is required."))?;
+            if cases
+                .case(cid)?
+                .kids("legalHolds")
+                .iter()
+                .any(|h| h.props.get("displayName").and_then(Value::as_str) == Some(&name))
+            {
+                return Err(GraphError::new(
+                    409,
+                    "Conflict",
+                    "A hold policy with this name already exists in the case.",
+                ));
+            }
+            let enabled = match body.get("isEnabled") {
+                None | Some(Value::Null) => true,
+                Some(Value::Bool(b)) => *b,
+                Some(_) => return Err(GraphError::bad_request("isEnabled must be a Boolean.")),
+            };
+            let mut n = Node::new(json!({
+                "id": rng.guid(), "displayName": name, "description": s("description").unwrap_or_default(),
+                "contentQuery": s("contentQuery").unwrap_or_default(), "isEnabled": enabled, "status": "pending", "errors": [],
+                "createdBy": by, "createdDateTime": at, "lastModifiedBy": by, "lastModifiedDateTime": at,
+            }));
+            for (bind, kind) in [
+                ("userSources@odata.bind", "userSources"),
+                ("siteSources@odata.bind", "siteSources"),
+            ] {
+                let Some(list) = body.get(bind) else { continue };
+                let list = list
+                    .as_array()
+                    .ok_or_else(|| GraphError::bad_request(format!("{bind} must be an array.")))?;
+                for src in list {
+                    let src = src.as_object().cloned().unwrap_or_default();
+                    n.add(kind, policy_source(&mut rng, kind, &src, &by, &at)?);
+                }
+            }
+            resync(&mut n, now + cases.scaled(POLICY_SYNC_MS));
+            n
+        }
         _ => return Err(no_method()),
+    };
+    let shown = if nav == "legalHolds" {
+        render_policy(&node, now)
+    } else {
+        node.props.clone()
     };
     let out = with_context(
         ctx,
         &format!("security/cases/ediscoveryCases('{cid}')/{nav}/$entity"),
-        public(&node.props),
+        public(&shown),
     );
     cases.case_mut(cid)?.add(nav, node);
     Ok(GraphResponse::json(201, &out))
@@ -1493,6 +2047,9 @@ fn create_sub(
                 "site": {"webUrl": url, "id": sid, "createdDateTime": at}}),
             )
         }
+        ("legalHolds", kind @ ("userSources" | "siteSources")) => {
+            policy_source(&mut rng, kind, &body, &by, &at)?
+        }
         ("reviewSets", "queries") => Node::new(
             json!({"id": rng.guid(), "displayName": text("displayName").ok_or_else(|| GraphError::bad_request("displayName is required."))?,
             "description": text("description"), "contentQuery": text("contentQuery").unwrap_or_default(), "createdDateTime": at, "lastModifiedDateTime": at, "createdBy": by, "lastModifiedBy": by}),
@@ -1504,10 +2061,50 @@ fn create_sub(
         &format!("security/cases/ediscoveryCases('{cid}')/{nav}('{id}')/{subnav}/$entity"),
         public(&node.props),
     );
-    cases
+    let sync = cases.scaled(POLICY_SYNC_MS);
+    let parent = cases
         .case_mut(cid)?
         .kid_mut(nav, id)
-        .ok_or_else(|| GraphError::not_found("The item"))?
-        .add(subnav, node);
+        .ok_or_else(|| GraphError::not_found("The item"))?;
+    parent.add(subnav, node);
+    if nav == "legalHolds" {
+        resync(parent, now + sync);
+    }
     Ok(GraphResponse::json(201, &out))
+}
+
+/// A hold policy's user source (`email`) or site source (`site.webUrl`, or `site@odata.bind`
+/// to `…/sites/{id}`), as created with the policy or on its own.
+fn policy_source(
+    rng: &mut Rng,
+    kind: &str,
+    body: &Map<String, Value>,
+    by: &Value,
+    at: &str,
+) -> Result<Node, GraphError> {
+    let text = |k: &str| {
+        body.get(k)
+            .and_then(Value::as_str)
+            .filter(|x| !x.is_empty())
+    };
+    if kind == "userSources" {
+        let email = text("email").ok_or_else(|| GraphError::bad_request("email is required."))?;
+        return Ok(Node::new(json!({
+            "@odata.type": "#microsoft.graph.security.userSource", "id": rng.guid(), "displayName": email, "email": email,
+            "includedSources": text("includedSources").unwrap_or("mailbox,site"), "siteWebUrl": "", "holdStatus": "applied",
+            "createdDateTime": at, "createdBy": by,
+        })));
+    }
+    let url = body
+        .get("site")
+        .and_then(|s| s.get("webUrl"))
+        .and_then(Value::as_str)
+        .or_else(|| text("site@odata.bind"))
+        .ok_or_else(|| GraphError::bad_request("site.webUrl or site@odata.bind is required."))?;
+    let sid = rng.guid();
+    Ok(Node::new(json!({
+        "@odata.type": "#microsoft.graph.security.siteSource", "@odata.id": format!("https://graph.microsoft.com/v1.0/sites/{sid}"), "id": sid,
+        "displayName": url.trim_end_matches('/').rsplit('/').next().unwrap_or(url), "holdStatus": "applied", "createdDateTime": at, "createdBy": by,
+        "site": {"webUrl": url, "id": sid, "createdDateTime": at},
+    })))
 }

@@ -244,11 +244,28 @@ fn route_versioned(
         return batch::handle(&ctx, &req);
     }
     let bucket = crate::throttle::bucket_for(rest);
-    let _slot = app
-        .throttle
-        .admit(&ctx.tenant, &ctx.client_id, bucket)
-        .map_err(GraphError::throttled)?;
-    route(&ctx, &req)
+    let time_ms = now_ms();
+    let result = match app.throttle.admit(&ctx.tenant, &ctx.client_id, bucket) {
+        Ok(_slot) => route(&ctx, &req),
+        Err(retry) => Err(GraphError::throttled(retry)),
+    };
+    app.requests.record(crate::reqlog::LoggedRequest {
+        time_ms,
+        tenant: ctx.tenant.clone(),
+        family: bucket,
+        method: req.method.clone(),
+        path: if query.is_empty() {
+            rest.to_string()
+        } else {
+            format!("{rest}?{query}")
+        },
+        version,
+        status: match &result {
+            Ok(r) => r.status,
+            Err(e) => e.status,
+        },
+    });
+    result
 }
 
 fn not_found_segment(req: &Req) -> GraphError {

@@ -15,6 +15,7 @@ pub mod import;
 pub mod incidents;
 pub mod jwt;
 pub mod odata;
+pub mod reqlog;
 pub mod securescore;
 pub mod seed;
 pub mod state;
@@ -45,6 +46,7 @@ use tower_http::services::{ServeDir, ServeFile};
 pub use faults::FaultRule;
 use faults::{Fault, Faults};
 pub use import::{Import, ImportError};
+pub use reqlog::LoggedRequest;
 pub use seed::alerts::StoryTruth;
 pub use seed::score::ScoreTruth;
 use state::{App, Config, Persist};
@@ -69,6 +71,10 @@ pub struct Options {
     pub code_lifetime: Duration,
     /// How long a new eDiscovery operation takes to finish.
     pub operation_duration: Duration,
+    /// `--operation-speed`: eDiscovery time runs this many times faster: new operations take
+    /// `operation_duration / speed`, hold policies sync and seeded running work finishes
+    /// `speed` times sooner (1.0).
+    pub operation_speed: f64,
     pub state: Option<PathBuf>,
     pub dist: Option<PathBuf>,
     pub budgets: Budgets,
@@ -96,6 +102,7 @@ impl Default for Options {
             refresh_token_lifetime: Duration::from_secs(24 * 3600),
             code_lifetime: Duration::from_secs(600),
             operation_duration: Duration::from_secs(20),
+            operation_speed: 1.0,
             state: None,
             dist: None,
             budgets: Budgets::default(),
@@ -195,6 +202,15 @@ impl Running {
             .data
             .get(tenant_id)
             .and_then(|d| d.read().ok().map(|d| d.score.truth.clone()))
+    }
+    /// The Graph requests received for a tenant and/or throttle family (`ediscovery`, `alerts`,
+    /// …; None = all), oldest first, throttled ones included. See `reqlog`.
+    pub fn requests(&self, tenant_id: Option<&str>, family: Option<&str>) -> Vec<LoggedRequest> {
+        self.app.requests.get(tenant_id, family)
+    }
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.app.requests.clear()
     }
     /// Stops the three servers and waits for them.
     pub async fn shutdown(mut self) {
@@ -357,6 +373,7 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
     let mut data = HashMap::new();
     for (i, mut d) in built.into_iter().enumerate() {
         d.cases.set_operation_duration(op_ms);
+        d.cases.set_speed(opts.operation_speed, now);
         if let Some(alerts) = imported.remove(&i) {
             let im = import::build(alerts, &d.info.id, now);
             d.alerts = im.alerts;
@@ -549,6 +566,27 @@ fn graph_router(app: &Arc<App>) -> Router {
         .with_state(app.clone())
 }
 
+/// `GET /_emulator/requests[?tenant=ID][&family=NAME]`: the request log (see `reqlog`), on the
+/// loopback Graph listener, without a token; not a Graph API.
+fn request_log(app: &App, method: &Method, query: &str) -> Response {
+    if method != Method::GET {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let q = util::parse_query(query);
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let value: Vec<serde_json::Value> = app
+        .requests
+        .get(get("tenant"), get("family"))
+        .iter()
+        .map(LoggedRequest::to_json)
+        .collect();
+    (
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(json!({"value": value})),
+    )
+        .into_response()
+}
+
 fn into_http(r: error::GraphResponse) -> Response {
     let mut b = Response::builder()
         .status(StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
@@ -569,6 +607,9 @@ async fn graph_entry(
     body: Bytes,
 ) -> Response {
     let path = uri.path().to_string();
+    if path == "/_emulator/requests" {
+        return request_log(&app, &method, uri.query().unwrap_or(""));
+    }
     let decision = app.faults.decide(&path);
     if !decision.delay.is_zero() {
         tokio::time::sleep(decision.delay).await;

@@ -19,6 +19,10 @@ USAGE: vigil-emulator [FLAGS]
   --token-ttl SECONDS          access token lifetime (default 3600)
   --refresh-token-lifetime S   hard cap of a refresh token chain from sign-in (default 86400)
   --operation-seconds S        how long a new eDiscovery operation runs (default 20)
+  --operation-speed F          eDiscovery time runs F times faster (default 1): new operations take
+                               S/F, legal hold policies leave `pending` F times sooner, seeded work
+                               in flight (running operations, custodians `applying`/`removing`)
+                               finishes F times sooner. Throttle windows stay in real time
   --state FILE                 persist writes to FILE (temp file + rename after each write) and
                                reload them at start: alerts, incidents, control profiles,
                                submissions and eDiscovery (cases and everything in them)
@@ -47,6 +51,10 @@ USAGE: vigil-emulator [FLAGS]
   --test-token                 add to the READY line a read token for the first tenant's analyst
                                (\"token\"), for browser tests that cannot click through sign-in
   --help                       this text
+
+Request log (not Graph): GET {graph}/_emulator/requests?tenant=ID&family=ediscovery lists every
+Graph request received ({time, timeMs, tenant, family, method, version, path, status}, oldest
+first, 429s and $batch items included), so a test can check a client's request rate.
 
 When all listeners are bound it prints one line to stdout:
   VIGIL_EMULATOR_READY {\"app\":\"http://127.0.0.1:8080\",\"authority\":\"http://127.0.0.1:8081\",\"graph\":\"http://127.0.0.1:8082\"}
@@ -104,6 +112,14 @@ fn parse(args: Vec<String>) -> Result<Option<Cli>, String> {
             "--operation-seconds" => {
                 o.operation_duration =
                     Duration::from_secs(num(val("--operation-seconds")?, "--operation-seconds")?)
+            }
+            "--operation-speed" => {
+                let v = val("--operation-speed")?;
+                o.operation_speed = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|f| f.is_finite() && *f > 0.0)
+                    .ok_or_else(|| format!("--operation-speed: '{v}' is not a positive number"))?;
             }
             "--state" => o.state = Some(PathBuf::from(val("--state")?)),
             "--dist" => o.dist = Some(PathBuf::from(val("--dist")?)),

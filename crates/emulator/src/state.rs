@@ -184,6 +184,7 @@ pub struct App {
     pub throttle: Throttle,
     pub faults: Faults,
     pub persist: Option<Persist>,
+    pub requests: crate::reqlog::RequestLog,
     counter: AtomicU64,
     request_prefix: u64,
 }
@@ -207,6 +208,7 @@ impl App {
             throttle,
             faults,
             persist,
+            requests: Default::default(),
             counter: AtomicU64::new(1),
             request_prefix: crate::util::process_random(),
         }
