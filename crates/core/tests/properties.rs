@@ -52,8 +52,11 @@ fn decode_all(bytes: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Whether a body decodes into one fixture's own type.
+type DecodesAs = fn(&[u8]) -> bool;
+
 /// The repository's fixtures, each with the decoder of its own type.
-const FIXTURES: &[(&str, fn(&[u8]) -> bool)] = &[
+const FIXTURES: &[(&str, DecodesAs)] = &[
     ("alert.json", |b| decode::<Alert>(b).is_ok()),
     ("incident.json", |b| decode::<Incident>(b).is_ok()),
     ("secure-score.json", |b| decode::<SecureScore>(b).is_ok()),
