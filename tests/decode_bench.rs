@@ -19,12 +19,12 @@ extern "C" {
     fn json_parse(text: &wasm_bindgen::JsValue) -> wasm_bindgen::JsValue;
 }
 
-const EXAMPLE: &str =
-    include_str!("../../shared/graph-examples/v1.0/security-alert/security-alert-get.json");
+/// The repository's own alert fixture (seven evidence kinds), repeated into the page.
+const EXAMPLE: &str = include_str!("../crates/core/tests/fixtures/alert.json");
 
 fn page() -> String {
     let template: serde_json::Value =
-        serde_json::from_str(EXAMPLE).expect("the example alert is JSON");
+        serde_json::from_str(EXAMPLE).expect("the alert fixture is JSON");
     let alerts: Vec<serde_json::Value> = (0..1000)
         .map(|i| {
             let mut a = template.clone();

@@ -1,5 +1,6 @@
-//! Decoding throughput of a 1,000-alert page (MB/s), built from the documented alert shape,
-//! through the client's own `decode` (what the app runs on every page).
+//! Decoding throughput of a 1,000-alert page (MB/s), built from the repository's own alert
+//! fixture (`tests/fixtures/alert.json`: seven evidence kinds, so the page is evidence-heavy like
+//! real ones), through the client's own `decode` (what the app runs on every page).
 
 // This runs natively, outside the bundle, so the bundle's size rules (clippy.toml) do not
 // apply: JSON is read from bytes and trees as is handiest here.
@@ -10,16 +11,12 @@ use vigil_core::decode::decode;
 use vigil_core::models::{Alert, ODataPage};
 
 fn page() -> Vec<u8> {
-    let path = std::path::PathBuf::from(
-        std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into()),
-    )
-    .join("../../../shared/graph-examples/v1.0/security-alert/security-alert-get.json");
     let template: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&path).expect("example alert")).expect("valid JSON");
+        serde_json::from_str(include_str!("../tests/fixtures/alert.json")).expect("valid JSON");
     let value: Vec<serde_json::Value> = (0..1000)
         .map(|i| {
             let mut a = template.clone();
-            a["id"] = format!("da6375789952870511{i:02}_756343937").into();
+            a["id"] = format!("ta6384120012345678{i:02}_-1873542210").into();
             a
         })
         .collect();

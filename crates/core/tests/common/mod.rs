@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::cell::{Cell, RefCell};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use vigil_core::transport::{HttpRequest, HttpResponse, Transport, TransportError};
@@ -131,4 +132,48 @@ pub fn max_in_window(times: &[f64], window_ms: f64) -> usize {
         );
     }
     best
+}
+
+/// The workspace root (two levels above this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The repository's own example bodies, `crates/core/tests/fixtures/<name>` (see its README).
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+/// Where Microsoft's documented example payloads are looked for: `VIGIL_GRAPH_EXAMPLES` (a
+/// relative value is taken from the workspace root, as `cargo xtask test` does), else
+/// `<workspace root>/../shared/graph-examples`. `Ok` when the folder holds `INDEX.tsv`, `Err`
+/// with the folder looked at otherwise. They are not part of the repository, so a clean clone
+/// has none; `cargo xtask test` then leaves out the `documented_` tests and counts them skipped.
+pub fn graph_examples() -> Result<PathBuf, PathBuf> {
+    let root = workspace_root();
+    let dir = match std::env::var_os("VIGIL_GRAPH_EXAMPLES") {
+        Some(v) if !v.is_empty() => root.join(v),
+        _ => root.join("../shared/graph-examples"),
+    };
+    if dir.join("INDEX.tsv").is_file() {
+        Ok(dir)
+    } else {
+        Err(dir)
+    }
+}
+
+/// The documented examples for a `documented_` test, which panics without them: a test that
+/// cannot check anything must not pass. The runner (`cargo xtask test`) is what skips these.
+pub fn documented_examples() -> PathBuf {
+    graph_examples().unwrap_or_else(|dir| {
+        panic!(
+            "Microsoft's example payloads not found at {} (no INDEX.tsv); set \
+             VIGIL_GRAPH_EXAMPLES to their folder, or run `cargo xtask test`, which skips the \
+             documented_ tests when they are absent",
+            dir.display()
+        )
+    })
 }

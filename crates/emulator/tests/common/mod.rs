@@ -264,3 +264,35 @@ pub fn assert_error(r: &Resp, status: u16, code: &str) {
     assert_eq!(r.body["error"]["innerError"]["request-id"], rid);
     assert!(r.body["error"]["innerError"]["date"].is_string());
 }
+
+/// Where Microsoft's documented example payloads are looked for: `VIGIL_GRAPH_EXAMPLES` (a
+/// relative value is taken from the workspace root, as `cargo xtask test` does), else
+/// `<workspace root>/../shared/graph-examples`. `Ok` when the folder holds `INDEX.tsv`, `Err`
+/// with the folder looked at otherwise. They are not part of the repository, so a clean clone
+/// has none; `cargo xtask test` then leaves out the `documented_` tests and counts them skipped.
+/// (vigil-core's tests/common has the same resolver: test crates share no code.)
+pub fn graph_examples() -> Result<std::path::PathBuf, std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = match std::env::var_os("VIGIL_GRAPH_EXAMPLES") {
+        Some(v) if !v.is_empty() => root.join(v),
+        _ => root.join("../shared/graph-examples"),
+    };
+    if dir.join("INDEX.tsv").is_file() {
+        Ok(dir)
+    } else {
+        Err(dir)
+    }
+}
+
+/// The documented examples for a `documented_` test, which panics without them: a test that
+/// cannot check anything must not pass. The runner (`cargo xtask test`) is what skips these.
+pub fn documented_examples() -> std::path::PathBuf {
+    graph_examples().unwrap_or_else(|dir| {
+        panic!(
+            "Microsoft's example payloads not found at {} (no INDEX.tsv); set \
+             VIGIL_GRAPH_EXAMPLES to their folder, or run `cargo xtask test`, which skips the \
+             documented_ tests when they are absent",
+            dir.display()
+        )
+    })
+}
