@@ -203,6 +203,21 @@ impl Auth {
         self.accounts.get()
     }
 
+    /// The tenants whose data a page shows, as (id, name): every tenant with a live session,
+    /// or the active tenant alone (with no name) when none is known. Tracked.
+    pub fn data_tenants(&self) -> Vec<(String, String)> {
+        let mut tenants: Vec<(String, String)> = self
+            .accounts()
+            .into_iter()
+            .filter(|a| a.ended.is_none())
+            .map(|a| (a.tenant_id, a.tenant_name))
+            .collect();
+        if tenants.is_empty() {
+            tenants.extend(self.active_tenant().map(|t| (t, String::new())));
+        }
+        tenants
+    }
+
     /// The account of the tenant currently shown.
     pub fn account(&self) -> Option<Account> {
         let active = self.active.get()?;

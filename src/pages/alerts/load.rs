@@ -42,15 +42,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
     q.new_alerts.set(0);
     // Every signed-in tenant's alerts, one after the other, into one table (the tenant
     // filter then narrows it without a reload); the active tenant alone when none is known.
-    let mut tenants: Vec<(String, String)> = auth
-        .accounts()
-        .into_iter()
-        .filter(|a| a.ended.is_none())
-        .map(|a| (a.tenant_id, a.tenant_name))
-        .collect();
-    if tenants.is_empty() {
-        tenants.extend(auth.active_tenant().map(|t| (t, String::new())));
-    }
+    let tenants = auth.data_tenants();
     let f = filter.get_untracked();
     let sources: Vec<(GraphClient<BrowserTransport>, Query, String)> = tenants
         .into_iter()

@@ -61,15 +61,7 @@ impl C {
 
 /// Every alert of every signed-in tenant (a tenant that fails is named and the others load).
 async fn load(auth: Auth) -> Result<(Vec<Alert>, Vec<String>), String> {
-    let mut tenants: Vec<(String, String)> = auth
-        .accounts()
-        .into_iter()
-        .filter(|a| a.ended.is_none())
-        .map(|a| (a.tenant_id, a.tenant_name))
-        .collect();
-    if tenants.is_empty() {
-        tenants.extend(auth.active_tenant().map(|t| (t, String::new())));
-    }
+    let tenants = auth.data_tenants();
     let mut alerts = Vec::new();
     let mut problems = Vec::new();
     for (tenant, name) in tenants {
@@ -82,6 +74,7 @@ async fn load(auth: Auth) -> Result<(Vec<Alert>, Vec<String>), String> {
             .await
         {
             Ok(mut list) => alerts.append(&mut list),
+            Err(e) if name.is_empty() => problems.push(auth.explain(&e)),
             Err(e) => problems.push(format!("{name}: {}", auth.explain(&e))),
         }
     }
