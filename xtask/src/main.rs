@@ -25,8 +25,9 @@ commands:
   setup                 install the pinned tools (wasm target, trunk, wasm-bindgen-cli,
                         chromium + chromedriver, npm packages); skips what is present
   demo [--port N]       build the dashboard and serve it with the emulator (default port 8080)
-  test [--skip-setup] [--only fmt|clippy|native|browser|e2e]
+  test [--skip-setup] [--only fmt|clippy|native|browser|e2e] [--e2e NAME]
                         fmt, clippy, native tests, browser tests, end-to-end tests, size budget
+                        (--e2e: only the tests/e2e files whose name contains NAME)
   dist [--emulator] [--base /PATH/]
                         release bundle in dist/ (--emulator: also allow loopback origins in the
                         CSP; --base: hosted under that path, e.g. /vigil/ on GitHub Pages)

@@ -29,6 +29,7 @@ struct Stage {
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut skip_setup = false;
     let mut only: Option<String> = None;
+    let mut e2e_only: Option<String> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -37,6 +38,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
                 only = Some(
                     it.next()
                         .ok_or("--only needs a stage: fmt, clippy, native, browser, e2e")?
+                        .clone(),
+                )
+            }
+            "--e2e" => {
+                e2e_only = Some(
+                    it.next()
+                        .ok_or("--e2e needs part of a file name, e.g. correlation")?
                         .clone(),
                 )
             }
@@ -99,10 +107,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
             stages.push(stage("size budget", || {
                 check_result(size::check_budget(Path::new("dist")))
             }));
-            stages.push(stage(
-                "end-to-end (Playwright, headless Chromium)",
-                end_to_end,
-            ));
+            stages.push(stage("end-to-end (Playwright, headless Chromium)", || {
+                end_to_end(e2e_only.as_deref())
+            }));
         }
     }
     if stages.is_empty() {
@@ -371,7 +378,7 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-fn end_to_end() -> Outcome {
+fn end_to_end(only: Option<&str>) -> Outcome {
     let out_dir = cmd::target_dir().join("e2e");
     let _ = std::fs::create_dir_all(&out_dir);
     // The planted stories' answers reach the tests through a file, never through the app.
@@ -384,7 +391,7 @@ fn end_to_end() -> Outcome {
         Ok(e) => e,
         Err(e) => return check_result(Err(e)),
     };
-    let files = match e2e_files() {
+    let files = match e2e_files(only) {
         Ok(files) => files,
         Err(e) => return check_result(Err(e)),
     };
@@ -408,19 +415,24 @@ fn end_to_end() -> Outcome {
     }
 }
 
-/// The end-to-end test files, `tests/e2e/*.test.mjs`, in a stable order.
-fn e2e_files() -> Result<Vec<String>, String> {
+/// The end-to-end test files, `tests/e2e/*.test.mjs`, in a stable order; with `only`, those
+/// whose name contains it.
+fn e2e_files(only: Option<&str>) -> Result<Vec<String>, String> {
     let dir = cmd::root().join("tests/e2e");
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|name| name.ends_with(".test.mjs"))
+        .filter(|name| only.is_none_or(|o| name.contains(o)))
         .map(|name| format!("tests/e2e/{name}"))
         .collect();
     files.sort();
     if files.is_empty() {
-        return Err("no tests/e2e/*.test.mjs files".into());
+        return Err(format!(
+            "no tests/e2e/*.test.mjs files{}",
+            only.map(|o| format!(" containing `{o}`")).unwrap_or_default()
+        ));
     }
     Ok(files)
 }
