@@ -32,6 +32,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     emulator_serving(&mut figures, quick)?;
     // After bundle_size, which built dist/ for the emulator.
     queue_browser(&mut figures, quick)?;
+    score_chart(&mut figures)?;
     let report = report(&figures, quick, started.elapsed().as_secs_f64());
     let dir = cmd::target_dir().join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -320,6 +321,39 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
             "the raw JSON received (alert pages' bodies)".to_string(),
             number(&v, "raw_json_bytes")? / 1e6,
         )),
+    });
+    Ok(())
+}
+
+/// The Secure Score page's 90-day chart with every series (score, the three comparison
+/// averages, planned and achievable levels, zones), drawn by plotters on the canvas in headless
+/// Chromium: the median of the page's own timings of 30 redraws (tests/bench/score_chart.mjs).
+/// Needs dist/ built for the emulator (bundle_size does it).
+fn score_chart(figures: &mut Vec<Figure>) -> Result<(), String> {
+    let emulator = emulator::start(true, &["--port", "0", "--dist", "dist"])?;
+    let (ok, out) = cmd::run_captured(
+        cmd::command("node")
+            .arg("tests/bench/score_chart.mjs")
+            .env("VIGIL_APP_URL", &emulator.app)
+            .env("VIGIL_AUTHORITY_URL", &emulator.authority)
+            .env("VIGIL_GRAPH_URL", &emulator.graph)
+            .env("VIGIL_E2E_OUT", cmd::target_dir().join("bench")),
+    );
+    drop(emulator);
+    let line = out
+        .lines()
+        .find_map(|l| l.strip_prefix("BENCH "))
+        .filter(|_| ok)
+        .ok_or("the Secure Score chart benchmark failed")?;
+    let v: Value = serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))?;
+    figures.push(Figure {
+        name: "Secure Score: 90-day chart with every series drawn on canvas (median of 30)"
+            .to_string(),
+        value: v["render_ms"].as_f64().ok_or("BENCH line lacks render_ms")?,
+        unit: "ms",
+        lower_is_better: true,
+        goal: "under 10 ms".to_string(),
+        peer: None,
     });
     Ok(())
 }

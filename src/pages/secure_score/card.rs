@@ -63,7 +63,7 @@ pub fn ScoreCard() -> impl IntoView {
             {move || match card() {
                 None => Either::Left(view! { <p class="muted">"Loading the score…"</p> }),
                 Some(Err(e)) => Either::Right(Either::Left(view! { <p class="error" role="alert">{e}</p> })),
-                Some(Ok(None)) => Either::Right(Either::Left(view! { <p class="muted">"No score yet for this tenant."</p> })),
+                Some(Ok(None)) => Either::Right(Either::Left(view! { <p class="muted" role="status">{"No score yet for this tenant.".to_owned()}</p> })),
                 Some(Ok(Some(c))) => Either::Right(Either::Right(view! {
                     <div class="figures">
                         <a class="figure" href=href("/secure-score") id="score-card-current">

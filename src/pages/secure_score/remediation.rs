@@ -1,7 +1,13 @@
 //! A control's remediation, which the service sends as HTML, reduced to text and https links.
-//! The browser's DOMParser builds an inert document (it runs no script and loads nothing);
-//! only its text and the `href` of https links are read from it, and the page renders those
-//! as text. No API string is ever handed to `innerHTML`.
+//! The browser's DOMParser builds a document that runs no script; only its text and the `href`
+//! of https links are read from it, and the page renders those as text. No API string is ever
+//! handed to `innerHTML`.
+//!
+//! One more step comes first: Chromium still dispatches `error` events in a parsed document
+//! (an `<img src=x onerror=…>` is fetched, fails, and its handler is refused only by the CSP,
+//! which reports a violation). So every element that loads something, plays, or fires events
+//! by itself is renamed before parsing (`<img` -> `<vigil-x-img`): an unknown element does
+//! nothing at all.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,6 +27,47 @@ const SKIPPED: &[&str] = &[
     "head", "title", "img", "video", "audio", "canvas", "form", "input", "button", "select",
     "textarea",
 ];
+
+/// Renamed before parsing: they fetch, play, run, toggle or are documents of their own.
+const DEFUSED: &[&str] = &[
+    "img", "image", "picture", "video", "audio", "source", "track", "iframe", "frame",
+    "frameset", "object", "embed", "applet", "svg", "math", "link", "meta", "base", "input",
+    "script", "style", "body", "details", "marquee", "form", "button", "select", "textarea",
+    "template", "keygen", "bgsound", "isindex", "noscript", "xmp", "plaintext", "noembed",
+    "noframes", "dialog", "portal", "fencedframe", "html", "head",
+];
+
+/// The prefix given to the [`DEFUSED`] elements.
+const PREFIX: &str = "vigil-x-";
+
+/// `html` with every start or end tag of a [`DEFUSED`] element renamed (case-insensitively),
+/// wherever it appears: the parser then builds an unknown, inert element instead.
+pub fn defuse(html: &str) -> String {
+    let b = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut last = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let start = i + 1 + usize::from(b.get(i + 1) == Some(&b'/'));
+        let mut end = start;
+        while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'-') {
+            end += 1;
+        }
+        let name = &html[start..end];
+        if DEFUSED.iter().any(|d| d.eq_ignore_ascii_case(name)) {
+            out.push_str(&html[last..start]);
+            out.push_str(PREFIX);
+            last = start;
+        }
+        i = end.max(i + 1);
+    }
+    out.push_str(&html[last..]);
+    out
+}
 
 /// Elements that start a new paragraph.
 const BLOCKS: &[&str] = &[
@@ -72,7 +119,8 @@ fn walk(node: &web_sys::Node, out: &mut Out) {
             let Some(el) = node.dyn_ref::<web_sys::Element>() else {
                 return;
             };
-            let tag = el.local_name().to_ascii_lowercase();
+            let full = el.local_name().to_ascii_lowercase();
+            let tag = full.strip_prefix(PREFIX).unwrap_or(&full).to_owned();
             if SKIPPED.contains(&tag.as_str()) {
                 return;
             }
@@ -124,7 +172,7 @@ fn walk(node: &web_sys::Node, out: &mut Out) {
 pub fn reduce(html: &str) -> Option<Vec<Vec<Inline>>> {
     let parser = web_sys::DomParser::new().ok()?;
     let doc = parser
-        .parse_from_string(html, web_sys::SupportedType::TextHtml)
+        .parse_from_string(&defuse(html), web_sys::SupportedType::TextHtml)
         .ok()?;
     let body = doc.body()?;
     let mut out = Out::default();
@@ -150,5 +198,26 @@ pub fn Remediation(html: String) -> impl IntoView {
                 None => view! { <p class="muted">"The remediation could not be read."</p> }.into_any(),
             }}
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_remediation_defuses_active_elements() {
+        assert_eq!(
+            defuse("<p>a</p><IMG src=x onerror=\"alert(1)\"><img/src=x><script>x</script>"),
+            "<p>a</p><vigil-x-IMG src=x onerror=\"alert(1)\"><vigil-x-img/src=x><vigil-x-script>x</vigil-x-script>"
+        );
+        assert_eq!(
+            defuse("<details open ontoggle=x><svg onload=y></svg></details>"),
+            "<vigil-x-details open ontoggle=x><vigil-x-svg onload=y></vigil-x-svg></vigil-x-details>"
+        );
+        // Names that only start like a defused one, text and a lone `<` stay as they are.
+        assert_eq!(defuse("<imgx> <i>a < b</i> <a href=x>"), "<imgx> <i>a < b</i> <a href=x>");
+        assert_eq!(defuse("<"), "<");
+        assert_eq!(defuse("é<img>é"), "é<vigil-x-img>é");
     }
 }
