@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use vigil_core::models::SecureScore as Snapshot;
 use vigil_core::score::trend::{basis_label, compare_tenants, trend};
 use vigil_core::score::{WINDOWS, tenths};
@@ -210,8 +209,7 @@ pub fn build(s: S) -> Option<Chart> {
 fn render(el: &web_sys::HtmlCanvasElement, p: &Plot) -> Result<(), String> {
     let perf = window().performance();
     let started = perf.as_ref().map(|p| p.now());
-    let backend =
-        CanvasBackend::with_canvas_object(el.clone()).ok_or("this browser has no 2D canvas")?;
+    let backend = super::backend::Canvas::new(el).ok_or("this browser has no 2D canvas")?;
     plot::draw(&backend.into_drawing_area(), p)?;
     if let (Some(perf), Some(t0)) = (perf, started) {
         let us = ((perf.now() - t0) * 1000.0) as i64;

@@ -4,6 +4,7 @@
 //! URL; zones and planned actions are kept in the browser.
 
 mod actions;
+mod backend;
 mod card;
 mod categories;
 mod changes;

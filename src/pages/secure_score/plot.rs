@@ -231,7 +231,7 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Plot) -> Resu
     let n = p.days.len();
     let every = n.div_ceil(7).max(1);
     for (i, d) in p.days.iter().enumerate() {
-        if (n - 1 - i) % every != 0 {
+        if !(n - 1 - i).is_multiple_of(every) {
             continue;
         }
         let x = l.x(i);
