@@ -10,8 +10,6 @@ use super::S;
 use super::store;
 use super::view::{group_name, parse_group, parse_sort, sort_name};
 
-const STATES: [&str; 4] = ["Default", "Ignored", "ThirdParty", "Reviewed"];
-
 /// A state as a person reads it.
 pub fn state_label(wire: &str) -> &str {
     match wire {
@@ -89,28 +87,76 @@ fn row(s: S, r: &ActionRow) -> impl IntoView + use<> {
                 {(!r.scored).then(|| view! { " " <span class="badge">"not licensed"</span> })}
                 {r.deprecated.then(|| view! { " " <span class="badge">"deprecated"</span> })}
             </td>
-            <td class="num">{format!("{} / {}", opt(r.achieved), opt(r.max))}</td>
-            <td class="num">{opt(r.remaining)}</td>
-            <td>{r.category.clone()}</td>
-            <td>{r.tier.clone().unwrap_or_default()}</td>
-            <td>{r.implementation_cost.clone().unwrap_or_default()}</td>
-            <td>{r.user_impact.clone().unwrap_or_default()}</td>
-            <td class="threats">{r.threats.join(", ")}</td>
-            <td class="num">{r.rank.map(|x| x.to_string()).unwrap_or_default()}</td>
-            <td>{state_label(r.state_label()).to_owned()}</td>
-            <td>{r.assignee.clone().unwrap_or_default()}</td>
+            {cells(r).into_iter().map(|(class, text)| view! { <td class=class>{text}</td> }).collect_view()}
         </tr>
     }
 }
 
+const COLUMNS: [&str; 12] = [
+    "Plan",
+    "Action",
+    "Points",
+    "Remaining",
+    "Category",
+    "Tier",
+    "Cost",
+    "User impact",
+    "Threats",
+    "Rank",
+    "State",
+    "Assigned to",
+];
+
+/// The plain cells of a row after the title: (class, text).
+fn cells(r: &ActionRow) -> [(&'static str, String); 10] {
+    [
+        ("num", format!("{} / {}", opt(r.achieved), opt(r.max))),
+        ("num", opt(r.remaining)),
+        ("", r.category.clone()),
+        ("", r.tier.clone().unwrap_or_default()),
+        ("", r.implementation_cost.clone().unwrap_or_default()),
+        ("", r.user_impact.clone().unwrap_or_default()),
+        ("threats", r.threats.join(", ")),
+        ("num", r.rank.map(|x| x.to_string()).unwrap_or_default()),
+        ("", state_label(r.state_label()).to_owned()),
+        ("", r.assignee.clone().unwrap_or_default()),
+    ]
+}
+
+/// `(value, label)` options of a select.
+fn options(items: &'static [(&'static str, &'static str)]) -> impl IntoView {
+    items
+        .iter()
+        .map(|(v, l)| view! { <option value=*v>{*l}</option> })
+        .collect_view()
+}
+
+const SORTS: &[(&str, &str)] = &[
+    ("remaining", "Remaining points"),
+    ("rank", "Rank"),
+    ("category", "Category"),
+    ("state", "State"),
+    ("title", "Title"),
+];
+
+const GROUPS: &[(&str, &str)] = &[
+    ("", "None"),
+    ("category", "Category"),
+    ("state", "State"),
+    ("tier", "Tier"),
+];
+
+const STATE_OPTIONS: &[(&str, &str)] = &[
+    ("", "Any"),
+    ("Default", "Default"),
+    ("Ignored", "Risk accepted"),
+    ("ThirdParty", "Third party"),
+    ("Reviewed", "Reviewed"),
+];
+
 fn head() -> impl IntoView {
     view! {
-        <thead><tr>
-            <th scope="col">"Plan"</th><th scope="col">"Action"</th><th scope="col">"Points"</th>
-            <th scope="col">"Remaining"</th><th scope="col">"Category"</th><th scope="col">"Tier"</th>
-            <th scope="col">"Cost"</th><th scope="col">"User impact"</th><th scope="col">"Threats"</th>
-            <th scope="col">"Rank"</th><th scope="col">"State"</th><th scope="col">"Assigned to"</th>
-        </tr></thead>
+        <thead><tr>{COLUMNS.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}</tr></thead>
     }
 }
 
@@ -118,7 +164,7 @@ fn head() -> impl IntoView {
 pub fn ActionsTable(s: S) -> impl IntoView {
     let v = s.view;
     // Sorted and filtered positions, and the groups when grouping.
-    let shown = Memo::new(move |_| {
+    let shown = Memo::new_with_compare(move |_| {
         let view = v.get();
         let mut rows: Vec<ActionRow> = s.rows.with(|r| r.as_ref().clone());
         view.sort.apply(&mut rows);
@@ -132,7 +178,7 @@ pub fn ActionsTable(s: S) -> impl IntoView {
         let pos = f.apply(&rows);
         let groups: Option<Vec<Group>> = view.group.map(|g| g.apply(&rows, &pos));
         (rows, pos, groups)
-    });
+    }, |_, _| true);
     let categories = move || {
         let mut c: Vec<String> = CATEGORIES.iter().map(|c| (*c).to_owned()).collect();
         s.rows.with(|r| {
@@ -161,27 +207,19 @@ pub fn ActionsTable(s: S) -> impl IntoView {
                 <label>"State "
                     <select id="action-state" prop:value=move || v.get().state.unwrap_or_default()
                         on:change=move |ev| { let c = event_target_value(&ev); s.edit(|x| x.state = (!c.is_empty()).then_some(c)) }>
-                        <option value="">"Any"</option>
-                        {STATES.iter().map(|w| view! { <option value=*w>{state_label(w).to_owned()}</option> }).collect_view()}
+                        {options(STATE_OPTIONS)}
                     </select>
                 </label>
                 <label>"Sort "
                     <select id="action-sort" prop:value=move || sort_name(v.get().sort)
                         on:change=move |ev| { let c = event_target_value(&ev); s.edit(|x| x.sort = parse_sort(&c)) }>
-                        <option value="remaining">"Remaining points"</option>
-                        <option value="rank">"Rank"</option>
-                        <option value="category">"Category"</option>
-                        <option value="state">"State"</option>
-                        <option value="title">"Title"</option>
+                        {options(SORTS)}
                     </select>
                 </label>
                 <label>"Group "
                     <select id="action-group" prop:value=move || group_name(v.get().group)
                         on:change=move |ev| { let c = event_target_value(&ev); s.edit(|x| x.group = parse_group(&c)) }>
-                        <option value="">"None"</option>
-                        <option value="category">"Category"</option>
-                        <option value="state">"State"</option>
-                        <option value="tier">"Tier"</option>
+                        {options(GROUPS)}
                     </select>
                 </label>
                 <label><input type="checkbox" id="action-all" prop:checked=move || v.get().all

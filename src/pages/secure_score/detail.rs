@@ -83,12 +83,14 @@ fn Detail(
             <p class="muted" id="detail-no-profile">"Microsoft publishes no profile for this control: its name and score are all there is, so no title or remediation is shown."</p>
         })}
         <dl class="facts">
-            <dt>"Points"</dt><dd>{format!("{} of {}", opt(row.achieved), opt(row.max))}</dd>
-            <dt>"Remaining"</dt><dd id="detail-remaining">{opt(row.remaining)}</dd>
-            <dt>"Category"</dt><dd>{row.category.clone()}</dd>
-            <dt>"State"</dt><dd id="detail-state">{state_label(row.state_label()).to_owned()}</dd>
-            <dt>"Assigned to"</dt><dd>{row.assignee.clone().unwrap_or_else(|| "—".into())}</dd>
-            <dt>"Threats"</dt><dd>{if row.threats.is_empty() { "—".to_owned() } else { row.threats.join(", ") }}</dd>
+            {[
+                ("Points", "", format!("{} of {}", opt(row.achieved), opt(row.max))),
+                ("Remaining", "detail-remaining", opt(row.remaining)),
+                ("Category", "", row.category.clone()),
+                ("State", "detail-state", state_label(row.state_label()).to_owned()),
+                ("Assigned to", "", row.assignee.clone().unwrap_or_else(|| "—".into())),
+                ("Threats", "", if row.threats.is_empty() { "—".to_owned() } else { row.threats.join(", ") }),
+            ].into_iter().map(|(k, id, v)| view! { <dt>{k}</dt><dd id=(!id.is_empty()).then_some(id)>{v}</dd> }).collect_view()}
         </dl>
         {row.remediation.clone().map(|html| view! { <h3>"Remediation"</h3> <Remediation html /> })}
         {impact.map(|i| view! { <p class="muted">{i}</p> })}

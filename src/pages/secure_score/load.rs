@@ -9,7 +9,7 @@ use crate::auth::Auth;
 /// The service keeps one snapshot a day for 90 days.
 const HISTORY: u32 = 90;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct TenantData {
     pub id: String,
     /// The tenant's name from config.json (empty when unknown).
@@ -28,9 +28,9 @@ impl TenantData {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Loaded {
-    pub tenants: Vec<TenantData>,
+    pub tenants: Vec<std::sync::Arc<TenantData>>,
     /// What failed, one sentence each.
     pub problems: Vec<String>,
 }
@@ -94,7 +94,7 @@ pub async fn load(auth: Auth) -> Result<Loaded, String> {
     }
     for (id, name) in list {
         if let Some(t) = tenant(auth, &id, &name, &mut problems).await {
-            tenants.push(t);
+            tenants.push(std::sync::Arc::new(t));
         }
     }
     if tenants.is_empty() {

@@ -94,6 +94,16 @@ enum Phase {
     Ready,
 }
 
+/// A memo's comparison for loaded data: another allocation is news (no deep comparison of
+/// whole histories, which would also ship their `PartialEq` code).
+fn other_arc<T>(a: Option<&Option<Arc<T>>>, b: Option<&Option<Arc<T>>>) -> bool {
+    match (a.and_then(Option::as_ref), b.and_then(Option::as_ref)) {
+        (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+        (None, None) => a.is_none() != b.is_none(),
+        _ => true,
+    }
+}
+
 /// The newest snapshot of a history.
 fn latest(scores: &[Snapshot]) -> Option<&Snapshot> {
     ByDay::new(scores).latest().map(|(_, s)| s)
@@ -113,30 +123,40 @@ fn ScoreBody() -> impl IntoView {
         load::load(auth)
     });
     // A reload keeps what is shown until the new data is in (and keeps it if the reload fails).
-    let data = Memo::new(move |prev: Option<&Option<Arc<Loaded>>>| match resource.get() {
-        Some(Ok(l)) => Some(Arc::new(l)),
-        _ => prev.cloned().flatten(),
-    });
+    let data = Memo::new_with_compare(
+        move |prev: Option<&Option<Arc<Loaded>>>| match resource.get() {
+            Some(Ok(l)) => Some(Arc::new(l)),
+            _ => prev.cloned().flatten(),
+        },
+        other_arc,
+    );
     let phase = Memo::new(move |_| match resource.get() {
         None if data.with_untracked(Option::is_none) => Phase::Loading,
         Some(Err(e)) if data.with_untracked(Option::is_none) => Phase::Failed(e),
         _ => Phase::Ready,
     });
-    let tenant = Memo::new(move |_| {
-        let want = view.with(|v| v.tenant.clone());
-        data.get().and_then(|d| {
-            let pick = want
-                .and_then(|w| d.tenants.iter().position(|t| t.id == w))
-                .unwrap_or(0);
-            d.tenants.get(pick).cloned().map(Arc::new)
-        })
-    });
-    let rows = Memo::new(move |_| {
-        Arc::new(tenant.with(|t| match t {
-            Some(t) => action_rows(latest(&t.scores), &t.profiles),
-            None => Vec::new(),
-        }))
-    });
+    let tenant = Memo::new_with_compare(
+        move |_| {
+            let want = view.with(|v| v.tenant.clone());
+            data.get().and_then(|d| {
+                let pick = want
+                    .and_then(|w| d.tenants.iter().position(|t| t.id == w))
+                    .unwrap_or(0);
+                d.tenants.get(pick).cloned()
+            })
+        },
+        other_arc,
+    );
+    // Recomputed only when the tenant's data changes, and then always news.
+    let rows = Memo::new_with_compare(
+        move |_| {
+            Arc::new(tenant.with(|t| match t {
+                Some(t) => action_rows(latest(&t.scores), &t.profiles),
+                None => Vec::new(),
+            }))
+        },
+        |_, _| true,
+    );
     let planned = RwSignal::new(Vec::<String>::new());
     // The planned actions are the chosen tenant's: read them when it changes.
     Effect::watch(
