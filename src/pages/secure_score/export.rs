@@ -1,4 +1,5 @@
-//! The chart for a slide (PNG from the canvas) and its figures as CSV.
+//! The chart for a slide (PNG from the canvas, SVG drawn again by the same code) and its
+//! figures as CSV.
 
 use leptos::prelude::*;
 use vigil_core::score::tenths;
@@ -76,6 +77,14 @@ pub fn Exports(
             .and_then(|url| download_url("vigil-secure-score.png", &url));
         error.set(r.err());
     };
+    let vector = move |_| {
+        let r = chart.with_untracked(|c| match (c, canvas.get_untracked()) {
+            (Some(c), Some(el)) => super::backend::svg(&c.plot, el.width(), el.height())
+                .and_then(|doc| download("vigil-secure-score.svg", "image/svg+xml", &doc)),
+            _ => Err("The chart is not drawn yet.".to_owned()),
+        });
+        error.set(r.err());
+    };
     let data = move |_| {
         let r = chart.with_untracked(|c| match c {
             Some(c) => download("vigil-secure-score.csv", "text/csv", &csv(c)),
@@ -87,6 +96,8 @@ pub fn Exports(
         <p class="exports">
             "Export: "
             <button class="link" id="export-png" on:click=png>"Chart (PNG)"</button>
+            " · "
+            <button class="link" id="export-svg" on:click=vector>"Chart (SVG)"</button>
             " · "
             <button class="link" id="export-csv" on:click=data>"Figures (CSV)"</button>
             {move || error.get().map(|e| view! { " " <span class="error" role="alert">{e}</span> })}
