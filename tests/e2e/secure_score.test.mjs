@@ -68,6 +68,20 @@ test('the 90-day chart is drawn, a comparison line toggles, and gaps stay gaps',
     const cells = await page.$$eval(`#score-table tr[data-day="${day}"] > *`, (cs) => cs.map((c) => c.textContent));
     if (cells.length) assert.equal(cells[seats], '—', `${day}: a -1 average is not a number`);
   }
+  // Exports: the picture as PNG and SVG, the figures as CSV.
+  const file = async (button) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    return readFile(await d.path());
+  };
+  const png = await file('#export-png');
+  assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(''), 'PNG');
+  const svg = (await file('#export-svg')).toString();
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.ok((svg.match(/<polyline/g) ?? []).length > 10, 'the SVG has the lines');
+  const csv = (await file('#export-csv')).toString().trim().split('\n');
+  assert.equal(csv.length, 91, 'a header and 90 days');
+  assert.match(csv[0], /^day,Score,Max,/);
+  assert.match(csv.find((l) => l.startsWith(truth.gap_days[0])), /^\d{4}-\d{2}-\d{2},,/, 'a gap day has no score');
   // Hovering a day reads its figures out.
   const box = await page.$eval('#score-chart', (c) => { const r = c.getBoundingClientRect(); return { x: r.right - 20, y: r.top + r.height / 2 }; });
   await page.mouse.move(box.x, box.y);

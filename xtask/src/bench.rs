@@ -349,7 +349,9 @@ fn score_chart(figures: &mut Vec<Figure>) -> Result<(), String> {
     figures.push(Figure {
         name: "Secure Score: 90-day chart with every series drawn on canvas (median of 30)"
             .to_string(),
-        value: v["render_ms"].as_f64().ok_or("BENCH line lacks render_ms")?,
+        value: v["render_ms"]
+            .as_f64()
+            .ok_or("BENCH line lacks render_ms")?,
         unit: "ms",
         lower_is_better: true,
         goal: "under 10 ms".to_string(),

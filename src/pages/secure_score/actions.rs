@@ -43,7 +43,10 @@ fn plan_note(r: &ActionRow) -> Option<&'static str> {
 }
 
 fn toggle_plan(s: S, name: &str, on: bool) {
-    let Some(t) = s.tenant.with_untracked(|t| t.as_ref().map(|t| t.id.clone())) else {
+    let Some(t) = s
+        .tenant
+        .with_untracked(|t| t.as_ref().map(|t| t.id.clone()))
+    else {
         return;
     };
     s.planned.update(|p| {
@@ -164,21 +167,24 @@ fn head() -> impl IntoView {
 pub fn ActionsTable(s: S) -> impl IntoView {
     let v = s.view;
     // Sorted and filtered positions, and the groups when grouping.
-    let shown = Memo::new_with_compare(move |_| {
-        let view = v.get();
-        let mut rows: Vec<ActionRow> = s.rows.with(|r| r.as_ref().clone());
-        view.sort.apply(&mut rows);
-        let f = ActionFilter {
-            text: view.text.clone(),
-            category: view.category.clone(),
-            state: view.state.clone(),
-            include_deprecated: view.all,
-            include_unscored: view.all,
-        };
-        let pos = f.apply(&rows);
-        let groups: Option<Vec<Group>> = view.group.map(|g| g.apply(&rows, &pos));
-        (rows, pos, groups)
-    }, |_, _| true);
+    let shown = Memo::new_with_compare(
+        move |_| {
+            let view = v.get();
+            let mut rows: Vec<ActionRow> = s.rows.with(|r| r.as_ref().clone());
+            view.sort.apply(&mut rows);
+            let f = ActionFilter {
+                text: view.text.clone(),
+                category: view.category.clone(),
+                state: view.state.clone(),
+                include_deprecated: view.all,
+                include_unscored: view.all,
+            };
+            let pos = f.apply(&rows);
+            let groups: Option<Vec<Group>> = view.group.map(|g| g.apply(&rows, &pos));
+            (rows, pos, groups)
+        },
+        |_, _| true,
+    );
     let categories = move || {
         let mut c: Vec<String> = CATEGORIES.iter().map(|c| (*c).to_owned()).collect();
         s.rows.with(|r| {

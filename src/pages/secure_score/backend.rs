@@ -101,8 +101,7 @@ impl DrawingBackend for Canvas {
 
     fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> R {
         self.ctx.set_fill_style_str(&css_color(c));
-        self.ctx
-            .fill_rect(f64::from(p.0), f64::from(p.1), 1.0, 1.0);
+        self.ctx.fill_rect(f64::from(p.0), f64::from(p.1), 1.0, 1.0);
         Ok(())
     }
 
@@ -208,7 +207,11 @@ fn escape(s: &str) -> String {
 }
 
 /// The chart as an SVG document of `width` x `height`.
-pub fn svg(p: &crate::pages::secure_score::plot::Plot, width: u32, height: u32) -> Result<String, String> {
+pub fn svg(
+    p: &crate::pages::secure_score::plot::Plot,
+    width: u32,
+    height: u32,
+) -> Result<String, String> {
     use plotters::prelude::IntoDrawingArea;
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n"

@@ -45,8 +45,19 @@ pub fn ScoreCard() -> impl IntoView {
             let top = rows
                 .iter()
                 .filter(|r| f.matches(r))
-                .filter(|r| !matches!(r.state, Some(ControlState::Ignored | ControlState::ThirdParty)))
-                .filter_map(|r| Some((r.name.clone(), r.display_title().to_owned(), r.remaining.filter(|x| *x > 0.0)?)))
+                .filter(|r| {
+                    !matches!(
+                        r.state,
+                        Some(ControlState::Ignored | ControlState::ThirdParty)
+                    )
+                })
+                .filter_map(|r| {
+                    Some((
+                        r.name.clone(),
+                        r.display_title().to_owned(),
+                        r.remaining.filter(|x| *x > 0.0)?,
+                    ))
+                })
                 .take(3)
                 .collect();
             Some(Card {

@@ -11,7 +11,10 @@ fn width(achieved: f64, attainable: f64) -> String {
     if attainable <= 0.0 {
         return "0%".to_owned();
     }
-    format!("{}%", ((achieved / attainable).clamp(0.0, 1.0) * 100.0).round() as u32)
+    format!(
+        "{}%",
+        ((achieved / attainable).clamp(0.0, 1.0) * 100.0).round() as u32
+    )
 }
 
 #[component]

@@ -18,7 +18,11 @@ fn points(v: Option<f64>) -> String {
 
 fn delta_item(d: &ControlDelta) -> impl IntoView + use<> {
     let name = d.name.clone();
-    let class = if d.delta < 0.0 { "delta down" } else { "delta up" };
+    let class = if d.delta < 0.0 {
+        "delta down"
+    } else {
+        "delta up"
+    };
     view! {
         <li data-control=name.clone()>
             <span class=class>{signed_tenths(d.delta)}</span>
@@ -56,10 +60,12 @@ fn explained(c: &DayChange) -> impl IntoView + use<> {
         .max_delta
         .filter(|m| m.abs() > 1e-9)
         .map(|m| format!(" The maximum moved {} points.", signed_tenths(m)));
-    let rest = c
-        .unattributed()
-        .filter(|r| r.abs() >= 0.05)
-        .map(|r| format!("{} points are not explained by any control's score.", signed_tenths(r)));
+    let rest = c.unattributed().filter(|r| r.abs() >= 0.05).map(|r| {
+        format!(
+            "{} points are not explained by any control's score.",
+            signed_tenths(r)
+        )
+    });
     let quiet = c.all().is_empty();
     view! {
         <p id="change-headline">{head}{max}</p>
@@ -88,10 +94,21 @@ pub fn Changes(s: S) -> impl IntoView {
             })
         })
     });
+    // Without a day in the URL: the latest day on which a control moved.
     let chosen = Memo::new(move |_| {
-        s.view
-            .with(|v| v.day.clone())
-            .or_else(|| days.with(|d| d.first().cloned()))
+        s.view.with(|v| v.day.clone()).or_else(|| {
+            let t = s.tenant.get()?;
+            days.with(|d| {
+                d.iter()
+                    .find(|day| {
+                        day_start(day)
+                            .and_then(|at| day_change(&t.scores, &t.profiles, at))
+                            .is_some_and(|c| !c.all().is_empty())
+                    })
+                    .or(d.first())
+                    .cloned()
+            })
+        })
     });
     let change = move || {
         let day = chosen.get()?;

@@ -91,7 +91,11 @@ pub fn build(s: S) -> Option<Chart> {
             .enumerate()
             .map(|(i, t)| Line {
                 label: t.label.clone(),
-                color: if i == 0 { SCORE } else { PALETTE[(i - 1) % PALETTE.len()] },
+                color: if i == 0 {
+                    SCORE
+                } else {
+                    PALETTE[(i - 1) % PALETTE.len()]
+                },
                 points: t.points.clone(),
                 main: false,
             })
@@ -135,7 +139,12 @@ pub fn build(s: S) -> Option<Chart> {
     for (i, c) in tr.comparatives.iter().enumerate() {
         let has = c.points.iter().any(Option::is_some);
         let shown = v.shows(&c.label);
-        bases.push((c.label.clone(), basis_label(&c.label).to_owned(), shown, has));
+        bases.push((
+            c.label.clone(),
+            basis_label(&c.label).to_owned(),
+            shown,
+            has,
+        ));
         if shown && has {
             lines.push(Line {
                 label: basis_label(&c.label).to_owned(),
@@ -184,11 +193,10 @@ pub fn build(s: S) -> Option<Chart> {
             });
         }
     }
-    let mark = v.day.as_deref().and_then(|d| {
-        tr.days
-            .iter()
-            .position(|x| day_text(*x) == d)
-    });
+    let mark = v
+        .day
+        .as_deref()
+        .and_then(|d| tr.days.iter().position(|x| day_text(*x) == d));
     Some(Chart {
         plot: Plot {
             days: tr.days,

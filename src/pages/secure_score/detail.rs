@@ -131,17 +131,21 @@ fn StateForm(s: S, row: ActionRow, saved: RwSignal<Option<String>>) -> impl Into
     let name = StoredValue::new(row.name.clone());
     let send = Action::new_local(move |update: &ControlProfileUpdate| {
         let update = update.clone();
-        let tenant = s.tenant.with_untracked(|t| t.as_ref().map(|t| t.id.clone()));
+        let tenant = s
+            .tenant
+            .with_untracked(|t| t.as_ref().map(|t| t.id.clone()));
         let client = tenant.and_then(|t| auth.client_for(&t));
         let id = name.get_value();
         async move {
-            let client = client.ok_or_else(|| "Sign in to change improvement actions.".to_owned())?;
+            let client =
+                client.ok_or_else(|| "Sign in to change improvement actions.".to_owned())?;
             client
                 .update_control_profile(&id, &update)
                 .await
                 .map_err(|e| format!("Not saved: {}", auth.explain(&e)))?;
             let _ = saved.try_set(Some(
-                "Saved. The score counts the new state from the next daily snapshot (24–48 hours).".into(),
+                "Saved. The score counts the new state from the next daily snapshot (24–48 hours)."
+                    .into(),
             ));
             s.reload.try_update(|n| *n += 1);
             Ok::<(), String>(())

@@ -61,10 +61,7 @@ fn download_url(name: &str, url: &str) -> Result<(), String> {
 }
 
 #[component]
-pub fn Exports(
-    chart: Memo<Option<Chart>>,
-    canvas: NodeRef<leptos::html::Canvas>,
-) -> impl IntoView {
+pub fn Exports(chart: Memo<Option<Chart>>, canvas: NodeRef<leptos::html::Canvas>) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let png = move |_| {
         let r = canvas

@@ -209,7 +209,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Plot) -> Resu
     let l = Layout::new(p, w, h);
     area.fill(&WHITE).map_err(failed)?;
     if let Some(b) = p.bands {
-        for (from, to, c) in [(0.0, b.fair, POOR), (b.fair, b.good, FAIR), (b.good, l.y_top, GOOD)] {
+        for (from, to, c) in [
+            (0.0, b.fair, POOR),
+            (b.fair, b.good, FAIR),
+            (b.good, l.y_top, GOOD),
+        ] {
             if to > from {
                 area.draw(&Rectangle::new(
                     [(l.left, l.y(to)), (l.right, l.y(from))],
@@ -221,8 +225,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Plot) -> Resu
     }
     for v in y_ticks(l.y_top) {
         let y = l.y(v);
-        area.draw(&PathElement::new(vec![(l.left, y), (l.right, y)], rgb(GRID)))
-            .map_err(failed)?;
+        area.draw(&PathElement::new(
+            vec![(l.left, y), (l.right, y)],
+            rgb(GRID),
+        ))
+        .map_err(failed)?;
         let text = format!("{}{}", label(v), p.suffix);
         let style = font(11, TEXT).pos(Pos::new(HPos::Right, VPos::Center));
         area.draw(&Text::new(text, (l.left - 5, y), style))
@@ -235,8 +242,11 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Plot) -> Resu
             continue;
         }
         let x = l.x(i);
-        area.draw(&PathElement::new(vec![(x, l.bottom), (x, l.bottom + 4)], rgb(AXIS)))
-            .map_err(failed)?;
+        area.draw(&PathElement::new(
+            vec![(x, l.bottom), (x, l.bottom + 4)],
+            rgb(AXIS),
+        ))
+        .map_err(failed)?;
         let style = font(11, TEXT).pos(Pos::new(HPos::Center, VPos::Top));
         area.draw(&Text::new(month_day(*d), (x, l.bottom + 7), style))
             .map_err(failed)?;
@@ -248,16 +258,22 @@ pub fn draw<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: &Plot) -> Resu
     .map_err(failed)?;
     if let Some(i) = p.mark.filter(|i| *i < n) {
         let x = l.x(i);
-        area.draw(&PathElement::new(vec![(x, l.top), (x, l.bottom)], rgb(AXIS).stroke_width(1)))
-            .map_err(failed)?;
+        area.draw(&PathElement::new(
+            vec![(x, l.top), (x, l.bottom)],
+            rgb(AXIS).stroke_width(1),
+        ))
+        .map_err(failed)?;
     }
     for lv in &p.levels {
         let y = l.y(lv.value);
         let mut x = l.left;
         while x < l.right {
             let end = (x + 6).min(l.right);
-            area.draw(&PathElement::new(vec![(x, y), (end, y)], rgb(lv.color).stroke_width(2)))
-                .map_err(failed)?;
+            area.draw(&PathElement::new(
+                vec![(x, y), (end, y)],
+                rgb(lv.color).stroke_width(2),
+            ))
+            .map_err(failed)?;
             x += 10;
         }
     }

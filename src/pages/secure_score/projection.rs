@@ -60,7 +60,10 @@ pub fn ProjectionSummary(s: S) -> impl IntoView {
         error.set(r.err());
     };
     let clear = move |_| {
-        if let Some(t) = s.tenant.with_untracked(|t| t.as_ref().map(|t| t.id.clone())) {
+        if let Some(t) = s
+            .tenant
+            .with_untracked(|t| t.as_ref().map(|t| t.id.clone()))
+        {
             store::save_planned(&t, &[]);
         }
         s.planned.set(Vec::new());

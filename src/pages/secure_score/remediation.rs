@@ -23,18 +23,54 @@ pub enum Inline {
 
 /// Elements whose content is never shown (code, styles, embedded documents).
 const SKIPPED: &[&str] = &[
-    "script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math",
-    "head", "title", "img", "video", "audio", "canvas", "form", "input", "button", "select",
-    "textarea",
+    "script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math", "head",
+    "title", "img", "video", "audio", "canvas", "form", "input", "button", "select", "textarea",
 ];
 
 /// Renamed before parsing: they fetch, play, run, toggle or are documents of their own.
 const DEFUSED: &[&str] = &[
-    "img", "image", "picture", "video", "audio", "source", "track", "iframe", "frame",
-    "frameset", "object", "embed", "applet", "svg", "math", "link", "meta", "base", "input",
-    "script", "style", "body", "details", "marquee", "form", "button", "select", "textarea",
-    "template", "keygen", "bgsound", "isindex", "noscript", "xmp", "plaintext", "noembed",
-    "noframes", "dialog", "portal", "fencedframe", "html", "head",
+    "img",
+    "image",
+    "picture",
+    "video",
+    "audio",
+    "source",
+    "track",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "svg",
+    "math",
+    "link",
+    "meta",
+    "base",
+    "input",
+    "script",
+    "style",
+    "body",
+    "details",
+    "marquee",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "template",
+    "keygen",
+    "bgsound",
+    "isindex",
+    "noscript",
+    "xmp",
+    "plaintext",
+    "noembed",
+    "noframes",
+    "dialog",
+    "portal",
+    "fencedframe",
+    "html",
+    "head",
 ];
 
 /// The prefix given to the [`DEFUSED`] elements.
@@ -71,8 +107,27 @@ pub fn defuse(html: &str) -> String {
 
 /// Elements that start a new paragraph.
 const BLOCKS: &[&str] = &[
-    "p", "div", "li", "ul", "ol", "br", "h1", "h2", "h3", "h4", "h5", "h6", "table", "tr",
-    "section", "blockquote", "pre", "dl", "dt", "dd", "hr",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "section",
+    "blockquote",
+    "pre",
+    "dl",
+    "dt",
+    "dd",
+    "hr",
 ];
 
 /// Paragraphs being built.
@@ -216,7 +271,10 @@ mod tests {
             "<vigil-x-details open ontoggle=x><vigil-x-svg onload=y></vigil-x-svg></vigil-x-details>"
         );
         // Names that only start like a defused one, text and a lone `<` stay as they are.
-        assert_eq!(defuse("<imgx> <i>a < b</i> <a href=x>"), "<imgx> <i>a < b</i> <a href=x>");
+        assert_eq!(
+            defuse("<imgx> <i>a < b</i> <a href=x>"),
+            "<imgx> <i>a < b</i> <a href=x>"
+        );
         assert_eq!(defuse("<"), "<");
         assert_eq!(defuse("é<img>é"), "é<vigil-x-img>é");
     }

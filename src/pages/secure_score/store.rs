@@ -65,7 +65,13 @@ mod tests {
 
     #[test]
     fn score_zones_and_plans_read_back() {
-        assert_eq!(parse_zones("30, 80"), Some(Bands { fair: 30.0, good: 80.0 }));
+        assert_eq!(
+            parse_zones("30, 80"),
+            Some(Bands {
+                fair: 30.0,
+                good: 80.0
+            })
+        );
         assert_eq!(parse_zones("80,30"), None);
         assert_eq!(parse_zones("30,180"), None);
         assert_eq!(parse_zones("x"), None);

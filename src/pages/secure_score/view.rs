@@ -105,7 +105,9 @@ impl ScoreView {
                     }
                 }
                 "unit" => v.percent = val == "percent",
-                "hide" => v.hide.extend(val.split(',').filter_map(|b| nonempty(b.into()))),
+                "hide" => v
+                    .hide
+                    .extend(val.split(',').filter_map(|b| nonempty(b.into()))),
                 "own" => v.own = val == "1",
                 "tenant" => v.tenant = nonempty(val),
                 "day" => v.day = nonempty(val).filter(|d| day_start(d).is_some()),
