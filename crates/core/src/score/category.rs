@@ -271,9 +271,9 @@ mod tests {
             .unwrap();
         assert_eq!(identity.achieved, vec![Some(4.0), Some(4.0), Some(5.0)]);
         // Each day's categories add up to that day's score.
-        for d in 0..3 {
+        for (d, snap) in snaps.iter().enumerate() {
             let sum: f64 = t.categories.iter().filter_map(|c| c.achieved[d]).sum();
-            assert!(close(sum, snaps[d].current_score.unwrap()));
+            assert!(close(sum, snap.current_score.unwrap()));
         }
         // The latest day's breakdown leaves the deprecated control out entirely.
         let today = categories(&snaps[2], &profiles);
