@@ -21,10 +21,31 @@ pub enum Inline {
     Link { text: String, href: String },
 }
 
-/// Elements whose content is never shown (code, styles, embedded documents).
+/// Elements whose content is never shown (code, styles, embedded documents, controls).
+/// Void elements such as `img` or `input` are not here: renamed by [`defuse`] they are no
+/// longer void, so what follows them in the source becomes their content and must be read.
 const SKIPPED: &[&str] = &[
-    "script", "style", "template", "noscript", "iframe", "object", "embed", "svg", "math", "head",
-    "title", "img", "video", "audio", "canvas", "form", "input", "button", "select", "textarea",
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "iframe",
+    "object",
+    "svg",
+    "math",
+    "head",
+    "title",
+    "video",
+    "audio",
+    "canvas",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "xmp",
+    "noembed",
+    "noframes",
+    "plaintext",
 ];
 
 /// Renamed before parsing: they fetch, play, run, toggle or are documents of their own.
