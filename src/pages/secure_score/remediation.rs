@@ -97,8 +97,15 @@ const DEFUSED: &[&str] = &[
 /// The prefix given to the [`DEFUSED`] elements.
 const PREFIX: &str = "vigil-x-";
 
-/// `html` with every start or end tag of a [`DEFUSED`] element renamed (case-insensitively),
-/// wherever it appears: the parser then builds an unknown, inert element instead.
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+}
+
+/// `html` with every start or end tag of a [`DEFUSED`] element renamed (case-insensitively)
+/// and every attribute whose name starts with `on` renamed to `x-on…`, read the way the HTML
+/// tokenizer reads tags (names end at a space, `/` or `>`; values quoted or not). The parser
+/// then builds unknown, inert elements with no event handler attributes: Chromium checks an
+/// `on…` attribute against the CSP as soon as it is parsed, in any element.
 pub fn defuse(html: &str) -> String {
     let b = html.as_bytes();
     let mut out = String::with_capacity(html.len() + 16);
@@ -110,17 +117,70 @@ pub fn defuse(html: &str) -> String {
             continue;
         }
         let start = i + 1 + usize::from(b.get(i + 1) == Some(&b'/'));
-        let mut end = start;
-        while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'-') {
-            end += 1;
+        if !b.get(start).is_some_and(u8::is_ascii_alphabetic) {
+            i += 1;
+            continue;
         }
-        let name = &html[start..end];
-        if DEFUSED.iter().any(|d| d.eq_ignore_ascii_case(name)) {
+        let mut j = start;
+        while j < b.len() && !is_space(b[j]) && b[j] != b'/' && b[j] != b'>' {
+            j += 1;
+        }
+        if DEFUSED
+            .iter()
+            .any(|d| d.eq_ignore_ascii_case(&html[start..j]))
+        {
             out.push_str(&html[last..start]);
             out.push_str(PREFIX);
             last = start;
         }
-        i = end.max(i + 1);
+        // The attributes, up to the end of the tag.
+        loop {
+            while j < b.len() && (is_space(b[j]) || b[j] == b'/') {
+                j += 1;
+            }
+            if j >= b.len() || b[j] == b'>' {
+                break;
+            }
+            let name = j;
+            // The first character belongs to the name whatever it is (even `=`).
+            j += 1;
+            while j < b.len() && !is_space(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
+                j += 1;
+            }
+            if b[name..j]
+                .get(..2)
+                .is_some_and(|n| n.eq_ignore_ascii_case(b"on"))
+            {
+                out.push_str(&html[last..name]);
+                out.push_str("x-");
+                last = name;
+            }
+            while j < b.len() && is_space(b[j]) {
+                j += 1;
+            }
+            if b.get(j) != Some(&b'=') {
+                continue;
+            }
+            j += 1;
+            while j < b.len() && is_space(b[j]) {
+                j += 1;
+            }
+            match b.get(j) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    j += 1;
+                    while j < b.len() && b[j] != q {
+                        j += 1;
+                    }
+                    j += 1;
+                }
+                _ => {
+                    while j < b.len() && !is_space(b[j]) && b[j] != b'>' {
+                        j += 1;
+                    }
+                }
+            }
+        }
+        i = j;
     }
     out.push_str(&html[last..]);
     out
@@ -285,18 +345,24 @@ mod tests {
     fn score_remediation_defuses_active_elements() {
         assert_eq!(
             defuse("<p>a</p><IMG src=x onerror=\"alert(1)\"><img/src=x><script>x</script>"),
-            "<p>a</p><vigil-x-IMG src=x onerror=\"alert(1)\"><vigil-x-img/src=x><vigil-x-script>x</vigil-x-script>"
+            "<p>a</p><vigil-x-IMG src=x x-onerror=\"alert(1)\"><vigil-x-img/src=x><vigil-x-script>x</vigil-x-script>"
         );
         assert_eq!(
-            defuse("<details open ontoggle=x><svg onload=y></svg></details>"),
-            "<vigil-x-details open ontoggle=x><vigil-x-svg onload=y></vigil-x-svg></vigil-x-details>"
+            defuse("<details open ontoggle=x><svg/onload=y></svg></details>"),
+            "<vigil-x-details open x-ontoggle=x><vigil-x-svg/x-onload=y></vigil-x-svg></vigil-x-details>"
         );
-        // Names that only start like a defused one, text and a lone `<` stay as they are.
+        // Handlers on any element, in any case, after quoted values holding `>` and `on…`.
         assert_eq!(
-            defuse("<imgx> <i>a < b</i> <a href=x>"),
-            "<imgx> <i>a < b</i> <a href=x>"
+            defuse("<p title='a > onclick=1' OnClick = \"b\" data-on=1 on>t</p>"),
+            "<p title='a > onclick=1' x-OnClick = \"b\" data-on=1 x-on>t</p>"
+        );
+        // Text, comments and names that only start like a defused one stay as they are.
+        assert_eq!(
+            defuse("<imgx> <i>a < b</i> on=1 <a href=x>"),
+            "<imgx> <i>a < b</i> on=1 <a href=x>"
         );
         assert_eq!(defuse("<"), "<");
-        assert_eq!(defuse("é<img>é"), "é<vigil-x-img>é");
+        assert_eq!(defuse("<p onclick"), "<p x-onclick");
+        assert_eq!(defuse("é<img alt='é'>é"), "é<vigil-x-img alt='é'>é");
     }
 }
