@@ -156,8 +156,11 @@ async fn submissions_intel_and_pivots() {
     let user = ev
         .iter()
         .find(|e| {
+            // A person (a service account has no department).
             e["@odata.type"] == "#microsoft.graph.security.userEvidence"
                 && e["userAccount"]["userPrincipalName"].is_string()
+                && e["userAccount"]["azureAdUserId"].is_string()
+                && e["roles"] == serde_json::json!(["compromised"])
         })
         .cloned()
         .unwrap_or_default();
