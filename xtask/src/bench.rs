@@ -7,6 +7,8 @@ use serde_json::{Value, json};
 
 use crate::{cmd, dist, emulator, setup, size};
 
+mod correlate;
+
 /// One measured figure, with the peer it is compared to where there is one.
 struct Figure {
     name: String,
@@ -32,6 +34,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     emulator_serving(&mut figures, quick)?;
     // After bundle_size, which built dist/ for the emulator.
     queue_browser(&mut figures, quick)?;
+    correlate::run(&mut figures, quick)?;
     let report = report(&figures, quick, started.elapsed().as_secs_f64());
     let dir = cmd::target_dir().join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -66,7 +69,7 @@ fn bundle_size(figures: &mut Vec<Figure>) -> Result<(), String> {
             "bundle size, brotli (wasm + js + css)",
             vigil.brotli,
             reference.brotli,
-            "at most 300 kB; stretch: no larger than the reference",
+            "at most 500 kB; goal 450, then 400",
         ),
         ("bundle size, gzip -9", vigil.gzip, reference.gzip, ""),
         ("bundle size, raw", vigil.raw, reference.raw, ""),
