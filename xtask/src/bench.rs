@@ -32,7 +32,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     native_decode(&mut figures, quick)?;
     browser_decode(&mut figures)?;
     emulator_serving(&mut figures, quick)?;
-    // After bundle_size, which built dist/ for the emulator.
+    // After bundle_size, which built the emulator's bundle.
     queue_browser(&mut figures, quick)?;
     correlate::run(&mut figures, quick)?;
     let report = report(&figures, quick, started.elapsed().as_secs_f64());
@@ -51,8 +51,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
 
 /// The shipped bundle beside the usual JavaScript stack for the same job, bundled here by esbuild.
 fn bundle_size(figures: &mut Vec<Figure>) -> Result<(), String> {
-    dist::build(true)?;
-    let vigil = size::bundle(&cmd::root().join("dist"))?;
+    let (shipped, _) = dist::build_both()?;
+    let vigil = size::bundle(&shipped)?;
     let out = cmd::target_dir().join("bench/reference.js");
     cmd::run(cmd::command("node_modules/.bin/esbuild").args([
         "tests/bench/reference/entry.js",
@@ -220,17 +220,18 @@ fn thousands(n: usize) -> String {
     out
 }
 
-/// Runs `tests/bench/queue.mjs` with `args` against an emulator serving dist/ with a tenant of
+/// Runs `tests/bench/queue.mjs` with `args` against an emulator serving the emulator's bundle with a tenant of
 /// `alerts` alerts (no throttling), and returns its BENCH line.
 fn queue_script(alerts: usize, args: &[&str]) -> Result<Value, String> {
     let count = alerts.to_string();
+    let bundle = dist::emulator_dir().to_string_lossy().into_owned();
     let emulator = emulator::start(
         true,
         &[
             "--port",
             "0",
             "--dist",
-            "dist",
+            &bundle,
             "--no-throttle",
             "--alerts",
             &count,

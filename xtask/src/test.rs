@@ -100,15 +100,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     let mut bundle_ok = true;
     if wanted("e2e") {
-        let bundle = stage("release bundle", || check_result(dist::build(true)));
+        let mut dirs = None;
+        let bundle = stage("release bundle", || {
+            check_result(dist::build_both().map(|d| dirs = Some(d)))
+        });
         bundle_ok = bundle.ok;
         stages.push(bundle);
-        if bundle_ok {
-            stages.push(stage("size budget", || {
-                check_result(size::check_budget(Path::new("dist")))
-            }));
+        if let Some((shipped, emulated)) = dirs {
+            stages.push(stage(
+                "shipped policy (no loopback origins) and size budget",
+                || {
+                    check_result(
+                        dist::check_shipped(&shipped).and_then(|()| size::check_budget(&shipped)),
+                    )
+                },
+            ));
             stages.push(stage("end-to-end (Playwright, headless Chromium)", || {
-                end_to_end(e2e_only.as_deref())
+                end_to_end(&emulated, e2e_only.as_deref())
             }));
         }
     }
@@ -378,15 +386,16 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-fn end_to_end(only: Option<&str>) -> Outcome {
+fn end_to_end(bundle: &Path, only: Option<&str>) -> Outcome {
     let out_dir = cmd::target_dir().join("e2e");
     let _ = std::fs::create_dir_all(&out_dir);
     // The planted stories' answers reach the tests through a file, never through the app.
     let truth = out_dir.join("truth.json");
     let truth_arg = truth.to_string_lossy().into_owned();
+    let bundle = bundle.to_string_lossy().into_owned();
     let emulator = match emulator::start(
         false,
-        &["--port", "0", "--dist", "dist", "--truth-file", &truth_arg],
+        &["--port", "0", "--dist", &bundle, "--truth-file", &truth_arg],
     ) {
         Ok(e) => e,
         Err(e) => return check_result(Err(e)),
