@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{cmd, csp, setup};
+use crate::{cmd, csp, headers, setup};
 
 /// Loopback origins the emulator listens on; only bundles built for the demo, the tests and
 /// the benchmarks may talk to them.
@@ -29,7 +29,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let _lock = lock()?;
     trunk(&out, &base)?;
     finalize(&out, false)?;
-    println!("dist: built dist/ for {base}, for Microsoft Graph");
+    host_files(&out, &base)?;
+    println!(
+        "dist: built dist/ for {base}, for Microsoft Graph, with the headers for Netlify, \
+         Cloudflare Pages and Azure Static Web Apps (docs/deploy.md: nginx, CloudFront)"
+    );
     Ok(())
 }
 
@@ -126,6 +130,27 @@ fn finalize(dir: &Path, emulator: bool) -> Result<(), String> {
     let extra = if emulator { EMULATOR_ORIGINS } else { &[] };
     let html = csp::finalize(&html, extra)?;
     std::fs::write(&index, html).map_err(|e| format!("cannot write {index:?}: {e}"))
+}
+
+/// `_headers`, `_redirects` and `staticwebapp.config.json` beside the bundle, carrying its
+/// finalized policy.
+fn host_files(dir: &Path, base: &str) -> Result<(), String> {
+    let index = dir.join("index.html");
+    let html =
+        std::fs::read_to_string(&index).map_err(|e| format!("cannot read {index:?}: {e}"))?;
+    let policy = csp::policy(&html).ok_or("the built index.html has no policy")?;
+    for (name, text) in [
+        ("_headers", headers::netlify_headers(policy, base)),
+        ("_redirects", headers::netlify_redirects(base)),
+        (
+            "staticwebapp.config.json",
+            headers::static_web_app(policy, base),
+        ),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("cannot write {path:?}: {e}"))?;
+    }
+    Ok(())
 }
 
 /// Whether a finalized page's policy lets it talk to loopback addresses: the shipped bundle's

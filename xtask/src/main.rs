@@ -13,6 +13,7 @@ mod csp;
 mod demo;
 mod dist;
 mod emulator;
+mod headers;
 mod setup;
 mod size;
 mod test;

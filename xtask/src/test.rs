@@ -412,7 +412,9 @@ fn end_to_end(bundle: &Path, only: Option<&str>) -> Outcome {
             .env("VIGIL_AUTHORITY_URL", &emulator.authority)
             .env("VIGIL_GRAPH_URL", &emulator.graph)
             .env("VIGIL_E2E_OUT", &out_dir)
-            .env("VIGIL_TRUTH_FILE", &truth),
+            .env("VIGIL_TRUTH_FILE", &truth)
+            .env("VIGIL_BUNDLE_DIR", &bundle)
+            .env("VIGIL_NGINX", setup::NGINX),
     );
     drop(emulator);
     let counts = counts(&out);
