@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::{cmd, dist, emulator, setup, size};
 
 mod correlate;
+mod reliability;
 
 /// One measured figure, with the peer it is compared to where there is one.
 struct Figure {
@@ -35,6 +36,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // After bundle_size, which built the emulator's bundle.
     queue_browser(&mut figures, quick)?;
     correlate::run(&mut figures, quick)?;
+    reliability::run(&mut figures)?;
     let report = report(&figures, quick, started.elapsed().as_secs_f64());
     let dir = cmd::target_dir().join("bench");
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
