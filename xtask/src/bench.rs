@@ -393,8 +393,14 @@ fn environment() -> Value {
     json!({ "cpu": cpu, "cores": cores, "browser": browser, "rustc": rustc, "commit": commit, "date": date })
 }
 
+/// Two decimals, or four significant digits below 1 (a precision of 0.0012 is not 0).
 fn round(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    if x.abs() >= 1.0 || x == 0.0 {
+        (x * 100.0).round() / 100.0
+    } else {
+        let scale = 10f64.powi(3 - x.abs().log10().floor() as i32);
+        (x * scale).round() / scale
+    }
 }
 
 /// BENCHMARKS.md, generated from the report, never typed by hand.
