@@ -431,7 +431,8 @@ fn e2e_files(only: Option<&str>) -> Result<Vec<String>, String> {
     if files.is_empty() {
         return Err(format!(
             "no tests/e2e/*.test.mjs files{}",
-            only.map(|o| format!(" containing `{o}`")).unwrap_or_default()
+            only.map(|o| format!(" containing `{o}`"))
+                .unwrap_or_default()
         ));
     }
     Ok(files)
