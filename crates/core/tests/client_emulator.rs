@@ -273,3 +273,86 @@ async fn read_only_user_gets_an_actionable_403() {
     assert_eq!(e.kind, ErrorKind::Unauthorized);
     assert_eq!(e.user_message(), "Your sign-in has expired; sign in again.");
 }
+
+#[tokio::test]
+async fn directory_context_for_the_entity_pivot() {
+    let emu = emulator(Options {
+        alerts: 50,
+        ..Default::default()
+    })
+    .await;
+    let tenant = emu.tenants()[0].id.clone();
+    let token = emu.mint_access_token(
+        &tenant,
+        ANALYST,
+        &["SecurityAlert.Read.All", "User.Read.All", "Device.Read.All"],
+    );
+    let c = GraphClient::new(
+        NativeTransport::new(),
+        emu.graph_url(),
+        &tenant,
+        Rc::new(StaticToken(token)),
+    )
+    .unwrap();
+    let devices = c.find_devices_named("nonexistent-host").await.unwrap();
+    assert!(devices.is_empty());
+    let all: Vec<Device> = c
+        .pages::<Device>(
+            vigil_core::client::ApiVersion::V1,
+            "devices",
+            &Query::new(),
+            "Device.Read.All",
+        )
+        .collect_all()
+        .await
+        .unwrap();
+    let d = &all[0];
+    let named = c
+        .find_devices_named(d.display_name.as_deref().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(named.first().map(|x| &x.id), Some(&d.id));
+    let owners = c.device_owners(&d.id).await.unwrap();
+    assert_eq!(owners.len(), 1);
+    let owner = &owners[0];
+    assert!(owner.user_principal_name.is_some());
+    // Someone's manager, and the top of the organisation's none.
+    let mut found = None;
+    for u in c
+        .pages::<User>(
+            vigil_core::client::ApiVersion::V1,
+            "users",
+            &Query::new(),
+            "User.Read.All",
+        )
+        .collect_all()
+        .await
+        .unwrap()
+    {
+        if let Some(m) = c.get_manager(&u.id).await.unwrap() {
+            found = Some((u, m));
+            break;
+        }
+    }
+    let (u, m) = found.expect("someone has a manager");
+    assert_ne!(u.id, m.id);
+    assert!(m.display_name.is_some());
+    // Without Device.Read.All: a 403 naming the permission.
+    let basic = GraphClient::new(
+        NativeTransport::new(),
+        emu.graph_url(),
+        &tenant,
+        Rc::new(StaticToken(emu.mint_access_token(
+            &tenant,
+            ANALYST,
+            &["SecurityAlert.Read.All"],
+        ))),
+    )
+    .unwrap();
+    let e = basic.device_owners(&d.id).await.unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Forbidden, "{e}");
+    assert_eq!(e.missing_scope.as_deref(), Some("Device.Read.All"));
+    let e = basic.get_manager(&u.id).await.unwrap_err();
+    assert_eq!(e.missing_scope.as_deref(), Some("User.Read.All"));
+    emu.shutdown().await;
+}

@@ -10,13 +10,7 @@ use super::{ApiVersion, GraphClient, scopes, seg};
 impl<T: Transport> GraphClient<T> {
     /// A user by object id or UPN. UPNs starting with `$` use the `users('…')` form Graph needs.
     pub async fn get_user(&self, id_or_upn: &str, select: &[&str]) -> Result<User, GraphError> {
-        let path = if id_or_upn.starts_with('$') {
-            let mut lit = String::new();
-            write_string_literal(id_or_upn, &mut lit);
-            format!("users({})", encode_query_value(&lit))
-        } else {
-            format!("users/{}", seg(id_or_upn))
-        };
+        let path = user_path(id_or_upn);
         let q = if select.is_empty() {
             Query::new()
         } else {
@@ -68,5 +62,44 @@ impl<T: Transport> GraphClient<T> {
         self.pages::<Device>(ApiVersion::V1, "devices", &q, scopes::DEVICE_READ)
             .collect_all()
             .await
+    }
+
+    /// A user's manager (`/users/{id}/manager`), `None` when they have none (Graph's 404).
+    /// Needs User.Read.All: basic profiles do not reach the reporting line.
+    pub async fn get_manager(&self, id_or_upn: &str) -> Result<Option<User>, GraphError> {
+        let url = self.url(ApiVersion::V1, &format!("{}/manager", user_path(id_or_upn)));
+        match self.get_json(url, scopes::USER_READ).await {
+            Ok(u) => Ok(Some(u)),
+            Err(e) if e.kind == crate::error::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A device's registered owners (`/devices/{objectId}/registeredOwners`): directory
+    /// objects, read as users (the owner is a user; another kind keeps its id and name).
+    pub async fn device_owners(&self, object_id: &str) -> Result<Vec<User>, GraphError> {
+        let path = format!("devices/{}/registeredOwners", seg(object_id));
+        self.pages::<User>(ApiVersion::V1, &path, &Query::new(), scopes::DEVICE_READ)
+            .collect_all()
+            .await
+    }
+
+    /// Devices whose display name is `name` (a host name, without its domain).
+    pub async fn find_devices_named(&self, name: &str) -> Result<Vec<Device>, GraphError> {
+        let q = Query::new().filter(crate::fields::devices::DISPLAY_NAME.eq(name));
+        self.pages::<Device>(ApiVersion::V1, "devices", &q, scopes::DEVICE_READ)
+            .collect_all()
+            .await
+    }
+}
+
+/// `users/{id}`, or `users('{upn}')` for a UPN starting with `$`, as Graph needs.
+fn user_path(id_or_upn: &str) -> String {
+    if id_or_upn.starts_with('$') {
+        let mut lit = String::new();
+        write_string_literal(id_or_upn, &mut lit);
+        format!("users({})", encode_query_value(&lit))
+    } else {
+        format!("users/{}", seg(id_or_upn))
     }
 }
