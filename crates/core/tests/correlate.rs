@@ -818,8 +818,10 @@ fn the_engine_answers_the_views_alert_entities_entity_info_and_advice() {
     // A whole set as subject leaves its own members out.
     let own = c.advice(&[AlertId::new("now"), AlertId::new("old0")], now);
     assert_eq!(own.similar, 10);
-    // Nothing like it: no advice.
-    assert_eq!(c.advice(&[AlertId::new("diff")], now).sentence(), None);
+    // Nothing like it: no advice, nothing to apply.
+    let none = c.advice(&[AlertId::new("diff")], now);
+    assert_eq!(none.sentence(), None);
+    assert_eq!(none.same_way(), None);
 
     let ents = c.alert_entities(&AlertId::new("now"));
     let keys: Vec<&str> = ents.iter().map(|e| e.key.as_str()).collect();

@@ -5,7 +5,7 @@
 
 use super::identity::Extracted;
 use super::intern::Interner;
-use crate::models::{Alert, AlertClassification, AlertId, AlertStatus, DateTime};
+use crate::models::{Alert, AlertClassification, AlertId, AlertStatus, AlertUpdate, DateTime};
 
 /// How similar alerts ended up.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -152,6 +152,20 @@ pub(crate) fn tally(similar: u32, outcomes: Vec<Outcome>, now: DateTime) -> Advi
 }
 
 impl Advice {
+    /// "Classify the same way": resolved with the most common classification (none when most
+    /// were resolved without one), and the comment that says why; `None` without advice.
+    pub fn same_way(&self) -> Option<(AlertUpdate, String)> {
+        let sentence = self.sentence()?;
+        let update = AlertUpdate {
+            status: Some(AlertStatus::Resolved),
+            classification: self.classification().cloned(),
+            ..AlertUpdate::default()
+        };
+        let why =
+            format!("Resolved the way similar alerts were: {sentence} (Vigil triage advice).");
+        Some((update, why))
+    }
+
     /// The most common classification among the closed ones, when one was given (what
     /// "classify the same way" sets).
     pub fn classification(&self) -> Option<&AlertClassification> {
