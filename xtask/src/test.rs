@@ -403,7 +403,12 @@ fn end_to_end(only: Option<&str>) -> Outcome {
             .env("VIGIL_AUTHORITY_URL", &emulator.authority)
             .env("VIGIL_GRAPH_URL", &emulator.graph)
             .env("VIGIL_E2E_OUT", &out_dir)
-            .env("VIGIL_TRUTH_FILE", &truth),
+            .env("VIGIL_TRUTH_FILE", &truth)
+            // The same binary for the emulators a test starts itself (`--import`, budgets, ...).
+            .env(
+                "VIGIL_EMULATOR_BIN",
+                cmd::target_dir().join("debug").join("vigil-emulator"),
+            ),
     );
     drop(emulator);
     let counts = counts(&out);

@@ -6,12 +6,12 @@
 
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
+use vigil_core::GraphError;
 use vigil_core::client::scopes;
+use vigil_core::client::{DeviceContext, DeviceKey, UserContext};
 use vigil_core::correlate::{AlertInfo, Correlator, EntityKind, EntityRef, Settings};
-use vigil_core::models::{Device, User};
 use vigil_core::queue::chips::service_label;
 use vigil_core::url::form_parse;
-use vigil_core::{ErrorKind, GraphError};
 
 use super::cluster::{alert_link, timeline};
 use super::load;
@@ -154,22 +154,6 @@ fn EntityFound(f: Found) -> impl IntoView {
     }
 }
 
-/// What the directory says about a user or a device.
-#[derive(Clone)]
-enum Context {
-    User {
-        user: User,
-        /// `Ok(None)`: no manager on record.
-        manager: Result<Option<User>, GraphError>,
-    },
-    Device {
-        device: Device,
-        owners: Result<Vec<User>, GraphError>,
-    },
-    /// The directory has no such object.
-    Absent,
-}
-
 /// How to look the entity up in the directory, from the identifiers it is known by.
 enum Lookup {
     User(String),
@@ -194,6 +178,9 @@ fn lookup(e: &EntityRef) -> Option<Lookup> {
     }
 }
 
+/// A label and what the directory says (or why it could not).
+type Row = (&'static str, Result<String, GraphError>);
+
 #[component]
 fn DirectoryContext(entity: EntityRef, tenant: Option<String>) -> impl IntoView {
     let auth = use_auth();
@@ -209,36 +196,23 @@ fn DirectoryContext(entity: EntityRef, tenant: Option<String>) -> impl IntoView 
     let context = LocalResource::new(move || {
         let client = auth.client_for_data(tenant.as_deref());
         let ready = lacking.get().is_none();
-        let how = how.with_value(|h| match h {
-            Lookup::User(s) => Lookup::User(s.clone()),
-            Lookup::DeviceById(s) => Lookup::DeviceById(s.clone()),
-            Lookup::DeviceByName(s) => Lookup::DeviceByName(s.clone()),
+        let (user, id, name) = how.with_value(|h| match h {
+            Lookup::User(s) => (Some(s.clone()), None, None),
+            Lookup::DeviceById(s) => (None, Some(s.clone()), None),
+            Lookup::DeviceByName(s) => (None, None, Some(s.clone())),
         });
         async move {
             let client = client.filter(|_| ready)?;
-            Some(match how {
-                Lookup::User(id) => {
-                    let select = [
-                        "id",
-                        "displayName",
-                        "userPrincipalName",
-                        "jobTitle",
-                        "department",
-                        "accountEnabled",
-                    ];
-                    match client.get_user(&id, &select).await {
-                        Ok(user) => Ok(Context::User {
-                            manager: client.get_manager(&user.id).await,
-                            user,
-                        }),
-                        Err(e) if e.kind == ErrorKind::NotFound => Ok(Context::Absent),
-                        Err(e) => Err(e),
-                    }
-                }
-                Lookup::DeviceById(id) => device(&client, client.find_devices(&id).await).await,
-                Lookup::DeviceByName(name) => {
-                    device(&client, client.find_devices_named(&name).await).await
-                }
+            Some(match (user, id, name) {
+                (Some(u), _, _) => client.user_context(&u).await.map(|c| c.map(user_rows)),
+                (_, Some(id), _) => client
+                    .device_context(DeviceKey::DeviceId(&id))
+                    .await
+                    .map(|c| c.map(device_rows)),
+                (_, _, name) => client
+                    .device_context(DeviceKey::Name(name.as_deref().unwrap_or_default()))
+                    .await
+                    .map(|c| c.map(device_rows)),
             })
         }
     });
@@ -255,91 +229,76 @@ fn DirectoryContext(entity: EntityRef, tenant: Option<String>) -> impl IntoView 
                 None => Either::Right(move || match context.get().flatten() {
                     None => EitherOf3::A(view! { <p class="muted">"Reading the directory…"</p> }),
                     Some(Err(error)) => EitherOf3::B(view! { <GraphErrorNotice error /> }),
-                    Some(Ok(c)) => EitherOf3::C(context_view(c)),
+                    Some(Ok(None)) => EitherOf3::A(view! { <p class="muted">"The directory has no object with these identifiers."</p> }),
+                    Some(Ok(Some(rows))) => EitherOf3::C(view! {
+                        <dl class="fields" id="entity-context">
+                            {rows.into_iter().map(|(label, v)| view! {
+                                <dt>{label}</dt>
+                                <dd data-field=label>{match v {
+                                    Ok(v) => Either::Left(v),
+                                    Err(error) => Either::Right(view! { <GraphErrorNotice error /> }),
+                                }}</dd>
+                            }).collect_view()}
+                        </dl>
+                    }),
                 }),
             }}
         </section>
     })
 }
 
-/// The first device found, with its owners.
-async fn device<T: vigil_core::Transport>(
-    client: &vigil_core::GraphClient<T>,
-    found: Result<Vec<Device>, GraphError>,
-) -> Result<Context, GraphError> {
-    let Some(device) = found?.into_iter().next() else {
-        return Ok(Context::Absent);
-    };
-    Ok(Context::Device {
-        owners: client.device_owners(&device.id).await,
-        device,
-    })
-}
-
-fn yes_no(v: Option<bool>) -> &'static str {
+fn yes_no(v: Option<bool>) -> String {
     match v {
         Some(true) => "Yes",
         Some(false) => "No",
         None => "—",
     }
+    .to_owned()
 }
 
-fn text(v: &Option<String>) -> String {
-    v.clone()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_else(|| "—".into())
+fn text(v: Option<String>) -> String {
+    v.unwrap_or_else(|| "—".into())
 }
 
-fn context_view(c: Context) -> impl IntoView {
-    let row = |label: &'static str, v: String| view! { <dt>{label}</dt><dd>{v}</dd> };
-    match c {
-        Context::Absent => EitherOf3::A(view! {
-            <p id="entity-directory-absent" class="muted">"The directory has no object with these identifiers."</p>
-        }),
-        Context::User { user, manager } => {
-            let manager = match manager {
-                Ok(Some(m)) => Either::Left(text(&m.display_name.or(m.user_principal_name))),
-                Ok(None) => Either::Left("None on record".to_owned()),
-                Err(error) => Either::Right(view! { <GraphErrorNotice error /> }),
-            };
-            EitherOf3::B(view! {
-                <dl class="fields" id="entity-user">
-                    {row("Name", text(&user.display_name))}
-                    {row("Sign-in name", text(&user.user_principal_name))}
-                    {row("Job title", text(&user.job_title))}
-                    {row("Department", text(&user.department))}
-                    <dt>"Manager"</dt><dd id="entity-manager">{manager}</dd>
-                    {row("Account enabled", yes_no(user.account_enabled).to_owned())}
-                </dl>
-            })
-        }
-        Context::Device { device, owners } => {
-            let owner = match owners {
-                Ok(list) if list.is_empty() => Either::Left("None on record".to_owned()),
-                Ok(list) => Either::Left(
-                    list.iter()
-                        .map(|u| text(&u.display_name.clone().or(u.user_principal_name.clone())))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-                Err(error) => Either::Right(view! { <GraphErrorNotice error /> }),
-            };
-            let os = [&device.operating_system, &device.operating_system_version]
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(" ");
-            EitherOf3::C(view! {
-                <dl class="fields" id="entity-device">
-                    {row("Name", text(&device.display_name))}
-                    {row("Operating system", if os.is_empty() { "—".into() } else { os })}
-                    {row("Compliant", yes_no(device.is_compliant).to_owned())}
-                    {row("Managed", yes_no(device.is_managed).to_owned())}
-                    <dt>"Owner"</dt><dd id="entity-owner">{owner}</dd>
-                    {row("Account enabled", yes_no(device.account_enabled).to_owned())}
-                </dl>
-            })
-        }
-    }
+fn user_rows(u: UserContext) -> Vec<Row> {
+    vec![
+        ("Name", Ok(text(u.display_name))),
+        ("Sign-in name", Ok(text(u.user_principal_name))),
+        ("Job title", Ok(text(u.job_title))),
+        ("Department", Ok(text(u.department))),
+        (
+            "Manager",
+            u.manager
+                .map(|m| m.unwrap_or_else(|| "None on record".into())),
+        ),
+        ("Account enabled", Ok(yes_no(u.account_enabled))),
+    ]
+}
+
+fn device_rows(d: DeviceContext) -> Vec<Row> {
+    let os = [d.operating_system, d.operating_system_version]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ");
+    vec![
+        ("Name", Ok(text(d.display_name))),
+        (
+            "Operating system",
+            Ok(text(Some(os).filter(|s| !s.is_empty()))),
+        ),
+        ("Compliant", Ok(yes_no(d.is_compliant))),
+        ("Managed", Ok(yes_no(d.is_managed))),
+        (
+            "Owner",
+            d.owners.map(|o| {
+                if o.is_empty() {
+                    "None on record".into()
+                } else {
+                    o.join(", ")
+                }
+            }),
+        ),
+        ("Account enabled", Ok(yes_no(d.account_enabled))),
+    ]
 }
