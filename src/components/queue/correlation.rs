@@ -35,7 +35,6 @@ pub fn entity_href(key: &str, tenant: Option<&str>) -> String {
 }
 
 /// What the loaded alerts say about one of them.
-#[derive(Clone, PartialEq)]
 struct Facts {
     membership: Membership,
     entities: Vec<EntityRef>,
@@ -51,7 +50,7 @@ pub(super) fn AlertCorrelation(
 ) -> impl IntoView {
     let id = alert.id.clone();
     let tenant = alert.tenant_id.clone();
-    let facts = Memo::new(move |_| {
+    let facts = move || {
         handle.correlated.track();
         handle.correlator.with_value(|c| {
             let membership = c.cluster_of(&id)?;
@@ -61,12 +60,12 @@ pub(super) fn AlertCorrelation(
                 advice: c.advice(std::slice::from_ref(&id), now()),
             })
         })
-    });
+    };
     let alert = StoredValue::new(alert);
     view! {
         <section class="detail-section" id="detail-correlation">
             <h3>"Correlation"</h3>
-            {move || match facts.get() {
+            {move || match facts() {
                 None => Either::Left(view! {
                     <p id="detail-cluster" class="muted">"This alert is not in the loaded queue, so its cluster is not known."</p>
                 }),

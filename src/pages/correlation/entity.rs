@@ -42,7 +42,8 @@ struct Found {
 fn EntityBody() -> impl IntoView {
     let auth = use_auth();
     let location = use_location();
-    let wanted = Memo::new(move |_| {
+    // Read where used (no memo: each memo type is bundle bytes, and these are read once).
+    let wanted = move || {
         let (mut key, mut tenant) = (String::new(), None);
         for (k, v) in form_parse(&location.search.get()) {
             match k.as_str() {
@@ -52,14 +53,14 @@ fn EntityBody() -> impl IntoView {
             }
         }
         (key, tenant)
-    });
+    };
     let data = LocalResource::new(move || {
         auth.accounts();
         load(auth)
     });
     // Every tenant's entity with this identifier (one, when the URL names the tenant).
-    let found = Memo::new(move |_| {
-        let (key, tenant) = wanted.get();
+    let found = move || {
+        let (key, tenant) = wanted();
         data.with(|d| match d {
             Some(Ok((alerts, _))) => {
                 let mut engine = Correlator::new(Settings::default());
@@ -84,16 +85,16 @@ fn EntityBody() -> impl IntoView {
             Some(Err(e)) => Some(Err(e.clone())),
             None => None,
         })
-    });
+    };
     view! {
         <div class="entity-pivot">
             {move || {
-                let (key, _) = wanted.get();
+                let (key, _) = wanted();
                 vigil_core::correlate::parse_key(&key).is_none().then(|| view! {
                     <p class="error" role="alert">{format!("\u{201c}{key}\u{201d} names no entity: expected a key like upn:name@contoso.com.")}</p>
                 })
             }}
-            {move || match found.get() {
+            {move || match found() {
                 None => EitherOf3::A(view! { <p class="muted" id="entity-loading">"Loading every alert…"</p> }),
                 Some(Err(e)) => EitherOf3::B(view! { <p class="error" role="alert">{e}</p> }),
                 Some(Ok(list)) if list.is_empty() => EitherOf3::B(view! {

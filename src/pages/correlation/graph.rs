@@ -78,6 +78,20 @@ enum Node {
     Entity(usize),
 }
 
+/// A node as drawn.
+struct Drawn {
+    n: Node,
+    x: i64,
+    y: i64,
+    label: String,
+    /// The whole title or label, in the node's `<title>`.
+    full: String,
+    /// `data-id` (an alert's) or `data-key` (an entity's), the other empty.
+    id: String,
+    key: String,
+    kind: &'static str,
+}
+
 fn short(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_owned()
@@ -139,32 +153,44 @@ pub(super) fn ClusterGraph(
         };
         view! { <line x1=(ALERT_X + 8).to_string() y1=y1.to_string() x2=(ENTITY_X - 8).to_string() y2=y2.to_string() class=cls /> }
     }).collect_view();
-    let alert_nodes = alerts.iter().enumerate().map(|(i, a)| {
-        let n = Node::Alert(i);
-        let y = at.alert_y[i];
+    // Both kinds of node through one view (each view shape is its own code in the bundle):
+    let mut nodes: Vec<Drawn> = Vec::with_capacity(alerts.len() + entities.len());
+    for (i, a) in alerts.iter().enumerate() {
         let provider = a.provider.as_ref().map(service_label).unwrap_or_default();
         let label = format!("{} · {}", short(&a.title, 36), short(&provider, 18));
-        view! {
-            <g class=class("node alert-node", n) data-id=a.id.as_str().to_owned() tabindex="0" role="button"
-                aria-pressed=move || (selected.get() == Some(n)).to_string()
-                on:click=move |_| pick(n) on:keydown=keys(n)>
-                <title>{a.title.clone()}</title>
-                <circle cx=ALERT_X.to_string() cy=y.to_string() r="7" />
-                <text x=(ALERT_X + 14).to_string() y=(y + 4).to_string()>{label}</text>
-            </g>
-        }
-    }).collect_view();
-    let entity_nodes = entities.iter().enumerate().map(|(i, e)| {
-        let n = Node::Entity(i);
-        let y = at.entity_y[i];
+        nodes.push(Drawn {
+            n: Node::Alert(i),
+            x: ALERT_X,
+            y: at.alert_y[i],
+            label,
+            full: a.title.clone(),
+            id: a.id.as_str().to_owned(),
+            key: String::new(),
+            kind: "alert",
+        });
+    }
+    for (i, e) in entities.iter().enumerate() {
         let label = format!("{} {}", e.kind.name(), short(&e.label, 28));
+        nodes.push(Drawn {
+            n: Node::Entity(i),
+            x: ENTITY_X,
+            y: at.entity_y[i],
+            label,
+            full: e.label.clone(),
+            id: String::new(),
+            key: e.key.clone(),
+            kind: e.kind.name(),
+        });
+    }
+    let nodes = nodes.into_iter().map(|Drawn { n, x, y, label, full, id, key, kind }| {
+        let base = if matches!(n, Node::Alert(_)) { "node alert-node" } else { "node entity-node" };
         view! {
-            <g class=class("node entity-node", n) data-key=e.key.clone() data-kind=e.kind.name() tabindex="0" role="button"
+            <g class=class(base, n) data-id=id data-key=key data-kind=kind tabindex="0" role="button"
                 aria-pressed=move || (selected.get() == Some(n)).to_string()
                 on:click=move |_| pick(n) on:keydown=keys(n)>
-                <title>{e.label.clone()}</title>
-                <rect x=(ENTITY_X - 7).to_string() y=(y - 7).to_string() width="14" height="14" />
-                <text x=(ENTITY_X + 12).to_string() y=(y + 4).to_string()>{label}</text>
+                <title>{full}</title>
+                <circle cx=x.to_string() cy=y.to_string() r="7" />
+                <text x=(x + 12).to_string() y=(y + 4).to_string()>{label}</text>
             </g>
         }
     }).collect_view();
@@ -173,8 +199,7 @@ pub(super) fn ClusterGraph(
         <svg id="cluster-graph" class="graph" viewBox=format!("0 0 {WIDTH} {}", at.height)
             aria-label="Alerts and the entities they name; select one to highlight its links">
             {lines}
-            {alert_nodes}
-            {entity_nodes}
+            {nodes}
         </svg>
         <p id="graph-selection" class="muted" role="status">
             {move || match selected.get() {
