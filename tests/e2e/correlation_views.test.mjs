@@ -271,3 +271,17 @@ test('an emulator started with --import of an NDJSON export serves those alerts,
   assertClean(other);
   assertClean(page);
 });
+
+test('the incident page says which cluster its alerts are part of, and links to it', async () => {
+  const page = await openPage(browser);
+  const story = stories[0];
+  const incident = story.incident_ids[0];
+  await signIn(page, 'analyst', `/incidents?incident=${encodeURIComponent(incident)}`);
+  await page.waitForSelector('#incident-cluster-list a.incident-cluster-link', { timeout: 60000 });
+  assert.match(await page.textContent('#incident-cluster-list'), /of this incident's alerts (is|are) part of a \d+-alert cluster across \d+ providers?/);
+  await page.click('#incident-cluster-list a.incident-cluster-link');
+  await page.waitForSelector('#cluster-detail', { timeout: 60000 });
+  const shown = await page.$$eval('#cluster-alerts li', (lis) => lis.map((li) => li.dataset.id));
+  assert.ok(story.alert_ids.some((id) => shown.includes(id)), 'the cluster holds the story');
+  assertClean(page);
+});
