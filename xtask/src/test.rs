@@ -414,7 +414,12 @@ fn end_to_end(bundle: &Path, only: Option<&str>) -> Outcome {
             .env("VIGIL_E2E_OUT", &out_dir)
             .env("VIGIL_TRUTH_FILE", &truth)
             .env("VIGIL_BUNDLE_DIR", &bundle)
-            .env("VIGIL_NGINX", setup::NGINX),
+            .env("VIGIL_NGINX", setup::NGINX)
+            // The same binary for the emulators a test starts itself (`--import`, budgets, ...).
+            .env(
+                "VIGIL_EMULATOR_BIN",
+                cmd::target_dir().join("debug").join("vigil-emulator"),
+            ),
     );
     drop(emulator);
     let counts = counts(&out);

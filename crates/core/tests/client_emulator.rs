@@ -273,3 +273,100 @@ async fn read_only_user_gets_an_actionable_403() {
     assert_eq!(e.kind, ErrorKind::Unauthorized);
     assert_eq!(e.user_message(), "Your sign-in has expired; sign in again.");
 }
+
+#[tokio::test]
+async fn directory_context_for_the_entity_pivot() {
+    use vigil_core::client::DeviceKey;
+    let emu = emulator(Options {
+        alerts: 50,
+        ..Default::default()
+    })
+    .await;
+    let tenant = emu.tenants()[0].id.clone();
+    let client = |scopes: &[&str]| {
+        GraphClient::new(
+            NativeTransport::new(),
+            emu.graph_url(),
+            &tenant,
+            Rc::new(StaticToken(emu.mint_access_token(&tenant, ANALYST, scopes))),
+        )
+        .unwrap()
+    };
+    let c = client(&["SecurityAlert.Read.All", "User.Read.All", "Device.Read.All"]);
+    let devices: Vec<Device> = c
+        .pages::<Device>(
+            vigil_core::client::ApiVersion::V1,
+            "devices",
+            &Query::new(),
+            "Device.Read.All",
+        )
+        .collect_all()
+        .await
+        .unwrap();
+    let d = &devices[0];
+    let by_id = c
+        .device_context(DeviceKey::DeviceId(d.device_id.as_deref().unwrap()))
+        .await
+        .unwrap()
+        .expect("the device");
+    assert_eq!(by_id.id, d.id);
+    assert_eq!(by_id.operating_system, d.operating_system);
+    assert_eq!(by_id.is_compliant, d.is_compliant);
+    assert_eq!(by_id.owners.as_ref().map(Vec::len), Ok(1));
+    let by_name = c
+        .device_context(DeviceKey::Name(d.display_name.as_deref().unwrap()))
+        .await
+        .unwrap()
+        .expect("the device by name");
+    assert_eq!(by_name.id, d.id);
+    assert_eq!(
+        c.device_context(DeviceKey::Name("no-such-host"))
+            .await
+            .unwrap(),
+        None
+    );
+
+    let users: Vec<User> = c
+        .pages::<User>(
+            vigil_core::client::ApiVersion::V1,
+            "users",
+            &Query::new(),
+            "User.Read.All",
+        )
+        .collect_all()
+        .await
+        .unwrap();
+    let mut with_manager = None;
+    let mut without = None;
+    for u in &users {
+        let ctx = c.user_context(&u.id).await.unwrap().expect("the user");
+        assert_eq!(ctx.id, u.id);
+        assert!(
+            ctx.department.is_some() && ctx.account_enabled.is_some(),
+            "selected properties"
+        );
+        match ctx.manager.clone().unwrap() {
+            Some(m) => with_manager = with_manager.or(Some((ctx, m))),
+            None => without = without.or(Some(ctx)),
+        }
+    }
+    let (ctx, manager) = with_manager.expect("someone has a manager");
+    assert_ne!(Some(&manager), ctx.display_name.as_ref());
+    assert!(without.is_some(), "the top of the organisation has none");
+    assert_eq!(
+        c.user_context("nobody@contoso.example").await.unwrap(),
+        None
+    );
+
+    // Without the directory scopes: a 403 naming the permission.
+    let basic = client(&["SecurityAlert.Read.All"]);
+    let e = basic
+        .device_context(DeviceKey::Name("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Forbidden, "{e}");
+    assert_eq!(e.missing_scope.as_deref(), Some("Device.Read.All"));
+    let e = basic.user_context(&users[0].id).await.unwrap_err();
+    assert_eq!(e.missing_scope.as_deref(), Some("User.Read.All"));
+    emu.shutdown().await;
+}

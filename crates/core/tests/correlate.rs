@@ -980,3 +980,90 @@ proptest! {
         prop_assert_eq!(run(Settings::naive(), &alerts).partition(), naive_clusters(&alerts));
     }
 }
+
+#[test]
+fn the_engine_answers_the_views_alert_entities_entity_info_and_advice() {
+    let mut alerts = Vec::new();
+    for i in 0..10 {
+        let class = if i == 9 {
+            "truePositive"
+        } else {
+            "falsePositive"
+        };
+        alerts.push(alert(
+            &format!("old{i}"),
+            24 * i,
+            json!([user(
+                json!({"userPrincipalName": "svc@contoso.com", "azureAdUserId": "0b1"})
+            )]),
+            json!({"title": "Impossible travel", "status": "resolved", "classification": class,
+                   "resolvedDateTime": DateTime::from_unix(T0 + (19 + i) * 86_400).to_rfc3339()}),
+        ));
+    }
+    // Same title, other user; same user, other detection; an open look-alike (similar, not
+    // closed).
+    alerts.push(alert("other", 5, json!([user(json!({"userPrincipalName": "bob@contoso.com"}))]), json!({"title": "Impossible travel", "status": "resolved", "classification": "truePositive"})));
+    alerts.push(alert(
+        "diff",
+        5,
+        json!([user(json!({"userPrincipalName": "svc@contoso.com"}))]),
+        json!({"title": "Mass download", "status": "resolved", "classification": "truePositive"}),
+    ));
+    alerts.push(alert(
+        "open",
+        6,
+        json!([user(json!({"azureAdUserId": "0B1"}))]),
+        json!({"title": "Impossible travel"}),
+    ));
+    alerts.push(alert(
+        "now",
+        960,
+        json!([
+            user(json!({"userPrincipalName": "SVC@contoso.com"})),
+            device("mde-9")
+        ]),
+        json!({"title": "impossible travel "}),
+    ));
+    let c = run(wide(), &alerts);
+    let now = DateTime::from_unix(T0 + 39 * 86_400);
+    let a = c.advice(&[AlertId::new("now")], now);
+    assert_eq!((a.similar, a.closed), (11, 10));
+    assert_eq!(
+        a.sentence().as_deref(),
+        Some("9 of 10 closed as false positive, last 12 days ago")
+    );
+    assert_eq!(
+        a.classification(),
+        Some(&AlertClassification::FalsePositive)
+    );
+    // A whole set as subject leaves its own members out.
+    let own = c.advice(&[AlertId::new("now"), AlertId::new("old0")], now);
+    assert_eq!(own.similar, 10);
+    // Nothing like it: no advice, nothing to apply.
+    let none = c.advice(&[AlertId::new("diff")], now);
+    assert_eq!(none.sentence(), None);
+    assert_eq!(none.same_way(), None);
+
+    let ents = c.alert_entities(&AlertId::new("now"));
+    let keys: Vec<&str> = ents.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(keys.contains(&"upn:svc@contoso.com"), "{keys:?}");
+    assert!(keys.contains(&"mdedevice:mde-9"), "{keys:?}");
+    let svc = ents.iter().find(|e| e.kind == EntityKind::User).unwrap();
+    assert_eq!(
+        svc.alerts, 13,
+        "every alert naming the user, by UPN or object id"
+    );
+    assert!(c.alert_entities(&AlertId::new("missing")).is_empty());
+
+    let found = c.entity("oid:0b1");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0.as_deref(), Some("t1"));
+    assert_eq!(found[0].1.key, "upn:svc@contoso.com");
+    assert!(found[0].1.identifiers.contains(&"oid:0b1".to_owned()));
+    assert!(c.entity("upn:nobody@contoso.com").is_empty());
+
+    let info = c.info(&AlertId::new("open")).unwrap();
+    assert_eq!(info.title, "Impossible travel");
+    assert_eq!(c.info(&AlertId::new("missing")), None);
+}

@@ -46,6 +46,7 @@ mod threat_intel;
 
 pub(crate) use alerts::alert_path;
 pub use alerts::decode_alert;
+pub use directory::{DeviceContext, DeviceKey, UserContext};
 pub use ediscovery::{CustodianAction, CustodianSources};
 pub(crate) use incidents::incident_path;
 pub use submissions::SubmissionCollection;
