@@ -86,7 +86,8 @@ export async function startEmulator(args) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const bin = process.env.VIGIL_EMULATOR_BIN
     ?? resolve(root, process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'vigil-emulator');
-  const dist = resolve(root, process.env.VIGIL_DIST ?? 'dist');
+  // The emulator's bundle that `cargo xtask test` built (never dist/, which only holds what ships).
+  const dist = resolve(root, process.env.VIGIL_BUNDLE_DIR ?? 'dist');
   const child = spawn(bin, ['--port', '0', '--dist', dist, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   emulators.push(child);
   const lines = createInterface({ input: child.stdout });
