@@ -31,7 +31,7 @@ mod tests {
 
     fn config(authority: &str) -> RuntimeConfig {
         RuntimeConfig::parse(&format!(
-            r#"{{"authority":"{authority}","tenants":[{{"id":"t-1","name":"Contoso"}}],
+            r#"{{"authority":"{authority}","tenants":[{{"id":"7f3c2a9e-0000-4000-8000-000000000001","name":"Contoso"}}],
                "clientId":"c1","redirectUri":"http://127.0.0.1:8080/auth/callback",
                "graphBaseUrl":"http://127.0.0.1:8082","scopes":["SecurityAlert.Read.All"]}}"#
         ))
