@@ -387,10 +387,7 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
         }
         data.insert(d.info.id.clone(), RwLock::new(d));
     }
-    let key = {
-        let mut r = util::Rng::new(util::process_random());
-        (0..4).flat_map(|_| r.next_u64().to_le_bytes()).collect()
-    };
+    let key = identity::secure_random(32);
     let app = Arc::new(App::new(
         cfg,
         key,
@@ -504,6 +501,7 @@ fn cors(app: &App, methods: Vec<Method>) -> CorsLayer {
         .expose_headers([
             header::RETRY_AFTER,
             header::LOCATION,
+            header::WWW_AUTHENTICATE,
             h("request-id"),
             h("client-request-id"),
         ])
@@ -546,6 +544,7 @@ fn authority_router(app: &Arc<App>) -> Router {
             get(identity::authorize_get).post(identity::authorize_post),
         )
         .route("/{tenant}/oauth2/v2.0/token", post(identity::token))
+        .route("/{tenant}/oauth2/v2.0/logout", get(identity::logout))
         .layer(cors(app, vec![Method::GET, Method::POST]))
         .with_state(app.clone())
 }
@@ -566,6 +565,9 @@ fn graph_router(app: &Arc<App>) -> Router {
         .with_state(app.clone())
 }
 
+/// `POST /_emulator/clock?advance=SECONDS` moves the identity platform's clock (codes, token
+/// lifetimes, the refresh-token cap, Graph's expiry check) forward; `POST
+/// /_emulator/revoke?tenant=ID&what=access|session|claims` revokes (see `identity::control`).
 /// `GET /_emulator/requests[?tenant=ID][&family=NAME]`: the request log (see `reqlog`), on the
 /// loopback Graph listener, without a token; not a Graph API.
 fn request_log(app: &App, method: &Method, query: &str) -> Response {
@@ -609,6 +611,11 @@ async fn graph_entry(
     let path = uri.path().to_string();
     if path == "/_emulator/requests" {
         return request_log(&app, &method, uri.query().unwrap_or(""));
+    }
+    if let Some(what) = path.strip_prefix("/_emulator/")
+        && matches!(what, "clock" | "revoke")
+    {
+        return identity::control(&app, what, &method, uri.query().unwrap_or(""));
     }
     let decision = app.faults.decide(&path);
     if !decision.delay.is_zero() {
