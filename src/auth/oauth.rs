@@ -74,12 +74,14 @@ pub struct Authorize {
     pub nonce: String,
 }
 
-/// Builds the authorize URL: code + PKCE S256, a fresh state and nonce, the exact redirect URI.
+/// Builds the authorize URL: code + PKCE S256, a fresh state and nonce, the exact redirect URI;
+/// `claims` (JSON) when answering a claims challenge.
 pub fn authorize(
     config: &RuntimeConfig,
     tenant: &str,
     graph_scopes: &[String],
     login_hint: Option<&str>,
+    claims: Option<&str>,
 ) -> Result<Authorize, String> {
     let verifier = new_verifier()?;
     let state = random_b64(STATE_BYTES)?;
@@ -100,6 +102,9 @@ pub fn authorize(
     if let Some(hint) = login_hint {
         params.push(("login_hint", hint));
     }
+    if let Some(claims) = claims {
+        params.push(("claims", claims));
+    }
     let url = format!(
         "{}?{}",
         endpoint(config, tenant, "authorize"),
@@ -111,6 +116,43 @@ pub fn authorize(
         verifier,
         nonce,
     })
+}
+
+/// The sign-out address at the identity platform (as MSAL's logout): it ends the browser's
+/// session there, so the next person at this computer cannot pick the account without a
+/// password, then comes back to `redirectUri` (a registered address; the callback page with no
+/// answer in it goes to the start page).
+pub fn logout_url(config: &RuntimeConfig, tenant: &str, logout_hint: Option<&str>) -> String {
+    let mut params = vec![("post_logout_redirect_uri", config.redirect_uri.as_str())];
+    if let Some(hint) = logout_hint {
+        params.push(("logout_hint", hint));
+    }
+    format!(
+        "{}?{}",
+        endpoint(config, tenant, "logout"),
+        form_serialize(params)
+    )
+}
+
+/// The JSON of a claims challenge's base64 `claims` (padded or not, standard or URL-safe
+/// alphabet), when it is an object.
+pub fn decode_claims(b64: &str) -> Option<String> {
+    let text: String = b64
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect();
+    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+    let json = String::from_utf8(bytes).ok()?;
+    matches!(
+        serde_json::from_str::<serde_json::Value>(&json),
+        Ok(serde_json::Value::Object(_))
+    )
+    .then_some(json)
 }
 
 /// What a token endpoint answered. (No `Debug`: it holds the tokens.)
@@ -570,5 +612,42 @@ mod tests {
         }
         assert!(!TokenFailure::Unreachable("offline".into()).is_final());
         assert!(!TokenFailure::Malformed("x".into()).is_final());
+    }
+
+    #[test]
+    fn the_logout_url_names_the_account_and_comes_back_to_the_registered_address() {
+        let c = config();
+        let url = logout_url(&c, "7f3c2a9e-0000-4000-8000-000000000001", Some("lh.a+b/c"));
+        let (base, query) = url.split_once('?').unwrap();
+        assert_eq!(
+            base,
+            "http://127.0.0.1:8081/7f3c2a9e-0000-4000-8000-000000000001/oauth2/v2.0/logout"
+        );
+        assert_eq!(
+            pairs(query),
+            [
+                p(
+                    "post_logout_redirect_uri",
+                    "http://127.0.0.1:8080/auth/callback?x=1&y=a b"
+                ),
+                p("logout_hint", "lh.a+b/c"),
+            ]
+        );
+        assert!(!logout_url(&c, "t", None).contains("logout_hint"));
+    }
+
+    #[test]
+    fn claims_challenges_decode_to_json_objects_only() {
+        // Microsoft's documented example, padded, standard alphabet.
+        assert_eq!(
+            decode_claims(
+                "eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwgInZhbHVlIjoiMTYwNDEwNjY1MSJ9fX0="
+            )
+            .as_deref(),
+            Some(r#"{"access_token":{"nbf":{"essential":true, "value":"1604106651"}}}"#)
+        );
+        assert_eq!(decode_claims("eyJ9").as_deref(), None, "not JSON");
+        assert_eq!(decode_claims("WzFd"), None, "[1] is not an object");
+        assert_eq!(decode_claims("!!!"), None);
     }
 }

@@ -57,6 +57,8 @@ struct Live {
     retries: u32,
     /// The ID token's `login_hint`, sent as `logout_hint` at sign-out.
     login_hint: Option<String>,
+    /// A claims challenge from Graph (JSON) that the next interactive sign-in must carry.
+    claims: Option<String>,
 }
 
 /// What survives a reload in sessionStorage (`refreshTokenStorage: session` only).
@@ -182,6 +184,7 @@ impl Auth {
                     refresh_token: Some(s.refresh_token),
                     retries: 0,
                     login_hint: s.login_hint,
+                    claims: None,
                 }),
                 None => store.remove(&key),
             }
@@ -391,17 +394,21 @@ impl Auth {
         extra: &[String],
         return_to: &str,
     ) -> Result<(), String> {
-        let (held, hint) = self
+        let (held, hint, claims) = self
             .live
             .with_untracked(|l| {
-                l.iter()
-                    .find(|x| x.account.tenant_id == tenant)
-                    .map(|x| (x.account.scopes.clone(), Some(x.account.username.clone())))
+                l.iter().find(|x| x.account.tenant_id == tenant).map(|x| {
+                    (
+                        x.account.scopes.clone(),
+                        Some(x.account.username.clone()),
+                        x.claims.clone(),
+                    )
+                })
             })
             .unwrap_or_default();
         let config = self.config.get_value();
         let scopes = merge_scopes(&[&config.scopes, &held, extra]);
-        let a = oauth::authorize(&config, tenant, &scopes, hint.as_deref())?;
+        let a = oauth::authorize(&config, tenant, &scopes, hint.as_deref(), claims.as_deref())?;
         pending::put(
             &kv(),
             &a.state,
@@ -422,8 +429,21 @@ impl Auth {
     }
 
     /// Signs out of every tenant: forgets tokens in memory, every `vigil.auth.*` key and the
-    /// drafts of this tab. (The identity platform's own session cookie is not touched.)
+    /// drafts of this tab, then ends the session at the identity platform too (its sign-out
+    /// page comes back to the app's start page), so the next person at this computer cannot
+    /// pick the account without a password.
     pub fn sign_out(&self) {
+        let (tenant, hint) = self.live.with_untracked(|l| {
+            let active = self.active.get_untracked();
+            let x = l
+                .iter()
+                .find(|x| Some(&x.account.tenant_id) == active.as_ref())
+                .or_else(|| l.first());
+            (
+                x.map(|x| x.account.tenant_id.clone()),
+                x.and_then(|x| x.login_hint.clone()),
+            )
+        });
         self.timers.update_value(|t| {
             for (_, h) in t.drain(..) {
                 h.clear();
@@ -434,6 +454,31 @@ impl Auth {
         self.restoring.set(false);
         remove_prefixed(&kv(), AUTH_PREFIX);
         drafts::clear_all();
+        if let Some(tenant) = tenant {
+            let url = self
+                .config
+                .with_value(|c| oauth::logout_url(c, &tenant, hint.as_deref()));
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(&url);
+            }
+        }
+    }
+
+    /// Graph sent a claims challenge for `tenant` (continuous access evaluation: the session
+    /// was revoked, or a policy changed): the session ends, and signing in again asks for the
+    /// claims.
+    fn challenged(&self, tenant: &str, claims_b64: &str) {
+        let claims = oauth::decode_claims(claims_b64);
+        self.end(
+            tenant,
+            "Your organisation requires you to sign in again (continuous access evaluation)."
+                .into(),
+        );
+        self.live.update(|l| {
+            if let Some(x) = l.iter_mut().find(|x| x.account.tenant_id == tenant) {
+                x.claims = claims;
+            }
+        });
     }
 
     /// Finishes the sign-in the identity platform redirected back with (`?code&state` or
@@ -453,6 +498,11 @@ impl Auth {
         }
         self.callback_done.set_value(Some(query.to_owned()));
         let params = CallbackParams::parse(query);
+        // Back from signing out at the identity platform (or the callback opened by hand):
+        // nothing to complete.
+        if params == CallbackParams::default() {
+            return Ok("/".into());
+        }
         let taken = pending::take(&kv(), params.state.as_deref(), now());
         let (retry_tenant, retry_route) = match &taken {
             Ok(p) => (Some(p.tenant.clone()), p.return_to.clone()),
@@ -535,6 +585,7 @@ impl Auth {
                 refresh_token: None,
                 retries: 0,
                 login_hint: claims.login_hint.clone(),
+                claims: None,
             });
         });
         self.accept(&tenant_id, tokens, &fallback);
@@ -789,6 +840,12 @@ impl TokenProvider for AuthTokens {
     /// A 401: the token is dropped; the client then asks again (once), which renews.
     fn token_rejected<'a>(&'a self, tenant: &'a str, token: &'a str) -> LocalFuture<'a, ()> {
         self.0.drop_access_token(tenant, token);
+        Box::pin(async {})
+    }
+
+    /// A claims challenge: the session ends; signing in again carries the claims.
+    fn claims_challenge<'a>(&'a self, tenant: &'a str, claims: &'a str) -> LocalFuture<'a, ()> {
+        self.0.challenged(tenant, claims);
         Box::pin(async {})
     }
 }
