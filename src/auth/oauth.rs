@@ -148,10 +148,9 @@ pub fn decode_claims(b64: &str) -> Option<String> {
         .collect();
     let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
     let json = String::from_utf8(bytes).ok()?;
-    matches!(
-        serde_json::from_str::<serde_json::Value>(&json),
-        Ok(serde_json::Value::Object(_))
-    )
+    // Valid JSON (skimmed, not built: `serde_json::Value` would cost the bundle) and an object.
+    (json.trim_start().starts_with('{')
+        && serde_json::from_str::<serde::de::IgnoredAny>(&json).is_ok())
     .then_some(json)
 }
 
@@ -294,7 +293,9 @@ fn read_token_response(
         };
         return Err(TokenFailure::Unavailable {
             why,
-            retry_after_s: retry_after.and_then(|v| v.trim().parse::<f64>().ok()),
+            retry_after_s: retry_after
+                .and_then(|v| v.trim().parse::<u32>().ok())
+                .map(f64::from),
         });
     }
     // Media types are case-insensitive and may carry parameters (`; charset=utf-8`).

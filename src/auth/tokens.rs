@@ -177,14 +177,40 @@ pub struct IdClaims {
     pub login_hint: Option<String>,
 }
 
-/// `aud`: one string, or (OpenID Connect Core §2) an array of them.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(untagged)]
+/// `aud`: one string, or (OpenID Connect Core §2) an array of them. Read by hand: serde's
+/// `untagged` would buffer the value and cost the bundle far more.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub enum Audience {
     #[default]
     None,
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Audience;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Audience, E> {
+                Ok(Audience::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Audience, A::Error> {
+                let mut all = Vec::new();
+                while let Some(a) = seq.next_element::<String>()? {
+                    all.push(a);
+                }
+                Ok(Audience::Many(all))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Audience {
