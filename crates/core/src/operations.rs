@@ -65,7 +65,7 @@ impl<T: Transport> GraphClient<T> {
             family: Family::of_url(&url),
             url,
             body,
-            retry: Retry::Never,
+            retry: Retry::OnThrottle,
             scope: Some(scopes::EDISCOVERY_WRITE),
         };
         self.execute(spec).await

@@ -370,3 +370,101 @@ async fn directory_context_for_the_entity_pivot() {
     assert_eq!(e.missing_scope.as_deref(), Some("User.Read.All"));
     emu.shutdown().await;
 }
+
+/// caseAction members listed after `unknownFutureValue` (exportResult, purgeData, …) come back
+/// as `unknownFutureValue` unless the request carries `Prefer: include-unknown-enum-members`;
+/// the client sends it on every eDiscovery request, so it sees the real members.
+#[tokio::test]
+async fn ediscovery_requests_opt_in_to_the_evolvable_enum_members() {
+    use vigil_core::transport::{HttpRequest, Method, Transport};
+    let emu = emulator(Options {
+        alerts: 20,
+        // Real-time budgets against a scaled clock would only add retries.
+        budgets: Budgets {
+            enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let tenant = emu.tenants()[0].id.clone();
+    let upn = "erin.ediscovery@contoso.example";
+    let token = emu.mint_access_token(&tenant, upn, SCOPES);
+    let c = client_for(&emu, upn);
+    let raw = |url: String, prefer: bool| {
+        let mut headers = vec![("authorization".to_owned(), format!("Bearer {token}"))];
+        if prefer {
+            headers.push((
+                "prefer".to_owned(),
+                "include-unknown-enum-members".to_owned(),
+            ));
+        }
+        let t = NativeTransport::new();
+        async move {
+            let r = t
+                .send(HttpRequest {
+                    method: Method::Get,
+                    url,
+                    headers,
+                    body: None,
+                })
+                .await
+                .expect("an answer");
+            assert_eq!(r.status, 200);
+            String::from_utf8(r.body).unwrap()
+        }
+    };
+    let cases = c.list_cases(&Query::new()).collect_all().await.unwrap();
+    let opt_in = [
+        CaseAction::PurgeData,
+        CaseAction::ExportReport,
+        CaseAction::ExportResult,
+        CaseAction::HoldPolicySync,
+    ];
+    let mut seen = 0;
+    for case in cases.iter().take(12) {
+        let ops = c
+            .list_operations(&case.id, &Query::new())
+            .collect_all()
+            .await
+            .unwrap();
+        let late = ops
+            .iter()
+            .filter(|o| o.common.action.as_ref().is_some_and(|a| opt_in.contains(a)))
+            .count();
+        if late == 0 {
+            continue;
+        }
+        seen += late;
+        assert!(
+            ops.iter()
+                .all(|o| o.common.action != Some(CaseAction::UnknownFutureValue)),
+            "the client asked for every member"
+        );
+        let url = format!(
+            "{}/v1.0/security/cases/ediscoveryCases/{}/operations",
+            emu.graph_url(),
+            case.id
+        );
+        let without = raw(url.clone(), false).await;
+        assert!(without.contains("\"unknownFutureValue\""), "{without}");
+        for a in [
+            "purgeData",
+            "exportReport",
+            "exportResult",
+            "holdPolicySync",
+        ] {
+            assert!(!without.contains(&format!("\"{a}\"")), "{a} without Prefer");
+        }
+        let with = raw(url, true).await;
+        assert!(!with.contains("\"unknownFutureValue\""), "{with}");
+    }
+    assert!(
+        seen > 0,
+        "no seeded operation with an opt-in action in 12 cases"
+    );
+    assert!(
+        c.transport().log.borrow().len() > 1,
+        "the client's own requests were recorded"
+    );
+}

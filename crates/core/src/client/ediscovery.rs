@@ -30,7 +30,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             case,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -55,7 +55,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             None,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -91,7 +91,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "custodians"),
             &body,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -128,7 +128,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             &source.clone().untyped(),
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -150,7 +150,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             None,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -178,7 +178,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "noncustodialDataSources"),
             &body,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -213,7 +213,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "searches"),
             search,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -267,7 +267,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             source,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -322,7 +322,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "reviewSets"),
             &body,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -351,7 +351,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             query,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -401,7 +401,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "tags"),
             tag,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await

@@ -10,7 +10,8 @@
 //! absolute values (alerts, incidents), because repeating such a PATCH changes nothing; a
 //! secure score control PATCH appends a history entry and is never retried; POST is never
 //! retried automatically (except `$batch` after a 429 on the whole batch, which Graph answers
-//! before executing anything). A failed POST surfaces `ErrorKind::Throttled` with the
+//! before executing anything, and eDiscovery writes after a 429, which Graph refuses before
+//! executing them: the 5-a-minute budget must never reach the user as a failure). A failed POST surfaces `ErrorKind::Throttled` with the
 //! `Retry-After` so the UI can offer a retry.
 //!
 //! This file is the request engine (URLs, origin check, tokens, pacing, retries, the generic
@@ -73,6 +74,10 @@ pub mod scopes {
     pub const ME_READ: &str = "User.Read";
     pub const DEVICE_READ: &str = "Device.Read.All";
 }
+
+/// The `Prefer` value that asks Graph for the members of evolvable enums listed after
+/// `unknownFutureValue`; sent on every eDiscovery request.
+pub const PREFER_UNKNOWN_ENUMS: &str = "include-unknown-enum-members";
 
 /// A boxed local future (no `Send`: browser futures are `!Send`).
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
@@ -330,6 +335,12 @@ impl<T: Transport> GraphClient<T> {
                 ("authorization".to_owned(), format!("Bearer {token}")),
                 ("accept".to_owned(), "application/json".to_owned()),
             ];
+            // eDiscovery enums evolve (caseAction's purgeData, exportReport, exportResult,
+            // holdPolicySync come after unknownFutureValue): without this Graph sends
+            // `unknownFutureValue` in their place.
+            if spec.family == Family::Ediscovery {
+                headers.push(("prefer".to_owned(), PREFER_UNKNOWN_ENUMS.to_owned()));
+            }
             if spec.body.is_some() {
                 headers.push((
                     "content-type".to_owned(),
