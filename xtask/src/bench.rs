@@ -109,30 +109,38 @@ fn native_decode(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// The same page decoded in headless Chromium by the shipped profile's code, beside
-/// `JSON.parse` of the same bytes in the same page (tests/decode_bench.rs).
-fn browser_decode(figures: &mut Vec<Figure>) -> Result<(), String> {
-    let (ok, out) = cmd::run_captured(
-        cmd::command("cargo")
-            .args([
-                "test",
-                "--profile",
-                "wasm-release",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "vigil",
-            ])
-            .args(["--test", "decode_bench", "--", "--nocapture"])
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "120"),
-    );
+/// Runs the wasm-bindgen test `test` (tests/{test}.rs) in headless Chromium with the shipped
+/// profile and `features`, and returns the JSON of the `BENCH {json}` line it prints.
+fn browser_bench(test: &str, features: &[&str], timeout_s: u32) -> Result<Value, String> {
+    let mut c = cmd::command("cargo");
+    c.args([
+        "test",
+        "--profile",
+        "wasm-release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "vigil",
+    ]);
+    for f in features {
+        c.args(["--features", f]);
+    }
+    c.args(["--test", test, "--", "--nocapture"])
+        .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", timeout_s.to_string());
+    let (ok, out) = cmd::run_captured(&mut c);
     let line = out
         .lines()
         .find_map(|l| l.split_once("BENCH ").map(|(_, json)| json))
         .filter(|_| ok)
-        .ok_or("the browser decode benchmark failed")?;
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))?;
+        .ok_or(format!("the browser benchmark {test} failed"))?;
+    serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))
+}
+
+/// The same page decoded in headless Chromium by the shipped profile's code, beside
+/// `JSON.parse` of the same bytes in the same page (tests/decode_bench.rs).
+fn browser_decode(figures: &mut Vec<Figure>) -> Result<(), String> {
+    let v = browser_bench("decode_bench", &[], 120)?;
     let ours = v["vigil_mb_s"]
         .as_f64()
         .ok_or("BENCH line lacks vigil_mb_s")?;

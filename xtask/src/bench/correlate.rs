@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{Figure, criterion_estimate};
+use super::{Figure, browser_bench, criterion_estimate};
 use crate::cmd;
 
 pub(super) fn run(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
@@ -110,29 +110,7 @@ fn browser(figures: &mut Vec<Figure>) -> Result<(), String> {
         "--log-level=warning",
         "--outfile=tests/bench/generated/graphology.js",
     ]))?;
-    let (ok, out) = cmd::run_captured(
-        cmd::command("cargo")
-            .args([
-                "test",
-                "--profile",
-                "wasm-release",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-p",
-                "vigil",
-                "--features",
-                "bench-graphology",
-            ])
-            .args(["--test", "correlate_bench", "--", "--nocapture"])
-            .env("CHROMEDRIVER", "/usr/bin/chromedriver")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "600"),
-    );
-    let line = out
-        .lines()
-        .find_map(|l| l.split_once("BENCH ").map(|(_, json)| json))
-        .filter(|_| ok)
-        .ok_or("the browser correlation benchmark failed")?;
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))?;
+    let v = browser_bench("correlate_bench", &["bench-graphology"], 600)?;
     let get = |k: &str| v[k].as_f64().ok_or(format!("BENCH line lacks {k}"));
     figures.push(Figure {
         name: "cluster 100,000 alerts (5 evidence items each) in Chromium".into(),
