@@ -1,9 +1,12 @@
 //! The authorization-code + PKCE flow (RFC 6749, RFC 7636): the authorize URL, the code
 //! redemption and the refresh, all as a public client (no secret; `client_id` in the body).
 //!
-//! Hand-written rather than the `oauth2` crate, which brought `url` (IDNA tables), `http` and
-//! `rand` into the wasm bundle for these few requests. Secrets come from the browser's
-//! `crypto.getRandomValues` (natively, for tests, from the OS through `getrandom`).
+//! Hand-written rather than the `oauth2` crate, which brings `url`, `http` and `rand` into the
+//! wasm bundle for these few requests: +37 kB brotli with `idna_adapter` pinned to 1.0, +76 kB
+//! without (measured for issue #17). On 2026-12-02 the bundle is about 472 kB of its 500 kB
+//! limit with three sections still to come, so those bytes go to pages users see. Secrets come
+//! from the browser's `crypto.getRandomValues` (natively, for tests, from the OS through
+//! `getrandom`).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
