@@ -285,6 +285,8 @@ impl Graph {
             (Some(a), Some(b)) => near == 0 || (b - a).abs() <= near,
             _ => false,
         };
+        // Weights are 0 to 12; a larger minimum links nothing.
+        let min = u8::try_from(s.min_link_weight).unwrap_or(u8::MAX);
         let mut uf = UnionFind::new(c.records.len());
         let mut linked = vec![false; self.ent_slots.len()];
         // Suppressed hubs, which corroborate nothing either.
@@ -315,7 +317,6 @@ impl Graph {
                             &self.slot_ents
                                 [self.slot_start[x] as usize..self.slot_start[x + 1] as usize]
                         };
-                        let min = s.min_link_weight as u8;
                         let theirs = ents(b);
                         let shared = ents(a).iter().any(|&(x, wa)| {
                             x != e as u32
