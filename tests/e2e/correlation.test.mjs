@@ -4,18 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { APP, launch, openPage, assertClean, screenshot, signIn } from './support.mjs';
+import { APP, launch, openPage, assertClean, screenshot, signIn, contosoStories } from './support.mjs';
 
 let browser;
 let stories;
 before(async () => {
   browser = await launch();
-  const file = process.env.VIGIL_TRUTH_FILE;
-  assert.ok(file, 'VIGIL_TRUTH_FILE names the emulator\'s truth file');
-  const truth = JSON.parse(await readFile(file, 'utf8'));
-  const contoso = Object.values(truth).find((t) => /contoso/i.test(t.name));
-  assert.ok(contoso, `a Contoso tenant in the truth file (${Object.keys(truth)})`);
-  stories = contoso.stories;
+  stories = await contosoStories();
   assert.ok(stories.length >= 3, `planted stories: ${stories.length}`);
 });
 after(async () => { await browser?.close(); });

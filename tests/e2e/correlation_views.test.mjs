@@ -10,20 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   ALL, APP, GRAPH, launch, openPage, assertClean, screenshot, chooseIdentity, signIn, analystWith,
-  waitForRows, startEmulator, stopEmulators,
+  waitForRows, startEmulator, stopEmulators, contosoStories,
 } from './support.mjs';
 
 let browser;
 let stories;
 before(async () => {
   browser = await launch();
-  const file = process.env.VIGIL_TRUTH_FILE;
-  assert.ok(file, 'VIGIL_TRUTH_FILE names the emulator\'s truth file');
-  const truth = JSON.parse(await readFile(file, 'utf8'));
-  const contoso = Object.values(truth).find((t) => /contoso/i.test(t.name));
-  assert.ok(contoso, 'a Contoso tenant in the truth file');
-  stories = contoso.stories;
-  assert.ok(stories.length >= 1);
+  stories = await contosoStories();
 });
 after(async () => { stopEmulators(); await browser?.close(); });
 

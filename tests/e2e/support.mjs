@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -131,4 +132,16 @@ export async function waitForRows(page) {
 export async function queueCount(page) {
   const text = await page.textContent('#queue-count');
   return Number(text.replace(/[^0-9]/g, ''));
+}
+
+/// The planted stories of the Contoso demo tenant, from the emulator's truth file
+/// (VIGIL_TRUTH_FILE, written by `cargo xtask test`), never from anything the app is served.
+export async function contosoStories() {
+  const file = process.env.VIGIL_TRUTH_FILE;
+  assert.ok(file, 'VIGIL_TRUTH_FILE names the emulator\'s truth file');
+  const truth = JSON.parse(await readFile(file, 'utf8'));
+  const contoso = Object.values(truth).find((t) => /contoso/i.test(t.name));
+  assert.ok(contoso, `a Contoso tenant in the truth file (${Object.keys(truth)})`);
+  assert.ok(contoso.stories.length >= 1, 'planted stories in the truth file');
+  return contoso.stories;
 }
