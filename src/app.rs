@@ -57,6 +57,7 @@ fn Pages() -> impl IntoView {
         Page::Alerts => view! { <pages::Alerts /> }.into_any(),
         Page::Incidents => view! { <pages::Incidents /> }.into_any(),
         Page::Correlation => view! { <pages::Correlation /> }.into_any(),
+        Page::CorrelationEntity => view! { <pages::CorrelationEntity /> }.into_any(),
         Page::SecureScore => view! { <pages::SecureScore /> }.into_any(),
         Page::Ediscovery => view! { <pages::Ediscovery /> }.into_any(),
         Page::Threats(tab) => view! { <pages::Threats tab /> }.into_any(),

@@ -90,21 +90,39 @@ impl RuntimeConfig {
             ("graphBaseUrl", &self.graph_base_url),
         ] {
             match HttpUrl::parse(value) {
-                Ok(url) if url.is_origin_only() => {}
-                Ok(_) | Err(UrlError::Scheme) => problems.push(format!(
+                Ok(url) if !url.is_origin_only() => problems.push(format!(
+                    "{name} must be an http(s) origin with no path, e.g. https://host"
+                )),
+                Ok(url) if !secure(&url) => problems.push(format!(
+                    "{name} must use https (http only on this computer: localhost, 127.0.0.1, [::1])"
+                )),
+                Ok(_) => {}
+                Err(UrlError::Scheme) => problems.push(format!(
                     "{name} must be an http(s) origin with no path, e.g. https://host"
                 )),
                 Err(e) => problems.push(format!("{name} is not a URL ({e})")),
             }
         }
-        if HttpUrl::parse(&self.redirect_uri).is_err() {
-            problems.push("redirectUri must be an absolute http(s) URL".to_string());
+        match HttpUrl::parse(&self.redirect_uri) {
+            Err(_) => problems.push("redirectUri must be an absolute http(s) URL".to_string()),
+            Ok(url) if !secure(&url) => problems.push(
+                "redirectUri must use https (http only on this computer: localhost, 127.0.0.1, [::1])"
+                    .to_string(),
+            ),
+            Ok(_) => {}
         }
         if self.tenants.is_empty() {
             problems.push("tenants must list at least one tenant".to_string());
         }
-        if self.tenants.iter().any(|t| t.id.trim().is_empty()) {
-            problems.push("every tenant needs an id".to_string());
+        for t in &self.tenants {
+            let id = t.id.trim();
+            if id.is_empty() {
+                problems.push("every tenant needs an id".to_string());
+            } else if !is_guid(id) && !matches!(id, "organizations" | "common") {
+                problems.push(format!(
+                    "tenant id \"{id}\" is not a tenant ID: give the directory (tenant) ID, a GUID shown on the Overview page of Microsoft Entra admin center, not a domain name"
+                ));
+            }
         }
         if self.client_id.trim().is_empty() {
             problems.push("clientId is empty".to_string());
@@ -116,6 +134,27 @@ impl RuntimeConfig {
         }
     }
 
+    /// Checks that `redirectUri` comes back to this very app: `origin` (the page's, e.g.
+    /// `https://vigil.example.com`) followed by `callback` (the callback's path below the base
+    /// path, e.g. `/vigil/auth/callback`), with no query or fragment.
+    pub fn check_redirect_uri(&self, origin: &str, callback: &str) -> Result<(), ConfigError> {
+        let ours = HttpUrl::parse(origin).map(|o| o.origin()).ok();
+        let fits = HttpUrl::parse(&self.redirect_uri).is_ok_and(|u| {
+            Some(u.origin()) == ours
+                && u.path() == callback
+                && u.query().is_none()
+                && u.fragment().is_none()
+        });
+        if fits {
+            Ok(())
+        } else {
+            Err(ConfigError::Invalid(vec![format!(
+                "redirectUri must be {origin}{callback} (this app's address and its sign-in callback), not {}",
+                self.redirect_uri
+            )]))
+        }
+    }
+
     /// The origin every Graph request (and every followed nextLink) must have.
     pub fn graph_origin(&self) -> String {
         origin_of(&self.graph_base_url)
@@ -124,6 +163,29 @@ impl RuntimeConfig {
     pub fn default_tenant(&self) -> &Tenant {
         &self.tenants[0]
     }
+}
+
+/// https, or http to this computer only (a development authority or the emulator).
+fn secure(url: &HttpUrl) -> bool {
+    url.scheme() == "https" || is_loopback(url.host())
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host == "[::1]"
+        || host.strip_prefix("127.").is_some_and(|rest| {
+            rest.split('.').count() == 3 && rest.split('.').all(|p| p.parse::<u8>().is_ok())
+        })
+}
+
+/// `8-4-4-4-12` hexadecimal digits: how Entra names a tenant for good.
+fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `scheme://host[:port]` of a URL, or the input unchanged when it is not one.
@@ -147,7 +209,12 @@ pub async fn load() -> Result<RuntimeConfig, ConfigError> {
         .text()
         .await
         .map_err(|e| ConfigError::Unreachable(e.to_string()))?;
-    RuntimeConfig::parse(&text)
+    let config = RuntimeConfig::parse(&text)?;
+    let origin = web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default();
+    config.check_redirect_uri(&origin, &crate::router::href(crate::auth::CALLBACK_PATH))?;
+    Ok(config)
 }
 
 #[cfg(test)]
@@ -156,7 +223,7 @@ mod tests {
 
     const GOOD: &str = r#"{
         "authority": "https://login.microsoftonline.com",
-        "tenants": [{ "id": "t1", "name": "Contoso" }],
+        "tenants": [{ "id": "7f3c2a9e-0000-4000-8000-000000000001", "name": "Contoso" }],
         "clientId": "c1",
         "redirectUri": "https://vigil.example.com/auth/callback",
         "graphBaseUrl": "https://graph.microsoft.com",
@@ -187,7 +254,10 @@ mod tests {
                 "https://graph.microsoft.com/v1.0\"",
             )
             .replace("\"c1\"", "\"  \"")
-            .replace(r#"[{ "id": "t1", "name": "Contoso" }]"#, "[]");
+            .replace(
+                r#"[{ "id": "7f3c2a9e-0000-4000-8000-000000000001", "name": "Contoso" }]"#,
+                "[]",
+            );
         let Err(ConfigError::Invalid(problems)) = RuntimeConfig::parse(&bad) else {
             panic!("should be invalid")
         };
@@ -297,5 +367,110 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_on_this_computer() {
+        for ok in [
+            "http://127.0.0.1:8081",
+            "http://localhost:8081",
+            "http://[::1]:8081",
+            "http://127.1.2.3",
+        ] {
+            assert!(problems_with("authority", ok).is_empty(), "{ok}");
+            assert!(problems_with("graphBaseUrl", ok).is_empty(), "{ok}");
+        }
+        for bad in [
+            "http://login.microsoftonline.com",
+            "http://graph.example",
+            "http://127.0.0.1.evil.example",
+            "http://localhost.evil.example",
+            "http://10.0.0.1",
+        ] {
+            for field in ["authority", "graphBaseUrl"] {
+                let p = problems_with(field, bad);
+                assert!(
+                    p.len() == 1 && p[0].starts_with(field) && p[0].contains("must use https"),
+                    "{field} {bad}: {p:?}"
+                );
+            }
+        }
+        assert_eq!(
+            problems_with("redirectUri", "http://vigil.example.com/auth/callback"),
+            [
+                "redirectUri must use https (http only on this computer: localhost, 127.0.0.1, [::1])"
+            ]
+        );
+        assert!(problems_with("redirectUri", "http://127.0.0.1:8080/auth/callback").is_empty());
+    }
+
+    #[test]
+    fn the_redirect_uri_must_come_back_to_this_app() {
+        let c = RuntimeConfig::parse(GOOD).unwrap();
+        assert_eq!(
+            c.check_redirect_uri("https://vigil.example.com", "/auth/callback"),
+            Ok(())
+        );
+        assert!(
+            c.check_redirect_uri("https://VIGIL.example.com:443", "/auth/callback")
+                .is_ok()
+        );
+        for (origin, callback) in [
+            ("https://other.example.com", "/auth/callback"),
+            ("https://vigil.example.com:8443", "/auth/callback"),
+            ("http://vigil.example.com", "/auth/callback"),
+            // Hosted below a base path (VIGIL_BASE_PATH=/vigil/): the callback is under it.
+            ("https://vigil.example.com", "/vigil/auth/callback"),
+        ] {
+            let e = c.check_redirect_uri(origin, callback).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains(&format!("redirectUri must be {origin}{callback}")),
+                "{e}"
+            );
+        }
+        let based = RuntimeConfig::parse(&GOOD.replace(
+            "https://vigil.example.com/auth/callback",
+            "https://vigil.example.com/vigil/auth/callback",
+        ))
+        .unwrap();
+        assert!(
+            based
+                .check_redirect_uri("https://vigil.example.com", "/vigil/auth/callback")
+                .is_ok()
+        );
+        for uri in [
+            "https://vigil.example.com/auth/callback?x=1",
+            "https://vigil.example.com/auth/callback#x",
+            "https://vigil.example.com/auth/callback/",
+            "https://vigil.example.com/auth/",
+        ] {
+            let c =
+                RuntimeConfig::parse(&GOOD.replace("https://vigil.example.com/auth/callback", uri))
+                    .unwrap();
+            assert!(
+                c.check_redirect_uri("https://vigil.example.com", "/auth/callback")
+                    .is_err(),
+                "{uri}"
+            );
+        }
+    }
+
+    #[test]
+    fn tenants_given_as_domain_names_are_refused_with_what_to_write_instead() {
+        let text = GOOD.replace(
+            r#"[{ "id": "7f3c2a9e-0000-4000-8000-000000000001", "name": "Contoso" }]"#,
+            r#"[{ "id": "contoso.onmicrosoft.com" }, { "id": "organizations" }, { "id": "7F3C2A9E-0000-4000-8000-00000000000A" }, { "id": "7f3c2a9e-0000-4000-8000-00000000000" }]"#,
+        );
+        let Err(ConfigError::Invalid(p)) = RuntimeConfig::parse(&text) else {
+            panic!("should be invalid")
+        };
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].starts_with("tenant id \"contoso.onmicrosoft.com\" is not a tenant ID"));
+        assert!(p[0].contains("a GUID") && p[0].contains("not a domain name"));
+        assert!(
+            p[1].contains("7f3c2a9e-0000-4000-8000-00000000000\""),
+            "{p:?}"
+        );
     }
 }

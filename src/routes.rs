@@ -11,6 +11,7 @@ pub enum Page {
     Alerts,
     Incidents,
     Correlation,
+    CorrelationEntity,
     SecureScore,
     Ediscovery,
     Threats(ThreatTab),
@@ -62,6 +63,12 @@ pub const ROUTES: &[Route] = &[
         "Correlation",
         Nav::Sidebar("Correlation"),
         Page::Correlation,
+    ),
+    route(
+        "/correlation/entity",
+        "Entity",
+        Nav::Hidden,
+        Page::CorrelationEntity,
     ),
     route(
         "/secure-score",

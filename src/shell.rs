@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::{AccountMenu, SessionEndedPrompt};
+use crate::components::{AccountMenu, RenewalDelayedNotice, SessionEndedPrompt};
 use crate::prefs::{TimeZone, use_prefs};
 use crate::router::{NavLink, href};
 use crate::routes;
@@ -43,7 +43,7 @@ pub fn Shell(children: Children) -> impl IntoView {
                         .collect_view()}
                 </ul>
             </nav>
-            <main id="main"><SessionEndedPrompt />{children()}</main>
+            <main id="main"><SessionEndedPrompt /><RenewalDelayedNotice />{children()}</main>
         </div>
     }
 }

@@ -151,6 +151,20 @@ pub async fn sleep(dur: Duration) {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Runs `fut` for at most `limit`: `None` when the time ran out first (then `fut` is dropped,
+/// which aborts a fetch).
+pub async fn with_timeout<T>(limit: Duration, fut: impl Future<Output = T>) -> Option<T> {
+    let mut fut = std::pin::pin!(fut);
+    let mut timer = std::pin::pin!(sleep(limit));
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(v) = fut.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Some(v));
+        }
+        timer.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}
+
 /// Lets the browser paint and handle input: `scheduler.yield()` where there is one (no
 /// timer clamping), else a zero-delay timer.
 pub async fn yield_to_browser() {

@@ -31,7 +31,7 @@ mod tests {
 
     fn config(authority: &str) -> RuntimeConfig {
         RuntimeConfig::parse(&format!(
-            r#"{{"authority":"{authority}","tenants":[{{"id":"t-1","name":"Contoso"}}],
+            r#"{{"authority":"{authority}","tenants":[{{"id":"7f3c2a9e-0000-4000-8000-000000000001","name":"Contoso"}}],
                "clientId":"c1","redirectUri":"http://127.0.0.1:8080/auth/callback",
                "graphBaseUrl":"http://127.0.0.1:8082","scopes":["SecurityAlert.Read.All"]}}"#
         ))
@@ -47,7 +47,8 @@ mod tests {
     fn the_authorize_url_asks_for_code_with_pkce_state_and_nonce() {
         let c = config("http://127.0.0.1:8081");
         let scopes = vec!["SecurityAlert.Read.All".to_string()];
-        let a = super::oauth::authorize(&c, "t-1", &scopes, Some("alex@contoso.example")).unwrap();
+        let a = super::oauth::authorize(&c, "t-1", &scopes, Some("alex@contoso.example"), None)
+            .unwrap();
         assert!(
             a.url
                 .starts_with("http://127.0.0.1:8081/t-1/oauth2/v2.0/authorize?"),
@@ -73,7 +74,7 @@ mod tests {
         let challenge = super::oauth::pkce_challenge(&a.verifier);
         assert_eq!(get("code_challenge"), Some(challenge.as_str()));
         assert!(a.state.len() >= 16 && a.nonce.len() >= 16 && a.state != a.nonce);
-        let b = super::oauth::authorize(&c, "t-1", &scopes, None).unwrap();
+        let b = super::oauth::authorize(&c, "t-1", &scopes, None, None).unwrap();
         assert_ne!(a.state, b.state, "a fresh state every time");
         assert_ne!(a.verifier, b.verifier);
     }
@@ -81,8 +82,8 @@ mod tests {
     #[test]
     fn microsoft_gets_resource_qualified_scopes() {
         let c = config("https://login.microsoftonline.com");
-        let a =
-            super::oauth::authorize(&c, "t-1", &["SecurityAlert.Read.All".into()], None).unwrap();
+        let a = super::oauth::authorize(&c, "t-1", &["SecurityAlert.Read.All".into()], None, None)
+            .unwrap();
         let q = query(&a.url);
         let scope = q.iter().find(|(n, _)| n == "scope").unwrap();
         assert_eq!(
@@ -95,7 +96,7 @@ mod tests {
     fn authorize_values_with_reserved_characters_survive() {
         let c = config("http://127.0.0.1:8081");
         let hint = "o'brien+test@contoso.example & co=1#x é";
-        let a = super::oauth::authorize(&c, "a/b?c", &["A B".into()], Some(hint)).unwrap();
+        let a = super::oauth::authorize(&c, "a/b?c", &["A B".into()], Some(hint), None).unwrap();
         assert!(
             a.url.starts_with(
                 "http://127.0.0.1:8081/a%2Fb%3Fc/oauth2/v2.0/authorize?response_type=code&"
@@ -116,6 +117,17 @@ mod tests {
         assert_eq!(get("scope"), Some("openid profile offline_access A B"));
         assert_eq!(get("response_mode"), Some("query"));
         assert_eq!(q.len(), 10, "{q:?}");
+        // Answering a claims challenge: the claims JSON goes along, encoded.
+        let claims = r#"{"access_token":{"nbf":{"essential":true,"value":"1"}}}"#;
+        let a = super::oauth::authorize(&c, "t", &["A".into()], None, Some(claims)).unwrap();
+        let q = query(&a.url);
+        assert_eq!(
+            q.iter()
+                .find(|(n, _)| n == "claims")
+                .map(|(_, v)| v.as_str()),
+            Some(claims)
+        );
+        assert!(!a.url.contains('{') && !a.url.contains('"'));
     }
 
     #[test]

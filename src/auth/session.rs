@@ -15,8 +15,8 @@ use super::pending::{self, PendingSignIn};
 use super::route::safe_return_route;
 use super::storage::{KeyValue, SessionStore, remove_prefixed};
 use super::tokens::{
-    CallbackParams, Lifetime, check_id_token, decode_id_token, explain_oauth_error,
-    granted_graph_scopes, holds, lacks,
+    CallbackParams, Expect, Lifetime, callback_error, check_id_token, decode_id_token,
+    granted_graph_scopes, holds, lacks, retry_delay_ms,
 };
 use super::{AUTH_PREFIX, drafts};
 use crate::config::{RefreshTokenStorage, RuntimeConfig};
@@ -24,8 +24,8 @@ use crate::transport::BrowserTransport;
 
 const SESSION_PREFIX: &str = "vigil.auth.session.";
 const ACTIVE_KEY: &str = "vigil.auth.active";
-/// After a network failure, renewal is tried again this much later.
-const RETRY_RENEW: Duration = Duration::from_secs(15);
+/// `GraphError::code` of a call that found no usable token while renewal is being retried.
+pub const RENEWAL_DELAYED: &str = "vigil.renewalDelayed";
 
 /// A signed-in person in one tenant, as the UI shows it. No secrets in here.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +41,9 @@ pub struct Account {
     /// Set when renewal was refused: why, in a sentence. The account stays on screen so the
     /// page is not lost; signing in again replaces it.
     pub ended: Option<String>,
+    /// Set while renewal is failing for a reason that may pass (an outage, throttling, no
+    /// network): why, in a sentence. Vigil keeps retrying; the session has not ended.
+    pub delayed: Option<String>,
 }
 
 /// The live session of one tenant. The access token exists only here, in memory.
@@ -50,6 +53,12 @@ struct Live {
     access_token: Option<String>,
     lifetime: Option<Lifetime>,
     refresh_token: Option<String>,
+    /// Renewal attempts that failed in a row, for the back-off.
+    retries: u32,
+    /// The ID token's `login_hint`, sent as `logout_hint` at sign-out.
+    login_hint: Option<String>,
+    /// A claims challenge from Graph (JSON) that the next interactive sign-in must carry.
+    claims: Option<String>,
 }
 
 /// What survives a reload in sessionStorage (`refreshTokenStorage: session` only).
@@ -61,6 +70,8 @@ struct Stored {
     username: String,
     scopes: Vec<String>,
     refresh_token: String,
+    #[serde(default)]
+    login_hint: Option<String>,
 }
 
 /// A callback that could not complete, with what "try again" should do.
@@ -166,10 +177,14 @@ impl Auth {
                         username: s.username,
                         scopes: s.scopes,
                         ended: None,
+                        delayed: None,
                     },
                     access_token: None,
                     lifetime: None,
                     refresh_token: Some(s.refresh_token),
+                    retries: 0,
+                    login_hint: s.login_hint,
+                    claims: None,
                 }),
                 None => store.remove(&key),
             }
@@ -246,6 +261,15 @@ impl Auth {
             .with(|a| a.iter().find(|x| x.ended.is_some()).cloned())
     }
 
+    /// The first live session whose renewal is delayed (Vigil keeps retrying), if any.
+    pub fn delayed(&self) -> Option<Account> {
+        self.accounts.with(|a| {
+            a.iter()
+                .find(|x| x.ended.is_none() && x.delayed.is_some())
+                .cloned()
+        })
+    }
+
     /// Whether the active token holds `scope` (a `ReadWrite` scope covers its `Read`).
     pub fn has(&self, scope: &str) -> bool {
         self.account().is_some_and(|a| holds(&a.scopes, scope))
@@ -271,6 +295,7 @@ impl Auth {
             (ErrorKind::Forbidden, Some(scope)) => format!(
                 "Your sign-in includes {scope}, but the tenant refused: your account may lack the Security Reader or Security Administrator role."
             ),
+            _ if err.code.as_deref() == Some(RENEWAL_DELAYED) => err.message.clone(),
             _ => err.user_message(),
         }
     }
@@ -369,17 +394,21 @@ impl Auth {
         extra: &[String],
         return_to: &str,
     ) -> Result<(), String> {
-        let (held, hint) = self
+        let (held, hint, claims) = self
             .live
             .with_untracked(|l| {
-                l.iter()
-                    .find(|x| x.account.tenant_id == tenant)
-                    .map(|x| (x.account.scopes.clone(), Some(x.account.username.clone())))
+                l.iter().find(|x| x.account.tenant_id == tenant).map(|x| {
+                    (
+                        x.account.scopes.clone(),
+                        Some(x.account.username.clone()),
+                        x.claims.clone(),
+                    )
+                })
             })
             .unwrap_or_default();
         let config = self.config.get_value();
         let scopes = merge_scopes(&[&config.scopes, &held, extra]);
-        let a = oauth::authorize(&config, tenant, &scopes, hint.as_deref())?;
+        let a = oauth::authorize(&config, tenant, &scopes, hint.as_deref(), claims.as_deref())?;
         pending::put(
             &kv(),
             &a.state,
@@ -400,8 +429,21 @@ impl Auth {
     }
 
     /// Signs out of every tenant: forgets tokens in memory, every `vigil.auth.*` key and the
-    /// drafts of this tab. (The identity platform's own session cookie is not touched.)
+    /// drafts of this tab, then ends the session at the identity platform too (its sign-out
+    /// page comes back to the app's start page), so the next person at this computer cannot
+    /// pick the account without a password.
     pub fn sign_out(&self) {
+        let (tenant, hint) = self.live.with_untracked(|l| {
+            let active = self.active.get_untracked();
+            let x = l
+                .iter()
+                .find(|x| Some(&x.account.tenant_id) == active.as_ref())
+                .or_else(|| l.first());
+            (
+                x.map(|x| x.account.tenant_id.clone()),
+                x.and_then(|x| x.login_hint.clone()),
+            )
+        });
         self.timers.update_value(|t| {
             for (_, h) in t.drain(..) {
                 h.clear();
@@ -412,6 +454,31 @@ impl Auth {
         self.restoring.set(false);
         remove_prefixed(&kv(), AUTH_PREFIX);
         drafts::clear_all();
+        if let Some(tenant) = tenant {
+            let url = self
+                .config
+                .with_value(|c| oauth::logout_url(c, &tenant, hint.as_deref()));
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().assign(&url);
+            }
+        }
+    }
+
+    /// Graph sent a claims challenge for `tenant` (continuous access evaluation: the session
+    /// was revoked, or a policy changed): the session ends, and signing in again asks for the
+    /// claims.
+    fn challenged(&self, tenant: &str, claims_b64: &str) {
+        let claims = oauth::decode_claims(claims_b64);
+        self.end(
+            tenant,
+            "Your organisation requires you to sign in again (continuous access evaluation)."
+                .into(),
+        );
+        self.live.update(|l| {
+            if let Some(x) = l.iter_mut().find(|x| x.account.tenant_id == tenant) {
+                x.claims = claims;
+            }
+        });
     }
 
     /// Finishes the sign-in the identity platform redirected back with (`?code&state` or
@@ -431,6 +498,11 @@ impl Auth {
         }
         self.callback_done.set_value(Some(query.to_owned()));
         let params = CallbackParams::parse(query);
+        // Back from signing out at the identity platform (or the callback opened by hand):
+        // nothing to complete.
+        if params == CallbackParams::default() {
+            return Ok("/".into());
+        }
         let taken = pending::take(&kv(), params.state.as_deref(), now());
         let (retry_tenant, retry_route) = match &taken {
             Ok(p) => (Some(p.tenant.clone()), p.return_to.clone()),
@@ -442,11 +514,9 @@ impl Auth {
             retry_tenant: retry_tenant.clone(),
             retry_route: retry_route.clone(),
         };
-        if let Some(error) = &params.error {
-            return Err(fail(
-                explain_oauth_error(error),
-                params.error_description.clone(),
-            ));
+        if params.error.is_some() {
+            let (message, detail) = callback_error(&params, taken.is_ok());
+            return Err(fail(message, detail));
         }
         let pending = match taken {
             Ok(p) => p,
@@ -473,7 +543,14 @@ impl Auth {
             .ok_or_else(|| "the identity platform sent no ID token".to_string())
             .and_then(decode_id_token)
             .and_then(|c| {
-                check_id_token(&c, &pending.nonce, &config.client_id, &pending.tenant).map(|_| c)
+                let expect = Expect {
+                    nonce: &pending.nonce,
+                    client_id: &config.client_id,
+                    tenant: &pending.tenant,
+                    authority: &config.authority,
+                    now_s: now() / 1000.0,
+                };
+                check_id_token(&c, &expect).map(|_| c)
             })
             .map_err(|e| fail("The sign-in response could not be trusted.".into(), Some(e)))?;
         let tenant_id = pending.tenant.clone();
@@ -496,6 +573,7 @@ impl Auth {
             username,
             scopes: Vec::new(),
             ended: None,
+            delayed: None,
         };
         let fallback = pending.scopes.clone();
         self.live.update(|l| {
@@ -505,6 +583,9 @@ impl Auth {
                 access_token: None,
                 lifetime: None,
                 refresh_token: None,
+                retries: 0,
+                login_hint: claims.login_hint.clone(),
+                claims: None,
             });
         });
         self.accept(&tenant_id, tokens, &fallback);
@@ -528,6 +609,8 @@ impl Auth {
                     None => x.account.scopes.clone(),
                 };
                 x.account.ended = None;
+                x.account.delayed = None;
+                x.retries = 0;
                 x.access_token = Some(tokens.access_token.clone());
                 x.lifetime = Some(lifetime);
                 // Rotation: always keep the newest refresh token.
@@ -556,6 +639,7 @@ impl Auth {
                         username: x.account.username.clone(),
                         scopes: x.account.scopes.clone(),
                         refresh_token: x.refresh_token.clone()?,
+                        login_hint: x.login_hint.clone(),
                     })
                 })
         });
@@ -608,6 +692,7 @@ impl Auth {
                 x.access_token = None;
                 x.refresh_token = None;
                 x.lifetime = None;
+                x.account.delayed = None;
                 x.account.ended = Some(why);
             }
         });
@@ -652,12 +737,26 @@ impl Auth {
                 self.accept(tenant, tokens, &[]);
                 Ok(())
             }
-            Err(e @ TokenFailure::Refused { .. }) => {
+            Err(e) if e.is_final() => {
                 self.end(tenant, e.to_string());
                 Err(e)
             }
             Err(e) => {
-                self.schedule(tenant, RETRY_RENEW.as_millis() as f64);
+                // An outage, throttling or no network: the grant may well be fine. Say so,
+                // and try again later, each time a little later.
+                let retry_after = match &e {
+                    TokenFailure::Unavailable { retry_after_s, .. } => *retry_after_s,
+                    _ => None,
+                };
+                let mut attempt = 0;
+                self.live.update(|l| {
+                    if let Some(x) = l.iter_mut().find(|x| x.account.tenant_id == tenant) {
+                        attempt = x.retries;
+                        x.retries = x.retries.saturating_add(1);
+                        x.account.delayed = Some(e.to_string());
+                    }
+                });
+                self.schedule(tenant, retry_delay_ms(attempt, retry_after));
                 Err(e)
             }
         }
@@ -685,11 +784,47 @@ impl Auth {
         {
             return Ok(t.clone());
         }
-        let _ = self.renew(tenant).await;
+        // While renewal is being retried with back-off, a Graph call does not add attempts.
+        if self.delay_reason(tenant).is_none() {
+            let _ = self.renew(tenant).await;
+        }
         match state(self) {
             Some((Some(t), Some(l), None)) if !l.is_stale(now()) => Ok(t),
+            // Renewal failed for now, but the token has not expired yet: use it.
+            Some((Some(t), Some(l), None)) if now() < l.expires_at_ms() => Ok(t),
+            Some((_, _, None)) => match self.delay_reason(tenant) {
+                Some(why) => Err(GraphError {
+                    code: Some(RENEWAL_DELAYED.into()),
+                    ..GraphError::new(
+                        ErrorKind::Unauthorized,
+                        format!("Renewing your sign-in is delayed; Vigil keeps trying. {why}"),
+                    )
+                }),
+                None => Err(unauthorized("Your session ended — sign in again.")),
+            },
             _ => Err(unauthorized("Your session ended — sign in again.")),
         }
+    }
+
+    fn delay_reason(&self, tenant: &str) -> Option<String> {
+        self.live.with_untracked(|l| {
+            l.iter()
+                .find(|x| x.account.tenant_id == tenant)
+                .and_then(|x| x.account.delayed.clone())
+        })
+    }
+
+    /// Graph refused `token` (401): it is dropped, so the next call renews first.
+    fn drop_access_token(&self, tenant: &str, token: &str) {
+        self.live.update_untracked(|l| {
+            if let Some(x) = l
+                .iter_mut()
+                .find(|x| x.account.tenant_id == tenant && x.access_token.as_deref() == Some(token))
+            {
+                x.access_token = None;
+                x.lifetime = None;
+            }
+        });
     }
 }
 
@@ -700,5 +835,17 @@ pub struct AuthTokens(pub Auth);
 impl TokenProvider for AuthTokens {
     fn access_token<'a>(&'a self, tenant: &'a str) -> LocalFuture<'a, Result<String, GraphError>> {
         Box::pin(async move { self.0.access_token(tenant).await })
+    }
+
+    /// A 401: the token is dropped; the client then asks again (once), which renews.
+    fn token_rejected<'a>(&'a self, tenant: &'a str, token: &'a str) -> LocalFuture<'a, ()> {
+        self.0.drop_access_token(tenant, token);
+        Box::pin(async {})
+    }
+
+    /// A claims challenge: the session ends; signing in again carries the claims.
+    fn claims_challenge<'a>(&'a self, tenant: &'a str, claims: &'a str) -> LocalFuture<'a, ()> {
+        self.0.challenged(tenant, claims);
+        Box::pin(async {})
     }
 }

@@ -14,6 +14,11 @@ pub const OIDC_SCOPES: [&str; 3] = ["openid", "profile", "offline_access"];
 pub const RENEW_LEAD_MS: f64 = 5.0 * 60.0 * 1000.0;
 /// …or at 80 % of the lifetime when that is shorter (a 20 s test token renews at 16 s).
 pub const RENEW_AT_FRACTION: f64 = 0.8;
+/// A token is never renewed sooner than this after it arrived, however short the lifetime the
+/// server gave (`expires_in: 0` must not become a renewal loop).
+pub const MIN_RENEW_GAP_MS: f64 = 10_000.0;
+/// A token is used until this long before expiry (or a fifth of its life, when shorter).
+pub const STALE_LEAD_MS: f64 = 10_000.0;
 
 /// When an access token was obtained and how long it lives.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,14 +31,15 @@ pub struct Lifetime {
 
 impl Lifetime {
     pub fn expires_at_ms(&self) -> f64 {
-        self.obtained_ms + self.expires_in_s * 1000.0
+        self.obtained_ms + self.expires_in_s.max(0.0) * 1000.0
     }
 
-    /// Five minutes before expiry, or at 80 % of the lifetime, whichever comes first.
+    /// Five minutes before expiry, or at 80 % of the lifetime, whichever comes first; never
+    /// sooner than [`MIN_RENEW_GAP_MS`] after the token arrived.
     pub fn renew_at_ms(&self) -> f64 {
         let life = (self.expires_in_s * 1000.0).max(0.0);
         let lead = RENEW_LEAD_MS.min(life * (1.0 - RENEW_AT_FRACTION));
-        self.obtained_ms + life - lead
+        (self.obtained_ms + life - lead).max(self.obtained_ms + MIN_RENEW_GAP_MS)
     }
 
     /// Milliseconds from `now_ms` until renewal is due (0 when overdue).
@@ -41,10 +47,37 @@ impl Lifetime {
         (self.renew_at_ms() - now_ms).max(0.0)
     }
 
-    /// Whether the token must be renewed before it is used (within 10 s of expiry, or past it).
+    /// Whether the token must be renewed before it is used: within 10 s (or a fifth of its
+    /// life) of expiry, or past it, but never in its first [`MIN_RENEW_GAP_MS`] (a token that
+    /// Graph then refuses is renewed through the 401 path, once).
     pub fn is_stale(&self, now_ms: f64) -> bool {
-        now_ms >= self.expires_at_ms() - 10_000.0
+        let life = (self.expires_in_s * 1000.0).max(0.0);
+        now_ms >= self.expires_at_ms() - STALE_LEAD_MS.min(life * (1.0 - RENEW_AT_FRACTION))
+            && now_ms >= self.obtained_ms + MIN_RENEW_GAP_MS
     }
+}
+
+/// The OAuth errors of a token request after which only an interactive sign-in helps: the
+/// session ends. Everything else (5xx, 429, `temporarily_unavailable`, no answer) is retried.
+pub fn ends_session(error: &str) -> bool {
+    matches!(
+        error,
+        "invalid_grant" | "interaction_required" | "consent_required" | "invalid_client"
+    )
+}
+
+/// First retry of a delayed renewal after this long; doubled each time…
+pub const RETRY_FIRST_MS: f64 = 2_000.0;
+/// …up to this.
+pub const RETRY_MAX_MS: f64 = 60_000.0;
+
+/// How long to wait before renewal attempt `attempt` (0 = the first retry) after a transient
+/// failure: exponential back-off with a cap, or the server's `Retry-After` when longer (capped
+/// at five minutes).
+pub fn retry_delay_ms(attempt: u32, retry_after_s: Option<f64>) -> f64 {
+    let backoff = (RETRY_FIRST_MS * 2f64.powi(attempt.min(16) as i32)).min(RETRY_MAX_MS);
+    let server = retry_after_s.map_or(0.0, |s| (s * 1000.0).clamp(0.0, 300_000.0));
+    backoff.max(server)
 }
 
 /// Whether `authority` is Microsoft's identity platform (then Graph scopes carry the resource).
@@ -131,12 +164,71 @@ pub struct IdClaims {
     #[serde(default)]
     pub nonce: Option<String>,
     #[serde(default)]
-    pub aud: Option<String>,
+    pub aud: Audience,
+    #[serde(default)]
+    pub azp: Option<String>,
+    #[serde(default)]
+    pub iss: Option<String>,
+    /// Expiry, seconds since the epoch.
+    #[serde(default)]
+    pub exp: Option<f64>,
+    /// Microsoft's opaque sign-out hint (optional claim `login_hint`), sent as `logout_hint`.
+    #[serde(default)]
+    pub login_hint: Option<String>,
 }
+
+/// `aud`: one string, or (OpenID Connect Core §2) an array of them. Read by hand: serde's
+/// `untagged` would buffer the value and cost the bundle far more.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Audience {
+    #[default]
+    None,
+    One(String),
+    Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Audience {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Audience;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string or an array of strings")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Audience, E> {
+                Ok(Audience::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Audience, A::Error> {
+                let mut all = Vec::new();
+                while let Some(a) = seq.next_element::<String>()? {
+                    all.push(a);
+                }
+                Ok(Audience::Many(all))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Audience {
+    fn values(&self) -> &[String] {
+        match self {
+            Audience::None => &[],
+            Audience::One(a) => std::slice::from_ref(a),
+            Audience::Many(a) => a,
+        }
+    }
+}
+
+/// How far the ID token's `exp` may lie in the past (clocks differ; MSAL allows five minutes).
+pub const CLOCK_SKEW_S: f64 = 300.0;
 
 /// Reads the ID token's payload. The token came straight from the token endpoint over TLS to
 /// this public client, so (as MSAL.js does) its signature is not checked here; its nonce,
-/// audience and tenant are.
+/// audience, issuer, tenant and expiry are.
 pub fn decode_id_token(jwt: &str) -> Result<IdClaims, String> {
     let payload = jwt.split('.').nth(1).ok_or("the ID token is not a JWT")?;
     let bytes = URL_SAFE_NO_PAD
@@ -148,34 +240,53 @@ pub fn decode_id_token(jwt: &str) -> Result<IdClaims, String> {
         .ok_or_else(|| "the ID token payload is not JSON".to_string())
 }
 
+/// What an ID token is checked against: the sign-in that asked for it.
+pub struct Expect<'a> {
+    pub nonce: &'a str,
+    pub client_id: &'a str,
+    /// The tenant in the authority path (a GUID, or `organizations`/`common`).
+    pub tenant: &'a str,
+    /// The configured authority origin; the issuer must be `{authority}/{tid}/v2.0`.
+    pub authority: &'a str,
+    pub now_s: f64,
+}
+
 /// Checks the ID token against the sign-in that asked for it.
-pub fn check_id_token(
-    claims: &IdClaims,
-    nonce: &str,
-    client_id: &str,
-    tenant: &str,
-) -> Result<(), String> {
-    if claims.nonce.as_deref() != Some(nonce) {
-        return Err("The ID token does not carry the nonce of this sign-in, so it may have been replayed. Nothing was signed in.".into());
-    }
-    if claims.aud.as_deref() != Some(client_id) {
-        return Err(
-            "The ID token was issued to another application. Nothing was signed in.".into(),
+pub fn check_id_token(claims: &IdClaims, expect: &Expect) -> Result<(), String> {
+    let refuse = |why: &str| Err(format!("{why} Nothing was signed in."));
+    if claims.nonce.as_deref() != Some(expect.nonce) {
+        return refuse(
+            "The ID token does not carry the nonce of this sign-in, so it may have been replayed.",
         );
     }
-    let specific = !matches!(tenant, "common" | "organizations" | "consumers");
-    if specific
-        && !claims
-            .tid
-            .as_deref()
-            .is_some_and(|t| t.eq_ignore_ascii_case(tenant))
+    let aud = claims.aud.values();
+    let azp_ok = claims.azp.as_deref().is_none_or(|a| a == expect.client_id);
+    if !aud.iter().any(|a| a == expect.client_id)
+        || !azp_ok
+        || (aud.len() > 1 && claims.azp.is_none())
     {
-        return Err(
-            "The ID token is for another tenant than the one asked for. Nothing was signed in."
-                .into(),
-        );
+        return refuse("The ID token was issued to another application.");
     }
-    Ok(())
+    let tid = claims.tid.as_deref().unwrap_or_default();
+    let specific = !matches!(expect.tenant, "common" | "organizations");
+    if tid.is_empty() || (specific && !tid.eq_ignore_ascii_case(expect.tenant)) {
+        return refuse("The ID token is for another tenant than the one asked for.");
+    }
+    let issuer = format!("{}/{tid}/v2.0", expect.authority.trim_end_matches('/'));
+    if !claims
+        .iss
+        .as_deref()
+        .is_some_and(|i| i.eq_ignore_ascii_case(&issuer))
+    {
+        return refuse("The ID token was not issued by the configured identity platform.");
+    }
+    match claims.exp {
+        Some(exp) if exp + CLOCK_SKEW_S > expect.now_s => Ok(()),
+        Some(_) => refuse(
+            "The ID token has expired (or this computer's clock is wrong by more than five minutes).",
+        ),
+        None => refuse("The ID token has no expiry."),
+    }
 }
 
 /// The query of the redirect back to `/auth/callback`.
@@ -202,6 +313,20 @@ impl CallbackParams {
             }
         }
         p
+    }
+}
+
+/// What the callback page says about an error redirect. The identity platform's code and
+/// `error_description` are shown only when `state` matched a sign-in this tab started: anyone
+/// can craft a link to the callback, and Vigil's page must not carry their text.
+pub fn callback_error(params: &CallbackParams, started_here: bool) -> (String, Option<String>) {
+    match (&params.error, started_here) {
+        (Some(code), true) => (explain_oauth_error(code), params.error_description.clone()),
+        _ => (
+            "The sign-in did not complete, and this response does not answer a sign-in started in this tab. Nothing was signed in."
+                .into(),
+            None,
+        ),
     }
 }
 
@@ -260,11 +385,55 @@ mod tests {
             expires_in_s: 600.0,
         };
         assert_eq!(l.renew_at_ms(), 480_000.0);
-        let l = Lifetime {
-            obtained_ms: 5.0,
-            expires_in_s: 0.0,
-        };
-        assert_eq!(l.renew_at_ms(), 5.0);
+    }
+
+    #[test]
+    fn a_tiny_or_zero_lifetime_cannot_loop() {
+        // Before: `expires_in: 0` renewed at once, and every renewal scheduled the next at once.
+        for expires_in_s in [0.0, 1.0, 5.0, -3.0] {
+            let l = Lifetime {
+                obtained_ms: 5.0,
+                expires_in_s,
+            };
+            assert_eq!(l.renew_at_ms(), 5.0 + MIN_RENEW_GAP_MS, "{expires_in_s}");
+            assert_eq!(l.renew_in_ms(5.0), MIN_RENEW_GAP_MS);
+            assert!(!l.is_stale(5.0), "used as is at first ({expires_in_s})");
+            assert!(!l.is_stale(5.0 + MIN_RENEW_GAP_MS - 1.0));
+            assert!(l.is_stale(5.0 + MIN_RENEW_GAP_MS));
+        }
+    }
+
+    #[test]
+    fn only_four_oauth_errors_end_a_session() {
+        for e in [
+            "invalid_grant",
+            "interaction_required",
+            "consent_required",
+            "invalid_client",
+        ] {
+            assert!(ends_session(e), "{e}");
+        }
+        for e in [
+            "temporarily_unavailable",
+            "server_error",
+            "invalid_request",
+            "slow_down",
+            "",
+        ] {
+            assert!(!ends_session(e), "{e}");
+        }
+    }
+
+    #[test]
+    fn delayed_renewals_back_off_with_a_cap_and_honour_retry_after() {
+        assert_eq!(retry_delay_ms(0, None), 2_000.0);
+        assert_eq!(retry_delay_ms(1, None), 4_000.0);
+        assert_eq!(retry_delay_ms(4, None), 32_000.0);
+        assert_eq!(retry_delay_ms(5, None), RETRY_MAX_MS);
+        assert_eq!(retry_delay_ms(u32::MAX, None), RETRY_MAX_MS);
+        assert_eq!(retry_delay_ms(0, Some(30.0)), 30_000.0);
+        assert_eq!(retry_delay_ms(5, Some(1.0)), RETRY_MAX_MS);
+        assert_eq!(retry_delay_ms(0, Some(1e9)), 300_000.0);
     }
 
     #[test]
@@ -276,6 +445,13 @@ mod tests {
         assert!(!l.is_stale(49_999.0));
         assert!(l.is_stale(50_000.0));
         assert!(l.is_stale(70_000.0));
+        // A 20 s token: a fifth of its life (4 s) before expiry.
+        let l = Lifetime {
+            obtained_ms: 0.0,
+            expires_in_s: 20.0,
+        };
+        assert!(!l.is_stale(15_999.0));
+        assert!(l.is_stale(16_000.0));
     }
 
     #[test]
@@ -347,26 +523,163 @@ mod tests {
         )
     }
 
+    const T1: &str = "7f3c2a9e-0000-4000-8000-000000000001";
+
+    fn expect(now_s: f64) -> Expect<'static> {
+        Expect {
+            nonce: "n1",
+            client_id: "c1",
+            tenant: T1,
+            authority: "https://login.microsoftonline.com/",
+            now_s,
+        }
+    }
+
+    fn claims(extra: &str) -> IdClaims {
+        decode_id_token(&jwt(&format!(
+            r#"{{"name":"Alex Analyst","preferred_username":"alex@contoso.example","tid":"{T1}","nonce":"n1","aud":"c1",
+                "iss":"https://login.microsoftonline.com/{T1}/v2.0","exp":1000{extra}}}"#
+        )))
+        .unwrap()
+    }
+
     #[test]
     fn the_id_token_nonce_audience_and_tenant_are_checked() {
-        let t = jwt(
-            r#"{"name":"Alex Analyst","preferred_username":"alex@contoso.example","tid":"T1","nonce":"n1","aud":"c1","exp":1}"#,
-        );
-        let c = decode_id_token(&t).unwrap();
+        let c = claims("");
         assert_eq!(c.name.as_deref(), Some("Alex Analyst"));
-        assert_eq!(check_id_token(&c, "n1", "c1", "t1"), Ok(()));
+        assert_eq!(check_id_token(&c, &expect(900.0)), Ok(()));
+        let with = |f: &dyn Fn(&mut Expect)| {
+            let mut e = expect(900.0);
+            f(&mut e);
+            check_id_token(&c, &e)
+        };
+        assert!(with(&|e| e.nonce = "n2").unwrap_err().contains("nonce"));
         assert!(
-            check_id_token(&c, "n2", "c1", "t1")
+            with(&|e| e.client_id = "c2")
                 .unwrap_err()
-                .contains("nonce")
+                .contains("another application")
         );
-        assert!(check_id_token(&c, "n1", "c2", "t1").is_err());
-        assert!(check_id_token(&c, "n1", "c1", "t2").is_err());
-        assert_eq!(check_id_token(&c, "n1", "c1", "organizations"), Ok(()));
+        assert!(
+            with(&|e| e.tenant = "7f3c2a9e-0000-4000-8000-000000000002")
+                .unwrap_err()
+                .contains("another tenant")
+        );
+        assert_eq!(with(&|e| e.tenant = "organizations"), Ok(()));
         assert!(decode_id_token("nodots").is_err());
         assert!(decode_id_token("a.!!!.c").is_err());
         let no_nonce = decode_id_token(&jwt(r#"{"aud":"c1"}"#)).unwrap();
-        assert!(check_id_token(&no_nonce, "n1", "c1", "common").is_err());
+        assert!(check_id_token(&no_nonce, &expect(0.0)).is_err());
+    }
+
+    #[test]
+    fn the_id_token_issuer_is_the_configured_authority_and_tenant() {
+        let e = expect(900.0);
+        let wrong_host = claims("").tap(|c| {
+            c.iss = Some(format!("https://login.evil.example/{T1}/v2.0"));
+        });
+        assert!(
+            check_id_token(&wrong_host, &e)
+                .unwrap_err()
+                .contains("not issued by")
+        );
+        let v1 = claims("").tap(|c| c.iss = Some(format!("https://sts.windows.net/{T1}/")));
+        assert!(check_id_token(&v1, &e).is_err());
+        let other_tenant_in_iss = claims("").tap(|c| {
+            c.iss = Some(
+                "https://login.microsoftonline.com/7f3c2a9e-0000-4000-8000-000000000002/v2.0"
+                    .into(),
+            )
+        });
+        assert!(check_id_token(&other_tenant_in_iss, &e).is_err());
+        let none = claims("").tap(|c| c.iss = None);
+        assert!(check_id_token(&none, &e).is_err());
+        // The emulator's loopback authority, no trailing slash, any letter case of the GUID.
+        let loopback = Expect {
+            authority: "http://127.0.0.1:8081",
+            tenant: "7F3C2A9E-0000-4000-8000-000000000001",
+            ..expect(900.0)
+        };
+        let c = claims("").tap(|c| c.iss = Some(format!("http://127.0.0.1:8081/{T1}/v2.0")));
+        assert_eq!(check_id_token(&c, &loopback), Ok(()));
+    }
+
+    #[test]
+    fn the_id_token_expiry_is_checked_with_five_minutes_of_clock_skew() {
+        let c = claims("");
+        assert_eq!(
+            check_id_token(&c, &expect(1000.0 + CLOCK_SKEW_S - 1.0)),
+            Ok(())
+        );
+        assert!(
+            check_id_token(&c, &expect(1000.0 + CLOCK_SKEW_S))
+                .unwrap_err()
+                .contains("expired")
+        );
+        let none = claims("").tap(|c| c.exp = None);
+        assert!(
+            check_id_token(&none, &expect(0.0))
+                .unwrap_err()
+                .contains("no expiry")
+        );
+    }
+
+    #[test]
+    fn an_array_audience_needs_this_client_and_a_matching_azp() {
+        let e = expect(900.0);
+        let many = |aud: &str, azp: Option<&str>| {
+            let azp = azp.map(|a| format!(r#","azp":"{a}""#)).unwrap_or_default();
+            let mut c = claims(&azp);
+            c.aud = serde_json::from_str(aud).unwrap();
+            check_id_token(&c, &e)
+        };
+        assert_eq!(many(r#"["c1","api://other"]"#, Some("c1")), Ok(()));
+        assert_eq!(many(r#"["c1"]"#, None), Ok(()));
+        assert!(
+            many(r#"["c1","api://other"]"#, None).is_err(),
+            "several audiences need azp"
+        );
+        assert!(many(r#"["c1","api://other"]"#, Some("other")).is_err());
+        assert!(many(r#"["api://other"]"#, Some("c1")).is_err());
+        assert!(
+            many(r#""c1""#, Some("c2")).is_err(),
+            "azp, when present, is this client"
+        );
+        assert!(many(r#"[]"#, None).is_err());
+    }
+
+    trait Tap: Sized {
+        fn tap(self, f: impl FnOnce(&mut Self)) -> Self;
+    }
+    impl Tap for IdClaims {
+        fn tap(mut self, f: impl FnOnce(&mut Self)) -> Self {
+            f(&mut self);
+            self
+        }
+    }
+
+    #[test]
+    fn the_authoritys_words_show_only_for_a_sign_in_started_here() {
+        let p = CallbackParams::parse(
+            "error=access_denied&error_description=Call+%2B1+555+0100+to+restore+access&state=s",
+        );
+        let (headline, detail) = callback_error(&p, true);
+        assert!(headline.contains("cancelled"), "{headline}");
+        assert_eq!(
+            detail.as_deref(),
+            Some("Call +1 555 0100 to restore access")
+        );
+        let (headline, detail) = callback_error(&p, false);
+        assert!(
+            !headline.contains("555") && !headline.contains("cancelled"),
+            "{headline}"
+        );
+        assert!(headline.contains("Nothing was signed in"));
+        assert_eq!(detail, None);
+        // An unknown code is not echoed either.
+        let p = CallbackParams::parse("error=Visit+evil.example&state=forged");
+        let (headline, detail) = callback_error(&p, false);
+        assert!(!headline.contains("evil"), "{headline}");
+        assert_eq!(detail, None);
     }
 
     #[test]

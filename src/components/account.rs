@@ -105,6 +105,25 @@ pub fn SessionEndedPrompt() -> impl IntoView {
     }
 }
 
+/// Shown above the page while renewing a session fails for a reason that may pass (the
+/// identity platform is down or throttling, the network is gone): the session has not ended,
+/// Vigil keeps trying with back-off, and the banner goes once a renewal succeeds.
+#[component]
+pub fn RenewalDelayedNotice() -> impl IntoView {
+    let auth = use_auth();
+    move || {
+        auth.delayed().map(|account| {
+            view! {
+                <section id="renewal-delayed" class="banner warn" role="status">
+                    <strong>"Renewing your sign-in is delayed; Vigil keeps trying."</strong>
+                    " "
+                    <span class="muted">{format!("{}: {}", account.tenant_name, account.delayed.clone().unwrap_or_default())}</span>
+                </section>
+            }
+        })
+    }
+}
+
 /// "Sign in to see …" with a sign-in button (`#sign-in`), for pages that need data.
 #[component]
 pub fn SignInPanel(

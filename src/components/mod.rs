@@ -7,8 +7,8 @@ pub mod queue;
 mod time;
 
 pub use account::{
-    AccessSettings, AccountMenu, GraphErrorNotice, RequestAccess, RequiresScope,
-    SessionEndedPrompt, SignInPanel, SignedIn,
+    AccessSettings, AccountMenu, GraphErrorNotice, RenewalDelayedNotice, RequestAccess,
+    RequiresScope, SessionEndedPrompt, SignInPanel, SignedIn,
 };
 pub use member_select::member_select;
 pub use not_yet::NotYet;

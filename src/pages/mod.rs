@@ -15,7 +15,7 @@ mod threats;
 
 pub use alerts::Alerts;
 pub use callback::Callback;
-pub use correlation::Correlation;
+pub use correlation::{Correlation, CorrelationEntity};
 pub use ediscovery::Ediscovery;
 pub use failure::Failure;
 pub use incidents::Incidents;

@@ -318,7 +318,7 @@ test('a bulk assign of 50 alerts under tight throttling completes with all 50 co
 });
 
 test('live refresh fetches what changed: a banner counts new alerts, the open alert and scroll stay', { timeout: 120000 }, async () => {
-  const emu = await startEmulator(['--live', '1']);
+  const emu = await startEmulator([]);
   const page = await openPage(browser);
   await signIn(page, 'analyst', `/alerts?${ALL}`, emu.app);
   await waitForRows(page);
@@ -327,13 +327,15 @@ test('live refresh fetches what changed: a banner counts new alerts, the open al
   await page.waitForSelector('#detail-title');
   const open = await page.getAttribute('#alert-detail', 'data-id');
   await page.$eval('#queue-scroll', (el) => { el.scrollTop = 340; });
-  await page.waitForTimeout(3500);
+  // Three new alerts arrive now (the test drives the emulator's live feed, no waiting).
+  const added = await fetch(`${emu.graph}/_emulator/live?alerts=3`, { method: 'POST' });
+  assert.equal(added.status, 204);
   const loads = await page.getAttribute('.queue', 'data-loads');
   await page.click('#refresh-now');
   await page.waitForSelector('#new-alerts', { timeout: 30000 });
   const banner = (await page.textContent('#new-alerts')).trim();
   const n = Number(banner.replace(/[^0-9]/g, ''));
-  assert.ok(n >= 2, `new alerts arrived (${banner})`);
+  assert.equal(n, 3, `the three new alerts arrived (${banner})`);
   assert.equal(await queueCount(page), before + n, 'merged into the queue');
   assert.equal(await page.getAttribute('.queue', 'data-loads'), loads, 'no full reload');
   assert.equal(await page.getAttribute('#alert-detail', 'data-id'), open, 'the open alert stays open');

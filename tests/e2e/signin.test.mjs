@@ -57,12 +57,60 @@ function assertClean(seen) {
   assert.deepEqual(seen.problems, [], 'the page reported problems');
 }
 
+/// Waits until `cond()` holds (polled), failing with `what` after `timeout` ms.
+async function waitFor(cond, what, timeout = 20000) {
+  const end = Date.now() + timeout;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/// Moves time forward by `seconds` for both sides: the emulator's identity platform (token
+/// lifetimes, the refresh-token cap, Graph's expiry check) and the page's clock (its renewal
+/// timers fire). The page's clock must have been installed before the app loaded.
+async function advance(page, emu, seconds) {
+  const r = await fetch(`${emu.graph}/_emulator/clock?advance=${seconds}`, { method: 'POST' });
+  assert.equal(r.status, 200, 'the emulator moved its clock');
+  await page.clock.fastForward(seconds * 1000);
+}
+
+/// A test control of the emulator (`_emulator/revoke?...`).
+async function control(emu, what) {
+  const r = await fetch(`${emu.graph}/_emulator/${what}`, { method: 'POST' });
+  assert.equal(r.status, 204, `${what}: ${await r.text()}`);
+}
+
+/// Presses "Check connection" (a Graph call) and returns what it says.
+async function checkConnection(page) {
+  await page.waitForSelector('#check-connection:enabled');
+  await page.click('#check-connection');
+  await page.waitForSelector('#check-connection:enabled');
+  return (await page.textContent('#connection-result')).trim();
+}
+
+/// Signs in as the analyst on the extra emulator `emu`, on Settings.
+async function signInOn(page, emu) {
+  await page.goto(emu.app + '/settings');
+  await page.click('#sign-in');
+  await chooseIdentity(page, 'analyst');
+  await page.waitForSelector('#account-name');
+}
+
+/// The refresh token the tab keeps (refreshTokenStorage: session).
+async function keptRefreshToken(page) {
+  const session = (await storageDump(page)).session;
+  const key = Object.keys(session).find((k) => k.startsWith('vigil.auth.session.'));
+  assert.ok(key, 'a session is kept in sessionStorage');
+  return JSON.parse(session[key]).refresh_token;
+}
+
 /// No token may be in localStorage, in the address, or in the console; the access and ID
 /// tokens not in sessionStorage either.
 async function assertNoTokenLeaks(page, seen, { refreshInSession }) {
-  const dump = await storageDump(page);
   const secrets = seen.tokens.filter(Boolean);
-  assert.ok(secrets.length >= 3, 'token responses were observed');
+  assert.ok(secrets.length >= 3, `token responses were observed (${secrets.length})`);
+  const dump = await storageDump(page);
   const local = JSON.stringify(dump.local);
   const session = JSON.stringify(dump.session);
   for (const s of secrets) {
@@ -159,6 +207,36 @@ test('a declined sign-in shows the reason as text and a retry button', async () 
   assertClean(seen);
 });
 
+test('a crafted callback link shows only a generic message, never its own text', async () => {
+  const page = await openPage(browser);
+  const seen = watch(page);
+  // Anyone can send this link; before the fix its text appeared on Vigil's page.
+  await page.goto(APP + '/auth/callback?error=access_denied&error_description=Your+account+is+locked.+Call+%2B1+555+0100&state=forged');
+  await page.waitForSelector('#sign-in-error');
+  const text = await page.textContent('#sign-in-error');
+  assert.doesNotMatch(text, /555|locked/, 'the link\'s text is not shown');
+  assert.match(await page.textContent('#sign-in-error-message'), /does not answer a sign-in started in this tab/);
+  assert.equal(await page.$('#sign-in-error-detail'), null);
+  // Without any state, and with an error code of its own invention, the same.
+  await page.goto(APP + '/auth/callback?error=Call+%2B1+555+0100');
+  await page.waitForSelector('#sign-in-error');
+  assert.doesNotMatch(await page.textContent('#sign-in-error'), /555/);
+  assertClean(seen);
+});
+
+test('a config.json whose redirectUri is not this app\'s callback gives the setup page', async () => {
+  const page = await openPage(browser);
+  await page.route('**/config.json', async (route) => {
+    const response = await route.fetch();
+    const json = { ...(await response.json()), redirectUri: 'http://127.0.0.1:9999/auth/callback' };
+    await route.fulfill({ response, json });
+  });
+  await page.goto(APP + '/');
+  await page.waitForSelector('text=/redirectUri must be/');
+  assert.match(await page.textContent('body'), new RegExp(`redirectUri must be ${APP}/auth/callback`));
+  assert.equal(await page.$('#sign-in'), null, 'no sign-in that would fail every time');
+});
+
 test('write controls need the write scope: disabled with the reason, and incremental consent adds it', async () => {
   // The manager is read-only: the control stays disabled, with the reason.
   const manager = await openPage(browser);
@@ -193,13 +271,27 @@ test('write controls need the write scope: disabled with the reason, and increme
   assertClean(seen);
 });
 
-test('sign-out forgets every token and returns to the signed-out landing', async () => {
+test('sign-out forgets every token and ends the session at the identity platform', async () => {
   const page = await openPage(browser);
   const seen = watch(page);
+  const logouts = [];
+  page.on('request', (req) => { if (req.url().includes('/oauth2/v2.0/logout')) logouts.push(new URL(req.url())); });
   await signIn(page, 'analyst', '/alerts');
+  // A silent sign-in (prompt=none) is what a live session at the identity platform allows.
+  const silent = async () => {
+    const u = new URL(seen.authorize.at(-1));
+    u.searchParams.set('prompt', 'none');
+    const r = await page.request.get(u.href, { maxRedirects: 0 });
+    return new URL(r.headers().location).searchParams;
+  };
+  assert.ok((await silent()).get('code'), 'the session at the identity platform is live');
   await page.click('#sign-out');
+  await page.waitForURL((u) => u.origin === APP && u.pathname === '/' && logouts.length === 1);
   await page.waitForSelector('#header-sign-in');
-  assert.equal(new URL(page.url()).pathname, '/');
+  assert.equal(logouts[0].origin, AUTHORITY);
+  assert.equal(logouts[0].searchParams.get('post_logout_redirect_uri'), APP + '/auth/callback');
+  assert.match(logouts[0].searchParams.get('logout_hint') ?? '', /^lh\./, 'the account is named, as MSAL does');
+  assert.equal((await silent()).get('error'), 'login_required', 'the session at the identity platform ended');
   await page.waitForSelector('#sign-in-panel');
   const dump = await storageDump(page);
   assert.deepEqual(Object.keys(dump.session).filter((k) => k.startsWith('vigil.auth.')), []);
@@ -207,8 +299,12 @@ test('sign-out forgets every token and returns to the signed-out landing', async
   const tokens = seen.tokens.filter(Boolean);
   assert.ok(tokens.length >= 3, `token responses were observed (${tokens.length})`);
   for (const s of tokens) assert.ok(!all.includes(s), 'no token left in storage');
-  await page.reload();
-  await page.waitForSelector('#header-sign-in');
+  // The next sign-in shows the account picker, with nobody signed in.
+  await page.click('#sign-in');
+  await page.waitForSelector('button[name="user"]');
+  assert.equal(await page.$('#signed-in-as'), null, 'no account to pick without a password');
+  await chooseIdentity(page, 'analyst');
+  await page.waitForSelector('#account-name');
   assertClean(seen);
 });
 
@@ -249,48 +345,42 @@ test('two tenants: add a tenant, switch between them', async () => {
   assertClean(seen);
 });
 
-test('with 20 s tokens the session renews silently during a minute of use', { timeout: 90000 }, async () => {
+test('with 20 s tokens the session renews silently, on its timer, through three lifetimes', async () => {
   const emu = await startEmulator(['--token-ttl', '20']);
   const page = await openPage(browser);
+  await page.clock.install();
   const seen = watch(page, emu);
-  const graphOk = [];
-  page.on('response', (r) => { if (r.url().startsWith(emu.graph) && r.request().method() === 'GET') graphOk.push(r.status()); });
-  await page.goto(emu.app + '/settings');
-  await page.click('#sign-in');
-  await chooseIdentity(page, 'analyst');
-  await page.waitForSelector('#account-name');
-  const key = Object.keys((await storageDump(page)).session).find((k) => k.startsWith('vigil.auth.session.'));
-  const firstRefresh = (await storageDump(page)).session[key];
-  const started = Date.now();
+  const graph = [];
+  page.on('response', (r) => { if (r.url().startsWith(emu.graph + '/v1.0/') && r.request().method() === 'GET') graph.push(r.status()); });
+  await signInOn(page, emu);
+  const firstRefresh = await keptRefreshToken(page);
   // Untouched, the token is renewed by the timer at 80 % of its 20 s life, not on demand.
-  await page.waitForTimeout(18000);
-  assert.equal(seen.refreshes, 1, 'renewed once, silently, at ~16 s without any Graph call');
-  assert.equal(graphOk.length, 0);
-  while (Date.now() - started < 60000) {
-    await page.waitForTimeout(9500);
-    const before = graphOk.length;
-    await page.click('#check-connection');
-    await page.waitForFunction(() => !document.querySelector('#check-connection').disabled);
-    await page.waitForTimeout(200);
-    assert.ok(graphOk.length > before, 'a Graph call was made');
-    assert.match(await page.textContent('#connection-result'), /Connected to Microsoft Graph as Alex Analyst/);
+  await advance(page, emu, 15);
+  assert.equal(seen.refreshes, 0, 'not renewed before 80 % of the lifetime');
+  await advance(page, emu, 2);
+  await waitFor(() => seen.refreshes === 1, 'the renewal at 16 s');
+  assert.equal(graph.length, 0, 'renewed without any Graph call');
+  for (let round = 2; round <= 4; round += 1) {
+    assert.match(await checkConnection(page), /Connected to Microsoft Graph as Alex Analyst/);
+    // Past the old token's expiry on the emulator's clock: only a renewed token works.
+    await advance(page, emu, 17);
+    await waitFor(() => seen.refreshes === round, `renewal ${round}`);
   }
-  assert.ok(seen.refreshes >= 3, `renewed silently ${seen.refreshes} times in a minute of 20 s tokens`);
+  assert.match(await checkConnection(page), /Connected to Microsoft Graph as Alex Analyst/);
   assert.equal(seen.refused, 0);
-  assert.ok(graphOk.every((s) => s === 200), `every Graph call succeeded: ${graphOk}`);
+  assert.ok(graph.length >= 4 && graph.every((s) => s === 200), `every Graph call succeeded: ${graph}`);
   assert.equal(await page.$('#session-ended'), null);
-  assert.notEqual((await storageDump(page)).session[key], firstRefresh, 'the refresh token was rotated');
+  assert.notEqual(await keptRefreshToken(page), firstRefresh, 'the refresh token was rotated');
   await assertNoTokenLeaks(page, seen, { refreshInSession: true });
   assertClean(seen);
 });
 
-test('when renewal is refused the user signs in again and comes back to the same view with the draft', { timeout: 90000 }, async () => {
+test('when renewal is refused the user signs in again and comes back to the same view with the draft', async () => {
   const emu = await startEmulator(['--token-ttl', '20', '--refresh-token-lifetime', '10']);
   const page = await openPage(browser);
+  await page.clock.install();
   const seen = watch(page, { ...emu, refusalExpected: true });
-  await page.goto(emu.app + '/settings');
-  await page.click('#sign-in');
-  await chooseIdentity(page, 'analyst');
+  await signInOn(page, emu);
   await page.waitForSelector('#write-access');
   await page.click('#access .requires-scope .request-access');
   await chooseIdentity(page, 'analyst');
@@ -298,8 +388,10 @@ test('when renewal is refused the user signs in again and comes back to the same
   await page.fill('#alert-comment-id', 'da0000000000000000_1');
   await page.fill('#alert-comment-text', 'Escalating: same host as last week');
   // The token renews at 16 s, after the 10 s cap of the refresh token chain: refused.
-  await page.waitForSelector('#session-ended', { timeout: 40000 });
+  await advance(page, emu, 17);
+  await page.waitForSelector('#session-ended');
   assert.match(await page.textContent('#session-ended'), /Your session ended — sign in again/);
+  assert.match(await page.textContent('#session-ended'), /invalid_grant/);
   assert.ok(seen.refused >= 1, 'the refresh was refused by the identity platform');
   assert.equal(new URL(page.url()).pathname, '/settings', 'the page is not lost');
   assert.ok(await page.isVisible('#settings-title'));
@@ -312,5 +404,131 @@ test('when renewal is refused the user signs in again and comes back to the same
   assert.equal(await page.inputValue('#alert-comment-text'), 'Escalating: same host as last week', 'the draft survived');
   assert.equal(await page.$('#session-ended'), null);
   assert.match(new URL(seen.authorize.at(-1)).searchParams.get('scope'), /SecurityAlert\.ReadWrite\.All/, 'consented scopes are asked again');
+  assertClean(seen);
+});
+
+test('an outage at the token endpoint delays renewal, says so, and does not end the session', async () => {
+  const emu = await startEmulator(['--token-ttl', '20']);
+  const page = await openPage(browser);
+  await page.clock.install();
+  const seen = watch(page, { ...emu, refusalExpected: true });
+  await signInOn(page, emu);
+  // The identity platform fails: first a 503 with an OAuth body, then no answer at all.
+  const failures = [];
+  await page.route(`${emu.authority}/**/oauth2/v2.0/token`, async (route) => {
+    if (!(route.request().postData() ?? '').includes('grant_type=refresh_token')) return route.continue();
+    if (failures.length === 0) {
+      failures.push(503);
+      return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: 'temporarily_unavailable', error_description: 'AADSTS90033: busy' }) });
+    }
+    failures.push('abort');
+    return route.abort('connectionrefused');
+  });
+  await advance(page, emu, 17);
+  await page.waitForSelector('#renewal-delayed');
+  assert.match(await page.textContent('#renewal-delayed'), /Renewing your sign-in is delayed; Vigil keeps trying/);
+  assert.match(await page.textContent('#renewal-delayed'), /503/);
+  assert.equal(await page.$('#session-ended'), null, 'the session has not ended');
+  // The first retry comes 2 s later, and fails without an answer.
+  await page.clock.fastForward(2100);
+  await waitFor(() => failures.length === 2, 'the first retry');
+  await page.waitForSelector('#renewal-delayed:has-text("could not be reached")');
+  assert.equal(await page.$('#session-ended'), null);
+  // The identity platform is back: the next retry (4 s later) renews, and the notice goes.
+  await page.unroute(`${emu.authority}/**/oauth2/v2.0/token`);
+  await page.clock.fastForward(4100);
+  await waitFor(() => seen.refreshes === 1, 'the renewal after the outage');
+  await page.waitForSelector('#renewal-delayed', { state: 'detached' });
+  assert.match(await checkConnection(page), /Connected to Microsoft Graph as Alex Analyst/);
+  assert.equal(await page.$('#session-ended'), null);
+  assertClean(seen);
+});
+
+test('a 401 from Graph drops the access token, renews once and retries', async () => {
+  const emu = await startEmulator([]);
+  const page = await openPage(browser);
+  const seen = watch(page, emu);
+  const graph = [];
+  page.on('response', (r) => { if (r.url().startsWith(emu.graph + '/v1.0/')) graph.push(r.status()); });
+  await signInOn(page, emu);
+  assert.match(await checkConnection(page), /Connected/);
+  assert.equal(seen.refreshes, 0);
+  await control(emu, `revoke?tenant=${(await page.evaluate(() => sessionStorage.getItem('vigil.auth.active')))}&what=access`);
+  assert.match(await checkConnection(page), /Connected to Microsoft Graph as Alex Analyst/, 'the call succeeded after renewing');
+  assert.deepEqual(graph, [200, 401, 200], 'refused once, then retried with a renewed token');
+  assert.equal(seen.refreshes, 1, 'renewed once');
+  assert.equal(await page.$('#session-ended'), null);
+  assertClean(seen);
+});
+
+test('a revoked session ends with a prompt to sign in again', async () => {
+  const emu = await startEmulator([]);
+  const page = await openPage(browser);
+  const seen = watch(page, { ...emu, refusalExpected: true });
+  await signInOn(page, emu);
+  const tenant = await page.evaluate(() => sessionStorage.getItem('vigil.auth.active'));
+  await control(emu, `revoke?tenant=${tenant}&what=session`);
+  assert.match(await checkConnection(page), /session ended|sign in again/i);
+  await page.waitForSelector('#session-ended');
+  assert.match(await page.textContent('#session-ended'), /invalid_grant/);
+  assert.equal(seen.refused, 1, 'one renewal was tried, and refused');
+  await page.click('#sign-in-again');
+  await chooseIdentity(page, 'analyst');
+  await page.waitForSelector('#account-name');
+  assert.match(await checkConnection(page), /Connected/);
+  assertClean(seen);
+});
+
+test('a claims challenge (continuous access evaluation) leads to an interactive sign-in with those claims', async () => {
+  const emu = await startEmulator([]);
+  const page = await openPage(browser);
+  const seen = watch(page, { ...emu, refusalExpected: true });
+  const challenges = [];
+  page.on('response', (r) => {
+    const h = r.headers()['www-authenticate'];
+    if (r.url().startsWith(emu.graph) && h) challenges.push(h);
+  });
+  await signInOn(page, emu);
+  const tenant = await page.evaluate(() => sessionStorage.getItem('vigil.auth.active'));
+  await control(emu, `revoke?tenant=${tenant}&what=claims`);
+  await checkConnection(page);
+  await page.waitForSelector('#session-ended');
+  assert.match(await page.textContent('#session-ended'), /continuous access evaluation/);
+  assert.equal(challenges.length, 1, 'Graph sent one claims challenge');
+  assert.equal(seen.refreshes + seen.refused, 0, 'no silent renewal was tried: it cannot satisfy claims');
+  const claims = Buffer.from(challenges[0].match(/claims="([^"]+)"/)[1], 'base64').toString();
+  await page.click('#sign-in-again');
+  await page.waitForSelector('button[name="user"]');
+  assert.equal(new URL(seen.authorize.at(-1)).searchParams.get('claims'), claims, 'the sign-in asks for the claims');
+  await chooseIdentity(page, 'analyst');
+  await page.waitForSelector('#account-name');
+  assert.equal(await page.$('#session-ended'), null);
+  assert.match(await checkConnection(page), /Connected to Microsoft Graph as Alex Analyst/);
+  assertClean(seen);
+});
+
+test('a refresh token used twice revokes its chain, and the app asks to sign in again', async () => {
+  const emu = await startEmulator(['--token-ttl', '20']);
+  const page = await openPage(browser);
+  await page.clock.install();
+  const seen = watch(page, { ...emu, refusalExpected: true });
+  await signInOn(page, emu);
+  const stolen = await keptRefreshToken(page);
+  await advance(page, emu, 17);
+  await waitFor(() => seen.refreshes === 1, 'the first renewal');
+  assert.notEqual(await keptRefreshToken(page), stolen, 'rotated');
+  // Someone replays the rotated-out token.
+  const tenant = await page.evaluate(() => sessionStorage.getItem('vigil.auth.active'));
+  const replay = await fetch(`${emu.authority}/${tenant}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stolen, client_id: (await (await fetch(emu.app + '/config.json')).json()).clientId }),
+  });
+  assert.equal((await replay.json()).error, 'invalid_grant');
+  // The app's current token belonged to that chain: its next renewal is refused.
+  await advance(page, emu, 17);
+  await page.waitForSelector('#session-ended');
+  assert.match(await page.textContent('#session-ended'), /invalid_grant/);
+  assert.equal(seen.refused, 1);
   assertClean(seen);
 });

@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -86,7 +87,8 @@ export async function startEmulator(args) {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const bin = process.env.VIGIL_EMULATOR_BIN
     ?? resolve(root, process.env.CARGO_TARGET_DIR ?? 'target', 'debug', 'vigil-emulator');
-  const dist = resolve(root, process.env.VIGIL_DIST ?? 'dist');
+  // The emulator's bundle that `cargo xtask test` built (never dist/, which only holds what ships).
+  const dist = resolve(root, process.env.VIGIL_BUNDLE_DIR ?? 'dist');
   const child = spawn(bin, ['--port', '0', '--dist', dist, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   emulators.push(child);
   const lines = createInterface({ input: child.stdout });
@@ -130,4 +132,16 @@ export async function waitForRows(page) {
 export async function queueCount(page) {
   const text = await page.textContent('#queue-count');
   return Number(text.replace(/[^0-9]/g, ''));
+}
+
+/// The planted stories of the Contoso demo tenant, from the emulator's truth file
+/// (VIGIL_TRUTH_FILE, written by `cargo xtask test`), never from anything the app is served.
+export async function contosoStories() {
+  const file = process.env.VIGIL_TRUTH_FILE;
+  assert.ok(file, 'VIGIL_TRUTH_FILE names the emulator\'s truth file');
+  const truth = JSON.parse(await readFile(file, 'utf8'));
+  const contoso = Object.values(truth).find((t) => /contoso/i.test(t.name));
+  assert.ok(contoso, `a Contoso tenant in the truth file (${Object.keys(truth)})`);
+  assert.ok(contoso.stories.length >= 1, 'planted stories in the truth file');
+  return contoso.stories;
 }

@@ -9,6 +9,13 @@ use sha2::{Digest, Sha256};
 
 const META_START: &str = "http-equiv=\"Content-Security-Policy\" content=\"";
 
+/// The policy of a page's `<meta>` tag.
+pub fn policy(html: &str) -> Option<&str> {
+    let start = html.find(META_START)? + META_START.len();
+    let len = html[start..].find('"')?;
+    Some(&html[start..start + len])
+}
+
 /// Adds the hashes of every inline script to `script-src`, and `extra_connect` origins to
 /// `connect-src`. Fails when the page has no policy or a directive is missing, so a broken
 /// template cannot ship without one.

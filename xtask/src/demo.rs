@@ -28,8 +28,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     port.parse::<u16>()
         .map_err(|_| format!("--port: `{port}` is not a port number"))?;
     setup::run()?;
-    dist::build(true)?;
-    let mut emu_args = vec!["--port", &port, "--dist", "dist"];
+    let bundle = dist::build_for_emulator()?;
+    let bundle = bundle.to_string_lossy().into_owned();
+    let mut emu_args = vec!["--port", &port, "--dist", &bundle];
     emu_args.extend(passthrough.iter().map(String::as_str));
     let emulator = emulator::start(true, &emu_args)?;
     println!();

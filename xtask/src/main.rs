@@ -3,7 +3,8 @@
 //! - `setup`: installs the pinned toolchain (idempotent, seconds on a ready machine).
 //! - `demo`: builds the dashboard and serves it with the emulator on 127.0.0.1.
 //! - `test`: every check and test, in order, with one summary line per stage.
-//! - `dist`: the release bundle in `dist/`, with the Content-Security-Policy completed.
+//! - `dist`: the release bundle in `dist/`, with the Content-Security-Policy completed (for
+//!   Microsoft Graph only; the emulator's bundle is built elsewhere).
 //! - `bench`: the benchmarks behind BENCHMARKS.md.
 
 mod bench;
@@ -12,6 +13,7 @@ mod csp;
 mod demo;
 mod dist;
 mod emulator;
+mod headers;
 mod setup;
 mod size;
 mod test;
@@ -28,10 +30,11 @@ commands:
   test [--skip-setup] [--only fmt|clippy|native|browser|e2e] [--e2e NAME]
                         fmt, clippy, native tests, browser tests, end-to-end tests, size budget
                         (--e2e: only the tests/e2e files whose name contains NAME)
-  dist [--emulator] [--base /PATH/]
-                        release bundle in dist/ (--emulator: also allow loopback origins in the
-                        CSP; --base: hosted under that path, e.g. /vigil/ on GitHub Pages)
-  size                  sizes of the bundle in dist/ (raw, gzip, brotli) against the budget
+  dist [--base /PATH/]  the release bundle in dist/, for Microsoft Graph only (--base: hosted
+                        under that path, e.g. /vigil/ on GitHub Pages); demo, test and bench
+                        build their own bundles under the target folder, never in dist/
+  size [DIR]            sizes of the bundle in DIR (default dist/; raw, gzip, brotli) against
+                        the budget
   bench [--quick]       benchmarks; writes target/bench/report.json and BENCHMARKS.md
 ";
 
@@ -47,7 +50,9 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "dist" => dist::run(rest),
         "bench" => bench::run(rest),
-        "size" => size::check_budget(std::path::Path::new("dist")),
+        "size" => size::check_budget(std::path::Path::new(
+            rest.first().map_or("dist", String::as_str),
+        )),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(())

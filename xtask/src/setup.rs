@@ -11,13 +11,14 @@ use crate::cmd;
 const TRUNK_VERSION: &str = "0.21.14";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+pub const NGINX: &str = "/usr/sbin/nginx";
 
 pub fn run() -> Result<(), String> {
     let started = Instant::now();
     wasm_target()?;
     trunk()?;
     wasm_bindgen_cli()?;
-    chromium()?;
+    debian_packages()?;
     npm_packages()?;
     println!("setup: ready in {:.1} s", started.elapsed().as_secs_f64());
     Ok(())
@@ -72,8 +73,19 @@ fn wasm_bindgen_cli() -> Result<(), String> {
     )
 }
 
-fn chromium() -> Result<(), String> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+/// Chromium and its driver for the browser and end-to-end tests, and nginx, which the
+/// deployment test serves the bundle with (docs/deploy.md), all from Debian's archive.
+fn debian_packages() -> Result<(), String> {
+    let missing: Vec<&str> = [
+        (CHROMIUM, "chromium"),
+        (CHROMEDRIVER, "chromium-driver"),
+        (NGINX, "nginx"),
+    ]
+    .iter()
+    .filter(|(path, _)| !Path::new(path).exists())
+    .map(|(_, package)| *package)
+    .collect();
+    if missing.is_empty() {
         return Ok(());
     }
     let apt = |args: &[&str]| {
@@ -88,14 +100,9 @@ fn chromium() -> Result<(), String> {
         cmd::run(&mut c)
     };
     apt(&["update", "-q"])?;
-    apt(&[
-        "install",
-        "-y",
-        "-q",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ])
+    let mut install = vec!["install", "-y", "-q", "--no-install-recommends"];
+    install.extend(missing);
+    apt(&install)
 }
 
 /// playwright-core and binaryen (wasm-opt 132), exactly as package-lock.json pins them.

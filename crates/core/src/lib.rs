@@ -51,6 +51,7 @@ pub mod batch;
 pub mod client;
 pub mod correlate;
 pub mod decode;
+pub mod ediscovery;
 pub mod error;
 pub mod fields;
 pub mod models;

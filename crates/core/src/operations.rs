@@ -31,6 +31,25 @@ pub enum OperationHandle {
     Completed,
 }
 
+impl OperationHandle {
+    /// The operation's id from its `Location` (`…/operations('{id}')` or `…/operations/{id}`),
+    /// so the started operation can be shown before the first poll.
+    pub fn operation_id(&self) -> Option<String> {
+        let OperationHandle::Location(url) = self else {
+            return None;
+        };
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        let (_, rest) = path.rsplit_once("operations")?;
+        let id = rest
+            .trim_start_matches('/')
+            .trim_start_matches("('")
+            .trim_end_matches("')")
+            .trim_start_matches('(')
+            .trim_end_matches(')');
+        (!id.is_empty() && !id.contains('/')).then(|| crate::url::form_decode(id))
+    }
+}
+
 /// Polling cadence for [`GraphClient::wait_operation`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PollOptions {
@@ -65,7 +84,7 @@ impl<T: Transport> GraphClient<T> {
             family: Family::of_url(&url),
             url,
             body,
-            retry: Retry::Never,
+            retry: Retry::OnThrottle,
             scope: Some(scopes::EDISCOVERY_WRITE),
         };
         self.execute(spec).await
@@ -281,5 +300,25 @@ impl<T: Transport> GraphClient<T> {
             }
             self.transport().sleep(options.interval).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_ids_from_both_location_forms() {
+        let h = |u: &str| OperationHandle::Location(u.to_owned()).operation_id();
+        assert_eq!(
+            h("https://g/v1.0/security/cases/ediscoveryCases('c1')/operations('op-7')").as_deref(),
+            Some("op-7")
+        );
+        assert_eq!(
+            h("https://g/v1.0/security/cases/ediscoveryCases/c1/operations/op%2F8?x=1").as_deref(),
+            Some("op/8")
+        );
+        assert_eq!(h("https://g/v1.0/security/cases/ediscoveryCases/c1"), None);
+        assert_eq!(OperationHandle::Completed.operation_id(), None);
     }
 }

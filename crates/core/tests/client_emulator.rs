@@ -273,3 +273,198 @@ async fn read_only_user_gets_an_actionable_403() {
     assert_eq!(e.kind, ErrorKind::Unauthorized);
     assert_eq!(e.user_message(), "Your sign-in has expired; sign in again.");
 }
+
+#[tokio::test]
+async fn directory_context_for_the_entity_pivot() {
+    use vigil_core::client::DeviceKey;
+    let emu = emulator(Options {
+        alerts: 50,
+        ..Default::default()
+    })
+    .await;
+    let tenant = emu.tenants()[0].id.clone();
+    let client = |scopes: &[&str]| {
+        GraphClient::new(
+            NativeTransport::new(),
+            emu.graph_url(),
+            &tenant,
+            Rc::new(StaticToken(emu.mint_access_token(&tenant, ANALYST, scopes))),
+        )
+        .unwrap()
+    };
+    let c = client(&["SecurityAlert.Read.All", "User.Read.All", "Device.Read.All"]);
+    let devices: Vec<Device> = c
+        .pages::<Device>(
+            vigil_core::client::ApiVersion::V1,
+            "devices",
+            &Query::new(),
+            "Device.Read.All",
+        )
+        .collect_all()
+        .await
+        .unwrap();
+    let d = &devices[0];
+    let by_id = c
+        .device_context(DeviceKey::DeviceId(d.device_id.as_deref().unwrap()))
+        .await
+        .unwrap()
+        .expect("the device");
+    assert_eq!(by_id.id, d.id);
+    assert_eq!(by_id.operating_system, d.operating_system);
+    assert_eq!(by_id.is_compliant, d.is_compliant);
+    assert_eq!(by_id.owners.as_ref().map(Vec::len), Ok(1));
+    let by_name = c
+        .device_context(DeviceKey::Name(d.display_name.as_deref().unwrap()))
+        .await
+        .unwrap()
+        .expect("the device by name");
+    assert_eq!(by_name.id, d.id);
+    assert_eq!(
+        c.device_context(DeviceKey::Name("no-such-host"))
+            .await
+            .unwrap(),
+        None
+    );
+
+    let users: Vec<User> = c
+        .pages::<User>(
+            vigil_core::client::ApiVersion::V1,
+            "users",
+            &Query::new(),
+            "User.Read.All",
+        )
+        .collect_all()
+        .await
+        .unwrap();
+    let mut with_manager = None;
+    let mut without = None;
+    for u in &users {
+        let ctx = c.user_context(&u.id).await.unwrap().expect("the user");
+        assert_eq!(ctx.id, u.id);
+        assert!(
+            ctx.department.is_some() && ctx.account_enabled.is_some(),
+            "selected properties"
+        );
+        match ctx.manager.clone().unwrap() {
+            Some(m) => with_manager = with_manager.or(Some((ctx, m))),
+            None => without = without.or(Some(ctx)),
+        }
+    }
+    let (ctx, manager) = with_manager.expect("someone has a manager");
+    assert_ne!(Some(&manager), ctx.display_name.as_ref());
+    assert!(without.is_some(), "the top of the organisation has none");
+    assert_eq!(
+        c.user_context("nobody@contoso.example").await.unwrap(),
+        None
+    );
+
+    // Without the directory scopes: a 403 naming the permission.
+    let basic = client(&["SecurityAlert.Read.All"]);
+    let e = basic
+        .device_context(DeviceKey::Name("x"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Forbidden, "{e}");
+    assert_eq!(e.missing_scope.as_deref(), Some("Device.Read.All"));
+    let e = basic.user_context(&users[0].id).await.unwrap_err();
+    assert_eq!(e.missing_scope.as_deref(), Some("User.Read.All"));
+    emu.shutdown().await;
+}
+
+/// caseAction members listed after `unknownFutureValue` (exportResult, purgeData, …) come back
+/// as `unknownFutureValue` unless the request carries `Prefer: include-unknown-enum-members`;
+/// the client sends it on every eDiscovery request, so it sees the real members.
+#[tokio::test]
+async fn ediscovery_requests_opt_in_to_the_evolvable_enum_members() {
+    use vigil_core::transport::{HttpRequest, Method, Transport};
+    let emu = emulator(Options {
+        alerts: 20,
+        // Real-time budgets against a scaled clock would only add retries.
+        budgets: Budgets {
+            enabled: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .await;
+    let tenant = emu.tenants()[0].id.clone();
+    let upn = "erin.ediscovery@contoso.example";
+    let token = emu.mint_access_token(&tenant, upn, SCOPES);
+    let c = client_for(&emu, upn);
+    let raw = |url: String, prefer: bool| {
+        let mut headers = vec![("authorization".to_owned(), format!("Bearer {token}"))];
+        if prefer {
+            headers.push((
+                "prefer".to_owned(),
+                "include-unknown-enum-members".to_owned(),
+            ));
+        }
+        let t = NativeTransport::new();
+        async move {
+            let r = t
+                .send(HttpRequest {
+                    method: Method::Get,
+                    url,
+                    headers,
+                    body: None,
+                })
+                .await
+                .expect("an answer");
+            assert_eq!(r.status, 200);
+            String::from_utf8(r.body).unwrap()
+        }
+    };
+    let cases = c.list_cases(&Query::new()).collect_all().await.unwrap();
+    let opt_in = [
+        CaseAction::PurgeData,
+        CaseAction::ExportReport,
+        CaseAction::ExportResult,
+        CaseAction::HoldPolicySync,
+    ];
+    let mut seen = 0;
+    for case in cases.iter().take(12) {
+        let ops = c
+            .list_operations(&case.id, &Query::new())
+            .collect_all()
+            .await
+            .unwrap();
+        let late = ops
+            .iter()
+            .filter(|o| o.common.action.as_ref().is_some_and(|a| opt_in.contains(a)))
+            .count();
+        if late == 0 {
+            continue;
+        }
+        seen += late;
+        assert!(
+            ops.iter()
+                .all(|o| o.common.action != Some(CaseAction::UnknownFutureValue)),
+            "the client asked for every member"
+        );
+        let url = format!(
+            "{}/v1.0/security/cases/ediscoveryCases/{}/operations",
+            emu.graph_url(),
+            case.id
+        );
+        let without = raw(url.clone(), false).await;
+        assert!(without.contains("\"unknownFutureValue\""), "{without}");
+        for a in [
+            "purgeData",
+            "exportReport",
+            "exportResult",
+            "holdPolicySync",
+        ] {
+            assert!(!without.contains(&format!("\"{a}\"")), "{a} without Prefer");
+        }
+        let with = raw(url, true).await;
+        assert!(!with.contains("\"unknownFutureValue\""), "{with}");
+    }
+    assert!(
+        seen > 0,
+        "no seeded operation with an opt-in action in 12 cases"
+    );
+    assert!(
+        c.transport().log.borrow().len() > 1,
+        "the client's own requests were recorded"
+    );
+}

@@ -446,6 +446,60 @@ fn a_rejected_token_is_renewed_once() {
     );
 }
 
+/// Records claims challenges; renewing does nothing useful.
+#[derive(Default)]
+struct Challenged(std::cell::RefCell<Vec<String>>, std::cell::Cell<u32>);
+
+impl vigil_core::TokenProvider for Challenged {
+    fn access_token<'a>(
+        &'a self,
+        _tenant: &'a str,
+    ) -> vigil_core::client::LocalFuture<'a, Result<String, vigil_core::GraphError>> {
+        Box::pin(async { Ok("t".to_owned()) })
+    }
+    fn token_rejected<'a>(
+        &'a self,
+        _tenant: &'a str,
+        _token: &'a str,
+    ) -> vigil_core::client::LocalFuture<'a, ()> {
+        self.1.set(self.1.get() + 1);
+        Box::pin(async {})
+    }
+    fn claims_challenge<'a>(
+        &'a self,
+        tenant: &'a str,
+        claims: &'a str,
+    ) -> vigil_core::client::LocalFuture<'a, ()> {
+        self.0.borrow_mut().push(format!("{tenant} {claims}"));
+        Box::pin(async {})
+    }
+}
+
+#[test]
+fn a_claims_challenge_goes_to_the_provider_without_a_silent_retry() {
+    let provider = Rc::new(Challenged::default());
+    let mock = Mock::new(|_, _| {
+        raw(
+            401,
+            &[(
+                "www-authenticate",
+                r#"Bearer realm="", error="insufficient_claims", claims="eyJ9""#,
+            )],
+            r#"{"error":{"code":"InvalidAuthenticationToken","message":"CAE"}}"#,
+        )
+    });
+    let c = GraphClient::new(mock, BASE, "t", provider.clone()).unwrap();
+    let e = block_on(c.get_me(&["displayName"])).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Unauthorized);
+    assert_eq!(
+        c.transport().count(),
+        1,
+        "no second try: renewal cannot satisfy claims"
+    );
+    assert_eq!(*provider.0.borrow(), ["t eyJ9"]);
+    assert_eq!(provider.1.get(), 0);
+}
+
 #[test]
 fn a_page_that_keeps_failing_can_be_retried_later() {
     let c = client(Mock::new(|req, i| {

@@ -67,9 +67,12 @@ fn file(n: u8) -> Value {
     )
 }
 
+/// A year's window, and a user or a device links on its own: the tests of identifiers,
+/// names and weights link through one entity; corroboration has tests of its own.
 fn wide() -> Settings {
     Settings {
         window_hours: 24 * 365,
+        corroborate: false,
         ..Settings::default()
     }
 }
@@ -265,7 +268,7 @@ fn urls_are_normalised_and_their_domains_link() {
 
 #[test]
 fn the_window_links_time_neighbours_only() {
-    let mk = |id: &str, h: i64| alert(id, h, json!([device("dev1")]), json!({}));
+    let mk = |id: &str, h: i64| alert(id, h, json!([file(1)]), json!({}));
     let alerts = [mk("a", 0), mk("b", 3), mk("c", 6), mk("d", 20)];
     let narrow = Settings {
         window_hours: 4,
@@ -289,6 +292,222 @@ fn the_window_links_time_neighbours_only() {
         ..Settings::default()
     };
     assert_eq!(groups(&run(none, &alerts)), g(&[&["a", "b", "c", "d"]]));
+}
+
+#[test]
+fn a_user_or_a_device_alone_links_nothing() {
+    let upn = |u: &str| user(json!({ "userPrincipalName": u }));
+    let alerts = [
+        alert(
+            "a",
+            0,
+            json!([upn("jdoe@contoso.com"), device("d1")]),
+            json!({}),
+        ),
+        // The same person an hour later, on another machine: nothing else in common.
+        alert(
+            "b",
+            1,
+            json!([upn("jdoe@contoso.com"), device("d2")]),
+            json!({}),
+        ),
+        // The same person on the same machine: two entities agree.
+        alert(
+            "c",
+            2,
+            json!([upn("jdoe@contoso.com"), device("d1")]),
+            json!({}),
+        ),
+        // Both again, but 20 hours later: past the 12 hours a person links within.
+        alert(
+            "d",
+            22,
+            json!([upn("jdoe@contoso.com"), device("d1")]),
+            json!({}),
+        ),
+        // An indicator links alone, within the 72-hour window.
+        alert(
+            "e",
+            40,
+            json!([file(7), upn("other@contoso.com")]),
+            json!({}),
+        ),
+        alert("f", 100, json!([file(7)]), json!({})),
+    ];
+    let c = run(Settings::default(), &alerts);
+    assert_eq!(groups(&c), g(&[&["a", "c"], &["b"], &["d"], &["e", "f"]]));
+    let kinds: Vec<EntityKind> = c
+        .cluster(&AlertId::new("a"))
+        .unwrap()
+        .reasons
+        .iter()
+        .map(|r| r.kind)
+        .collect();
+    assert!(
+        kinds.contains(&EntityKind::User) && kinds.contains(&EntityKind::Device),
+        "{kinds:?}"
+    );
+    // Without corroboration, the user chains a to d (each within the window of the next).
+    let lone = Settings {
+        corroborate: false,
+        ..Settings::default()
+    };
+    assert_eq!(
+        groups(&run(lone, &alerts)),
+        g(&[&["a", "b", "c", "d"], &["e", "f"]])
+    );
+    // A hub does not corroborate: with d1 in most alerts, a and c share only the user.
+    let many: Vec<Alert> = (0..30)
+        .map(|i| {
+            alert(
+                &format!("n{i:02}"),
+                200 + i,
+                json!([device("d1")]),
+                json!({}),
+            )
+        })
+        .chain(alerts.iter().cloned())
+        .collect();
+    let hubbed = run(Settings::default(), &many);
+    assert!(hubbed.hubs().iter().any(|h| h.entity.key == "mdedevice:d1"));
+    assert_ne!(hubbed.cluster(&AlertId::new("a")).unwrap().alerts.len(), 2);
+}
+
+#[test]
+fn clean_infrastructure_is_shown_but_links_nothing() {
+    let clean = |addr: &str, roles: Value| {
+        ev(
+            "ipEvidence",
+            json!({ "ipAddress": addr, "verdict": "noThreatsFound", "roles": roles }),
+        )
+    };
+    let alerts = [
+        // The proxy every sign-in passes through, found clean and only context.
+        alert(
+            "a",
+            0,
+            json!([clean("10.1.1.1", json!(["contextual"]))]),
+            json!({}),
+        ),
+        alert(
+            "b",
+            1,
+            json!([clean("10.1.1.1", json!(["scanned"]))]),
+            json!({}),
+        ),
+        // Found clean, but in the attacker's role: it links (with d, which names it plainly).
+        alert(
+            "c",
+            2,
+            json!([clean("203.0.113.9", json!(["attacker"]))]),
+            json!({}),
+        ),
+        alert("d", 3, json!([ip("203.0.113.9")]), json!({})),
+    ];
+    let c = run(Settings::default(), &alerts);
+    assert_eq!(groups(&c), g(&[&["a"], &["b"], &["c", "d"]]));
+    // The pivot still lists both alerts of the proxy, and plain components join them.
+    assert_eq!(c.alerts_with("ip:10.1.1.1").len(), 2);
+    assert_eq!(
+        naive_clusters(&alerts).len(),
+        2,
+        "the naive baseline links context too"
+    );
+    // However many alerts name it, context is no hub: putting it back would change nothing.
+    let proxy: Vec<Alert> = (0..30)
+        .map(|i| {
+            alert(
+                &format!("p{i:02}"),
+                i,
+                json!([clean("10.1.1.1", json!(["contextual"]))]),
+                json!({}),
+            )
+        })
+        .collect();
+    assert!(run(Settings::default(), &proxy).hubs().is_empty());
+    let plain: Vec<Alert> = (0..30)
+        .map(|i| alert(&format!("p{i:02}"), i, json!([ip("10.1.1.1")]), json!({})))
+        .collect();
+    assert_eq!(run(Settings::default(), &plain).hubs().len(), 1);
+    let with_context = Settings {
+        min_link_weight: 0,
+        ..Settings::default()
+    };
+    assert_eq!(
+        groups(&run(with_context, &alerts)),
+        g(&[&["a", "b"], &["c", "d"]])
+    );
+}
+
+#[test]
+fn an_entity_is_a_reason_in_each_cluster_it_links() {
+    // One IP behind two bursts a month apart: two clusters, each saying why.
+    let alerts = [
+        alert("a", 0, json!([ip("198.51.100.7")]), json!({})),
+        alert("b", 1, json!([ip("198.51.100.7")]), json!({})),
+        alert("c", 720, json!([ip("198.51.100.7")]), json!({})),
+        alert("d", 721, json!([ip("198.51.100.7")]), json!({})),
+        alert("e", 722, json!([ip("198.51.100.7")]), json!({})),
+    ];
+    let c = run(Settings::default(), &alerts);
+    assert_eq!(groups(&c), g(&[&["a", "b"], &["c", "d", "e"]]));
+    for (id, n) in [("a", 2), ("c", 3)] {
+        let reasons = c.cluster(&AlertId::new(id)).unwrap().reasons;
+        assert_eq!(reasons.len(), 1, "{id}: {reasons:?}");
+        assert_eq!(reasons[0].alerts, n, "{id}");
+    }
+}
+
+#[test]
+fn one_shared_indicator_in_a_burst_ranks_above_a_chain() {
+    let p = |s: &str| json!({ "serviceSource": s, "severity": "high" });
+    // An attack: three providers within hours, all through one IP.
+    let burst = [
+        alert(
+            "b1",
+            100,
+            json!([ip("203.0.113.1")]),
+            p("microsoftDefenderForEndpoint"),
+        ),
+        alert(
+            "b2",
+            102,
+            json!([ip("203.0.113.1")]),
+            p("microsoftDefenderForIdentity"),
+        ),
+        alert(
+            "b3",
+            104,
+            json!([ip("203.0.113.1")]),
+            p("microsoftDefenderForOffice365"),
+        ),
+    ];
+    // As many alerts and providers, chained over five days through a new IP at each step.
+    let chain = [
+        alert(
+            "c1",
+            0,
+            json!([ip("198.51.100.1")]),
+            p("microsoftDefenderForEndpoint"),
+        ),
+        alert(
+            "c2",
+            60,
+            json!([ip("198.51.100.1"), ip("198.51.100.2")]),
+            p("microsoftDefenderForIdentity"),
+        ),
+        alert(
+            "c3",
+            120,
+            json!([ip("198.51.100.2")]),
+            p("microsoftDefenderForOffice365"),
+        ),
+    ];
+    let all: Vec<Alert> = burst.iter().chain(chain.iter()).cloned().collect();
+    let ranked = run(Settings::default(), &all).clusters();
+    assert_eq!(ranked.len(), 2);
+    assert_eq!(ranked[0].alerts[0].id.as_str(), "b1", "{ranked:?}");
+    assert!(ranked[0].score > ranked[1].score);
 }
 
 /// 30 alerts from a scanner IP, two of them also sharing a file.
@@ -693,14 +912,16 @@ fn arb_settings() -> impl Strategy<Value = Settings> {
         1u32..6,
         1u32..4,
         any::<bool>(),
+        0u32..30,
     )
-        .prop_map(|(w, hub, min, link, corroborate)| Settings {
+        .prop_map(|(w, hub, min, link, corroborate, near)| Settings {
             window_hours: w,
             hub_percent: hub,
             hub_min_alerts: min,
             min_link_weight: link,
             included_hubs: vec!["ip:10.0.0.1".into()],
             corroborate,
+            person_window_hours: near,
         })
 }
 
@@ -758,4 +979,91 @@ proptest! {
     fn naive_settings_match_the_naive_baseline(alerts in arb_alerts()) {
         prop_assert_eq!(run(Settings::naive(), &alerts).partition(), naive_clusters(&alerts));
     }
+}
+
+#[test]
+fn the_engine_answers_the_views_alert_entities_entity_info_and_advice() {
+    let mut alerts = Vec::new();
+    for i in 0..10 {
+        let class = if i == 9 {
+            "truePositive"
+        } else {
+            "falsePositive"
+        };
+        alerts.push(alert(
+            &format!("old{i}"),
+            24 * i,
+            json!([user(
+                json!({"userPrincipalName": "svc@contoso.com", "azureAdUserId": "0b1"})
+            )]),
+            json!({"title": "Impossible travel", "status": "resolved", "classification": class,
+                   "resolvedDateTime": DateTime::from_unix(T0 + (19 + i) * 86_400).to_rfc3339()}),
+        ));
+    }
+    // Same title, other user; same user, other detection; an open look-alike (similar, not
+    // closed).
+    alerts.push(alert("other", 5, json!([user(json!({"userPrincipalName": "bob@contoso.com"}))]), json!({"title": "Impossible travel", "status": "resolved", "classification": "truePositive"})));
+    alerts.push(alert(
+        "diff",
+        5,
+        json!([user(json!({"userPrincipalName": "svc@contoso.com"}))]),
+        json!({"title": "Mass download", "status": "resolved", "classification": "truePositive"}),
+    ));
+    alerts.push(alert(
+        "open",
+        6,
+        json!([user(json!({"azureAdUserId": "0B1"}))]),
+        json!({"title": "Impossible travel"}),
+    ));
+    alerts.push(alert(
+        "now",
+        960,
+        json!([
+            user(json!({"userPrincipalName": "SVC@contoso.com"})),
+            device("mde-9")
+        ]),
+        json!({"title": "impossible travel "}),
+    ));
+    let c = run(wide(), &alerts);
+    let now = DateTime::from_unix(T0 + 39 * 86_400);
+    let a = c.advice(&[AlertId::new("now")], now);
+    assert_eq!((a.similar, a.closed), (11, 10));
+    assert_eq!(
+        a.sentence().as_deref(),
+        Some("9 of 10 closed as false positive, last 12 days ago")
+    );
+    assert_eq!(
+        a.classification(),
+        Some(&AlertClassification::FalsePositive)
+    );
+    // A whole set as subject leaves its own members out.
+    let own = c.advice(&[AlertId::new("now"), AlertId::new("old0")], now);
+    assert_eq!(own.similar, 10);
+    // Nothing like it: no advice, nothing to apply.
+    let none = c.advice(&[AlertId::new("diff")], now);
+    assert_eq!(none.sentence(), None);
+    assert_eq!(none.same_way(), None);
+
+    let ents = c.alert_entities(&AlertId::new("now"));
+    let keys: Vec<&str> = ents.iter().map(|e| e.key.as_str()).collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(keys.contains(&"upn:svc@contoso.com"), "{keys:?}");
+    assert!(keys.contains(&"mdedevice:mde-9"), "{keys:?}");
+    let svc = ents.iter().find(|e| e.kind == EntityKind::User).unwrap();
+    assert_eq!(
+        svc.alerts, 13,
+        "every alert naming the user, by UPN or object id"
+    );
+    assert!(c.alert_entities(&AlertId::new("missing")).is_empty());
+
+    let found = c.entity("oid:0b1");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0.as_deref(), Some("t1"));
+    assert_eq!(found[0].1.key, "upn:svc@contoso.com");
+    assert!(found[0].1.identifiers.contains(&"oid:0b1".to_owned()));
+    assert!(c.entity("upn:nobody@contoso.com").is_empty());
+
+    let info = c.info(&AlertId::new("open")).unwrap();
+    assert_eq!(info.title, "Impossible travel");
+    assert_eq!(c.info(&AlertId::new("missing")), None);
 }

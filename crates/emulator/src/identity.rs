@@ -1,11 +1,19 @@
 //! The identity platform: `GET|POST /{tenant}/oauth2/v2.0/authorize` (a server-rendered sign-in
-//! page) and `POST /{tenant}/oauth2/v2.0/token` (authorization code + PKCE, refresh tokens).
+//! page), `POST /{tenant}/oauth2/v2.0/token` (authorization code + PKCE, refresh tokens) and
+//! `GET /{tenant}/oauth2/v2.0/logout` (ends the browser's sign-in session).
+//!
+//! A sign-in starts a session, remembered by a cookie on the authority's origin: while it lives,
+//! `prompt=none` signs in without the page, and the page says who is signed in. Sign-out ends
+//! it, and with it every refresh token it issued. Refresh tokens rotate; presenting a used one
+//! again revokes its whole chain. Test controls (`_emulator/…` on the Graph listener) revoke
+//! tokens or sessions, with or without a continuous-access-evaluation claims challenge, and move
+//! the identity platform's clock forward.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -14,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::jwt;
 use crate::state::{App, CLIENT_ID, DEMO_USERS, OIDC_SCOPES, TenantInfo};
-use crate::util::{Rng, encode_component, fmt_ms, now_ms, parse_query, process_random};
+use crate::util::{encode_component, fmt_ms, now_ms, parse_query, process_random};
 
 const GRAPH_PREFIX: &str = "https://graph.microsoft.com/";
 pub const GRAPH_AUDIENCE: &str = "https://graph.microsoft.com";
@@ -30,9 +38,11 @@ struct AuthCode {
     scopes: Vec<String>,
     nonce: Option<String>,
     issued_ms: i64,
+    sid: String,
 }
 
-/// A live refresh token. `auth_ms` is the original interactive sign-in, which caps its life.
+/// A live refresh token. `auth_ms` is the original interactive sign-in, which caps its life;
+/// `chain` names the rotation chain it belongs to (one per code redemption).
 #[derive(Debug, Clone)]
 struct RefreshGrant {
     tenant: String,
@@ -40,21 +50,139 @@ struct RefreshGrant {
     user: usize,
     scopes: Vec<String>,
     auth_ms: i64,
+    sid: String,
+    chain: String,
+}
+
+/// A browser's sign-in session at the identity platform.
+#[derive(Debug, Clone)]
+struct Session {
+    user: usize,
+    /// The opaque `login_hint` claim of its ID tokens (what `logout_hint` names).
+    hint: String,
+}
+
+/// How Graph refuses a revoked access token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// 401 `InvalidAuthenticationToken`.
+    Invalid,
+    /// 401 with a continuous-access-evaluation claims challenge (base64 of the claims JSON).
+    Claims(String),
+}
+
+/// What a test revokes through `POST _emulator/revoke?tenant=&what=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Revoke {
+    /// The access tokens issued so far (refresh tokens keep working).
+    AccessTokens,
+    /// The sessions, their refresh tokens and access tokens (plain 401s).
+    Sessions,
+    /// As `Sessions`, but Graph answers with a claims challenge (continuous access evaluation).
+    SessionsWithClaims,
 }
 
 #[derive(Default)]
 pub struct IdentityStore {
     codes: HashMap<String, AuthCode>,
     refresh: HashMap<String, RefreshGrant>,
-    rng: Option<Rng>,
+    /// Refresh tokens already exchanged, with their chain: presented again, the chain dies.
+    used_refresh: HashMap<String, String>,
+    sessions: HashMap<String, Session>,
+    /// Access tokens issued: (tenant, `uti`, `sid`).
+    issued: Vec<(String, String, String)>,
+    /// Revoked access tokens by `uti`.
+    refused: HashMap<String, Refusal>,
+    /// Sessions ended by a revocation (their `sid`), so their codes and grants die too.
+    ended: HashSet<String>,
+    /// How far the test moved the identity platform's clock.
+    clock_offset_ms: i64,
 }
 
 impl IdentityStore {
+    /// `len` bytes from the operating system's cryptographic generator, base64url.
     fn secret(&mut self, len: usize) -> String {
-        let rng = self.rng.get_or_insert_with(|| Rng::new(process_random()));
-        let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
-        URL_SAFE_NO_PAD.encode(bytes)
+        URL_SAFE_NO_PAD.encode(secure_random(len))
     }
+
+    /// The identity platform's clock: real time plus what a test advanced it by.
+    pub fn now_ms(&self) -> i64 {
+        now_ms() + self.clock_offset_ms
+    }
+
+    /// How Graph must refuse the access token `uti`, if it was revoked.
+    pub fn refusal(&self, uti: &str) -> Option<Refusal> {
+        self.refused.get(uti).cloned()
+    }
+
+    fn end_session(&mut self, sid: &str) {
+        self.sessions.remove(sid);
+        self.ended.insert(sid.to_string());
+        self.refresh.retain(|_, g| g.sid != sid);
+        self.codes.retain(|_, c| c.sid != sid);
+    }
+
+    /// Revokes what `what` says for `tenant`.
+    pub fn revoke(&mut self, tenant: &str, what: Revoke, claims_nbf_s: i64) {
+        let refusal = match what {
+            Revoke::SessionsWithClaims => {
+                let claims = format!(
+                    r#"{{"access_token":{{"nbf":{{"essential":true,"value":"{claims_nbf_s}"}}}}}}"#
+                );
+                Refusal::Claims(base64::engine::general_purpose::STANDARD.encode(claims))
+            }
+            _ => Refusal::Invalid,
+        };
+        let mut sids = HashSet::new();
+        for (t, uti, sid) in &self.issued {
+            if t == tenant {
+                self.refused.insert(uti.clone(), refusal.clone());
+                sids.insert(sid.clone());
+            }
+        }
+        if what == Revoke::AccessTokens {
+            return;
+        }
+        sids.extend(
+            self.refresh
+                .values()
+                .filter(|g| g.tenant == tenant)
+                .map(|g| g.sid.clone()),
+        );
+        for sid in sids {
+            self.end_session(&sid);
+        }
+    }
+}
+
+/// `len` bytes from the operating system's cryptographic generator: codes, refresh tokens,
+/// token ids, session ids and the signing key. (The seeded generator in `util` is for demo
+/// data only: its output is predictable by design.)
+pub fn secure_random(len: usize) -> Vec<u8> {
+    let mut buf = vec![0u8; len];
+    // Without an OS generator nothing here may be issued; the emulator is a development tool,
+    // so failing loudly is the right answer.
+    getrandom::getrandom(&mut buf).expect("the operating system's random generator failed");
+    buf
+}
+
+/// The cookie that remembers a browser's session. Cookies do not tell ports apart, and several
+/// emulators may serve one browser, so the name carries the authority's port.
+fn session_cookie(app: &App) -> String {
+    let port = app.cfg.authority_url.rsplit(':').next().unwrap_or("0");
+    format!("vigil_emulator_session_{port}")
+}
+
+fn cookie_sid(app: &App, headers: &HeaderMap) -> Option<String> {
+    let name = session_cookie(app);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
 }
 
 fn html_escape(s: &str) -> String {
@@ -240,6 +368,7 @@ fn form_params(raw: &str) -> HashMap<String, String> {
 pub async fn authorize_get(
     State(app): State<Arc<App>>,
     Path(tenant): Path<String>,
+    headers: HeaderMap,
     RawQuery(q): RawQuery,
 ) -> Response {
     let params = form_params(q.as_deref().unwrap_or(""));
@@ -250,10 +379,24 @@ pub async fn authorize_get(
     if let Err(resp) = check_protocol(&req) {
         return resp;
     }
-    sign_in_page(&tenant, &req)
+    let session = cookie_sid(&app, &headers).and_then(|sid| {
+        let store = app.identity.lock().ok()?;
+        store.sessions.get(&sid).map(|s| (sid, s.user))
+    });
+    if req.get("prompt") == Some("none") {
+        // Silent sign-in: only with a live session, never with the page.
+        return match session {
+            Some((sid, user)) => code_redirect(&app, &req, user, Some(sid)).0,
+            None => req.error_redirect(
+                "login_required",
+                "AADSTS50058: A silent sign-in request was sent but no user is signed in.",
+            ),
+        };
+    }
+    sign_in_page(&tenant, &req, session.map(|(_, user)| user))
 }
 
-fn sign_in_page(tenant_path: &str, r: &AuthorizeReq) -> Response {
+fn sign_in_page(tenant_path: &str, r: &AuthorizeReq, signed_in: Option<usize>) -> Response {
     let hidden: String = r
         .params
         .iter()
@@ -280,10 +423,23 @@ fn sign_in_page(tenant_path: &str, r: &AuthorizeReq) -> Response {
             )
         })
         .collect();
+    // A live session: the real service would pick this account without a password.
+    let session = signed_in
+        .and_then(|u| DEMO_USERS.get(u))
+        .map(|u| {
+            format!(
+                "<p id=\"signed-in-as\">Already signed in as {} {} &lt;{}@{}&gt;.</p>",
+                u.given,
+                u.surname,
+                u.local,
+                html_escape(&r.tenant.domain)
+            )
+        })
+        .unwrap_or_default();
     let scopes = html_escape(r.get("scope").unwrap_or(""));
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Sign in to {tn}</title></head><body><main>\
-         <h1>Sign in to {tn}</h1><p>Vigil emulator: pick a demo identity. Requested permissions: <code>{scopes}</code></p>\
+         <h1>Sign in to {tn}</h1>{session}<p>Vigil emulator: pick a demo identity. Requested permissions: <code>{scopes}</code></p>\
          <form method=\"post\" action=\"/{tp}/oauth2/v2.0/authorize\">{hidden}<ul>{buttons}</ul>\
          <button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button></form></main></body></html>",
         tn = html_escape(&r.tenant.name),
@@ -321,6 +477,7 @@ fn grant(asked: &[String], user: usize) -> Vec<String> {
 pub async fn authorize_post(
     State(app): State<Arc<App>>,
     Path(tenant): Path<String>,
+    headers: HeaderMap,
     body: String,
 ) -> Response {
     let params = form_params(&body);
@@ -345,27 +502,80 @@ pub async fn authorize_post(
     else {
         return req.error_redirect("invalid_request", "AADSTS900144: No account was selected.");
     };
-    let scopes = grant(&split_scopes(req.get("scope").unwrap_or("")), user);
-    let code = {
-        let Ok(mut store) = app.identity.lock() else {
-            return req.error_redirect("server_error", "AADSTS90000: Internal error.");
-        };
-        let code = store.secret(48);
-        store.codes.insert(
-            code.clone(),
-            AuthCode {
-                tenant: req.tenant.id.clone(),
-                client_id: CLIENT_ID.into(),
-                redirect_uri: req.redirect_uri.clone(),
-                challenge: req.get("code_challenge").unwrap_or_default().to_string(),
-                user,
-                scopes,
-                nonce: req.get("nonce").map(str::to_string),
-                issued_ms: now_ms(),
-            },
+    // The same person again keeps the browser's session; another person starts a new one.
+    let kept = cookie_sid(&app, &headers).filter(|sid| {
+        app.identity
+            .lock()
+            .is_ok_and(|s| s.sessions.get(sid).is_some_and(|x| x.user == user))
+    });
+    let (mut resp, sid) = code_redirect(&app, &req, user, kept);
+    if let Some(sid) = sid
+        && let Ok(v) = HeaderValue::from_str(&format!(
+            "{}={sid}; Path=/; HttpOnly; SameSite=Lax",
+            session_cookie(&app)
+        ))
+    {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Issues a code for `user` in the session `sid` (a new session when `None`) and redirects
+/// back to the app with it. Returns the session the code belongs to.
+fn code_redirect(
+    app: &App,
+    req: &AuthorizeReq,
+    user: usize,
+    sid: Option<String>,
+) -> (Response, Option<String>) {
+    // `claims` (a claims challenge passed on by the app) must be a JSON object.
+    if let Some(claims) = req.get("claims")
+        && !matches!(
+            serde_json::from_str::<serde_json::Value>(claims),
+            Ok(serde_json::Value::Object(_))
+        )
+    {
+        return (
+            req.error_redirect(
+                "invalid_request",
+                "AADSTS90019: The claims parameter is not a valid JSON object.",
+            ),
+            None,
         );
-        code
+    }
+    let scopes = grant(&split_scopes(req.get("scope").unwrap_or("")), user);
+    let Ok(mut store) = app.identity.lock() else {
+        return (
+            req.error_redirect("server_error", "AADSTS90000: Internal error."),
+            None,
+        );
     };
+    let sid = match sid {
+        Some(sid) => sid,
+        None => {
+            let sid = store.secret(16);
+            let hint = format!("lh.{}", store.secret(24));
+            store.sessions.insert(sid.clone(), Session { user, hint });
+            sid
+        }
+    };
+    let code = store.secret(48);
+    let issued_ms = store.now_ms();
+    store.codes.insert(
+        code.clone(),
+        AuthCode {
+            tenant: req.tenant.id.clone(),
+            client_id: CLIENT_ID.into(),
+            redirect_uri: req.redirect_uri.clone(),
+            challenge: req.get("code_challenge").unwrap_or_default().to_string(),
+            user,
+            scopes,
+            nonce: req.get("nonce").map(str::to_string),
+            issued_ms,
+            sid: sid.clone(),
+        },
+    );
+    drop(store);
     let sep = if req.get("response_mode") == Some("fragment") {
         '#'
     } else if req.redirect_uri.contains('?') {
@@ -381,7 +591,70 @@ pub async fn authorize_post(
         "&session_state={}",
         encode_component(&req.tenant.id)
     ));
-    redirect(&loc)
+    (redirect(&loc), Some(sid))
+}
+
+/// `GET /{tenant}/oauth2/v2.0/logout`: ends the browser's session (the one in its cookie, and
+/// the one `logout_hint` names) and every refresh token issued in it, then returns to
+/// `post_logout_redirect_uri` when that is a registered redirect URI.
+pub async fn logout(
+    State(app): State<Arc<App>>,
+    Path(_tenant): Path<String>,
+    headers: HeaderMap,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let params = form_params(q.as_deref().unwrap_or(""));
+    let get = |k: &str| params.get(k).map(String::as_str).filter(|v| !v.is_empty());
+    let back = get("post_logout_redirect_uri");
+    if let Some(uri) = back
+        && !app.cfg.redirect_uris.iter().any(|r| r == uri)
+    {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "AADSTS50011",
+            &format!(
+                "The post_logout_redirect_uri '{uri}' does not match the redirect URIs configured for the application."
+            ),
+        );
+    }
+    if let Ok(mut store) = app.identity.lock() {
+        let mut sids: Vec<String> = cookie_sid(&app, &headers).into_iter().collect();
+        if let Some(hint) = get("logout_hint") {
+            sids.extend(
+                store
+                    .sessions
+                    .iter()
+                    .filter(|(_, s)| s.hint == hint)
+                    .map(|(sid, _)| sid.clone()),
+            );
+        }
+        for sid in sids {
+            store.end_session(&sid);
+        }
+    }
+    let clear = format!(
+        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
+        session_cookie(&app)
+    );
+    let mut resp = match back {
+        Some(uri) => {
+            let mut loc = uri.to_string();
+            if let Some(state) = get("state") {
+                let sep = if loc.contains('?') { '&' } else { '?' };
+                loc.push_str(&format!("{sep}state={}", encode_component(state)));
+            }
+            redirect(&loc)
+        }
+        None => Html(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Signed out</title></head>\
+             <body><main><h1 id=\"signed-out\">You signed out of your account</h1><p>It's a good idea to close all browser windows.</p></main></body></html>",
+        )
+        .into_response(),
+    };
+    if let Ok(v) = HeaderValue::from_str(&clear) {
+        resp.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    resp
 }
 
 fn oauth_error(error: &str, code: u32, description: &str) -> Response {
@@ -414,7 +687,19 @@ pub struct Subject<'a> {
 
 /// Mints a Graph access token. `scopes` are bare Graph scope names.
 pub fn access_token(app: &App, s: &Subject, scopes: &[String]) -> String {
-    let now = now_ms() / 1000;
+    match app.identity.lock() {
+        Ok(mut store) => mint(app, &mut store, s, scopes, ""),
+        Err(poisoned) => mint(app, &mut poisoned.into_inner(), s, scopes, ""),
+    }
+}
+
+/// Mints an access token in session `sid`, remembering its id (`uti`) so a test can revoke it.
+fn mint(app: &App, store: &mut IdentityStore, s: &Subject, scopes: &[String], sid: &str) -> String {
+    let now = store.now_ms() / 1000;
+    let uti = store.secret(16);
+    store
+        .issued
+        .push((s.tenant.id.clone(), uti.clone(), sid.to_string()));
     let graph_scopes: Vec<&str> = scopes
         .iter()
         .map(String::as_str)
@@ -426,7 +711,7 @@ pub fn access_token(app: &App, s: &Subject, scopes: &[String]) -> String {
         "iat": now, "nbf": now, "exp": now + app.cfg.token_ttl.as_secs() as i64,
         "scp": graph_scopes.join(" "),
         "tid": s.tenant.id, "oid": s.oid, "sub": s.oid, "upn": s.upn, "unique_name": s.upn, "name": s.name,
-        "azp": s.client_id, "appid": s.client_id, "ver": "2.0",
+        "azp": s.client_id, "appid": s.client_id, "ver": "2.0", "uti": uti, "sid": sid,
     });
     jwt::sign(&app.key, &claims)
 }
@@ -463,6 +748,14 @@ pub fn oid_for(app: &App, tenant: &TenantInfo, upn: &str) -> String {
     )
 }
 
+/// The session and rotation chain a token response belongs to.
+struct Lineage {
+    sid: String,
+    /// `None`: a new chain (a code redemption).
+    chain: Option<String>,
+}
+
+#[allow(clippy::too_many_arguments)]
 fn issue(
     app: &App,
     store: &mut IdentityStore,
@@ -471,6 +764,7 @@ fn issue(
     scopes: Vec<String>,
     nonce: Option<String>,
     auth_ms: i64,
+    lineage: Lineage,
 ) -> Response {
     let (upn, name, oid) = demo_subject(app, tenant, user);
     let subject = Subject {
@@ -480,7 +774,8 @@ fn issue(
         oid: &oid,
         client_id: CLIENT_ID,
     };
-    let access = access_token(app, &subject, &scopes);
+    let access = mint(app, store, &subject, &scopes, &lineage.sid);
+    let now_ms = store.now_ms();
     let ttl = app.cfg.token_ttl.as_secs();
     let scope_text: Vec<String> = scopes
         .iter()
@@ -501,6 +796,7 @@ fn issue(
     });
     if scopes.iter().any(|s| s == "offline_access") {
         let rt = format!("0.vigil.{}", store.secret(64));
+        let chain = lineage.chain.clone().unwrap_or_else(|| store.secret(16));
         store.refresh.insert(
             rt.clone(),
             RefreshGrant {
@@ -509,19 +805,24 @@ fn issue(
                 user,
                 scopes: scopes.clone(),
                 auth_ms,
+                sid: lineage.sid.clone(),
+                chain,
             },
         );
         body["refresh_token"] = json!(rt);
-        body["refresh_token_expires_in"] = json!(
-            ((auth_ms + app.cfg.refresh_lifetime.as_millis() as i64 - now_ms()) / 1000).max(0)
-        );
+        body["refresh_token_expires_in"] =
+            json!(((auth_ms + app.cfg.refresh_lifetime.as_millis() as i64 - now_ms) / 1000).max(0));
     }
     if scopes.iter().any(|s| s == "openid") {
-        let now = now_ms() / 1000;
+        let now = now_ms / 1000;
         let mut claims = json!({
             "aud": CLIENT_ID, "iss": issuer(app, &tenant.id), "iat": now, "nbf": now, "exp": now + 3600,
             "sub": oid, "oid": oid, "tid": tenant.id, "ver": "2.0", "auth_time": auth_ms / 1000,
+            "sid": lineage.sid,
         });
+        if let Some(s) = store.sessions.get(&lineage.sid) {
+            claims["login_hint"] = json!(s.hint);
+        }
         if scopes.iter().any(|s| s == "profile") {
             claims["name"] = json!(name);
             claims["preferred_username"] = json!(upn);
@@ -622,7 +923,14 @@ pub async fn token(
                     "OAuth2 Authorization code was already redeemed or is not valid.",
                 );
             };
-            if now_ms() - c.issued_ms > app.cfg.code_lifetime.as_millis() as i64 {
+            if store.ended.contains(&c.sid) {
+                return oauth_error(
+                    "invalid_grant",
+                    50173,
+                    "The provided grant has expired due to it being revoked, a fresh auth token is needed.",
+                );
+            }
+            if store.now_ms() - c.issued_ms > app.cfg.code_lifetime.as_millis() as i64 {
                 return oauth_error(
                     "invalid_grant",
                     70008,
@@ -668,6 +976,11 @@ pub async fn token(
                     "The Code_Verifier does not match the code_challenge supplied in the authorization request.",
                 );
             }
+            let auth_ms = store.now_ms();
+            let lineage = Lineage {
+                sid: c.sid.clone(),
+                chain: None,
+            };
             issue(
                 &app,
                 &mut store,
@@ -675,7 +988,8 @@ pub async fn token(
                 c.user,
                 c.scopes,
                 c.nonce,
-                now_ms(),
+                auth_ms,
+                lineage,
             )
         }
         "refresh_token" => {
@@ -686,6 +1000,16 @@ pub async fn token(
                     "The request body must contain the following parameter: 'refresh_token'.",
                 );
             };
+            if let Some(chain) = store.used_refresh.get(rt).cloned() {
+                // A rotated token presented again: stolen, or replayed. Every token of its
+                // chain is revoked, the current one included.
+                store.refresh.retain(|_, g| g.chain != chain);
+                return oauth_error(
+                    "invalid_grant",
+                    9002313,
+                    "Invalid request. The refresh token was already used; every refresh token of its chain is now revoked.",
+                );
+            }
             let Some(g) = store.refresh.remove(rt) else {
                 return oauth_error(
                     "invalid_grant",
@@ -700,7 +1024,8 @@ pub async fn token(
                     "The refresh token was issued to a different client or tenant.",
                 );
             }
-            if now_ms() - g.auth_ms >= app.cfg.refresh_lifetime.as_millis() as i64 {
+            store.used_refresh.insert(rt.to_string(), g.chain.clone());
+            if store.now_ms() - g.auth_ms >= app.cfg.refresh_lifetime.as_millis() as i64 {
                 return oauth_error(
                     "invalid_grant",
                     700084,
@@ -722,6 +1047,10 @@ pub async fn token(
                     narrowed
                 }
             };
+            let lineage = Lineage {
+                sid: g.sid.clone(),
+                chain: Some(g.chain.clone()),
+            };
             issue(
                 &app,
                 &mut store,
@@ -730,6 +1059,7 @@ pub async fn token(
                 scopes,
                 None,
                 g.auth_ms,
+                lineage,
             )
         }
         other => oauth_error(
@@ -737,5 +1067,60 @@ pub async fn token(
             70003,
             &format!("The app requested an unsupported grant type '{other}'."),
         ),
+    }
+}
+
+/// The test controls under `_emulator/` on the Graph listener (loopback only, no token):
+/// - `POST clock?advance=SECONDS`: moves the identity platform's clock forward.
+/// - `POST revoke?tenant=ID&what=access`: Graph refuses the tenant's access tokens issued so far
+///   (401); refresh tokens keep working.
+/// - `what=session`: also ends the sessions and their refresh tokens (renewal: `invalid_grant`).
+/// - `what=claims`: as `session`, and Graph answers with a claims challenge.
+pub fn control(app: &App, what: &str, method: &axum::http::Method, query: &str) -> Response {
+    if method != axum::http::Method::POST {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let q = parse_query(query);
+    let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let Ok(mut store) = app.identity.lock() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    match what {
+        "clock" => match get("advance").and_then(|v| v.parse::<f64>().ok()) {
+            Some(s) if s.is_finite() && s >= 0.0 => {
+                store.clock_offset_ms += (s * 1000.0) as i64;
+                let body = json!({"offsetSeconds": store.clock_offset_ms as f64 / 1000.0});
+                ([(header::CACHE_CONTROL, "no-store")], axum::Json(body)).into_response()
+            }
+            _ => (
+                StatusCode::BAD_REQUEST,
+                "advance=SECONDS (>= 0) is required",
+            )
+                .into_response(),
+        },
+        _ => {
+            let Some(tenant) = get("tenant").filter(|t| app.tenant(t).is_some()) else {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    "tenant=ID of a demo tenant is required",
+                )
+                    .into_response();
+            };
+            let how = match get("what") {
+                Some("access") => Revoke::AccessTokens,
+                Some("session") => Revoke::Sessions,
+                Some("claims") => Revoke::SessionsWithClaims,
+                _ => {
+                    return (
+                        StatusCode::BAD_REQUEST,
+                        "what=access|session|claims is required",
+                    )
+                        .into_response();
+                }
+            };
+            let nbf = store.now_ms() / 1000;
+            store.revoke(tenant, how, nbf);
+            StatusCode::NO_CONTENT.into_response()
+        }
     }
 }

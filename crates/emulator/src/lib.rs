@@ -387,10 +387,7 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
         }
         data.insert(d.info.id.clone(), RwLock::new(d));
     }
-    let key = {
-        let mut r = util::Rng::new(util::process_random());
-        (0..4).flat_map(|_| r.next_u64().to_le_bytes()).collect()
-    };
+    let key = identity::secure_random(32);
     let app = Arc::new(App::new(
         cfg,
         key,
@@ -414,41 +411,89 @@ pub async fn start(opts: Options) -> Result<Running, Error> {
         serve(app_l, app_router(&app, opts.dist.as_deref()), rx.clone()),
         serve(auth_l, authority_router(&app), rx.clone()),
     ];
+    if let Ok(mut feed) = app.live.lock() {
+        *feed = Some(LiveFeed::new(opts.seed));
+    }
     if let Some(every) = opts.live_interval {
-        tasks.push(tokio::spawn(live(
-            app.clone(),
-            every,
-            opts.seed,
-            rx.clone(),
-        )));
+        tasks.push(tokio::spawn(live(app.clone(), every, rx.clone())));
     }
     tasks.push(serve(graph_l, graph_router(&app), rx));
     Ok(Running { app, stop, tasks })
 }
 
+/// The source of new alerts for `--live` and `POST _emulator/live`.
+pub struct LiveFeed {
+    rng: util::Rng,
+    next_incident: u64,
+}
+
+impl LiveFeed {
+    fn new(seed: u64) -> Self {
+        LiveFeed {
+            rng: util::Rng::new(seed ^ 0x11FE),
+            next_incident: 90_001,
+        }
+    }
+}
+
+/// Adds one new alert (in a new incident) to every tenant, now.
+fn live_tick(app: &App) {
+    let Ok(mut feed) = app.live.lock() else {
+        return;
+    };
+    let Some(feed) = feed.as_mut() else { return };
+    for lock in app.data.values() {
+        let Ok(mut d) = lock.write() else { continue };
+        let g = seed::alerts::live(
+            &mut feed.rng,
+            &d.entities,
+            feed.next_incident,
+            util::now_ms(),
+        );
+        for r in g.alerts {
+            d.alerts.push_front(r);
+        }
+        for r in g.incidents {
+            d.incidents.push_front(r);
+        }
+        d.incident_alerts.extend(g.incident_alerts);
+        // Hunting tables are derived from the alerts; rebuild them on next use.
+        d.hunting = std::sync::OnceLock::new();
+        feed.next_incident += 1;
+    }
+}
+
 /// `--live`: new alerts keep arriving, so live refresh and "N new" banners have work to do.
-async fn live(app: Arc<App>, every: Duration, seed: u64, mut stop: watch::Receiver<bool>) {
-    let mut rng = util::Rng::new(seed ^ 0x11FE);
-    let mut next_incident = 90_001u64;
+async fn live(app: Arc<App>, every: Duration, mut stop: watch::Receiver<bool>) {
     loop {
         tokio::select! {
             _ = tokio::time::sleep(every) => {}
             _ = stop.wait_for(|s| *s) => return,
         }
-        for lock in app.data.values() {
-            let Ok(mut d) = lock.write() else { continue };
-            let g = seed::alerts::live(&mut rng, &d.entities, next_incident, util::now_ms());
-            for r in g.alerts {
-                d.alerts.push_front(r);
+        live_tick(&app);
+    }
+}
+
+/// `POST /_emulator/live?alerts=N`: N new alerts (each in a new incident) in every tenant now,
+/// so a test drives the live feed instead of waiting for `--live`.
+fn live_control(app: &App, method: &Method, query: &str) -> Response {
+    if method != Method::POST {
+        return StatusCode::METHOD_NOT_ALLOWED.into_response();
+    }
+    let q = util::parse_query(query);
+    match q
+        .iter()
+        .find(|(k, _)| k == "alerts")
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+        .filter(|n| (1..=1000).contains(n))
+    {
+        Some(n) => {
+            for _ in 0..n {
+                live_tick(app);
             }
-            for r in g.incidents {
-                d.incidents.push_front(r);
-            }
-            d.incident_alerts.extend(g.incident_alerts);
-            // Hunting tables are derived from the alerts; rebuild them on next use.
-            d.hunting = std::sync::OnceLock::new();
-            next_incident += 1;
+            StatusCode::NO_CONTENT.into_response()
         }
+        None => (StatusCode::BAD_REQUEST, "alerts=N (1 to 1000) is required").into_response(),
     }
 }
 
@@ -504,6 +549,7 @@ fn cors(app: &App, methods: Vec<Method>) -> CorsLayer {
         .expose_headers([
             header::RETRY_AFTER,
             header::LOCATION,
+            header::WWW_AUTHENTICATE,
             h("request-id"),
             h("client-request-id"),
         ])
@@ -546,6 +592,7 @@ fn authority_router(app: &Arc<App>) -> Router {
             get(identity::authorize_get).post(identity::authorize_post),
         )
         .route("/{tenant}/oauth2/v2.0/token", post(identity::token))
+        .route("/{tenant}/oauth2/v2.0/logout", get(identity::logout))
         .layer(cors(app, vec![Method::GET, Method::POST]))
         .with_state(app.clone())
 }
@@ -566,6 +613,10 @@ fn graph_router(app: &Arc<App>) -> Router {
         .with_state(app.clone())
 }
 
+/// `POST /_emulator/live?alerts=N` adds N new alerts to every tenant now.
+/// `POST /_emulator/clock?advance=SECONDS` moves the identity platform's clock (codes, token
+/// lifetimes, the refresh-token cap, Graph's expiry check) forward; `POST
+/// /_emulator/revoke?tenant=ID&what=access|session|claims` revokes (see `identity::control`).
 /// `GET /_emulator/requests[?tenant=ID][&family=NAME]`: the request log (see `reqlog`), on the
 /// loopback Graph listener, without a token; not a Graph API.
 fn request_log(app: &App, method: &Method, query: &str) -> Response {
@@ -609,6 +660,14 @@ async fn graph_entry(
     let path = uri.path().to_string();
     if path == "/_emulator/requests" {
         return request_log(&app, &method, uri.query().unwrap_or(""));
+    }
+    if let Some(what) = path.strip_prefix("/_emulator/")
+        && matches!(what, "clock" | "revoke")
+    {
+        return identity::control(&app, what, &method, uri.query().unwrap_or(""));
+    }
+    if path == "/_emulator/live" {
+        return live_control(&app, &method, uri.query().unwrap_or(""));
     }
     let decision = app.faults.decide(&path);
     if !decision.delay.is_zero() {

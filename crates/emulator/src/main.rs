@@ -55,6 +55,8 @@ USAGE: vigil-emulator [FLAGS]
 Request log (not Graph): GET {graph}/_emulator/requests?tenant=ID&family=ediscovery lists every
 Graph request received ({time, timeMs, tenant, family, method, version, path, status}, oldest
 first, 429s and $batch items included), so a test can check a client's request rate.
+Test controls (POST, no token): {graph}/_emulator/clock?advance=SECONDS,
+{graph}/_emulator/revoke?tenant=ID&what=access|session|claims, {graph}/_emulator/live?alerts=N.
 
 When all listeners are bound it prints one line to stdout:
   VIGIL_EMULATOR_READY {\"app\":\"http://127.0.0.1:8080\",\"authority\":\"http://127.0.0.1:8081\",\"graph\":\"http://127.0.0.1:8082\"}

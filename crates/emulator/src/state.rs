@@ -185,6 +185,8 @@ pub struct App {
     pub faults: Faults,
     pub persist: Option<Persist>,
     pub requests: crate::reqlog::RequestLog,
+    /// Where `--live` and `_emulator/live` take new alerts from (set by `start`).
+    pub live: Mutex<Option<crate::LiveFeed>>,
     counter: AtomicU64,
     request_prefix: u64,
 }
@@ -209,6 +211,7 @@ impl App {
             faults,
             persist,
             requests: Default::default(),
+            live: Mutex::new(None),
             counter: AtomicU64::new(1),
             request_prefix: crate::util::process_random(),
         }

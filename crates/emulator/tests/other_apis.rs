@@ -156,8 +156,11 @@ async fn submissions_intel_and_pivots() {
     let user = ev
         .iter()
         .find(|e| {
+            // A person (a service account has no department).
             e["@odata.type"] == "#microsoft.graph.security.userEvidence"
                 && e["userAccount"]["userPrincipalName"].is_string()
+                && e["userAccount"]["azureAdUserId"].is_string()
+                && e["roles"] == serde_json::json!(["compromised"])
         })
         .cloned()
         .unwrap_or_default();
@@ -351,5 +354,83 @@ async fn live_alerts_arrive_for_the_refresh_query() {
         .ok(&format!("/v1.0/security/incidents/{iid}?$expand=alerts"))
         .await;
     assert_eq!(inc["alerts"][0]["id"], found[0]["id"]);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn directory_context_manager_and_registered_owners() {
+    let emu = emulator(opts(100)).await;
+    let g = Graph::analyst(&emu);
+    let (users, _, _) = g.all("/v1.0/users?$select=id,department").await;
+    // Someone who is not the first of their department reports to that first person.
+    let (head, member) = users
+        .iter()
+        .enumerate()
+        .find_map(|(i, u)| {
+            let first = users
+                .iter()
+                .position(|v| v["department"] == u["department"])?;
+            (first != i && first != 0).then(|| (users[first].clone(), u.clone()))
+        })
+        .expect("a department with two people");
+    let id = member["id"].as_str().unwrap_or_default();
+    let m = g.ok(&format!("/v1.0/users/{id}/manager")).await;
+    assert_eq!(m["@odata.type"], "#microsoft.graph.user");
+    assert_eq!(m["id"], head["id"]);
+    assert!(m["displayName"].is_string() && m["userPrincipalName"].is_string());
+    assert!(
+        m["@odata.context"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("$metadata#directoryObjects/$entity")
+    );
+    // The head of the organisation has none.
+    let top = users[0]["id"].as_str().unwrap_or_default();
+    assert_error(
+        &g.get(&format!("/v1.0/users/{top}/manager")).await,
+        404,
+        "Request_ResourceNotFound",
+    );
+
+    let (devices, _, _) = g.all("/v1.0/devices").await;
+    let dev = devices[0]["id"].as_str().unwrap_or_default();
+    let o = g.ok(&format!("/v1.0/devices/{dev}/registeredOwners")).await;
+    assert!(
+        o["@odata.context"]
+            .as_str()
+            .unwrap_or_default()
+            .ends_with("$metadata#directoryObjects")
+    );
+    let owners = o["value"].as_array().cloned().unwrap_or_default();
+    assert_eq!(owners.len(), 1, "{o}");
+    assert_eq!(owners[0]["@odata.type"], "#microsoft.graph.user");
+    assert!(owners[0]["userPrincipalName"].is_string());
+    assert_error(
+        &g.get("/v1.0/devices/nope/registeredOwners").await,
+        404,
+        "Request_ResourceNotFound",
+    );
+
+    // Without the directory scopes both are refused, saying so.
+    let basic = Graph::new(
+        &emu,
+        emu.mint_access_token(
+            CONTOSO,
+            ANALYST,
+            &["SecurityAlert.Read.All", "User.ReadBasic.All"],
+        ),
+    );
+    assert_error(
+        &basic.get(&format!("/v1.0/users/{id}/manager")).await,
+        403,
+        "Authorization_RequestDenied",
+    );
+    assert_error(
+        &basic
+            .get(&format!("/v1.0/devices/{dev}/registeredOwners"))
+            .await,
+        403,
+        "Authorization_RequestDenied",
+    );
     emu.shutdown().await;
 }

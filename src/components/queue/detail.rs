@@ -12,6 +12,7 @@ use vigil_core::queue::triage::{
     Refusal, TriageEdit, applied, changes, determinations_for, may_send,
 };
 
+use super::correlation::AlertCorrelation;
 use super::{
     PivotValue, TableHandle, evidence_list, queue_filter_here, safe_href, severity_badge,
     time_or_dash,
@@ -188,6 +189,7 @@ fn AlertBody(
                 Either::Right(view! { <ul id="detail-mitre" class="inline-list">{a.mitre_techniques.iter().map(|t| view! { <li><code><PivotValue pivot=Pivot::Text(t.clone()) label=t.clone() /></code></li> }).collect_view()}</ul> })
             }}
         </section>
+        <AlertCorrelation alert=a.clone() handle reload />
         <SimilarAlerts id=a.id.clone() title=a.title.clone().unwrap_or_default() handle />
         <section class="detail-section" id="detail-evidence">
             <h3>{format!("Evidence ({})", a.evidence.len())}</h3>

@@ -2,14 +2,17 @@
 //! evidence list, time helpers. Every API string is rendered as a text node.
 
 mod bulk;
+mod correlation;
 mod detail;
 mod pivot;
 
 pub use bulk::{BulkState, BulkStatus};
+pub use correlation::{entity_href, membership_href};
 pub use detail::{AlertDetail, triage};
 pub use pivot::PivotValue;
 
 use leptos::prelude::*;
+use vigil_core::correlate::Correlator;
 use vigil_core::models::{AlertSeverity, DateTime};
 use vigil_core::queue::chips::humanize;
 use vigil_core::queue::evidence::{EvidenceView, Group, grouped, process_chain};
@@ -123,6 +126,12 @@ pub struct TableHandle {
     pub table: StoredValue<vigil_core::queue::Table, LocalStorage>,
     /// Bumped whenever the table changes.
     pub version: RwSignal<u64>,
+    /// The loaded alerts correlated (the table keeps rows, this their entities): what the
+    /// detail pane asks for an alert's cluster, entities and triage advice, with no request.
+    pub correlator: StoredValue<Correlator, LocalStorage>,
+    /// Bumped when the correlated alerts settle: a load ends, or alerts are merged one by one
+    /// (not for each slice of a load, so an open pane does not relink while pages arrive).
+    pub correlated: RwSignal<u64>,
 }
 
 impl TableHandle {
@@ -130,17 +139,33 @@ impl TableHandle {
         TableHandle {
             table: StoredValue::new_local(vigil_core::queue::Table::new()),
             version: RwSignal::new(0),
+            correlator: StoredValue::new_local(Correlator::default()),
+            correlated: RwSignal::new(0),
         }
     }
 
     /// Inserts or replaces alerts; returns how many were new.
     pub fn merge(&self, alerts: &[vigil_core::models::Alert]) -> usize {
-        let m = self
-            .table
-            .try_update_value(|t| t.merge(alerts.iter()))
-            .unwrap_or_default();
+        let added = self.merge_quietly(alerts).unwrap_or_default();
         self.version.try_update(|v| *v += 1);
-        m.added
+        self.correlated.try_update(|v| *v += 1);
+        added
+    }
+
+    /// Inserts or replaces alerts without telling anyone (a load's slice; [`settle`] after);
+    /// `None` once the table is gone.
+    ///
+    /// [`settle`]: Self::settle
+    pub fn merge_quietly(&self, alerts: &[vigil_core::models::Alert]) -> Option<usize> {
+        let m = self.table.try_update_value(|t| t.merge(alerts.iter()))?;
+        self.correlator.try_update_value(|c| c.add(alerts));
+        Some(m.added)
+    }
+
+    /// The rows and the correlation are current: views of either follow.
+    pub fn settle(&self) {
+        self.version.try_update(|v| *v += 1);
+        self.correlated.try_update(|v| *v += 1);
     }
 
     /// The tenant an alert of the table came from (`None` when unknown).
@@ -154,7 +179,9 @@ impl TableHandle {
 
     pub fn clear(&self) {
         self.table.set_value(vigil_core::queue::Table::new());
+        self.correlator.set_value(Correlator::default());
         self.version.update(|v| *v += 1);
+        self.correlated.update(|v| *v += 1);
     }
 }
 

@@ -140,11 +140,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                     if batch.len() < CHUNK && !last && t.now_ms() - slice_start < SLICE_MS {
                         continue;
                     }
-                    if handle
-                        .table
-                        .try_update_value(|tb| tb.merge(batch.iter()))
-                        .is_none()
-                    {
+                    if handle.merge_quietly(&batch).is_none() {
                         return;
                     }
                     batch.clear();
@@ -189,7 +185,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                 failures.join(" ")
             )));
         }
-        handle.version.try_update(|v| *v += 1);
+        handle.settle();
         let _ = q.loading.try_set(None);
     });
 }

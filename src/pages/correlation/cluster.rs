@@ -1,17 +1,20 @@
 //! The selected cluster: why its alerts belong together (the shared entities behind the links),
-//! its alerts on one time axis by provider, the incidents it joins, and the case file.
+//! its alerts on one time axis by provider and as an alert-entity graph, the incidents it
+//! joins, triage advice and bulk triage of its alerts, and the case file.
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use vigil_core::correlate::{Cluster, case_json, case_markdown};
+use vigil_core::correlate::{AlertInfo, Cluster, case_json, case_markdown};
 use vigil_core::models::AlertId;
 use vigil_core::queue::chips::service_label;
 use vigil_core::queue::similar::same_title_view;
 use vigil_core::queue::{QueueFilter, TimeRange};
 
 use super::C;
+use super::graph::{ClusterGraph, MAX_ALERTS, MAX_ENTITIES};
+use super::triage::{ClusterTriage, Triage};
 use crate::browser::download;
-use crate::components::queue::{severity_badge, time_or_dash};
+use crate::components::queue::{entity_href, severity_badge, time_or_dash};
 use crate::router::href;
 
 /// The timeline's drawing width, in SVG units.
@@ -21,23 +24,27 @@ const LANE: i64 = 26;
 #[component]
 pub(super) fn ClusterPane(c: C) -> impl IntoView {
     let cluster = Memo::new(move |_| {
-        let key = c.view.with(|v| v.selected.clone())?;
+        let key = c.selected_key.get()?;
         let comp = c.computed.get()?;
-        comp.clusters
-            .iter()
-            .find(|cl| cl.key == key || cl.alerts.iter().any(|a| a.id == key))
-            .cloned()
+        comp.clusters.iter().find(|cl| cl.key == key).cloned()
     });
+    let t = Triage::new(c);
+    // Another cluster: nothing ticked.
+    Effect::watch(
+        move || c.selected_key.get(),
+        move |_, _, _| t.checked.set(Default::default()),
+        false,
+    );
     move || match cluster.get() {
         None => Either::Left(view! {
             <aside class="cluster-pane muted" id="cluster-pane-empty">"Choose a cluster to see why its alerts belong together."</aside>
         }),
-        Some(cl) => Either::Right(view! { <ClusterDetail cl c /> }),
+        Some(cl) => Either::Right(view! { <ClusterDetail cl c t /> }),
     }
 }
 
 #[component]
-fn ClusterDetail(cl: Cluster, c: C) -> impl IntoView {
+fn ClusterDetail(cl: Cluster, c: C, t: Triage) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let markdown = case_markdown(&cl);
     let json = case_json(&cl).to_string();
@@ -75,14 +82,26 @@ fn ClusterDetail(cl: Cluster, c: C) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <h3>"Timeline"</h3>
-            {timeline(&cl)}
+            {timeline(&cl.alerts, "cluster-timeline")}
+            <h3>"Alerts and their entities"</h3>
+            {graph(&cl, c)}
+            <h3>"Triage"</h3>
+            <ClusterTriage cl=cl.clone() c t />
             <h3>"Alerts"</h3>
             <ol id="cluster-alerts" class="cluster-alerts">
                 {cl.alerts.iter().map(|a| {
                     let link = alert_link(&a.id, &a.title);
                     let provider = a.provider.as_ref().map(service_label).unwrap_or_default();
+                    let (id, id2) = (a.id.clone(), a.id.clone());
                     view! {
                         <li data-id=a.id.as_str().to_owned()>
+                            <input type="checkbox" class="cluster-check" aria-label="Select for triage"
+                                prop:checked=move || t.checked.with(|c| c.contains(&id))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    t.checked.update(|c| { if on { c.insert(id2.clone()); } else { c.remove(&id2); } });
+                                } />
+                            " "
                             {time_or_dash(a.time)} " " {severity_badge(a.severity.as_ref())} " "
                             <span class="provider-badge">{provider}</span> " "
                             <a href=link>{a.title.clone()}</a>
@@ -94,8 +113,9 @@ fn ClusterDetail(cl: Cluster, c: C) -> impl IntoView {
             <h3>"Entities"</h3>
             <ul id="cluster-entities" class="entities">
                 {cl.entities.iter().take(40).map(|e| view! {
-                    <li data-kind=e.kind.name() data-hub=e.hub.to_string()>
-                        <span class="muted">{e.kind.name()}</span> " " {e.label.clone()}
+                    <li data-kind=e.kind.name() data-hub=e.hub.to_string() data-key=e.key.clone()>
+                        <span class="muted">{e.kind.name()}</span> " "
+                        <a class="entity-link" href=entity_href(&e.key, cl.tenant_id.as_deref())>{e.label.clone()}</a>
                         <span class="muted">{format!(" ({} alerts)", e.alerts)}</span>
                     </li>
                 }).collect_view()}
@@ -111,7 +131,7 @@ fn ClusterDetail(cl: Cluster, c: C) -> impl IntoView {
 }
 
 /// The alert in the queue, whatever its status or age.
-fn alert_link(id: &AlertId, title: &str) -> String {
+pub(super) fn alert_link(id: &AlertId, title: &str) -> String {
     let f = QueueFilter {
         selected: Some(id.clone()),
         range: TimeRange::ALL_TIME,
@@ -120,11 +140,51 @@ fn alert_link(id: &AlertId, title: &str) -> String {
     href(&format!("/alerts?{}", f.to_query_string()))
 }
 
-/// The cluster's alerts on one time axis, one lane per provider, as SVG (text only from the
-/// API, in `<title>` elements).
-fn timeline(cl: &Cluster) -> impl IntoView + use<> {
-    let times: Vec<i64> = cl
-        .alerts
+/// The alert-entity graph of the cluster's first alerts and strongest entities, with the
+/// links the engine knows for each alert.
+fn graph(cl: &Cluster, c: C) -> impl IntoView + use<> {
+    let alerts: Vec<AlertInfo> = cl.alerts.iter().take(MAX_ALERTS).cloned().collect();
+    let entities: Vec<_> = cl.entities.iter().take(MAX_ENTITIES).cloned().collect();
+    let edges: Vec<(usize, usize)> = c
+        .engine
+        .with_value(|e| {
+            let e = e.as_ref()?;
+            Some(
+                alerts
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, a)| {
+                        e.alert_entities(&a.id)
+                            .into_iter()
+                            .filter_map(|x| entities.iter().position(|y| y.key == x.key))
+                            .map(move |j| (i, j))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect(),
+            )
+        })
+        .unwrap_or_default();
+    let note = (cl.alerts.len() > MAX_ALERTS || cl.entities.len() > MAX_ENTITIES).then(|| {
+        format!(
+            "The graph shows the first {} alerts and the {} strongest entities.",
+            alerts.len(),
+            entities.len()
+        )
+    });
+    view! {
+        <ClusterGraph alerts entities edges tenant=cl.tenant_id.clone() />
+        {note.map(|n| view! { <p class="muted">{n}</p> })}
+    }
+}
+
+/// Alerts on one time axis, one lane per provider, as SVG (text only from the API, in
+/// `<title>` elements); `id` names the drawing.
+pub(super) fn timeline(alerts: &[AlertInfo], id: &'static str) -> impl IntoView + use<> {
+    let mut providers: Vec<vigil_core::models::ServiceSource> =
+        alerts.iter().filter_map(|a| a.provider.clone()).collect();
+    vigil_core::sort::by(&mut providers, |a, b| a.as_str().cmp(b.as_str()));
+    providers.dedup();
+    let times: Vec<i64> = alerts
         .iter()
         .filter_map(|a| a.time)
         .map(|t| t.unix_seconds())
@@ -134,25 +194,24 @@ fn timeline(cl: &Cluster) -> impl IntoView + use<> {
         times.iter().copied().max().unwrap_or(0),
     );
     let span = (hi - lo).max(1);
-    let lanes: Vec<String> = cl.providers.iter().map(service_label).collect();
+    let lanes: Vec<String> = providers.iter().map(service_label).collect();
     let height = LANE * lanes.len().max(1) as i64 + 20;
     let x = move |t: i64| 150 + (t - lo) * (WIDTH - 170) / span;
-    let dots: Vec<(i64, i64, String, usize)> = cl
-        .alerts
+    let dots: Vec<(i64, i64, String, usize)> = alerts
         .iter()
         .filter_map(|a| {
             let t = a.time?.unix_seconds();
             let lane = a
                 .provider
                 .as_ref()
-                .and_then(|p| cl.providers.iter().position(|q| q == p))
+                .and_then(|p| providers.iter().position(|q| q == p))
                 .unwrap_or(0);
             Some((x(t), lane as i64 * LANE + 18, a.title.clone(), lane))
         })
         .collect();
     view! {
-        <svg id="cluster-timeline" class="timeline" viewBox=format!("0 0 {WIDTH} {height}") role="img"
-            aria-label=format!("{} alerts over time by provider", cl.alerts.len())>
+        <svg id=id class="timeline" viewBox=format!("0 0 {WIDTH} {height}") role="img"
+            aria-label=format!("{} alerts over time by provider", alerts.len())>
             {lanes.into_iter().enumerate().map(|(i, name)| {
                 let y = i as i64 * LANE + 18;
                 view! {

@@ -61,7 +61,7 @@ fn row(c: C, cl: &Cluster, rank: usize) -> impl IntoView + use<> {
     let key = cl.key.clone();
     let selected = {
         let key = key.clone();
-        move || c.view.with(|v| v.selected.as_ref() == Some(&key))
+        move || c.selected_key.with(|k| k.as_ref() == Some(&key))
     };
     let providers: Vec<String> = cl.providers.iter().map(service_label).collect();
     let entities: Vec<String> = cl.reasons.iter().take(3).map(|r| r.label.clone()).collect();

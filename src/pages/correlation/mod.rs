@@ -1,11 +1,17 @@
 //! Correlation: every alert of each signed-in tenant joined into clusters through the entities
 //! they share (`vigil_core::correlate`), ranked, with why each link exists. The engine's
-//! settings, the filters and the selected cluster are in the URL.
+//! settings, the filters and the selected cluster are in the URL. `/correlation/entity` is the
+//! entity pivot over the same alerts.
 
 mod cluster;
+mod entity;
+mod graph;
 mod hubs;
 mod list;
 mod settings;
+mod triage;
+
+pub use entity::CorrelationEntity;
 
 use std::rc::Rc;
 use std::sync::Arc;
@@ -13,7 +19,7 @@ use std::sync::Arc;
 use leptos::either::Either;
 use leptos::prelude::*;
 use vigil_core::correlate::{Cluster, CorrelationView, Correlator, Hub};
-use vigil_core::models::Alert;
+use vigil_core::models::{Alert, AlertId};
 use vigil_core::odata::Query;
 
 use crate::auth::{Auth, use_auth};
@@ -50,6 +56,12 @@ type Go = Rc<dyn Fn(&CorrelationView)>;
 struct C {
     view: Memo<CorrelationView>,
     computed: Memo<Option<Arc<Computed>>>,
+    /// The engine behind `computed` (the cluster pane asks it for links and advice).
+    engine: StoredValue<Option<Correlator>, LocalStorage>,
+    /// Alerts changed here since the load (triage), as the service confirmed them.
+    patched: RwSignal<Vec<Alert>>,
+    /// The key of the cluster the URL selects (by its key or any of its alerts).
+    selected_key: Memo<Option<AlertId>>,
     go: StoredValue<Go, LocalStorage>,
 }
 
@@ -60,7 +72,7 @@ impl C {
 }
 
 /// Every alert of every signed-in tenant (a tenant that fails is named and the others load).
-async fn load(auth: Auth) -> Result<(Vec<Alert>, Vec<String>), String> {
+pub(super) async fn load(auth: Auth) -> Result<(Vec<Alert>, Vec<String>), String> {
     let tenants = auth.data_tenants();
     let mut alerts = Vec::new();
     let mut problems = Vec::new();
@@ -97,18 +109,23 @@ fn CorrelationBody() -> impl IntoView {
     // The engine runs again only when the alerts or its own settings change, not for a filter
     // or a selection.
     let settings = Memo::new(move |_| view.with(CorrelationView::settings));
+    let engine = StoredValue::new_local(None::<Correlator>);
+    let patched = RwSignal::new(Vec::<Alert>::new());
     let computed = Memo::new_with_compare(
         move |_| {
             let settings = settings.get();
             data.with(|d| match d {
                 Some(Ok((alerts, _))) => {
-                    let mut engine = Correlator::new(settings);
-                    engine.add(alerts);
-                    Some(Arc::new(Computed {
-                        clusters: engine.clusters(),
-                        hubs: engine.hubs(),
-                        alerts: alerts.len(),
-                    }))
+                    let mut e = Correlator::new(settings);
+                    e.add(alerts);
+                    patched.with(|p| e.add(p));
+                    let out = Arc::new(Computed {
+                        clusters: e.clusters(),
+                        hubs: e.hubs(),
+                        alerts: e.len(),
+                    });
+                    engine.set_value(Some(e));
+                    Some(out)
                 }
                 _ => None,
             })
@@ -131,9 +148,22 @@ fn CorrelationBody() -> impl IntoView {
             },
         );
     });
+    let selected_key = Memo::new(move |_| {
+        let want = view.with(|v| v.selected.clone())?;
+        computed.with(|comp| {
+            comp.as_ref()?
+                .clusters
+                .iter()
+                .find(|cl| cl.key == want || cl.alerts.iter().any(|a| a.id == want))
+                .map(|cl| cl.key.clone())
+        })
+    });
     let c = C {
         view,
         computed,
+        engine,
+        patched,
+        selected_key,
         go: StoredValue::new_local(go),
     };
     view! {

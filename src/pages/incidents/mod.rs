@@ -2,6 +2,7 @@
 //! progress, last six months), and the incident with its alerts (`$expand=alerts`) and triage.
 
 mod bulk;
+mod clusters;
 
 use std::collections::BTreeSet;
 
@@ -236,6 +237,7 @@ fn IncidentBody(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
             <dt>"Created"</dt><dd>{time_or_dash(i.created_date_time)}</dd>
             <dt>"Last updated"</dt><dd>{time_or_dash(i.last_update_date_time)}</dd>
         </dl>
+        <clusters::IncidentClusters alerts=i.alerts.clone() />
         <h3>{format!("Alerts ({})", i.alerts.len())}</h3>
         <ul id="incident-alerts" class="incident-alerts">
             {i.alerts.clone().into_iter().map(|a| {

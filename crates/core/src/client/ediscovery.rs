@@ -30,7 +30,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             case,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -55,7 +55,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             None,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -91,7 +91,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "custodians"),
             &body,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -128,7 +128,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             &source.clone().untyped(),
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -150,7 +150,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             None,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -178,7 +178,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "noncustodialDataSources"),
             &body,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -213,7 +213,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "searches"),
             search,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -267,7 +267,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             source,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -322,7 +322,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "reviewSets"),
             &body,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -351,7 +351,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             url,
             query,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -401,7 +401,7 @@ impl<T: Transport> GraphClient<T> {
             Method::Post,
             self.case_url(case, "tags"),
             tag,
-            Retry::Never,
+            Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
@@ -431,12 +431,76 @@ impl<T: Transport> GraphClient<T> {
         .await
     }
 
-    /// The URL of `rest` under a case (the case itself when `rest` is empty); also used by the
+    /// A case's legal holds (Graph beta only: v1.0 has no such navigation).
+    pub fn list_legal_holds(&self, case: &CaseId) -> Pages<T, HoldPolicy> {
+        Pages::new(
+            self.clone(),
+            self.case_url_in(ApiVersion::Beta, case, "legalHolds"),
+            scopes::EDISCOVERY_READ,
+        )
+    }
+
+    /// Creates a legal hold (beta); it starts `pending` until the policy is in force.
+    pub async fn create_legal_hold(
+        &self,
+        case: &CaseId,
+        hold: &NewHoldPolicy,
+    ) -> Result<HoldPolicy, GraphError> {
+        self.write_json(
+            Method::Post,
+            self.case_url_in(ApiVersion::Beta, case, "legalHolds"),
+            hold,
+            Retry::OnThrottle,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
+    }
+
+    /// Retries a legal hold in `error` (beta, `retryPolicy`; 204).
+    pub async fn retry_legal_hold(&self, case: &CaseId, hold: &str) -> Result<(), GraphError> {
+        let url = self.case_url_in(
+            ApiVersion::Beta,
+            case,
+            &format!("legalHolds/{}/retryPolicy", seg(hold)),
+        );
+        self.write_no_content::<()>(
+            Method::Post,
+            url,
+            None,
+            Retry::OnThrottle,
+            scopes::EDISCOVERY_WRITE,
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Creates a tag, under `parent` (a tag id of the case) when given.
+    pub async fn create_tag_under(
+        &self,
+        case: &CaseId,
+        name: &str,
+        parent: Option<&str>,
+        child_selectability: Option<ChildSelectability>,
+    ) -> Result<ReviewTag, GraphError> {
+        let tag = TagWrite {
+            display_name: Some(name.to_owned()),
+            description: None,
+            child_selectability,
+            parent_bind: parent.map(|p| self.case_url(case, &format!("tags/{}", seg(p)))),
+        };
+        self.create_tag(case, &tag).await
+    }
+
+    /// The URL of `rest` under a case    /// The URL of `rest` under a case (the case itself when `rest` is empty); also used by the
     /// long-running actions in [`crate::operations`].
     pub(crate) fn case_url(&self, case: &CaseId, rest: &str) -> String {
+        self.case_url_in(ApiVersion::V1, case, rest)
+    }
+
+    fn case_url_in(&self, version: ApiVersion, case: &CaseId, rest: &str) -> String {
         let base = format!("security/cases/ediscoveryCases/{}", seg(case.as_str()));
         self.url(
-            ApiVersion::V1,
+            version,
             &if rest.is_empty() {
                 base
             } else {

@@ -10,7 +10,8 @@
 //! absolute values (alerts, incidents), because repeating such a PATCH changes nothing; a
 //! secure score control PATCH appends a history entry and is never retried; POST is never
 //! retried automatically (except `$batch` after a 429 on the whole batch, which Graph answers
-//! before executing anything). A failed POST surfaces `ErrorKind::Throttled` with the
+//! before executing anything, and eDiscovery writes after a 429, which Graph refuses before
+//! executing them: the 5-a-minute budget must never reach the user as a failure). A failed POST surfaces `ErrorKind::Throttled` with the
 //! `Retry-After` so the UI can offer a retry.
 //!
 //! This file is the request engine (URLs, origin check, tokens, pacing, retries, the generic
@@ -46,6 +47,7 @@ mod threat_intel;
 
 pub(crate) use alerts::alert_path;
 pub use alerts::decode_alert;
+pub use directory::{DeviceContext, DeviceKey, UserContext};
 pub use ediscovery::{CustodianAction, CustodianSources};
 pub(crate) use incidents::incident_path;
 pub use submissions::SubmissionCollection;
@@ -73,6 +75,10 @@ pub mod scopes {
     pub const DEVICE_READ: &str = "Device.Read.All";
 }
 
+/// The `Prefer` value that asks Graph for the members of evolvable enums listed after
+/// `unknownFutureValue`; sent on every eDiscovery request.
+pub const PREFER_UNKNOWN_ENUMS: &str = "include-unknown-enum-members";
+
 /// A boxed local future (no `Send`: browser futures are `!Send`).
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
@@ -86,6 +92,42 @@ pub trait TokenProvider {
     fn token_rejected<'a>(&'a self, _tenant: &'a str, _token: &'a str) -> LocalFuture<'a, ()> {
         Box::pin(async {})
     }
+
+    /// Called when Graph answered 401 with a claims challenge (continuous access evaluation:
+    /// `WWW-Authenticate: Bearer …, error="insufficient_claims", claims="<base64 JSON>"`). No
+    /// renewal helps; the provider arranges an interactive sign-in asking for `claims` (the
+    /// base64 value as sent). The 401 then reaches the caller. The default does nothing.
+    fn claims_challenge<'a>(&'a self, _tenant: &'a str, _claims: &'a str) -> LocalFuture<'a, ()> {
+        Box::pin(async {})
+    }
+}
+
+/// The `claims` of a `WWW-Authenticate` claims challenge (RFC 6750 auth-params, as Microsoft
+/// sends them for continuous access evaluation), when the header carries one.
+pub fn claims_challenge(www_authenticate: &str) -> Option<&str> {
+    let rest = www_authenticate.trim_start();
+    let params = rest
+        .get(..7)
+        .filter(|s| s.eq_ignore_ascii_case("bearer "))
+        .map(|_| &rest[7..])?;
+    let mut claims = None;
+    let mut insufficient = false;
+    let mut left = params;
+    while let Some((name, after)) = left.split_once('=') {
+        let name = name.trim_matches(|c: char| c == ',' || c.is_whitespace());
+        let (value, next) = match after.strip_prefix('"') {
+            Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+            None => after.split_once(',').unwrap_or((after, "")),
+        };
+        if name.eq_ignore_ascii_case("claims") && !value.is_empty() {
+            claims = Some(value);
+        }
+        if name.eq_ignore_ascii_case("error") && value == "insufficient_claims" {
+            insufficient = true;
+        }
+        left = next;
+    }
+    claims.filter(|_| insufficient)
 }
 
 /// A fixed token (tests, tools).
@@ -293,6 +335,12 @@ impl<T: Transport> GraphClient<T> {
                 ("authorization".to_owned(), format!("Bearer {token}")),
                 ("accept".to_owned(), "application/json".to_owned()),
             ];
+            // eDiscovery enums evolve (caseAction's purgeData, exportReport, exportResult,
+            // holdPolicySync come after unknownFutureValue): without this Graph sends
+            // `unknownFutureValue` in their place.
+            if spec.family == Family::Ediscovery {
+                headers.push(("prefer".to_owned(), PREFER_UNKNOWN_ENUMS.to_owned()));
+            }
             if spec.body.is_some() {
                 headers.push((
                     "content-type".to_owned(),
@@ -344,6 +392,22 @@ impl<T: Transport> GraphClient<T> {
                     let mut err = GraphError::from_response(&resp, spec.scope);
                     err.retry_after = Some(delay);
                     return Err(err);
+                }
+                // A claims challenge: no silent renewal satisfies it.
+                Ok(resp)
+                    if resp.status == 401
+                        && resp
+                            .header("www-authenticate")
+                            .and_then(claims_challenge)
+                            .is_some() =>
+                {
+                    let claims = resp
+                        .header("www-authenticate")
+                        .and_then(claims_challenge)
+                        .unwrap_or_default()
+                        .to_owned();
+                    sh.token.claims_challenge(&self.tenant, &claims).await;
+                    return Err(GraphError::from_response(&resp, spec.scope));
                 }
                 // A rejected token is renewed once; Graph did not execute the request, so
                 // even a POST may be repeated.
@@ -494,5 +558,39 @@ mod tests {
         assert_eq!(origin_of("https://graph.microsoft.com@evil.example/"), None);
         assert_eq!(origin_of("/v1.0/relative"), None);
         assert_eq!(origin_of("javascript:alert(1)"), None);
+    }
+
+    #[test]
+    fn claims_challenges_are_read_from_www_authenticate() {
+        // Microsoft's documented example (continuous access evaluation).
+        let h = r#"Bearer authorization_uri="https://login.windows.net/common/oauth2/authorize", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwgInZhbHVlIjoiMTYwNDEwNjY1MSJ9fX0=""#;
+        assert_eq!(
+            claims_challenge(h),
+            Some(
+                "eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwgInZhbHVlIjoiMTYwNDEwNjY1MSJ9fX0="
+            )
+        );
+        assert_eq!(
+            claims_challenge(r#"bearer claims="abc",error="insufficient_claims""#),
+            Some("abc")
+        );
+        assert_eq!(
+            claims_challenge(r#"Bearer realm="", error="invalid_token""#),
+            None
+        );
+        assert_eq!(
+            claims_challenge(r#"Bearer error="invalid_token", claims="abc""#),
+            None
+        );
+        assert_eq!(
+            claims_challenge(r#"Basic error="insufficient_claims", claims="abc""#),
+            None
+        );
+        assert_eq!(claims_challenge(""), None);
+        assert_eq!(claims_challenge("Bearer"), None);
+        assert_eq!(
+            claims_challenge(r#"Bearer error="insufficient_claims", claims="#),
+            None
+        );
     }
 }

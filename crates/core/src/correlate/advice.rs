@@ -5,7 +5,7 @@
 
 use super::identity::Extracted;
 use super::intern::Interner;
-use crate::models::{Alert, AlertClassification, AlertId, AlertStatus, DateTime};
+use crate::models::{Alert, AlertClassification, AlertId, AlertStatus, AlertUpdate, DateTime};
 
 /// How similar alerts ended up.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -76,8 +76,8 @@ pub fn advice(history: &[Alert], subject: &[AlertId], now: DateTime) -> Advice {
             idents.intern(k);
         });
     }
-    let mut out = Advice::default();
-    let mut counts: Vec<(Option<AlertClassification>, u32, Option<DateTime>)> = Vec::new();
+    let mut similar = 0u32;
+    let mut closed = Vec::new();
     for a in history.iter().filter(|a| !is_subject(a)) {
         let same_detection = title_key(a).is_some_and(|t| titles.get(&t).is_some())
             || a.detector_id
@@ -91,18 +91,42 @@ pub fn advice(history: &[Alert], subject: &[AlertId], now: DateTime) -> Advice {
         if !shared {
             continue;
         }
-        out.similar += 1;
-        let class = a.classification.clone().filter(|c| {
+        similar += 1;
+        closed.push((
+            a.classification.clone(),
+            a.status.clone(),
+            a.resolved_date_time.or(a.last_update_date_time),
+        ));
+    }
+    tally(similar, closed, now)
+}
+
+/// How an alert ended: classification, status, and when it was resolved (else last updated).
+pub(crate) type Outcome = (
+    Option<AlertClassification>,
+    Option<AlertStatus>,
+    Option<DateTime>,
+);
+
+/// The advice from `similar` alerts like the subject, of which `outcomes` (classification,
+/// status, when resolved or last updated) are each one's end; the open ones are left out here.
+pub(crate) fn tally(similar: u32, outcomes: Vec<Outcome>, now: DateTime) -> Advice {
+    let mut out = Advice {
+        similar,
+        ..Advice::default()
+    };
+    let mut counts: Vec<(Option<AlertClassification>, u32, Option<DateTime>)> = Vec::new();
+    for (class, status, when) in outcomes {
+        let class = class.filter(|c| {
             !matches!(
                 c,
                 AlertClassification::Unknown | AlertClassification::UnknownFutureValue
             )
         });
-        if class.is_none() && a.status != Some(AlertStatus::Resolved) {
+        if class.is_none() && status != Some(AlertStatus::Resolved) {
             continue;
         }
         out.closed += 1;
-        let when = a.resolved_date_time.or(a.last_update_date_time);
         match counts.iter_mut().find(|(c, _, _)| *c == class) {
             Some((_, n, last)) => {
                 *n += 1;
@@ -127,8 +151,35 @@ pub fn advice(history: &[Alert], subject: &[AlertId], now: DateTime) -> Advice {
     out
 }
 
+impl Advice {
+    /// "Classify the same way": resolved with the most common classification (none when most
+    /// were resolved without one), and the comment that says why; `None` without advice.
+    pub fn same_way(&self) -> Option<(AlertUpdate, String)> {
+        let sentence = self.sentence()?;
+        let update = AlertUpdate {
+            status: Some(AlertStatus::Resolved),
+            classification: self.classification().cloned(),
+            ..AlertUpdate::default()
+        };
+        let why =
+            format!("Resolved the way similar alerts were: {sentence} (Vigil triage advice).");
+        Some((update, why))
+    }
+
+    /// The most common classification among the closed ones, when one was given (what
+    /// "classify the same way" sets).
+    pub fn classification(&self) -> Option<&AlertClassification> {
+        self.by_classification.first()?.0.as_ref()
+    }
+}
+
 fn title_key(a: &Alert) -> Option<String> {
-    let t = a.title.as_deref()?.trim();
+    title_text(a.title.as_deref()?)
+}
+
+/// A title as compared: trimmed, lower case; `None` when blank.
+pub(crate) fn title_text(t: &str) -> Option<String> {
+    let t = t.trim();
     (!t.is_empty()).then(|| t.to_lowercase())
 }
 

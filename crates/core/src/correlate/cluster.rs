@@ -162,7 +162,10 @@ impl Membership {
 pub struct Hub {
     pub entity: EntityRef,
     pub tenant_id: Option<String>,
-    /// Alerts naming it, and alerts in its tenant.
+    /// Alerts naming it with weight to link through it (see [`Settings::min_link_weight`]),
+    /// and alerts in its tenant.
+    ///
+    /// [`Settings::min_link_weight`]: super::Settings::min_link_weight
     pub alerts: u32,
     pub tenant_alerts: u32,
     /// Put back by the analyst: it links again.
@@ -178,7 +181,7 @@ impl Hub {
 
 /// The ranking score, in points (no floats, so it orders the same everywhere):
 ///
-/// - 30 per provider beyond the first (at most 4 more): cross-provider clusters are the ones
+/// - 40 per provider beyond the first (at most 4 more): cross-provider clusters are the ones
 ///   no single product's queue shows;
 /// - highest severity: high 40, medium 25, low 10;
 /// - recency of its last alert against the newest alert held: 40 within a day, 30 within 3
@@ -186,9 +189,15 @@ impl Hub {
 /// - 30 times its open (unresolved) share;
 /// - 2 per alert beyond the first (at most 10 more);
 /// - 2 per point of its strongest reason's weight (1 to 12);
-/// - 10 if it joins several incidents.
+/// - 10 if it joins several incidents;
+/// - 40 times its cohesion: the share of its alerts joined by one indicator (an IP, a file,
+///   a URL, ... but not a user or a device). An attack reuses its infrastructure across its
+///   steps; alerts chained one to the next through a different entity each time do not;
+/// - compactness, from its first alert to its last: 40 within 12 hours, 25 within a day, 10
+///   within 3 days, and 40 taken off beyond a week. An attack's steps across providers come
+///   in a burst; alerts chained over weeks, one link at a time, are several stories at best.
 pub fn score(c: &Cluster, newest: Option<i64>) -> u32 {
-    let providers = (c.providers.len() as u32).saturating_sub(1).min(4) * 30;
+    let providers = (c.providers.len() as u32).saturating_sub(1).min(4) * 40;
     let severity = c.severity.as_ref().map_or(0, |s| match s {
         AlertSeverity::High => 40,
         AlertSeverity::Medium => 25,
@@ -216,7 +225,26 @@ pub fn score(c: &Cluster, newest: Option<i64>) -> u32 {
         .unwrap_or(0)
         * 2;
     let incidents = if c.joins_incidents() { 10 } else { 0 };
-    providers + severity + recency + open + size + strength + incidents
+    let shared = c
+        .reasons
+        .iter()
+        .filter(|r| !matches!(r.kind, EntityKind::User | EntityKind::Device))
+        .map(|r| r.alerts)
+        .max()
+        .unwrap_or(0);
+    let cohesion = 40 * shared.min(total) / total;
+    let (compact, sprawl) = match (c.first, c.last) {
+        (Some(f), Some(l)) => match (l.unix_seconds() - f.unix_seconds()) / 3600 {
+            h if h < 12 => (40, 0),
+            h if h < 24 => (25, 0),
+            h if h < 72 => (10, 0),
+            h if h <= 168 => (0, 0),
+            _ => (0, 40),
+        },
+        _ => (0, 0),
+    };
+    (providers + severity + recency + open + size + strength + incidents + cohesion + compact)
+        .saturating_sub(sprawl)
 }
 
 /// Best first: score, then newest last alert, then key.
@@ -326,7 +354,7 @@ pub(crate) fn hubs(c: &Correlator, g: &Graph) -> Vec<Hub> {
         .map(|(i, e)| Hub {
             entity: entity_ref(c, g, i as u32, e.alerts, 0),
             tenant_id: Some(c.tenants.string(e.tenant).to_owned()).filter(|t| !t.is_empty()),
-            alerts: e.alerts,
+            alerts: e.linkable,
             tenant_alerts: g.tenant_alerts[e.tenant as usize],
             included: e.included,
         })
@@ -404,15 +432,14 @@ fn reasons(c: &Correlator, g: &Graph, k: u32) -> Vec<Reason> {
     let mut out: Vec<Reason> = g
         .cluster_reasons(k)
         .iter()
-        .map(|&e| {
-            let node = &g.entities[e as usize];
-            let r = entity_ref(c, g, e, node.linked, node.link_weight);
+        .map(|l| {
+            let r = entity_ref(c, g, l.entity, l.alerts, l.weight);
             Reason {
                 key: r.key,
                 kind: r.kind,
                 label: r.label,
-                alerts: node.linked,
-                weight: node.link_weight,
+                alerts: l.alerts,
+                weight: l.weight,
             }
         })
         .collect();

@@ -6,12 +6,13 @@
 
 use std::cell::{Ref, RefCell};
 
-use super::cluster::{self, AlertInfo, Cluster, Hub, Membership};
+use super::advice::{self, Advice, Outcome};
+use super::cluster::{self, AlertInfo, Cluster, EntityRef, Hub, Membership};
 use super::graph::Graph;
 use super::identity::{Extracted, IdKind};
 use super::intern::Interner;
 use super::{Settings, parse_key};
-use crate::models::{Alert, AlertId};
+use crate::models::{Alert, AlertId, DateTime};
 
 /// Correlates alerts into clusters; see the [module docs](super).
 #[derive(Debug)]
@@ -117,6 +118,7 @@ impl Correlator {
             },
             tenant,
             secs: time.map(|t| t.unix_seconds()),
+            ended: alert.resolved_date_time.or(alert.last_update_date_time),
             occ,
             live: true,
         };
@@ -276,6 +278,96 @@ impl Correlator {
         self.idents.space(ident) >> KIND_BITS
     }
 
+    /// One alert as the views show it (`None` if not held).
+    pub fn info(&self, id: &AlertId) -> Option<AlertInfo> {
+        let slot = self.live_slot(id)?;
+        Some(self.records[slot as usize].info.clone())
+    }
+
+    /// The entities an alert names, strongest first (weight, then key), each counted over
+    /// every alert held: what a view links to the entity pivot.
+    pub fn alert_entities(&self, id: &AlertId) -> Vec<EntityRef> {
+        let Some(slot) = self.live_slot(id) else {
+            return Vec::new();
+        };
+        let g = self.graph();
+        let mut out: Vec<EntityRef> = g
+            .slot_entities(slot)
+            .iter()
+            .map(|&(e, w)| cluster::entity_ref(self, &g, e, g.entities[e as usize].alerts, w))
+            .collect();
+        crate::sort::by(&mut out, |a, b| {
+            b.weight.cmp(&a.weight).then_with(|| a.key.cmp(&b.key))
+        });
+        out.dedup_by(|a, b| a.key == b.key);
+        out
+    }
+
+    /// The entity that has the identifier `key`, once per tenant that has it (with the tenant
+    /// id), known by every identifier and counted over every alert held.
+    pub fn entity(&self, key: &str) -> Vec<(Option<String>, EntityRef)> {
+        let g = self.graph();
+        self.entities_with(key, &g)
+            .into_iter()
+            .map(|e| {
+                let node = &g.entities[e as usize];
+                let tenant =
+                    Some(self.tenants.string(node.tenant).to_owned()).filter(|t| !t.is_empty());
+                (tenant, cluster::entity_ref(self, &g, e, node.alerts, 0))
+            })
+            .collect()
+    }
+
+    /// Triage advice for the alerts `subject` (one alert, or a cluster's) from the other alerts
+    /// held: those with the same title or detector that name one of the subject's entities
+    /// (hubs included: a shared account's verdicts are what an analyst has judged before).
+    /// [`advice::advice`] answers the same over a list of alerts.
+    pub fn advice(&self, subject: &[AlertId], now: DateTime) -> Advice {
+        let g = self.graph();
+        let mut mine: Vec<u32> = subject.iter().filter_map(|id| self.live_slot(id)).collect();
+        crate::sort::positions(&mut mine, &|a, b| a.cmp(&b));
+        mine.dedup();
+        let (mut titles, mut detectors) = (Vec::new(), Vec::new());
+        let mut candidates: Vec<u32> = Vec::new();
+        for &s in &mine {
+            let info = &self.records[s as usize].info;
+            titles.extend(advice::title_text(&info.title));
+            detectors.extend(
+                info.detector_id
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty()),
+            );
+            for &(e, _) in g.slot_entities(s) {
+                candidates.extend_from_slice(g.entity_slots(e));
+            }
+        }
+        crate::sort::positions(&mut candidates, &|a, b| a.cmp(&b));
+        candidates.dedup();
+        let mut similar = 0;
+        let mut outcomes: Vec<Outcome> = Vec::new();
+        for s in candidates {
+            if mine.binary_search(&s).is_ok() {
+                continue;
+            }
+            let r = &self.records[s as usize];
+            let same = advice::title_text(&r.info.title).is_some_and(|t| titles.contains(&t))
+                || r.info
+                    .detector_id
+                    .as_deref()
+                    .is_some_and(|d| detectors.contains(&d.trim()));
+            if same {
+                similar += 1;
+                outcomes.push((
+                    r.info.classification.clone(),
+                    r.info.status.clone(),
+                    r.ended,
+                ));
+            }
+        }
+        advice::tally(similar, outcomes, now)
+    }
+
     fn live_slot(&self, id: &AlertId) -> Option<u32> {
         self.alert_ids
             .get(id.as_str())
@@ -319,6 +411,8 @@ pub(crate) struct Record {
     pub info: AlertInfo,
     pub tenant: u32,
     pub secs: Option<i64>,
+    /// When it was resolved, else last updated (for triage advice).
+    pub ended: Option<DateTime>,
     /// Its identifiers; those with the same `group` name one entity.
     pub occ: Vec<Occ>,
     /// False once removed.

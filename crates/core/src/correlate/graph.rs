@@ -20,6 +20,8 @@ pub(crate) struct EntityNode {
     pub tenant: u32,
     /// Alerts naming it.
     pub alerts: u32,
+    /// Alerts naming it with enough weight to link through it (not as mere context).
+    pub linkable: u32,
     pub hub: bool,
     /// A hub the analyst put back.
     pub included: bool,
@@ -27,6 +29,16 @@ pub(crate) struct EntityNode {
     pub linked: u32,
     /// The strength of its links: the smaller of the two largest weights among linked alerts.
     pub link_weight: u8,
+}
+
+/// What one entity did inside one cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Linked {
+    pub entity: u32,
+    /// The cluster's alerts it linked.
+    pub alerts: u32,
+    /// The link's strength: the smaller of the two largest weights among those alerts.
+    pub weight: u8,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -53,7 +65,7 @@ pub(crate) struct Graph {
     clu_slots: Vec<u32>,
     /// Per cluster, the entities that linked its alerts (CSR).
     reason_start: Vec<u32>,
-    reason_ents: Vec<u32>,
+    reason_ents: Vec<Linked>,
     /// The newest alert time, the data's own "now" for recency.
     pub newest: Option<i64>,
     /// Live alerts per tenant number.
@@ -99,7 +111,7 @@ impl Graph {
         &self.clu_slots[self.clu_start[c] as usize..self.clu_start[c + 1] as usize]
     }
 
-    pub fn cluster_reasons(&self, c: u32) -> &[u32] {
+    pub fn cluster_reasons(&self, c: u32) -> &[Linked] {
         let c = c as usize;
         &self.reason_ents[self.reason_start[c] as usize..self.reason_start[c + 1] as usize]
     }
@@ -145,6 +157,7 @@ impl Graph {
                     kind: c.ident_kind(root as u32).entity(),
                     tenant: c.ident_tenant(root as u32),
                     alerts: 0,
+                    linkable: 0,
                     hub: false,
                     included: false,
                     linked: 0,
@@ -223,12 +236,22 @@ impl Graph {
         }
     }
 
+    /// Entities named, with weight to link, by too many alerts of their tenant. Counting
+    /// only those alerts keeps infrastructure the providers mark as clean context (which
+    /// links nothing anyway) off the list the analyst can put hubs back from.
     fn hubs(&mut self, c: &Correlator) {
         let s = &c.settings;
+        for (i, e) in self.entities.iter_mut().enumerate() {
+            let range = self.ent_start[i] as usize..self.ent_start[i + 1] as usize;
+            e.linkable = self.ent_weights[range]
+                .iter()
+                .filter(|&&w| u32::from(w) >= s.min_link_weight)
+                .count() as u32;
+        }
         if s.hub_percent > 0 {
             for e in &mut self.entities {
                 let total = u64::from(self.tenant_alerts[e.tenant as usize]);
-                let n = u64::from(e.alerts);
+                let n = u64::from(e.linkable);
                 e.hub =
                     n >= u64::from(s.hub_min_alerts) && n * 100 > u64::from(s.hub_percent) * total;
             }
@@ -252,6 +275,18 @@ impl Graph {
             (Some(a), Some(b)) => window == 0 || (b - a).abs() <= window,
             _ => false,
         };
+        let near = match s.person_window_hours {
+            0 => window,
+            h => i64::from(h) * 3600,
+        };
+        let near = if window == 0 { near } else { near.min(window) };
+        let close = |a: Option<i64>, b: Option<i64>| match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => near == 0 || (b - a).abs() <= near,
+            _ => false,
+        };
+        // Weights are 0 to 12; a larger minimum links nothing.
+        let min = u8::try_from(s.min_link_weight).unwrap_or(u8::MAX);
         let mut uf = UnionFind::new(c.records.len());
         let mut linked = vec![false; self.ent_slots.len()];
         // Suppressed hubs, which corroborate nothing either.
@@ -271,7 +306,7 @@ impl Graph {
                     let b = self.ent_slots[p];
                     for q in (range.start..p).rev() {
                         let a = self.ent_slots[q];
-                        if !within(self.secs[a as usize], self.secs[b as usize]) {
+                        if !close(self.secs[a as usize], self.secs[b as usize]) {
                             break;
                         }
                         if u32::from(self.ent_weights[q]) < s.min_link_weight {
@@ -283,10 +318,11 @@ impl Graph {
                                 [self.slot_start[x] as usize..self.slot_start[x + 1] as usize]
                         };
                         let theirs = ents(b);
-                        let shared = ents(a).iter().any(|&(x, _)| {
+                        let shared = ents(a).iter().any(|&(x, wa)| {
                             x != e as u32
                                 && !blocked[x as usize]
-                                && theirs.iter().any(|&(y, _)| y == x)
+                                && wa >= min
+                                && theirs.iter().any(|&(y, wb)| y == x && wb >= min)
                         });
                         if shared {
                             uf.union(a, b);
@@ -365,31 +401,66 @@ impl Graph {
         }
     }
 
-    /// Per cluster, the entities that linked some of its alerts.
+    /// Per cluster, the entities that linked some of its alerts, each with its count and
+    /// strength in that cluster (an entity whose alerts fall apart in time links in several).
     fn reasons(&mut self) {
         let n = self.cluster_count() as usize;
-        let mut cluster_of_entity = vec![NONE; self.entities.len()];
-        let mut sizes = vec![0u32; n];
+        let mut found: Vec<(u32, Linked)> = Vec::new();
+        // Per cluster the entity touches: (cluster, alerts, top weight, second weight).
+        let mut here: Vec<(u32, u32, u8, u8)> = Vec::new();
         for (e, node) in self.entities.iter().enumerate() {
-            if node.linked > 0 {
-                let range = self.ent_start[e] as usize..self.ent_start[e + 1] as usize;
-                let p = range
-                    .clone()
-                    .find(|&p| self.ent_linked[p])
-                    .unwrap_or(range.start);
-                let k = self.cluster_of_slot[self.ent_slots[p] as usize];
-                cluster_of_entity[e] = k;
-                sizes[k as usize] += 1;
+            if node.linked == 0 {
+                continue;
             }
+            here.clear();
+            for p in self.ent_start[e] as usize..self.ent_start[e + 1] as usize {
+                if !self.ent_linked[p] {
+                    continue;
+                }
+                let k = self.cluster_of_slot[self.ent_slots[p] as usize];
+                let w = self.ent_weights[p];
+                let i = match here.iter().position(|h| h.0 == k) {
+                    Some(i) => i,
+                    None => {
+                        here.push((k, 0, 0, 0));
+                        here.len() - 1
+                    }
+                };
+                let h = &mut here[i];
+                h.1 += 1;
+                if w > h.2 {
+                    (h.2, h.3) = (w, h.2);
+                } else if w > h.3 {
+                    h.3 = w;
+                }
+            }
+            for &(k, alerts, _, second) in &here {
+                let entity = e as u32;
+                found.push((
+                    k,
+                    Linked {
+                        entity,
+                        alerts,
+                        weight: second,
+                    },
+                ));
+            }
+        }
+        let mut sizes = vec![0u32; n];
+        for (k, _) in &found {
+            sizes[*k as usize] += 1;
         }
         self.reason_start = prefix(&sizes);
         let mut fill = self.reason_start[..n].to_vec();
-        self.reason_ents = vec![0; self.reason_start[n] as usize];
-        for (e, &k) in cluster_of_entity.iter().enumerate() {
-            if k != NONE {
-                self.reason_ents[fill[k as usize] as usize] = e as u32;
-                fill[k as usize] += 1;
-            }
+        let empty = Linked {
+            entity: 0,
+            alerts: 0,
+            weight: 0,
+        };
+        self.reason_ents = vec![empty; found.len()];
+        for (k, l) in found {
+            self.reason_ents[fill[k as usize] as usize] = l;
+            fill[k as usize] += 1;
         }
     }
 }

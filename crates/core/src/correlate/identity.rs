@@ -226,8 +226,34 @@ impl IdKind {
 /// compromised, command and control 4; suspicious, policy violator, attacked 3; source,
 /// destination, created, added, edited, loaded 2; anything else 1) times verdict weight
 /// (malicious 3, suspicious 2, anything else 1): 1 to 12.
+///
+/// 0 for context: an item the provider investigated and found clean (`noThreatsFound`) that
+/// plays no part in the activity (only contextual, scanned, source or destination roles, or
+/// none), such as the domain controller a sign-in went through, the vulnerability scanner that
+/// probed a machine or the proxy's address. Such an item is shown and can be pivoted on, but
+/// links nothing: infrastructure every alert passes through says nothing about which alerts
+/// belong together, however few alerts the data holds.
 pub fn weight(common: &EvidenceCommon) -> u8 {
     use EvidenceRole as R;
+    let involved = |r: &R| {
+        matches!(
+            r,
+            R::Attacker
+                | R::Compromised
+                | R::CommandAndControl
+                | R::Suspicious
+                | R::PolicyViolator
+                | R::Attacked
+                | R::Created
+                | R::Added
+                | R::Edited
+                | R::Loaded
+        )
+    };
+    if common.verdict == Some(EvidenceVerdict::NoThreatsFound) && !common.roles.iter().any(involved)
+    {
+        return 0;
+    }
     let role = common
         .roles
         .iter()

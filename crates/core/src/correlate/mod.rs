@@ -62,29 +62,34 @@ pub struct Settings {
     /// ...and by at least this many alerts, so that small sets have no hubs.
     pub hub_min_alerts: u32,
     /// An alert links through an entity only if its evidence weighs at least this much for
-    /// it (1 to 12, see [`identity::weight`]); 1 links everything.
+    /// it (0 to 12, see [`identity::weight`]); 1 links everything but context (clean
+    /// infrastructure), 0 links context too.
     pub min_link_weight: u32,
     /// Hubs the analyst put back, by the key of any of their identifiers
     /// (`upn:jdoe@contoso.com`).
     pub included_hubs: Vec<String>,
     /// A user or a device alone links nothing: two alerts linked through one must share a
-    /// second entity too (any other, not a hub). A person's or a machine's unrelated alerts
-    /// of the same days stay apart, and so do alerts chained through them over weeks;
-    /// indicators (IPs, URLs, domains, files, senders, messages, ...) link on their own.
+    /// second entity too (any other that links: not a hub, not context). A person's or a
+    /// machine's unrelated alerts of the same days stay apart, and so do alerts chained
+    /// through them over weeks; indicators (IPs, URLs, domains, files, senders, messages,
+    /// ...) link on their own.
     pub corroborate: bool,
+    /// With `corroborate`, a user or a device links two alerts only if they are at most this
+    /// many hours apart (0: the window). People and their machines turn up in their unrelated
+    /// alerts all week; an attack moves through them in hours.
+    pub person_window_hours: u32,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             window_hours: 72,
-            hub_percent: 3,
+            hub_percent: 5,
             hub_min_alerts: 20,
             min_link_weight: 1,
             included_hubs: Vec::new(),
-            // Off until the unit tests that link through a lone user or device are settled:
-            // on, it separates the demo tenant's decoys (see tests/correlate_quality.rs).
-            corroborate: false,
+            corroborate: true,
+            person_window_hours: 12,
         }
     }
 }
@@ -96,9 +101,10 @@ impl Settings {
             window_hours: 0,
             hub_percent: 0,
             hub_min_alerts: 0,
-            min_link_weight: 1,
+            min_link_weight: 0,
             included_hubs: Vec::new(),
             corroborate: false,
+            person_window_hours: 0,
         }
     }
 }

@@ -518,6 +518,67 @@ pub struct ExportFileMetadata {
     pub size: Option<i64>,
 }
 
+graph_enum! {
+    /// `policyStatus` of a legal hold (`ediscoveryHoldPolicy`, beta).
+    PolicyStatus {
+        Pending = "pending",
+        Error = "error",
+        Success = "success",
+        UnknownFutureValue = "unknownFutureValue",
+    }
+}
+
+/// `ediscoveryHoldPolicy` (a case's `legalHolds`, Graph beta only); `user_sources` and
+/// `site_sources` are filled when read separately.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HoldPolicy {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub description: Option<String>,
+    pub content_query: Option<String>,
+    pub is_enabled: Option<bool>,
+    pub status: Option<PolicyStatus>,
+    /// Why the policy is in `error`, one sentence each.
+    #[serde(deserialize_with = "de_vec")]
+    pub errors: Vec<String>,
+    pub created_by: Option<IdentitySet>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub created_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_opt_datetime")]
+    pub last_modified_date_time: Option<DateTime>,
+    #[serde(deserialize_with = "de_vec")]
+    pub user_sources: Vec<DataSource>,
+    #[serde(deserialize_with = "de_vec")]
+    pub site_sources: Vec<DataSource>,
+}
+
+/// Body of `POST …/legalHolds` (beta): the sources go inline in the `@odata.bind` arrays, as
+/// the documented example sends them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewHoldPolicy {
+    pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub content_query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub is_enabled: Option<bool>,
+    #[serde(
+        rename = "userSources@odata.bind",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
+    pub user_sources: Vec<NewDataSource>,
+    #[serde(
+        rename = "siteSources@odata.bind",
+        skip_serializing_if = "Vec::is_empty",
+        default
+    )]
+    pub site_sources: Vec<NewDataSource>,
+}
+
 /// A long-running case operation: the shared part plus subtype details.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CaseOperation {

@@ -1,0 +1,237 @@
+//! What the operations table shows of a case operation: its progress bar, a status in words,
+//! how long it ran (ticking while it runs), and the error text when it failed or partly
+//! succeeded.
+
+use crate::models::{CaseAction, CaseOperation, CaseOperationStatus};
+
+/// An operation's status in the table's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Accepted, not started yet (also a status this build does not know).
+    Queued,
+    Running,
+    Succeeded,
+    PartlySucceeded,
+    Failed,
+}
+
+impl Phase {
+    pub fn of(op: &CaseOperation) -> Phase {
+        match op.common.status.as_ref() {
+            Some(CaseOperationStatus::Running) => Phase::Running,
+            Some(CaseOperationStatus::Succeeded) => Phase::Succeeded,
+            Some(CaseOperationStatus::PartiallySucceeded) => Phase::PartlySucceeded,
+            Some(CaseOperationStatus::Failed | CaseOperationStatus::SubmissionFailed) => {
+                Phase::Failed
+            }
+            _ => Phase::Queued,
+        }
+    }
+
+    /// Whether the operation may still change (so it is polled and its duration ticks).
+    pub fn is_live(self) -> bool {
+        matches!(self, Phase::Queued | Phase::Running)
+    }
+
+    /// A stable lower-case name (CSS class, `data-phase`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Phase::Queued => "queued",
+            Phase::Running => "running",
+            Phase::Succeeded => "succeeded",
+            Phase::PartlySucceeded => "partial",
+            Phase::Failed => "failed",
+        }
+    }
+}
+
+/// Whether an operation still runs.
+pub fn is_running(op: &CaseOperation) -> bool {
+    Phase::of(op).is_live()
+}
+
+/// The bar's percentage, 0–100: Graph's `percentProgress` clamped; a success is 100 whatever
+/// was last reported, a failure keeps where it stopped.
+pub fn percent(op: &CaseOperation) -> u8 {
+    let reported = op.common.percent_progress.unwrap_or(0).clamp(0, 100) as u8;
+    match Phase::of(op) {
+        Phase::Succeeded | Phase::PartlySucceeded => 100,
+        _ => reported,
+    }
+}
+
+/// The status in words: "Running (42 %)", "Failed at submission", "Partly succeeded".
+pub fn status_text(op: &CaseOperation) -> String {
+    match op.common.status.as_ref() {
+        Some(CaseOperationStatus::NotStarted) => "Not started".to_owned(),
+        Some(CaseOperationStatus::Running) => format!("Running ({} %)", percent(op)),
+        Some(CaseOperationStatus::Succeeded) => "Succeeded".to_owned(),
+        Some(CaseOperationStatus::PartiallySucceeded) => "Partly succeeded".to_owned(),
+        Some(CaseOperationStatus::Failed) => "Failed".to_owned(),
+        Some(CaseOperationStatus::SubmissionFailed) => "Failed at submission".to_owned(),
+        Some(CaseOperationStatus::UnknownFutureValue) | None => "Unknown".to_owned(),
+        Some(CaseOperationStatus::Unrecognized(s)) => s.clone(),
+    }
+}
+
+/// The action in words.
+pub fn action_text(action: Option<&CaseAction>) -> String {
+    match action {
+        Some(CaseAction::ContentExport) => "Export (review set)".to_owned(),
+        Some(CaseAction::ApplyTags) => "Apply tags".to_owned(),
+        Some(CaseAction::ConvertToPdf) => "Convert to PDF".to_owned(),
+        Some(CaseAction::Index) => "Index".to_owned(),
+        Some(CaseAction::EstimateStatistics) => "Estimate".to_owned(),
+        Some(CaseAction::AddToReviewSet) => "Add to review set".to_owned(),
+        Some(CaseAction::HoldUpdate) => "Hold update".to_owned(),
+        Some(CaseAction::PurgeData) => "Purge data".to_owned(),
+        Some(CaseAction::ExportReport) => "Export report".to_owned(),
+        Some(CaseAction::ExportResult) => "Export results".to_owned(),
+        Some(CaseAction::HoldPolicySync) => "Hold policy sync".to_owned(),
+        Some(CaseAction::UnknownFutureValue) | None => "Unknown action".to_owned(),
+        Some(CaseAction::Unrecognized(s)) => s.clone(),
+    }
+}
+
+/// How long the operation ran: to its completion, or to `now_ms` while it runs. `None` without
+/// a start time, or for a finished operation without a completion time.
+pub fn duration_ms(op: &CaseOperation, now_ms: i64) -> Option<i64> {
+    let start = op.common.created_date_time.as_ref()?.unix_millis();
+    let end = match (&op.common.completed_date_time, Phase::of(op).is_live()) {
+        (Some(done), _) => done.unix_millis(),
+        (None, true) => now_ms,
+        (None, false) => return None,
+    };
+    Some((end - start).max(0))
+}
+
+/// `45 s`, `3 min 05 s`, `2 h 07 min`, `3 d 4 h`.
+pub fn format_duration(ms: i64) -> String {
+    let s = ms.max(0) / 1000;
+    let (d, h, m, sec) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
+    if d > 0 {
+        format!("{d} d {h} h")
+    } else if h > 0 {
+        format!("{h} h {m:02} min")
+    } else if m > 0 {
+        format!("{m} min {sec:02} s")
+    } else {
+        format!("{sec} s")
+    }
+}
+
+/// The error to show: `resultInfo`'s message and code when the operation failed or partly
+/// succeeded (a sentence even when Graph gave none); `None` otherwise.
+pub fn error_text(op: &CaseOperation) -> Option<String> {
+    if !matches!(Phase::of(op), Phase::Failed | Phase::PartlySucceeded) {
+        return None;
+    }
+    let info = op.common.result_info.as_ref();
+    let message = info
+        .and_then(|i| i.message.as_deref())
+        .map(str::trim)
+        .filter(|m| !m.is_empty());
+    let code = info.and_then(|i| i.code);
+    Some(match (message, code) {
+        (Some(m), Some(c)) => format!("{m} (code {c})"),
+        (Some(m), None) => m.to_owned(),
+        (None, Some(c)) => format!("No reason given (code {c})"),
+        (None, None) => "No reason given".to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::models::{CaseOperationCommon, CaseOperationDetails, DateTime, ResultInfo};
+
+    fn op(status: CaseOperationStatus, pct: Option<i64>) -> CaseOperation {
+        CaseOperation {
+            odata_type: None,
+            common: CaseOperationCommon {
+                id: "o".into(),
+                action: Some(CaseAction::EstimateStatistics),
+                status: Some(status),
+                percent_progress: pct,
+                created_date_time: Some(DateTime::from_unix(1_000)),
+                ..Default::default()
+            },
+            details: CaseOperationDetails::Hold,
+        }
+    }
+
+    #[test]
+    fn percent_is_clamped_and_a_success_is_full() {
+        assert_eq!(percent(&op(CaseOperationStatus::Running, Some(42))), 42);
+        assert_eq!(percent(&op(CaseOperationStatus::Running, Some(140))), 100);
+        assert_eq!(percent(&op(CaseOperationStatus::Running, Some(-3))), 0);
+        assert_eq!(percent(&op(CaseOperationStatus::Running, None)), 0);
+        assert_eq!(percent(&op(CaseOperationStatus::Succeeded, Some(80))), 100);
+        assert_eq!(percent(&op(CaseOperationStatus::Failed, Some(60))), 60);
+        assert_eq!(
+            status_text(&op(CaseOperationStatus::Running, Some(42))),
+            "Running (42 %)"
+        );
+    }
+
+    #[test]
+    fn running_operations_tick_and_finished_ones_do_not() {
+        let running = op(CaseOperationStatus::Running, Some(10));
+        assert_eq!(duration_ms(&running, 1_000_000 + 65_000), Some(65_000));
+        assert_eq!(duration_ms(&running, 1_000_000 + 66_000), Some(66_000));
+        let mut done = op(CaseOperationStatus::Succeeded, Some(100));
+        done.common.completed_date_time = Some(DateTime::from_unix(1_000 + 3_725));
+        assert_eq!(duration_ms(&done, 9_999_999_999), Some(3_725_000));
+        // Finished without a completion time: no made-up duration.
+        assert_eq!(
+            duration_ms(&op(CaseOperationStatus::Failed, None), 5_000_000),
+            None
+        );
+        let mut unstarted = running.clone();
+        unstarted.common.created_date_time = None;
+        assert_eq!(duration_ms(&unstarted, 5_000_000), None);
+        // A clock behind the service's never shows a negative duration.
+        assert_eq!(duration_ms(&running, 0), Some(0));
+        assert!(is_running(&op(CaseOperationStatus::NotStarted, None)));
+        assert!(!is_running(&done));
+    }
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(format_duration(45_400), "45 s");
+        assert_eq!(format_duration(185_000), "3 min 05 s");
+        assert_eq!(format_duration(7_620_000), "2 h 07 min");
+        assert_eq!(format_duration(273_600_000), "3 d 4 h");
+        assert_eq!(format_duration(-5), "0 s");
+    }
+
+    #[test]
+    fn errors_only_for_failures_and_partial_successes() {
+        let mut failed = op(CaseOperationStatus::Failed, Some(30));
+        failed.common.result_info = Some(ResultInfo {
+            code: Some(7),
+            message: Some(" Mailbox not found ".into()),
+            subcode: None,
+        });
+        assert_eq!(
+            error_text(&failed).as_deref(),
+            Some("Mailbox not found (code 7)")
+        );
+        let partial = op(CaseOperationStatus::PartiallySucceeded, None);
+        assert_eq!(error_text(&partial).as_deref(), Some("No reason given"));
+        let mut ok = op(CaseOperationStatus::Succeeded, None);
+        ok.common.result_info = failed.common.result_info.clone();
+        assert_eq!(error_text(&ok), None);
+        assert_eq!(
+            Phase::of(&op(CaseOperationStatus::SubmissionFailed, None)),
+            Phase::Failed
+        );
+        assert_eq!(
+            Phase::of(&op(
+                CaseOperationStatus::Unrecognized("paused".into()),
+                None
+            )),
+            Phase::Queued
+        );
+    }
+}

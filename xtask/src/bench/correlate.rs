@@ -1,0 +1,139 @@
+//! Correlation's figures (#12): clustering 100,000 alerts in headless Chromium beside
+//! graphology + graphology-components on the same alert-entity graph in the same page; the
+//! native cost per alert from 1,000 to 1,000,000 alerts; and the clusters' quality against the
+//! demo tenants' planted stories, beside plain connected components.
+
+use serde_json::Value;
+
+use super::{Figure, browser_bench, criterion_estimate};
+use crate::cmd;
+
+pub(super) fn run(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
+    quality(figures)?;
+    native(figures, quick)?;
+    browser(figures)
+}
+
+/// Pairwise precision and recall over the pairs touching a planted story (the QUALITY lines of
+/// crates/core/tests/correlate_quality.rs), for the engine and for plain components.
+fn quality(figures: &mut Vec<Figure>) -> Result<(), String> {
+    let (ok, out) = cmd::run_captured(cmd::command("cargo").args([
+        "test",
+        "--release",
+        "-p",
+        "vigil-core",
+        "--test",
+        "correlate_quality",
+        "--",
+        "--nocapture",
+    ]));
+    if !ok {
+        return Err("the correlation quality test failed".into());
+    }
+    for line in out.lines().filter_map(|l| l.strip_prefix("QUALITY ")) {
+        let v: Value = serde_json::from_str(line).map_err(|e| format!("bad QUALITY line: {e}"))?;
+        let tenant = v["tenant"].as_str().unwrap_or("?").replace(" (demo)", "");
+        let alerts = v["alerts"].as_u64().unwrap_or(0);
+        for measure in ["precision", "recall"] {
+            let get = |who: &str| v[who]["story"][measure].as_f64().unwrap_or(f64::NAN);
+            figures.push(Figure {
+                name: format!(
+                    "correlation {measure} on the planted stories, {tenant} ({alerts} alerts, pairwise)"
+                ),
+                value: get("engine"),
+                unit: "",
+                lower_is_better: false,
+                goal: "1.0: each story exactly one cluster".into(),
+                peer: Some((
+                    "plain connected components over every shared identifier".into(),
+                    get("naive"),
+                )),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Criterion's `correlate/add+link/N` (crates/core/benches/correlate.rs): microseconds per
+/// alert at each size, and the largest over the smallest.
+fn native(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
+    let mut bench = cmd::command("cargo");
+    // Criterion's filter is a regular expression: `.` stands for the `+`.
+    bench.args([
+        "bench",
+        "-p",
+        "vigil-core",
+        "--bench",
+        "correlate",
+        "--",
+        "add.link",
+    ]);
+    if quick {
+        bench.arg("--quick");
+    }
+    cmd::run(&mut bench)?;
+    let mut per_alert = Vec::new();
+    for n in [1_000u64, 10_000, 100_000, 1_000_000] {
+        let (mean_ns, _) = criterion_estimate(&format!("correlate/add+link/{n}"))?;
+        let us = mean_ns / n as f64 / 1e3;
+        per_alert.push(us);
+        figures.push(Figure {
+            name: format!("correlate {n} alerts natively, per alert"),
+            value: us,
+            unit: "µs",
+            lower_is_better: true,
+            goal: "flat from 1,000 to 1,000,000 alerts".into(),
+            peer: None,
+        });
+    }
+    let (lo, hi) = per_alert
+        .iter()
+        .fold((f64::INFINITY, 0f64), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    figures.push(Figure {
+        name: "correlation cost per alert, dearest size over cheapest (1,000 to 1,000,000)".into(),
+        value: hi / lo,
+        unit: "×",
+        lower_is_better: true,
+        goal: "at most 1.5".into(),
+        peer: None,
+    });
+    Ok(())
+}
+
+/// tests/correlate_bench.rs in headless Chromium, the shipped profile, with graphology bundled
+/// from npm by esbuild.
+fn browser(figures: &mut Vec<Figure>) -> Result<(), String> {
+    cmd::run(cmd::command("node_modules/.bin/esbuild").args([
+        "tests/bench/graphology_entry.js",
+        "--bundle",
+        "--format=esm",
+        "--log-level=warning",
+        "--outfile=tests/bench/generated/graphology.js",
+    ]))?;
+    let v = browser_bench("correlate_bench", &["bench-graphology"], 600)?;
+    let get = |k: &str| v[k].as_f64().ok_or(format!("BENCH line lacks {k}"));
+    figures.push(Figure {
+        name: "cluster 100,000 alerts (5 evidence items each) in Chromium".into(),
+        value: get("vigil_ms")?,
+        unit: "ms",
+        lower_is_better: true,
+        goal: "under 100 ms; at least 5× faster than the peer".into(),
+        peer: Some((
+            "graphology + graphology-components: build the alert-entity graph and split it, same page"
+                .into(),
+            get("graphology_ms")?,
+        )),
+    });
+    figures.push(Figure {
+        name: "plain components of 100,000 alerts in Chromium (no window, no hubs)".into(),
+        value: get("vigil_naive_ms")?,
+        unit: "ms",
+        lower_is_better: true,
+        goal: "".into(),
+        peer: Some((
+            "graphology-components on the graph already built, same page".into(),
+            get("graphology_components_ms")?,
+        )),
+    });
+    Ok(())
+}
