@@ -344,7 +344,8 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
 /// Chromium: the median of the page's own timings of 30 redraws (tests/bench/score_chart.mjs).
 /// Needs dist/ built for the emulator (bundle_size does it).
 fn score_chart(figures: &mut Vec<Figure>) -> Result<(), String> {
-    let emulator = emulator::start(true, &["--port", "0", "--dist", "dist"])?;
+    let bundle = dist::emulator_dir().to_string_lossy().into_owned();
+    let emulator = emulator::start(true, &["--port", "0", "--dist", &bundle, "--no-throttle"])?;
     let (ok, out) = cmd::run_captured(
         cmd::command("node")
             .arg("tests/bench/score_chart.mjs")
