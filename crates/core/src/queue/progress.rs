@@ -43,7 +43,7 @@ pub fn load_line(loaded: usize, total: Option<u64>, elapsed_ms: u64) -> String {
 fn duration(secs: u64) -> String {
     match secs {
         0..60 => format!("{secs} s"),
-        60..3_600 if secs % 60 == 0 => format!("{} min", secs / 60),
+        60..3_600 if secs.is_multiple_of(60) => format!("{} min", secs / 60),
         60..3_600 => format!("{} min {} s", secs / 60, secs % 60),
         _ => format!("{} h {} min", secs / 3_600, secs % 3_600 / 60),
     }
