@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use vigil_core::client::decode_alert;
+use vigil_core::client::{RawAlert, decode_alert};
 use vigil_core::models::Alert;
 use vigil_core::odata::Query;
 use vigil_core::queue::filter::Viewer;
@@ -64,6 +64,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
     };
     let t = *first.transport();
     q.loading.set(Some((0, None)));
+    q.load_started.set_value(now());
     q.loads.update(|n| *n += 1);
     q.request.set(
         sources
@@ -78,7 +79,6 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         let live = move || generation.try_get_value() == Some(current);
         // When the view last took in new rows (never yet: the first rows show at once).
         let mut shown: Option<f64> = None;
-        let mut unshown = false;
         // The first screen of rows comes from a small request of its own, so rows show before
         // the first full page (2 MB of JSON) has arrived; the full listing then replaces them
         // (merged by id). Its failure is left to the full listing to report.
@@ -101,7 +101,10 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
             // The same listing as `list_alerts`, each alert kept as its raw JSON until its slice.
             let mut pages = client.list_alerts_raw(&query);
             let (mut loaded, mut total) = (0usize, None::<u64>);
-            'pages: while let Some(page) = pages.next().await {
+            // The next page is requested while this one decodes: the wire and the decoder work
+            // at the same time instead of taking turns.
+            let mut upcoming = pages.next().await;
+            while let Some(page) = upcoming.take() {
                 if !live() {
                     return;
                 }
@@ -109,7 +112,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                     Ok(page) => page,
                     Err(e) => {
                         failed = Some(e);
-                        break 'pages;
+                        break;
                     }
                 };
                 (loaded, total) = (page.loaded, page.total);
@@ -117,56 +120,28 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                     done_loaded + loaded,
                     done_total.zip(total).map(|(a, b)| a + b),
                 )));
-                // A page that had already arrived resolves without a task boundary, so its
-                // split into raw alerts would run on in the task of the previous page's last
-                // slice: decoding starts in a task of its own.
-                yield_to_browser().await;
-                if !live() {
-                    return;
+                let more = page.has_more;
+                let decoding = absorb(page.items, q, t, live, &mut shown);
+                let (next, outcome) = if more {
+                    let (next, outcome) = futures::future::join(pages.next(), decoding).await;
+                    (next, outcome)
+                } else {
+                    (None, decoding.await)
+                };
+                match outcome {
+                    Absorbed::Stopped => return,
+                    Absorbed::Failed(e) => {
+                        failed = Some(e);
+                        break;
+                    }
+                    Absorbed::Done { unshown: true } => {
+                        // Rows merged since the last update show within SHOW_EVERY_MS even
+                        // when the next page is slow to come.
+                        show_later(handle, t, generation, current);
+                    }
+                    Absorbed::Done { unshown: false } => {}
                 }
-                let mut slice_start = t.now_ms();
-                let mut batch: Vec<Alert> = Vec::with_capacity(CHUNK);
-                let mut raws = page.items.into_iter().peekable();
-                while let Some(raw) = raws.next() {
-                    match decode_alert(&raw) {
-                        Ok(a) => batch.push(a),
-                        Err(e) => {
-                            failed = Some(e);
-                            break 'pages;
-                        }
-                    }
-                    drop(raw);
-                    let last = raws.peek().is_none();
-                    if batch.len() < CHUNK && !last && t.now_ms() - slice_start < SLICE_MS {
-                        continue;
-                    }
-                    if handle.merge_quietly(&batch).is_none() {
-                        return;
-                    }
-                    batch.clear();
-                    // The view and the rows on screen follow a few times a second, not after
-                    // every batch: each update costs time in proportion to the rows.
-                    let now = t.now_ms();
-                    if shown.is_none_or(|s| now - s >= SHOW_EVERY_MS) {
-                        handle.version.try_update(|v| *v += 1);
-                        shown = Some(now);
-                        unshown = false;
-                    } else {
-                        unshown = true;
-                    }
-                    if now - slice_start >= SLICE_MS {
-                        yield_to_browser().await;
-                        if !live() {
-                            return;
-                        }
-                        slice_start = t.now_ms();
-                    }
-                }
-                // Rows merged since the last update show within SHOW_EVERY_MS even when the next
-                // page is slow to come.
-                if unshown {
-                    show_later(handle, t, generation, current);
-                }
+                upcoming = next;
             }
             if let Some(e) = failed {
                 let why = auth.explain(&e);
@@ -188,6 +163,73 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         handle.settle();
         let _ = q.loading.try_set(None);
     });
+}
+
+/// How decoding a page ended.
+enum Absorbed {
+    /// Every alert merged; `unshown`: some are not in the view yet.
+    Done { unshown: bool },
+    /// An alert could not be decoded.
+    Failed(GraphError),
+    /// A newer load started, or the page went away.
+    Stopped,
+}
+
+/// Decodes a page's alerts and merges them into the table in slices of at most SLICE_MS, with
+/// a yield to the browser between slices; the view takes in new rows at most every
+/// SHOW_EVERY_MS (`shown`: when it last did).
+async fn absorb(
+    raws: Vec<RawAlert>,
+    q: Q,
+    t: BrowserTransport,
+    live: impl Fn() -> bool,
+    shown: &mut Option<f64>,
+) -> Absorbed {
+    let handle = q.handle;
+    // A page that had already arrived resolves without a task boundary, so its split into raw
+    // alerts would run on in the task of the previous page's last slice: decoding starts in a
+    // task of its own.
+    yield_to_browser().await;
+    if !live() {
+        return Absorbed::Stopped;
+    }
+    let mut unshown = false;
+    let mut slice_start = t.now_ms();
+    let mut batch: Vec<Alert> = Vec::with_capacity(CHUNK);
+    let mut raws = raws.into_iter().peekable();
+    while let Some(raw) = raws.next() {
+        match decode_alert(&raw) {
+            Ok(a) => batch.push(a),
+            Err(e) => return Absorbed::Failed(e),
+        }
+        drop(raw);
+        let last = raws.peek().is_none();
+        if batch.len() < CHUNK && !last && t.now_ms() - slice_start < SLICE_MS {
+            continue;
+        }
+        if handle.merge_quietly(&batch).is_none() {
+            return Absorbed::Stopped;
+        }
+        batch.clear();
+        // The view and the rows on screen follow a few times a second, not after every batch:
+        // each update costs time in proportion to the rows.
+        let now = t.now_ms();
+        if shown.is_none_or(|s| now - s >= SHOW_EVERY_MS) {
+            handle.version.try_update(|v| *v += 1);
+            *shown = Some(now);
+            unshown = false;
+        } else {
+            unshown = true;
+        }
+        if now - slice_start >= SLICE_MS {
+            yield_to_browser().await;
+            if !live() {
+                return Absorbed::Stopped;
+            }
+            slice_start = t.now_ms();
+        }
+    }
+    Absorbed::Done { unshown }
 }
 
 /// Updates the view in SHOW_EVERY_MS unless something else has by then.

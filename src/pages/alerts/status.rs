@@ -2,6 +2,9 @@
 
 use leptos::prelude::*;
 use vigil_core::queue::export::thousands;
+use vigil_core::queue::progress::load_line;
+
+use crate::components::queue::now;
 
 use super::Q;
 
@@ -49,10 +52,7 @@ pub(super) fn Status(q: Q) -> impl IntoView {
             </span>
             {move || q.loading.get().map(|(loaded, total)| view! {
                 <span id="load-progress" role="status">
-                    {match total {
-                        Some(t) => format!("Loading {} of {}…", thousands(loaded), thousands(t as usize)),
-                        None => format!("Loading… {} so far", thousands(loaded)),
-                    }}
+                    {load_line(loaded, total, (now().unix_millis() - q.load_started.get_value().unix_millis()).max(0) as u64)}
                 </span>
                 <progress id="load-bar" aria-labelledby="load-progress"
                     max=total.map(|t| t.max(1).to_string())

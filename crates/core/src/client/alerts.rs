@@ -22,7 +22,7 @@ impl<T: Transport> GraphClient<T> {
     /// The same listing as [`GraphClient::list_alerts`] with each alert kept as its raw JSON,
     /// so a caller can decode a page a slice at a time ([`decode_alert`]) instead of in one
     /// long task.
-    pub fn list_alerts_raw(&self, query: &Query) -> Pages<T, Box<RawValue>> {
+    pub fn list_alerts_raw(&self, query: &Query) -> Pages<T, RawAlert> {
         Pages::new(self.clone(), self.alerts_url(query), scopes::ALERT_READ)
     }
 
@@ -85,6 +85,9 @@ impl<T: Transport> GraphClient<T> {
         self.post_comment(&path, comment, scopes::ALERT_WRITE).await
     }
 }
+
+/// One alert of a [`GraphClient::list_alerts_raw`] page, still as its JSON text.
+pub type RawAlert = Box<RawValue>;
 
 /// Decodes one alert of a [`GraphClient::list_alerts_raw`] page. Concrete, not generic, and
 /// with the same text reader as every other body, so the alert decoder is in the bundle once.

@@ -2,8 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum, id_newtype};
+use super::common::{DateTime, de_opt_datetime, graph_enum, id_newtype};
 use super::evidence::Evidence;
+use super::wire::wire_struct;
 
 id_newtype! {
     /// An alert id (opaque, e.g. `da637578995287051192_756343937`). A newtype so an incident id can
@@ -129,57 +130,48 @@ graph_enum! {
     }
 }
 
-/// An alert (v2). Every property is optional because Graph rarely documents nullability.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Alert {
-    pub id: AlertId,
-    pub provider_alert_id: Option<String>,
-    pub incident_id: Option<String>,
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub recommended_actions: Option<String>,
-    pub category: Option<String>,
-    pub severity: Option<AlertSeverity>,
-    pub status: Option<AlertStatus>,
-    pub classification: Option<AlertClassification>,
-    pub determination: Option<AlertDetermination>,
-    pub assigned_to: Option<String>,
-    pub service_source: Option<ServiceSource>,
-    pub detection_source: Option<DetectionSource>,
-    pub detector_id: Option<String>,
-    pub tenant_id: Option<String>,
-    pub alert_web_url: Option<String>,
-    pub incident_web_url: Option<String>,
-    pub actor_display_name: Option<String>,
-    pub threat_display_name: Option<String>,
-    pub threat_family_name: Option<String>,
-    pub alert_policy_id: Option<String>,
-    pub product_name: Option<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub mitre_techniques: Vec<String>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_update_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub resolved_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub first_activity_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_activity_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_vec")]
-    pub comments: Vec<AlertComment>,
-    #[serde(deserialize_with = "de_vec")]
-    pub evidence: Vec<Evidence>,
-    #[serde(deserialize_with = "de_vec")]
-    pub system_tags: Vec<String>,
-    /// Open dictionary of custom details (newer revision); kept raw.
-    pub additional_data: Option<serde_json::Value>,
-    /// Beta only.
-    pub custom_details: Option<serde_json::Value>,
-    /// Beta only; an open enum kept as text.
-    pub investigation_state: Option<String>,
+wire_struct! {
+    /// An alert (v2). Every property is optional because Graph rarely documents nullability.
+    Alert {
+        id: AlertId = "id",
+        provider_alert_id: Option<String> = "providerAlertId",
+        incident_id: Option<String> = "incidentId",
+        title: Option<String> = "title",
+        description: Option<String> = "description",
+        recommended_actions: Option<String> = "recommendedActions",
+        category: Option<String> = "category",
+        severity: Option<AlertSeverity> = "severity",
+        status: Option<AlertStatus> = "status",
+        classification: Option<AlertClassification> = "classification",
+        determination: Option<AlertDetermination> = "determination",
+        assigned_to: Option<String> = "assignedTo",
+        service_source: Option<ServiceSource> = "serviceSource",
+        detection_source: Option<DetectionSource> = "detectionSource",
+        detector_id: Option<String> = "detectorId",
+        tenant_id: Option<String> = "tenantId",
+        alert_web_url: Option<String> = "alertWebUrl",
+        incident_web_url: Option<String> = "incidentWebUrl",
+        actor_display_name: Option<String> = "actorDisplayName",
+        threat_display_name: Option<String> = "threatDisplayName",
+        threat_family_name: Option<String> = "threatFamilyName",
+        alert_policy_id: Option<String> = "alertPolicyId",
+        product_name: Option<String> = "productName",
+        mitre_techniques: Vec<String> = "mitreTechniques" => list,
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        last_update_date_time: Option<DateTime> = "lastUpdateDateTime" => date,
+        resolved_date_time: Option<DateTime> = "resolvedDateTime" => date,
+        first_activity_date_time: Option<DateTime> = "firstActivityDateTime" => date,
+        last_activity_date_time: Option<DateTime> = "lastActivityDateTime" => date,
+        comments: Vec<AlertComment> = "comments" => list,
+        evidence: Vec<Evidence> = "evidence" => list,
+        system_tags: Vec<String> = "systemTags" => list,
+        /// Open dictionary of custom details (newer revision); kept raw.
+        additional_data: Option<serde_json::Value> = "additionalData",
+        /// Beta only.
+        custom_details: Option<serde_json::Value> = "customDetails",
+        /// Beta only; an open enum kept as text.
+        investigation_state: Option<String> = "investigationState",
+    }
 }
 
 /// A comment on an alert or incident. Incident samples use `createdBy`/`createdTime`, alert

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
 
+use super::wire::wire_struct;
+
 /// Declares a Graph enum that never fails to decode.
 ///
 /// Graph adds members over time (`unknownFutureValue` and the opt-in members after it), and doc
@@ -505,20 +507,52 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
-/// The envelope of every Graph collection response.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+/// The envelope of every Graph collection response. Read key by key like every read model
+/// ([`super::wire`]): its derive would be instantiated once per item type.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ODataPage<T> {
-    #[serde(rename = "@odata.context", default)]
     pub context: Option<String>,
     /// Total matching items; present only with `$count=true`, often only on the first page.
-    #[serde(rename = "@odata.count", default)]
     pub count: Option<u64>,
     /// Absolute URL of the next page, to be requested verbatim.
-    #[serde(rename = "@odata.nextLink", default)]
     pub next_link: Option<String>,
-    #[serde(default = "Vec::new", deserialize_with = "de_vec")]
     pub value: Vec<T>,
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for ODataPage<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = ODataPage<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a collection response")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ODataPage<T>, A::Error> {
+                let mut page = ODataPage {
+                    context: None,
+                    count: None,
+                    next_link: None,
+                    value: Vec::new(),
+                };
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    match key.as_str() {
+                        "@odata.context" => page.context = map.next_value()?,
+                        "@odata.count" => page.count = map.next_value()?,
+                        "@odata.nextLink" => page.next_link = map.next_value()?,
+                        "value" => page.value = map.next_value::<NullableVec<T>>()?.0,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(page)
+            }
+        }
+        d.deserialize_map(V(PhantomData))
+    }
 }
 
 /// One actor inside an [`IdentitySet`].
@@ -570,13 +604,13 @@ pub struct VendorInformation {
     pub vendor: Option<String>,
 }
 
-/// `resultInfo`: error detail of a failed case operation.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ResultInfo {
-    pub code: Option<i64>,
-    pub message: Option<String>,
-    pub subcode: Option<i64>,
+wire_struct! {
+    /// `resultInfo`: error detail of a failed case operation.
+    ResultInfo {
+        code: Option<i64> = "code",
+        message: Option<String> = "message",
+        subcode: Option<i64> = "subcode",
+    }
 }
 
 /// The last segment of an `@odata.type` value (`#microsoft.graph.security.fileEvidence` →

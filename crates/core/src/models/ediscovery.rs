@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::common::{
-    DateTime, IdentitySet, ResultInfo, de_opt_datetime, de_vec, graph_enum, id_newtype,
-    odata_type_name,
+    DateTime, IdentitySet, ResultInfo, de_opt_datetime, graph_enum, id_newtype, odata_type_name,
 };
+use super::wire::wire_struct;
 
 graph_enum! {
     /// `caseStatus`.
@@ -101,24 +101,21 @@ id_newtype! {
     CaseId
 }
 
-/// `ediscoveryCase`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct EdiscoveryCase {
-    pub id: CaseId,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    pub external_id: Option<String>,
-    pub status: Option<CaseStatus>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_modified_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub closed_date_time: Option<DateTime>,
-    pub created_by: Option<IdentitySet>,
-    pub last_modified_by: Option<IdentitySet>,
-    pub closed_by: Option<IdentitySet>,
+wire_struct! {
+    /// `ediscoveryCase`.
+    EdiscoveryCase {
+        id: CaseId = "id",
+        display_name: Option<String> = "displayName",
+        description: Option<String> = "description",
+        external_id: Option<String> = "externalId",
+        status: Option<CaseStatus> = "status",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        last_modified_date_time: Option<DateTime> = "lastModifiedDateTime" => date,
+        closed_date_time: Option<DateTime> = "closedDateTime" => date,
+        created_by: Option<IdentitySet> = "createdBy",
+        last_modified_by: Option<IdentitySet> = "lastModifiedBy",
+        closed_by: Option<IdentitySet> = "closedBy",
+    }
 }
 
 /// Body of `POST /ediscoveryCases` and `PATCH /ediscoveryCases/{id}` (only `Some` fields sent).
@@ -133,33 +130,29 @@ pub struct CaseWrite {
     pub external_id: Option<String>,
 }
 
-/// Case settings (`…/settings`); the nested groups are kept raw since Vigil only displays them.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct CaseSettings {
-    pub id: Option<String>,
-    pub redundancy_detection: Option<Value>,
-    pub topic_modeling: Option<Value>,
-    pub ocr: Option<Value>,
+wire_struct! {
+    /// Case settings (`…/settings`); the nested groups are kept raw since Vigil only displays them.
+    CaseSettings {
+        id: Option<String> = "id",
+        redundancy_detection: Option<Value> = "redundancyDetection",
+        topic_modeling: Option<Value> = "topicModeling",
+        ocr: Option<Value> = "ocr",
+    }
 }
 
-/// `ediscoveryCustodian`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Custodian {
-    pub id: String,
-    pub display_name: Option<String>,
-    pub email: Option<String>,
-    pub status: Option<DataSourceContainerStatus>,
-    pub hold_status: Option<DataSourceHoldStatus>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_modified_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub released_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub acknowledged_date_time: Option<DateTime>,
+wire_struct! {
+    /// `ediscoveryCustodian`.
+    Custodian {
+        id: String = "id",
+        display_name: Option<String> = "displayName",
+        email: Option<String> = "email",
+        status: Option<DataSourceContainerStatus> = "status",
+        hold_status: Option<DataSourceHoldStatus> = "holdStatus",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        last_modified_date_time: Option<DateTime> = "lastModifiedDateTime" => date,
+        released_date_time: Option<DateTime> = "releasedDateTime" => date,
+        acknowledged_date_time: Option<DateTime> = "acknowledgedDateTime" => date,
+    }
 }
 
 /// Body of `POST …/custodians`.
@@ -180,14 +173,14 @@ pub struct SiteRef {
     pub created_date_time: Option<DateTime>,
 }
 
-/// A Microsoft 365 group reference inside a unified group source.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct GroupRef {
-    pub id: Option<String>,
-    pub display_name: Option<String>,
-    pub email: Option<String>,
-    pub web_url: Option<String>,
+wire_struct! {
+    /// A Microsoft 365 group reference inside a unified group source.
+    GroupRef {
+        id: Option<String> = "id",
+        display_name: Option<String> = "displayName",
+        email: Option<String> = "email",
+        web_url: Option<String> = "webUrl",
+    }
 }
 
 /// Any eDiscovery data source (`userSource`, `siteSource`, `unifiedGroupSource`). The lists
@@ -287,21 +280,18 @@ impl NewDataSource {
     }
 }
 
-/// `ediscoveryNoncustodialDataSource`; `data_source` is present with `$expand=dataSource`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct NoncustodialDataSource {
-    pub id: String,
-    pub display_name: Option<String>,
-    pub status: Option<DataSourceContainerStatus>,
-    pub hold_status: Option<DataSourceHoldStatus>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_modified_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub released_date_time: Option<DateTime>,
-    pub data_source: Option<DataSource>,
+wire_struct! {
+    /// `ediscoveryNoncustodialDataSource`; `data_source` is present with `$expand=dataSource`.
+    NoncustodialDataSource {
+        id: String = "id",
+        display_name: Option<String> = "displayName",
+        status: Option<DataSourceContainerStatus> = "status",
+        hold_status: Option<DataSourceHoldStatus> = "holdStatus",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        last_modified_date_time: Option<DateTime> = "lastModifiedDateTime" => date,
+        released_date_time: Option<DateTime> = "releasedDateTime" => date,
+        data_source: Option<DataSource> = "dataSource",
+    }
 }
 
 /// Body of `POST …/noncustodialDataSources`.
@@ -311,22 +301,20 @@ pub struct NewNoncustodialDataSource {
     pub data_source: NewDataSource,
 }
 
-/// `ediscoverySearch`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Search {
-    pub id: String,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    pub content_query: Option<String>,
-    /// Comma-joined flags (`none`, `allTenantMailboxes`, ...).
-    pub data_source_scopes: Option<String>,
-    pub created_by: Option<IdentitySet>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    pub last_modified_by: Option<IdentitySet>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_modified_date_time: Option<DateTime>,
+wire_struct! {
+    /// `ediscoverySearch`.
+    Search {
+        id: String = "id",
+        display_name: Option<String> = "displayName",
+        description: Option<String> = "description",
+        content_query: Option<String> = "contentQuery",
+        /// Comma-joined flags (`none`, `allTenantMailboxes`, ...).
+        data_source_scopes: Option<String> = "dataSourceScopes",
+        created_by: Option<IdentitySet> = "createdBy",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        last_modified_by: Option<IdentitySet> = "lastModifiedBy",
+        last_modified_date_time: Option<DateTime> = "lastModifiedDateTime" => date,
+    }
 }
 
 /// Body of `POST …/searches` and `PATCH …/searches/{id}`. Sources are bound by absolute URL.
@@ -355,15 +343,14 @@ pub struct SearchWrite {
     pub noncustodial_sources_bind: Option<Vec<String>>,
 }
 
-/// `ediscoveryReviewSet`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ReviewSet {
-    pub id: String,
-    pub display_name: Option<String>,
-    pub created_by: Option<IdentitySet>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
+wire_struct! {
+    /// `ediscoveryReviewSet`.
+    ReviewSet {
+        id: String = "id",
+        display_name: Option<String> = "displayName",
+        created_by: Option<IdentitySet> = "createdBy",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+    }
 }
 
 /// Body of `POST …/reviewSets`.
@@ -401,20 +388,18 @@ pub struct ReviewSetQueryWrite {
     pub content_query: Option<String>,
 }
 
-/// `ediscoveryReviewTag`; `child_tags` is filled by `asHierarchy`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ReviewTag {
-    pub id: String,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    pub child_selectability: Option<ChildSelectability>,
-    pub created_by: Option<IdentitySet>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_modified_date_time: Option<DateTime>,
-    pub parent: Option<Box<ReviewTag>>,
-    #[serde(deserialize_with = "de_vec")]
-    pub child_tags: Vec<ReviewTag>,
+wire_struct! {
+    /// `ediscoveryReviewTag`; `child_tags` is filled by `asHierarchy`.
+    ReviewTag {
+        id: String = "id",
+        display_name: Option<String> = "displayName",
+        description: Option<String> = "description",
+        child_selectability: Option<ChildSelectability> = "childSelectability",
+        created_by: Option<IdentitySet> = "createdBy",
+        last_modified_date_time: Option<DateTime> = "lastModifiedDateTime" => date,
+        parent: Option<Box<ReviewTag>> = "parent",
+        child_tags: Vec<ReviewTag> = "childTags" => list,
+    }
 }
 
 /// Body of `POST …/tags` and `PATCH …/tags/{id}`.
@@ -509,13 +494,13 @@ pub struct HoldIds {
     pub ids: Vec<String>,
 }
 
-/// `ediscoveryExportFileMetadata`: where to download a finished export.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ExportFileMetadata {
-    pub download_url: Option<String>,
-    pub file_name: Option<String>,
-    pub size: Option<i64>,
+wire_struct! {
+    /// `ediscoveryExportFileMetadata`: where to download a finished export.
+    ExportFileMetadata {
+        download_url: Option<String> = "downloadUrl",
+        file_name: Option<String> = "fileName",
+        size: Option<i64> = "size",
+    }
 }
 
 graph_enum! {
@@ -528,29 +513,24 @@ graph_enum! {
     }
 }
 
-/// `ediscoveryHoldPolicy` (a case's `legalHolds`, Graph beta only); `user_sources` and
-/// `site_sources` are filled when read separately.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct HoldPolicy {
-    pub id: String,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    pub content_query: Option<String>,
-    pub is_enabled: Option<bool>,
-    pub status: Option<PolicyStatus>,
-    /// Why the policy is in `error`, one sentence each.
-    #[serde(deserialize_with = "de_vec")]
-    pub errors: Vec<String>,
-    pub created_by: Option<IdentitySet>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_modified_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_vec")]
-    pub user_sources: Vec<DataSource>,
-    #[serde(deserialize_with = "de_vec")]
-    pub site_sources: Vec<DataSource>,
+wire_struct! {
+    /// `ediscoveryHoldPolicy` (a case's `legalHolds`, Graph beta only); `user_sources` and
+    /// `site_sources` are filled when read separately.
+    HoldPolicy {
+        id: String = "id",
+        display_name: Option<String> = "displayName",
+        description: Option<String> = "description",
+        content_query: Option<String> = "contentQuery",
+        is_enabled: Option<bool> = "isEnabled",
+        status: Option<PolicyStatus> = "status",
+        /// Why the policy is in `error`, one sentence each.
+        errors: Vec<String> = "errors" => list,
+        created_by: Option<IdentitySet> = "createdBy",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        last_modified_date_time: Option<DateTime> = "lastModifiedDateTime" => date,
+        user_sources: Vec<DataSource> = "userSources" => list,
+        site_sources: Vec<DataSource> = "siteSources" => list,
+    }
 }
 
 /// Body of `POST …/legalHolds` (beta): the sources go inline in the `@odata.bind` arrays, as
@@ -587,21 +567,19 @@ pub struct CaseOperation {
     pub details: CaseOperationDetails,
 }
 
-/// Properties of every `caseOperation`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct CaseOperationCommon {
-    pub id: String,
-    pub action: Option<CaseAction>,
-    pub status: Option<CaseOperationStatus>,
-    pub percent_progress: Option<i64>,
-    pub created_by: Option<IdentitySet>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    /// `None` while running (Graph sends `0001-01-01T00:00:00Z`).
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub completed_date_time: Option<DateTime>,
-    pub result_info: Option<ResultInfo>,
+wire_struct! {
+    /// Properties of every `caseOperation`.
+    CaseOperationCommon {
+        id: String = "id",
+        action: Option<CaseAction> = "action",
+        status: Option<CaseOperationStatus> = "status",
+        percent_progress: Option<i64> = "percentProgress",
+        created_by: Option<IdentitySet> = "createdBy",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        /// `None` while running (Graph sends `0001-01-01T00:00:00Z`).
+        completed_date_time: Option<DateTime> = "completedDateTime" => date,
+        result_info: Option<ResultInfo> = "resultInfo",
+    }
 }
 
 /// Subtype-specific data of a case operation, chosen by `@odata.type`, or by `action` when the
@@ -628,17 +606,17 @@ pub enum CaseOperationDetails {
     },
 }
 
-/// `ediscoveryEstimateOperation` results.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct EstimateDetails {
-    pub indexed_item_count: Option<i64>,
-    pub indexed_items_size: Option<i64>,
-    pub unindexed_item_count: Option<i64>,
-    pub unindexed_items_size: Option<i64>,
-    pub mailbox_count: Option<i64>,
-    pub site_count: Option<i64>,
-    pub search: Option<Search>,
+wire_struct! {
+    /// `ediscoveryEstimateOperation` results.
+    EstimateDetails {
+        indexed_item_count: Option<i64> = "indexedItemCount",
+        indexed_items_size: Option<i64> = "indexedItemsSize",
+        unindexed_item_count: Option<i64> = "unindexedItemCount",
+        unindexed_items_size: Option<i64> = "unindexedItemsSize",
+        mailbox_count: Option<i64> = "mailboxCount",
+        site_count: Option<i64> = "siteCount",
+        search: Option<Search> = "search",
+    }
 }
 
 /// `ediscoveryExportOperation` (review-set export).

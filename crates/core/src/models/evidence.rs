@@ -9,13 +9,12 @@
 //! JSON tree), and every struct here is declared with `wire_struct!`, which generates one small
 //! field-by-key reader per struct instead of serde's per-struct deserializer machinery.
 
-use std::marker::PhantomData;
-
 use serde::Deserialize;
 use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::common::{DateTime, Key, NullableVec, TolerantDate, graph_enum, odata_type_name};
+use super::common::{DateTime, Key, graph_enum, odata_type_name};
+use super::wire::{ReadFields, wire_struct};
 
 graph_enum! {
     /// `evidenceVerdict`.
@@ -176,90 +175,6 @@ graph_enum! {
         Forwarded = "forwarded",
         UnknownFutureValue = "unknownFutureValue",
     }
-}
-
-/// A struct read key by key: `read_field` reads the value of `key` when it is one of the struct's
-/// fields and says whether it did. The evidence decoder offers each key to the shared properties
-/// and then to the subtype, so one pass over the object fills both.
-trait ReadFields: Default {
-    fn read_field<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-    ) -> Result<bool, A::Error>;
-}
-
-/// Decodes any [`ReadFields`] struct from a JSON object; unknown keys are skipped.
-struct FieldsVisitor<T>(PhantomData<T>);
-
-impl<'de, T: ReadFields> Visitor<'de> for FieldsVisitor<T> {
-    type Value = T;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
-        let mut out = T::default();
-        while let Some(key) = map.next_key::<Key<'de>>()? {
-            if !out.read_field(key.as_str(), &mut map)? {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// How one field's value is read: plainly (`Option<T>`: `null` is `None`), `=> date` (tolerant
-/// date: `null`, the "not set" sentinel and unparseable text are `None`) or `=> list` (`null`
-/// is an empty collection).
-macro_rules! read_value {
-    ($map:ident) => {
-        $map.next_value()?
-    };
-    ($map:ident, date) => {
-        $map.next_value::<TolerantDate>()?.0
-    };
-    ($map:ident, list) => {
-        $map.next_value::<NullableVec<_>>()?.0
-    };
-}
-
-/// Declares wire structs with public fields, each with its JSON key and how it is read, and
-/// their tolerant decoding: unknown keys are ignored and a missing key keeps the default.
-macro_rules! wire_struct {
-    ($(
-        $(#[$meta:meta])*
-        $name:ident {
-            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $wire:literal $(=> $how:ident)? ),* $(,)?
-        }
-    )*) => {$(
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Default)]
-        pub struct $name {
-            $( $(#[$fmeta])* pub $field: $ty, )*
-        }
-
-        impl ReadFields for $name {
-            fn read_field<'de, A: MapAccess<'de>>(
-                &mut self,
-                key: &str,
-                map: &mut A,
-            ) -> Result<bool, A::Error> {
-                match key {
-                    $( $wire => self.$field = read_value!(map $(, $how)?), )*
-                    _ => return Ok(false),
-                }
-                Ok(true)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                d.deserialize_map(FieldsVisitor(PhantomData))
-            }
-        }
-    )*};
 }
 
 wire_struct! {

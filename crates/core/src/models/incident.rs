@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use super::alert::{
     Alert, AlertClassification, AlertComment, AlertDetermination, AlertSeverity, double_option,
 };
-use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum, id_newtype};
+use super::common::{DateTime, graph_enum, id_newtype};
+use super::wire::wire_struct;
 
 id_newtype! {
     /// An incident id (a numeric string such as `2972395`).
@@ -24,40 +25,33 @@ graph_enum! {
     }
 }
 
-/// An incident; `alerts` is filled only with `$expand=alerts`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Incident {
-    pub id: IncidentId,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    pub summary: Option<String>,
-    pub incident_web_url: Option<String>,
-    pub tenant_id: Option<String>,
-    pub redirect_incident_id: Option<String>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_update_date_time: Option<DateTime>,
-    pub assigned_to: Option<String>,
-    pub classification: Option<AlertClassification>,
-    pub determination: Option<AlertDetermination>,
-    pub status: Option<IncidentStatus>,
-    pub severity: Option<AlertSeverity>,
-    /// Use [`Incident::tags`]: some samples spell the key `tags` instead, or send both.
-    #[serde(deserialize_with = "de_vec")]
-    pub custom_tags: Vec<String>,
-    /// The `tags` spelling of `customTags` (see [`Incident::tags`]).
-    #[serde(rename = "tags", deserialize_with = "de_vec")]
-    pub tags_alias: Vec<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub system_tags: Vec<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub comments: Vec<AlertComment>,
-    pub last_modified_by: Option<String>,
-    pub resolving_comment: Option<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub alerts: Vec<Alert>,
+wire_struct! {
+    /// An incident; `alerts` is filled only with `$expand=alerts`.
+    Incident {
+        id: IncidentId = "id",
+        display_name: Option<String> = "displayName",
+        description: Option<String> = "description",
+        summary: Option<String> = "summary",
+        incident_web_url: Option<String> = "incidentWebUrl",
+        tenant_id: Option<String> = "tenantId",
+        redirect_incident_id: Option<String> = "redirectIncidentId",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        last_update_date_time: Option<DateTime> = "lastUpdateDateTime" => date,
+        assigned_to: Option<String> = "assignedTo",
+        classification: Option<AlertClassification> = "classification",
+        determination: Option<AlertDetermination> = "determination",
+        status: Option<IncidentStatus> = "status",
+        severity: Option<AlertSeverity> = "severity",
+        /// Use [`Incident::tags`]: some samples spell the key `tags` instead, or send both.
+        custom_tags: Vec<String> = "customTags" => list,
+        /// The `tags` spelling of `customTags` (see [`Incident::tags`]).
+        tags_alias: Vec<String> = "tags" => list,
+        system_tags: Vec<String> = "systemTags" => list,
+        comments: Vec<AlertComment> = "comments" => list,
+        last_modified_by: Option<String> = "lastModifiedBy",
+        resolving_comment: Option<String> = "resolvingComment",
+        alerts: Vec<Alert> = "alerts" => list,
+    }
 }
 
 impl Incident {

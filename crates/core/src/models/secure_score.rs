@@ -3,45 +3,38 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{DateTime, VendorInformation, de_opt_datetime, de_vec, graph_enum};
+use super::common::{DateTime, VendorInformation, graph_enum};
+use super::wire::wire_struct;
 
-/// One day's secure score.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SecureScore {
-    pub id: String,
-    pub azure_tenant_id: Option<String>,
-    pub active_user_count: Option<i64>,
-    pub licensed_user_count: Option<i64>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    pub current_score: Option<f64>,
-    pub max_score: Option<f64>,
-    #[serde(deserialize_with = "de_vec")]
-    pub enabled_services: Vec<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub average_comparative_scores: Vec<AverageComparativeScore>,
-    #[serde(deserialize_with = "de_vec")]
-    pub control_scores: Vec<ControlScore>,
-    pub vendor_information: Option<VendorInformation>,
-}
+wire_struct! {
+    /// One day's secure score.
+    SecureScore {
+        id: String = "id",
+        azure_tenant_id: Option<String> = "azureTenantId",
+        active_user_count: Option<i64> = "activeUserCount",
+        licensed_user_count: Option<i64> = "licensedUserCount",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        current_score: Option<f64> = "currentScore",
+        max_score: Option<f64> = "maxScore",
+        enabled_services: Vec<String> = "enabledServices" => list,
+        average_comparative_scores: Vec<AverageComparativeScore> = "averageComparativeScores" => list,
+        control_scores: Vec<ControlScore> = "controlScores" => list,
+        vendor_information: Option<VendorInformation> = "vendorInformation",
+    }
 
-/// How the tenant compares with others (`basis`: `AllTenants`, `TotalSeats`, `IndustryTypes`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct AverageComparativeScore {
-    pub basis: Option<String>,
-    pub average_score: Option<f64>,
-}
+    /// How the tenant compares with others (`basis`: `AllTenants`, `TotalSeats`, `IndustryTypes`).
+    AverageComparativeScore {
+        basis: Option<String> = "basis",
+        average_score: Option<f64> = "averageScore",
+    }
 
-/// One control's contribution to the score. Newer service versions add keys; they are ignored.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ControlScore {
-    pub control_name: Option<String>,
-    pub control_category: Option<String>,
-    pub description: Option<String>,
-    pub score: Option<f64>,
+    /// One control's contribution to the score. Newer service versions add keys; they are ignored.
+    ControlScore {
+        control_name: Option<String> = "controlName",
+        control_category: Option<String> = "controlCategory",
+        description: Option<String> = "description",
+        score: Option<f64> = "score",
+    }
 }
 
 graph_enum! {
@@ -55,62 +48,50 @@ graph_enum! {
     }
 }
 
-/// A secure score control and its action history.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SecureScoreControlProfile {
-    pub id: String,
-    pub title: Option<String>,
-    pub azure_tenant_id: Option<String>,
-    pub action_type: Option<String>,
-    pub action_url: Option<String>,
-    pub control_category: Option<String>,
-    pub service: Option<String>,
-    pub max_score: Option<f64>,
-    pub rank: Option<i64>,
-    pub tier: Option<String>,
-    pub implementation_cost: Option<String>,
-    pub user_impact: Option<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub threats: Vec<String>,
-    pub remediation: Option<String>,
-    pub remediation_impact: Option<String>,
-    pub deprecated: Option<bool>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_modified_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_vec")]
-    pub compliance_information: Vec<ComplianceInformation>,
-    #[serde(deserialize_with = "de_vec")]
-    pub control_state_updates: Vec<ControlStateUpdate>,
-    pub vendor_information: Option<VendorInformation>,
-}
+wire_struct! {
+    /// A secure score control and its action history.
+    SecureScoreControlProfile {
+        id: String = "id",
+        title: Option<String> = "title",
+        azure_tenant_id: Option<String> = "azureTenantId",
+        action_type: Option<String> = "actionType",
+        action_url: Option<String> = "actionUrl",
+        control_category: Option<String> = "controlCategory",
+        service: Option<String> = "service",
+        max_score: Option<f64> = "maxScore",
+        rank: Option<i64> = "rank",
+        tier: Option<String> = "tier",
+        implementation_cost: Option<String> = "implementationCost",
+        user_impact: Option<String> = "userImpact",
+        threats: Vec<String> = "threats" => list,
+        remediation: Option<String> = "remediation",
+        remediation_impact: Option<String> = "remediationImpact",
+        deprecated: Option<bool> = "deprecated",
+        last_modified_date_time: Option<DateTime> = "lastModifiedDateTime" => date,
+        compliance_information: Vec<ComplianceInformation> = "complianceInformation" => list,
+        control_state_updates: Vec<ControlStateUpdate> = "controlStateUpdates" => list,
+        vendor_information: Option<VendorInformation> = "vendorInformation",
+    }
 
-/// A certification the control maps to.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ComplianceInformation {
-    pub certification_name: Option<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub certification_controls: Vec<CertificationControl>,
-}
+    /// A certification the control maps to.
+    ComplianceInformation {
+        certification_name: Option<String> = "certificationName",
+        certification_controls: Vec<CertificationControl> = "certificationControls" => list,
+    }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct CertificationControl {
-    pub name: Option<String>,
-    pub url: Option<String>,
-}
+    CertificationControl {
+        name: Option<String> = "name",
+        url: Option<String> = "url",
+    }
 
-/// One entry of a control's history (`secureScoreControlStateUpdate`).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ControlStateUpdate {
-    pub assigned_to: Option<String>,
-    pub comment: Option<String>,
-    pub state: Option<ControlState>,
-    pub updated_by: Option<String>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub updated_date_time: Option<DateTime>,
+    /// One entry of a control's history (`secureScoreControlStateUpdate`).
+    ControlStateUpdate {
+        assigned_to: Option<String> = "assignedTo",
+        comment: Option<String> = "comment",
+        state: Option<ControlState> = "state",
+        updated_by: Option<String> = "updatedBy",
+        updated_date_time: Option<DateTime> = "updatedDateTime" => date,
+    }
 }
 
 /// A PATCH of a control profile. Graph requires `vendorInformation` (SecureScore/Microsoft) on

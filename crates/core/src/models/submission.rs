@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum, odata_type_name};
+use super::common::{DateTime, de_opt_datetime, graph_enum, odata_type_name};
+use super::wire::wire_struct;
 
 graph_enum! {
     /// `submissionCategory`: what the submitter claims the item is. Doc samples also send
@@ -78,50 +79,47 @@ graph_enum! {
     }
 }
 
-/// `submissionUserIdentity`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SubmissionUser {
-    pub identity: Option<String>,
-    pub display_name: Option<String>,
-    pub email: Option<String>,
+wire_struct! {
+    /// `submissionUserIdentity`.
+    SubmissionUser {
+        identity: Option<String> = "identity",
+        display_name: Option<String> = "displayName",
+        email: Option<String> = "email",
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SubmissionCreatedBy {
-    pub user: Option<SubmissionUser>,
+wire_struct! {
+    SubmissionCreatedBy {
+        user: Option<SubmissionUser> = "user",
+    }
 }
 
-/// `submissionResult`. `detail` has ~60 members and is shown as text.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SubmissionResult {
-    pub category: Option<SubmissionResultCategory>,
-    pub detail: Option<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub detected_files: Vec<DetectedFile>,
-    #[serde(deserialize_with = "de_vec")]
-    pub detected_urls: Vec<String>,
-    /// Comma-joined flags.
-    pub user_mailbox_setting: Option<String>,
+wire_struct! {
+    /// `submissionResult`. `detail` has ~60 members and is shown as text.
+    SubmissionResult {
+        category: Option<SubmissionResultCategory> = "category",
+        detail: Option<String> = "detail",
+        detected_files: Vec<DetectedFile> = "detectedFiles" => list,
+        detected_urls: Vec<String> = "detectedUrls" => list,
+        /// Comma-joined flags.
+        user_mailbox_setting: Option<String> = "userMailboxSetting",
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct DetectedFile {
-    pub file_name: Option<String>,
-    pub file_hash: Option<String>,
+wire_struct! {
+    DetectedFile {
+        file_name: Option<String> = "fileName",
+        file_hash: Option<String> = "fileHash",
+    }
 }
 
-/// `submissionAdminReview`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SubmissionAdminReview {
-    pub review_by: Option<String>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub review_date_time: Option<DateTime>,
-    pub review_result: Option<SubmissionResultCategory>,
+wire_struct! {
+    /// `submissionAdminReview`.
+    SubmissionAdminReview {
+        review_by: Option<String> = "reviewBy",
+        review_date_time: Option<DateTime> = "reviewDateTime" => date,
+        review_result: Option<SubmissionResultCategory> = "reviewResult",
+    }
 }
 
 /// `tenantAllowOrBlockListAction` on an email submission.

@@ -1,9 +1,8 @@
 //! Defender Threat Intelligence at `/security/threatIntelligence`: hosts, reputation, articles,
 //! intel profiles.
 
-use serde::Deserialize;
-
-use super::common::{DateTime, de_opt_datetime, de_vec, graph_enum, odata_type_name};
+use super::common::{DateTime, graph_enum, odata_type_name};
+use super::wire::wire_struct;
 
 graph_enum! {
     /// `contentFormat` of [`FormattedContent`].
@@ -46,29 +45,26 @@ graph_enum! {
     }
 }
 
-/// Text with its format; the app renders markdown/HTML itself.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct FormattedContent {
-    pub content: Option<String>,
-    pub format: Option<ContentFormat>,
+wire_struct! {
+    /// Text with its format; the app renders markdown/HTML itself.
+    FormattedContent {
+        content: Option<String> = "content",
+        format: Option<ContentFormat> = "format",
+    }
 }
 
-/// A host (hostname or IP address), by the `@odata.type` subtype.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Host {
-    #[serde(rename = "@odata.type")]
-    pub odata_type: Option<String>,
-    pub id: String,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub first_seen_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_seen_date_time: Option<DateTime>,
-    /// Hostname subtype only.
-    pub registrar: Option<String>,
-    /// Hostname subtype only.
-    pub registrant: Option<String>,
+wire_struct! {
+    /// A host (hostname or IP address), by the `@odata.type` subtype.
+    Host {
+        odata_type: Option<String> = "@odata.type",
+        id: String = "id",
+        first_seen_date_time: Option<DateTime> = "firstSeenDateTime" => date,
+        last_seen_date_time: Option<DateTime> = "lastSeenDateTime" => date,
+        /// Hostname subtype only.
+        registrar: Option<String> = "registrar",
+        /// Hostname subtype only.
+        registrant: Option<String> = "registrant",
+    }
 }
 
 impl Host {
@@ -81,67 +77,59 @@ impl Host {
     }
 }
 
-/// `hostReputation`: score 0–100, higher is worse.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct HostReputation {
-    pub id: Option<String>,
-    pub classification: Option<HostReputationClassification>,
-    pub score: Option<i64>,
-    #[serde(deserialize_with = "de_vec")]
-    pub rules: Vec<HostReputationRule>,
+wire_struct! {
+    /// `hostReputation`: score 0–100, higher is worse.
+    HostReputation {
+        id: Option<String> = "id",
+        classification: Option<HostReputationClassification> = "classification",
+        score: Option<i64> = "score",
+        rules: Vec<HostReputationRule> = "rules" => list,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct HostReputationRule {
-    pub name: Option<String>,
-    pub description: Option<String>,
-    pub severity: Option<HostReputationRuleSeverity>,
-    pub related_details_url: Option<String>,
+wire_struct! {
+    HostReputationRule {
+        name: Option<String> = "name",
+        description: Option<String> = "description",
+        severity: Option<HostReputationRuleSeverity> = "severity",
+        related_details_url: Option<String> = "relatedDetailsUrl",
+    }
 }
 
-/// A Defender TI article.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Article {
-    pub id: String,
-    pub title: Option<String>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_updated_date_time: Option<DateTime>,
-    pub is_featured: Option<bool>,
-    pub image_url: Option<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub tags: Vec<String>,
-    pub summary: Option<FormattedContent>,
-    pub body: Option<FormattedContent>,
+wire_struct! {
+    /// A Defender TI article.
+    Article {
+        id: String = "id",
+        title: Option<String> = "title",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        last_updated_date_time: Option<DateTime> = "lastUpdatedDateTime" => date,
+        is_featured: Option<bool> = "isFeatured",
+        image_url: Option<String> = "imageUrl",
+        tags: Vec<String> = "tags" => list,
+        summary: Option<FormattedContent> = "summary",
+        body: Option<FormattedContent> = "body",
+    }
 }
 
-/// A threat actor or tool profile.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct IntelligenceProfile {
-    pub id: String,
-    pub title: Option<String>,
-    pub kind: Option<IntelligenceProfileKind>,
-    #[serde(deserialize_with = "de_vec")]
-    pub aliases: Vec<String>,
-    #[serde(deserialize_with = "de_vec")]
-    pub targets: Vec<String>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub first_active_date_time: Option<DateTime>,
-    #[serde(deserialize_with = "de_vec")]
-    pub countries_or_regions_of_origin: Vec<CountryOrRegionOfOrigin>,
-    pub summary: Option<FormattedContent>,
-    pub description: Option<FormattedContent>,
-    pub tradecraft: Option<FormattedContent>,
+wire_struct! {
+    /// A threat actor or tool profile.
+    IntelligenceProfile {
+        id: String = "id",
+        title: Option<String> = "title",
+        kind: Option<IntelligenceProfileKind> = "kind",
+        aliases: Vec<String> = "aliases" => list,
+        targets: Vec<String> = "targets" => list,
+        first_active_date_time: Option<DateTime> = "firstActiveDateTime" => date,
+        countries_or_regions_of_origin: Vec<CountryOrRegionOfOrigin> = "countriesOrRegionsOfOrigin" => list,
+        summary: Option<FormattedContent> = "summary",
+        description: Option<FormattedContent> = "description",
+        tradecraft: Option<FormattedContent> = "tradecraft",
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct CountryOrRegionOfOrigin {
-    pub label: Option<String>,
-    pub code: Option<String>,
+wire_struct! {
+    CountryOrRegionOfOrigin {
+        label: Option<String> = "label",
+        code: Option<String> = "code",
+    }
 }

@@ -19,6 +19,7 @@
 //! - [`layout`]: the virtualised table's lines (rows and group headers).
 //! - [`pivot`]: from a shown value to the queue view of alerts sharing it.
 //! - [`similar`]: alerts like the open one.
+//! - [`progress`]: the load's progress line (rate and time left).
 
 pub mod bulk;
 pub mod chips;
@@ -29,6 +30,7 @@ pub mod incidents;
 pub mod layout;
 pub mod matcher;
 pub mod pivot;
+pub mod progress;
 pub mod saved;
 mod server;
 pub mod similar;

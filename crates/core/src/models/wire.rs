@@ -1,0 +1,99 @@
+//! Wire structs read key by key: one small decoder per struct (a `match` on the key), no
+//! sequence form, no duplicate-key bookkeeping. A JSON object's last value for a key wins, as in
+//! `JSON.parse`; unknown keys are skipped; a missing key keeps the default. It replaces serde's
+//! derive for Graph's read models because that derive also emits the array form of every struct
+//! and per-field presence tracking, which the bundle pays for and Graph never sends (measured in
+//! docs/architecture.md, "Bundle size").
+
+use std::marker::PhantomData;
+
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+use super::common::Key;
+
+/// A struct read key by key: `read_field` reads the value of `key` when it is one of the struct's
+/// fields and says whether it did. The evidence decoder offers each key to the shared properties
+/// and then to the subtype, so one pass over the object fills both.
+pub(crate) trait ReadFields: Default {
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error>;
+}
+
+/// Decodes any [`ReadFields`] struct from a JSON object; unknown keys are skipped.
+pub(crate) struct FieldsVisitor<T>(pub(crate) PhantomData<T>);
+
+impl<'de, T: ReadFields> Visitor<'de> for FieldsVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut out = T::default();
+        while let Some(key) = map.next_key::<Key<'de>>()? {
+            if !out.read_field(key.as_str(), &mut map)? {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// How one field's value is read: plainly (`Option<T>`: `null` is `None`), `=> date` (tolerant
+/// date: `null`, the "not set" sentinel and unparseable text are `None`) or `=> list` (`null`
+/// is an empty collection).
+macro_rules! read_value {
+    ($map:ident) => {
+        $map.next_value()?
+    };
+    ($map:ident, date) => {
+        $map.next_value::<$crate::models::common::TolerantDate>()?.0
+    };
+    ($map:ident, list) => {
+        $map.next_value::<$crate::models::common::NullableVec<_>>()?
+            .0
+    };
+}
+
+/// Declares wire structs with public fields, each with its JSON key and how it is read, and
+/// their tolerant decoding: unknown keys are ignored and a missing key keeps the default.
+macro_rules! wire_struct {
+    ($(
+        $(#[$meta:meta])*
+        $name:ident {
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $wire:literal $(=> $how:ident)? ),* $(,)?
+        }
+    )*) => {$(
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default)]
+        pub struct $name {
+            $( $(#[$fmeta])* pub $field: $ty, )*
+        }
+
+        impl $crate::models::wire::ReadFields for $name {
+            fn read_field<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                key: &str,
+                map: &mut A,
+            ) -> Result<bool, A::Error> {
+                match key {
+                    $( $wire => self.$field = $crate::models::wire::read_value!(map $(, $how)?), )*
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_map($crate::models::wire::FieldsVisitor(std::marker::PhantomData))
+            }
+        }
+    )*};
+}
+
+pub(crate) use {read_value, wire_struct};
