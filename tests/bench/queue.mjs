@@ -103,7 +103,9 @@ async function signedIn(browser, path) {
   const listing = { url: null };
   page.on('request', (req) => {
     const u = req.url();
-    if (listing.url === null && req.method() === 'GET' && u.includes('/security/alerts_v2?') && !u.includes('%24top=50&') && !u.endsWith('%24top=50')) listing.url = u;
+    if (listing.url !== null || req.method() !== 'GET' || !u.includes('/security/alerts_v2?')) return;
+    // Not the quick first-screen request ($top=50).
+    if (new URL(u).searchParams.get('$top') !== '50') listing.url = u;
   });
   const pending = [];
   page.on('requestfinished', (req) => {
@@ -255,7 +257,9 @@ async function floors(browser, alerts, runs) {
   const graph = process.env.VIGIL_GRAPH_URL;
   // The listing the app requested for this view (--listing, from its own run: its filter, order
   // and $count), each floor with its own page size.
-  const listing = new URL(textOpt('--listing') ?? `${graph}/v1.0/security/alerts_v2?$count=true`);
+  // Its path and query on this run's Graph (each run has an emulator of its own).
+  const seen = new URL(textOpt('--listing') ?? `${graph}/v1.0/security/alerts_v2?$count=true`);
+  const listing = new URL(seen.pathname + seen.search, graph);
   const out = { first: [], load: [], scroll: [] };
   for (let i = 0; i < runs; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
