@@ -331,7 +331,7 @@ pub(crate) fn build(c: &Correlator, g: &Graph, k: u32) -> Cluster {
 pub(crate) fn membership(c: &Correlator, g: &Graph, k: u32) -> Membership {
     let slots = g.cluster_slots(k);
     let records = || slots.iter().map(|&s| &c.records[s as usize]);
-    let providers = distinct(records().filter_map(|r| r.provider.clone()).collect());
+    let providers = distinct(records().filter_map(|r| c.provider_of(r)).collect());
     let incidents = distinct_strings(
         slots
             .iter()

@@ -120,10 +120,15 @@ impl Correlator {
                     .filter(|s| !s.trim().is_empty()),
             ),
             time,
-            severity: alert.severity.clone(),
-            status: alert.status.clone(),
-            classification: alert.classification.clone(),
-            provider: alert.service_source.clone(),
+            severity: text(alert.severity.as_ref().map(AlertSeverity::as_str)),
+            status: text(alert.status.as_ref().map(AlertStatus::as_str)),
+            classification: text(
+                alert
+                    .classification
+                    .as_ref()
+                    .map(AlertClassification::as_str),
+            ),
+            provider: text(alert.service_source.as_ref().map(ServiceSource::as_str)),
             tenant,
             secs: time.map(|t| t.unix_seconds()),
             ended: alert.resolved_date_time.or(alert.last_update_date_time),
@@ -298,13 +303,30 @@ impl Correlator {
             title: text(r.title).unwrap_or_default(),
             detector_id: text(r.detector),
             time: r.time,
-            severity: r.severity.clone(),
-            status: r.status.clone(),
-            classification: r.classification.clone(),
-            provider: r.provider.clone(),
+            severity: text(r.severity).as_deref().map(AlertSeverity::parse),
+            status: self.status_of(r),
+            classification: self.classification_of(r),
+            provider: self.provider_of(r),
             incident_id: text(r.incident),
             tenant_id: Some(self.tenants.string(r.tenant).to_owned()).filter(|t| !t.is_empty()),
         }
+    }
+
+    fn text_of(&self, t: u32) -> Option<&str> {
+        (t != NO_TEXT).then(|| self.texts.string(t))
+    }
+
+    pub(crate) fn status_of(&self, r: &Record) -> Option<AlertStatus> {
+        self.text_of(r.status).map(AlertStatus::parse)
+    }
+
+    pub(crate) fn classification_of(&self, r: &Record) -> Option<AlertClassification> {
+        self.text_of(r.classification)
+            .map(AlertClassification::parse)
+    }
+
+    pub(crate) fn provider_of(&self, r: &Record) -> Option<ServiceSource> {
+        self.text_of(r.provider).map(ServiceSource::parse)
     }
 
     /// The id of the alert in slot `slot`.
@@ -387,7 +409,7 @@ impl Correlator {
                 || text(r.detector).is_some_and(|d| detectors.contains(&d.trim()));
             if same {
                 similar += 1;
-                outcomes.push((r.classification.clone(), r.status.clone(), r.ended));
+                outcomes.push((self.classification_of(r), self.status_of(r), r.ended));
             }
         }
         advice::tally(similar, outcomes, now)
@@ -430,7 +452,7 @@ fn ident_space(tenant: u32, kind: IdKind) -> u32 {
     tenant << KIND_BITS | kind as u32
 }
 
-/// No title, detector or incident (in [`Record`]'s text fields).
+/// No value (in [`Record`]'s text fields).
 const NO_TEXT: u32 = u32::MAX;
 
 /// The current version of one alert: what the views show of it, compactly (its id is its slot
@@ -442,10 +464,12 @@ pub(crate) struct Record {
     pub incident: u32,
     /// Created, else first activity, else last update.
     pub time: Option<DateTime>,
-    pub severity: Option<AlertSeverity>,
-    pub status: Option<AlertStatus>,
-    pub classification: Option<AlertClassification>,
-    pub provider: Option<ServiceSource>,
+    /// The open enums by their wire spelling in `texts` (`NO_TEXT` when absent): a number
+    /// instead of an enum that can carry a string.
+    pub severity: u32,
+    pub status: u32,
+    pub classification: u32,
+    pub provider: u32,
     pub tenant: u32,
     pub secs: Option<i64>,
     /// When it was resolved, else last updated (for triage advice).
