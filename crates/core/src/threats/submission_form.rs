@@ -91,20 +91,9 @@ pub fn check_sha256(s: &str) -> Result<(), String> {
     }
 }
 
-/// An email address: `local@domain.tld`, no spaces.
+/// An email address: `local@domain.tld`, no spaces (the same rule as eDiscovery's custodians).
 pub fn check_email(s: &str) -> Result<(), String> {
-    let s = s.trim();
-    let ok = match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && !domain.contains('@')
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !s.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
-        }
-        None => false,
-    };
+    let ok = crate::ediscovery::validate::is_email(s);
     if ok {
         Ok(())
     } else {
