@@ -130,7 +130,6 @@ impl Correlator {
             ),
             provider: text(alert.service_source.as_ref().map(ServiceSource::as_str)),
             tenant,
-            secs: time.map(|t| t.unix_seconds()),
             ended: alert.resolved_date_time.or(alert.last_update_date_time),
             occ,
             live: true,
@@ -229,8 +228,8 @@ impl Correlator {
         let records = &self.records;
         crate::sort::positions(&mut slots, &|a, b| {
             let (ra, rb) = (&records[a as usize], &records[b as usize]);
-            ra.secs
-                .cmp(&rb.secs)
+            ra.secs()
+                .cmp(&rb.secs())
                 .then_with(|| self.alert_ids.string(a).cmp(self.alert_ids.string(b)))
         });
         slots.dedup();
@@ -471,13 +470,19 @@ pub(crate) struct Record {
     pub classification: u32,
     pub provider: u32,
     pub tenant: u32,
-    pub secs: Option<i64>,
     /// When it was resolved, else last updated (for triage advice).
     pub ended: Option<DateTime>,
     /// Its identifiers; those with the same `group` name one entity.
     pub occ: Vec<Occ>,
     /// False once removed.
     pub live: bool,
+}
+
+impl Record {
+    /// Its time in whole seconds (the linking pass's unit).
+    pub fn secs(&self) -> Option<i64> {
+        self.time.map(|t| t.unix_seconds())
+    }
 }
 
 /// One identifier named by an alert.

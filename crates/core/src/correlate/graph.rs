@@ -189,12 +189,13 @@ impl Graph {
         self.tenant_alerts = vec![0; c.tenants.len()];
         for r in &c.records {
             self.slot_start.push(self.slot_ents.len() as u32);
-            self.secs.push(r.secs);
+            let secs = r.secs();
+            self.secs.push(secs);
             if !r.live {
                 continue;
             }
             self.tenant_alerts[r.tenant as usize] += 1;
-            self.newest = self.newest.max(r.secs);
+            self.newest = self.newest.max(secs);
             let start = self.slot_ents.len();
             for o in &r.occ {
                 let e = self.entity_of_ident[o.ident as usize];
