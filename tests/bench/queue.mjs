@@ -2,8 +2,18 @@
 // serving the release build. Prints one `BENCH {json}` line.
 //
 //   node tests/bench/queue.mjs first-rows [--runs N]   time from token to the first rows painted
-//   node tests/bench/queue.mjs load --alerts N         a whole-tenant load: longest main-thread task,
+//   node tests/bench/queue.mjs load --alerts N [--runs N]
+//                                                      a whole-tenant load: longest main-thread task,
 //                                                      scroll frame times, DOM rows, memory
+//   node tests/bench/queue.mjs floors --alerts N [--runs N]
+//                                                      the same work done by a plain page with no
+//                                                      framework and no types (VIGIL_TEST_TOKEN: a
+//                                                      read token, from the emulator's --test-token)
+//
+// The floors (issue #18) make each browser figure a ratio measured in the same run: (a) fetch
+// the first 50 alerts, JSON.parse them and put 50 rows in the DOM; (b) fetch every page of the
+// same listing (pages of 2,000, Graph's maximum; a 429 waits its Retry-After) and JSON.parse
+// each; (c) scroll a plain virtualised list of as many rows, the same way the queue is scrolled.
 //
 // Every figure is taken in the page: timings from performance.now(), long tasks from a
 // PerformanceObserver, memory from performance.memory and the wasm memory's size. The moment
@@ -22,6 +32,10 @@ const mode = args[0];
 const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const textOpt = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : null;
 };
 
 /// Installed in every document before its own scripts.
@@ -85,6 +99,14 @@ async function signedIn(browser, path) {
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
   const raw = { bytes: 0, responses: 0, encoded: new Set() };
+  // The first full listing request, as the app sent it (the floors request the same listing).
+  const listing = { url: null };
+  page.on('request', (req) => {
+    const u = req.url();
+    if (listing.url !== null || req.method() !== 'GET' || !u.includes('/security/alerts_v2?')) return;
+    // Not the quick first-screen request ($top=50).
+    if (new URL(u).searchParams.get('$top') !== '50') listing.url = u;
+  });
   const pending = [];
   page.on('requestfinished', (req) => {
     if (!req.url().includes('/security/alerts_v2') || req.method() !== 'GET') return;
@@ -102,7 +124,7 @@ async function signedIn(browser, path) {
   await page.click((await page.$('#sign-in')) ? '#sign-in' : '#header-sign-in');
   await chooseIdentity(page, 'analyst');
   await page.waitForSelector('#account-name', { timeout: 60000 });
-  return { context, page, problems, raw, settled: () => Promise.all(pending) };
+  return { context, page, problems, raw, listing, settled: () => Promise.all(pending) };
 }
 
 /// The end of the token response in the current (callback) document.
@@ -122,13 +144,16 @@ const round = (x) => Math.round(x * 100) / 100;
 
 async function firstRows(browser, runs) {
   const samples = [];
+  let url = null;
   for (let i = 0; i < runs; i++) {
-    const { context, page, problems } = await signedIn(browser, ALL);
+    const { context, page, problems, listing } = await signedIn(browser, ALL);
     await page.waitForFunction(() => window.__bench?.firstRows !== null, null, { timeout: 60000 });
     const token = await tokenAt(page);
     const b = await page.evaluate(() => ({ seen: window.__bench.firstRowsSeen, painted: window.__bench.firstRows }));
     if (problems.length) throw new Error(problems.join('\n'));
     samples.push({ ms: b.painted - token, in_dom_ms: b.seen - token });
+    await page.waitForSelector('.queue[data-state="done"]', { timeout: 60000 });
+    url ??= listing.url;
     await context.close();
   }
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
@@ -137,11 +162,12 @@ async function firstRows(browser, runs) {
     first_rows_min_ms: round(sorted[0]),
     first_rows_max_ms: round(sorted[sorted.length - 1]),
     runs: samples.map((s) => ({ ms: round(s.ms), in_dom_ms: round(s.in_dom_ms) })),
+    listing: url,
   };
 }
 
 async function load(browser, alerts) {
-  const { page, problems, raw, settled } = await signedIn(browser, ALL);
+  const { page, problems, raw, settled, listing } = await signedIn(browser, ALL);
   const token = await tokenAt(page);
   await page.waitForSelector('.queue[data-state="done"] .queue-body .qrow', { timeout: 600000 });
   const done = await page.evaluate(() => performance.now());
@@ -211,15 +237,122 @@ async function load(browser, alerts) {
     held_bytes: mem.wasm + mem.js_heap,
     raw_json_bytes: raw.bytes,
     responses: raw.responses,
+    listing: listing.url,
   };
+}
+
+/// `load` `runs` times: every figure of each run, and the listing the app requested.
+async function loads(browser, alerts, runs) {
+  const all = [];
+  for (let i = 0; i < runs; i++) all.push(await load(browser, alerts));
+  return { runs: all, listing: all[0].listing };
+}
+
+/// The floors, each `runs` times, in a document of the app's origin that runs none of the app's
+/// code (its config.json: a page the test served itself would not be on loopback, and Chromium
+/// refuses such a page's requests to the loopback Graph), with the same token kind and listing.
+async function floors(browser, alerts, runs) {
+  const token = process.env.VIGIL_TEST_TOKEN;
+  if (!token) throw new Error('floors needs VIGIL_TEST_TOKEN (the emulator\'s --test-token)');
+  const graph = process.env.VIGIL_GRAPH_URL;
+  // The listing the app requested for this view (--listing, from its own run: its filter, order
+  // and $count), each floor with its own page size.
+  // Its path and query on this run's Graph (each run has an emulator of its own).
+  const seen = new URL(textOpt('--listing') ?? `${graph}/v1.0/security/alerts_v2?$count=true`);
+  const listing = new URL(seen.pathname + seen.search, graph);
+  const out = { first: [], load: [], scroll: [] };
+  for (let i = 0; i < runs; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${APP}/config.json`);
+    const r = await page.evaluate(async ([url, token, alerts]) => {
+      const headers = { Authorization: `Bearer ${token}` };
+      const frame = () => new Promise((res) => requestAnimationFrame(res));
+      async function get(u) {
+        for (;;) {
+          const resp = await fetch(u, { headers });
+          if (resp.status === 429) {
+            await new Promise((res) => setTimeout(res, 1000 * Number(resp.headers.get('Retry-After') ?? 1)));
+            continue;
+          }
+          if (!resp.ok) throw new Error(`${resp.status} from ${u}`);
+          return JSON.parse(await resp.text());
+        }
+      }
+      // (a) 50 alerts to 50 rows painted (the frame after the rows went in, as for the queue).
+      let t0 = performance.now();
+      const first = new URL(url); first.searchParams.set('$top', '50');
+      const body = await get(first.href);
+      document.body.replaceChildren();
+      const list = document.createElement('div');
+      for (const a of body.value) {
+        const row = document.createElement('div');
+        row.textContent = `${a.severity} ${a.title} ${a.status} ${a.createdDateTime}`;
+        list.append(row);
+      }
+      document.body.append(list);
+      await frame(); await frame();
+      const firstMs = performance.now() - t0;
+      // (b) every page of the listing, pages of 2,000, each JSON.parsed.
+      t0 = performance.now();
+      let next = new URL(url); next.searchParams.set('$top', '2000'); next = next.href;
+      let n = 0;
+      while (next) {
+        const page = await get(next);
+        n += page.value.length;
+        next = page['@odata.nextLink'];
+      }
+      const loadMs = performance.now() - t0;
+      if (n !== alerts) throw new Error(`the floor read ${n} alerts, expected ${alerts}`);
+      // (c) a plain virtualised list of as many rows (34 px, the queue's row height), scrolled top
+      // to bottom in 300 steps, one per frame.
+      list.remove();
+      const el = document.createElement('div');
+      el.style.cssText = 'height:600px;overflow:auto;position:relative';
+      const spacer = document.createElement('div');
+      spacer.style.height = `${alerts * 34}px`;
+      const win = document.createElement('div');
+      win.style.cssText = 'position:absolute;left:0;right:0';
+      el.append(spacer, win);
+      document.body.append(el);
+      const draw = () => {
+        const from = Math.floor(el.scrollTop / 34);
+        win.style.top = `${from * 34}px`;
+        win.replaceChildren(...Array.from({ length: 22 }, (_, i) => {
+          const row = document.createElement('div');
+          row.style.height = '34px';
+          row.textContent = `row ${from + i}`;
+          return row;
+        }));
+      };
+      el.addEventListener('scroll', draw);
+      draw();
+      await frame(); await frame();
+      const frames = 300;
+      const step = (el.scrollHeight - el.clientHeight) / frames;
+      const times = [];
+      for (let i = 0; i <= frames; i++) {
+        times.push(await frame());
+        el.scrollTop = Math.round(step * (i + 1));
+      }
+      const deltas = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
+      return { firstMs, loadMs, deltas };
+    }, [listing.href, token, alerts]);
+    out.first.push(round(r.firstMs));
+    out.load.push(round(r.loadMs));
+    out.scroll.push(round(quantile(r.deltas, 0.95)));
+    await context.close();
+  }
+  return out;
 }
 
 const browser = await launch();
 try {
   let result;
   if (mode === 'first-rows') result = await firstRows(browser, opt('--runs', 5));
-  else if (mode === 'load') result = await load(browser, opt('--alerts', NaN));
-  else throw new Error('usage: queue.mjs first-rows [--runs N] | load --alerts N');
+  else if (mode === 'load') result = await loads(browser, opt('--alerts', NaN), opt('--runs', 1));
+  else if (mode === 'floors') result = await floors(browser, opt('--alerts', NaN), opt('--runs', 5));
+  else throw new Error('usage: queue.mjs first-rows [--runs N] | load --alerts N [--runs N] | floors --alerts N [--runs N]');
   console.log(`BENCH ${JSON.stringify({ mode, ...result })}`);
 } finally {
   await browser.close();

@@ -22,6 +22,8 @@
 //! - [`correlate`]: alerts joined into clusters through shared entities (engine, advice, case files).
 //! - [`score`]: the Secure Score page's figures (trend, changes, categories, actions,
 //!   projection), computed from loaded snapshots and control profiles.
+//! - [`threats`]: the Threats section's hunting result table and chart, "Go hunt" queries and
+//!   the submission form's validation.
 //! - [`sort`]: the one stable sort of the app (each sort call site is bundle bytes).
 //! - `native` (feature `native`): a reqwest transport for tests, benches and tools.
 //!
@@ -64,6 +66,7 @@ pub mod queue;
 pub mod scheduler;
 pub mod score;
 pub mod sort;
+pub mod threats;
 pub mod transport;
 pub mod url;
 

@@ -25,6 +25,7 @@ const SCOPES: &[&str] = &[
     "SecurityEvents.ReadWrite.All",
     "eDiscovery.ReadWrite.All",
     "ThreatHunting.Read.All",
+    "ThreatSubmission.ReadWrite",
 ];
 
 async fn emulator(opts: Options) -> Running {
@@ -467,4 +468,47 @@ async fn ediscovery_requests_opt_in_to_the_evolvable_enum_members() {
         c.transport().log.borrow().len() > 1,
         "the client's own requests were recorded"
     );
+}
+
+#[tokio::test]
+async fn a_url_submission_is_listed_and_reaches_its_verdict() {
+    use vigil_core::client::SubmissionCollection;
+    let emu = emulator(Options::default()).await;
+    let c = client_for(&emu, ANALYST);
+    let sent = c
+        .create_submission(&NewThreatSubmission::url(
+            SubmissionCategory::Phishing,
+            "https://invoice-share.net/x",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(sent.status, Some(SubmissionStatus::Running));
+    for kind in [
+        SubmissionCollection::Email,
+        SubmissionCollection::Url,
+        SubmissionCollection::File,
+    ] {
+        let all = c
+            .list_submissions(kind, &Query::new())
+            .collect_all()
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+        if kind == SubmissionCollection::Url {
+            assert!(all.iter().any(|s| s.id == sent.id));
+        }
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let s = c
+            .get_submission(SubmissionCollection::Url, &sent.id)
+            .await
+            .unwrap();
+        if s.status == Some(SubmissionStatus::Succeeded) {
+            let r = s.result.unwrap_or_default();
+            assert_eq!(r.category, Some(SubmissionResultCategory::Phishing));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still {:?}", s.status);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

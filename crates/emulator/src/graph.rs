@@ -345,7 +345,11 @@ fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             submissions::route(ctx, req)
         }
         ["security", "threatintelligence", ..] => threatintel::route(ctx, req),
-        ["security", "runhuntingquery"] => hunting::route(ctx, req),
+        // The documented path, and the namespace-qualified one Microsoft's SDKs send.
+        [
+            "security",
+            "runhuntingquery" | "microsoft.graph.security.runhuntingquery",
+        ] => hunting::route(ctx, req),
         ["users", ..] | ["me"] | ["devices", ..] => directory::route(ctx, req),
         _ => Err(not_found_segment(req)),
     }

@@ -1,7 +1,10 @@
-//! `POST /security/runHuntingQuery` over `AlertInfo` and `AlertEvidence`, derived from the
-//! tenant's alerts, with a KQL subset: `where` (==, !=, <, >, <=, >=, contains, has,
-//! startswith, in, and/or/not, ago(), datetime()), `project`, `summarize count() by`,
-//! `order by`/`sort by`, `take`/`limit` and `count`.
+//! `POST /security/runHuntingQuery` (also at its namespace-qualified path) over `AlertInfo` and
+//! `AlertEvidence`, derived from the tenant's alerts, with the KQL analysts write: `where`
+//! (==, !=, =~, !~, <, >, <=, >=, contains, has, startswith, endswith, in, in~, !in, has_any,
+//! and/or/not, ago(), datetime()), `project`, `project-away`, `extend`, `distinct`,
+//! `summarize` (count(), dcount(), make_set(), arg_max() by columns or `bin(col, span)`),
+//! `order by`/`sort by`, `top N by`, `take`/`limit` and `count`. Results are capped at
+//! [`ROW_CAP`] rows, as the service caps them.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -12,6 +15,9 @@ use crate::error::{GraphError, GraphResponse, GraphResult};
 use crate::graph::{Ctx, Req, no_method};
 use crate::seed::alerts::DAY;
 use crate::util::{now_ms, parse_dt};
+
+/// The service returns at most this many rows of a query.
+pub const ROW_CAP: usize = 10_000;
 
 #[derive(Debug, Clone)]
 pub struct Table {
@@ -209,7 +215,8 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     let tables = d
         .hunting
         .get_or_init(|| build(d.alerts.items.iter().map(|r| r.value())));
-    let t = run(tables, &query, now, from, to)?;
+    let mut t = run(tables, &query, now, from, to)?;
+    t.rows.truncate(ROW_CAP);
     let schema: Vec<Value> = t
         .columns
         .iter()
@@ -335,20 +342,7 @@ fn run(tables: &Tables, q: &str, now: i64, from: i64, to: i64) -> Result<Table, 
         let rest = rest.trim();
         match op {
             "where" => {
-                let toks = lex(rest)?;
-                let mut p = P {
-                    toks,
-                    pos: 0,
-                    cols: &t.columns,
-                    now,
-                };
-                let e = p.or()?;
-                if p.pos != p.toks.len() {
-                    return Err(bad(format!(
-                        "Syntax error in where clause near token {}.",
-                        p.pos
-                    )));
-                }
+                let e = parse_expr(rest, &t.columns, now)?;
                 t.rows.retain(|r| truthy(&eval(&e, r)));
             }
             "project" => {
@@ -389,71 +383,378 @@ fn run(tables: &Tables, q: &str, now: i64, from: i64, to: i64) -> Result<Table, 
             "order" | "sort" => {
                 let spec = rest
                     .strip_prefix("by")
-                    .ok_or_else(|| bad("Expected 'by' after order."))?
-                    .trim();
-                let mut keys = Vec::new();
-                for part in spec.split(',') {
-                    let mut it = part.split_whitespace();
-                    let c = col(&t.columns, it.next().unwrap_or_default())?;
-                    let desc = !matches!(it.next(), Some("asc"));
-                    keys.push((c, desc));
-                }
-                t.rows.sort_by(|a, b| {
-                    for (c, desc) in &keys {
-                        let o = cmp(&a[*c], &b[*c]);
-                        let o = if *desc { o.reverse() } else { o };
-                        if o != Ordering::Equal {
-                            return o;
-                        }
-                    }
-                    Ordering::Equal
-                });
+                    .ok_or_else(|| bad("Query could not be parsed: expected 'by' after order."))?;
+                order(&mut t, spec)?;
             }
-            "summarize" => {
-                let (agg, by) = rest.split_once(" by ").unwrap_or((rest, ""));
-                let agg = agg.trim();
-                let name = match agg.split_once('=') {
-                    Some((n, f)) if f.trim() == "count()" => n.trim().to_string(),
-                    None if agg == "count()" => "count_".to_string(),
-                    _ => return Err(bad("Only 'summarize count() by …' is supported.")),
-                };
-                let idx: Vec<usize> = by
+            "summarize" => t = summarize(&t, rest)?,
+            "project-away" => {
+                let drop: Vec<usize> = rest
                     .split(',')
-                    .map(str::trim)
-                    .filter(|c| !c.is_empty())
-                    .map(|c| col(&t.columns, c))
+                    .map(|c| col(&t.columns, c.trim()))
                     .collect::<Result<_, _>>()?;
-                let mut groups: BTreeMap<String, (Vec<Value>, i64)> = BTreeMap::new();
-                for r in &t.rows {
-                    let key: Vec<Value> = idx.iter().map(|&i| r[i].clone()).collect();
-                    groups
-                        .entry(serde_json::to_string(&key).unwrap_or_default())
-                        .or_insert((key, 0))
-                        .1 += 1;
-                }
-                let mut columns: Vec<(String, &'static str)> =
-                    idx.iter().map(|&i| t.columns[i].clone()).collect();
-                columns.push((name, "Int64"));
-                t = Table {
-                    columns,
-                    rows: groups
-                        .into_values()
-                        .map(|(mut k, n)| {
-                            k.push(json!(n));
-                            k
-                        })
-                        .collect(),
-                };
+                let keep: Vec<usize> = (0..t.columns.len()).filter(|i| !drop.contains(i)).collect();
+                t = pick(&t, &keep);
             }
-            "" => return Err(bad("Syntax error: empty pipeline stage.")),
+            "distinct" => {
+                let idx: Vec<usize> = rest
+                    .split(',')
+                    .map(|c| col(&t.columns, c.trim()))
+                    .collect::<Result<_, _>>()?;
+                let mut p = pick(&t, &idx);
+                let mut seen = std::collections::HashSet::new();
+                p.rows
+                    .retain(|r| seen.insert(serde_json::to_string(r).unwrap_or_default()));
+                t = p;
+            }
+            "extend" => {
+                for part in split_top(rest) {
+                    let (name, expr) = part
+                        .split_once('=')
+                        .filter(|(n, _)| is_ident(n.trim()))
+                        .ok_or_else(|| bad(format!("Query could not be parsed: expected 'Name = expression' in extend, found '{part}'.")))?;
+                    let e = parse_expr(expr, &t.columns, now)?;
+                    let values: Vec<Value> = t.rows.iter().map(|r| eval(&e, r)).collect();
+                    let kind = kind_of(values.first());
+                    t.columns.push((name.trim().to_string(), kind));
+                    for (r, v) in t.rows.iter_mut().zip(values) {
+                        r.push(v);
+                    }
+                }
+            }
+            "top" => {
+                let (n, spec) = rest
+                    .split_once(" by ")
+                    .ok_or_else(|| bad("Query could not be parsed: expected 'top N by Column'."))?;
+                let n: usize = n
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad("Query could not be parsed: 'top' needs a number."))?;
+                order(&mut t, spec)?;
+                t.rows.truncate(n);
+            }
+            "" => return Err(bad("Query could not be parsed: empty pipeline stage.")),
             other => {
                 return Err(bad(format!(
-                    "The operator '{other}' is not supported by this emulator."
+                    "Query could not be parsed at '{other}': it is not a known tabular operator."
                 )));
             }
         }
     }
     Ok(t)
+}
+
+/// The columns at `idx`, in that order.
+fn pick(t: &Table, idx: &[usize]) -> Table {
+    Table {
+        columns: idx.iter().map(|&i| t.columns[i].clone()).collect(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| idx.iter().map(|&i| r[i].clone()).collect())
+            .collect(),
+    }
+}
+
+/// Sorts by `Col [asc|desc], …` (descending unless told).
+fn order(t: &mut Table, spec: &str) -> Result<(), GraphError> {
+    let mut keys = Vec::new();
+    for part in spec.split(',') {
+        let mut it = part.split_whitespace();
+        let c = col(&t.columns, it.next().unwrap_or_default())?;
+        let desc = !matches!(it.next(), Some("asc"));
+        keys.push((c, desc));
+    }
+    t.rows.sort_by(|a, b| {
+        for (c, desc) in &keys {
+            let o = cmp(&a[*c], &b[*c]);
+            let o = if *desc { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+    Ok(())
+}
+
+fn is_ident(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Splits on commas outside parentheses and string literals.
+fn split_top(s: &str) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let (mut depth, mut quote) = (0i32, None::<char>);
+    for c in s.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '(') => depth += 1,
+            (None, ')') => depth -= 1,
+            (None, ',') if depth == 0 => {
+                out.push(String::new());
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+    }
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The KQL type name of a computed value.
+fn kind_of(v: Option<&Value>) -> &'static str {
+    match v {
+        Some(Value::Bool(_)) => "Boolean",
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => "Int64",
+        Some(Value::Number(_)) => "Double",
+        Some(Value::String(s)) if parse_dt(s).is_some() => "DateTime",
+        _ => "String",
+    }
+}
+
+/// A where-style expression over `cols`.
+fn parse_expr(src: &str, cols: &[(String, &'static str)], now: i64) -> Result<E, GraphError> {
+    let mut p = P {
+        toks: lex(src)?,
+        pos: 0,
+        cols,
+        now,
+    };
+    let e = p.or()?;
+    if p.pos != p.toks.len() {
+        return Err(bad(format!(
+            "Query could not be parsed: unexpected {} in '{src}'.",
+            describe(p.peek())
+        )));
+    }
+    Ok(e)
+}
+
+fn describe(t: Option<&Tok>) -> String {
+    match t {
+        Some(Tok::Word(w)) => format!("'{w}'"),
+        Some(Tok::Str(s)) => format!("string \"{s}\""),
+        Some(Tok::Num(n)) => format!("number {n}"),
+        Some(Tok::Sym(s)) => format!("'{s}'"),
+        None => "end of query".to_string(),
+    }
+}
+
+/// A KQL timespan literal (`1d`, `12h`, `30m`, `10s`) in milliseconds.
+fn span_ms(arg: &str) -> Result<i64, GraphError> {
+    let (n, unit) = arg.split_at(arg.find(|c: char| c.is_alphabetic()).unwrap_or(arg.len()));
+    let n: f64 = n
+        .parse()
+        .map_err(|_| bad(format!("Invalid timespan '{arg}'.")))?;
+    let mul = match unit {
+        "d" => DAY as f64,
+        "h" => 3_600_000.0,
+        "m" => 60_000.0,
+        "s" => 1000.0,
+        _ => return Err(bad(format!("Invalid timespan unit in '{arg}'."))),
+    };
+    Ok((n * mul) as i64)
+}
+
+/// One `by` key of a summarize: a column, or `bin(column, span)` (rounded down).
+enum Key {
+    Col(usize),
+    Bin(usize, i64),
+}
+
+/// `summarize [Name =] agg(...), … [by Col | [Name =] bin(Col, span), …]`.
+fn summarize(t: &Table, rest: &str) -> Result<Table, GraphError> {
+    let (aggs, by) = match rest.find(" by ") {
+        Some(i) => (&rest[..i], &rest[i + 4..]),
+        None => (rest, ""),
+    };
+    let named = |part: &str| -> (Option<String>, String) {
+        match part.split_once('=') {
+            Some((n, f)) if is_ident(n.trim()) => {
+                (Some(n.trim().to_string()), f.trim().to_string())
+            }
+            _ => (None, part.trim().to_string()),
+        }
+    };
+    let call = |f: &str| -> Result<(String, Vec<String>), GraphError> {
+        let open = f.find('(').filter(|_| f.ends_with(')')).ok_or_else(|| {
+            bad(format!(
+                "Query could not be parsed: expected a function call, found '{f}'."
+            ))
+        })?;
+        let args = f[open + 1..f.len() - 1]
+            .split(',')
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
+        Ok((f[..open].trim().to_string(), args))
+    };
+    let mut keys = Vec::new();
+    let mut columns: Vec<(String, &'static str)> = Vec::new();
+    for part in split_top(by) {
+        let (name, expr) = named(&part);
+        if expr.starts_with("bin(") {
+            let (_, args) = call(&expr)?;
+            let [c, span] = args.as_slice() else {
+                return Err(bad(
+                    "bin() takes a column and a bin size, e.g. bin(Timestamp, 1d).",
+                ));
+            };
+            let i = col(&t.columns, c)?;
+            let size = if t.columns[i].1 == "DateTime" {
+                span_ms(span)?
+            } else {
+                span.parse::<f64>()
+                    .map_err(|_| bad(format!("Invalid bin size '{span}'.")))? as i64
+            };
+            if size <= 0 {
+                return Err(bad("The bin size must be positive."));
+            }
+            keys.push(Key::Bin(i, size));
+            columns.push((name.unwrap_or_else(|| c.clone()), t.columns[i].1));
+        } else {
+            let i = col(&t.columns, &expr)?;
+            keys.push(Key::Col(i));
+            columns.push((name.unwrap_or(expr), t.columns[i].1));
+        }
+    }
+    enum Agg {
+        Count,
+        Dcount(usize),
+        MakeSet(usize),
+        ArgMax(usize, Vec<usize>),
+    }
+    let mut plan = Vec::new();
+    for part in split_top(aggs) {
+        let (name, expr) = named(&part);
+        let (f, args) = call(&expr)?;
+        let one = |what: &str| -> Result<usize, GraphError> {
+            match args.as_slice() {
+                [c] => col(&t.columns, c),
+                _ => Err(bad(format!("{what}() takes one column."))),
+            }
+        };
+        match f.as_str() {
+            "count" if args.is_empty() => {
+                columns.push((name.unwrap_or_else(|| "count_".into()), "Int64"));
+                plan.push(Agg::Count);
+            }
+            "dcount" => {
+                let c = one("dcount")?;
+                columns.push((
+                    name.unwrap_or_else(|| format!("dcount_{}", t.columns[c].0)),
+                    "Int64",
+                ));
+                plan.push(Agg::Dcount(c));
+            }
+            "make_set" => {
+                let c = one("make_set")?;
+                columns.push((
+                    name.unwrap_or_else(|| format!("set_{}", t.columns[c].0)),
+                    "Dynamic",
+                ));
+                plan.push(Agg::MakeSet(c));
+            }
+            "arg_max" => {
+                let Some((first, more)) = args.split_first() else {
+                    return Err(bad("arg_max() takes a column and the columns to return."));
+                };
+                let c = col(&t.columns, first)?;
+                let shown: Vec<usize> = if more.iter().any(|a| a == "*") {
+                    (0..t.columns.len()).collect()
+                } else {
+                    more.iter()
+                        .map(|a| col(&t.columns, a))
+                        .collect::<Result<_, _>>()?
+                };
+                let shown: Vec<usize> = shown
+                    .into_iter()
+                    .filter(|&i| {
+                        i != c && !keys.iter().any(|k| matches!(k, Key::Col(k) if *k == i))
+                    })
+                    .collect();
+                columns.push((t.columns[c].0.clone(), t.columns[c].1));
+                columns.extend(shown.iter().map(|&i| t.columns[i].clone()));
+                plan.push(Agg::ArgMax(c, shown));
+            }
+            other => {
+                return Err(bad(format!(
+                    "Query could not be parsed: '{other}' is not a supported aggregation (count, dcount, make_set, arg_max)."
+                )));
+            }
+        }
+    }
+    if plan.is_empty() {
+        return Err(bad(
+            "Query could not be parsed: summarize needs an aggregation such as count().",
+        ));
+    }
+    let mut groups: BTreeMap<String, (Vec<Value>, Vec<&Vec<Value>>)> = BTreeMap::new();
+    for r in &t.rows {
+        let key: Vec<Value> = keys
+            .iter()
+            .map(|k| match k {
+                Key::Col(i) => r[*i].clone(),
+                Key::Bin(i, size) => match (&r[*i], r[*i].as_str().and_then(parse_dt)) {
+                    (_, Some(ms)) => json!(crate::util::fmt_ms(ms.div_euclid(*size) * size)),
+                    (Value::Number(n), None) => {
+                        json!(n.as_f64().unwrap_or(0.0).div_euclid(*size as f64) * *size as f64)
+                    }
+                    (v, None) => v.clone(),
+                },
+            })
+            .collect();
+        groups
+            .entry(serde_json::to_string(&key).unwrap_or_default())
+            .or_insert((key, Vec::new()))
+            .1
+            .push(r);
+    }
+    let rows = groups
+        .into_values()
+        .map(|(mut row, members)| {
+            for a in &plan {
+                match a {
+                    Agg::Count => row.push(json!(members.len())),
+                    Agg::Dcount(c) | Agg::MakeSet(c) => {
+                        let mut set: Vec<Value> = Vec::new();
+                        for m in &members {
+                            if !set.contains(&m[*c]) {
+                                set.push(m[*c].clone());
+                            }
+                        }
+                        row.push(match a {
+                            Agg::Dcount(_) => json!(set.len()),
+                            _ => Value::Array(set),
+                        });
+                    }
+                    Agg::ArgMax(c, shown) => {
+                        let best = members.iter().copied().reduce(|x, y| {
+                            if cmp(&y[*c], &x[*c]) == Ordering::Greater {
+                                y
+                            } else {
+                                x
+                            }
+                        });
+                        if let Some(b) = best {
+                            row.push(b[*c].clone());
+                            row.extend(shown.iter().map(|&i| b[i].clone()));
+                        }
+                    }
+                }
+            }
+            row
+        })
+        .collect();
+    Ok(Table { columns, rows })
 }
 
 fn col(cols: &[(String, &'static str)], name: &str) -> Result<usize, GraphError> {
@@ -534,6 +835,8 @@ fn lex(s: &str) -> Result<Vec<Tok>, GraphError> {
             let sym = match two.as_str() {
                 "==" => Some("=="),
                 "!=" => Some("!="),
+                "=~" => Some("=~"),
+                "!~" => Some("!~"),
                 "<=" => Some("<="),
                 ">=" => Some(">="),
                 _ => None,
@@ -550,7 +853,12 @@ fn lex(s: &str) -> Result<Vec<Tok>, GraphError> {
                 ')' => ")",
                 ',' => ",",
                 '!' => "!",
-                _ => return Err(bad(format!("Unexpected character '{ch}' in query."))),
+                '~' => "~",
+                _ => {
+                    return Err(bad(format!(
+                        "Query could not be parsed: unexpected character '{ch}'."
+                    )));
+                }
             };
             out.push(Tok::Sym(one));
             i += 1;
@@ -559,12 +867,20 @@ fn lex(s: &str) -> Result<Vec<Tok>, GraphError> {
     Ok(out)
 }
 
+/// The list operators: `in`, `in~` (case-insensitive) and `has_any` (any term).
+#[derive(Debug, Clone, Copy)]
+enum ListOp {
+    In,
+    InCi,
+    HasAny,
+}
+
 #[derive(Debug, Clone)]
 enum E {
     Col(usize),
     Lit(Value),
     Bin(String, Box<E>, Box<E>),
-    In(Box<E>, Vec<Value>, bool),
+    In(Box<E>, Vec<Value>, bool, ListOp),
     Not(Box<E>),
 }
 
@@ -587,7 +903,7 @@ impl P<'_> {
             self.pos += 1;
             Ok(())
         } else {
-            Err(bad(format!("Syntax error: expected {t:?}.")))
+            Err(bad(format!("Query could not be parsed: expected {t:?}.")))
         }
     }
     fn or(&mut self) -> Result<E, GraphError> {
@@ -613,7 +929,9 @@ impl P<'_> {
             self.pos += 1;
         }
         let op = match self.peek().cloned() {
-            Some(Tok::Sym(s)) if ["==", "!=", "<", ">", "<=", ">="].contains(&s) && !neg => {
+            Some(Tok::Sym(s))
+                if ["==", "!=", "=~", "!~", "<", ">", "<=", ">="].contains(&s) && !neg =>
+            {
                 s.to_string()
             }
             Some(Tok::Word(w))
@@ -621,7 +939,9 @@ impl P<'_> {
                     "contains",
                     "has",
                     "startswith",
+                    "endswith",
                     "in",
+                    "has_any",
                     "contains_cs",
                     "has_cs",
                 ]
@@ -629,17 +949,25 @@ impl P<'_> {
             {
                 w
             }
-            _ if neg => return Err(bad("Syntax error after '!'.")),
+            _ if neg => return Err(bad("Query could not be parsed: unexpected '!'.")),
             _ => return Ok(l),
         };
         self.pos += 1;
-        if op == "in" {
+        if op == "in" || op == "has_any" {
+            let mode = if op == "has_any" {
+                ListOp::HasAny
+            } else if self.peek() == Some(&Tok::Sym("~")) {
+                self.pos += 1;
+                ListOp::InCi
+            } else {
+                ListOp::In
+            };
             self.expect(Tok::Sym("("))?;
             let mut items = Vec::new();
             loop {
                 match self.atom()? {
                     E::Lit(v) => items.push(v),
-                    _ => return Err(bad("'in' takes a list of literals.")),
+                    _ => return Err(bad(format!("'{op}' takes a list of literals."))),
                 }
                 if self.peek() == Some(&Tok::Sym(",")) {
                     self.pos += 1;
@@ -648,7 +976,7 @@ impl P<'_> {
                 }
             }
             self.expect(Tok::Sym(")"))?;
-            return Ok(E::In(Box::new(l), items, neg));
+            return Ok(E::In(Box::new(l), items, neg, mode));
         }
         let r = self.atom()?;
         let e = E::Bin(op, Box::new(l), Box::new(r));
@@ -701,19 +1029,7 @@ impl P<'_> {
                 }
                 self.expect(Tok::Sym(")"))?;
                 let ms = if w == "ago" {
-                    let (n, unit) =
-                        arg.split_at(arg.find(|c: char| c.is_alphabetic()).unwrap_or(arg.len()));
-                    let n: f64 = n
-                        .parse()
-                        .map_err(|_| bad(format!("Invalid timespan '{arg}'.")))?;
-                    let mul = match unit {
-                        "d" => DAY as f64,
-                        "h" => 3_600_000.0,
-                        "m" => 60_000.0,
-                        "s" => 1000.0,
-                        _ => return Err(bad(format!("Invalid timespan unit in '{arg}'."))),
-                    };
-                    self.now - (n * mul) as i64
+                    self.now - span_ms(&arg)?
                 } else {
                     parse_dt(&arg).ok_or_else(|| bad(format!("Invalid datetime '{arg}'.")))?
                 };
@@ -723,7 +1039,9 @@ impl P<'_> {
                 self.pos += 1;
                 Ok(E::Col(col(self.cols, &w)?))
             }
-            _ => Err(bad("Syntax error: unexpected end of where clause.")),
+            _ => Err(bad(
+                "Query could not be parsed: unexpected end of where clause.",
+            )),
         }
     }
 }
@@ -733,9 +1051,14 @@ fn eval(e: &E, r: &[Value]) -> Value {
         E::Col(i) => r[*i].clone(),
         E::Lit(v) => v.clone(),
         E::Not(x) => json!(!truthy(&eval(x, r))),
-        E::In(x, items, neg) => {
+        E::In(x, items, neg, mode) => {
             let v = eval(x, r);
-            json!(items.iter().any(|i| i == &v) != *neg)
+            let found = items.iter().any(|i| match mode {
+                ListOp::In => i == &v,
+                ListOp::InCi => text(i).to_lowercase() == text(&v).to_lowercase(),
+                ListOp::HasAny => has(&text(&v), &text(i)),
+            });
+            json!(found != *neg)
         }
         E::Bin(op, a, b) => {
             let (x, y) = (eval(a, r), eval(b, r));
@@ -752,6 +1075,9 @@ fn eval(e: &E, r: &[Value]) -> Value {
                 "or" => truthy(&x) || truthy(&y),
                 "==" => x == y,
                 "!=" => x != y,
+                "=~" => xs.to_lowercase() == ys.to_lowercase(),
+                "!~" => xs.to_lowercase() != ys.to_lowercase(),
+                "endswith" => xs.to_lowercase().ends_with(&ys.to_lowercase()),
                 "<" => cmp(&x, &y) == Ordering::Less,
                 ">" => cmp(&x, &y) == Ordering::Greater,
                 "<=" => cmp(&x, &y) != Ordering::Greater,
@@ -759,12 +1085,24 @@ fn eval(e: &E, r: &[Value]) -> Value {
                 "contains" => xs.to_lowercase().contains(&ys.to_lowercase()),
                 "contains_cs" => xs.contains(&ys),
                 "startswith" => xs.to_lowercase().starts_with(&ys.to_lowercase()),
-                "has" | "has_cs" => xs
-                    .to_lowercase()
-                    .split(|c: char| !c.is_alphanumeric())
-                    .any(|t| t == ys.to_lowercase()),
+                "has" | "has_cs" => has(&xs, &ys),
                 _ => false,
             })
         }
     }
+}
+
+/// A value as text (numbers and booleans in their JSON spelling).
+fn text(v: &Value) -> String {
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string())
+}
+
+/// KQL `has`: `term` is a whole term of `s`, ignoring case.
+fn has(s: &str, term: &str) -> bool {
+    let term = term.to_lowercase();
+    s.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|t| t == term)
 }

@@ -50,20 +50,17 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
     let first = rest.first().map(|s| s.to_ascii_lowercase());
     let d = ctx.data()?;
     match (first.as_deref(), &rest[rest.len().min(1)..]) {
-        (Some("hosts"), [id]) => {
-            let (host, _) = d
-                .hosts
+        // The service knows every host: one it has no intelligence on is neutral, score 0.
+        (Some("hosts"), [id]) => Ok(GraphResponse::ok(
+            &d.hosts
                 .get(&id.to_lowercase())
-                .ok_or_else(|| GraphError::not_found("The host"))?;
-            Ok(GraphResponse::ok(host))
-        }
-        (Some("hosts"), [id, r]) if r.eq_ignore_ascii_case("reputation") => {
-            let (_, rep) = d
-                .hosts
+                .map_or_else(|| unknown_host(id).0, |(h, _)| h.clone()),
+        )),
+        (Some("hosts"), [id, r]) if r.eq_ignore_ascii_case("reputation") => Ok(GraphResponse::ok(
+            &d.hosts
                 .get(&id.to_lowercase())
-                .ok_or_else(|| GraphError::not_found("The host"))?;
-            Ok(GraphResponse::ok(rep))
-        }
+                .map_or_else(|| unknown_host(id).1, |(_, rep)| rep.clone()),
+        )),
         (Some(kind @ ("articles" | "intelprofiles")), tail) => {
             let (coll, spec, name) = if kind == "articles" {
                 (&d.articles, &ARTICLES_SPEC, "articles")
@@ -117,4 +114,16 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
             req.segs.last().map(String::as_str).unwrap_or("")
         ))),
     }
+}
+
+/// A host without intelligence: (host, reputation), neutral with no rules.
+fn unknown_host(id: &str) -> (Value, Value) {
+    let ip = id.parse::<std::net::IpAddr>().is_ok();
+    let host = if ip {
+        json!({"@odata.type": "#microsoft.graph.security.ipAddress", "id": id, "firstSeenDateTime": null, "lastSeenDateTime": null, "countryOrRegion": null, "hostingProvider": null, "netblock": null})
+    } else {
+        json!({"@odata.type": "#microsoft.graph.security.hostname", "id": id, "firstSeenDateTime": null, "lastSeenDateTime": null, "registrar": null, "registrant": null})
+    };
+    let rep = json!({"@odata.type": "#microsoft.graph.security.hostReputation", "id": format!("rep-{id}"), "classification": "neutral", "score": 0, "rules": []});
+    (host, rep)
 }

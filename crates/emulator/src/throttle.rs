@@ -119,7 +119,9 @@ pub fn bucket_for(path: &str) -> &'static str {
         "securescore"
     } else if p.starts_with("/security/cases/ediscoverycases") {
         "ediscovery"
-    } else if p.starts_with("/security/runhuntingquery") {
+    } else if p.starts_with("/security/runhuntingquery")
+        || p.starts_with("/security/microsoft.graph.security.runhuntingquery")
+    {
         "hunting"
     } else {
         "default"

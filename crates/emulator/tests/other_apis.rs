@@ -43,6 +43,51 @@ async fn hunting_queries() {
     let r = hunt("AlertInfo | where Title contains \"<script>\" | project Title").await;
     assert!(r.body["results"].as_array().is_some_and(|v| !v.is_empty()));
 
+    // The operators analysts write, and bin() over time.
+    let r = g
+        .post(
+            "/v1.0/security/microsoft.graph.security.runHuntingQuery",
+            json!({"Query": "AlertInfo | summarize count() by bin(Timestamp, 1d) | order by Timestamp asc"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "the SDKs' path: {}", r.body);
+    let days = r.body["results"].as_array().cloned().unwrap_or_default();
+    assert!(days.len() >= 7, "{}", days.len());
+    assert!(days.iter().all(|d| {
+        d["Timestamp"]
+            .as_str()
+            .is_some_and(|t| t.contains("T00:00:00"))
+    }));
+    let total: u64 = days.iter().filter_map(|d| d["count_"].as_u64()).sum();
+    let all = hunt("AlertInfo | count").await.body["results"][0]["Count"].as_u64();
+    assert_eq!(Some(total), all, "every alert is in one day");
+    let r = hunt("AlertInfo | where Severity =~ \"HIGH\" and Severity !~ \"low\" and Category in~ (\"MALWARE\", \"initialaccess\") | summarize n = count(), d = dcount(ServiceSource), s = make_set(ServiceSource) by Category").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for row in r.body["results"].as_array().into_iter().flatten() {
+        assert_eq!(
+            row["d"].as_u64(),
+            row["s"].as_array().map(|a| a.len() as u64)
+        );
+        assert!(row["Category"].as_str().is_some_and(
+            |c| c.eq_ignore_ascii_case("malware") || c.eq_ignore_ascii_case("initialaccess")
+        ));
+    }
+    let r = hunt("AlertEvidence | where Title has_any (\"ransomware\", \"phishing\") | extend Upper = AccountUpn | project-away FolderPath | distinct AlertId, Title | top 3 by Title asc").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rows = r.body["results"].as_array().cloned().unwrap_or_default();
+    assert!(!rows.is_empty() && rows.len() <= 3);
+    let r = hunt("AlertInfo | summarize arg_max(Timestamp, Title) by Severity").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["schema"][2]["name"], "Title");
+    let e = hunt("AlertInfo | where Severity == \"high\" and | take 5").await;
+    assert_error(&e, 400, "BadRequest");
+    assert!(
+        e.body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("could not be parsed")),
+        "{}",
+        e.body
+    );
     assert_error(
         &hunt("DeviceProcessEvents | take 1").await,
         400,
@@ -105,6 +150,26 @@ async fn submissions_intel_and_pivots() {
         400,
         "BadRequest",
     );
+    // Running, then its verdict: a host the tenant's intelligence calls malicious is phishing.
+    let bad = g
+        .post("/beta/security/threatSubmission/urlThreats", json!({"@odata.type": "#microsoft.graph.security.urlThreatSubmission", "category": "phishing", "webUrl": "https://invoice-share.net/login"}))
+        .await;
+    assert_eq!(bad.body["status"], "running");
+    let url = format!(
+        "/beta/security/threatSubmission/urlThreats/{}",
+        bad.body["id"].as_str().unwrap_or_default()
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let done = loop {
+        let s = g.ok(&url).await;
+        if s["status"] == "succeeded" || std::time::Instant::now() > deadline {
+            break s;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert_eq!(done["status"], "succeeded", "{done}");
+    assert_eq!(done["result"]["category"], "phishing");
+    assert_eq!(done["result"]["detail"], "urlFileShouldBeBlocked");
     assert_error(
         &g.get("/v1.0/security/threatSubmission/urlThreats").await,
         400,

@@ -80,7 +80,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         // When the view last took in new rows (never yet: the first rows show at once).
         let mut shown: Option<f64> = None;
         // The first screen of rows comes from a small request of its own, so rows show before
-        // the first full page (2 MB of JSON) has arrived; the full listing then replaces them
+        // the first full page (4 MB of JSON) has arrived; the full listing then replaces them
         // (merged by id). Its failure is left to the full listing to report.
         if let Some((client, query, _)) = sources.first() {
             let quick = query.clone().top(FIRST_SCREEN);
@@ -123,8 +123,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                 let more = page.has_more;
                 let decoding = absorb(page.items, q, t, live, &mut shown);
                 let (next, outcome) = if more {
-                    let (next, outcome) = futures::future::join(pages.next(), decoding).await;
-                    (next, outcome)
+                    futures::future::join(pages.next(), decoding).await
                 } else {
                     (None, decoding.await)
                 };

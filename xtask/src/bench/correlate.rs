@@ -48,7 +48,8 @@ fn quality(figures: &mut Vec<Figure>) -> Result<(), String> {
                     "plain connected components over every shared identifier".into(),
                     get("naive"),
                 )),
-            });
+..Default::default()
+});
         }
     }
     Ok(())
@@ -84,6 +85,7 @@ fn native(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
             lower_is_better: true,
             goal: "flat from 1,000 to 1,000,000 alerts".into(),
             peer: None,
+            ..Default::default()
         });
     }
     let (lo, hi) = per_alert
@@ -96,6 +98,7 @@ fn native(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
         lower_is_better: true,
         goal: "at most 1.5".into(),
         peer: None,
+        ..Default::default()
     });
     Ok(())
 }
@@ -123,7 +126,8 @@ fn browser(figures: &mut Vec<Figure>) -> Result<(), String> {
                 .into(),
             get("graphology_ms")?,
         )),
-    });
+..Default::default()
+});
     figures.push(Figure {
         name: "plain components of 100,000 alerts in Chromium (no window, no hubs)".into(),
         value: get("vigil_naive_ms")?,
@@ -134,6 +138,7 @@ fn browser(figures: &mut Vec<Figure>) -> Result<(), String> {
             "graphology-components on the graph already built, same page".into(),
             get("graphology_components_ms")?,
         )),
+        ..Default::default()
     });
     Ok(())
 }

@@ -55,7 +55,8 @@ pub(super) fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
             n(faulty, "rounds"),
         ),
         peer: Some(("the same job with no faults".into(), n(clean, "seconds"))),
-    });
+..Default::default()
+});
     for (key, what) in [
         ("unchanged", "alerts not in the intended state"),
         ("commentsMissing", "comments lost"),
@@ -68,6 +69,7 @@ pub(super) fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
             lower_is_better: true,
             goal: "0".into(),
             peer: None,
+            ..Default::default()
         });
     }
     for (key, what) in [("missing", "missing"), ("duplicated", "duplicated")] {
@@ -78,6 +80,7 @@ pub(super) fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
             lower_is_better: true,
             goal: "0".into(),
             peer: None,
+            ..Default::default()
         });
     }
     Ok(())

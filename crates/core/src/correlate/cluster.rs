@@ -279,10 +279,7 @@ fn counted(alerts: u32, providers: u32) -> String {
 /// Cluster number `k` of the graph, summarised.
 pub(crate) fn build(c: &Correlator, g: &Graph, k: u32) -> Cluster {
     let slots = g.cluster_slots(k);
-    let mut alerts: Vec<AlertInfo> = slots
-        .iter()
-        .map(|&s| c.records[s as usize].info.clone())
-        .collect();
+    let mut alerts: Vec<AlertInfo> = slots.iter().map(|&s| c.info_of(s)).collect();
     crate::sort::by(&mut alerts, |a, b| {
         a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id))
     });
@@ -333,11 +330,21 @@ pub(crate) fn build(c: &Correlator, g: &Graph, k: u32) -> Cluster {
 /// Cluster number `k`, in brief.
 pub(crate) fn membership(c: &Correlator, g: &Graph, k: u32) -> Membership {
     let slots = g.cluster_slots(k);
-    let infos = || slots.iter().map(|&s| &c.records[s as usize].info);
-    let providers = distinct(infos().filter_map(|a| a.provider.clone()).collect());
-    let incidents = distinct_strings(infos().filter_map(|a| a.incident_id.clone()).collect());
+    let records = || slots.iter().map(|&s| &c.records[s as usize]);
+    let providers = distinct(records().filter_map(|r| c.provider_of(r)).collect());
+    let incidents = distinct_strings(
+        slots
+            .iter()
+            .filter_map(|&s| c.incident_of(s).map(str::to_owned))
+            .collect(),
+    );
     Membership {
-        key: infos().map(|a| &a.id).min().cloned().unwrap_or_default(),
+        key: slots
+            .iter()
+            .map(|&s| c.alert_ids.string(s))
+            .min()
+            .map(AlertId::new)
+            .unwrap_or_default(),
         alerts: slots.len() as u32,
         providers: providers.len() as u32,
         incidents: incidents.len() as u32,

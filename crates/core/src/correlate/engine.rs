@@ -12,7 +12,9 @@ use super::graph::Graph;
 use super::identity::{Extracted, IdKind};
 use super::intern::Interner;
 use super::{Settings, parse_key};
-use crate::models::{Alert, AlertId, DateTime};
+use crate::models::{
+    Alert, AlertClassification, AlertId, AlertSeverity, AlertStatus, DateTime, ServiceSource,
+};
 
 /// Correlates alerts into clusters; see the [module docs](super).
 #[derive(Debug)]
@@ -22,6 +24,9 @@ pub struct Correlator {
     pub(crate) alert_ids: Interner,
     /// Identifier values, each in the namespace [`ident_space`] of its tenant and kind.
     pub(crate) idents: Interner,
+    /// Titles, detector ids and incident ids: a detector's alerts share one title, so each is
+    /// held once, not once per alert.
+    texts: Interner,
     /// One per alert id ever seen, by the id's number.
     pub(crate) records: Vec<Record>,
     scratch: Extracted,
@@ -35,6 +40,7 @@ impl Correlator {
             tenants: Interner::default(),
             alert_ids: Interner::default(),
             idents: Interner::default(),
+            texts: Interner::default(),
             records: Vec::new(),
             scratch: Extracted::default(),
             graph: RefCell::new(None),
@@ -103,21 +109,27 @@ impl Correlator {
             .created_date_time
             .or(alert.first_activity_date_time)
             .or(alert.last_update_date_time);
+        let mut text = |t: Option<&str>| t.map_or(NO_TEXT, |t| self.texts.intern(t).0);
         let record = Record {
-            info: AlertInfo {
-                id: alert.id.clone(),
-                title: alert.title.clone().unwrap_or_default(),
-                detector_id: alert.detector_id.clone(),
-                time,
-                severity: alert.severity.clone(),
-                status: alert.status.clone(),
-                classification: alert.classification.clone(),
-                provider: alert.service_source.clone(),
-                incident_id: alert.incident_id.clone().filter(|s| !s.trim().is_empty()),
-                tenant_id: alert.tenant_id.clone(),
-            },
+            title: text(Some(alert.title.as_deref().unwrap_or(""))),
+            detector: text(alert.detector_id.as_deref()),
+            incident: text(
+                alert
+                    .incident_id
+                    .as_deref()
+                    .filter(|s| !s.trim().is_empty()),
+            ),
+            time,
+            severity: text(alert.severity.as_ref().map(AlertSeverity::as_str)),
+            status: text(alert.status.as_ref().map(AlertStatus::as_str)),
+            classification: text(
+                alert
+                    .classification
+                    .as_ref()
+                    .map(AlertClassification::as_str),
+            ),
+            provider: text(alert.service_source.as_ref().map(ServiceSource::as_str)),
             tenant,
-            secs: time.map(|t| t.unix_seconds()),
             ended: alert.resolved_date_time.or(alert.last_update_date_time),
             occ,
             live: true,
@@ -175,7 +187,7 @@ impl Correlator {
             .map(|c| {
                 g.cluster_slots(c)
                     .iter()
-                    .map(|&s| self.records[s as usize].info.id.clone())
+                    .map(|&s| self.alert_id(s))
                     .collect()
             })
             .collect();
@@ -216,15 +228,12 @@ impl Correlator {
         let records = &self.records;
         crate::sort::positions(&mut slots, &|a, b| {
             let (ra, rb) = (&records[a as usize], &records[b as usize]);
-            ra.secs
-                .cmp(&rb.secs)
-                .then_with(|| ra.info.id.cmp(&rb.info.id))
+            ra.secs()
+                .cmp(&rb.secs())
+                .then_with(|| self.alert_ids.string(a).cmp(self.alert_ids.string(b)))
         });
         slots.dedup();
-        slots
-            .into_iter()
-            .map(|s| records[s as usize].info.id.clone())
-            .collect()
+        slots.into_iter().map(|s| self.alert_id(s)).collect()
     }
 
     /// The entities (one per tenant at most) that carry the identifier `key`.
@@ -281,7 +290,53 @@ impl Correlator {
     /// One alert as the views show it (`None` if not held).
     pub fn info(&self, id: &AlertId) -> Option<AlertInfo> {
         let slot = self.live_slot(id)?;
-        Some(self.records[slot as usize].info.clone())
+        Some(self.info_of(slot))
+    }
+
+    /// The alert in slot `slot` as the views show it.
+    pub(crate) fn info_of(&self, slot: u32) -> AlertInfo {
+        let r = &self.records[slot as usize];
+        let text = |t: u32| (t != NO_TEXT).then(|| self.texts.string(t).to_owned());
+        AlertInfo {
+            id: self.alert_id(slot),
+            title: text(r.title).unwrap_or_default(),
+            detector_id: text(r.detector),
+            time: r.time,
+            severity: text(r.severity).as_deref().map(AlertSeverity::parse),
+            status: self.status_of(r),
+            classification: self.classification_of(r),
+            provider: self.provider_of(r),
+            incident_id: text(r.incident),
+            tenant_id: Some(self.tenants.string(r.tenant).to_owned()).filter(|t| !t.is_empty()),
+        }
+    }
+
+    fn text_of(&self, t: u32) -> Option<&str> {
+        (t != NO_TEXT).then(|| self.texts.string(t))
+    }
+
+    pub(crate) fn status_of(&self, r: &Record) -> Option<AlertStatus> {
+        self.text_of(r.status).map(AlertStatus::parse)
+    }
+
+    pub(crate) fn classification_of(&self, r: &Record) -> Option<AlertClassification> {
+        self.text_of(r.classification)
+            .map(AlertClassification::parse)
+    }
+
+    pub(crate) fn provider_of(&self, r: &Record) -> Option<ServiceSource> {
+        self.text_of(r.provider).map(ServiceSource::parse)
+    }
+
+    /// The id of the alert in slot `slot`.
+    pub(crate) fn alert_id(&self, slot: u32) -> AlertId {
+        AlertId::new(self.alert_ids.string(slot))
+    }
+
+    /// The incident id of the alert in slot `slot`, if it has one.
+    pub(crate) fn incident_of(&self, slot: u32) -> Option<&str> {
+        let t = self.records[slot as usize].incident;
+        (t != NO_TEXT).then(|| self.texts.string(t))
     }
 
     /// The entities an alert names, strongest first (weight, then key), each counted over
@@ -329,15 +384,11 @@ impl Correlator {
         mine.dedup();
         let (mut titles, mut detectors) = (Vec::new(), Vec::new());
         let mut candidates: Vec<u32> = Vec::new();
+        let text = |t: u32| (t != NO_TEXT).then(|| self.texts.string(t));
         for &s in &mine {
-            let info = &self.records[s as usize].info;
-            titles.extend(advice::title_text(&info.title));
-            detectors.extend(
-                info.detector_id
-                    .as_deref()
-                    .map(str::trim)
-                    .filter(|d| !d.is_empty()),
-            );
+            let r = &self.records[s as usize];
+            titles.extend(text(r.title).and_then(advice::title_text));
+            detectors.extend(text(r.detector).map(str::trim).filter(|d| !d.is_empty()));
             for &(e, _) in g.slot_entities(s) {
                 candidates.extend_from_slice(g.entity_slots(e));
             }
@@ -351,18 +402,13 @@ impl Correlator {
                 continue;
             }
             let r = &self.records[s as usize];
-            let same = advice::title_text(&r.info.title).is_some_and(|t| titles.contains(&t))
-                || r.info
-                    .detector_id
-                    .as_deref()
-                    .is_some_and(|d| detectors.contains(&d.trim()));
+            let same = text(r.title)
+                .and_then(advice::title_text)
+                .is_some_and(|t| titles.contains(&t))
+                || text(r.detector).is_some_and(|d| detectors.contains(&d.trim()));
             if same {
                 similar += 1;
-                outcomes.push((
-                    r.info.classification.clone(),
-                    r.info.status.clone(),
-                    r.ended,
-                ));
+                outcomes.push((self.classification_of(r), self.status_of(r), r.ended));
             }
         }
         advice::tally(similar, outcomes, now)
@@ -405,18 +451,38 @@ fn ident_space(tenant: u32, kind: IdKind) -> u32 {
     tenant << KIND_BITS | kind as u32
 }
 
-/// The current version of one alert.
+/// No value (in [`Record`]'s text fields).
+const NO_TEXT: u32 = u32::MAX;
+
+/// The current version of one alert: what the views show of it, compactly (its id is its slot
+/// in `alert_ids`, its texts numbers in `texts`), and its identifiers.
 #[derive(Debug, Clone)]
 pub(crate) struct Record {
-    pub info: AlertInfo,
+    pub title: u32,
+    pub detector: u32,
+    pub incident: u32,
+    /// Created, else first activity, else last update.
+    pub time: Option<DateTime>,
+    /// The open enums by their wire spelling in `texts` (`NO_TEXT` when absent): a number
+    /// instead of an enum that can carry a string.
+    pub severity: u32,
+    pub status: u32,
+    pub classification: u32,
+    pub provider: u32,
     pub tenant: u32,
-    pub secs: Option<i64>,
     /// When it was resolved, else last updated (for triage advice).
     pub ended: Option<DateTime>,
     /// Its identifiers; those with the same `group` name one entity.
     pub occ: Vec<Occ>,
     /// False once removed.
     pub live: bool,
+}
+
+impl Record {
+    /// Its time in whole seconds (the linking pass's unit).
+    pub fn secs(&self) -> Option<i64> {
+        self.time.map(|t| t.unix_seconds())
+    }
 }
 
 /// One identifier named by an alert.

@@ -189,12 +189,13 @@ impl Graph {
         self.tenant_alerts = vec![0; c.tenants.len()];
         for r in &c.records {
             self.slot_start.push(self.slot_ents.len() as u32);
-            self.secs.push(r.secs);
+            let secs = r.secs();
+            self.secs.push(secs);
             if !r.live {
                 continue;
             }
             self.tenant_alerts[r.tenant as usize] += 1;
-            self.newest = self.newest.max(r.secs);
+            self.newest = self.newest.max(secs);
             let start = self.slot_ents.len();
             for o in &r.occ {
                 let e = self.entity_of_ident[o.ident as usize];
@@ -291,44 +292,44 @@ impl Graph {
         let mut linked = vec![false; self.ent_slots.len()];
         // Suppressed hubs, which corroborate nothing either.
         let blocked: Vec<bool> = self.entities.iter().map(|n| n.hub && !n.included).collect();
+        // Per other entity x, the latest alert of the current user or device that also names x
+        // (its position in `ent_slots`), valid while `seen_in[x]` is that user or device.
+        let mut latest = vec![0usize; self.entities.len()];
+        let mut seen_in = vec![NONE; self.entities.len()];
         for (e, node) in self.entities.iter_mut().enumerate() {
             if node.hub && !node.included {
                 continue;
             }
             let range = self.ent_start[e] as usize..self.ent_start[e + 1] as usize;
             if s.corroborate && matches!(node.kind, EntityKind::User | EntityKind::Device) {
-                // Every pair within the window (oldest first, so the first pair outside it
-                // ends the look back) that shares another entity.
+                // Two of its alerts link when they are within the window and share another
+                // entity. Oldest first, each alert is joined to the latest earlier one sharing
+                // each of its other entities: an earlier one still, within the window of this
+                // alert, is within the window of that latest one too and was joined to it then.
+                // So each alert costs its own entities, not every alert in its window.
                 for p in range.clone() {
                     if u32::from(self.ent_weights[p]) < s.min_link_weight {
                         continue;
                     }
                     let b = self.ent_slots[p];
-                    for q in (range.start..p).rev() {
-                        let a = self.ent_slots[q];
-                        if !close(self.secs[a as usize], self.secs[b as usize]) {
-                            break;
-                        }
-                        if u32::from(self.ent_weights[q]) < s.min_link_weight {
+                    let theirs = self.slot_start[b as usize] as usize
+                        ..self.slot_start[b as usize + 1] as usize;
+                    for &(x, wb) in &self.slot_ents[theirs] {
+                        if x == e as u32 || blocked[x as usize] || wb < min {
                             continue;
                         }
-                        let ents = |x: u32| {
-                            let x = x as usize;
-                            &self.slot_ents
-                                [self.slot_start[x] as usize..self.slot_start[x + 1] as usize]
-                        };
-                        let theirs = ents(b);
-                        let shared = ents(a).iter().any(|&(x, wa)| {
-                            x != e as u32
-                                && !blocked[x as usize]
-                                && wa >= min
-                                && theirs.iter().any(|&(y, wb)| y == x && wb >= min)
-                        });
-                        if shared {
-                            uf.union(a, b);
-                            linked[q] = true;
-                            linked[p] = true;
+                        let x = x as usize;
+                        if seen_in[x] == e as u32 && latest[x] != p {
+                            let q = latest[x];
+                            let a = self.ent_slots[q];
+                            if close(self.secs[a as usize], self.secs[b as usize]) {
+                                uf.union(a, b);
+                                linked[q] = true;
+                                linked[p] = true;
+                            }
                         }
+                        seen_in[x] = e as u32;
+                        latest[x] = p;
                     }
                 }
                 Self::link_weight(node, range, &linked, &self.ent_weights);

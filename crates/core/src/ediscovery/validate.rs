@@ -34,20 +34,30 @@ pub fn unique_name<'a>(
     Ok(n)
 }
 
-/// One email address (a custodian, a mailbox source): `local@domain.tld`, no spaces.
-pub fn email(text: &str) -> Result<String, String> {
+/// Whether `text` (trimmed) reads as one email address: `local@domain.tld`, no spaces, control
+/// characters or angle brackets (a display-name form is not an address). Shared with the
+/// threat submission form.
+pub fn is_email(text: &str) -> bool {
     let t = text.trim();
-    let ok = match t.split_once('@') {
+    match t.split_once('@') {
         Some((local, domain)) => {
             !local.is_empty()
                 && !domain.contains('@')
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !t.chars().any(|c| c.is_whitespace() || c.is_control())
+                && !t
+                    .chars()
+                    .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
         }
         None => false,
-    };
+    }
+}
+
+/// One email address (a custodian, a mailbox source), trimmed; see [`is_email`].
+pub fn email(text: &str) -> Result<String, String> {
+    let t = text.trim();
+    let ok = is_email(t);
     if ok {
         Ok(t.to_owned())
     } else {

@@ -13,8 +13,8 @@ use serde::Deserialize;
 use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
 
-use super::common::{DateTime, Key, graph_enum, odata_type_name};
-use super::wire::{ReadFields, wire_struct};
+use super::common::{DateTime, graph_enum, odata_type_name};
+use super::wire::{Key, ReadFields, wire_struct};
 
 graph_enum! {
     /// `evidenceVerdict`.

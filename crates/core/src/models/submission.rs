@@ -157,8 +157,10 @@ pub struct ThreatSubmission {
     // Email subtypes.
     pub recipient_email_address: Option<String>,
     pub internet_message_id: Option<String>,
-    #[serde(alias = "subject")]
     pub email_subject: Option<String>,
+    /// Some samples spell the subject `subject`, and the service may send both: each is kept
+    /// (an alias would refuse a body with both); [`ThreatSubmission::subject`] picks one.
+    pub subject: Option<String>,
     pub sender: Option<String>,
     #[serde(rename = "senderIP")]
     pub sender_ip: Option<String>,
@@ -174,6 +176,11 @@ pub struct ThreatSubmission {
 }
 
 impl ThreatSubmission {
+    /// The email's subject, under either spelling.
+    pub fn subject(&self) -> Option<&str> {
+        self.email_subject.as_deref().or(self.subject.as_deref())
+    }
+
     /// The subtype name, e.g. `emailUrlThreatSubmission` (both namespace spellings seen in
     /// samples map to the same name).
     pub fn kind(&self) -> &str {
