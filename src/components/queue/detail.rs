@@ -18,7 +18,7 @@ use super::{
     time_or_dash,
 };
 use crate::auth::{Auth, drafts, use_auth};
-use crate::components::RequiresScope;
+use crate::components::{RequiresScope, resource};
 use crate::router::use_location;
 
 /// What the pane loaded: the alert and its JSON as sent.
@@ -74,7 +74,7 @@ pub fn AlertDetail(
     let id_for_fetch = id.clone();
     // The alert's own tenant (several may be signed in and shown together).
     let tenant = handle.tenant_of(&id);
-    let data = LocalResource::new(move || {
+    let data = resource(move || {
         reload.track();
         let id = id_for_fetch.clone();
         let client = auth.client_for_data(tenant.as_deref());

@@ -19,7 +19,7 @@ use crate::auth::{drafts, use_auth};
 use crate::components::queue::{
     get_incident, list_incidents, now, safe_href, severity_badge, time_or_dash,
 };
-use crate::components::{RequiresScope, SignedIn, member_select};
+use crate::components::{RequiresScope, SignedIn, member_select, resource};
 use crate::router::{NavigateOptions, href, use_location, use_navigate};
 
 use bulk::IncidentBulkBar;
@@ -68,7 +68,7 @@ fn IncidentQueue() -> impl IntoView {
     });
     let refetch = RwSignal::new(0u32);
     let checked = RwSignal::new(BTreeSet::<IncidentId>::new());
-    let list = LocalResource::new(move || {
+    let list = resource(move || {
         refetch.track();
         let f = server.get();
         let me = auth.account().map(|a| a.username);
@@ -197,7 +197,7 @@ fn IncidentDetail(id: IncidentId, on_close: Callback<()>) -> impl IntoView {
     let auth = use_auth();
     let reload = RwSignal::new(0u32);
     let fetch_id = id.clone();
-    let data = LocalResource::new(move || {
+    let data = resource(move || {
         reload.track();
         let id = fetch_id.clone();
         let client = auth.client();
