@@ -5,6 +5,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::auth::Auth;
+use crate::components::resource;
 use crate::config::{self, RuntimeConfig};
 use crate::pages;
 use crate::prefs::Prefs;
@@ -15,18 +16,11 @@ use crate::shell::Shell;
 #[component]
 pub fn App() -> impl IntoView {
     Prefs::install();
-    let config = LocalResource::new(config::load);
-    view! {
-        <Suspense fallback=|| view! { <p class="boot">"Loading Vigil…"</p> }>
-            {move || {
-                config
-                    .get()
-                    .map(|loaded| match loaded {
-                        Ok(config) => Either::Left(view! { <Configured config /> }),
-                        Err(error) => Either::Right(view! { <pages::Setup error /> }),
-                    })
-            }}
-        </Suspense>
+    let config = resource(config::load);
+    move || match config.get() {
+        None => Either::Left(view! { <p class="boot">"Loading Vigil…"</p> }),
+        Some(Ok(config)) => Either::Right(Either::Left(view! { <Configured config /> })),
+        Some(Err(error)) => Either::Right(Either::Right(view! { <pages::Setup error /> })),
     }
 }
 

@@ -201,3 +201,60 @@ async fn the_client_pages_through_the_emulator_over_fetch() {
         "every alert once, as many as @odata.count"
     );
 }
+
+#[wasm_bindgen_test]
+async fn a_resource_keeps_the_newest_fetch_when_an_older_one_answers_last() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// Polls `done` between ticks for up to five seconds.
+    async fn until(what: &str, done: impl Fn() -> bool) {
+        for _ in 0..500 {
+            leptos::task::tick().await;
+            if done() {
+                return;
+            }
+            sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{what} did not happen");
+    }
+
+    let owner = Owner::new();
+    owner.set();
+    let which = RwSignal::new(1u32);
+    // Each fetch waits for a promise the test resolves, in the order the test chooses; a
+    // fetch records that it answered before handing its answer to the resource.
+    let resolvers: Rc<RefCell<Vec<js_sys::Function>>> = Rc::default();
+    let answered: Rc<RefCell<Vec<u32>>> = Rc::default();
+    let (pending, done) = (resolvers.clone(), answered.clone());
+    let value = vigil::components::resource(move || {
+        let n = which.get();
+        let promise = js_sys::Promise::new(&mut |resolve, _| pending.borrow_mut().push(resolve));
+        let done = done.clone();
+        async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+            done.borrow_mut().push(n);
+            n * 10
+        }
+    });
+    until("the first fetch", || resolvers.borrow().len() == 1).await;
+    assert_eq!(
+        value.get_untracked(),
+        None,
+        "nothing before the first answer"
+    );
+    which.set(2);
+    until("the second fetch", || resolvers.borrow().len() == 2).await;
+    let resolve = |i: usize| {
+        resolvers.borrow()[i]
+            .call0(&wasm_bindgen::JsValue::NULL)
+            .unwrap()
+    };
+    resolve(1);
+    until("the second answer", || value.get_untracked().is_some()).await;
+    assert_eq!(value.get_untracked(), Some(20));
+    // The older fetch answers last: its answer is stale and must not replace the newer one.
+    resolve(0);
+    until("the first answer", || answered.borrow().contains(&1)).await;
+    assert_eq!(value.get_untracked(), Some(20));
+}

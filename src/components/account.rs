@@ -12,6 +12,7 @@ use vigil_core::error::{ErrorKind, GraphError};
 use vigil_core::models::alert::AlertId;
 
 use crate::auth::{drafts, use_auth};
+use crate::components::Submit;
 use crate::config::RuntimeConfig;
 use crate::router::{NavigateOptions, use_navigate};
 
@@ -315,8 +316,8 @@ fn AlertComment() -> impl IntoView {
     let alert_id = RwSignal::new(drafts::load("settings.alert-id"));
     let comment = RwSignal::new(drafts::load(COMMENT_DRAFT));
     let invalid = RwSignal::new(None::<String>);
-    let post = Action::new_local(move |(id, text): &(AlertId, String)| {
-        let (id, text) = (id.clone(), text.clone());
+    let post = Submit::new();
+    let write = move |id: AlertId, text: String| {
         let client = auth.client();
         async move {
             let client = client.ok_or_else(|| "Sign in to comment.".to_owned())?;
@@ -331,12 +332,12 @@ fn AlertComment() -> impl IntoView {
                 all.len()
             ))
         }
-    });
-    let busy = post.pending();
+    };
+    let busy = move || post.pending();
     let status = move || match invalid.get() {
         Some(e) => Some(Err(e)),
-        None if busy.get() => None,
-        None => post.value().get(),
+        None if busy() => None,
+        None => post.outcome(),
     };
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -347,7 +348,7 @@ fn AlertComment() -> impl IntoView {
             return;
         }
         invalid.set(None);
-        post.dispatch_local((AlertId::new(id), text));
+        post.start(write(AlertId::new(id), text));
     };
     view! {
         <h3>"Comment on an alert"</h3>
@@ -371,7 +372,7 @@ fn AlertComment() -> impl IntoView {
                             comment.set(v);
                         }></textarea>
                 </label>
-                <button id="alert-comment-send" type="submit" disabled=move || busy.get()>"Post comment"</button>
+                <button id="alert-comment-send" type="submit" disabled=busy>"Post comment"</button>
             </form>
         </RequiresScope>
         {move || status().map(|r| match r {

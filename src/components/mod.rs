@@ -4,6 +4,8 @@ mod account;
 mod member_select;
 mod not_yet;
 pub mod queue;
+mod resource;
+mod submit;
 mod time;
 
 pub use account::{
@@ -12,4 +14,6 @@ pub use account::{
 };
 pub use member_select::member_select;
 pub use not_yet::NotYet;
+pub use resource::resource;
+pub use submit::Submit;
 pub use time::Time;

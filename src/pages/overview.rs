@@ -10,8 +10,8 @@ use vigil_core::models::{Alert, AlertId, Incident};
 use vigil_core::overview::{self, Figure, Overview as Figures, format_duration};
 
 use crate::auth::use_auth;
-use crate::components::SignedIn;
 use crate::components::queue::{export_offset, list_incidents, now, time_or_dash};
+use crate::components::{SignedIn, resource};
 use crate::prefs::use_prefs;
 use crate::router::href;
 
@@ -54,7 +54,7 @@ async fn load(auth: crate::auth::Auth) -> Result<(Vec<Alert>, Vec<Incident>, Vec
 fn OverviewBody() -> impl IntoView {
     let auth = use_auth();
     let prefs = use_prefs();
-    let data = LocalResource::new(move || {
+    let data = resource(move || {
         auth.active_tenant();
         load(auth)
     });

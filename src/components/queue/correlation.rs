@@ -12,7 +12,7 @@ use vigil_core::url::form_serialize;
 
 use super::{TableHandle, now, triage};
 use crate::auth::use_auth;
-use crate::components::RequiresScope;
+use crate::components::{RequiresScope, Submit};
 use crate::router::href;
 
 /// The correlation page with the cluster of `alert` open (any alert of a cluster selects it,
@@ -131,7 +131,8 @@ fn AdviceLine(
         });
     };
     let same = advice.same_way();
-    let apply = Action::new_local(move |_: &()| {
+    let apply = Submit::new();
+    let write = move || {
         let a = alert.get_value();
         let same = same.clone();
         async move {
@@ -148,10 +149,10 @@ fn AdviceLine(
                 )
             })?;
             reload.try_update(|n| *n += 1);
-            Ok::<(), String>(())
+            Ok(String::new())
         }
-    });
-    let busy = apply.pending();
+    };
+    let busy = move || apply.pending();
     let already = alert.with_value(|a| {
         a.status == Some(vigil_core::models::AlertStatus::Resolved)
             && a.classification.as_ref() == advice.classification()
@@ -162,13 +163,13 @@ fn AdviceLine(
                <span class="muted">{format!(" ({} similar alerts with a shared entity)", advice.similar)}</span></p>
             {(!already).then(|| view! {
                 <RequiresScope scope=scopes::ALERT_WRITE>
-                    <button id="advice-apply" type="button" disabled=move || busy.get()
-                        on:click=move |_| { apply.dispatch_local(()); }>
-                        {move || if busy.get() { "Classifying…" } else { "Classify the same way" }}
+                    <button id="advice-apply" type="button" disabled=busy
+                        on:click=move |_| apply.start(write())>
+                        {move || if busy() { "Classifying…" } else { "Classify the same way" }}
                     </button>
                 </RequiresScope>
             })}
-            {move || apply.value().get().and_then(Result::err).map(|e| view! { <p id="advice-error" class="error" role="alert">{e}</p> })}
+            {move || apply.error().map(|e| view! { <p id="advice-error" class="error" role="alert">{e}</p> })}
         </div>
     })
 }

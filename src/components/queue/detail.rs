@@ -18,7 +18,7 @@ use super::{
     time_or_dash,
 };
 use crate::auth::{Auth, drafts, use_auth};
-use crate::components::RequiresScope;
+use crate::components::{RequiresScope, Submit, resource};
 use crate::router::use_location;
 
 /// What the pane loaded: the alert and its JSON as sent.
@@ -74,7 +74,7 @@ pub fn AlertDetail(
     let id_for_fetch = id.clone();
     // The alert's own tenant (several may be signed in and shown together).
     let tenant = handle.tenant_of(&id);
-    let data = LocalResource::new(move || {
+    let data = resource(move || {
         reload.track();
         let id = id_for_fetch.clone();
         let client = auth.client_for_data(tenant.as_deref());
@@ -353,8 +353,9 @@ fn TriageForm(
     // The change first (shown at once, rolled back if refused), then the comment, which stays a
     // draft unless it was added. Success rebuilds the pane (`reload`), so "Saved." lives there.
     let key_for_send = key.clone();
-    let send = Action::new_local(move |(update, text): &(AlertUpdate, String)| {
-        let (update, text, key) = (update.clone(), text.clone(), key_for_send.clone());
+    let send = Submit::new();
+    let write = move |update: AlertUpdate, text: String| {
+        let key = key_for_send.clone();
         let alert = original.get_value();
         let client = auth.client_for_data(alert.tenant_id.as_deref());
         async move {
@@ -377,16 +378,12 @@ fn TriageForm(
             }
             let _ = saved.try_set(Some("Saved.".into()));
             reload.try_update(|n| *n += 1);
-            Ok::<(), String>(())
+            Ok(String::new())
         }
-    });
-    let busy = send.pending();
-    // The last attempt's failure, until the next attempt is under way.
-    let error = move || {
-        invalid
-            .get()
-            .or_else(|| (!busy.get()).then(|| send.value().get().and_then(Result::err))?)
     };
+    let busy = move || send.pending();
+    // The last attempt's failure, until the next attempt is under way.
+    let error = move || invalid.get().or_else(|| (!busy()).then(|| send.error())?);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(None);
@@ -402,7 +399,7 @@ fn TriageForm(
             return;
         }
         invalid.set(None);
-        send.dispatch_local((update, text));
+        send.start(write(update, text));
     };
 
     let me = move || auth.account().map(|a| a.username).unwrap_or_default();
@@ -462,8 +459,8 @@ fn TriageForm(
                     <textarea id="triage-comment" node_ref=comment_ref rows="3" prop:value=move || comment.get()
                         on:input=on_comment placeholder="Why? (required when resolving; kept as a draft until sent)"></textarea>
                 </label>
-                <button type="submit" id="triage-save" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Saving…" } else { "Save" }}
+                <button type="submit" id="triage-save" class="primary" disabled=busy>
+                    {move || if busy() { "Saving…" } else { "Save" }}
                 </button>
                 {move || saved.get().map(|m| view! { <span id="triage-saved" class="ok">" " {m}</span> })}
                 {move || error().map(|e| view! { <p id="triage-error" class="error" role="alert">{e}</p> })}

@@ -17,7 +17,7 @@ use super::cluster::{alert_link, timeline};
 use super::load;
 use crate::auth::use_auth;
 use crate::components::queue::{severity_badge, time_or_dash};
-use crate::components::{GraphErrorNotice, RequestAccess, SignedIn};
+use crate::components::{GraphErrorNotice, RequestAccess, SignedIn, resource};
 use crate::router::use_location;
 
 #[component]
@@ -54,7 +54,7 @@ fn EntityBody() -> impl IntoView {
         }
         (key, tenant)
     };
-    let data = LocalResource::new(move || {
+    let data = resource(move || {
         auth.accounts();
         load(auth)
     });
@@ -194,7 +194,7 @@ fn DirectoryContext(entity: EntityRef, tenant: Option<String>) -> impl IntoView 
     };
     let how = StoredValue::new(how);
     let lacking = Memo::new(move |_| auth.lacks(scope));
-    let context = LocalResource::new(move || {
+    let context = resource(move || {
         let client = auth.client_for_data(tenant.as_deref());
         let ready = lacking.get().is_none();
         let (user, id, name) = how.with_value(|h| match h {

@@ -23,8 +23,8 @@ use vigil_core::models::{Alert, AlertId};
 use vigil_core::odata::Query;
 
 use crate::auth::{Auth, use_auth};
-use crate::components::SignedIn;
 use crate::components::queue::now;
+use crate::components::{SignedIn, resource};
 use crate::router::{NavigateOptions, use_location, use_navigate};
 
 /// Alerts per request while loading: Graph's largest page for alerts_v2, so a load of every
@@ -102,7 +102,7 @@ fn CorrelationBody() -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let view = Memo::new(move |_| CorrelationView::from_query_string(&location.search.get()));
-    let data = LocalResource::new(move || {
+    let data = resource(move || {
         auth.accounts();
         load(auth)
     });

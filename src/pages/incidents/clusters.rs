@@ -15,6 +15,7 @@ use vigil_core::odata::Query;
 
 use crate::auth::use_auth;
 use crate::components::queue::membership_href;
+use crate::components::resource;
 
 /// Alerts per request: Graph's largest page for alerts_v2.
 const PAGE: u32 = 2000;
@@ -45,7 +46,7 @@ pub(super) fn IncidentClusters(alerts: Vec<Alert>) -> impl IntoView {
         .map(|(lo, hi)| (*lo - window, *hi + window));
     let tenant = alerts.iter().find_map(|a| a.tenant_id.clone());
     let own = StoredValue::new(alerts);
-    let parts = LocalResource::new(move || {
+    let parts = resource(move || {
         let client = auth.client_for_data(tenant.as_deref());
         let settings = settings.clone();
         async move {

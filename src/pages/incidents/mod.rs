@@ -19,7 +19,7 @@ use crate::auth::{drafts, use_auth};
 use crate::components::queue::{
     get_incident, list_incidents, now, safe_href, severity_badge, time_or_dash,
 };
-use crate::components::{RequiresScope, SignedIn, member_select};
+use crate::components::{RequiresScope, SignedIn, Submit, member_select, resource};
 use crate::router::{NavigateOptions, href, use_location, use_navigate};
 
 use bulk::IncidentBulkBar;
@@ -68,7 +68,7 @@ fn IncidentQueue() -> impl IntoView {
     });
     let refetch = RwSignal::new(0u32);
     let checked = RwSignal::new(BTreeSet::<IncidentId>::new());
-    let list = LocalResource::new(move || {
+    let list = resource(move || {
         refetch.track();
         let f = server.get();
         let me = auth.account().map(|a| a.username);
@@ -197,7 +197,7 @@ fn IncidentDetail(id: IncidentId, on_close: Callback<()>) -> impl IntoView {
     let auth = use_auth();
     let reload = RwSignal::new(0u32);
     let fetch_id = id.clone();
-    let data = LocalResource::new(move || {
+    let data = resource(move || {
         reload.track();
         let id = fetch_id.clone();
         let client = auth.client();
@@ -282,8 +282,9 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
     let original = StoredValue::new(i.clone());
     let key2 = key.clone();
     // The update, then the comment; the comment stays a draft unless it was added.
-    let send = Action::new_local(move |(u, text): &(IncidentUpdate, String)| {
-        let (u, text, key) = (u.clone(), text.clone(), key2.clone());
+    let send = Submit::new();
+    let write = move |u: IncidentUpdate, text: String| {
+        let key = key2.clone();
         let id = original.with_value(|o| o.id.clone());
         let client = auth.client();
         async move {
@@ -310,16 +311,12 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
                 }
             }
             reload.try_update(|n| *n += 1);
-            result
+            result.map(|()| String::new())
         }
-    });
-    let busy = send.pending();
-    // The last attempt's failure, until the next attempt is under way.
-    let error = move || {
-        invalid
-            .get()
-            .or_else(|| (!busy.get()).then(|| send.value().get().and_then(Result::err))?)
     };
+    let busy = move || send.pending();
+    // The last attempt's failure, until the next attempt is under way.
+    let error = move || invalid.get().or_else(|| (!busy()).then(|| send.error())?);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (st, c, d, who, t) = (
@@ -345,7 +342,7 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
             return;
         }
         invalid.set(None);
-        send.dispatch_local((u, text));
+        send.start(write(u, text));
     };
     let me = move || auth.account().map(|a| a.username).unwrap_or_default();
     let opt = |value: &'static str, current: RwSignal<String>| {
@@ -383,7 +380,7 @@ fn IncidentTriage(i: Incident, reload: RwSignal<u32>) -> impl IntoView {
                         comment.set(v);
                     }></textarea>
                 </label>
-                <button type="submit" id="incident-triage-save" class="primary" disabled=move || busy.get()>"Save"</button>
+                <button type="submit" id="incident-triage-save" class="primary" disabled=busy>"Save"</button>
                 {move || error().map(|e| view! { <p class="error" role="alert">{e}</p> })}
             </form>
         </RequiresScope>

@@ -28,14 +28,16 @@ pub enum ChipKey {
 }
 
 /// `inProgress` → `In progress`; `microsoftDefenderForEndpoint` → `Microsoft defender for endpoint`.
+/// Wire spellings are ASCII camelCase, so only ASCII letters change case: Unicode's upper-case
+/// table is not linked for this (3.0 kB brotli, measured 2026-12-02).
 pub fn humanize(wire: &str) -> String {
     let mut out = String::with_capacity(wire.len() + 4);
     for (i, c) in wire.chars().enumerate() {
         if i == 0 {
-            out.extend(c.to_uppercase());
-        } else if c.is_uppercase() {
+            out.push(c.to_ascii_uppercase());
+        } else if c.is_ascii_uppercase() {
             out.push(' ');
-            out.extend(c.to_lowercase());
+            out.push(c.to_ascii_lowercase());
         } else {
             out.push(c);
         }
