@@ -143,7 +143,7 @@ pub(super) fn ClusterTriage(cl: Cluster, c: C, t: Triage) -> impl IntoView {
                     prop:checked=move || all.with_value(|a| t.checked.with(|c| !a.is_empty() && a.iter().all(|i| c.contains(i))))
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
-                        t.checked.set(if on { all.get_value().into_iter().collect() } else { BTreeSet::new() });
+                        t.checked.set(if on { vigil_core::sort::set(all.get_value()) } else { BTreeSet::new() });
                     } />
                 " All alerts"
             </label>

@@ -98,7 +98,7 @@ fn deltas(
 ) -> Vec<ControlDelta> {
     let b = before.map(control_scores).unwrap_or_default();
     let a = after.map(control_scores).unwrap_or_default();
-    let names: BTreeSet<&str> = b.keys().chain(a.keys()).copied().collect();
+    let names: BTreeSet<&str> = crate::sort::set(b.keys().chain(a.keys()).copied());
     names
         .into_iter()
         .map(|name| {

@@ -75,7 +75,7 @@ pub(crate) fn category_rank(label: &str) -> usize {
 pub(crate) fn profiles_by_id(
     profiles: &[crate::models::SecureScoreControlProfile],
 ) -> std::collections::BTreeMap<&str, &crate::models::SecureScoreControlProfile> {
-    profiles.iter().map(|p| (p.id.as_str(), p)).collect()
+    crate::sort::map(profiles.iter().map(|p| (p.id.as_str(), p)))
 }
 
 /// A snapshot's control scores by control name (a repeated name: the later row wins; a row
@@ -83,8 +83,9 @@ pub(crate) fn profiles_by_id(
 pub(crate) fn control_scores(
     s: &crate::models::SecureScore,
 ) -> std::collections::BTreeMap<&str, &crate::models::ControlScore> {
-    s.control_scores
-        .iter()
-        .filter_map(|c| Some((c.control_name.as_deref()?, c)))
-        .collect()
+    crate::sort::map(
+        s.control_scores
+            .iter()
+            .filter_map(|c| Some((c.control_name.as_deref()?, c))),
+    )
 }
