@@ -9,6 +9,7 @@ use vigil_core::score::{ActionFilter, ActionSort, actions, percent, signed_tenth
 use super::latest;
 use super::load;
 use crate::auth::use_auth;
+use crate::components::resource;
 use crate::router::href;
 
 /// The figures of the card.
@@ -22,7 +23,7 @@ struct Card {
 #[component]
 pub fn ScoreCard() -> impl IntoView {
     let auth = use_auth();
-    let data = LocalResource::new(move || {
+    let data = resource(move || {
         let tenant = auth.active_tenant();
         async move {
             let tenant = tenant?;

@@ -12,8 +12,8 @@ use super::S;
 use super::actions::state_label;
 use super::remediation::Remediation;
 use crate::auth::use_auth;
-use crate::components::RequiresScope;
 use crate::components::queue::{safe_href, time_or_dash};
+use crate::components::{RequiresScope, Submit};
 
 const STATES: [ControlState; 4] = [
     ControlState::Default,
@@ -129,8 +129,8 @@ fn StateForm(s: S, row: ActionRow, saved: RwSignal<Option<String>>) -> impl Into
     let assignee = RwSignal::new(row.assignee.clone().unwrap_or_default());
     let comment = RwSignal::new(String::new());
     let name = StoredValue::new(row.name.clone());
-    let send = Action::new_local(move |update: &ControlProfileUpdate| {
-        let update = update.clone();
+    let send = Submit::new();
+    let write = move |update: ControlProfileUpdate| {
         let tenant = s
             .tenant
             .with_untracked(|t| t.as_ref().map(|t| t.id.clone()));
@@ -148,11 +148,11 @@ fn StateForm(s: S, row: ActionRow, saved: RwSignal<Option<String>>) -> impl Into
                     .into(),
             ));
             s.reload.try_update(|n| *n += 1);
-            Ok::<(), String>(())
+            Ok(String::new())
         }
-    });
-    let busy = send.pending();
-    let error = move || (!busy.get()).then(|| send.value().get().and_then(Result::err))?;
+    };
+    let busy = move || send.pending();
+    let error = move || (!busy()).then(|| send.error())?;
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(None);
@@ -162,7 +162,7 @@ fn StateForm(s: S, row: ActionRow, saved: RwSignal<Option<String>>) -> impl Into
         u.assigned_to = (!who.trim().is_empty()).then(|| who.trim().to_owned());
         let c = comment.get_untracked();
         u.comment = (!c.trim().is_empty()).then(|| c.trim().to_owned());
-        send.dispatch_local(u);
+        send.start(write(u));
     };
     view! {
         <h3>"Status"</h3>
@@ -184,8 +184,8 @@ fn StateForm(s: S, row: ActionRow, saved: RwSignal<Option<String>>) -> impl Into
                         on:input=move |ev| comment.set(event_target_value(&ev))
                         placeholder="Why? (kept in the action's history)"></textarea>
                 </label>
-                <button type="submit" id="state-save" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Saving…" } else { "Save" }}
+                <button type="submit" id="state-save" class="primary" disabled=busy>
+                    {move || if busy() { "Saving…" } else { "Save" }}
                 </button>
                 {move || saved.get().map(|m| view! { <span id="state-saved" class="ok">" " {m}</span> })}
                 {move || error().map(|e| view! { <p id="state-error" class="error" role="alert">{e}</p> })}

@@ -28,7 +28,7 @@ use leptos::prelude::*;
 use vigil_core::models::{DateTime, SecureScore as Snapshot};
 use vigil_core::score::{ActionRow, Projection, actions as action_rows, days::ByDay, project};
 
-use crate::components::SignedIn;
+use crate::components::{SignedIn, resource};
 use crate::router::{NavigateOptions, use_location, use_navigate};
 
 pub use card::ScoreCard;
@@ -117,7 +117,7 @@ fn ScoreBody() -> impl IntoView {
     let view = Memo::new(move |_| ScoreView::from_query_string(&location.search.get()));
     let reload = RwSignal::new(0u32);
     let now = StoredValue::new(crate::components::queue::now());
-    let resource = LocalResource::new(move || {
+    let resource = resource(move || {
         reload.get();
         now.set_value(crate::components::queue::now());
         load::load(auth)
