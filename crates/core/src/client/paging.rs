@@ -32,16 +32,22 @@ pub struct Page<R> {
 
 /// A cursor over a collection's pages.
 pub struct Pages<T: Transport, R> {
+    at: Cursor<T>,
+    _r: PhantomData<fn() -> R>,
+}
+
+/// Where paging stands, whatever the item type: fetching a page is the same code for every
+/// collection (only decoding its items depends on their type), so it lives here.
+struct Cursor<T: Transport> {
     client: GraphClient<T>,
     next: Option<String>,
     seen: HashSet<String>,
     loaded: usize,
     total: Option<u64>,
     scope: &'static str,
-    _r: PhantomData<fn() -> R>,
 }
 
-/// The untyped part of a page, so the paging logic is not duplicated per item type.
+/// The untyped part of a page.
 struct RawPage {
     body: Vec<u8>,
 }
@@ -49,57 +55,67 @@ struct RawPage {
 impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
     pub(crate) fn new(client: GraphClient<T>, first_url: String, scope: &'static str) -> Self {
         Pages {
-            client,
-            next: Some(first_url),
-            seen: HashSet::new(),
-            loaded: 0,
-            total: None,
-            scope,
+            at: Cursor {
+                client,
+                next: Some(first_url),
+                seen: HashSet::new(),
+                loaded: 0,
+                total: None,
+                scope,
+            },
             _r: PhantomData,
         }
     }
 
     /// `(loaded, total)` for a progress bar; total is `@odata.count` when known.
     pub fn progress(&self) -> (usize, Option<u64>) {
-        (self.loaded, self.total)
+        (self.at.loaded, self.at.total)
     }
 
     /// Whether every page has been fetched (or paging stopped on an error).
     pub fn is_done(&self) -> bool {
-        self.next.is_none()
+        self.at.next.is_none()
     }
 
     /// The next page, `None` when there are no more. After a retryable error the same page can
     /// be asked for again; after any other error the cursor is finished.
     pub async fn next(&mut self) -> Option<Result<Page<R>, GraphError>> {
-        let raw = match self.fetch_raw().await? {
+        let raw = match self.at.fetch_raw().await? {
             Ok(raw) => raw,
             Err(e) => return Some(Err(e)),
         };
         let page: ODataPage<R> = match decode(&raw.body) {
             Ok(p) => p,
             Err(e) => {
-                self.next = None;
+                self.at.next = None;
                 return Some(Err(e));
             }
         };
-        Some(self.accept(page))
-    }
-
-    fn accept(&mut self, page: ODataPage<R>) -> Result<Page<R>, GraphError> {
-        self.loaded += page.value.len();
+        let at = &mut self.at;
+        at.loaded += page.value.len();
         if page.count.is_some() {
-            self.total = page.count;
+            at.total = page.count;
         }
-        self.next = page.next_link;
-        Ok(Page {
+        at.next = page.next_link;
+        Some(Ok(Page {
             items: page.value,
-            loaded: self.loaded,
-            total: self.total,
-            has_more: self.next.is_some(),
-        })
+            loaded: at.loaded,
+            total: at.total,
+            has_more: at.next.is_some(),
+        }))
     }
 
+    /// Fetches every remaining page into one list.
+    pub async fn collect_all(mut self) -> Result<Vec<R>, GraphError> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next().await {
+            all.extend(page?.items);
+        }
+        Ok(all)
+    }
+}
+
+impl<T: Transport> Cursor<T> {
     async fn fetch_raw(&mut self) -> Option<Result<RawPage, GraphError>> {
         let url = self.next.clone()?;
         // Both checks happen before any request, so a bad link costs nothing and leaks nothing.
@@ -142,14 +158,5 @@ impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
                 Some(Err(e))
             }
         }
-    }
-
-    /// Fetches every remaining page into one list.
-    pub async fn collect_all(mut self) -> Result<Vec<R>, GraphError> {
-        let mut all = Vec::new();
-        while let Some(page) = self.next().await {
-            all.extend(page?.items);
-        }
-        Ok(all)
     }
 }
