@@ -217,10 +217,10 @@ pub fn svg(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n"
     );
     {
-        let area = Svg {
+        let area = Surface::Svg(Svg {
             size: (width, height),
             out: &mut out,
-        }
+        })
         .into_drawing_area();
         crate::pages::secure_score::plot::draw(&area, p)?;
     }
@@ -352,6 +352,80 @@ impl DrawingBackend for Svg<'_> {
             escape(text)
         ));
         Ok(())
+    }
+}
+
+/// Either backend, so the chart's drawing code (and plotters' under it) is built once for both.
+pub enum Surface<'a> {
+    Canvas(Canvas),
+    Svg(Svg<'a>),
+}
+
+/// Calls `$call` on whichever backend this is.
+macro_rules! each {
+    ($self:ident, $b:ident => $call:expr) => {
+        match $self {
+            Surface::Canvas($b) => $call,
+            Surface::Svg($b) => $call,
+        }
+    };
+}
+
+impl DrawingBackend for Surface<'_> {
+    type ErrorType = Refused;
+
+    fn get_size(&self) -> (u32, u32) {
+        each!(self, b => b.get_size())
+    }
+
+    fn ensure_prepared(&mut self) -> R {
+        Ok(())
+    }
+
+    fn present(&mut self) -> R {
+        Ok(())
+    }
+
+    fn draw_pixel(&mut self, p: BackendCoord, c: BackendColor) -> R {
+        each!(self, b => b.draw_pixel(p, c))
+    }
+
+    fn draw_line<S: BackendStyle>(&mut self, from: BackendCoord, to: BackendCoord, s: &S) -> R {
+        each!(self, b => b.draw_line(from, to, s))
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        a: BackendCoord,
+        c: BackendCoord,
+        s: &S,
+        fill: bool,
+    ) -> R {
+        each!(self, b => b.draw_rect(a, c, s, fill))
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        s: &S,
+    ) -> R {
+        each!(self, b => b.draw_path(path, s))
+    }
+
+    fn draw_circle<S: BackendStyle>(&mut self, c: BackendCoord, r: u32, s: &S, fill: bool) -> R {
+        each!(self, b => b.draw_circle(c, r, s, fill))
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        s: &S,
+    ) -> R {
+        each!(self, b => b.fill_polygon(vert, s))
+    }
+
+    fn draw_text<T: BackendTextStyle>(&mut self, text: &str, s: &T, pos: BackendCoord) -> R {
+        each!(self, b => b.draw_text(text, s, pos))
     }
 }
 

@@ -218,7 +218,10 @@ fn render(el: &web_sys::HtmlCanvasElement, p: &Plot) -> Result<(), String> {
     let perf = window().performance();
     let started = perf.as_ref().map(|p| p.now());
     let backend = super::backend::Canvas::new(el).ok_or("this browser has no 2D canvas")?;
-    plot::draw(&backend.into_drawing_area(), p)?;
+    plot::draw(
+        &super::backend::Surface::Canvas(backend).into_drawing_area(),
+        p,
+    )?;
     if let (Some(perf), Some(t0)) = (perf, started) {
         let us = ((perf.now() - t0) * 1000.0) as i64;
         let _ = el.set_attribute("data-render-us", &us.to_string());
