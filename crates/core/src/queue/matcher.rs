@@ -4,6 +4,7 @@
 
 use super::evidence::push_search_text;
 use super::filter::{Assigned, QueueFilter, TimeField, Viewer};
+use crate::correlate::normalize::lower_into;
 use crate::models::{
     Alert, AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, DateTime,
     DetectionSource, ServiceSource,
@@ -123,25 +124,12 @@ pub fn search_text(a: &Alert) -> String {
         .into_iter()
         .flatten()
     {
-        push_lower(&mut s, part);
+        lower_into(&mut s, part);
         s.push(' ');
     }
-    push_lower(&mut s, &a.id.0);
+    lower_into(&mut s, &a.id.0);
     push_search_text(&a.evidence, &mut s);
     s
-}
-
-/// Appends `text` lower-cased as `str::to_lowercase` does, without a string of its own when it
-/// is ASCII (nearly every alert's text: building the search text of 100,000 alerts took 106 ms
-/// with `to_lowercase` per part and 96 ms this way, natively).
-pub fn push_lower(out: &mut String, text: &str) {
-    if text.is_ascii() {
-        let at = out.len();
-        out.push_str(text);
-        out[at..].make_ascii_lowercase();
-    } else {
-        out.push_str(&text.to_lowercase());
-    }
 }
 
 impl QueueFilter {
@@ -165,25 +153,5 @@ impl QueueFilter {
     /// Whether `alert` passes the whole filter (server-side and client-side parts).
     pub fn matches(&self, alert: &Alert, viewer: Viewer<'_>) -> bool {
         self.matcher(viewer).admits_alert(alert)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::push_lower;
-
-    #[test]
-    fn lower_casing_matches_the_standard_library_for_ascii_and_other_text() {
-        for text in [
-            "Suspicious PowerShell",
-            "ÉRIC@contoso.com",
-            "ΟΔΟΣ",
-            "",
-            "A1-B2",
-        ] {
-            let mut out = String::from("x ");
-            push_lower(&mut out, text);
-            assert_eq!(out, format!("x {}", text.to_lowercase()), "{text}");
-        }
     }
 }
