@@ -357,7 +357,7 @@ pub fn push_search_text(evidence: &[Evidence], out: &mut String) {
     for e in evidence {
         for (_, v) in view(e).fields {
             out.push(' ');
-            out.push_str(&v.to_lowercase());
+            crate::correlate::normalize::lower_into(out, &v);
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::evidence::push_search_text;
 use super::filter::{Assigned, QueueFilter, TimeField, Viewer};
+use crate::correlate::normalize::lower_into;
 use crate::models::{
     Alert, AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, DateTime,
     DetectionSource, ServiceSource,
@@ -123,10 +124,10 @@ pub fn search_text(a: &Alert) -> String {
         .into_iter()
         .flatten()
     {
-        s.push_str(&part.to_lowercase());
+        lower_into(&mut s, part);
         s.push(' ');
     }
-    s.push_str(&a.id.0.to_lowercase());
+    lower_into(&mut s, &a.id.0);
     push_search_text(&a.evidence, &mut s);
     s
 }
