@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{cmd, csp, headers, setup};
+use crate::{cmd, csp, headers, minify, setup};
 
 /// Loopback origins the emulator listens on; only bundles built for the demo, the tests and
 /// the benchmarks may talk to them.
@@ -106,9 +106,9 @@ fn lock() -> Result<std::fs::File, String> {
     Ok(lock)
 }
 
-/// `trunk build --release` into `out`, offline. `base` is where the app is hosted (`/`, or
-/// `/vigil/`): Trunk writes the asset URLs under it and the app, built with
-/// `VIGIL_BASE_PATH`, its links and the address bar.
+/// `trunk build --release` into `out`, offline, then its JavaScript and CSS minified. `base` is
+/// where the app is hosted (`/`, or `/vigil/`): Trunk writes the asset URLs under it and the
+/// app, built with `VIGIL_BASE_PATH`, its links and the address bar.
 fn trunk(out: &Path, base: &str) -> Result<(), String> {
     cmd::run(
         cmd::command("trunk")
@@ -118,7 +118,8 @@ fn trunk(out: &Path, base: &str) -> Result<(), String> {
             .env("VIGIL_BASE_PATH", base)
             .env("TRUNK_SKIP_VERSION_CHECK", "true")
             .env("NO_COLOR", "true"),
-    )
+    )?;
+    minify::run(out)
 }
 
 /// The Content-Security-Policy of `dir/index.html` completed with the bootstrap script's hash

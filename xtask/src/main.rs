@@ -14,6 +14,7 @@ mod demo;
 mod dist;
 mod emulator;
 mod headers;
+mod minify;
 mod setup;
 mod size;
 mod test;
