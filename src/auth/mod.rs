@@ -10,6 +10,7 @@
 //! (config `refreshTokenStorage: session`, the default) or only in memory (`memory`); never in
 //! localStorage, a URL or the console. Every key is `vigil.auth.*`, so sign-out can clear all.
 
+mod base64url;
 pub mod drafts;
 pub mod oauth;
 pub mod pending;

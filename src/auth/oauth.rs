@@ -8,8 +8,6 @@
 //! from the browser's `crypto.getRandomValues` (natively, for tests, from the OS through
 //! `getrandom`).
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use vigil_core::odata::encode_path_segment;
@@ -56,7 +54,7 @@ fn fill_random(buf: &mut [u8]) -> Result<(), String> {
 fn random_b64(n: usize) -> Result<String, String> {
     let mut buf = vec![0u8; n];
     fill_random(&mut buf)?;
-    Ok(URL_SAFE_NO_PAD.encode(&buf))
+    Ok(super::base64url::encode(&buf))
 }
 
 /// A fresh PKCE code verifier: 43 characters of `[A-Za-z0-9-_]`.
@@ -66,7 +64,7 @@ pub fn new_verifier() -> Result<String, String> {
 
 /// The S256 code challenge of a verifier: base64url-no-pad(SHA-256(verifier)).
 pub fn pkce_challenge(verifier: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+    super::base64url::encode(&Sha256::digest(verifier.as_bytes()))
 }
 
 /// A ready authorize redirect and the secrets to keep for the callback.
@@ -140,16 +138,7 @@ pub fn logout_url(config: &RuntimeConfig, tenant: &str, logout_hint: Option<&str
 /// The JSON of a claims challenge's base64 `claims` (padded or not, standard or URL-safe
 /// alphabet), when it is an object.
 pub fn decode_claims(b64: &str) -> Option<String> {
-    let text: String = b64
-        .trim_end_matches('=')
-        .chars()
-        .map(|c| match c {
-            '+' => '-',
-            '/' => '_',
-            c => c,
-        })
-        .collect();
-    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
+    let bytes = super::base64url::decode(b64)?;
     let json = String::from_utf8(bytes).ok()?;
     // Valid JSON (skimmed, not built: `serde_json::Value` would cost the bundle) and an object.
     (json.trim_start().starts_with('{')

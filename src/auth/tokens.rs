@@ -1,8 +1,6 @@
 //! Pure token logic: when to renew, which scopes a token holds, what the ID token says, and
 //! what came back on the redirect.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 
 /// Graph scopes are asked as `https://graph.microsoft.com/<Scope>` from Microsoft.
@@ -231,9 +229,7 @@ pub const CLOCK_SKEW_S: f64 = 300.0;
 /// audience, issuer, tenant and expiry are.
 pub fn decode_id_token(jwt: &str) -> Result<IdClaims, String> {
     let payload = jwt.split('.').nth(1).ok_or("the ID token is not a JWT")?;
-    let bytes = URL_SAFE_NO_PAD
-        .decode(payload.trim_end_matches('='))
-        .map_err(|_| "the ID token payload is not base64url")?;
+    let bytes = super::base64url::decode(payload).ok_or("the ID token payload is not base64url")?;
     std::str::from_utf8(&bytes)
         .ok()
         .and_then(|text| serde_json::from_str(text).ok())
@@ -519,7 +515,7 @@ mod tests {
     fn jwt(payload: &str) -> String {
         format!(
             "eyJhbGciOiJSUzI1NiJ9.{}.sig",
-            URL_SAFE_NO_PAD.encode(payload)
+            crate::auth::base64url::encode(payload.as_bytes())
         )
     }
 

@@ -85,6 +85,13 @@ macro_rules! graph_enum {
             }
         }
 
+        /// Read from a JSON tree ([`crate::models::tree`]) as from the text: by `parse`.
+        impl $crate::models::tree::FromTree for Option<$name> {
+            fn from_tree(v: &serde_json::Value) -> Self {
+                v.as_str().map($name::parse)
+            }
+        }
+
         impl $crate::odata::FilterLiteral for $name {
             fn write_literal(&self, out: &mut String) {
                 $crate::odata::write_string_literal(self.as_str(), out);

@@ -8,6 +8,7 @@ use super::wire::wire_struct;
 
 wire_struct! {
     /// One day's secure score.
+    @tree
     SecureScore {
         id: String = "id",
         azure_tenant_id: Option<String> = "azureTenantId",
@@ -23,12 +24,14 @@ wire_struct! {
     }
 
     /// How the tenant compares with others (`basis`: `AllTenants`, `TotalSeats`, `IndustryTypes`).
+    @tree
     AverageComparativeScore {
         basis: Option<String> = "basis",
         average_score: Option<f64> = "averageScore",
     }
 
     /// One control's contribution to the score. Newer service versions add keys; they are ignored.
+    @tree
     ControlScore {
         control_name: Option<String> = "controlName",
         control_category: Option<String> = "controlCategory",
@@ -50,6 +53,7 @@ graph_enum! {
 
 wire_struct! {
     /// A secure score control and its action history.
+    @tree
     SecureScoreControlProfile {
         id: String = "id",
         title: Option<String> = "title",
@@ -74,17 +78,20 @@ wire_struct! {
     }
 
     /// A certification the control maps to.
+    @tree
     ComplianceInformation {
         certification_name: Option<String> = "certificationName",
         certification_controls: Vec<CertificationControl> = "certificationControls" => list,
     }
 
+    @tree
     CertificationControl {
         name: Option<String> = "name",
         url: Option<String> = "url",
     }
 
     /// One entry of a control's history (`secureScoreControlStateUpdate`).
+    @tree
     ControlStateUpdate {
         assigned_to: Option<String> = "assignedTo",
         comment: Option<String> = "comment",

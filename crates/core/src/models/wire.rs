@@ -104,9 +104,11 @@ macro_rules! read_value {
 
 /// Declares wire structs with public fields, each with its JSON key and how it is read, and
 /// their tolerant decoding: unknown keys are ignored and a missing key keeps the default.
+/// A struct marked `@tree` is read through a JSON tree ([`super::tree`]); the others key by key.
 macro_rules! wire_struct {
     ($(
         $(#[$meta:meta])*
+        $(@$tree:ident)?
         $name:ident {
             $( $(#[$fmeta:meta])* $field:ident : $ty:ty = $wire:literal $(=> $how:ident)? ),* $(,)?
         }
@@ -117,6 +119,18 @@ macro_rules! wire_struct {
             $( $(#[$fmeta])* pub $field: $ty, )*
         }
 
+        $crate::models::wire::wire_decoding! {
+            $($tree)? $name { $( $field = $wire $(=> $how)? ),* }
+        }
+    )*};
+}
+
+/// The decoding of one [`wire_struct!`]: key by key, or (`tree`) through a JSON tree.
+macro_rules! wire_decoding {
+    (tree $name:ident { $( $field:ident = $wire:literal $(=> $how:ident)? ),* }) => {
+        $crate::models::tree::tree_struct! { $name { $( $field = $wire ),* } }
+    };
+    ($name:ident { $( $field:ident = $wire:literal $(=> $how:ident)? ),* }) => {
         impl $crate::models::wire::ReadFields for $name {
             fn read_field<'de, A: serde::de::MapAccess<'de>>(
                 &mut self,
@@ -136,7 +150,7 @@ macro_rules! wire_struct {
                 d.deserialize_map($crate::models::wire::FieldsVisitor(std::marker::PhantomData))
             }
         }
-    )*};
+    };
 }
 
-pub(crate) use {read_value, wire_struct};
+pub(crate) use {read_value, wire_decoding, wire_struct};
