@@ -81,7 +81,7 @@ fn explained(c: &DayChange) -> impl IntoView + use<> {
 #[component]
 pub fn Changes(s: S) -> impl IntoView {
     // The days that have a snapshot, newest first.
-    let days = Memo::new(move |_| {
+    let days = move || {
         s.tenant.with(|t| {
             t.as_ref().map_or_else(Vec::new, |t| {
                 let by = ByDay::new(&t.scores);
@@ -93,21 +93,20 @@ pub fn Changes(s: S) -> impl IntoView {
                 v
             })
         })
-    });
+    };
     // Without a day in the URL: the latest day on which a control moved.
     let chosen = Memo::new(move |_| {
         s.view.with(|v| v.day.clone()).or_else(|| {
             let t = s.tenant.get()?;
-            days.with(|d| {
-                d.iter()
-                    .find(|day| {
-                        day_start(day)
-                            .and_then(|at| day_change(&t.scores, &t.profiles, at))
-                            .is_some_and(|c| !c.all().is_empty())
-                    })
-                    .or(d.first())
-                    .cloned()
-            })
+            let d = days();
+            d.iter()
+                .find(|day| {
+                    day_start(day)
+                        .and_then(|at| day_change(&t.scores, &t.profiles, at))
+                        .is_some_and(|c| !c.all().is_empty())
+                })
+                .or(d.first())
+                .cloned()
         })
     });
     let change = move || {
@@ -138,11 +137,11 @@ pub fn Changes(s: S) -> impl IntoView {
             <label>"Day "
                 <select id="change-day" prop:value=move || chosen.get().unwrap_or_default()
                     on:change=move |ev| { let d = event_target_value(&ev); s.edit(|v| v.day = Some(d)) }>
-                    {move || days.get().into_iter().map(|d| {
-                        let selected = chosen.get().as_deref() == Some(d.as_str());
+                    {move || { let chosen = chosen.get(); days().into_iter().map(|d| {
+                        let selected = chosen.as_deref() == Some(d.as_str());
                         let value = d.clone();
                         view! { <option value=value selected=selected>{d}</option> }
-                    }).collect_view()}
+                    }).collect_view() }}
                 </select>
             </label>
             <div id="change-detail">{change}</div>

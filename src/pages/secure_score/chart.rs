@@ -166,7 +166,7 @@ pub fn build(s: S) -> Option<Chart> {
     lines.insert(0, main);
     let mut levels = Vec::new();
     let mut bands = Some(zones);
-    if let Some(p) = s.projection.get() {
+    if let Some(p) = s.projection() {
         let scale = |x: f64| {
             if v.percent {
                 p.percent(x).unwrap_or(0.0)

@@ -62,7 +62,6 @@ struct S {
     rows: Memo<Arc<Vec<ActionRow>>>,
     /// Control names planned by the user for that tenant (kept in the browser).
     planned: RwSignal<Vec<String>>,
-    projection: Memo<Option<Projection>>,
     zones: RwSignal<Bands>,
     /// Bumped after a write: everything is loaded again.
     reload: RwSignal<u32>,
@@ -84,6 +83,16 @@ impl S {
 
     fn now(&self) -> DateTime {
         self.now.get_value()
+    }
+
+    /// The score with the planned actions done. Worked out when read (a few dozen rows), not
+    /// kept in a memo: a memo's code costs the bundle more than the sum costs the reader.
+    fn projection(&self) -> Option<Projection> {
+        let t = self.tenant.get()?;
+        let snap = latest(&t.scores)?;
+        let planned = self.planned.get();
+        let names: Vec<&str> = planned.iter().map(String::as_str).collect();
+        Some(self.rows.with(|r| project(snap, r, &names)))
     }
 }
 
@@ -164,13 +173,6 @@ fn ScoreBody() -> impl IntoView {
         move |id, _, _| planned.set(id.as_deref().map(store::planned).unwrap_or_default()),
         true,
     );
-    let projection = Memo::new(move |_| {
-        let t = tenant.get()?;
-        let snap = latest(&t.scores)?;
-        let p = planned.get();
-        let names: Vec<&str> = p.iter().map(String::as_str).collect();
-        Some(rows.with(|r| project(snap, r, &names)))
-    });
     let go: Go = Rc::new(move |v: &ScoreView| {
         let qs = v.to_query_string();
         let to = if qs.is_empty() {
@@ -193,7 +195,6 @@ fn ScoreBody() -> impl IntoView {
         tenant,
         rows,
         planned,
-        projection,
         zones: RwSignal::new(store::zones()),
         reload,
         now,

@@ -71,7 +71,7 @@ pub fn ProjectionSummary(s: S) -> impl IntoView {
     view! {
         <section class="card score-projection" id="score-projection">
             <h2>"Where it can go"</h2>
-            {move || s.projection.get().map(|p| {
+            {move || s.projection().map(|p| {
                 let count = s.planned.with(Vec::len);
                 let gain = p.planned - p.current;
                 view! {
