@@ -8,7 +8,6 @@
 //! from the browser's `crypto.getRandomValues` (natively, for tests, from the OS through
 //! `getrandom`).
 
-use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use vigil_core::odata::encode_path_segment;
 use vigil_core::url::form_serialize;
@@ -206,28 +205,52 @@ impl std::fmt::Display for TokenFailure {
 /// A token request without an answer after this long is abandoned (and retried later).
 pub const TOKEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// RFC 6749 §5.1. `token_type` is required there, so an answer without it is malformed.
-#[derive(Deserialize)]
+/// RFC 6749 §5.1. `token_type` is required there, so an answer without it is malformed. Read
+/// from serde_json's tree (its parser ships anyway) rather than by a derived decoder.
 struct TokenBody {
     access_token: String,
-    #[allow(dead_code)]
-    token_type: String,
-    #[serde(default)]
     expires_in: Option<u64>,
-    #[serde(default)]
     refresh_token: Option<String>,
-    #[serde(default)]
     scope: Option<String>,
-    #[serde(default)]
     id_token: Option<String>,
 }
 
-/// RFC 6749 §5.2.
-#[derive(Deserialize)]
+impl TokenBody {
+    fn read(body: &[u8]) -> Result<TokenBody, String> {
+        let o = json_object(body)?;
+        let text = |k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        let (Some(access_token), Some(_)) = (text("access_token"), text("token_type")) else {
+            return Err("no access_token or token_type".into());
+        };
+        let expires_in = match o.get("expires_in") {
+            None | Some(serde_json::Value::Null) => None,
+            Some(n) => Some(n.as_u64().ok_or("expires_in is not a number of seconds")?),
+        };
+        Ok(TokenBody {
+            access_token,
+            expires_in,
+            refresh_token: text("refresh_token"),
+            scope: text("scope"),
+            id_token: text("id_token"),
+        })
+    }
+}
+
+/// RFC 6749 §5.2: `error` (required) and `error_description`.
 struct ErrorBody {
     error: String,
-    #[serde(default)]
     error_description: Option<String>,
+}
+
+impl ErrorBody {
+    fn read(body: &[u8]) -> Option<ErrorBody> {
+        let o = json_object(body).ok()?;
+        let text = |k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        Some(ErrorBody {
+            error: text("error")?,
+            error_description: text("error_description"),
+        })
+    }
 }
 
 /// The body of a token request (`application/x-www-form-urlencoded`).
@@ -257,7 +280,7 @@ fn read_token_response(
     body: &[u8],
 ) -> Result<Tokens, TokenFailure> {
     if status != 200 {
-        let oauth = json::<ErrorBody>(body).ok();
+        let oauth = ErrorBody::read(body);
         if let Some(e) = &oauth
             && super::tokens::ends_session(&e.error)
         {
@@ -304,7 +327,7 @@ fn read_token_response(
     if body.is_empty() {
         return Err(TokenFailure::Malformed("an empty response body".into()));
     }
-    let t: TokenBody = json(body).map_err(TokenFailure::Malformed)?;
+    let t = TokenBody::read(body).map_err(TokenFailure::Malformed)?;
     Ok(Tokens {
         access_token: t.access_token,
         refresh_token: t.refresh_token,
@@ -367,11 +390,14 @@ pub async fn refresh(
     token_request(config, tenant, refresh_grant_body(config, refresh_token)).await
 }
 
-/// Reads a JSON body with the one reader the app uses everywhere (`vigil_core::client::decode`:
-/// text, UTF-8 checked once), so no second copy of serde's machinery is built into the bundle.
-fn json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+/// A JSON body's members, read from text like every body the app reads (UTF-8 checked once);
+/// a message for anything but an object (never the body itself: it may hold tokens).
+fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     let text = std::str::from_utf8(body).map_err(|e| e.to_string())?;
-    serde_json::from_str(text).map_err(|e| e.to_string())
+    match serde_json::from_str(text).map_err(|e| e.to_string())? {
+        serde_json::Value::Object(o) => Ok(o),
+        _ => Err("not a JSON object".into()),
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,6 @@
 //! Pure token logic: when to renew, which scopes a token holds, what the ID token says, and
 //! what came back on the redirect.
 
-use serde::Deserialize;
-
 /// Graph scopes are asked as `https://graph.microsoft.com/<Scope>` from Microsoft.
 pub const GRAPH_SCOPE_PREFIX: &str = "https://graph.microsoft.com/";
 /// Always asked: an ID token (`openid`, `profile`) and a refresh token (`offline_access`).
@@ -150,33 +148,45 @@ pub fn lacks(granted: &[String], needed: &str) -> Option<String> {
     (!holds(granted, needed)).then(|| format!("needs {}", bare_scope(needed)))
 }
 
-/// The claims Vigil reads from the ID token.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+/// The claims Vigil reads from the ID token. Read from serde_json's tree (the bundle carries
+/// its parser anyway), not by derived decoders: see [`IdClaims::from_json`].
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IdClaims {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub preferred_username: Option<String>,
-    #[serde(default)]
     pub tid: Option<String>,
-    #[serde(default)]
     pub nonce: Option<String>,
-    #[serde(default)]
     pub aud: Audience,
-    #[serde(default)]
     pub azp: Option<String>,
-    #[serde(default)]
     pub iss: Option<String>,
     /// Expiry, seconds since the epoch.
-    #[serde(default)]
     pub exp: Option<f64>,
     /// Microsoft's opaque sign-out hint (optional claim `login_hint`), sent as `logout_hint`.
-    #[serde(default)]
     pub login_hint: Option<String>,
 }
 
-/// `aud`: one string, or (OpenID Connect Core §2) an array of them. Read by hand: serde's
-/// `untagged` would buffer the value and cost the bundle far more.
+impl IdClaims {
+    /// The claims of a JSON object; `None` for anything else. A claim of the wrong type reads
+    /// as absent, and the checks refuse a token without the claims they need.
+    pub fn from_json(text: &str) -> Option<IdClaims> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        let o = v.as_object()?;
+        let text = |k: &str| o.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        Some(IdClaims {
+            name: text("name"),
+            preferred_username: text("preferred_username"),
+            tid: text("tid"),
+            nonce: text("nonce"),
+            aud: Audience::from_json(o.get("aud")),
+            azp: text("azp"),
+            iss: text("iss"),
+            exp: o.get("exp").and_then(|v| v.as_f64()),
+            login_hint: text("login_hint"),
+        })
+    }
+}
+
+/// `aud`: one string, or (OpenID Connect Core §2) an array of them.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub enum Audience {
     #[default]
@@ -185,33 +195,20 @@ pub enum Audience {
     Many(Vec<String>),
 }
 
-impl<'de> Deserialize<'de> for Audience {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
-            type Value = Audience;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string or an array of strings")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Audience, E> {
-                Ok(Audience::One(v.to_owned()))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<Audience, A::Error> {
-                let mut all = Vec::new();
-                while let Some(a) = seq.next_element::<String>()? {
-                    all.push(a);
-                }
-                Ok(Audience::Many(all))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
 impl Audience {
+    /// An array with anything but strings in it is no audience at all (and is refused).
+    fn from_json(v: Option<&serde_json::Value>) -> Audience {
+        match v {
+            Some(serde_json::Value::String(a)) => Audience::One(a.clone()),
+            Some(serde_json::Value::Array(all)) => all
+                .iter()
+                .map(|a| a.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map_or(Audience::None, Audience::Many),
+            _ => Audience::None,
+        }
+    }
+
     fn values(&self) -> &[String] {
         match self {
             Audience::None => &[],
@@ -232,7 +229,7 @@ pub fn decode_id_token(jwt: &str) -> Result<IdClaims, String> {
     let bytes = super::base64url::decode(payload).ok_or("the ID token payload is not base64url")?;
     std::str::from_utf8(&bytes)
         .ok()
-        .and_then(|text| serde_json::from_str(text).ok())
+        .and_then(IdClaims::from_json)
         .ok_or_else(|| "the ID token payload is not JSON".to_string())
 }
 
@@ -625,7 +622,7 @@ mod tests {
         let many = |aud: &str, azp: Option<&str>| {
             let azp = azp.map(|a| format!(r#","azp":"{a}""#)).unwrap_or_default();
             let mut c = claims(&azp);
-            c.aud = serde_json::from_str(aud).unwrap();
+            c.aud = Audience::from_json(Some(&serde_json::from_str(aud).unwrap()));
             check_id_token(&c, &e)
         };
         assert_eq!(many(r#"["c1","api://other"]"#, Some("c1")), Ok(()));
@@ -641,6 +638,10 @@ mod tests {
             "azp, when present, is this client"
         );
         assert!(many(r#"[]"#, None).is_err());
+        assert!(
+            many(r#"["c1",7]"#, None).is_err(),
+            "an audience list with anything but strings is no audience"
+        );
     }
 
     trait Tap: Sized {
