@@ -494,7 +494,7 @@ fn score_chart(figures: &mut Vec<Figure>) -> Result<(), String> {
         unit: "ms",
         lower_is_better: true,
         goal: "under 10 ms".to_string(),
-        peer: None,
+        ..Default::default()
     });
     Ok(())
 }
