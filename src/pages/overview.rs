@@ -98,6 +98,7 @@ fn Body(o: Figures) -> impl IntoView {
     let bar = move |n: usize| format!("{}%", (n * 100 + max / 2) / max);
     view! {
         <div class="overview">
+            <super::secure_score::ScoreCard />
             <section class="card wide" id="open-alerts">
                 <h2>"Open alerts"</h2>
                 <div class="figures">

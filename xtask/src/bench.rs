@@ -69,6 +69,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     emulator_serving(&mut figures, quick)?;
     // After bundle_size, which built the emulator's bundle.
     queue_browser(&mut figures, quick)?;
+    score_chart(&mut figures)?;
     correlate::run(&mut figures, quick)?;
     reliability::run(&mut figures)?;
     let report = report(&figures, quick, started.elapsed().as_secs_f64());
@@ -457,6 +458,42 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
             "the raw JSON received (alert pages' bodies)".to_string(),
             number(last, "raw_json_bytes")? / 1e6,
         )),
+        ..Default::default()
+    });
+    Ok(())
+}
+
+/// The Secure Score page's 90-day chart with every series (score, the three comparison
+/// averages, planned and achievable levels, zones), drawn by plotters on the canvas in headless
+/// Chromium: the median of the page's own timings of 30 redraws (tests/bench/score_chart.mjs).
+/// Needs dist/ built for the emulator (bundle_size does it).
+fn score_chart(figures: &mut Vec<Figure>) -> Result<(), String> {
+    let bundle = dist::emulator_dir().to_string_lossy().into_owned();
+    let emulator = emulator::start(true, &["--port", "0", "--dist", &bundle, "--no-throttle"])?;
+    let (ok, out) = cmd::run_captured(
+        cmd::command("node")
+            .arg("tests/bench/score_chart.mjs")
+            .env("VIGIL_APP_URL", &emulator.app)
+            .env("VIGIL_AUTHORITY_URL", &emulator.authority)
+            .env("VIGIL_GRAPH_URL", &emulator.graph)
+            .env("VIGIL_E2E_OUT", cmd::target_dir().join("bench")),
+    );
+    drop(emulator);
+    let line = out
+        .lines()
+        .find_map(|l| l.strip_prefix("BENCH "))
+        .filter(|_| ok)
+        .ok_or("the Secure Score chart benchmark failed")?;
+    let v: Value = serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))?;
+    figures.push(Figure {
+        name: "Secure Score: 90-day chart with every series drawn on canvas (median of 30)"
+            .to_string(),
+        value: v["render_ms"]
+            .as_f64()
+            .ok_or("BENCH line lacks render_ms")?,
+        unit: "ms",
+        lower_is_better: true,
+        goal: "under 10 ms".to_string(),
         ..Default::default()
     });
     Ok(())

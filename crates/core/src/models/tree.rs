@@ -21,35 +21,41 @@ pub(crate) trait FromTree {
 }
 
 /// The value of `key` in `object`, `null` when absent.
+#[inline(never)]
 pub(crate) fn field<'a>(object: &'a Map<String, Value>, key: &str) -> &'a Value {
     object.get(key).unwrap_or(&Value::Null)
 }
 
 impl FromTree for String {
+    #[inline(never)]
     fn from_tree(v: &Value) -> Self {
         v.as_str().unwrap_or_default().to_owned()
     }
 }
 
 impl FromTree for Option<String> {
+    #[inline(never)]
     fn from_tree(v: &Value) -> Self {
         v.as_str().map(str::to_owned)
     }
 }
 
 impl FromTree for Option<f64> {
+    #[inline(never)]
     fn from_tree(v: &Value) -> Self {
         v.as_f64()
     }
 }
 
 impl FromTree for Option<i64> {
+    #[inline(never)]
     fn from_tree(v: &Value) -> Self {
         v.as_i64()
     }
 }
 
 impl FromTree for Option<bool> {
+    #[inline(never)]
     fn from_tree(v: &Value) -> Self {
         v.as_bool()
     }
@@ -57,6 +63,7 @@ impl FromTree for Option<bool> {
 
 /// Tolerant, as `=> date` fields are: the "not set" sentinel and unparseable text are `None`.
 impl FromTree for Option<DateTime> {
+    #[inline(never)]
     fn from_tree(v: &Value) -> Self {
         v.as_str()
             .and_then(DateTime::parse)

@@ -235,4 +235,49 @@ mod tests {
             vec![Some(0.0), None, Some(5.0), None]
         );
     }
+
+    #[test]
+    fn score_category_trend_with_a_control_deprecated_mid_window() {
+        // Disk (Device) is deprecated on day 3: it leaves the snapshots, and with it its
+        // points and its maximum; Device then has no control at all (0, not a gap).
+        let mut disk = profile("Disk", "Encrypt disks", "Device", 5.0);
+        disk.deprecated = Some(true);
+        let profiles = vec![profile("MFA", "Require MFA", "Identity", 10.0), disk];
+        let snaps = vec![
+            snap_sum(
+                1,
+                15.0,
+                &[("MFA", "Identity", 4.0), ("Disk", "Device", 3.0)],
+            ),
+            snap_sum(
+                2,
+                15.0,
+                &[("MFA", "Identity", 4.0), ("Disk", "Device", 3.0)],
+            ),
+            snap_sum(3, 10.0, &[("MFA", "Identity", 5.0)]),
+        ];
+        let t = category_trend(&snaps, &profiles, at(3, 0), 3);
+        let device = t
+            .categories
+            .iter()
+            .find(|c| c.category == "Device")
+            .unwrap();
+        assert_eq!(device.achieved, vec![Some(3.0), Some(3.0), Some(0.0)]);
+        assert_eq!(device.attainable, vec![Some(5.0), Some(5.0), Some(0.0)]);
+        let identity = t
+            .categories
+            .iter()
+            .find(|c| c.category == "Identity")
+            .unwrap();
+        assert_eq!(identity.achieved, vec![Some(4.0), Some(4.0), Some(5.0)]);
+        // Each day's categories add up to that day's score.
+        for (d, snap) in snaps.iter().enumerate() {
+            let sum: f64 = t.categories.iter().filter_map(|c| c.achieved[d]).sum();
+            assert!(close(sum, snap.current_score.unwrap()));
+        }
+        // The latest day's breakdown leaves the deprecated control out entirely.
+        let today = categories(&snaps[2], &profiles);
+        assert_eq!(today.len(), 1);
+        assert_eq!(today[0].category, "Identity");
+    }
 }

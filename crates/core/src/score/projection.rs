@@ -172,4 +172,28 @@ mod tests {
         };
         assert_eq!(project(&zero, &[], &[]).percent(0.0), None);
     }
+
+    #[test]
+    fn score_projection_after_a_control_added_and_one_deprecated() {
+        // Day 1: Old (deprecated later) and MFA. Day 2: Old is gone, New is added.
+        let before = snap_sum(1, 20.0, &[("MFA", "Identity", 2.0), ("Old", "Apps", 6.0)]);
+        let latest = snap_sum(2, 20.0, &[("MFA", "Identity", 2.0), ("New", "Apps", 1.0)]);
+        let mut old = profile("Old", "Old", "Apps", 10.0);
+        old.deprecated = Some(true);
+        let profiles = vec![
+            profile("MFA", "MFA", "Identity", 10.0),
+            profile("New", "New", "Apps", 10.0),
+            old,
+        ];
+        let rows = actions(Some(&latest), &profiles);
+        let p = project(&latest, &rows, &["MFA", "New", "Old"]);
+        assert!(close(p.current, 3.0));
+        // The deprecated control is not scored any more: planning it adds nothing.
+        assert!(close(p.planned, 3.0 + 8.0 + 9.0));
+        assert!(close(p.achievable, 20.0));
+        // Against the day before, the same plan would have counted Old and not New.
+        let rows = actions(Some(&before), &profiles);
+        let p = project(&before, &rows, &["MFA", "New", "Old"]);
+        assert!(close(p.planned, 8.0 + 8.0 + 4.0));
+    }
 }
