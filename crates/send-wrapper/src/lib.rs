@@ -7,8 +7,9 @@
 //! wasm32 without the `atomics` feature (the only way Vigil ships) there is exactly one
 //! thread, so that question always has the same answer and its code (a thread-local read and
 //! a reference count per call, inlined everywhere) is pure weight: taking it out made the
-//! release bundle 1.4 kB brotli smaller (2.9 kB with the Secure Score page; measured 2026-12-02). Everywhere
-//! else (native tests, a threaded wasm build) the thread is checked exactly as before.
+//! release bundle 1.4 kB brotli smaller (2.9 kB with the Secure Score page; measured
+//! 2026-12-02). Everywhere else (native tests, a threaded wasm build) the thread is checked
+//! exactly as before.
 
 #[cfg(feature = "futures")]
 mod futures;

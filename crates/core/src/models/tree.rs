@@ -4,8 +4,9 @@
 //! queues (up to 100,000 items), but it is built once per struct: about 4 kB brotli for the two
 //! Secure Score collections. The small collections (a score history of 90 days, a few dozen
 //! control profiles) are read instead through `serde_json`'s tree, whose parser the bundle
-//! already carries for `$batch` answers, and each field is one lookup. Measured 2026-12-02
-//! with the Secure Score page built: 2.4 kB brotli smaller (docs/architecture.md, "Bundle size").
+//! already carries for `$batch` answers, and each field is one lookup (kept out of line).
+//! Measured 2026-12-02 with the Secure Score page built: 2.8 kB brotli smaller
+//! (docs/architecture.md, "Rules the bundle relies on").
 //!
 //! Reading is as tolerant as the key-by-key decoder: unknown keys are ignored, a missing key
 //! or `null` keeps the default, an unparseable date is `None`. A value of the wrong JSON type
