@@ -98,7 +98,7 @@ fn Body(o: Figures) -> impl IntoView {
     let bar = move |n: usize| format!("{}%", (n * 100 + max / 2) / max);
     view! {
         <div class="overview">
-            <super::secure_score::ScoreCard />
+            {score_card()}
             <section class="card wide" id="open-alerts">
                 <h2>"Open alerts"</h2>
                 <div class="figures">
@@ -168,3 +168,12 @@ fn Body(o: Figures) -> impl IntoView {
         </div>
     }
 }
+
+/// The Secure Score card (left out of the bench's build without that page).
+#[cfg(not(feature = "bench-without-secure-score"))]
+fn score_card() -> impl IntoView {
+    view! { <super::secure_score::ScoreCard /> }
+}
+
+#[cfg(feature = "bench-without-secure-score")]
+fn score_card() -> impl IntoView {}

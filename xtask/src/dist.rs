@@ -95,6 +95,15 @@ pub fn build_both() -> Result<(PathBuf, PathBuf), String> {
     Ok((shipped, emulated))
 }
 
+/// The bundle built with a cargo feature of the app (the bench's `bench-without-…` builds),
+/// for its size only: no policy, never served.
+pub fn build_with_feature(feature: &str) -> Result<PathBuf, String> {
+    let out = cmd::target_dir().join("bundle").join(feature);
+    let _lock = lock()?;
+    trunk_with(&out, "/", &["--features", feature])?;
+    Ok(out)
+}
+
 /// Two builds into one folder at once (two terminals, or a test run beside a demo) would
 /// clobber each other's staging directory; take turns.
 fn lock() -> Result<std::fs::File, String> {
@@ -110,9 +119,15 @@ fn lock() -> Result<std::fs::File, String> {
 /// where the app is hosted (`/`, or `/vigil/`): Trunk writes the asset URLs under it and the
 /// app, built with `VIGIL_BASE_PATH`, its links and the address bar.
 fn trunk(out: &Path, base: &str) -> Result<(), String> {
+    trunk_with(out, base, &[])
+}
+
+/// [`trunk`] with more arguments for Trunk (`--features …`).
+fn trunk_with(out: &Path, base: &str, more: &[&str]) -> Result<(), String> {
     cmd::run(
         cmd::command("trunk")
             .args(["build", "--release", "--offline", "--public-url", base])
+            .args(more)
             .arg("--dist")
             .arg(out)
             .env("VIGIL_BASE_PATH", base)
