@@ -52,9 +52,9 @@ fn Pages() -> impl IntoView {
         Page::Incidents => view! { <pages::Incidents /> }.into_any(),
         Page::Correlation => view! { <pages::Correlation /> }.into_any(),
         Page::CorrelationEntity => view! { <pages::CorrelationEntity /> }.into_any(),
-        #[cfg(not(feature = "bench-without-secure-score"))]
+        #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-secure-score")))]
         Page::SecureScore => view! { <pages::SecureScore /> }.into_any(),
-        #[cfg(feature = "bench-without-secure-score")]
+        #[cfg(all(target_arch = "wasm32", feature = "bench-without-secure-score"))]
         Page::SecureScore => {
             view! { <crate::components::NotYet what="Left out of this build." /> }.into_any()
         }

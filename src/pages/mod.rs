@@ -8,7 +8,7 @@ mod failure;
 mod incidents;
 mod not_found;
 mod overview;
-#[cfg(not(feature = "bench-without-secure-score"))]
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-secure-score")))]
 mod secure_score;
 mod settings;
 mod setup;
@@ -22,7 +22,7 @@ pub use failure::Failure;
 pub use incidents::Incidents;
 pub use not_found::NotFound;
 pub use overview::Overview;
-#[cfg(not(feature = "bench-without-secure-score"))]
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-secure-score")))]
 pub use secure_score::SecureScore;
 pub use settings::Settings;
 pub use setup::Setup;

@@ -170,10 +170,10 @@ fn Body(o: Figures) -> impl IntoView {
 }
 
 /// The Secure Score card (left out of the bench's build without that page).
-#[cfg(not(feature = "bench-without-secure-score"))]
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-secure-score")))]
 fn score_card() -> impl IntoView {
     view! { <super::secure_score::ScoreCard /> }
 }
 
-#[cfg(feature = "bench-without-secure-score")]
+#[cfg(all(target_arch = "wasm32", feature = "bench-without-secure-score"))]
 fn score_card() -> impl IntoView {}
