@@ -176,11 +176,17 @@ fn browser_bench(test: &str, features: &[&str], timeout_s: u32) -> Result<Value,
         .env("CHROMEDRIVER", "/usr/bin/chromedriver")
         .env("WASM_BINDGEN_TEST_TIMEOUT", timeout_s.to_string());
     let (ok, out) = cmd::run_captured(&mut c);
+    bench_line(ok, &out, &format!("the browser benchmark {test}"))
+}
+
+/// The JSON of the `BENCH {json}` line a benchmark printed (anywhere in the line: test runners
+/// prefix their output), when it succeeded; `what` names it in the error.
+fn bench_line(ok: bool, out: &str, what: &str) -> Result<Value, String> {
     let line = out
         .lines()
         .find_map(|l| l.split_once("BENCH ").map(|(_, json)| json))
         .filter(|_| ok)
-        .ok_or(format!("the browser benchmark {test} failed"))?;
+        .ok_or(format!("{what} failed"))?;
     serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))
 }
 
@@ -225,12 +231,7 @@ fn emulator_serving(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String
         alerts,
         "4",
     ]));
-    let line = out
-        .lines()
-        .find_map(|l| l.strip_prefix("BENCH "))
-        .filter(|_| ok)
-        .ok_or("the emulator benchmark failed")?;
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))?;
+    let v = bench_line(ok, &out, "the emulator benchmark")?;
     let number = |k: &str| v[k].as_f64().ok_or(format!("BENCH line lacks {k}"));
     figures.push(Figure {
         name: if quick {
@@ -280,27 +281,31 @@ fn thousands(n: usize) -> String {
     out
 }
 
-/// Runs `tests/bench/queue.mjs` with `args` against an emulator serving the emulator's bundle with a tenant of
-/// `alerts` alerts (no throttling), and returns its BENCH line.
+/// Runs `tests/bench/queue.mjs` with `args` against an emulator whose tenant has `alerts`
+/// alerts, and returns its BENCH line.
 fn queue_script(alerts: usize, args: &[&str]) -> Result<Value, String> {
     let count = alerts.to_string();
+    page_script("tests/bench/queue.mjs", &["--alerts", &count], args)
+}
+
+/// Runs the Playwright script `script` with `args` against an emulator (started with
+/// `emulator_args`, no throttling, a test token) serving the emulator's bundle, and returns its
+/// BENCH line.
+fn page_script(script: &str, emulator_args: &[&str], args: &[&str]) -> Result<Value, String> {
     let bundle = dist::emulator_dir().to_string_lossy().into_owned();
-    let emulator = emulator::start(
-        true,
-        &[
-            "--port",
-            "0",
-            "--dist",
-            &bundle,
-            "--no-throttle",
-            "--test-token",
-            "--alerts",
-            &count,
-        ],
-    )?;
+    let mut all = vec![
+        "--port",
+        "0",
+        "--dist",
+        &bundle,
+        "--no-throttle",
+        "--test-token",
+    ];
+    all.extend_from_slice(emulator_args);
+    let emulator = emulator::start(true, &all)?;
     let (ok, out) = cmd::run_captured(
         cmd::command("node")
-            .arg("tests/bench/queue.mjs")
+            .arg(script)
             .args(args)
             .env("VIGIL_TEST_TOKEN", &emulator.token)
             .env("VIGIL_APP_URL", &emulator.app)
@@ -309,12 +314,11 @@ fn queue_script(alerts: usize, args: &[&str]) -> Result<Value, String> {
             .env("VIGIL_E2E_OUT", cmd::target_dir().join("bench")),
     );
     drop(emulator);
-    let line = out
-        .lines()
-        .find_map(|l| l.strip_prefix("BENCH "))
-        .filter(|_| ok)
-        .ok_or(format!("the queue benchmark `{}` failed", args.join(" ")))?;
-    serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))
+    bench_line(
+        ok,
+        &out,
+        &format!("the benchmark `{script} {}`", args.join(" ")),
+    )
 }
 
 /// The alert queue in headless Chromium against the emulator (issues #6, #18): time from the
@@ -478,23 +482,7 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
 /// Chromium: the median of the page's own timings of 30 redraws (tests/bench/score_chart.mjs).
 /// Needs dist/ built for the emulator (bundle_size does it).
 fn score_chart(figures: &mut Vec<Figure>) -> Result<(), String> {
-    let bundle = dist::emulator_dir().to_string_lossy().into_owned();
-    let emulator = emulator::start(true, &["--port", "0", "--dist", &bundle, "--no-throttle"])?;
-    let (ok, out) = cmd::run_captured(
-        cmd::command("node")
-            .arg("tests/bench/score_chart.mjs")
-            .env("VIGIL_APP_URL", &emulator.app)
-            .env("VIGIL_AUTHORITY_URL", &emulator.authority)
-            .env("VIGIL_GRAPH_URL", &emulator.graph)
-            .env("VIGIL_E2E_OUT", cmd::target_dir().join("bench")),
-    );
-    drop(emulator);
-    let line = out
-        .lines()
-        .find_map(|l| l.strip_prefix("BENCH "))
-        .filter(|_| ok)
-        .ok_or("the Secure Score chart benchmark failed")?;
-    let v: Value = serde_json::from_str(line).map_err(|e| format!("bad BENCH line: {e}"))?;
+    let v = page_script("tests/bench/score_chart.mjs", &[], &[])?;
     figures.push(Figure {
         name: "Secure Score: 90-day chart with every series drawn on canvas (median of 30)"
             .to_string(),
