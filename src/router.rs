@@ -110,7 +110,8 @@ fn to_path(url: &str) -> String {
     url.split(['?', '#']).next().unwrap_or("/").to_owned()
 }
 
-fn join(path: &str, search: &str) -> String {
+/// An app address: `path`, with `?search` when there is a query (`/alerts`, `/alerts?sort=x`).
+pub fn join(path: &str, search: &str) -> String {
     if search.is_empty() {
         path.to_owned()
     } else {

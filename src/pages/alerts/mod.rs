@@ -102,12 +102,7 @@ struct Q {
 impl Q {
     /// Puts `f` in the address bar (`replace` for cursor moves, so Back is not flooded).
     fn go(&self, f: &QueueFilter, replace: bool) {
-        let qs = f.to_query_string();
-        let url = if qs.is_empty() {
-            "/alerts".to_owned()
-        } else {
-            format!("/alerts?{qs}")
-        };
+        let url = crate::router::join("/alerts", &f.to_query_string());
         self.nav.with_value(|n| n(&url, replace));
     }
 

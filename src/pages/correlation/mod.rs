@@ -134,12 +134,7 @@ fn CorrelationBody() -> impl IntoView {
         |old, new| !matches!((old, new), (Some(None), Some(None))),
     );
     let go: Go = Rc::new(move |v: &CorrelationView| {
-        let qs = v.to_query_string();
-        let to = if qs.is_empty() {
-            "/correlation".to_owned()
-        } else {
-            format!("/correlation?{qs}")
-        };
+        let to = crate::router::join("/correlation", &v.to_query_string());
         navigate(
             &to,
             NavigateOptions {

@@ -41,12 +41,7 @@ fn IncidentQueue() -> impl IntoView {
     let navigate = use_navigate();
     let filter = Memo::new(move |_| IncidentFilter::from_query_string(&location.search.get()));
     let go = StoredValue::new_local(std::rc::Rc::new(move |f: &IncidentFilter| {
-        let qs = f.to_query_string();
-        let url = if qs.is_empty() {
-            "/incidents".to_owned()
-        } else {
-            format!("/incidents?{qs}")
-        };
+        let url = crate::router::join("/incidents", &f.to_query_string());
         navigate(
             &url,
             NavigateOptions {

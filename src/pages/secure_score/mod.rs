@@ -174,12 +174,7 @@ fn ScoreBody() -> impl IntoView {
         true,
     );
     let go: Go = Rc::new(move |v: &ScoreView| {
-        let qs = v.to_query_string();
-        let to = if qs.is_empty() {
-            "/secure-score".to_owned()
-        } else {
-            format!("/secure-score?{qs}")
-        };
+        let to = crate::router::join("/secure-score", &v.to_query_string());
         navigate(
             &to,
             NavigateOptions {
