@@ -2,21 +2,13 @@
 //! figures as CSV.
 
 use leptos::prelude::*;
+use vigil_core::queue::export::csv_field;
 use vigil_core::score::tenths;
 use wasm_bindgen::JsCast;
 
 use super::chart::Chart;
 use super::view::day_text;
 use crate::browser::download;
-
-/// A CSV field, quoted when it must be.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
 
 /// The chart's figures: a header, then one row per day; gaps are empty cells.
 pub fn csv(c: &Chart) -> String {
@@ -99,17 +91,5 @@ pub fn Exports(chart: Memo<Option<Chart>>, canvas: NodeRef<leptos::html::Canvas>
             <button class="link" id="export-csv" on:click=data>"Figures (CSV)"</button>
             {move || error.get().map(|e| view! { " " <span class="error" role="alert">{e}</span> })}
         </p>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn score_csv_quotes_only_when_needed() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     }
 }

@@ -3,11 +3,11 @@
 //! and their export.
 
 use leptos::prelude::*;
+use vigil_core::queue::export::csv_field;
 use vigil_core::score::{Projection, signed_tenths, tenths};
 
 use super::S;
 use super::actions::tenths_attr;
-use super::export::csv_field;
 use super::store;
 use crate::browser::download;
 

@@ -140,6 +140,15 @@ pub fn csv_cell(v: &str) -> String {
     out
 }
 
+/// One CSV field, bare when that is safe (no separator, quote, line break or formula start),
+/// else as [`csv_cell`] writes it: for files whose plain fields people read as they are (the
+/// Secure Score figures and plan), with the same protection where it matters.
+pub fn csv_field(v: &str) -> String {
+    let safe =
+        !v.contains([',', ';', '"', '\n', '\r', '\t']) && !v.starts_with(['=', '+', '-', '@']);
+    if safe { v.to_owned() } else { csv_cell(v) }
+}
+
 fn value(table: &Table, i: u32, c: Column, offset: i32) -> String {
     let r = table.row(i);
     match c {
@@ -211,6 +220,15 @@ pub fn export(table: &Table, idx: &[u32], opts: &ExportOptions) -> Export {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fields_are_bare_only_when_that_is_safe() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("a;=1"), "\"a;'=1\"");
+    }
 
     #[test]
     fn cells() {
