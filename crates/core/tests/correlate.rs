@@ -737,10 +737,17 @@ fn a_live_refresh_delta_replaces_the_known_version() {
         json!([device("dev2")]),
         json!({"status": "resolved"}),
     );
-    let mut c = run(wide(), &[a.clone(), b_old]);
+    let mut c = run(wide(), &[a.clone(), b_old.clone()]);
     assert_eq!(groups(&c), g(&[&["a", "b"]]));
     c.add(std::slice::from_ref(&b_new));
     assert_eq!(groups(&c), g(&[&["a"], &["b"]]));
+    assert_eq!(c.clusters(), run(wide(), &[a.clone(), b_new.clone()]).clusters());
+    // Many deltas: the identifiers of replaced versions are dropped along the way, and what
+    // is left is the current versions' alone.
+    for _ in 0..5 {
+        c.add(&[b_old.clone(), a.clone()]);
+        c.add(std::slice::from_ref(&b_new));
+    }
     assert_eq!(c.clusters(), run(wide(), &[a, b_new]).clusters());
     assert!(c.remove(&AlertId::new("b")));
     assert_eq!(c.len(), 1);

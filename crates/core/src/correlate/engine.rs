@@ -29,6 +29,11 @@ pub struct Correlator {
     texts: Interner,
     /// One per alert id ever seen, by the id's number.
     pub(crate) records: Vec<Record>,
+    /// Every record's identifiers, each record's in one run ([`Record::occ`]): one
+    /// allocation for all alerts instead of one per alert.
+    occs: Vec<Occ>,
+    /// Entries of `occs` no record points at any more (replaced or removed alerts).
+    stale_occs: usize,
     scratch: Extracted,
     graph: RefCell<Option<Graph>>,
 }
@@ -42,6 +47,8 @@ impl Correlator {
             idents: Interner::default(),
             texts: Interner::default(),
             records: Vec::new(),
+            occs: Vec::new(),
+            stale_occs: 0,
             scratch: Extracted::default(),
             graph: RefCell::new(None),
         }
@@ -78,6 +85,8 @@ impl Correlator {
 
     /// Adds a page of alerts; an alert already known is replaced by this version.
     pub fn add(&mut self, alerts: &[Alert]) {
+        self.alert_ids.reserve(alerts.len());
+        self.records.reserve(alerts.len());
         for a in alerts {
             self.add_alert(a);
         }
@@ -94,17 +103,18 @@ impl Correlator {
         for ev in &alert.evidence {
             x.evidence(ev);
         }
-        let mut occ = Vec::with_capacity(x.found.len());
+        let occ_start = self.occs.len() as u32;
         for f in &x.found {
             let (ident, _) = self
                 .idents
                 .intern_in(ident_space(tenant, f.kind), x.value(f));
-            occ.push(Occ {
+            self.occs.push(Occ {
                 ident,
                 group: f.group,
                 weight: f.weight,
             });
         }
+        let occ = occ_start..self.occs.len() as u32;
         let time = alert
             .created_date_time
             .or(alert.first_activity_date_time)
@@ -137,17 +147,42 @@ impl Correlator {
         if new {
             self.records.push(record);
         } else {
-            self.records[slot as usize] = record;
+            let old = std::mem::replace(&mut self.records[slot as usize], record);
+            self.stale_occs += old.occ.len();
+            self.compact_occs();
         }
         self.invalidate();
+    }
+
+    /// A record's identifiers.
+    pub(crate) fn occ(&self, r: &Record) -> &[Occ] {
+        &self.occs[r.occ.start as usize..r.occ.end as usize]
+    }
+
+    /// Drops the identifiers of replaced and removed versions once they are the majority.
+    fn compact_occs(&mut self) {
+        if self.stale_occs * 2 <= self.occs.len() {
+            return;
+        }
+        let mut occs = Vec::with_capacity(self.occs.len() - self.stale_occs);
+        for r in &mut self.records {
+            let start = occs.len() as u32;
+            occs.extend_from_slice(&self.occs[r.occ.start as usize..r.occ.end as usize]);
+            r.occ = start..occs.len() as u32;
+        }
+        self.occs = occs;
+        self.stale_occs = 0;
     }
 
     /// Forgets an alert (deleted, or out of the loaded range); false if it was not known.
     pub fn remove(&mut self, id: &AlertId) -> bool {
         match self.alert_ids.get(id.as_str()) {
             Some(slot) if self.records[slot as usize].live => {
-                self.records[slot as usize].live = false;
-                self.records[slot as usize].occ = Vec::new();
+                let r = &mut self.records[slot as usize];
+                r.live = false;
+                self.stale_occs += r.occ.len();
+                r.occ = 0..0;
+                self.compact_occs();
                 self.invalidate();
                 true
             }
@@ -472,8 +507,9 @@ pub(crate) struct Record {
     pub tenant: u32,
     /// When it was resolved, else last updated (for triage advice).
     pub ended: Option<DateTime>,
-    /// Its identifiers; those with the same `group` name one entity.
-    pub occ: Vec<Occ>,
+    /// Where its identifiers are in the correlator's store ([`Correlator::occ`]); those with
+    /// the same `group` name one entity.
+    pub occ: std::ops::Range<u32>,
     /// False once removed.
     pub live: bool,
 }

@@ -135,12 +135,13 @@ impl Graph {
         let mut uf = UnionFind::new(n);
         let mut used = vec![false; n];
         for r in c.records.iter().filter(|r| r.live) {
-            for w in r.occ.windows(2) {
+            let occ = c.occ(r);
+            for w in occ.windows(2) {
                 if w[0].group == w[1].group {
                     uf.union(w[0].ident, w[1].ident);
                 }
             }
-            for o in &r.occ {
+            for o in occ {
                 used[o.ident as usize] = true;
             }
         }
@@ -197,7 +198,7 @@ impl Graph {
             self.tenant_alerts[r.tenant as usize] += 1;
             self.newest = self.newest.max(secs);
             let start = self.slot_ents.len();
-            for o in &r.occ {
+            for o in c.occ(r) {
                 let e = self.entity_of_ident[o.ident as usize];
                 match self.slot_ents[start..].iter_mut().find(|(x, _)| *x == e) {
                     Some((_, w)) => *w = (*w).max(o.weight),
