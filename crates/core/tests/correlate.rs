@@ -741,7 +741,10 @@ fn a_live_refresh_delta_replaces_the_known_version() {
     assert_eq!(groups(&c), g(&[&["a", "b"]]));
     c.add(std::slice::from_ref(&b_new));
     assert_eq!(groups(&c), g(&[&["a"], &["b"]]));
-    assert_eq!(c.clusters(), run(wide(), &[a.clone(), b_new.clone()]).clusters());
+    assert_eq!(
+        c.clusters(),
+        run(wide(), &[a.clone(), b_new.clone()]).clusters()
+    );
     // Many deltas: the identifiers of replaced versions are dropped along the way, and what
     // is left is the current versions' alone.
     for _ in 0..5 {

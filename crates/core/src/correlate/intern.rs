@@ -209,6 +209,7 @@ fn hash(key: [u64; 2], space: u32, bytes: &[u8]) -> (u64, u64) {
     }
     (fold(a ^ K2, key[1] ^ K1), fold(b ^ K0, key[0] ^ K3) >> 32)
 }
+
 /// Disjoint sets over `0..n` with path halving. The root of a set is its smallest member,
 /// so the structure's shape depends only on which pairs were joined, never on their order.
 #[derive(Debug, Clone, Default)]
