@@ -16,6 +16,7 @@ pub mod oauth;
 pub mod pending;
 pub mod route;
 mod session;
+mod sha256;
 pub mod storage;
 pub mod tokens;
 

@@ -8,7 +8,6 @@
 //! from the browser's `crypto.getRandomValues` (natively, for tests, from the OS through
 //! `getrandom`).
 
-use sha2::{Digest, Sha256};
 use vigil_core::odata::encode_path_segment;
 use vigil_core::url::form_serialize;
 
@@ -63,7 +62,7 @@ pub fn new_verifier() -> Result<String, String> {
 
 /// The S256 code challenge of a verifier: base64url-no-pad(SHA-256(verifier)).
 pub fn pkce_challenge(verifier: &str) -> String {
-    super::base64url::encode(&Sha256::digest(verifier.as_bytes()))
+    super::base64url::encode(&super::sha256::digest(verifier.as_bytes()))
 }
 
 /// A ready authorize redirect and the secrets to keep for the callback.
