@@ -6,6 +6,7 @@
 
 use std::cell::Cell;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -13,12 +14,32 @@ use leptos::task::spawn_local;
 
 /// `None` until the first answer; an answer that comes after a newer fetch started is dropped,
 /// and the previous value stays until the next answer.
+///
+/// Only the fetch and the setting of the value depend on `T`; the effect, the task and the
+/// check for a newer fetch are built once for all pages ([`run`]), not once per value type.
 pub fn resource<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> ReadSignal<Option<T>, LocalStorage>
 where
     T: 'static,
     Fut: Future<Output = T> + 'static,
 {
     let value = RwSignal::new_local(None);
+    run(Box::new(move || {
+        let fut = fetch();
+        Box::pin(async move {
+            let v = fut.await;
+            Box::new(move || {
+                let _ = value.try_set(Some(v));
+            }) as Box<dyn FnOnce()>
+        })
+    }));
+    value.read_only()
+}
+
+/// A fetch whose answer is a closure that stores it.
+type Fetch = Box<dyn Fn() -> Pin<Box<dyn Future<Output = Box<dyn FnOnce()>>>>>;
+
+/// Fetches whenever a signal `fetch` reads changes, and stores the latest fetch's answer.
+fn run(fetch: Fetch) {
     let latest = Rc::new(Cell::new(0u32));
     Effect::new(move |_| {
         let fut = fetch();
@@ -26,11 +47,10 @@ where
         latest.set(n);
         let latest = latest.clone();
         spawn_local(async move {
-            let v = fut.await;
+            let store = fut.await;
             if latest.get() == n {
-                let _ = value.try_set(Some(v));
+                store();
             }
         });
     });
-    value.read_only()
 }
