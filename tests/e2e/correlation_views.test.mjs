@@ -235,6 +235,54 @@ test('the cluster\'s alerts are triaged through the bulk job and open in the que
   assertClean(page);
 });
 
+test('the entity pivot and the way back reuse the alerts read, with the triage done since; "Read again" reads them again', async () => {
+  const page = await openPage(browser);
+  watchTokens(page);
+  let listings = 0;
+  page.on('request', (r) => { if (r.method() === 'GET' && /\/security\/alerts_v2\?/.test(r.url())) listings += 1; });
+  const story = stories[1];
+  await analystWith(page, ['SecurityAlert.ReadWrite.All'], `/correlation?cluster=${encodeURIComponent(story.alert_ids[0])}`);
+  await page.waitForSelector('#cluster-alerts li', { timeout: 60000 });
+  const key = await page.getAttribute('#cluster-detail', 'data-key');
+  const scoreOf = `li.cluster[data-key="${key}"] .cluster-score`;
+  const score = () => page.$eval(scoreOf, (s) => s.textContent);
+  const before = await score();
+  const read = listings;
+  assert.ok(read >= 1, 'the alerts were read');
+  // Resolving one of its alerts lowers the cluster's open share, so its score.
+  let id;
+  for (const candidate of await page.$$eval('#cluster-alerts li', (lis) => lis.map((li) => li.dataset.id))) {
+    if ((await graph(page, `/security/alerts_v2/${encodeURIComponent(candidate)}`)).status !== 'resolved') { id = candidate; break; }
+  }
+  assert.ok(id, 'the cluster has an open alert');
+  await page.check(`#cluster-alerts li[data-id="${id}"] input.cluster-check`);
+  await page.selectOption('#cluster-bulk-action', 'resolve');
+  await page.fill('#cluster-bulk-comment', 'Handled with the rest of the attack');
+  await page.click('#cluster-bulk-apply');
+  await page.waitForSelector('#cluster-bulk-progress[data-done="true"]', { timeout: 30000 });
+  assert.equal((await graph(page, `/security/alerts_v2/${encodeURIComponent(id)}`)).status, 'resolved');
+  await page.waitForFunction(([sel, b]) => document.querySelector(sel)?.textContent !== b, [scoreOf, before]);
+  const after = await score();
+  // To an entity's pivot and back.
+  await page.click('#cluster-graph .entity-node');
+  await page.waitForSelector('#graph-pivot');
+  await page.click('#graph-pivot');
+  await page.waitForSelector('#entity-alerts li', { timeout: 60000 });
+  await page.goBack();
+  await page.waitForSelector(scoreOf, { timeout: 60000 });
+  assert.equal(await score(), after, 'the resolved alert is still resolved on the way back');
+  assert.equal(listings, read, 'no alert was read again');
+  // Read again: the listing is requested, and the service's state is the same.
+  const at = await page.getAttribute('#correlation-read', 'data-at');
+  const request = page.waitForRequest((r) => /\/security\/alerts_v2\?/.test(r.url()));
+  await page.click('#correlation-reread');
+  await request;
+  await page.waitForFunction((a) => document.querySelector('#correlation-read')?.dataset.at !== a, at, { timeout: 60000 });
+  assert.ok(listings > read, 'the alerts were read again');
+  assert.equal(await score(), after);
+  assertClean(page);
+});
+
 test('an emulator started with --import of an NDJSON export serves those alerts, and they correlate', async () => {
   const page = await openPage(browser);
   watchTokens(page);

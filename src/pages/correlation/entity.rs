@@ -56,15 +56,16 @@ fn EntityBody() -> impl IntoView {
     };
     let data = resource(move || {
         auth.accounts();
-        load(auth)
+        load(auth, false)
     });
     // Every tenant's entity with this identifier (one, when the URL names the tenant).
     let found = move || {
         let (key, tenant) = wanted();
         data.with(|d| match d {
-            Some(Ok((alerts, _))) => {
+            Some(Ok((loaded, patches, _))) => {
                 let mut engine = Correlator::new(Settings::default());
-                engine.add(alerts);
+                engine.add(&loaded.0);
+                engine.add(patches);
                 let ids = engine.alerts_with(&key);
                 let list: Vec<Found> = engine
                     .entity(&key)

@@ -24,7 +24,7 @@ use vigil_core::odata::Query;
 
 use crate::auth::{Auth, use_auth};
 use crate::components::queue::now;
-use crate::components::{SignedIn, resource};
+use crate::components::{SignedIn, Time, resource};
 use crate::router::{NavigateOptions, use_location, use_navigate};
 
 /// Alerts per request while loading: Graph's largest page for alerts_v2, so a load of every
@@ -71,9 +71,44 @@ impl C {
     }
 }
 
-/// Every alert of every signed-in tenant (a tenant that fails is named and the others load).
-pub(super) async fn load(auth: Auth) -> Result<(Vec<Alert>, Vec<String>), String> {
+/// Every alert of every signed-in tenant (a tenant that fails is named and the others load),
+/// and the problems of those that failed.
+pub(super) type Loaded = (Vec<Alert>, Vec<String>);
+
+/// The last load, kept for the tab's session so that the entity pivot and the way back to the
+/// clusters do not read every alert again: at 100,000 alerts a load is 50 requests and
+/// seconds of the tenant's budget.
+struct Kept {
+    /// The signed-in tenants it covers.
+    tenants: Vec<String>,
+    /// When it was read (ms since the epoch).
+    at: f64,
+    data: Rc<Loaded>,
+    /// Alerts changed here since, as the service confirmed them.
+    patches: Vec<Alert>,
+}
+
+thread_local! {
+    static KEPT: std::cell::RefCell<Option<Kept>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A kept load is read again after this long, or when the user asks.
+const KEEP_MS: f64 = 15.0 * 60_000.0;
+
+/// Every alert of the signed-in tenants: the kept load when it covers them and is recent
+/// (unless `fresh`), else read now and kept. With the alerts changed here since.
+pub(super) async fn load(auth: Auth, fresh: bool) -> Result<(Rc<Loaded>, Vec<Alert>, f64), String> {
     let tenants = auth.data_tenants();
+    let key: Vec<String> = tenants.iter().map(|(t, _)| t.clone()).collect();
+    let now = js_sys::Date::now();
+    let kept = KEPT.with_borrow(|k| {
+        k.as_ref()
+            .filter(|k| !fresh && k.tenants == key && now - k.at < KEEP_MS)
+            .map(|k| (k.data.clone(), k.patches.clone(), k.at))
+    });
+    if let Some(kept) = kept {
+        return Ok(kept);
+    }
     let mut alerts = Vec::new();
     let mut problems = Vec::new();
     for (tenant, name) in tenants {
@@ -93,7 +128,23 @@ pub(super) async fn load(auth: Auth) -> Result<(Vec<Alert>, Vec<String>), String
     if alerts.is_empty() && !problems.is_empty() {
         return Err(problems.join(" "));
     }
-    Ok((alerts, problems))
+    let data = Rc::new((alerts, problems));
+    KEPT.set(Some(Kept {
+        tenants: key,
+        at: now,
+        data: data.clone(),
+        patches: Vec::new(),
+    }));
+    Ok((data, Vec::new(), now))
+}
+
+/// Alerts changed here, as the service confirmed them: kept with the load they change.
+fn keep_patches(confirmed: &[Alert]) {
+    KEPT.with_borrow_mut(|k| {
+        if let Some(k) = k {
+            k.patches.extend_from_slice(confirmed);
+        }
+    });
 }
 
 #[component]
@@ -102,22 +153,26 @@ fn CorrelationBody() -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
     let view = Memo::new(move |_| CorrelationView::from_query_string(&location.search.get()));
+    // Alerts changed on this visit, as the service confirmed them.
+    let patched = RwSignal::new(Vec::<Alert>::new());
+    // Bumped by "Read again".
+    let fresh = RwSignal::new(0u32);
     let data = resource(move || {
         auth.accounts();
-        load(auth)
+        load(auth, fresh.get() > 0)
     });
     // The engine runs again only when the alerts or its own settings change, not for a filter
     // or a selection.
     let settings = Memo::new(move |_| view.with(CorrelationView::settings));
     let engine = StoredValue::new_local(None::<Correlator>);
-    let patched = RwSignal::new(Vec::<Alert>::new());
     let computed = Memo::new_with_compare(
         move |_| {
             let settings = settings.get();
             data.with(|d| match d {
-                Some(Ok((alerts, _))) => {
+                Some(Ok((loaded, kept, _))) => {
                     let mut e = Correlator::new(settings);
-                    e.add(alerts);
+                    e.add(&loaded.0);
+                    e.add(kept);
                     patched.with(|p| e.add(p));
                     let out = Arc::new(Computed {
                         clusters: e.clusters(),
@@ -167,8 +222,16 @@ fn CorrelationBody() -> impl IntoView {
             {move || match data.get() {
                 None => Either::Left(view! { <p class="muted" id="correlation-loading">"Loading every alert…"</p> }),
                 Some(Err(e)) => Either::Right(Either::Left(view! { <p class="error" role="alert">{e}</p> })),
-                Some(Ok((_, problems))) => Either::Right(Either::Right(view! {
-                    {problems.into_iter().map(|p| view! { <p class="error" role="alert">"Not loaded: " {p}</p> }).collect_view()}
+                Some(Ok((loaded, _, at))) => Either::Right(Either::Right(view! {
+                    <p class="muted" id="correlation-read" data-at=(at as i64).to_string()>
+                        "Alerts as read at " <Time epoch_ms=at /> " "
+                        <button type="button" id="correlation-reread" on:click=move |_| {
+                            // What this visit changed is in what is read again.
+                            patched.update(Vec::clear);
+                            fresh.update(|n| *n += 1);
+                        }>"Read again"</button>
+                    </p>
+                    {loaded.1.iter().map(|p| view! { <p class="error" role="alert">"Not loaded: " {p.clone()}</p> }).collect_view()}
                     <div class="correlation-main">
                         <list::ClusterList c />
                         <cluster::ClusterPane c />

@@ -26,7 +26,10 @@ pub(super) struct Triage {
 impl Triage {
     pub fn new(c: C) -> Self {
         let bulk = BulkState::<Alerts>::new(
-            move |confirmed: &[Alert]| c.patched.update(|p| p.extend_from_slice(confirmed)),
+            move |confirmed: &[Alert]| {
+                super::keep_patches(confirmed);
+                c.patched.update(|p| p.extend_from_slice(confirmed))
+            },
             move |id: &AlertId| {
                 c.engine
                     .with_value(|e| e.as_ref()?.info(id)?.tenant_id)
