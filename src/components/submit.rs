@@ -4,6 +4,7 @@
 //! reason), so one type serves them all.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -26,6 +27,11 @@ impl Submit {
 
     /// Runs `write`; its result becomes the outcome when it ends.
     pub fn start(self, write: impl Future<Output = Result<String, String>> + 'static) {
+        self.run(Box::pin(write));
+    }
+
+    /// [`Submit::start`] for any write: the task around it is built once, not once per write.
+    fn run(self, write: Pin<Box<dyn Future<Output = Result<String, String>>>>) {
         self.running.update(|n| *n += 1);
         spawn_local(async move {
             let result = write.await;
