@@ -116,7 +116,7 @@ fn ClusterDetail(cl: Cluster, c: C, t: Triage) -> impl IntoView {
                     <li data-kind=e.kind.name() data-hub=e.hub.to_string() data-key=e.key.clone()>
                         <span class="muted">{e.kind.name()}</span> " "
                         <a class="entity-link" href=entity_href(&e.key, cl.tenant_id.as_deref())>{e.label.clone()}</a>
-                        <span class="muted">{format!(" ({} alerts)", e.alerts)}</span>
+                        <span class="muted">{format!(" ({} alert{})", e.alerts, if e.alerts == 1 { "" } else { "s" })}</span>
                     </li>
                 }).collect_view()}
             </ul>
