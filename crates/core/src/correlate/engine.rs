@@ -29,11 +29,12 @@ pub struct Correlator {
     texts: Interner,
     /// One per alert id ever seen, by the id's number.
     pub(crate) records: Vec<Record>,
-    /// Every record's identifiers, each record's in one run ([`Record::occ`]): one
-    /// allocation for all alerts instead of one per alert.
-    occs: Vec<Occ>,
-    /// Entries of `occs` no record points at any more (replaced or removed alerts).
-    stale_occs: usize,
+    /// Every record's identifiers, in one chunk per page added, each exactly its size (a
+    /// record's are one run of one chunk: [`Record::occ`]): no allocation per alert, and no
+    /// room to spare, which one growing array would have (up to twice its size while it grows).
+    chunks: Vec<Vec<Occ>>,
+    /// Per chunk, the entries current records use; a chunk nothing uses is freed.
+    chunk_use: Vec<u32>,
     scratch: Extracted,
     graph: RefCell<Option<Graph>>,
 }
@@ -47,8 +48,8 @@ impl Correlator {
             idents: Interner::default(),
             texts: Interner::default(),
             records: Vec::new(),
-            occs: Vec::new(),
-            stale_occs: 0,
+            chunks: Vec::new(),
+            chunk_use: Vec::new(),
             scratch: Extracted::default(),
             graph: RefCell::new(None),
         }
@@ -87,13 +88,23 @@ impl Correlator {
     pub fn add(&mut self, alerts: &[Alert]) {
         self.alert_ids.reserve(alerts.len());
         self.records.reserve(alerts.len());
+        let chunk = self.chunks.len() as u32;
+        self.chunks.push(Vec::new());
+        self.chunk_use.push(0);
         for a in alerts {
-            self.add_alert(a);
+            self.add_to(a, chunk);
         }
+        self.chunks[chunk as usize].shrink_to_fit();
+        self.invalidate();
     }
 
     /// Adds one alert, or replaces the known version of it.
     pub fn add_alert(&mut self, alert: &Alert) {
+        self.add(std::slice::from_ref(alert));
+    }
+
+    /// Adds one alert, its identifiers into `chunk`.
+    fn add_to(&mut self, alert: &Alert, chunk: u32) {
         let (slot, new) = self.alert_ids.intern(alert.id.as_str());
         let (tenant, _) = self
             .tenants
@@ -103,18 +114,24 @@ impl Correlator {
         for ev in &alert.evidence {
             x.evidence(ev);
         }
-        let occ_start = self.occs.len() as u32;
+        let store = &mut self.chunks[chunk as usize];
+        let start = store.len() as u32;
         for f in &x.found {
             let (ident, _) = self
                 .idents
                 .intern_in(ident_space(tenant, f.kind), x.value(f));
-            self.occs.push(Occ {
+            store.push(Occ {
                 ident,
                 group: f.group,
                 weight: f.weight,
             });
         }
-        let occ = occ_start..self.occs.len() as u32;
+        let occ = OccRun {
+            chunk,
+            start,
+            len: store.len() as u32 - start,
+        };
+        self.chunk_use[chunk as usize] += occ.len;
         let time = alert
             .created_date_time
             .or(alert.first_activity_date_time)
@@ -148,30 +165,24 @@ impl Correlator {
             self.records.push(record);
         } else {
             let old = std::mem::replace(&mut self.records[slot as usize], record);
-            self.stale_occs += old.occ.len();
-            self.compact_occs();
+            self.release(old.occ);
         }
-        self.invalidate();
     }
 
     /// A record's identifiers.
     pub(crate) fn occ(&self, r: &Record) -> &[Occ] {
-        &self.occs[r.occ.start as usize..r.occ.end as usize]
+        let run = r.occ;
+        &self.chunks[run.chunk as usize][run.start as usize..(run.start + run.len) as usize]
     }
 
-    /// Drops the identifiers of replaced and removed versions once they are the majority.
-    fn compact_occs(&mut self) {
-        if self.stale_occs * 2 <= self.occs.len() {
-            return;
+    /// Identifiers no record uses any more (a replaced or removed version's): their chunk is
+    /// freed once none of it is used.
+    fn release(&mut self, run: OccRun) {
+        let used = &mut self.chunk_use[run.chunk as usize];
+        *used -= run.len;
+        if *used == 0 && run.len > 0 {
+            self.chunks[run.chunk as usize] = Vec::new();
         }
-        let mut occs = Vec::with_capacity(self.occs.len() - self.stale_occs);
-        for r in &mut self.records {
-            let start = occs.len() as u32;
-            occs.extend_from_slice(&self.occs[r.occ.start as usize..r.occ.end as usize]);
-            r.occ = start..occs.len() as u32;
-        }
-        self.occs = occs;
-        self.stale_occs = 0;
     }
 
     /// Forgets an alert (deleted, or out of the loaded range); false if it was not known.
@@ -180,9 +191,8 @@ impl Correlator {
             Some(slot) if self.records[slot as usize].live => {
                 let r = &mut self.records[slot as usize];
                 r.live = false;
-                self.stale_occs += r.occ.len();
-                r.occ = 0..0;
-                self.compact_occs();
+                let run = std::mem::take(&mut r.occ);
+                self.release(run);
                 self.invalidate();
                 true
             }
@@ -509,7 +519,7 @@ pub(crate) struct Record {
     pub ended: Option<DateTime>,
     /// Where its identifiers are in the correlator's store ([`Correlator::occ`]); those with
     /// the same `group` name one entity.
-    pub occ: std::ops::Range<u32>,
+    pub occ: OccRun,
     /// False once removed.
     pub live: bool,
 }
@@ -519,6 +529,14 @@ impl Record {
     pub fn secs(&self) -> Option<i64> {
         self.time.map(|t| t.unix_seconds())
     }
+}
+
+/// A record's identifiers: a run of one chunk of the correlator's store.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct OccRun {
+    chunk: u32,
+    start: u32,
+    len: u32,
 }
 
 /// One identifier named by an alert.
