@@ -1,6 +1,7 @@
 //! Small components shared by several pages.
 
 mod account;
+pub mod every_alert;
 mod member_select;
 mod not_yet;
 pub mod queue;

@@ -283,6 +283,39 @@ test('the entity pivot and the way back reuse the alerts read, with the triage d
   assertClean(page);
 });
 
+test('an alert resolved in the queue is resolved in the clusters read before, without reading them again', async () => {
+  const page = await openPage(browser);
+  watchTokens(page);
+  let listings = 0;
+  // The correlation pages read every alert in pages of 2,000; the queue reads its own.
+  page.on('request', (r) => { if (r.method() === 'GET' && /\/security\/alerts_v2\?.*\$top=2000/.test(decodeURIComponent(r.url()))) listings += 1; });
+  const story = stories[2];
+  await analystWith(page, ['SecurityAlert.ReadWrite.All'], `/correlation?cluster=${encodeURIComponent(story.alert_ids[0])}`);
+  await page.waitForSelector('#cluster-alerts li', { timeout: 60000 });
+  const key = await page.getAttribute('#cluster-detail', 'data-key');
+  const scoreOf = `li.cluster[data-key="${key}"] .cluster-score`;
+  const before = await page.textContent(scoreOf);
+  const read = listings;
+  let id;
+  for (const candidate of await page.$$eval('#cluster-alerts li', (lis) => lis.map((li) => li.dataset.id))) {
+    if ((await graph(page, `/security/alerts_v2/${encodeURIComponent(candidate)}`)).status !== 'resolved') { id = candidate; break; }
+  }
+  assert.ok(id, 'the cluster has an open alert');
+  // To the queue's detail pane, resolve it there, and back.
+  await page.click(`#cluster-alerts li[data-id="${id}"] a`);
+  await page.waitForSelector(`#alert-detail[data-id="${id}"] #triage-save:not([disabled])`, { timeout: 30000 });
+  await page.selectOption('#triage-status', 'resolved');
+  await page.fill('#triage-comment', 'Part of the attack the cluster shows');
+  await page.click('#triage-save');
+  await page.waitForSelector('#triage-saved', { timeout: 30000 });
+  assert.equal((await graph(page, `/security/alerts_v2/${encodeURIComponent(id)}`)).status, 'resolved');
+  await page.goBack();
+  await page.waitForSelector(scoreOf, { timeout: 60000 });
+  await page.waitForFunction(([sel, b]) => document.querySelector(sel)?.textContent !== b, [scoreOf, before], { timeout: 10000 });
+  assert.equal(listings, read, 'no alert was read again');
+  assertClean(page);
+});
+
 test('an emulator started with --import of an NDJSON export serves those alerts, and they correlate', async () => {
   const page = await openPage(browser);
   watchTokens(page);

@@ -146,6 +146,7 @@ impl TableHandle {
 
     /// Inserts or replaces alerts; returns how many were new.
     pub fn merge(&self, alerts: &[vigil_core::models::Alert]) -> usize {
+        crate::components::every_alert::keep_patches(alerts);
         let added = self.merge_quietly(alerts).unwrap_or_default();
         self.version.try_update(|v| *v += 1);
         self.correlated.try_update(|v| *v += 1);

@@ -14,8 +14,8 @@ use vigil_core::queue::chips::service_label;
 use vigil_core::url::form_parse;
 
 use super::cluster::{alert_link, timeline};
-use super::load;
 use crate::auth::use_auth;
+use crate::components::every_alert::load;
 use crate::components::queue::{severity_badge, time_or_dash};
 use crate::components::{GraphErrorNotice, RequestAccess, SignedIn, resource};
 use crate::router::use_location;

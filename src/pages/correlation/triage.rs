@@ -13,6 +13,7 @@ use vigil_core::queue::bulk::{Alerts, BulkJob};
 use super::C;
 use crate::auth::use_auth;
 use crate::components::RequiresScope;
+use crate::components::every_alert::keep_patches;
 use crate::components::queue::{BulkState, BulkStatus, now};
 
 /// The ticked alerts and the job, kept across the cluster's re-renders (a confirmed batch
@@ -27,7 +28,7 @@ impl Triage {
     pub fn new(c: C) -> Self {
         let bulk = BulkState::<Alerts>::new(
             move |confirmed: &[Alert]| {
-                super::keep_patches(confirmed);
+                keep_patches(confirmed);
                 c.patched.update(|p| p.extend_from_slice(confirmed))
             },
             move |id: &AlertId| {
