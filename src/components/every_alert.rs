@@ -14,48 +14,56 @@ use crate::auth::Auth;
 /// alert spends as little of the tenant's alert budget as it can.
 const PAGE: u32 = 2000;
 
-/// Every alert of every signed-in tenant (a tenant that fails is named and the others load),
-/// and the problems of those that failed.
-pub type Loaded = (Vec<Alert>, Vec<String>);
+/// Every alert of the signed-in tenants, as read (a tenant that fails is named and the others
+/// load), with what changed since.
+#[derive(Clone)]
+pub struct Read {
+    pub alerts: Rc<Vec<Alert>>,
+    /// Why a tenant's alerts, or a new read, are missing.
+    pub problems: Vec<String>,
+    /// Alerts changed since, the newest version of each (to apply after `alerts`).
+    pub patches: Vec<Alert>,
+    /// When it was read (ms since the epoch).
+    pub at: f64,
+}
 
-/// The last load, kept for the tab's session so that the entity pivot and the way back to the
-/// clusters do not read every alert again: at 100,000 alerts a load is 50 requests and
-/// seconds of the tenant's budget.
+/// The last read, kept for the tab's session so that the entity pivot and the way back to the
+/// clusters do not read every alert again: at 100,000 alerts a read is 50 requests and seconds
+/// of the tenant's budget.
 struct Kept {
     /// The signed-in tenants it covers.
     tenants: Vec<String>,
-    /// When it was read (ms since the epoch).
-    at: f64,
-    data: Rc<Loaded>,
-    /// Alerts changed since, the newest version of each.
-    patches: Vec<Alert>,
+    read: Read,
 }
 
 thread_local! {
     static KEPT: std::cell::RefCell<Option<Kept>> = const { std::cell::RefCell::new(None) };
 }
 
-/// A kept load is read again after this long, or when the user asks.
+/// A kept read is read again after this long, or when the user asks.
 const KEEP_MS: f64 = 15.0 * 60_000.0;
 
-/// Every alert of the signed-in tenants: the kept load when it covers them and is recent
-/// (unless `fresh`), else read now and kept. With the alerts changed here since.
-pub async fn load(auth: Auth, fresh: bool) -> Result<(Rc<Loaded>, Vec<Alert>, f64), String> {
+/// Every alert of the signed-in tenants: the kept read when it covers them and is recent
+/// (unless `fresh`), else read now and kept. A new read that fails entirely leaves the kept
+/// one in place and is given with it, as a problem.
+pub async fn load(auth: Auth, fresh: bool) -> Result<Read, String> {
     let tenants = auth.data_tenants();
     let key: Vec<String> = tenants.iter().map(|(t, _)| t.clone()).collect();
     let now = js_sys::Date::now();
-    let kept = KEPT.with_borrow(|k| {
-        k.as_ref()
-            .filter(|k| !fresh && k.tenants == key && now - k.at < KEEP_MS)
-            .map(|k| (k.data.clone(), k.patches.clone(), k.at))
-    });
-    if let Some(kept) = kept {
-        return Ok(kept);
+    let kept = || {
+        KEPT.with_borrow(|k| {
+            k.as_ref()
+                .filter(|k| k.tenants == key)
+                .map(|k| k.read.clone())
+        })
+    };
+    if let Some(read) = kept().filter(|r| !fresh && now - r.at < KEEP_MS) {
+        return Ok(read);
     }
     let mut alerts = Vec::new();
     let mut problems = Vec::new();
-    for (tenant, name) in tenants {
-        let Some(client) = auth.client_for_data(Some(&tenant)) else {
+    for (tenant, name) in &tenants {
+        let Some(client) = auth.client_for_data(Some(tenant)) else {
             continue;
         };
         match client
@@ -69,16 +77,28 @@ pub async fn load(auth: Auth, fresh: bool) -> Result<(Rc<Loaded>, Vec<Alert>, f6
         }
     }
     if alerts.is_empty() && !problems.is_empty() {
-        return Err(problems.join(" "));
+        let why = problems.join(" ");
+        return match kept() {
+            Some(mut read) => {
+                read.problems = vec![format!(
+                    "reading again failed, so these are the alerts read before. {why}"
+                )];
+                Ok(read)
+            }
+            None => Err(why),
+        };
     }
-    let data = Rc::new((alerts, problems));
+    let read = Read {
+        alerts: Rc::new(alerts),
+        problems,
+        patches: Vec::new(),
+        at: now,
+    };
     KEPT.set(Some(Kept {
         tenants: key,
-        at: now,
-        data: data.clone(),
-        patches: Vec::new(),
+        read: read.clone(),
     }));
-    Ok((data, Vec::new(), now))
+    Ok(read)
 }
 
 /// Alerts changed since the load, as the service confirmed them or a refresh read them (from
@@ -87,9 +107,9 @@ pub fn keep_patches(changed: &[Alert]) {
     KEPT.with_borrow_mut(|k| {
         let Some(k) = k else { return };
         for a in changed {
-            match k.patches.iter_mut().find(|p| p.id == a.id) {
+            match k.read.patches.iter_mut().find(|p| p.id == a.id) {
                 Some(p) => *p = a.clone(),
-                None => k.patches.push(a.clone()),
+                None => k.read.patches.push(a.clone()),
             }
         }
     });

@@ -280,6 +280,15 @@ test('the entity pivot and the way back reuse the alerts read, with the triage d
   await page.waitForFunction((a) => document.querySelector('#correlation-read')?.dataset.at !== a, at, { timeout: 60000 });
   assert.ok(listings > read, 'the alerts were read again');
   assert.equal(await score(), after);
+  // A read again that fails says so and keeps the clusters read before.
+  await page.route(/\/security\/alerts_v2\?/, (route) => route.abort('internetdisconnected'));
+  await page.click('#correlation-reread');
+  await page.waitForFunction(() => [...document.querySelectorAll('.correlation .error')].some((e) => /reading again failed/.test(e.textContent)), null, { timeout: 60000 });
+  assert.equal(await score(), after, 'the clusters are still there');
+  assert.equal(await page.isDisabled('#correlation-reread'), false, 'and can be read again');
+  await page.unroute(/\/security\/alerts_v2\?/);
+  // The refused requests themselves are the only problems.
+  page.problems = page.problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED'));
   assertClean(page);
 });
 

@@ -62,10 +62,10 @@ fn EntityBody() -> impl IntoView {
     let found = move || {
         let (key, tenant) = wanted();
         data.with(|d| match d {
-            Some(Ok((loaded, patches, _))) => {
+            Some(Ok(read)) => {
                 let mut engine = Correlator::new(Settings::default());
-                engine.add(&loaded.0);
-                engine.add(patches);
+                engine.add(&read.alerts);
+                engine.add(&read.patches);
                 let ids = engine.alerts_with(&key);
                 let list: Vec<Found> = engine
                     .entity(&key)

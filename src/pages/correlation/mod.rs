@@ -89,10 +89,10 @@ fn CorrelationBody() -> impl IntoView {
         move |_| {
             let settings = settings.get();
             data.with(|d| match d {
-                Some(Ok((loaded, kept, _))) => {
+                Some(Ok(read)) => {
                     let mut e = Correlator::new(settings);
-                    e.add(&loaded.0);
-                    e.add(kept);
+                    e.add(&read.alerts);
+                    e.add(&read.patches);
                     patched.with(|p| e.add(p));
                     let out = Arc::new(Computed {
                         clusters: e.clusters(),
@@ -142,22 +142,27 @@ fn CorrelationBody() -> impl IntoView {
             {move || match data.get() {
                 None => Either::Left(view! { <p class="muted" id="correlation-loading">"Loading every alert…"</p> }),
                 Some(Err(e)) => Either::Right(Either::Left(view! { <p class="error" role="alert">{e}</p> })),
-                Some(Ok((loaded, _, at))) => Either::Right(Either::Right(view! {
+                Some(Ok(read)) => Either::Right(Either::Right({
+                    let at = read.at;
+                    // Until the new read arrives (it replaces this part).
+                    let reading = RwSignal::new(false);
+                    view! {
                     <p class="muted" id="correlation-read" data-at=(at as i64).to_string()>
                         "Alerts as read at " <Time epoch_ms=at /> " "
-                        <button type="button" id="correlation-reread" on:click=move |_| {
+                        <button type="button" id="correlation-reread" disabled=move || reading.get() on:click=move |_| {
+                            reading.set(true);
                             // What this visit changed is in what is read again.
                             patched.update(Vec::clear);
                             fresh.update(|n| *n += 1);
-                        }>"Read again"</button>
+                        }>{move || if reading.get() { "Reading every alert…" } else { "Read again" }}</button>
                     </p>
-                    {loaded.1.iter().map(|p| view! { <p class="error" role="alert">"Not loaded: " {p.clone()}</p> }).collect_view()}
+                    {read.problems.into_iter().map(|p| view! { <p class="error" role="alert">"Not loaded: " {p}</p> }).collect_view()}
                     <div class="correlation-main">
                         <list::ClusterList c />
                         <cluster::ClusterPane c />
                     </div>
                     <hubs::Hubs c />
-                })),
+                }})),
             }}
         </div>
     }
