@@ -31,7 +31,7 @@ pub struct Read {
 /// clusters do not read every alert again: at 100,000 alerts a read is 50 requests and seconds
 /// of the tenant's budget.
 struct Kept {
-    /// The signed-in tenants it covers.
+    /// The signed-in tenants it covers, and the users who read them.
     tenants: Vec<String>,
     read: Read,
 }
@@ -48,7 +48,12 @@ const KEEP_MS: f64 = 15.0 * 60_000.0;
 /// one in place and is given with it, as a problem.
 pub async fn load(auth: Auth, fresh: bool) -> Result<Read, String> {
     let tenants = auth.data_tenants();
-    let key: Vec<String> = tenants.iter().map(|(t, _)| t.clone()).collect();
+    // Who reads, too: another user signed in to the same tenant gets a read of their own.
+    let key: Vec<String> = tenants
+        .iter()
+        .map(|(t, _)| t.clone())
+        .chain(auth.accounts().into_iter().map(|a| a.username))
+        .collect();
     let now = js_sys::Date::now();
     let kept = || {
         KEPT.with_borrow(|k| {
