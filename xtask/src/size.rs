@@ -21,9 +21,9 @@ pub const GOAL_BROTLI_BYTES: u64 = 450_000;
 /// tables, no sort per BTreeMap, paging shared by every collection); the Secure Score page on
 /// top measured +77 kB. Then 438.8 -> 432.3 kB (minified JavaScript and CSS, our own
 /// base64url and send_wrapper); the Secure Score page merged (small models read through the
-/// JSON tree, `-inline-threshold=0`): 499.2 kB. Then 498.0 kB: `resource` and `Submit` build
+/// JSON tree, `-inline-threshold=0`): 499.2 kB. Then 498.6 kB: `resource` and `Submit` build
 /// their effect and task once for every value type, our own SHA-256 for PKCE, and the
-/// correlation pages' kept load on top.
+/// correlation pages' kept read on top.
 pub const BUDGET_BROTLI_BYTES: u64 = 500_000;
 
 #[derive(Debug, Default, Clone, Copy)]
