@@ -65,6 +65,14 @@ function keys(alert) {
   return out;
 }
 
+/// The first alert of the selected cluster that is not resolved in the emulator.
+async function openAlertOfCluster(page) {
+  for (const id of await page.$$eval('#cluster-alerts li', (lis) => lis.map((li) => li.dataset.id))) {
+    if ((await graph(page, `/security/alerts_v2/${encodeURIComponent(id)}`)).status !== 'resolved') return id;
+  }
+  assert.fail('the cluster has an open alert');
+}
+
 function queueLink(id) {
   return `/alerts?${ALL}&alert=${encodeURIComponent(id)}`;
 }
@@ -250,11 +258,7 @@ test('the entity pivot and the way back reuse the alerts read, with the triage d
   const read = listings;
   assert.ok(read >= 1, 'the alerts were read');
   // Resolving one of its alerts lowers the cluster's open share, so its score.
-  let id;
-  for (const candidate of await page.$$eval('#cluster-alerts li', (lis) => lis.map((li) => li.dataset.id))) {
-    if ((await graph(page, `/security/alerts_v2/${encodeURIComponent(candidate)}`)).status !== 'resolved') { id = candidate; break; }
-  }
-  assert.ok(id, 'the cluster has an open alert');
+  const id = await openAlertOfCluster(page);
   await page.check(`#cluster-alerts li[data-id="${id}"] input.cluster-check`);
   await page.selectOption('#cluster-bulk-action', 'resolve');
   await page.fill('#cluster-bulk-comment', 'Handled with the rest of the attack');
@@ -305,11 +309,7 @@ test('an alert resolved in the queue is resolved in the clusters read before, wi
   const scoreOf = `li.cluster[data-key="${key}"] .cluster-score`;
   const before = await page.textContent(scoreOf);
   const read = listings;
-  let id;
-  for (const candidate of await page.$$eval('#cluster-alerts li', (lis) => lis.map((li) => li.dataset.id))) {
-    if ((await graph(page, `/security/alerts_v2/${encodeURIComponent(candidate)}`)).status !== 'resolved') { id = candidate; break; }
-  }
-  assert.ok(id, 'the cluster has an open alert');
+  const id = await openAlertOfCluster(page);
   // To the queue's detail pane, resolve it there, and back.
   await page.click(`#cluster-alerts li[data-id="${id}"] a`);
   await page.waitForSelector(`#alert-detail[data-id="${id}"] #triage-save:not([disabled])`, { timeout: 30000 });
