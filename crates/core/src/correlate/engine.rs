@@ -98,11 +98,6 @@ impl Correlator {
         self.invalidate();
     }
 
-    /// Adds one alert, or replaces the known version of it.
-    pub fn add_alert(&mut self, alert: &Alert) {
-        self.add(std::slice::from_ref(alert));
-    }
-
     /// Adds one alert, its identifiers into `chunk`.
     fn add_to(&mut self, alert: &Alert, chunk: u32) {
         let (slot, new) = self.alert_ids.intern(alert.id.as_str());
