@@ -106,11 +106,18 @@ pub async fn load(auth: Auth, fresh: bool) -> Result<Read, String> {
     Ok(read)
 }
 
-/// Alerts changed since the load, as the service confirmed them or a refresh read them (from
-/// any page): kept with the load they change, the newest version of each.
+/// Alerts changed since the read, as the service confirmed them or a refresh read them (from
+/// any page): kept with the read they change, the newest version of each. A read past its time
+/// is dropped instead: it will be read again anyway, and the queue's live refresh would
+/// otherwise keep patching it, and holding its alerts, for the rest of the session.
 pub fn keep_patches(changed: &[Alert]) {
-    KEPT.with_borrow_mut(|k| {
-        let Some(k) = k else { return };
+    let now = js_sys::Date::now();
+    KEPT.with_borrow_mut(|kept| {
+        let Some(k) = kept else { return };
+        if now - k.read.at >= KEEP_MS {
+            *kept = None;
+            return;
+        }
         for a in changed {
             match k.read.patches.iter_mut().find(|p| p.id == a.id) {
                 Some(p) => *p = a.clone(),
