@@ -15,6 +15,7 @@ use common::{Mock, json, max_in_window, raw};
 use futures_executor::block_on;
 use serde_json::json;
 use vigil_core::batch::BatchRequest;
+use vigil_core::client::from_trees;
 use vigil_core::fields::alerts;
 use vigil_core::models::*;
 use vigil_core::odata::Query;
@@ -90,6 +91,52 @@ fn next_link_is_followed_verbatim_and_a_repeat_stops() {
         format!("{BASE}/v1.0/security/alerts_v2?$top=1&$count=true")
     );
     assert_eq!(urls[1], link, "nextLink must not be re-encoded");
+}
+
+#[test]
+fn tree_models_page_like_the_others_and_refuse_what_is_not_an_object() {
+    // Two pages of cases, read through the JSON tree: every item, in order, each field read.
+    let next = format!("{BASE}/v1.0/security/cases/ediscoveryCases?$skiptoken=2");
+    let c = client(Mock::new(move |_, i| match i {
+        0 => json(
+            200,
+            json!({"value": [{"id": "c1", "displayName": "One", "status": "active",
+                "createdBy": {"user": {"displayName": "Erin"}}}],
+                "@odata.nextLink": next}),
+        ),
+        _ => json(
+            200,
+            json!({"value": [{"id": "c2", "status": "someFutureStatus", "closedDateTime": "0001-01-01T00:00:00Z"}]}),
+        ),
+    }));
+    let trees = block_on(c.list_cases(&Query::new()).trees().collect_all()).unwrap();
+    let cases: Vec<EdiscoveryCase> = from_trees(&trees).unwrap();
+    assert_eq!(cases.len(), 2);
+    assert_eq!(
+        (cases[0].id.as_str(), cases[0].display_name.as_deref()),
+        ("c1", Some("One"))
+    );
+    assert_eq!(cases[0].status, Some(CaseStatus::Active));
+    assert_eq!(
+        cases[0].created_by.as_ref().and_then(|b| b.label()),
+        Some("Erin")
+    );
+    assert_eq!(
+        cases[1].status,
+        Some(CaseStatus::Unrecognized("someFutureStatus".into()))
+    );
+    assert_eq!(
+        cases[1].closed_date_time, None,
+        "the not-set sentinel is no date"
+    );
+    assert_eq!(c.transport().count(), 2);
+
+    let bad = client(Mock::new(|_, _| {
+        json(200, json!({"value": [{"id": "c1"}, 7]}))
+    }));
+    let trees = block_on(bad.list_cases(&Query::new()).trees().collect_all()).unwrap();
+    let err = from_trees::<EdiscoveryCase>(&trees).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Decode);
 }
 
 #[test]

@@ -50,6 +50,7 @@ pub use alerts::{RawAlert, decode_alert};
 pub use directory::{DeviceContext, DeviceKey, UserContext};
 pub use ediscovery::{CustodianAction, CustodianSources};
 pub(crate) use incidents::incident_path;
+pub use paging::from_trees;
 pub use submissions::SubmissionCollection;
 
 /// The shared JSON reader, also at its old path here (the app and tools name it so).

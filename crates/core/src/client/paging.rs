@@ -10,11 +10,13 @@ use std::collections::HashSet;
 use std::marker::PhantomData;
 
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 
 use super::{GraphClient, RequestSpec, Retry};
 use crate::decode::decode;
 use crate::error::{ErrorKind, GraphError};
 use crate::models::ODataPage;
+use crate::models::tree::FromTree;
 use crate::scheduler::Family;
 use crate::transport::{Method, Transport};
 
@@ -113,6 +115,30 @@ impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
         }
         Ok(all)
     }
+}
+
+impl<T: Transport, R> Pages<T, R> {
+    /// The same collection with its items kept as JSON trees, for models read through the tree
+    /// (`@tree` in [`crate::models`]): paging and parsing are then built once for all of them,
+    /// and [`from_trees`] reads the items.
+    pub fn trees(self) -> Pages<T, Value> {
+        Pages {
+            at: self.at,
+            _r: PhantomData,
+        }
+    }
+}
+
+/// Items read as trees ([`Pages::trees`]) as `R`; an item that is not an object is a `Decode`
+/// error, as it is when the collection is read directly.
+pub fn from_trees<R: FromTree>(values: &[Value]) -> Result<Vec<R>, GraphError> {
+    if values.iter().any(|v| !v.is_object()) {
+        return Err(GraphError::new(
+            ErrorKind::Decode,
+            "an item of the collection is not a JSON object",
+        ));
+    }
+    Ok(values.iter().map(R::from_tree).collect())
 }
 
 impl<T: Transport> Cursor<T> {

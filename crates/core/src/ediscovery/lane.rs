@@ -202,6 +202,12 @@ impl<K: PartialEq + Clone> Lane<K> {
         self.starts.push_back(now);
     }
 
+    /// When the requests still inside the window started, oldest first: kept by the page
+    /// across a reload (with [`Lane::start`]) so that a new page does not spend the budget again.
+    pub fn starts(&self) -> Vec<f64> {
+        self.starts.iter().copied().collect()
+    }
+
     /// Graph answered 429 anyway: nothing starts before `until`.
     pub fn throttled(&mut self, until: f64) {
         self.throttled_until = Some(self.throttled_until.map_or(until, |u| u.max(until)));

@@ -2,7 +2,7 @@
 //! how long it ran (ticking while it runs), and the error text when it failed or partly
 //! succeeded.
 
-use crate::models::{CaseAction, CaseOperation, CaseOperationStatus};
+use crate::models::{CaseAction, CaseOperation, CaseOperationDetails, CaseOperationStatus};
 
 /// An operation's status in the table's terms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,10 +140,78 @@ pub fn error_text(op: &CaseOperation) -> Option<String> {
     })
 }
 
+/// What a finished estimate found, in words: "1,204 items (3.4 MB), 12 unindexed (96.0 kB) in
+/// 3 mailboxes and 1 site". `None` for other operations or an estimate without figures yet.
+pub fn estimate_text(op: &CaseOperation) -> Option<String> {
+    let CaseOperationDetails::Estimate(d) = &op.details else {
+        return None;
+    };
+    let items = d.indexed_item_count?;
+    let mut s = format!(
+        "{} item{} ({})",
+        thousands(items),
+        if items == 1 { "" } else { "s" },
+        size_text(d.indexed_items_size.unwrap_or(0))
+    );
+    if let Some(u) = d.unindexed_item_count.filter(|u| *u > 0) {
+        s += &format!(
+            ", {} unindexed ({})",
+            thousands(u),
+            size_text(d.unindexed_items_size.unwrap_or(0))
+        );
+    }
+    let places: Vec<String> = [
+        (d.mailbox_count, "mailbox", "es"),
+        (d.site_count, "site", "s"),
+    ]
+    .into_iter()
+    .filter_map(|(n, one, many)| {
+        let n = n.filter(|n| *n > 0)?;
+        Some(format!("{n} {one}{}", if n == 1 { "" } else { many }))
+    })
+    .collect();
+    if !places.is_empty() {
+        s += &format!(" in {}", places.join(" and "));
+    }
+    Some(s)
+}
+
+/// `1,204`.
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// Bytes for people, in decimal units with one decimal: `512 B`, `96.0 kB`, `3.4 MB`, `1.2 GB`
+/// (integer arithmetic: the bundle carries no float formatting).
+pub fn size_text(bytes: i64) -> String {
+    let b = bytes.max(0);
+    let units = [
+        (1_000_000_000_000, "TB"),
+        (1_000_000_000, "GB"),
+        (1_000_000, "MB"),
+        (1_000, "kB"),
+    ];
+    for (size, unit) in units {
+        if b >= size {
+            let tenths = b / (size / 10);
+            return format!("{}.{} {unit}", tenths / 10, tenths % 10);
+        }
+    }
+    format!("{b} B")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::{CaseOperationCommon, CaseOperationDetails, DateTime, ResultInfo};
+    use crate::models::{CaseOperationCommon, DateTime, EstimateDetails, ResultInfo};
 
     fn op(status: CaseOperationStatus, pct: Option<i64>) -> CaseOperation {
         CaseOperation {
@@ -233,5 +301,39 @@ mod tests {
             )),
             Phase::Queued
         );
+    }
+
+    #[test]
+    fn estimates_read_as_counts_sizes_and_places() {
+        let mut est = op(CaseOperationStatus::Succeeded, Some(100));
+        assert_eq!(estimate_text(&est), None, "not an estimate");
+        est.details = CaseOperationDetails::Estimate(EstimateDetails::default());
+        assert_eq!(estimate_text(&est), None, "no figures yet");
+        est.details = CaseOperationDetails::Estimate(EstimateDetails {
+            indexed_item_count: Some(1_204),
+            indexed_items_size: Some(3_456_789),
+            unindexed_item_count: Some(12),
+            unindexed_items_size: Some(96_049),
+            mailbox_count: Some(3),
+            site_count: Some(1),
+            search: None,
+        });
+        assert_eq!(
+            estimate_text(&est).as_deref(),
+            Some("1,204 items (3.4 MB), 12 unindexed (96.0 kB) in 3 mailboxes and 1 site")
+        );
+        est.details = CaseOperationDetails::Estimate(EstimateDetails {
+            indexed_item_count: Some(1),
+            indexed_items_size: Some(512),
+            ..Default::default()
+        });
+        assert_eq!(estimate_text(&est).as_deref(), Some("1 item (512 B)"));
+        assert_eq!(size_text(999), "999 B");
+        assert_eq!(size_text(1_000), "1.0 kB");
+        assert_eq!(size_text(1_999_999_999), "1.9 GB");
+        assert_eq!(size_text(-4), "0 B");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(100), "100");
+        assert_eq!(thousands(-1_000), "-1,000");
     }
 }

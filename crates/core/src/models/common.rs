@@ -124,6 +124,12 @@ macro_rules! id_newtype {
                 f.write_str(&self.0)
             }
         }
+
+        impl $crate::models::tree::FromTree for $name {
+            fn from_tree(v: &serde_json::Value) -> Self {
+                $name(<String as $crate::models::tree::FromTree>::from_tree(v))
+            }
+        }
     };
 }
 pub(crate) use id_newtype;
@@ -570,6 +576,7 @@ pub struct VendorInformation {
 
 wire_struct! {
     /// `resultInfo`: error detail of a failed case operation.
+    @tree
     ResultInfo {
         code: Option<i64> = "code",
         message: Option<String> = "message",

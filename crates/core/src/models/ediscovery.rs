@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::common::{
     DateTime, IdentitySet, ResultInfo, de_opt_datetime, graph_enum, id_newtype, odata_type_name,
 };
+use super::tree::{FromTree, field};
 use super::wire::wire_struct;
 
 graph_enum! {
@@ -103,6 +104,7 @@ id_newtype! {
 
 wire_struct! {
     /// `ediscoveryCase`.
+    @tree
     EdiscoveryCase {
         id: CaseId = "id",
         display_name: Option<String> = "displayName",
@@ -142,6 +144,7 @@ wire_struct! {
 
 wire_struct! {
     /// `ediscoveryCustodian`.
+    @tree
     Custodian {
         id: String = "id",
         display_name: Option<String> = "displayName",
@@ -303,6 +306,7 @@ pub struct NewNoncustodialDataSource {
 
 wire_struct! {
     /// `ediscoverySearch`.
+    @tree
     Search {
         id: String = "id",
         display_name: Option<String> = "displayName",
@@ -345,6 +349,7 @@ pub struct SearchWrite {
 
 wire_struct! {
     /// `ediscoveryReviewSet`.
+    @tree
     ReviewSet {
         id: String = "id",
         display_name: Option<String> = "displayName",
@@ -496,6 +501,7 @@ pub struct HoldIds {
 
 wire_struct! {
     /// `ediscoveryExportFileMetadata`: where to download a finished export.
+    @tree
     ExportFileMetadata {
         download_url: Option<String> = "downloadUrl",
         file_name: Option<String> = "fileName",
@@ -569,6 +575,7 @@ pub struct CaseOperation {
 
 wire_struct! {
     /// Properties of every `caseOperation`.
+    @tree
     CaseOperationCommon {
         id: String = "id",
         action: Option<CaseAction> = "action",
@@ -608,6 +615,7 @@ pub enum CaseOperationDetails {
 
 wire_struct! {
     /// `ediscoveryEstimateOperation` results.
+    @tree
     EstimateDetails {
         indexed_item_count: Option<i64> = "indexedItemCount",
         indexed_items_size: Option<i64> = "indexedItemsSize",
@@ -620,21 +628,18 @@ wire_struct! {
 }
 
 /// `ediscoveryExportOperation` (review-set export).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ExportDetails {
     pub description: Option<String>,
     pub output_name: Option<String>,
     pub export_options: Option<String>,
     pub export_structure: Option<String>,
     /// A single object in v1.0, a list in newer revisions: both accepted.
-    #[serde(deserialize_with = "de_one_or_many")]
     pub export_file_metadata: Vec<ExportFileMetadata>,
 }
 
 /// `ediscoverySearchExportOperation`.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchExportDetails {
     pub display_name: Option<String>,
     pub description: Option<String>,
@@ -643,31 +648,55 @@ pub struct SearchExportDetails {
     pub export_format: Option<String>,
     pub export_location: Option<String>,
     pub export_single_items: Option<bool>,
-    #[serde(deserialize_with = "de_one_or_many")]
     pub export_file_metadata: Vec<ExportFileMetadata>,
 }
 
-fn de_one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ExportFileMetadata>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum OneOrMany {
-        Many(Vec<ExportFileMetadata>),
-        One(ExportFileMetadata),
+/// `exportFileMetadata`: one object in v1.0, a list in newer revisions.
+fn files(v: &Value) -> Vec<ExportFileMetadata> {
+    match v {
+        Value::Object(_) => vec![ExportFileMetadata::from_tree(v)],
+        _ => FromTree::from_tree(v),
     }
-    Ok(match Option::<OneOrMany>::deserialize(d)? {
-        None => Vec::new(),
-        Some(OneOrMany::Many(v)) => v,
-        Some(OneOrMany::One(o)) => vec![o],
-    })
 }
 
-impl<'de> Deserialize<'de> for CaseOperation {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = Value::deserialize(d)?;
-        if !v.is_object() {
-            return Err(D::Error::custom("case operation must be a JSON object"));
+impl FromTree for ExportDetails {
+    fn from_tree(v: &Value) -> Self {
+        let Some(m) = v.as_object() else {
+            return Self::default();
+        };
+        ExportDetails {
+            description: FromTree::from_tree(field(m, "description")),
+            output_name: FromTree::from_tree(field(m, "outputName")),
+            export_options: FromTree::from_tree(field(m, "exportOptions")),
+            export_structure: FromTree::from_tree(field(m, "exportStructure")),
+            export_file_metadata: files(field(m, "exportFileMetadata")),
         }
-        let common = CaseOperationCommon::deserialize(&v).map_err(D::Error::custom)?;
+    }
+}
+
+impl FromTree for SearchExportDetails {
+    fn from_tree(v: &Value) -> Self {
+        let Some(m) = v.as_object() else {
+            return Self::default();
+        };
+        SearchExportDetails {
+            display_name: FromTree::from_tree(field(m, "displayName")),
+            description: FromTree::from_tree(field(m, "description")),
+            additional_options: FromTree::from_tree(field(m, "additionalOptions")),
+            export_criteria: FromTree::from_tree(field(m, "exportCriteria")),
+            export_format: FromTree::from_tree(field(m, "exportFormat")),
+            export_location: FromTree::from_tree(field(m, "exportLocation")),
+            export_single_items: FromTree::from_tree(field(m, "exportSingleItems")),
+            export_file_metadata: files(field(m, "exportFileMetadata")),
+        }
+    }
+}
+
+/// Read through the JSON tree like the other eDiscovery models: the subtype's details come from
+/// the same object as the shared properties.
+impl FromTree for CaseOperation {
+    fn from_tree(v: &Value) -> Self {
+        let common = CaseOperationCommon::from_tree(v);
         let odata_type = v
             .get("@odata.type")
             .and_then(Value::as_str)
@@ -689,22 +718,16 @@ impl<'de> Deserialize<'de> for CaseOperation {
             _ => "",
         };
         let name = by_type.as_deref().unwrap_or(by_action);
-        let e = D::Error::custom;
         let details = match name {
             "ediscoveryestimateoperation" => {
-                CaseOperationDetails::Estimate(EstimateDetails::deserialize(&v).map_err(e)?)
+                CaseOperationDetails::Estimate(EstimateDetails::from_tree(v))
             }
             "ediscoveryaddtoreviewsetoperation" => {
-                #[derive(Deserialize, Default)]
-                #[serde(rename_all = "camelCase", default)]
-                struct A {
-                    review_set: Option<ReviewSet>,
-                    search: Option<Search>,
-                }
-                let a = A::deserialize(&v).map_err(e)?;
+                let m = v.as_object();
+                let get = |k| m.map_or(&Value::Null, |m| field(m, k));
                 CaseOperationDetails::AddToReviewSet {
-                    review_set: a.review_set,
-                    search: a.search,
+                    review_set: FromTree::from_tree(get("reviewSet")),
+                    search: FromTree::from_tree(get("search")),
                 }
             }
             "ediscoveryholdoperation" => CaseOperationDetails::Hold,
@@ -712,11 +735,11 @@ impl<'de> Deserialize<'de> for CaseOperation {
             "ediscoverypurgedataoperation" => CaseOperationDetails::Purge,
             "ediscoverytagoperation" => CaseOperationDetails::Tag,
             "ediscoveryexportoperation" => {
-                CaseOperationDetails::Export(Box::new(ExportDetails::deserialize(&v).map_err(e)?))
+                CaseOperationDetails::Export(Box::new(ExportDetails::from_tree(v)))
             }
-            "ediscoverysearchexportoperation" => CaseOperationDetails::SearchExport(Box::new(
-                SearchExportDetails::deserialize(&v).map_err(e)?,
-            )),
+            "ediscoverysearchexportoperation" => {
+                CaseOperationDetails::SearchExport(Box::new(SearchExportDetails::from_tree(v)))
+            }
             _ => CaseOperationDetails::Other {
                 type_name: odata_type
                     .as_deref()
@@ -726,11 +749,21 @@ impl<'de> Deserialize<'de> for CaseOperation {
                 raw: v.clone(),
             },
         };
-        Ok(CaseOperation {
+        CaseOperation {
             odata_type,
             common,
             details,
-        })
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for CaseOperation {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = Value::deserialize(d)?;
+        if !v.is_object() {
+            return Err(D::Error::custom("case operation must be a JSON object"));
+        }
+        Ok(CaseOperation::from_tree(&v))
     }
 }
 

@@ -12,7 +12,7 @@ pub mod incident;
 pub mod secure_score;
 pub mod submission;
 pub mod threat_intel;
-pub(crate) mod tree;
+pub mod tree;
 pub(crate) mod wire;
 
 pub use alert::*;

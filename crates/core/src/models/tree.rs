@@ -14,10 +14,10 @@
 
 use serde_json::{Map, Value};
 
-use super::common::{DateTime, VendorInformation};
+use super::common::{DateTime, Identity, IdentitySet, VendorInformation};
 
 /// A value read from its place in a JSON tree (`Value::Null` where the key is absent).
-pub(crate) trait FromTree {
+pub trait FromTree {
     fn from_tree(v: &Value) -> Self;
 }
 
@@ -90,6 +90,29 @@ impl FromTree for Option<VendorInformation> {
             provider_version: FromTree::from_tree(field(m, "providerVersion")),
             sub_provider: FromTree::from_tree(field(m, "subProvider")),
             vendor: FromTree::from_tree(field(m, "vendor")),
+        })
+    }
+}
+
+/// Derived for `Serialize` (it is also written), so read here by hand: only eDiscovery reads it.
+impl FromTree for Option<Identity> {
+    fn from_tree(v: &Value) -> Self {
+        let m = v.as_object()?;
+        Some(Identity {
+            id: FromTree::from_tree(field(m, "id")),
+            display_name: FromTree::from_tree(field(m, "displayName")),
+            user_principal_name: FromTree::from_tree(field(m, "userPrincipalName")),
+        })
+    }
+}
+
+impl FromTree for Option<IdentitySet> {
+    fn from_tree(v: &Value) -> Self {
+        let m = v.as_object()?;
+        Some(IdentitySet {
+            user: FromTree::from_tree(field(m, "user")),
+            application: FromTree::from_tree(field(m, "application")),
+            device: FromTree::from_tree(field(m, "device")),
         })
     }
 }
