@@ -1,6 +1,9 @@
 //! Small components shared by several pages.
 
 mod account;
+/// Plain DOM described as data; only the eDiscovery page uses it so far (a cargo feature).
+#[cfg(feature = "ediscovery-page")]
+pub mod dom;
 pub mod every_alert;
 mod member_select;
 mod not_yet;

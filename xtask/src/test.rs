@@ -85,6 +85,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
             };
             check_result(
                 lint(&["-p", "vigil", "--all-targets"])
+                    .and_then(|()| {
+                        lint(&[
+                            "-p",
+                            "vigil",
+                            "--all-targets",
+                            "--features",
+                            "ediscovery-page",
+                        ])
+                    })
                     .and_then(|()| lint(&["-p", "vigil-core", "--lib"])),
             )
         }));
@@ -115,9 +124,35 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     )
                 },
             ));
-            stages.push(stage("end-to-end (Playwright, headless Chromium)", || {
-                end_to_end(&emulated, e2e_only.as_deref())
-            }));
+            // `--e2e` may name only a feature page's file: then this stage has nothing to run.
+            let files = e2e_files(e2e_only.as_deref());
+            if files.as_ref().map_or(true, |f| !f.is_empty()) {
+                stages.push(stage(
+                    "end-to-end (Playwright, headless Chromium)",
+                    || match files {
+                        Ok(files) => end_to_end(&emulated, &files),
+                        Err(e) => check_result(Err(e)),
+                    },
+                ));
+            }
+            for (feature, file) in FEATURE_PAGES {
+                if e2e_only.as_deref().is_some_and(|o| !file.contains(o)) {
+                    continue;
+                }
+                let mut dir = None;
+                stages.push(stage(feature_stage_name(feature), || {
+                    check_result(feature_bundle(feature, &shipped).map(|(d, detail)| {
+                        dir = Some(d);
+                        println!("{detail}");
+                    }))
+                }));
+                if let Some(dir) = dir {
+                    let files = vec![format!("tests/e2e/{file}")];
+                    stages.push(stage("end-to-end of that page", || {
+                        end_to_end(&dir, &files)
+                    }));
+                }
+            }
         }
     }
     if stages.is_empty() {
@@ -386,7 +421,34 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-fn end_to_end(bundle: &Path, only: Option<&str>) -> Outcome {
+/// Pages built only with a cargo feature (they do not fit the size budget yet), and the
+/// end-to-end file that tests each against a bundle built with it.
+const FEATURE_PAGES: &[(&str, &str)] = &[("ediscovery-page", "ediscovery.test.mjs")];
+
+fn feature_stage_name(feature: &str) -> &'static str {
+    match feature {
+        "ediscovery-page" => "bundle with the eDiscovery page (--features ediscovery-page)",
+        _ => "bundle with a feature page",
+    }
+}
+
+/// Builds the bundle with `feature` for the emulator and says what the page costs.
+fn feature_bundle(feature: &str, shipped: &Path) -> Result<(PathBuf, String), String> {
+    let dir = dist::build_feature_for_emulator(feature)?;
+    let with = size::bundle(&dir)?.brotli;
+    let without = size::bundle(shipped)?.brotli;
+    let kb = |b: u64| format!("{}.{} kB", b / 1000, b % 1000 / 100);
+    let detail = format!(
+        "with {feature}: {} brotli, {} more than the shipped {} (budget {})",
+        kb(with),
+        kb(with.saturating_sub(without)),
+        kb(without),
+        kb(size::BUDGET_BROTLI_BYTES)
+    );
+    Ok((dir, detail))
+}
+
+fn end_to_end(bundle: &Path, files: &[String]) -> Outcome {
     let out_dir = cmd::target_dir().join("e2e");
     let _ = std::fs::create_dir_all(&out_dir);
     // The planted stories' answers reach the tests through a file, never through the app.
@@ -411,14 +473,10 @@ fn end_to_end(bundle: &Path, only: Option<&str>) -> Outcome {
         Ok(e) => e,
         Err(e) => return check_result(Err(e)),
     };
-    let files = match e2e_files(only) {
-        Ok(files) => files,
-        Err(e) => return check_result(Err(e)),
-    };
     let (ok, out) = cmd::run_captured(
         cmd::command("node")
             .args(["--test", "--test-concurrency=1", "--test-reporter=spec"])
-            .args(&files)
+            .args(files)
             .env("VIGIL_APP_URL", &emulator.app)
             .env("VIGIL_AUTHORITY_URL", &emulator.authority)
             .env("VIGIL_GRAPH_URL", &emulator.graph)
@@ -451,11 +509,14 @@ fn e2e_files(only: Option<&str>) -> Result<Vec<String>, String> {
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|name| name.ends_with(".test.mjs"))
+        // A feature page's file runs against its own bundle (FEATURE_PAGES).
+        .filter(|name| FEATURE_PAGES.iter().all(|(_, f)| name != f))
         .filter(|name| only.is_none_or(|o| name.contains(o)))
         .map(|name| format!("tests/e2e/{name}"))
         .collect();
     files.sort();
-    if files.is_empty() {
+    let feature_file = only.is_some_and(|o| FEATURE_PAGES.iter().any(|(_, f)| f.contains(o)));
+    if files.is_empty() && !feature_file {
         return Err(format!(
             "no tests/e2e/*.test.mjs files{}",
             only.map(|o| format!(" containing `{o}`"))

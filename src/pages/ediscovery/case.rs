@@ -1,0 +1,461 @@
+//! One case: what it is, its operations with their progress (polled while they run), its
+//! custodians with their holds and its searches with their estimates, and the actions a user
+//! with eDiscovery write may take on them.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use vigil_core::client::CustodianAction;
+use vigil_core::client::scopes::EDISCOVERY_WRITE;
+use vigil_core::ediscovery::lane::Priority;
+use vigil_core::ediscovery::progress::{
+    Phase, action_text, duration_ms, error_text, estimate_text, format_duration, percent,
+    status_text,
+};
+use vigil_core::ediscovery::view::is_open;
+use vigil_core::models::{
+    CaseAction, CaseId, CaseOperation, CaseOperationCommon, CaseOperationDetails,
+    CaseOperationStatus, CaseStatus, Custodian, DataSourceHoldStatus, EdiscoveryCase,
+    EstimateStatistics, Search,
+};
+
+use super::body::{ask, lane_line, reading, stale, table, td, when};
+use super::desk::{Answer, Desk, Got, Key, open_case};
+use crate::auth::{Auth, use_auth};
+use crate::components::Submit;
+use crate::components::dom::{H, el, live, tx};
+use crate::router::href;
+
+/// A write on a case: a sentence either way.
+type Write = Rc<dyn Fn(At) -> Pin<Box<dyn Future<Output = Result<String, String>>>>>;
+
+/// A [`Write`] from an async closure.
+fn write<F: Future<Output = Result<String, String>> + 'static>(
+    f: impl Fn(At) -> F + 'static,
+) -> Write {
+    Rc::new(move |at| Box::pin(f(at)))
+}
+
+/// Where the case page's actions are: the desk, the case, and the last write's outcome.
+#[derive(Clone)]
+struct At {
+    desk: Desk,
+    auth: Auth,
+    tenant: String,
+    case: String,
+    act: Submit,
+}
+
+impl At {
+    fn answer(&self, key: Key) -> Option<Answer> {
+        self.desk.answer(&self.tenant, &key)
+    }
+
+    fn name(&self) -> String {
+        self.desk.case_name(&self.tenant, &self.case)
+    }
+
+    /// Why the write buttons are disabled (tracked), `None` when they are not.
+    fn cannot_write(&self) -> Option<String> {
+        if self.act.pending() {
+            return Some("another change is being made".to_owned());
+        }
+        self.auth.lacks(EDISCOVERY_WRITE)
+    }
+
+    /// A button that runs `write` (a sentence either way), then reads `again` at once. Built
+    /// once for every button: only each write's own future is its own code.
+    fn button(&self, id: &str, label: &str, again: Vec<Key>, write: Write) -> H {
+        let why = self.cannot_write();
+        let at = self.clone();
+        el("button")
+            .id(id)
+            .flag("disabled", why.is_some())
+            .attr("title", why.as_deref().unwrap_or(label))
+            .t(label)
+            .click(move || {
+                let at = at.clone();
+                let write = write.clone();
+                let again = again.clone();
+                at.act.start(async move {
+                    at.desk.turn(&at.tenant).await;
+                    let result = write(at.clone()).await;
+                    for key in again {
+                        at.desk
+                            .want(&at.tenant, key, Priority::Now, &at.name(), true);
+                    }
+                    result
+                });
+            })
+    }
+
+    fn client(
+        &self,
+    ) -> Result<vigil_core::client::GraphClient<crate::transport::BrowserTransport>, String> {
+        self.auth
+            .client_for_data(Some(&self.tenant))
+            .ok_or_else(|| "Sign in to this tenant again to change its cases.".to_owned())
+    }
+
+    fn id(&self) -> CaseId {
+        CaseId::new(self.case.clone())
+    }
+}
+
+pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
+    let auth = use_auth();
+    desk.want(&tenant, Key::Cases, Priority::Opened, "", false);
+    open_case(desk, &tenant, &case, false);
+    let at = At {
+        desk,
+        auth,
+        tenant,
+        case,
+        act: Submit::new(),
+    };
+    let (a, b, c, d, e) = (at.clone(), at.clone(), at.clone(), at.clone(), at.clone());
+    let back = href("/ediscovery");
+    view! {
+        <div class="ediscovery case-page">
+            <a href=back class="back">"← All cases"</a>
+            {live(move || header(&a))}
+            {live(move || {
+                let at = b.clone();
+                let t = at.tenant.clone();
+                lane_line(at.desk, &t, move || open_case(at.desk, &at.tenant, &at.case, true))
+            })}
+            {live(move || case_actions(&c))}
+            {live(move || operations(&d))}
+            {live(move || custodians(&e))}
+            {live(move || searches(&at))}
+        </div>
+    }
+    .into_any()
+}
+
+/// The case as read with the case list, to `f`.
+fn with_case<R>(at: &At, f: impl FnOnce(Option<&EdiscoveryCase>) -> R) -> R {
+    let got = at.answer(Key::Cases).and_then(|a| a.got);
+    f(match got.as_deref() {
+        Some(Got::Cases(cases)) => cases.iter().find(|c| c.id.as_str() == at.case),
+        _ => None,
+    })
+}
+
+fn header(at: &At) -> H {
+    at.desk.track();
+    with_case(at, |c| header_of(at, c))
+}
+
+fn header_of(at: &At, c: Option<&EdiscoveryCase>) -> H {
+    let Some(c) = c else {
+        return reading(at.answer(Key::Cases).as_ref(), "the case").unwrap_or_else(|| {
+            tx(
+                "p",
+                "error",
+                "This case is not among the tenant's cases: it may have been deleted.",
+            )
+        });
+    };
+    let status = c.status.as_ref().map_or("—", |s| s.as_str());
+    let meta = [
+        ("Status", status.to_owned()),
+        (
+            "External id",
+            c.external_id.clone().unwrap_or_else(|| "—".into()),
+        ),
+        (
+            "Created by",
+            c.created_by
+                .as_ref()
+                .and_then(|b| b.label())
+                .unwrap_or("—")
+                .to_owned(),
+        ),
+        ("Created", when(c.created_date_time.as_ref())),
+        ("Closed", when(c.closed_date_time.as_ref())),
+    ];
+    el("header")
+        .cls("card case-head")
+        .child(tx("h2", "", c.display_name.as_deref().unwrap_or(c.id.as_str())).id("case-title"))
+        .child(
+            el("dl").kids(
+                meta.iter()
+                    .flat_map(|(k, v)| [tx("dt", "", k), tx("dd", "", v)])
+                    .collect(),
+            ),
+        )
+        .child(tx("p", "", c.description.as_deref().unwrap_or("")))
+}
+
+/// Close or reopen, and how the last change went.
+fn case_actions(at: &At) -> H {
+    at.desk.track();
+    let open = with_case(at, |c| c.is_none_or(is_open));
+    let toggle = at.button(
+        if open { "case-close" } else { "case-reopen" },
+        if open { "Close case" } else { "Reopen case" },
+        Vec::new(),
+        write(move |at: At| async move {
+            at.client()?
+                .set_case_closed(&at.id(), open)
+                .await
+                .map_err(|e| at.auth.explain(&e))?;
+            // The service said yes (204): shown at once, as it now has it.
+            let now = vigil_core::models::DateTime::from_unix_millis(js_sys::Date::now() as i64);
+            at.desk.patch_case(&at.tenant, &at.case, |c| {
+                c.status = Some(if open {
+                    CaseStatus::Closed
+                } else {
+                    CaseStatus::Active
+                });
+                c.closed_date_time = open.then_some(now);
+            });
+            Ok(if open {
+                format!("{} is closed.", at.name())
+            } else {
+                format!("{} is open again.", at.name())
+            })
+        }),
+    );
+    let outcome = match at.act.outcome() {
+        Some(Ok(m)) => tx("p", "ok", &m).attr("role", "status"),
+        Some(Err(m)) => tx("p", "error", &m).attr("role", "alert"),
+        None => text_none(),
+    };
+    // Without the write permission: why, and the consent to ask for (as `RequiresScope`).
+    let needs = at.auth.lacks(EDISCOVERY_WRITE).map(|why| {
+        let mut p = el("p").cls("needs-scope").child(tx("span", "reason", &why));
+        if at.auth.account().is_some_and(|a| a.ended.is_none()) {
+            p = p.t(" ").child(ask(at.auth, EDISCOVERY_WRITE));
+        }
+        el("div").cls("requires-scope").child(p)
+    });
+    el("div")
+        .cls("case-actions")
+        .id("case-outcome")
+        .child(toggle)
+        .child(outcome)
+        .kids(needs.into_iter().collect())
+}
+
+fn text_none() -> H {
+    crate::components::dom::text("")
+}
+
+fn operations(at: &At) -> H {
+    at.desk.track();
+    let now = at.desk.now.get() as i64;
+    let a = at.answer(Key::Operations(at.case.clone()));
+    let mut body =
+        el("section")
+            .cls("card")
+            .id("case-operations")
+            .child(tx("h3", "", "Operations"));
+    body = body.kids(reading(a.as_ref(), "the operations").into_iter().collect());
+    body = body.kids(stale(a.as_ref(), "the operations").into_iter().collect());
+    let got = a.and_then(|a| a.got);
+    let Some(Got::Operations(ops)) = got.as_deref() else {
+        return body;
+    };
+    let rows = ops
+        .iter()
+        .map(|op| {
+            let phase = Phase::of(op);
+            let p = percent(op);
+            let result = error_text(op)
+                .or_else(|| estimate_text(op))
+                .unwrap_or_default();
+            el("tr")
+                .attr("data-op", &op.common.id)
+                .attr("data-phase", phase.key())
+                .child(td(&action_text(op.common.action.as_ref())))
+                .child(td(&status_text(op)))
+                .child(
+                    el("td")
+                        .child(
+                            el("progress")
+                                .attr("max", "100")
+                                .attr("value", &p.to_string())
+                                .attr("aria-label", "Progress")
+                                .t(&format!("{p} %")),
+                        )
+                        .child(tx("span", "pct", &format!("\u{a0}{p}\u{a0}%"))),
+                )
+                .child(td(&when(op.common.created_date_time.as_ref())))
+                .child(td(&duration_ms(op, now)
+                    .map(format_duration)
+                    .unwrap_or_else(|| "—".into())))
+                .child(td(op
+                    .common
+                    .created_by
+                    .as_ref()
+                    .and_then(|b| b.label())
+                    .unwrap_or("—")))
+                .child(tx(
+                    "td",
+                    if phase == Phase::Failed { "error" } else { "" },
+                    &result,
+                ))
+        })
+        .collect();
+    if ops.is_empty() {
+        return body.child(tx("p", "muted", "No operations have run in this case."));
+    }
+    body.child(table(
+        "operations",
+        &[
+            "Action",
+            "Status",
+            "Progress",
+            "Started",
+            "Duration",
+            "Started by",
+            "Result",
+        ],
+        rows,
+    ))
+}
+
+fn custodians(at: &At) -> H {
+    at.desk.track();
+    let a = at.answer(Key::Custodians(at.case.clone()));
+    let mut body =
+        el("section")
+            .cls("card")
+            .id("case-custodians")
+            .child(tx("h3", "", "Custodians"));
+    body = body.kids(reading(a.as_ref(), "the custodians").into_iter().collect());
+    body = body.kids(stale(a.as_ref(), "the custodians").into_iter().collect());
+    let got = a.and_then(|a| a.got);
+    let Some(Got::Custodians(list)) = got.as_deref() else {
+        return body;
+    };
+    if list.is_empty() {
+        return body.child(tx("p", "muted", "No custodians in this case."));
+    }
+    let rows = list.iter().map(|c| custodian_row(at, c)).collect();
+    body.child(table(
+        "custodians",
+        &["Custodian", "Email", "Status", "Hold", ""],
+        rows,
+    ))
+}
+
+fn custodian_row(at: &At, c: &Custodian) -> H {
+    let hold = c.hold_status.as_ref();
+    let held = matches!(
+        hold,
+        Some(DataSourceHoldStatus::Applied | DataSourceHoldStatus::Applying)
+    );
+    let (label, action) = if held {
+        ("Remove hold", CustodianAction::RemoveHold)
+    } else {
+        ("Apply hold", CustodianAction::ApplyHold)
+    };
+    let id = c.id.clone();
+    let again = vec![
+        Key::Custodians(at.case.clone()),
+        Key::Operations(at.case.clone()),
+    ];
+    let button = at.button(
+        &format!("hold-{}", c.id),
+        label,
+        again,
+        write(move |at: At| {
+            let id = id.clone();
+            async move {
+                at.client()?
+                    .custodian_action(&at.id(), &id, action)
+                    .await
+                    .map_err(|e| at.auth.explain(&e))?;
+                Ok(format!(
+                    "{label}: asked; the hold changes as the operation runs."
+                ))
+            }
+        }),
+    );
+    el("tr")
+        .attr("data-custodian", &c.id)
+        .child(td(c.display_name.as_deref().unwrap_or("—")))
+        .child(td(c.email.as_deref().unwrap_or("—")))
+        .child(td(c.status.as_ref().map_or("—", |s| s.as_str())))
+        .child(el("td").child(tx("span", "badge", hold.map_or("—", |h| h.as_str()))))
+        .child(el("td").child(button))
+}
+
+fn searches(at: &At) -> H {
+    at.desk.track();
+    let a = at.answer(Key::Searches(at.case.clone()));
+    let mut body = el("section")
+        .cls("card")
+        .id("case-searches")
+        .child(tx("h3", "", "Searches"));
+    body = body.kids(reading(a.as_ref(), "the searches").into_iter().collect());
+    body = body.kids(stale(a.as_ref(), "the searches").into_iter().collect());
+    let got = a.and_then(|a| a.got);
+    let Some(Got::Searches(list)) = got.as_deref() else {
+        return body;
+    };
+    if list.is_empty() {
+        return body.child(tx("p", "muted", "No searches in this case."));
+    }
+    let rows = list.iter().map(|s| search_row(at, s)).collect();
+    body.child(table("searches", &["Search", "Query", "Created", ""], rows))
+}
+
+fn search_row(at: &At, s: &Search) -> H {
+    let id = s.id.clone();
+    let name = s.display_name.clone().unwrap_or_else(|| s.id.clone());
+    let again = vec![Key::Operations(at.case.clone())];
+    let button = at.button(
+        &format!("estimate-{}", s.id),
+        "Estimate",
+        again,
+        write(move |at: At| {
+            let (id, name) = (id.clone(), name.clone());
+            async move {
+                let handle = at
+                    .client()?
+                    .estimate_statistics(&at.id(), &id, &EstimateStatistics::default())
+                    .await
+                    .map_err(|e| at.auth.explain(&e))?;
+                if let Some(op) = handle.operation_id() {
+                    at.desk.started(
+                        &at.tenant,
+                        &at.case,
+                        started(op, CaseAction::EstimateStatistics),
+                    );
+                }
+                Ok(format!(
+                    "Estimating {name}: the operation is followed below."
+                ))
+            }
+        }),
+    );
+    el("tr")
+        .attr("data-search", &s.id)
+        .child(td(s.display_name.as_deref().unwrap_or("—")))
+        .child(el("td").child(tx("code", "", s.content_query.as_deref().unwrap_or(""))))
+        .child(td(&when(s.created_date_time.as_ref())))
+        .child(el("td").child(button))
+}
+
+/// An operation the user just started, until the service lists it.
+fn started(id: String, action: CaseAction) -> CaseOperation {
+    CaseOperation {
+        odata_type: None,
+        common: CaseOperationCommon {
+            id,
+            action: Some(action),
+            status: Some(CaseOperationStatus::NotStarted),
+            ..Default::default()
+        },
+        details: CaseOperationDetails::Other {
+            type_name: String::new(),
+            raw: serde_json::Value::Null,
+        },
+    }
+}

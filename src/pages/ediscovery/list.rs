@@ -1,0 +1,170 @@
+//! The case list: every signed-in tenant's cases, filtered by status and searched by name or
+//! external id (both in the URL).
+
+use leptos::prelude::*;
+use vigil_core::ediscovery::lane::Priority;
+use vigil_core::ediscovery::view::EdiscoveryView;
+use vigil_core::models::{CaseStatus, EdiscoveryCase};
+
+use super::body::{Go, lane_line, reading, stale, table, td, when};
+use super::desk::{Desk, Got, Key};
+use crate::auth::use_auth;
+use crate::components::dom::{H, el, live, tx, value_of};
+use crate::router::href;
+
+/// The statuses a case can have, as the filter offers them.
+const STATUSES: &[(&str, &str)] = &[
+    ("", "Any status"),
+    ("active", "Active"),
+    ("closing", "Closing"),
+    ("closed", "Closed"),
+    ("closedWithError", "Closed with error"),
+    ("pendingDelete", "Pending delete"),
+];
+
+pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
+    let tenants = use_auth().data_tenants();
+    for (t, _) in &tenants {
+        desk.want(t, Key::Cases, Priority::Opened, "", false);
+    }
+    let many = tenants.len() > 1;
+    let lanes = tenants.clone();
+    let lanes = live(move || {
+        el("div").kids(
+            lanes
+                .iter()
+                .map(|(t, _)| {
+                    let t2 = t.clone();
+                    lane_line(desk, t, move || {
+                        desk.want(&t2, Key::Cases, Priority::Now, "", true)
+                    })
+                })
+                .collect(),
+        )
+    });
+    let filters = live(move || filters(go, view.get_untracked()));
+    let cases = live(move || {
+        desk.track();
+        let v = view.get();
+        let mut rows = Vec::new();
+        let mut notes = Vec::new();
+        for (tenant, name) in &tenants {
+            let a = desk.answer(tenant, &Key::Cases);
+            let what = if name.is_empty() {
+                "the cases".to_owned()
+            } else {
+                format!("the cases of {name}")
+            };
+            notes.extend(reading(a.as_ref(), &what));
+            notes.extend(stale(a.as_ref(), &what));
+            let got = a.and_then(|a| a.got);
+            if let Some(Got::Cases(list)) = got.as_deref() {
+                rows.extend(
+                    list.iter()
+                        .filter(|c| v.matches(c))
+                        .map(|c| row(tenant, name, c, many)),
+                );
+            }
+        }
+        let shown = rows.len();
+        let mut heads = vec![
+            "Case",
+            "External id",
+            "Status",
+            "Created by",
+            "Created",
+            "Closed",
+        ];
+        if many {
+            heads.push("Tenant");
+        }
+        el("div")
+            .kids(notes)
+            .child(tx(
+                "p",
+                "muted",
+                &format!("{shown} case{}", if shown == 1 { "" } else { "s" }),
+            ))
+            .child(table("case-list", &heads, rows))
+    });
+    view! { <div class="ediscovery">{lanes}{filters}{cases}</div> }.into_any()
+}
+
+fn row(tenant: &str, tenant_name: &str, c: &EdiscoveryCase, many: bool) -> H {
+    let v = EdiscoveryView {
+        case: Some((tenant.to_owned(), c.id.as_str().to_owned())),
+        ..EdiscoveryView::default()
+    };
+    let name = c.display_name.as_deref().unwrap_or(c.id.as_str());
+    let link = el("a")
+        .attr(
+            "href",
+            &href(&crate::router::join("/ediscovery", &v.to_query_string())),
+        )
+        .t(name);
+    let status = c.status.as_ref().map_or("—", CaseStatus::as_str);
+    let mut r = el("tr")
+        .attr("data-case", c.id.as_str())
+        .child(el("td").child(link))
+        .child(td(c.external_id.as_deref().unwrap_or("—")))
+        .child(el("td").child(tx("span", "badge", status)))
+        .child(td(c
+            .created_by
+            .as_ref()
+            .and_then(|b| b.label())
+            .unwrap_or("—")))
+        .child(td(&when(c.created_date_time.as_ref())))
+        .child(td(&when(c.closed_date_time.as_ref())));
+    if many {
+        r = r.child(td(if tenant_name.is_empty() {
+            tenant
+        } else {
+            tenant_name
+        }));
+    }
+    r
+}
+
+/// The status filter and the search, drawn once: typing never redraws them.
+fn filters(go: Go, v: EdiscoveryView) -> H {
+    let current = v.status.as_ref().map_or("", CaseStatus::as_str).to_owned();
+    let status = el("select")
+        .id("case-status")
+        .kids(
+            STATUSES
+                .iter()
+                .map(|(value, label)| {
+                    el("option")
+                        .attr("value", value)
+                        .flag("selected", *value == current)
+                        .t(label)
+                })
+                .collect(),
+        )
+        .on("change", move |e| {
+            let s = value_of(&e);
+            let mut v = current_view();
+            v.status = (!s.is_empty()).then(|| CaseStatus::parse(&s));
+            go.to(&v, true);
+        });
+    let search = el("input")
+        .id("case-search")
+        .attr("type", "search")
+        .attr("placeholder", "Name or external id")
+        .attr("value", &v.search)
+        .on("input", move |e| {
+            let mut v = current_view();
+            v.search = value_of(&e);
+            go.to(&v, true);
+        });
+    el("div")
+        .cls("filters")
+        .child(el("label").t("Status ").child(status))
+        .child(el("label").t("Search ").child(search))
+}
+
+/// The view in the address bar now (the filters are drawn once, so they read it when used).
+fn current_view() -> EdiscoveryView {
+    let search = window().location().search().unwrap_or_default();
+    EdiscoveryView::from_query_string(search.strip_prefix('?').unwrap_or(&search))
+}
