@@ -627,68 +627,41 @@ wire_struct! {
     }
 }
 
-/// `ediscoveryExportOperation` (review-set export).
+/// `exportFileMetadata`: a single object in v1.0, a list in newer revisions; read as a list.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct ExportDetails {
-    pub description: Option<String>,
-    pub output_name: Option<String>,
-    pub export_options: Option<String>,
-    pub export_structure: Option<String>,
-    /// A single object in v1.0, a list in newer revisions: both accepted.
-    pub export_file_metadata: Vec<ExportFileMetadata>,
-}
+pub struct ExportFiles(pub Vec<ExportFileMetadata>);
 
-/// `ediscoverySearchExportOperation`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SearchExportDetails {
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    pub additional_options: Option<String>,
-    pub export_criteria: Option<String>,
-    pub export_format: Option<String>,
-    pub export_location: Option<String>,
-    pub export_single_items: Option<bool>,
-    pub export_file_metadata: Vec<ExportFileMetadata>,
-}
-
-/// `exportFileMetadata`: one object in v1.0, a list in newer revisions.
-fn files(v: &Value) -> Vec<ExportFileMetadata> {
-    match v {
-        Value::Object(_) => vec![ExportFileMetadata::from_tree(v)],
-        _ => FromTree::from_tree(v),
+impl FromTree for ExportFiles {
+    fn from_tree(v: &Value) -> Self {
+        ExportFiles(match v {
+            Value::Object(_) => vec![ExportFileMetadata::from_tree(v)],
+            _ => FromTree::from_tree(v),
+        })
     }
 }
 
-impl FromTree for ExportDetails {
-    fn from_tree(v: &Value) -> Self {
-        let Some(m) = v.as_object() else {
-            return Self::default();
-        };
-        ExportDetails {
-            description: FromTree::from_tree(field(m, "description")),
-            output_name: FromTree::from_tree(field(m, "outputName")),
-            export_options: FromTree::from_tree(field(m, "exportOptions")),
-            export_structure: FromTree::from_tree(field(m, "exportStructure")),
-            export_file_metadata: files(field(m, "exportFileMetadata")),
-        }
+wire_struct! {
+    /// `ediscoveryExportOperation` (review-set export).
+    @tree
+    ExportDetails {
+        description: Option<String> = "description",
+        output_name: Option<String> = "outputName",
+        export_options: Option<String> = "exportOptions",
+        export_structure: Option<String> = "exportStructure",
+        export_file_metadata: ExportFiles = "exportFileMetadata",
     }
-}
 
-impl FromTree for SearchExportDetails {
-    fn from_tree(v: &Value) -> Self {
-        let Some(m) = v.as_object() else {
-            return Self::default();
-        };
-        SearchExportDetails {
-            display_name: FromTree::from_tree(field(m, "displayName")),
-            description: FromTree::from_tree(field(m, "description")),
-            additional_options: FromTree::from_tree(field(m, "additionalOptions")),
-            export_criteria: FromTree::from_tree(field(m, "exportCriteria")),
-            export_format: FromTree::from_tree(field(m, "exportFormat")),
-            export_location: FromTree::from_tree(field(m, "exportLocation")),
-            export_single_items: FromTree::from_tree(field(m, "exportSingleItems")),
-            export_file_metadata: files(field(m, "exportFileMetadata")),
-        }
+    /// `ediscoverySearchExportOperation`.
+    @tree
+    SearchExportDetails {
+        display_name: Option<String> = "displayName",
+        description: Option<String> = "description",
+        additional_options: Option<String> = "additionalOptions",
+        export_criteria: Option<String> = "exportCriteria",
+        export_format: Option<String> = "exportFormat",
+        export_location: Option<String> = "exportLocation",
+        export_single_items: Option<bool> = "exportSingleItems",
+        export_file_metadata: ExportFiles = "exportFileMetadata",
     }
 }
 
@@ -791,6 +764,41 @@ mod tests {
         assert_eq!(op.common.completed_date_time, None);
         match op.details {
             CaseOperationDetails::Estimate(e) => assert_eq!(e.indexed_item_count, Some(5)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn export_files_read_as_one_object_or_a_list() {
+        let one: CaseOperation = serde_json::from_str(
+            r##"{"@odata.type":"#microsoft.graph.security.ediscoveryExportOperation","id":"e","action":"contentExport",
+                "outputName":"out","exportFileMetadata":{"fileName":"a.zip","downloadUrl":"https://x/a","size":7}}"##,
+        )
+        .unwrap();
+        match one.details {
+            CaseOperationDetails::Export(d) => {
+                assert_eq!(d.output_name.as_deref(), Some("out"));
+                assert_eq!(d.export_file_metadata.0.len(), 1);
+                assert_eq!(d.export_file_metadata.0[0].size, Some(7));
+            }
+            other => panic!("{other:?}"),
+        }
+        let many: CaseOperation = serde_json::from_str(
+            r#"{"id":"s","action":"exportResult","exportFormat":"pst",
+                "exportFileMetadata":[{"fileName":"a"},{"fileName":"b"}]}"#,
+        )
+        .unwrap();
+        match many.details {
+            CaseOperationDetails::SearchExport(d) => {
+                assert_eq!(d.export_format.as_deref(), Some("pst"));
+                let names: Vec<_> = d
+                    .export_file_metadata
+                    .0
+                    .iter()
+                    .map(|f| f.file_name.as_deref())
+                    .collect();
+                assert_eq!(names, [Some("a"), Some("b")]);
+            }
             other => panic!("{other:?}"),
         }
     }
