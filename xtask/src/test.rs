@@ -135,19 +135,26 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     },
                 ));
             }
-            for (feature, file) in FEATURE_PAGES {
-                if e2e_only.as_deref().is_some_and(|o| !file.contains(o)) {
+            for page in FEATURE_PAGES {
+                if e2e_only.as_deref().is_some_and(|o| !page.file.contains(o)) {
                     continue;
                 }
                 let mut dir = None;
-                stages.push(stage(feature_stage_name(feature), || {
-                    check_result(feature_bundle(feature, &shipped).map(|(d, detail)| {
-                        dir = Some(d);
-                        println!("{detail}");
-                    }))
+                stages.push(stage(page.stage, || {
+                    match feature_bundle(page.feature, &shipped) {
+                        Ok((d, detail)) => {
+                            dir = Some(d);
+                            Outcome {
+                                ok: true,
+                                detail: format!(": {detail}"),
+                                ..Outcome::default()
+                            }
+                        }
+                        Err(e) => check_result(Err(e)),
+                    }
                 }));
                 if let Some(dir) = dir {
-                    let files = vec![format!("tests/e2e/{file}")];
+                    let files = vec![format!("tests/e2e/{}", page.file)];
                     stages.push(stage("end-to-end of that page", || {
                         end_to_end(&dir, &files)
                     }));
@@ -421,16 +428,19 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Pages built only with a cargo feature (they do not fit the size budget yet), and the
-/// end-to-end file that tests each against a bundle built with it.
-const FEATURE_PAGES: &[(&str, &str)] = &[("ediscovery-page", "ediscovery.test.mjs")];
-
-fn feature_stage_name(feature: &str) -> &'static str {
-    match feature {
-        "ediscovery-page" => "bundle with the eDiscovery page (--features ediscovery-page)",
-        _ => "bundle with a feature page",
-    }
+/// A page built only with a cargo feature (it does not fit the size budget yet), and the
+/// end-to-end file that tests it against a bundle built with that feature.
+struct FeaturePage {
+    feature: &'static str,
+    stage: &'static str,
+    file: &'static str,
 }
+
+const FEATURE_PAGES: &[FeaturePage] = &[FeaturePage {
+    feature: "ediscovery-page",
+    stage: "bundle with the eDiscovery page (--features ediscovery-page)",
+    file: "ediscovery.test.mjs",
+}];
 
 /// Builds the bundle with `feature` for the emulator and says what the page costs.
 fn feature_bundle(feature: &str, shipped: &Path) -> Result<(PathBuf, String), String> {
@@ -510,12 +520,12 @@ fn e2e_files(only: Option<&str>) -> Result<Vec<String>, String> {
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|name| name.ends_with(".test.mjs"))
         // A feature page's file runs against its own bundle (FEATURE_PAGES).
-        .filter(|name| FEATURE_PAGES.iter().all(|(_, f)| name != f))
+        .filter(|name| FEATURE_PAGES.iter().all(|p| name != p.file))
         .filter(|name| only.is_none_or(|o| name.contains(o)))
         .map(|name| format!("tests/e2e/{name}"))
         .collect();
     files.sort();
-    let feature_file = only.is_some_and(|o| FEATURE_PAGES.iter().any(|(_, f)| f.contains(o)));
+    let feature_file = only.is_some_and(|o| FEATURE_PAGES.iter().any(|p| p.file.contains(o)));
     if files.is_empty() && !feature_file {
         return Err(format!(
             "no tests/e2e/*.test.mjs files{}",

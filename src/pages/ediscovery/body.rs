@@ -90,7 +90,8 @@ pub(super) fn ask(auth: crate::auth::Auth, scope: &'static str) -> H {
 
 /// The lane's state for one tenant: requests spent this minute, when the next read goes, what
 /// waits (in the order it will be served), and a refresh that jumps the queue.
-pub(super) fn lane_line(desk: Desk, tenant: &str, refresh: impl Fn() + 'static) -> H {
+/// `name` says whose budget it is when several tenants are shown.
+pub(super) fn lane_line(desk: Desk, tenant: &str, name: &str, refresh: impl Fn() + 'static) -> H {
     desk.track();
     let now = desk.now.get();
     let (queue, next, used) = desk.queue(tenant);
@@ -102,7 +103,10 @@ pub(super) fn lane_line(desk: Desk, tenant: &str, refresh: impl Fn() + 'static) 
         .child(tx(
             "span",
             "lane-used",
-            &format!("eDiscovery requests this minute: {used} of {per}"),
+            &format!(
+                "{name}{}eDiscovery requests this minute: {used} of {per}",
+                if name.is_empty() { "" } else { ": " }
+            ),
         ))
         .child(tx(
             "span",
@@ -111,8 +115,7 @@ pub(super) fn lane_line(desk: Desk, tenant: &str, refresh: impl Fn() + 'static) 
         ))
         .child(
             el("button")
-                .cls("link")
-                .id("ediscovery-refresh")
+                .cls("link lane-refresh")
                 .t("Refresh now")
                 .click(refresh),
         );
@@ -120,7 +123,7 @@ pub(super) fn lane_line(desk: Desk, tenant: &str, refresh: impl Fn() + 'static) 
         line = line.child(
             el("ol")
                 .cls("lane-queue")
-                .attr("aria-label", "Waiting reads")
+                .attr("aria-label", "Waiting requests")
                 .kids(
                     queue
                         .into_iter()

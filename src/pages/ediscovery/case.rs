@@ -124,7 +124,7 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
             {live(move || {
                 let at = b.clone();
                 let t = at.tenant.clone();
-                lane_line(at.desk, &t, move || open_case(at.desk, &at.tenant, &at.case, true))
+                lane_line(at.desk, &t, "", move || open_case(at.desk, &at.tenant, &at.case, true))
             })}
             {live(move || case_actions(&c))}
             {live(move || operations(&d))}
@@ -248,15 +248,13 @@ fn text_none() -> H {
 fn operations(at: &At) -> H {
     at.desk.track();
     let now = at.desk.now.get() as i64;
-    let a = at.answer(Key::Operations(at.case.clone()));
-    let mut body =
-        el("section")
-            .cls("card")
-            .id("case-operations")
-            .child(tx("h3", "", "Operations"));
-    body = body.kids(reading(a.as_ref(), "the operations").into_iter().collect());
-    body = body.kids(stale(a.as_ref(), "the operations").into_iter().collect());
-    let got = a.and_then(|a| a.got);
+    let (body, got) = card(
+        at,
+        Key::Operations(at.case.clone()),
+        "case-operations",
+        "Operations",
+        "the operations",
+    );
     let Some(Got::Operations(ops)) = got.as_deref() else {
         return body;
     };
@@ -319,17 +317,30 @@ fn operations(at: &At) -> H {
     ))
 }
 
+/// The card of one read: its heading and what the read is doing or why it failed, and what it
+/// brought.
+fn card(at: &At, key: Key, id: &str, title: &str, what: &str) -> (H, Option<Rc<Got>>) {
+    let a = at.answer(key);
+    let notes = reading(a.as_ref(), what)
+        .into_iter()
+        .chain(stale(a.as_ref(), what));
+    let body = el("section")
+        .cls("card")
+        .id(id)
+        .child(tx("h3", "", title))
+        .kids(notes.collect());
+    (body, a.and_then(|a| a.got))
+}
+
 fn custodians(at: &At) -> H {
     at.desk.track();
-    let a = at.answer(Key::Custodians(at.case.clone()));
-    let mut body =
-        el("section")
-            .cls("card")
-            .id("case-custodians")
-            .child(tx("h3", "", "Custodians"));
-    body = body.kids(reading(a.as_ref(), "the custodians").into_iter().collect());
-    body = body.kids(stale(a.as_ref(), "the custodians").into_iter().collect());
-    let got = a.and_then(|a| a.got);
+    let (body, got) = card(
+        at,
+        Key::Custodians(at.case.clone()),
+        "case-custodians",
+        "Custodians",
+        "the custodians",
+    );
     let Some(Got::Custodians(list)) = got.as_deref() else {
         return body;
     };
@@ -388,14 +399,13 @@ fn custodian_row(at: &At, c: &Custodian) -> H {
 
 fn searches(at: &At) -> H {
     at.desk.track();
-    let a = at.answer(Key::Searches(at.case.clone()));
-    let mut body = el("section")
-        .cls("card")
-        .id("case-searches")
-        .child(tx("h3", "", "Searches"));
-    body = body.kids(reading(a.as_ref(), "the searches").into_iter().collect());
-    body = body.kids(stale(a.as_ref(), "the searches").into_iter().collect());
-    let got = a.and_then(|a| a.got);
+    let (body, got) = card(
+        at,
+        Key::Searches(at.case.clone()),
+        "case-searches",
+        "Searches",
+        "the searches",
+    );
     let Some(Got::Searches(list)) = got.as_deref() else {
         return body;
     };

@@ -33,9 +33,10 @@ pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
         el("div").kids(
             lanes
                 .iter()
-                .map(|(t, _)| {
+                .map(|(t, name)| {
                     let t2 = t.clone();
-                    lane_line(desk, t, move || {
+                    let name = if many { name.as_str() } else { "" };
+                    lane_line(desk, t, name, move || {
                         desk.want(&t2, Key::Cases, Priority::Now, "", true)
                     })
                 })
