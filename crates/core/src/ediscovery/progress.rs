@@ -176,17 +176,10 @@ pub fn estimate_text(op: &CaseOperation) -> Option<String> {
     Some(s)
 }
 
-/// `1,204`.
+/// `1,204`: the export's digit grouping, for a signed count.
 fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
+    let digits = crate::queue::export::thousands(n.unsigned_abs() as usize);
+    if n < 0 { format!("-{digits}") } else { digits }
 }
 
 /// Bytes for people, in decimal units with one decimal: `512 B`, `96.0 kB`, `3.4 MB`, `1.2 GB`
