@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{cmd, csp, headers, minify, setup};
+use crate::{cmd, csp, headers, layout, minify, setup};
 
 /// Loopback origins the emulator listens on; only bundles built for the demo, the tests and
 /// the benchmarks may talk to them.
@@ -127,7 +127,8 @@ fn lock() -> Result<std::fs::File, String> {
     Ok(lock)
 }
 
-/// `trunk build --release` into `out`, offline, then its JavaScript and CSS minified. `base` is
+/// `trunk build --release` into `out`, offline, then its functions ordered for brotli
+/// ([`layout`]) and its JavaScript and CSS minified. `base` is
 /// where the app is hosted (`/`, or `/vigil/`): Trunk writes the asset URLs under it and the
 /// app, built with `VIGIL_BASE_PATH`, its links and the address bar.
 fn trunk(out: &Path, base: &str) -> Result<(), String> {
@@ -146,6 +147,7 @@ fn trunk_with(out: &Path, base: &str, more: &[&str]) -> Result<(), String> {
             .env("TRUNK_SKIP_VERSION_CHECK", "true")
             .env("NO_COLOR", "true"),
     )?;
+    layout::run(out)?;
     minify::run(out)
 }
 

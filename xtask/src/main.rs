@@ -14,6 +14,7 @@ mod demo;
 mod dist;
 mod emulator;
 mod headers;
+mod layout;
 mod minify;
 mod setup;
 mod size;

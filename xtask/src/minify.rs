@@ -44,7 +44,7 @@ pub fn run(dir: &Path) -> Result<(), String> {
 
 /// `html` with the `integrity` of the tag whose `href` ends with `/name` set to `bytes`'s
 /// SHA-384. A file the page does not refer to is an error: every file Trunk writes is linked.
-fn set_integrity(html: &str, name: &str, bytes: &[u8]) -> Result<String, String> {
+pub fn set_integrity(html: &str, name: &str, bytes: &[u8]) -> Result<String, String> {
     let href = format!("/{name}\"");
     let at = html
         .find(&href)
