@@ -5,8 +5,8 @@
 //! session by the [`desk`], which also paces every read. The page is drawn with
 //! [`crate::components::dom`] (plain DOM described as data).
 //!
-//! The page is built only with the cargo feature `ediscovery-page`: it adds 29.0 kB brotli, and
-//! the shipped bundle (492.4 kB) has 7.6 kB left under its 500 kB limit, so the shipped build
+//! The page is built only with the cargo feature `ediscovery-page`: it adds 28.1 kB brotli, and
+//! the shipped bundle (478.6 kB) has 21.4 kB left under its 500 kB limit, so the shipped build
 //! still says "not yet" (xtask/src/size.rs). `cargo xtask test` builds it with the feature, reports its
 //! size and runs tests/e2e/ediscovery.test.mjs against it.
 
