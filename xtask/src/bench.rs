@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use crate::{cmd, dist, emulator, setup, size};
 
 mod correlate;
+mod ediscovery;
 mod reliability;
 
 /// One measured figure, with the peer it is compared to where there is one.
@@ -70,6 +71,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     // After bundle_size, which built the emulator's bundle.
     queue_browser(&mut figures, quick)?;
     score_chart(&mut figures)?;
+    ediscovery::run(&mut figures, quick)?;
     correlate::run(&mut figures, quick)?;
     reliability::run(&mut figures)?;
     let report = report(&figures, quick, started.elapsed().as_secs_f64());
@@ -292,7 +294,17 @@ fn queue_script(alerts: usize, args: &[&str]) -> Result<Value, String> {
 /// `emulator_args`, no throttling, a test token) serving the emulator's bundle, and returns its
 /// BENCH line.
 fn page_script(script: &str, emulator_args: &[&str], args: &[&str]) -> Result<Value, String> {
-    let bundle = dist::emulator_dir().to_string_lossy().into_owned();
+    page_script_in(&dist::emulator_dir(), script, emulator_args, args)
+}
+
+/// [`page_script`] with the emulator serving the bundle in `bundle`.
+fn page_script_in(
+    bundle: &std::path::Path,
+    script: &str,
+    emulator_args: &[&str],
+    args: &[&str],
+) -> Result<Value, String> {
+    let bundle = bundle.to_string_lossy().into_owned();
     let mut all = vec![
         "--port",
         "0",

@@ -1,0 +1,53 @@
+//! The eDiscovery page (#14) in headless Chromium, on the bundle built with the cargo feature
+//! `ediscovery-page` (the shipped build leaves the page out until it fits the size limit):
+//! the time from opening a case to its operations table painted, and the eDiscovery requests
+//! spent to show the case list and one case page, counted on the emulator's own request log
+//! (tests/bench/ediscovery.mjs).
+
+use super::{Figure, Spread, median, page_script_in};
+use crate::dist;
+
+pub(super) fn run(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
+    let bundle = dist::build_feature_for_emulator("ediscovery-page")?;
+    let runs = if quick { "3" } else { "5" };
+    let tag = if quick { " (quick)" } else { "" };
+    let v = page_script_in(
+        &bundle,
+        "tests/bench/ediscovery.mjs",
+        &[],
+        &["--runs", runs],
+    )?;
+    let runs = v["runs"].as_array().ok_or("BENCH line lacks runs")?;
+    let each = |k: &str| -> Result<Vec<f64>, String> {
+        runs.iter()
+            .map(|r| r[k].as_f64().ok_or(format!("a run lacks {k}")))
+            .collect()
+    };
+    let open = each("open_ms")?;
+    figures.push(Figure {
+        name: format!("eDiscovery: opening a case to its operations table painted (median){tag}"),
+        value: median(&open),
+        spread: Spread::of(&open),
+        unit: "ms",
+        lower_is_better: true,
+        goal: "reported (the page is not in the shipped build yet)".to_string(),
+        ..Default::default()
+    });
+    let list = each("list_requests")?;
+    let case = each("case_requests")?;
+    let both: Vec<f64> = list.iter().zip(&case).map(|(l, c)| l + c).collect();
+    figures.push(Figure {
+        name: format!(
+            "eDiscovery requests spent to show the case list and one case page (this run: {} for the list, {} for the case){tag}",
+            median(&list),
+            median(&case)
+        ),
+        value: median(&both),
+        spread: Spread::of(&both),
+        unit: "",
+        lower_is_better: true,
+        goal: "within one minute's budget: at most 5 per tenant".to_string(),
+        ..Default::default()
+    });
+    Ok(())
+}
