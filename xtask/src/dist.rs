@@ -128,9 +128,9 @@ fn lock() -> Result<std::fs::File, String> {
 }
 
 /// `trunk build --release` into `out`, offline, then its functions ordered for brotli
-/// ([`layout`]) and its JavaScript and CSS minified. `base` is
-/// where the app is hosted (`/`, or `/vigil/`): Trunk writes the asset URLs under it and the
-/// app, built with `VIGIL_BASE_PATH`, its links and the address bar.
+/// ([`layout`]) and its JavaScript and CSS minified. `base` is where the app is hosted (`/`, or
+/// `/vigil/`): Trunk writes the asset URLs under it and the app, built with `VIGIL_BASE_PATH`,
+/// its links and the address bar.
 fn trunk(out: &Path, base: &str) -> Result<(), String> {
     trunk_with(out, base, &[])
 }

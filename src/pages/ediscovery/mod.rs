@@ -7,8 +7,9 @@
 //!
 //! The page is built only with the cargo feature `ediscovery-page`: it adds 28.1 kB brotli, and
 //! the shipped bundle (478.6 kB) has 21.4 kB left under its 500 kB limit, so the shipped build
-//! still says "not yet" (xtask/src/size.rs). `cargo xtask test` builds it with the feature, reports its
-//! size and runs tests/e2e/ediscovery.test.mjs against it.
+//! still says "not yet" (xtask/src/size.rs). `cargo xtask test` builds it with the feature,
+//! reports its size and runs tests/e2e/ediscovery.test.mjs against it; `cargo xtask bench`
+//! times opening a case and counts the requests spent (tests/bench/ediscovery.mjs).
 
 #[cfg(feature = "ediscovery-page")]
 mod body;
