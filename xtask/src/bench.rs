@@ -47,6 +47,16 @@ impl Spread {
     }
 }
 
+/// `key` of every run in a BENCH line's `runs`.
+fn per_run(line: &Value, key: &str) -> Result<Vec<f64>, String> {
+    line["runs"]
+        .as_array()
+        .ok_or("BENCH line lacks runs")?
+        .iter()
+        .map(|r| r[key].as_f64().ok_or(format!("a run lacks {key}")))
+        .collect()
+}
+
 /// The median of `values` (the lower middle one for an even count).
 fn median(values: &[f64]) -> f64 {
     let mut v = values.to_vec();
@@ -371,12 +381,7 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
             &listing(&first)?,
         ],
     )?;
-    let mine: Vec<f64> = first["runs"]
-        .as_array()
-        .ok_or("BENCH line lacks runs")?
-        .iter()
-        .map(|r| r["ms"].as_f64().ok_or("a run lacks ms"))
-        .collect::<Result<_, _>>()?;
+    let mine = per_run(&first, "ms")?;
     let floor_first = numbers(&small_floors, "first")?;
     figures.push(Figure {
         name: format!(
@@ -409,12 +414,7 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
             &listing(&v)?,
         ],
     )?;
-    let all: Vec<&Value> = v["runs"]
-        .as_array()
-        .ok_or("BENCH line lacks runs")?
-        .iter()
-        .collect();
-    let each = |k: &str| -> Result<Vec<f64>, String> { all.iter().map(|r| number(r, k)).collect() };
+    let each = |k: &str| per_run(&v, k);
     let n = thousands(large);
     let longest = each("longest_task_ms")?;
     figures.push(Figure {
@@ -461,7 +461,10 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
         )),
         peer_spread: Spread::of(&floor_frames),
     });
-    let last = all.last().ok_or("no load run")?;
+    let last = v["runs"]
+        .as_array()
+        .and_then(|runs| runs.last())
+        .ok_or("no load run")?;
     figures.push(Figure {
         name: format!("alert queue: rows in the DOM, scrolled mid-table ({n} rows){tag}"),
         value: number(last, "dom_rows_mid")?,

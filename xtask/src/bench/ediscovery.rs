@@ -4,7 +4,7 @@
 //! spent to show the case list and one case page, counted on the emulator's own request log
 //! (tests/bench/ediscovery.mjs).
 
-use super::{Figure, Spread, median, page_script_in};
+use super::{Figure, Spread, median, page_script_in, per_run};
 use crate::dist;
 
 pub(super) fn run(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
@@ -17,13 +17,7 @@ pub(super) fn run(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> 
         &[],
         &["--runs", runs],
     )?;
-    let runs = v["runs"].as_array().ok_or("BENCH line lacks runs")?;
-    let each = |k: &str| -> Result<Vec<f64>, String> {
-        runs.iter()
-            .map(|r| r[k].as_f64().ok_or(format!("a run lacks {k}")))
-            .collect()
-    };
-    let open = each("open_ms")?;
+    let open = per_run(&v, "open_ms")?;
     figures.push(Figure {
         name: format!("eDiscovery: opening a case to its operations table painted (median){tag}"),
         value: median(&open),
@@ -33,8 +27,8 @@ pub(super) fn run(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> 
         goal: "reported (the page is not in the shipped build yet)".to_string(),
         ..Default::default()
     });
-    let list = each("list_requests")?;
-    let case = each("case_requests")?;
+    let list = per_run(&v, "list_requests")?;
+    let case = per_run(&v, "case_requests")?;
     let both: Vec<f64> = list.iter().zip(&case).map(|(l, c)| l + c).collect();
     figures.push(Figure {
         name: format!(
