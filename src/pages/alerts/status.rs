@@ -36,7 +36,7 @@ pub(super) fn Status(q: Q) -> impl IntoView {
             <span id="queue-count" class="count">
                 {move || {
                     let n = q.view.with(Vec::len);
-                    format!("{} alert{}", thousands(n), if n == 1 { "" } else { "s" })
+                    format!("{} alert{}", thousands(n as u64), if n == 1 { "" } else { "s" })
                 }}
             </span>
             <span id="severity-counts" class="sev-counts">

@@ -230,7 +230,7 @@ fn group_header(q: Q, g: &Group, column: Option<Column>, top: String) -> impl In
     };
     let c = g.counts;
     let rows = g.rows.clone();
-    let select = format!("Select these {}", thousands(g.rows.len()));
+    let select = format!("Select these {}", thousands(g.rows.len() as u64));
     let mix = [
         ("high", c.high),
         ("medium", c.medium),
@@ -245,7 +245,7 @@ fn group_header(q: Q, g: &Group, column: Option<Column>, top: String) -> impl In
     view! {
         <div class="qrow qgroup" role="row" data-group=g.key.clone() style:transform=top>
             <span role="rowheader" class="group-label">{label}</span>
-            <span class="group-count">{format!("{} alert{}", thousands(g.rows.len()), if g.rows.len() == 1 { "" } else { "s" })}</span>
+            <span class="group-count">{format!("{} alert{}", thousands(g.rows.len() as u64), if g.rows.len() == 1 { "" } else { "s" })}</span>
             <span class="group-mix muted">{mix}</span>
             <button class="link group-select" on:click=move |_| {
                 let ids: Vec<AlertId> = q.handle.table.with_value(|t| rows.iter().map(|&i| t.row(i).id.clone()).collect());

@@ -43,8 +43,8 @@ pub(super) fn Toolbar(q: Q) -> impl IntoView {
         let note = match loading {
             Some((loaded, Some(total))) => format!(
                 " Still loading: {} of {} alerts had arrived.",
-                thousands(loaded),
-                thousands(total as usize)
+                thousands(loaded as u64),
+                thousands(total)
             ),
             _ => String::new(),
         };

@@ -178,7 +178,7 @@ pub fn estimate_text(op: &CaseOperation) -> Option<String> {
 
 /// `1,204`: the export's digit grouping, for a signed count.
 fn thousands(n: i64) -> String {
-    let digits = crate::queue::export::thousands(n.unsigned_abs() as usize);
+    let digits = crate::queue::export::thousands(n.unsigned_abs());
     if n < 0 { format!("-{digits}") } else { digits }
 }
 
@@ -328,5 +328,6 @@ mod tests {
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(100), "100");
         assert_eq!(thousands(-1_000), "-1,000");
+        assert_eq!(thousands(-5_000_000_000), "-5,000,000,000");
     }
 }

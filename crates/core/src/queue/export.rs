@@ -80,14 +80,14 @@ impl Export {
     pub fn summary(&self) -> String {
         format!(
             "Exported {} alert{}.",
-            thousands(self.rows),
+            thousands(self.rows as u64),
             if self.rows == 1 { "" } else { "s" }
         )
     }
 }
 
-/// `1234567` → `1,234,567`.
-pub fn thousands(n: usize) -> String {
+/// `1234567` → `1,234,567`. A `u64`, so that no count is cut to 32 bits in the browser.
+pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
@@ -264,5 +264,6 @@ mod tests {
         assert_eq!(format_time(d, -330), "2024-01-01T18:00:00-05:30");
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(5_000_000_000), "5,000,000,000");
     }
 }

@@ -10,12 +10,8 @@ const SETTLE_MS: u64 = 1_000;
 /// started.
 pub fn load_line(loaded: usize, total: Option<u64>, elapsed_ms: u64) -> String {
     let mut line = match total {
-        Some(t) => format!(
-            "Loading {} of {}…",
-            thousands(loaded),
-            thousands(t as usize)
-        ),
-        None => format!("Loading… {} so far", thousands(loaded)),
+        Some(t) => format!("Loading {} of {}…", thousands(loaded as u64), thousands(t)),
+        None => format!("Loading… {} so far", thousands(loaded as u64)),
     };
     if elapsed_ms < SETTLE_MS || loaded == 0 {
         return line;
@@ -24,7 +20,7 @@ pub fn load_line(loaded: usize, total: Option<u64>, elapsed_ms: u64) -> String {
     line.push_str(&format!(
         "{}{} a second",
         if total.is_some() { " " } else { ", " },
-        thousands(per_second as usize)
+        thousands(per_second)
     ));
     if let Some(t) = total
         && per_second > 0
