@@ -17,7 +17,9 @@ import { APP, chooseIdentity } from '../e2e/support.mjs';
 
 const GRAPH = process.env.VIGIL_GRAPH_URL;
 const args = process.argv.slice(2);
-const runs = Number(args[args.indexOf('--runs') + 1] || 5);
+const at = args.indexOf('--runs');
+const runs = at >= 0 ? Number(args[at + 1]) : 5;
+if (!(runs > 0)) throw new Error(`--runs takes a number of runs (${args[at + 1]})`);
 
 /// How many eDiscovery requests the emulator has received so far.
 async function spent() {

@@ -121,10 +121,10 @@ impl Module {
             let start = r.at;
             let id = r.byte()?;
             let len = r.leb()? as usize;
-            let end = r.at + len;
-            if end > b.len() {
-                return Err(format!("section {id} runs past the end"));
-            }
+            let end =
+                r.at.checked_add(len)
+                    .filter(|end| *end <= b.len())
+                    .ok_or(format!("section {id} runs past the end"))?;
             let mut s = Reader {
                 b: &b[..end],
                 at: r.at,
@@ -140,11 +140,12 @@ impl Module {
                 10 => {
                     for _ in 0..s.leb()? {
                         let len = s.leb()? as usize;
-                        if s.at + len > end {
-                            return Err("a function body runs past the code section".into());
-                        }
-                        m.bodies.push(s.at..s.at + len);
-                        s.at += len;
+                        let body_end =
+                            s.at.checked_add(len)
+                                .filter(|e| *e <= end)
+                                .ok_or("a function body runs past the code section")?;
+                        m.bodies.push(s.at..body_end);
+                        s.at = body_end;
                     }
                 }
                 _ => {}
@@ -189,10 +190,12 @@ impl Reader<'_> {
     fn name(&mut self) -> Result<&[u8], String> {
         let len = self.leb()? as usize;
         let start = self.at;
-        self.at += len;
-        self.b
-            .get(start..self.at)
-            .ok_or_else(|| "a name runs past its section".to_owned())
+        let name = start
+            .checked_add(len)
+            .and_then(|end| self.b.get(start..end))
+            .ok_or("a name runs past its section")?;
+        self.at = start + len;
+        Ok(name)
     }
 
     fn limits(&mut self) -> Result<(), String> {
@@ -341,8 +344,14 @@ mod tests {
     fn a_truncated_module_is_an_error_not_a_panic() {
         let m = module([&[0, 0x0b], &[0, 0x0b], &[0, 0x0b]]);
         for cut in 9..m.len() - 1 {
-            let _ = rename_by_rank(&m[..cut]);
+            assert!(rename_by_rank(&m[..cut]).is_err(), "cut at {cut}");
         }
         assert!(rename_by_rank(b"not wasm").is_err());
+        // A length near the top of the address space is an error too.
+        let mut huge = m[..8].to_vec();
+        huge.extend_from_slice(&[
+            10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01,
+        ]);
+        assert!(rename_by_rank(&huge).is_err());
     }
 }
