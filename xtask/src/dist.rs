@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{cmd, csp, headers, layout, minify, setup};
+use crate::{cmd, csp, headers, layout, linkage, minify, setup};
 
 /// Loopback origins the emulator listens on; only bundles built for the demo, the tests and
 /// the benchmarks may talk to them.
@@ -127,8 +127,9 @@ fn lock() -> Result<std::fs::File, String> {
     Ok(lock)
 }
 
-/// `trunk build --release` into `out`, offline, then its functions ordered for brotli
-/// ([`layout`]) and its JavaScript and CSS minified. `base` is where the app is hosted (`/`, or
+/// `trunk build --release` into `out`, offline, then the links between wasm and glue given
+/// short names ([`linkage`]), the functions ordered for brotli ([`layout`]) and the JavaScript
+/// and CSS minified. `base` is where the app is hosted (`/`, or
 /// `/vigil/`): Trunk writes the asset URLs under it and the app, built with `VIGIL_BASE_PATH`,
 /// its links and the address bar.
 fn trunk(out: &Path, base: &str) -> Result<(), String> {
@@ -147,6 +148,7 @@ fn trunk_with(out: &Path, base: &str, more: &[&str]) -> Result<(), String> {
             .env("TRUNK_SKIP_VERSION_CHECK", "true")
             .env("NO_COLOR", "true"),
     )?;
+    linkage::run(out)?;
     layout::run(out)?;
     minify::run(out)
 }

@@ -11,6 +11,7 @@
 
 use std::path::Path;
 
+use crate::wasm::{self, Reader, write_leb};
 use crate::{cmd, minify};
 
 /// Reorders the functions of the one `*_bg.wasm` at the top of `dir` and updates
@@ -107,31 +108,29 @@ struct Module {
 
 impl Module {
     fn read(b: &[u8]) -> Result<Module, String> {
-        if b.len() < 8 || &b[..4] != b"\0asm" {
-            return Err("not a wasm module".into());
-        }
         let mut m = Module {
             imported_functions: 0,
             types: Vec::new(),
             bodies: Vec::new(),
             name_section: None,
         };
-        let mut r = Reader { b, at: 8 };
-        while r.at < b.len() {
-            let start = r.at;
-            let id = r.byte()?;
-            let len = r.leb()? as usize;
-            let end =
-                r.at.checked_add(len)
-                    .filter(|end| *end <= b.len())
-                    .ok_or(format!("section {id} runs past the end"))?;
+        for section in wasm::sections(b)? {
+            let end = section.content.end;
             let mut s = Reader {
                 b: &b[..end],
-                at: r.at,
+                at: section.content.start,
             };
-            match id {
-                0 if s.name()? == b"name" => m.name_section = Some(start..end),
-                2 => m.imported_functions = s.imported_functions()?,
+            match section.id {
+                0 if s.name()? == b"name" => m.name_section = Some(section.span),
+                2 => {
+                    for _ in 0..s.leb()? {
+                        s.name()?;
+                        s.name()?;
+                        if s.import_description()? {
+                            m.imported_functions += 1;
+                        }
+                    }
+                }
                 3 => {
                     for _ in 0..s.leb()? {
                         m.types.push(s.leb()?);
@@ -150,7 +149,6 @@ impl Module {
                 }
                 _ => {}
             }
-            r.at = end;
         }
         if m.types.len() != m.bodies.len() {
             return Err(format!(
@@ -163,103 +161,10 @@ impl Module {
     }
 }
 
-struct Reader<'a> {
-    b: &'a [u8],
-    at: usize,
-}
-
-impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8, String> {
-        let v = *self.b.get(self.at).ok_or("unexpected end of the module")?;
-        self.at += 1;
-        Ok(v)
-    }
-
-    fn leb(&mut self) -> Result<u64, String> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.byte()?;
-            v |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Ok(v);
-            }
-        }
-        Err("a LEB128 number longer than 64 bits".into())
-    }
-
-    fn name(&mut self) -> Result<&[u8], String> {
-        let len = self.leb()? as usize;
-        let start = self.at;
-        let name = start
-            .checked_add(len)
-            .and_then(|end| self.b.get(start..end))
-            .ok_or("a name runs past its section")?;
-        self.at = start + len;
-        Ok(name)
-    }
-
-    fn limits(&mut self) -> Result<(), String> {
-        let flags = self.byte()?;
-        self.leb()?;
-        if flags & 1 != 0 {
-            self.leb()?;
-        }
-        Ok(())
-    }
-
-    /// Reads the import section and counts its functions.
-    fn imported_functions(&mut self) -> Result<usize, String> {
-        let mut functions = 0;
-        for _ in 0..self.leb()? {
-            self.name()?;
-            self.name()?;
-            match self.byte()? {
-                0 => {
-                    self.leb()?;
-                    functions += 1;
-                }
-                1 => {
-                    self.byte()?;
-                    self.limits()?;
-                }
-                2 => self.limits()?,
-                3 => {
-                    self.byte()?;
-                    self.byte()?;
-                }
-                4 => {
-                    self.byte()?;
-                    self.leb()?;
-                }
-                kind => return Err(format!("an import of unknown kind {kind}")),
-            }
-        }
-        Ok(functions)
-    }
-}
-
-fn write_leb(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let byte = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn section(id: u8, content: &[u8]) -> Vec<u8> {
-        let mut s = vec![id];
-        write_leb(&mut s, content.len() as u64);
-        s.extend_from_slice(content);
-        s
-    }
+    use crate::wasm::section;
 
     /// A module with one imported function and three defined ones (types 1, 0, 1), bodies
     /// `body`, and a name section naming them all "f".

@@ -15,10 +15,12 @@ mod dist;
 mod emulator;
 mod headers;
 mod layout;
+mod linkage;
 mod minify;
 mod setup;
 mod size;
 mod test;
+mod wasm;
 
 use std::process::ExitCode;
 
