@@ -1,7 +1,7 @@
 //! A small key–value seam over sessionStorage, so the state and draft logic is tested natively.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use vigil_core::sorted::SortedMap;
 
 pub trait KeyValue {
     fn get(&self, key: &str) -> Option<String>;
@@ -46,7 +46,7 @@ impl KeyValue for SessionStore {
 
 /// An in-memory store (tests).
 #[derive(Debug, Default)]
-pub struct MemoryStore(RefCell<BTreeMap<String, String>>);
+pub struct MemoryStore(RefCell<SortedMap<String, String>>);
 
 impl KeyValue for MemoryStore {
     fn get(&self, key: &str) -> Option<String> {

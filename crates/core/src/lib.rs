@@ -24,7 +24,8 @@
 //!   projection), computed from loaded snapshots and control profiles.
 //! - [`threats`]: the Threats section's hunting result table and chart, "Go hunt" queries and
 //!   the submission form's validation.
-//! - [`sort`]: the one stable sort of the app (each sort call site is bundle bytes).
+//! - [`sort`]: the one stable sort of the app (each sort call site is bundle bytes);
+//!   [`sorted`]: the app's ordered maps and sets, sorted vectors instead of B-trees.
 //! - `native` (feature `native`): a reqwest transport for tests, benches and tools.
 //!
 //! Typical use from a page (the app supplies its fetch transport and token provider):
@@ -66,6 +67,7 @@ pub mod queue;
 pub mod scheduler;
 pub mod score;
 pub mod sort;
+pub mod sorted;
 pub mod threats;
 pub mod transport;
 pub mod url;

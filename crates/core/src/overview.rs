@@ -2,7 +2,7 @@
 //! carries the queue view that reproduces it ([`Link`]), so the page can link each number to
 //! the filtered queue.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::fields::alerts;
 use crate::models::{
@@ -173,7 +173,7 @@ pub fn compute(
         })
         .collect();
 
-    let mut by_provider: BTreeMap<String, (usize, QueueFilter)> = BTreeMap::new();
+    let mut by_provider: SortedMap<String, (usize, QueueFilter)> = SortedMap::new();
     for a in &open {
         let (label, filter) = match a
             .service_source
@@ -189,7 +189,7 @@ pub fn compute(
             ),
             None => ("Other".to_owned(), base.clone()),
         };
-        by_provider.entry(label).or_insert((0, filter)).0 += 1;
+        by_provider.get_or_insert_with(label, || (0, filter)).0 += 1;
     }
     let mut open_alerts_by_provider: Vec<Figure> = by_provider
         .into_iter()

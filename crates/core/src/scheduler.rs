@@ -11,7 +11,9 @@
 //! Single-threaded by design (`Rc`/`RefCell`): the browser runs everything on one thread.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sorted::SortedMap;
 use std::rc::Rc;
 use std::time::Duration;
 
@@ -103,7 +105,7 @@ impl Budget {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SchedulerConfig {
     pub window: Duration,
-    pub budgets: BTreeMap<Family, Budget>,
+    pub budgets: SortedMap<Family, Budget>,
     /// Retries of an idempotent request after 429/503/network errors.
     pub max_retries: u32,
     /// First backoff when the server gave no `Retry-After`; doubled per attempt, with jitter.
@@ -116,7 +118,7 @@ pub struct SchedulerConfig {
 impl Default for SchedulerConfig {
     /// The documented Graph budgets.
     fn default() -> Self {
-        let mut budgets = BTreeMap::new();
+        let mut budgets = SortedMap::new();
         budgets.insert(Family::Alerts, Budget::new(Some(150), None));
         budgets.insert(Family::Incidents, Budget::new(Some(150), None));
         budgets.insert(Family::SecureScore, Budget::new(Some(150), Some(4)));
@@ -137,7 +139,7 @@ impl SchedulerConfig {
     /// No limits at all (useful for tests that exercise something else).
     pub fn unlimited() -> Self {
         SchedulerConfig {
-            budgets: BTreeMap::new(),
+            budgets: SortedMap::new(),
             ..Self::default()
         }
     }
@@ -202,7 +204,7 @@ struct Slot {
 
 #[derive(Default)]
 struct Inner {
-    slots: BTreeMap<(String, Family), Slot>,
+    slots: SortedMap<(String, Family), Slot>,
     listener: Option<Rc<dyn Fn()>>,
 }
 
@@ -275,7 +277,7 @@ impl Scheduler {
     fn update<R>(&self, key: &(String, Family), f: impl FnOnce(&mut Slot) -> R) -> R {
         let (r, listener) = {
             let mut inner = self.inner.borrow_mut();
-            let r = f(inner.slots.entry(key.clone()).or_default());
+            let r = f(inner.slots.get_or_default(key.clone()));
             (r, inner.listener.clone())
         };
         if let Some(l) = listener {
@@ -291,7 +293,7 @@ impl Scheduler {
         let window_ms = self.config.window.as_secs_f64() * 1000.0;
         let poll_ms = self.config.concurrency_poll.as_secs_f64() * 1000.0;
         let mut inner = self.inner.borrow_mut();
-        let slot = inner.slots.entry(key.clone()).or_default();
+        let slot = inner.slots.get_or_default(key.clone());
         while slot.starts.front().is_some_and(|t| *t <= now - window_ms) {
             slot.starts.pop_front();
         }

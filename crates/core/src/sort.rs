@@ -5,11 +5,9 @@
 //! comparator object, so the bundle carries the algorithm once; what remains per call site is a
 //! closure and a permutation.
 //!
-//! Collecting into a `BTreeMap` or `BTreeSet` sorts the items first, with another copy of the
-//! sort per key and value type (4 to 5 kB of wasm); [`map`] and [`set`] insert them one by one.
+//! Ordered maps and sets are [`crate::sorted`]'s, which sort through here when collected.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Sorts positions (`u32` row numbers) by `cmp`, stably. Every sort in the app ends up here.
 // The one call of the standard sort that clippy.toml lets through: every other sort comes here.
@@ -33,24 +31,6 @@ pub fn by<T>(v: &mut Vec<T>, cmp: impl Fn(&T, &T) -> Ordering) {
 /// `v.sort_by_key(key)`: stable, through [`positions`].
 pub fn by_key<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
     by(v, |a, b| key(a).cmp(&key(b)));
-}
-
-/// `pairs.collect::<BTreeMap<_, _>>()` without a sort (a repeated key: the last value wins).
-pub fn map<K: Ord, V>(pairs: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
-    let mut m = BTreeMap::new();
-    for (k, v) in pairs {
-        m.insert(k, v);
-    }
-    m
-}
-
-/// `items.collect::<BTreeSet<_>>()` without a sort.
-pub fn set<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
-    let mut s = BTreeSet::new();
-    for t in items {
-        s.insert(t);
-    }
-    s
 }
 
 // The tests compare with the standard sort, which is native here and not in the bundle.
@@ -83,13 +63,5 @@ mod tests {
         let mut one = vec![String::from("x")];
         by(&mut one, |a, b| b.cmp(a));
         assert_eq!(one, vec!["x"]);
-    }
-
-    #[test]
-    fn maps_and_sets_equal_collected_ones() {
-        let pairs = [("b", 1), ("a", 2), ("b", 3)];
-        assert_eq!(map(pairs), pairs.into_iter().collect::<BTreeMap<_, _>>());
-        assert_eq!(map(pairs)["b"], 3, "the last value wins");
-        assert_eq!(set([3, 1, 3, 2]), BTreeSet::from([1, 2, 3]));
     }
 }

@@ -1,6 +1,6 @@
 //! The bulk bar: one change applied to the selected alerts as a queued job.
 
-use std::collections::BTreeSet;
+use vigil_core::sorted::SortedSet;
 
 use leptos::prelude::*;
 use vigil_core::client::scopes;
@@ -82,7 +82,7 @@ pub(super) fn BulkBar(q: Q) -> impl IntoView {
     };
     view! {
         {move || {
-            let n = q.checked.with(BTreeSet::len);
+            let n = q.checked.with(SortedSet::len);
             let has_job = bulk.job.with(Option::is_some);
             (n > 0 || has_job).then(|| view! {
                 <div id="bulk-bar" class="bulk-bar">
@@ -104,11 +104,11 @@ pub(super) fn BulkBar(q: Q) -> impl IntoView {
                                 prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
                         })}
                         " "
-                        <button id="bulk-apply" class="primary" disabled=move || bulk.running.get() || q.checked.with(BTreeSet::is_empty) on:click=start>
+                        <button id="bulk-apply" class="primary" disabled=move || bulk.running.get() || q.checked.with(SortedSet::is_empty) on:click=start>
                             {format!("Apply to {n}")}
                         </button>
                     </RequiresScope>
-                    <button class="link" id="bulk-clear" on:click=move |_| { q.checked.set(BTreeSet::new()); bulk.clear(); }>"Clear selection"</button>
+                    <button class="link" id="bulk-clear" on:click=move |_| { q.checked.set(SortedSet::new()); bulk.clear(); }>"Clear selection"</button>
                     <BulkStatus state=bulk prefix="bulk" />
                     {move || problem.get().map(|p| view! { <span class="error">{p}</span> })}
                 </div>

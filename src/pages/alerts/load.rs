@@ -6,8 +6,8 @@
 //! and indexed, a slice at a time: decoding a whole 500-alert page at once would be one long
 //! task. The view takes in new rows a few times a second, extending itself with them.
 
-use std::collections::BTreeSet;
 use std::time::Duration;
+use vigil_core::sorted::SortedSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -38,7 +38,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
     generation.update_value(|g| *g += 1);
     let current = generation.get_value();
     handle.clear();
-    q.checked.set(BTreeSet::new());
+    q.checked.set(SortedSet::new());
     q.new_alerts.set(0);
     // Every signed-in tenant's alerts, one after the other, into one table (the tenant
     // filter then narrows it without a reload); the active tenant alone when none is known.

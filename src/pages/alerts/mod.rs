@@ -13,7 +13,7 @@ mod table;
 mod toolbar;
 mod views;
 
-use std::collections::BTreeSet;
+use vigil_core::sorted::SortedSet;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -90,7 +90,7 @@ struct Q {
     loads: RwSignal<u64>,
     error: RwSignal<Option<String>>,
     throttle: RwSignal<String>,
-    checked: RwSignal<BTreeSet<AlertId>>,
+    checked: RwSignal<SortedSet<AlertId>>,
     cursor: RwSignal<usize>,
     scroll_top: RwSignal<f64>,
     new_alerts: RwSignal<usize>,
@@ -228,7 +228,7 @@ fn AlertQueue() -> impl IntoView {
         request: RwSignal::new(String::new()),
         error: RwSignal::new(None),
         throttle: RwSignal::new(String::new()),
-        checked: RwSignal::new(BTreeSet::new()),
+        checked: RwSignal::new(SortedSet::new()),
         cursor: RwSignal::new(0),
         scroll_top: RwSignal::new(0.0),
         new_alerts: RwSignal::new(0),

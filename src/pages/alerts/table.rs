@@ -1,6 +1,6 @@
 //! The virtualised table: only the visible rows are in the DOM.
 
-use std::collections::BTreeSet;
+use vigil_core::sorted::SortedSet;
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -89,14 +89,14 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
             <div class="qrow qhead" role="row" style:grid-template-columns=template>
                 <span role="columnheader">
                     <input type="checkbox" id="check-all" aria-label="Select all shown"
-                        prop:checked={move || { let n = q.view.with(Vec::len); n > 0 && q.checked.with(BTreeSet::len) >= n }}
+                        prop:checked={move || { let n = q.view.with(Vec::len); n > 0 && q.checked.with(SortedSet::len) >= n }}
                         on:change=move |ev| {
                             if event_target_checked(&ev) {
-                                let mut ids = BTreeSet::<AlertId>::new();
+                                let mut ids = SortedSet::<AlertId>::new();
                                 q.handle.table.with_value(|t| q.view.with_untracked(|v| ids.extend(v.iter().map(|&i| t.row(i).id.clone()))));
                                 q.checked.set(ids);
                             } else {
-                                q.checked.set(BTreeSet::new());
+                                q.checked.set(SortedSet::new());
                             }
                         } />
                 </span>

@@ -2,7 +2,7 @@
 //! each tenant with its own client, failures listed with a retry): the cluster's triage advice
 //! with "classify the open ones the same way", and a chosen change for the alerts ticked.
 
-use std::collections::BTreeSet;
+use vigil_core::sorted::SortedSet;
 
 use leptos::prelude::*;
 use vigil_core::client::scopes;
@@ -20,7 +20,7 @@ use crate::components::queue::{BulkState, BulkStatus, now};
 /// changes the cluster). `Copy`.
 #[derive(Clone, Copy)]
 pub(super) struct Triage {
-    pub checked: RwSignal<BTreeSet<AlertId>>,
+    pub checked: RwSignal<SortedSet<AlertId>>,
     pub bulk: BulkState<Alerts>,
 }
 
@@ -39,7 +39,7 @@ impl Triage {
             Callback::new(|_| {}),
         );
         Triage {
-            checked: RwSignal::new(BTreeSet::new()),
+            checked: RwSignal::new(SortedSet::new()),
             bulk,
         }
     }
@@ -147,7 +147,7 @@ pub(super) fn ClusterTriage(cl: Cluster, c: C, t: Triage) -> impl IntoView {
                     prop:checked=move || all.with_value(|a| t.checked.with(|c| !a.is_empty() && a.iter().all(|i| c.contains(i))))
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
-                        t.checked.set(if on { vigil_core::sort::set(all.get_value()) } else { BTreeSet::new() });
+                        t.checked.set(if on { all.get_value().into_iter().collect() } else { SortedSet::new() });
                     } />
                 " All alerts"
             </label>
@@ -168,8 +168,8 @@ pub(super) fn ClusterTriage(cl: Cluster, c: C, t: Triage) -> impl IntoView {
                     prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
                 " "
                 <button id="cluster-bulk-apply" class="primary"
-                    disabled=move || t.bulk.running.get() || t.checked.with(BTreeSet::is_empty) on:click=apply>
-                    {move || format!("Apply to {}", t.checked.with(BTreeSet::len))}
+                    disabled=move || t.bulk.running.get() || t.checked.with(SortedSet::is_empty) on:click=apply>
+                    {move || format!("Apply to {}", t.checked.with(SortedSet::len))}
                 </button>
             </RequiresScope>
             <BulkStatus state=t.bulk prefix="cluster-bulk" />

@@ -1,7 +1,7 @@
 //! The incident bulk bar: one change applied to the selected incidents as a queued job, 20 per
 //! `$batch`, with a result per incident and a retry of the failures.
 
-use std::collections::BTreeSet;
+use vigil_core::sorted::SortedSet;
 
 use leptos::prelude::*;
 use vigil_core::client::scopes;
@@ -21,7 +21,7 @@ enum Action {
 
 #[component]
 pub(super) fn IncidentBulkBar(
-    checked: RwSignal<BTreeSet<IncidentId>>,
+    checked: RwSignal<SortedSet<IncidentId>>,
     /// Called after a job ends, to read the list again.
     on_done: Callback<()>,
 ) -> impl IntoView {
@@ -68,7 +68,7 @@ pub(super) fn IncidentBulkBar(
     };
     view! {
         {move || {
-            let n = checked.with(BTreeSet::len);
+            let n = checked.with(SortedSet::len);
             let has_job = bulk.job.with(Option::is_some);
             (n > 0 || has_job).then(|| view! {
                 <div id="incident-bulk-bar" class="bulk-bar">
@@ -88,11 +88,11 @@ pub(super) fn IncidentBulkBar(
                                 prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
                         })}
                         " "
-                        <button id="incident-bulk-apply" class="primary" disabled=move || bulk.running.get() || checked.with(BTreeSet::is_empty) on:click=start>
+                        <button id="incident-bulk-apply" class="primary" disabled=move || bulk.running.get() || checked.with(SortedSet::is_empty) on:click=start>
                             {format!("Apply to {n}")}
                         </button>
                     </RequiresScope>
-                    <button class="link" id="incident-bulk-clear" on:click=move |_| { checked.set(BTreeSet::new()); bulk.clear(); }>"Clear selection"</button>
+                    <button class="link" id="incident-bulk-clear" on:click=move |_| { checked.set(SortedSet::new()); bulk.clear(); }>"Clear selection"</button>
                     <BulkStatus state=bulk prefix="incident-bulk" />
                     {move || problem.get().map(|p| view! { <span class="error" role="alert">{p}</span> })}
                 </div>

@@ -4,7 +4,7 @@
 mod bulk;
 mod clusters;
 
-use std::collections::BTreeSet;
+use vigil_core::sorted::SortedSet;
 
 use leptos::either::Either;
 use leptos::prelude::*;
@@ -62,7 +62,7 @@ fn IncidentQueue() -> impl IntoView {
         f
     });
     let refetch = RwSignal::new(0u32);
-    let checked = RwSignal::new(BTreeSet::<IncidentId>::new());
+    let checked = RwSignal::new(SortedSet::<IncidentId>::new());
     let list = resource(move || {
         refetch.track();
         let f = server.get();
@@ -142,7 +142,7 @@ fn IncidentQueue() -> impl IntoView {
                         let f = filter.get();
                         let me = auth.account().map(|a| a.username);
                         let shown: Vec<Incident> = all.into_iter().filter(|i| f.matches(i, now(), me.as_deref())).collect();
-                        let mut shown_ids = BTreeSet::<IncidentId>::new();
+                        let mut shown_ids = SortedSet::<IncidentId>::new();
                         shown_ids.extend(shown.iter().map(|i| i.id.clone()));
                         let all_ids = shown_ids.clone();
                         Either::Right(Either::Right(view! {
@@ -151,7 +151,7 @@ fn IncidentQueue() -> impl IntoView {
                                 <thead><tr>
                                     <th><input type="checkbox" id="incident-check-all" aria-label="Select all shown"
                                         prop:checked=move || !shown_ids.is_empty() && checked.with(|c| shown_ids.iter().all(|i| c.contains(i)))
-                                        on:change=move |ev| checked.set(if event_target_checked(&ev) { all_ids.clone() } else { BTreeSet::new() }) /></th>
+                                        on:change=move |ev| checked.set(if event_target_checked(&ev) { all_ids.clone() } else { SortedSet::new() }) /></th>
                                     <th>"Severity"</th><th>"Incident"</th><th>"Status"</th><th>"Assigned to"</th><th>"Created"</th></tr></thead>
                                 <tbody>
                                     {shown.into_iter().map(|i| {

@@ -2,7 +2,7 @@
 //! operations by action and outcome over the last 30 days, the median duration per action; and
 //! the same figures as CSV.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use super::progress::{Phase, action_text};
 use crate::models::{CaseOperation, CaseStatus, EdiscoveryCase};
@@ -76,13 +76,13 @@ pub fn case_load(
             .count() as u32;
         out.open_over_time.push((day, open));
     }
-    let mut by_status: BTreeMap<String, u32> = BTreeMap::new();
+    let mut by_status: SortedMap<String, u32> = SortedMap::new();
     for c in cases {
         let s = c
             .status
             .as_ref()
             .map_or(CaseStatus::Unknown.as_str(), CaseStatus::as_str);
-        *by_status.entry(s.to_owned()).or_default() += 1;
+        *by_status.get_or_default(s.to_owned()) += 1;
     }
     for s in STATUSES {
         if let Some(n) = by_status.remove(s) {
@@ -92,7 +92,7 @@ pub fn case_load(
     out.by_status.extend(by_status);
 
     let since = now_ms - 30 * DAY_MS;
-    let mut actions: BTreeMap<String, (Outcomes, Vec<i64>)> = BTreeMap::new();
+    let mut actions: SortedMap<String, (Outcomes, Vec<i64>)> = SortedMap::new();
     for op in operations.iter().flat_map(|(_, ops)| ops.iter()) {
         let Some(created) = op
             .common
@@ -105,9 +105,7 @@ pub fn case_load(
         if created < since || created > now_ms {
             continue;
         }
-        let entry = actions
-            .entry(action_text(op.common.action.as_ref()))
-            .or_default();
+        let entry = actions.get_or_default(action_text(op.common.action.as_ref()));
         match Phase::of(op) {
             Phase::Succeeded => entry.0.succeeded += 1,
             Phase::PartlySucceeded => entry.0.partly += 1,

@@ -3,8 +3,8 @@
 //! controls that have no profile. Titles, remediation and the rest come only from the profile;
 //! a control without one shows its name and says so.
 
+use crate::sorted::SortedMap;
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use crate::models::{ControlState, ControlStateUpdate, SecureScore, SecureScoreControlProfile};
 use crate::score::{category_label, category_rank, control_scores};
@@ -81,7 +81,7 @@ pub fn actions(
     profiles: &[SecureScoreControlProfile],
 ) -> Vec<ActionRow> {
     let mut scores = latest.map(control_scores).unwrap_or_default();
-    let mut rows: BTreeMap<&str, ActionRow> = BTreeMap::new();
+    let mut rows: SortedMap<&str, ActionRow> = SortedMap::new();
     for p in profiles {
         let score = scores.remove(p.id.as_str());
         let achieved = score.map(|c| c.score.unwrap_or(0.0));

@@ -7,7 +7,7 @@
 //! per-control maximum, and profiles carry no history, so past days use today's maxima); a
 //! control with no profile maximum is counted in [`CategoryPoints::unknown_max`] instead.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::models::{DateTime, SecureScore, SecureScoreControlProfile};
 use crate::score::days::{ByDay, Window};
@@ -35,24 +35,22 @@ impl CategoryPoints {
 
 fn breakdown(
     s: &SecureScore,
-    profiles: &BTreeMap<&str, &SecureScoreControlProfile>,
-) -> BTreeMap<String, CategoryPoints> {
-    let mut out: BTreeMap<String, CategoryPoints> = BTreeMap::new();
+    profiles: &SortedMap<&str, &SecureScoreControlProfile>,
+) -> SortedMap<String, CategoryPoints> {
+    let mut out: SortedMap<String, CategoryPoints> = SortedMap::new();
     for (name, c) in control_scores(s) {
         let p = profiles.get(name);
         let label = category_label(
             p.and_then(|p| p.control_category.as_deref())
                 .or(c.control_category.as_deref()),
         );
-        let e = out
-            .entry(label.to_owned())
-            .or_insert_with(|| CategoryPoints {
-                category: label.to_owned(),
-                achieved: 0.0,
-                attainable: 0.0,
-                controls: 0,
-                unknown_max: 0,
-            });
+        let e = out.get_or_insert_with(label.to_owned(), || CategoryPoints {
+            category: label.to_owned(),
+            achieved: 0.0,
+            attainable: 0.0,
+            controls: 0,
+            unknown_max: 0,
+        });
         e.controls += 1;
         e.achieved += c.score.unwrap_or(0.0);
         match p.and_then(|p| p.max_score) {
@@ -111,14 +109,14 @@ pub fn category_trend(
     let by_day = ByDay::new(snapshots);
     let profiles = profiles_by_id(profiles);
     let w = Window::ending(now, len);
-    let per_day: Vec<Option<BTreeMap<String, CategoryPoints>>> = w
+    let per_day: Vec<Option<SortedMap<String, CategoryPoints>>> = w
         .days()
         .map(|d| by_day.on(d).map(|s| breakdown(s, &profiles)))
         .collect();
-    let mut seen: BTreeMap<&str, CategoryPoints> = BTreeMap::new();
+    let mut seen: SortedMap<&str, CategoryPoints> = SortedMap::new();
     for day in per_day.iter().flatten() {
         for (k, v) in day {
-            seen.entry(k.as_str()).or_insert_with(|| v.clone());
+            seen.get_or_insert_with(k.as_str(), || v.clone());
         }
     }
     let categories = ordered(seen.into_values().collect())

@@ -8,7 +8,7 @@
 //! snapshot's `currentScore` is the sum of its controls) the control deltas add up to the
 //! `currentScore` delta; [`DayChange::unattributed`] shows any rest instead of hiding it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sorted::{SortedMap, SortedSet};
 
 use crate::models::{DateTime, SecureScore, SecureScoreControlProfile};
 use crate::score::days::{ByDay, Window, day_number, day_start};
@@ -94,11 +94,11 @@ fn sub(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 fn deltas(
     before: Option<&SecureScore>,
     after: Option<&SecureScore>,
-    profiles: &BTreeMap<&str, &SecureScoreControlProfile>,
+    profiles: &SortedMap<&str, &SecureScoreControlProfile>,
 ) -> Vec<ControlDelta> {
     let b = before.map(control_scores).unwrap_or_default();
     let a = after.map(control_scores).unwrap_or_default();
-    let names: BTreeSet<&str> = crate::sort::set(b.keys().chain(a.keys()).copied());
+    let names: SortedSet<&str> = b.keys().chain(a.keys()).copied().collect();
     names
         .into_iter()
         .map(|name| {

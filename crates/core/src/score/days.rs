@@ -1,7 +1,7 @@
 //! Snapshots per UTC day. The service keeps one snapshot a day (90 days), newest first, but
 //! the page may load pages out of order, a day twice (two loads, a re-run) or not at all.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use crate::models::{DateTime, SecureScore};
 
@@ -41,12 +41,12 @@ pub fn snapshot_day(s: &SecureScore) -> Option<i64> {
 /// dropped.
 #[derive(Debug, Clone, Default)]
 pub struct ByDay<'a> {
-    days: BTreeMap<i64, &'a SecureScore>,
+    days: SortedMap<i64, &'a SecureScore>,
 }
 
 impl<'a> ByDay<'a> {
     pub fn new(snapshots: &'a [SecureScore]) -> Self {
-        let mut days: BTreeMap<i64, &'a SecureScore> = BTreeMap::new();
+        let mut days: SortedMap<i64, &'a SecureScore> = SortedMap::new();
         for s in snapshots {
             let Some(d) = snapshot_day(s) else { continue };
             let keep_new = match days.get(&d) {

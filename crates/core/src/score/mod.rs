@@ -74,18 +74,17 @@ pub(crate) fn category_rank(label: &str) -> usize {
 /// Control profiles by id (the id is the control name, as in `controlScores[].controlName`).
 pub(crate) fn profiles_by_id(
     profiles: &[crate::models::SecureScoreControlProfile],
-) -> std::collections::BTreeMap<&str, &crate::models::SecureScoreControlProfile> {
-    crate::sort::map(profiles.iter().map(|p| (p.id.as_str(), p)))
+) -> crate::sorted::SortedMap<&str, &crate::models::SecureScoreControlProfile> {
+    profiles.iter().map(|p| (p.id.as_str(), p)).collect()
 }
 
 /// A snapshot's control scores by control name (a repeated name: the later row wins; a row
 /// with no name is skipped). A control without a `score` counts as 0 points.
 pub(crate) fn control_scores(
     s: &crate::models::SecureScore,
-) -> std::collections::BTreeMap<&str, &crate::models::ControlScore> {
-    crate::sort::map(
-        s.control_scores
-            .iter()
-            .filter_map(|c| Some((c.control_name.as_deref()?, c))),
-    )
+) -> crate::sorted::SortedMap<&str, &crate::models::ControlScore> {
+    s.control_scores
+        .iter()
+        .filter_map(|c| Some((c.control_name.as_deref()?, c)))
+        .collect()
 }
