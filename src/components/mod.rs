@@ -1,8 +1,8 @@
 //! Small components shared by several pages.
 
 mod account;
-/// Plain DOM described as data; only the eDiscovery page uses it so far (a cargo feature).
-#[cfg(feature = "ediscovery-page")]
+/// Plain DOM described as data; only the eDiscovery page uses it so far.
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 pub mod dom;
 pub mod every_alert;
 mod member_select;

@@ -4,14 +4,11 @@ use crate::{dist, emulator, setup};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut port = "8080".to_string();
-    let mut feature: Option<String> = None;
     let mut passthrough: Vec<String> = Vec::new();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--port" => port = it.next().ok_or("--port needs a number")?.clone(),
-            // A page not in the shipped build yet (`ediscovery-page`).
-            "--features" => feature = Some(it.next().ok_or("--features needs a feature")?.clone()),
             // Every other flag goes to the emulator as is; `--import [TENANT=]FILE` only gets
             // its file made absolute, as the emulator runs from the repository root.
             "--import" => {
@@ -31,11 +28,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     port.parse::<u16>()
         .map_err(|_| format!("--port: `{port}` is not a port number"))?;
     setup::run()?;
-    let bundle = match &feature {
-        Some(f) => dist::build_feature_for_emulator(f)?,
-        None => dist::build_for_emulator()?,
-    };
-    let bundle = bundle.to_string_lossy().into_owned();
+    let bundle = dist::build_for_emulator()?.to_string_lossy().into_owned();
     let mut emu_args = vec!["--port", &port, "--dist", &bundle];
     emu_args.extend(passthrough.iter().map(String::as_str));
     let emulator = emulator::start(true, &emu_args)?;

@@ -104,18 +104,6 @@ pub fn build_with_feature(feature: &str) -> Result<PathBuf, String> {
     Ok(out)
 }
 
-/// The bundle built with a cargo feature of the app for the emulator (loopback origins
-/// allowed): a page that is not shipped yet, tested end to end all the same.
-pub fn build_feature_for_emulator(feature: &str) -> Result<PathBuf, String> {
-    let out = cmd::target_dir()
-        .join("bundle")
-        .join(format!("emulator-{feature}"));
-    let _lock = lock()?;
-    trunk_with(&out, "/", &["--features", feature])?;
-    finalize(&out, true)?;
-    Ok(out)
-}
-
 /// Two builds into one folder at once (two terminals, or a test run beside a demo) would
 /// clobber each other's staging directory; take turns.
 fn lock() -> Result<std::fs::File, String> {

@@ -85,15 +85,6 @@ pub fn run(args: &[String]) -> Result<(), String> {
             };
             check_result(
                 lint(&["-p", "vigil", "--all-targets"])
-                    .and_then(|()| {
-                        lint(&[
-                            "-p",
-                            "vigil",
-                            "--all-targets",
-                            "--features",
-                            "ediscovery-page",
-                        ])
-                    })
                     .and_then(|()| lint(&["-p", "vigil-core", "--lib"])),
             )
         }));
@@ -124,42 +115,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
                     )
                 },
             ));
-            // `--e2e` may name only a feature page's file: then this stage has nothing to run.
-            let files = e2e_files(e2e_only.as_deref());
-            if files.as_ref().map_or(true, |f| !f.is_empty()) {
-                stages.push(stage(
-                    "end-to-end (Playwright, headless Chromium)",
-                    || match files {
-                        Ok(files) => end_to_end(&emulated, &files),
-                        Err(e) => check_result(Err(e)),
-                    },
-                ));
-            }
-            for page in FEATURE_PAGES {
-                if e2e_only.as_deref().is_some_and(|o| !page.file.contains(o)) {
-                    continue;
-                }
-                let mut dir = None;
-                stages.push(stage(page.stage, || {
-                    match feature_bundle(page.feature, &shipped) {
-                        Ok((d, detail)) => {
-                            dir = Some(d);
-                            Outcome {
-                                ok: true,
-                                detail: format!(": {detail}"),
-                                ..Outcome::default()
-                            }
-                        }
-                        Err(e) => check_result(Err(e)),
-                    }
-                }));
-                if let Some(dir) = dir {
-                    let files = vec![format!("tests/e2e/{}", page.file)];
-                    stages.push(stage("end-to-end of that page", || {
-                        end_to_end(&dir, &files)
-                    }));
-                }
-            }
+            stages.push(stage(
+                "end-to-end (Playwright, headless Chromium)",
+                || match e2e_files(e2e_only.as_deref()) {
+                    Ok(files) => end_to_end(&emulated, &files),
+                    Err(e) => check_result(Err(e)),
+                },
+            ));
         }
     }
     if stages.is_empty() {
@@ -428,36 +390,6 @@ fn free_port() -> Result<u16, String> {
         .map_err(|e| e.to_string())
 }
 
-/// A page built only with a cargo feature (it does not fit the size budget yet), and the
-/// end-to-end file that tests it against a bundle built with that feature.
-struct FeaturePage {
-    feature: &'static str,
-    stage: &'static str,
-    file: &'static str,
-}
-
-const FEATURE_PAGES: &[FeaturePage] = &[FeaturePage {
-    feature: "ediscovery-page",
-    stage: "bundle with the eDiscovery page (--features ediscovery-page)",
-    file: "ediscovery.test.mjs",
-}];
-
-/// Builds the bundle with `feature` for the emulator and says what the page costs.
-fn feature_bundle(feature: &str, shipped: &Path) -> Result<(PathBuf, String), String> {
-    let dir = dist::build_feature_for_emulator(feature)?;
-    let with = size::bundle(&dir)?.brotli;
-    let without = size::bundle(shipped)?.brotli;
-    let kb = |b: u64| format!("{}.{} kB", b / 1000, b % 1000 / 100);
-    let detail = format!(
-        "with {feature}: {} brotli, {} more than the shipped {} (budget {})",
-        kb(with),
-        kb(with.saturating_sub(without)),
-        kb(without),
-        kb(size::BUDGET_BROTLI_BYTES)
-    );
-    Ok((dir, detail))
-}
-
 fn end_to_end(bundle: &Path, files: &[String]) -> Outcome {
     let out_dir = cmd::target_dir().join("e2e");
     let _ = std::fs::create_dir_all(&out_dir);
@@ -519,14 +451,11 @@ fn e2e_files(only: Option<&str>) -> Result<Vec<String>, String> {
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|name| name.ends_with(".test.mjs"))
-        // A feature page's file runs against its own bundle (FEATURE_PAGES).
-        .filter(|name| FEATURE_PAGES.iter().all(|p| name != p.file))
         .filter(|name| only.is_none_or(|o| name.contains(o)))
         .map(|name| format!("tests/e2e/{name}"))
         .collect();
     files.sort();
-    let feature_file = only.is_some_and(|o| FEATURE_PAGES.iter().any(|p| p.file.contains(o)));
-    if files.is_empty() && !feature_file {
+    if files.is_empty() {
         return Err(format!(
             "no tests/e2e/*.test.mjs files{}",
             only.map(|o| format!(" containing `{o}`"))

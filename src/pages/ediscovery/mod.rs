@@ -5,19 +5,17 @@
 //! session by the [`desk`], which also paces every read. The page is drawn with
 //! [`crate::components::dom`] (plain DOM described as data).
 //!
-//! The page is built only with the cargo feature `ediscovery-page`: it adds 28.1 kB brotli, and
-//! the shipped bundle (478.6 kB) has 21.4 kB left under its 500 kB limit, so the shipped build
-//! still says "not yet" (xtask/src/size.rs). `cargo xtask test` builds it with the feature,
-//! reports its size and runs tests/e2e/ediscovery.test.mjs against it; `cargo xtask bench`
-//! times opening a case and counts the requests spent (tests/bench/ediscovery.mjs).
+//! `cargo xtask bench` times opening a case, counts the requests spent
+//! (tests/bench/ediscovery.mjs) and reports the page's share of the bundle, from a second build
+//! with the cargo feature `bench-without-ediscovery`, which leaves the page out.
 
-#[cfg(feature = "ediscovery-page")]
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod body;
-#[cfg(feature = "ediscovery-page")]
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod case;
-#[cfg(feature = "ediscovery-page")]
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod desk;
-#[cfg(feature = "ediscovery-page")]
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod list;
 
 use leptos::prelude::*;
@@ -32,15 +30,15 @@ pub fn Ediscovery() -> impl IntoView {
     }
 }
 
-#[cfg(feature = "ediscovery-page")]
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 fn page() -> AnyView {
     view! { <body::Body /> }.into_any()
 }
 
-#[cfg(not(feature = "ediscovery-page"))]
+#[cfg(all(target_arch = "wasm32", feature = "bench-without-ediscovery"))]
 fn page() -> AnyView {
     view! {
-        <crate::components::NotYet what="Cases with custodians and holds, searches with estimates, review sets, and long-running jobs with live progress." />
+        <crate::components::NotYet what="Left out of this build." />
     }
     .into_any()
 }
