@@ -603,17 +603,17 @@ fn the_queue_calls_name_the_urls_they_request() {
     assert_eq!(c.transport().urls()[0], c.alerts_url(&q));
     assert_eq!(
         page.items[0].get(),
-        r#"{"id":"x","severity":"high","status":"new"}"#
+        r#"{"id":"x","status":"new","severity":"high"}"#
     );
     let a = vigil_core::client::decode_alert(&page.items[0]).unwrap();
     assert_eq!(a.id.as_str(), "x");
     let e = vigil_core::client::decode_alert(&page.items[1]).unwrap_err();
     assert_eq!(e.kind, ErrorKind::Decode);
 
-    // One alert with its pretty JSON.
+    // One alert with its pretty JSON, its keys in the service's order.
     let (a, pretty) = block_on(c.get_alert_with_raw(&id)).unwrap();
     assert_eq!(a.id.as_str(), "a/b");
-    assert_eq!(pretty, "{\n  \"id\": \"a/b\",\n  \"severity\": \"high\"\n}");
+    assert_eq!(pretty, "{\n  \"severity\": \"high\",\n  \"id\": \"a/b\"\n}");
     assert_eq!(c.transport().urls()[1], c.alert_url(&id));
 
     let name = block_on(c.get_me_display_name()).unwrap();
