@@ -1,6 +1,8 @@
 //! Small components shared by several pages.
 
 mod account;
+/// Charts drawn by plotters on a canvas or as SVG: lines over days, stacked bars.
+pub mod chart;
 /// Plain DOM described as data; only the eDiscovery page uses it so far.
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 pub mod dom;

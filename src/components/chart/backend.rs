@@ -207,11 +207,7 @@ fn escape(s: &str) -> String {
 }
 
 /// The chart as an SVG document of `width` x `height`.
-pub fn svg(
-    p: &crate::pages::secure_score::plot::Plot,
-    width: u32,
-    height: u32,
-) -> Result<String, String> {
+pub fn svg(p: &super::plot::Plot, width: u32, height: u32) -> Result<String, String> {
     use plotters::prelude::IntoDrawingArea;
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n"
@@ -222,7 +218,7 @@ pub fn svg(
             out: &mut out,
         })
         .into_drawing_area();
-        crate::pages::secure_score::plot::draw(&area, p)?;
+        super::plot::draw(&area, p)?;
     }
     out.push_str("</svg>\n");
     Ok(out)
@@ -432,7 +428,7 @@ impl DrawingBackend for Surface<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pages::secure_score::plot::{Line, Plot};
+    use crate::components::chart::plot::{Line, Plot};
 
     #[test]
     fn score_colors_and_svg_without_floats() {

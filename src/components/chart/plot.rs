@@ -1,6 +1,6 @@
-//! The trend chart as plotters draws it, whatever the backend (the page's canvas, the SVG
-//! export): lines with gaps, dashed levels (planned, achievable), zone bands, axes and a
-//! legend. The layout is plain arithmetic on pixels, so the hover read-out maps a pointer to a
+//! A chart of lines over days as plotters draws it, whatever the backend (the page's canvas,
+//! the SVG export): the Secure Score trend, the open eDiscovery cases. Lines with gaps, dashed
+//! levels (planned, achievable), zone bands, axes and a legend. The layout is plain arithmetic on pixels, so the hover read-out maps a pointer to a
 //! day with the same numbers the drawing used. No float is ever formatted: labels are integers.
 
 use plotters::coord::Shift;
@@ -13,9 +13,9 @@ pub type Rgb = (u8, u8, u8);
 pub const SCORE: Rgb = (37, 99, 235);
 pub const PLANNED: Rgb = (21, 112, 239);
 pub const ACHIEVABLE: Rgb = (6, 118, 71);
-const TEXT: Rgb = (71, 84, 103);
+pub const TEXT: Rgb = (71, 84, 103);
 const GRID: Rgb = (228, 231, 236);
-const AXIS: Rgb = (152, 162, 179);
+pub const AXIS: Rgb = (152, 162, 179);
 const POOR: Rgb = (254, 228, 226);
 const FAIR: Rgb = (254, 240, 199);
 const GOOD: Rgb = (220, 250, 230);
@@ -177,11 +177,11 @@ fn month_day(d: DateTime) -> String {
     format!("{m:02}-{day:02}")
 }
 
-fn rgb(c: Rgb) -> RGBColor {
+pub fn rgb(c: Rgb) -> RGBColor {
     RGBColor(c.0, c.1, c.2)
 }
 
-fn font(size: u32, c: Rgb) -> TextStyle<'static> {
+pub fn font(size: u32, c: Rgb) -> TextStyle<'static> {
     ("sans-serif", size).into_font().color(&rgb(c))
 }
 

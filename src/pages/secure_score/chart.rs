@@ -8,9 +8,12 @@ use vigil_core::models::SecureScore as Snapshot;
 use vigil_core::score::trend::{basis_label, compare_tenants, trend};
 use vigil_core::score::{WINDOWS, tenths};
 
-use super::plot::{self, ACHIEVABLE, Layout, Level, Line, PALETTE, PLANNED, Plot, SCORE};
 use super::view::day_text;
 use super::{S, export, table, zones};
+use crate::components::chart::backend::{Canvas, Surface};
+use crate::components::chart::plot::{
+    self, ACHIEVABLE, Layout, Level, Line, PALETTE, PLANNED, Plot, SCORE,
+};
 
 /// One column of figures: a line of the chart, or the maximum beside the score.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,11 +220,8 @@ pub fn build(s: S) -> Option<Chart> {
 fn render(el: &web_sys::HtmlCanvasElement, p: &Plot) -> Result<(), String> {
     let perf = window().performance();
     let started = perf.as_ref().map(|p| p.now());
-    let backend = super::backend::Canvas::new(el).ok_or("this browser has no 2D canvas")?;
-    plot::draw(
-        &super::backend::Surface::Canvas(backend).into_drawing_area(),
-        p,
-    )?;
+    let backend = Canvas::new(el).ok_or("this browser has no 2D canvas")?;
+    plot::draw(&Surface::Canvas(backend).into_drawing_area(), p)?;
     if let (Some(perf), Some(t0)) = (perf, started) {
         let us = ((perf.now() - t0) * 1000.0) as i64;
         let _ = el.set_attribute("data-render-us", &us.to_string());

@@ -68,8 +68,10 @@ pub fn Exports(chart: Memo<Option<Chart>>, canvas: NodeRef<leptos::html::Canvas>
     };
     let vector = move |_| {
         let r = chart.with_untracked(|c| match (c, canvas.get_untracked()) {
-            (Some(c), Some(el)) => super::backend::svg(&c.plot, el.width(), el.height())
-                .and_then(|doc| download("vigil-secure-score.svg", "image/svg+xml", &doc)),
+            (Some(c), Some(el)) => {
+                crate::components::chart::backend::svg(&c.plot, el.width(), el.height())
+                    .and_then(|doc| download("vigil-secure-score.svg", "image/svg+xml", &doc))
+            }
             _ => Err("The chart is not drawn yet.".to_owned()),
         });
         error.set(r.err());

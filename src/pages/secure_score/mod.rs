@@ -4,7 +4,6 @@
 //! URL; zones and planned actions are kept in the browser.
 
 mod actions;
-mod backend;
 mod card;
 mod categories;
 mod changes;
@@ -12,7 +11,6 @@ mod chart;
 mod detail;
 mod export;
 mod load;
-mod plot;
 mod projection;
 mod remediation;
 mod store;
@@ -31,9 +29,9 @@ use vigil_core::score::{ActionRow, Projection, actions as action_rows, days::ByD
 use crate::components::{SignedIn, resource};
 use crate::router::{NavigateOptions, use_location, use_navigate};
 
+use crate::components::chart::plot::Bands;
 pub use card::ScoreCard;
 use load::{Loaded, TenantData};
-use plot::Bands;
 use view::ScoreView;
 
 #[component]

@@ -1,7 +1,7 @@
 //! What the page keeps in the browser (localStorage; nothing secret): the zones of the chart
 //! and each tenant's planned actions.
 
-use crate::pages::secure_score::plot::Bands;
+use crate::components::chart::plot::Bands;
 use crate::prefs::{read, write};
 
 const ZONES_KEY: &str = "vigil.score.zones";

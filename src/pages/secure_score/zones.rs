@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::S;
-use super::plot::Bands;
 use super::store;
+use crate::components::chart::plot::Bands;
 
 #[component]
 pub fn ZonesEditor(s: S) -> impl IntoView {
