@@ -32,11 +32,15 @@ pub enum H {
     Text(String),
 }
 
+/// Runs on an element once it is built, children included, before it is shown.
+pub type Built = Box<dyn FnOnce(&web_sys::Element)>;
+
 pub struct El {
     tag: &'static str,
     attrs: Vec<(&'static str, String)>,
     kids: Vec<H>,
     on: Vec<(&'static str, Handler)>,
+    built: Option<Built>,
 }
 
 /// An element.
@@ -46,6 +50,7 @@ pub fn el(tag: &'static str) -> H {
         attrs: Vec::new(),
         kids: Vec::new(),
         on: Vec::new(),
+        built: None,
     }))
 }
 
@@ -113,6 +118,12 @@ impl H {
         self
     }
 
+    /// Runs `f` on the element once it is built (a canvas to draw on, say).
+    pub fn built(mut self, f: impl FnOnce(&web_sys::Element) + 'static) -> H {
+        self.inner().built = Some(Box::new(f));
+        self
+    }
+
     /// A click that needs no event: the default action (following a link, submitting a form)
     /// is prevented.
     pub fn click(self, f: impl Fn() + 'static) -> H {
@@ -135,6 +146,7 @@ fn build(doc: &web_sys::Document, h: H, kept: &mut Kept) -> web_sys::Node {
                 attrs,
                 kids,
                 on,
+                built,
             } = *e;
             let node = doc.create_element(tag).expect("a valid tag name");
             for (name, value) in attrs {
@@ -147,6 +159,9 @@ fn build(doc: &web_sys::Document, h: H, kept: &mut Kept) -> web_sys::Node {
             }
             for kid in kids {
                 let _ = node.append_child(&build(doc, kid, kept));
+            }
+            if let Some(f) = built {
+                f(&node);
             }
             node.into()
         }

@@ -99,6 +99,7 @@ fn Body(o: Figures) -> impl IntoView {
     view! {
         <div class="overview">
             {score_card()}
+            {ediscovery_card()}
             <section class="card wide" id="open-alerts">
                 <h2>"Open alerts"</h2>
                 <div class="figures">
@@ -177,3 +178,12 @@ fn score_card() -> impl IntoView {
 
 #[cfg(all(target_arch = "wasm32", feature = "bench-without-secure-score"))]
 fn score_card() -> impl IntoView {}
+
+/// The eDiscovery card (left out of the bench's build without that page).
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+fn ediscovery_card() -> impl IntoView {
+    super::ediscovery::card()
+}
+
+#[cfg(all(target_arch = "wasm32", feature = "bench-without-ediscovery"))]
+fn ediscovery_card() -> impl IntoView {}

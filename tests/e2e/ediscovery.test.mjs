@@ -3,6 +3,7 @@
 // emulator's own request log; the analyst, who may read cases but not change them, is told so.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { APP, GRAPH, launch, openPage, assertClean, screenshot, signIn, chooseIdentity, startEmulator, stopEmulators } from './support.mjs';
 
 let browser;
@@ -137,6 +138,132 @@ test('closing a case and reopening it from the case page, each change in its tur
   const { value } = await (await fetch(`${GRAPH}/_emulator/requests?family=ediscovery`)).json();
   const posts = value.filter((r) => r.method === 'POST').map((r) => `${r.path.split('?')[0].split('/').pop()} ${r.status}`);
   assert.deepEqual(posts.slice(-2), ['close 204', 'reopen 204']);
+  assertClean(page);
+  await page.close();
+});
+
+/// The report's operations chart and table read in the same instant (the app may draw again as
+/// more cases' operations arrive): per table row, its counts and, on the canvas, how many
+/// pixels of each outcome's colour its bar has. The bars' layout: a 28 px legend, then 30 px
+/// rows (src/components/chart/bars.rs).
+async function barsAndTable(page) {
+  return page.evaluate(() => {
+    const colours = [[6, 118, 71], [247, 144, 9], [217, 45, 32], [37, 99, 235]];
+    const c = document.querySelector('.report-operations');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    return [...document.querySelectorAll('#report-actions tbody tr')].map((r, i) => {
+      const counts = [...r.querySelectorAll('td')].slice(1).map((td) => Number(td.textContent));
+      const y = 28 + 30 * i + 15;
+      const pixels = colours.map(([R, G, B]) => {
+        let n = 0;
+        for (let x = 0; x < c.width; x += 1) {
+          const k = (y * c.width + x) * 4;
+          if (d[k] === R && d[k + 1] === G && d[k + 2] === B) n += 1;
+        }
+        return n;
+      });
+      return { action: r.dataset.action, counts, pixels };
+    });
+  });
+}
+
+test('the case load report draws the open cases and the operations read so far, as its table says, and downloads them', { timeout: 180000 }, async () => {
+  const page = await openPage(browser);
+  await withEdiscovery(page, 'analyst');
+  await page.click('.ediscovery-tabs a:text-is("Case load report")');
+  await page.waitForFunction(() => new URLSearchParams(location.search).get('view') === 'report');
+  // Operations are read case by case in the background, five requests a minute: the report
+  // says how many cases its figures cover.
+  await page.waitForSelector('#report-actions tbody tr', { timeout: 60000 });
+  const coverage = await page.textContent('.report-coverage');
+  const m = coverage.match(/^(\d+) cases, (\d+) open now\. Operations read for (?:(\d+) of the (\d+) cases that can have some; the rest follow|every case that can have some\.)/);
+  assert.ok(m, `the coverage is stated: ${coverage}`);
+  const [cases, open] = [Number(m[1]), Number(m[2])];
+  assert.ok(cases > 20 && open > 0 && open < cases, `${cases} cases, ${open} open`);
+  if (m[3] !== undefined) {
+    const [read, need] = [Number(m[3]), Number(m[4])];
+    assert.ok(read >= 1 && read < need && need < cases, `operations of ${read} of ${need} cases read, not of closed ones`);
+  }
+  // Each bar is split by outcome as the table counts them: a colour where there is a count,
+  // none where there is not, and the pixels in the counts' proportions.
+  const rows = await barsAndTable(page);
+  const widest = Math.max(...rows.map((r) => r.counts.reduce((a, b) => a + b, 0)));
+  const span = 960 - 48 - 170;
+  for (const { action, counts, pixels } of rows) {
+    counts.forEach((n, j) => {
+      const expected = (span * n) / widest;
+      assert.ok(Math.abs(pixels[j] - expected) <= 2, `${action}, outcome ${j}: ${pixels[j]} px for ${n} of ${widest} (expected ${expected.toFixed(1)})`);
+    });
+  }
+  assert.ok(rows.some((r) => r.counts[2] > 0), `a failed operation is among those read: ${JSON.stringify(rows)}`);
+  // The open cases over the year: a line in the chart's colour.
+  const line = await page.$eval('.report-open', (c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let k = 0; k < d.length; k += 4) if (d[k] === 37 && d[k + 1] === 99 && d[k + 2] === 235) n += 1;
+    return n;
+  });
+  assert.ok(line > 500, `the open-cases line is drawn (${line} px)`);
+  // The figures as CSV: the same actions and counts as the table (read before and after the
+  // click, as more operations may arrive in between).
+  const before = await barsAndTable(page);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('.report-csv')]);
+  const after = await barsAndTable(page);
+  assert.equal(download.suggestedFilename(), 'case-load.csv');
+  const csv = (await readFile(await download.path(), 'utf8')).split('\n');
+  assert.equal(csv[0], 'section,key,value,succeeded,partly succeeded,failed,running');
+  const lines = (table) => table.map(({ action, counts }) => `operations (30 days),${action},${counts.reduce((a, b) => a + b, 0)},${counts.join(',')}`);
+  const inCsv = csv.filter((l) => l.startsWith('operations (30 days),'));
+  assert.ok([before, after].some((t) => JSON.stringify(lines(t)) === JSON.stringify(inCsv)), `the CSV has the table's operations: ${inCsv}`);
+  assert.equal(csv.filter((l) => l.startsWith('open cases,')).length, 365);
+  await screenshot(page, 'ediscovery-report');
+  // The Overview's eDiscovery card: the same open cases, from the case list already read.
+  await page.click('nav.sidebar a[href="/"]');
+  await page.waitForSelector('#ediscovery-card .figure-value');
+  const card = await page.$$eval('#ediscovery-card .figure', (fs) => fs.map((f) => f.textContent));
+  assert.equal(card[0], `${open}open cases`);
+  assert.match(card[1], /^\d+opened in 30 days$/);
+  assert.match(await page.getAttribute('#ediscovery-card .figure', 'href'), /view=report/);
+  assertClean(page);
+  await page.close();
+});
+
+test('a custodian\'s hold moves through its operation to its end, and two minutes on the case page stay within the budget', { timeout: 300000 }, async () => {
+  // Hold operations of 75 seconds: longer than the minute the first reads and the change
+  // spend, so the custodian is read again while the hold is under way.
+  const emu = await startEmulator(['--operation-seconds', '75']);
+  const page = await openPage(browser);
+  await withEdiscovery(page, 'eDiscovery manager', emu.app, 'eDiscovery.ReadWrite.All');
+  await page.selectOption('#case-status', 'active');
+  await page.click('#case-list tbody tr td a');
+  const opened = Date.now();
+  await page.waitForSelector('#custodians tbody tr', { timeout: 60000 });
+  // A custodian whose hold is settled either way: applying one, or removing it.
+  const target = await page.$$eval('#custodians tbody tr', (rows) => rows
+    .map((r) => ({ id: r.dataset.custodian, hold: r.querySelector('.badge').textContent }))
+    .find((c) => c.hold === 'applied' || c.hold === 'notApplied'));
+  assert.ok(target, 'the case has a custodian with a settled hold');
+  const [moving, settled] = target.hold === 'applied' ? ['removing', 'notApplied'] : ['applying', 'applied'];
+  const badge = `#custodians tr[data-custodian="${target.id}"] .badge`;
+  const seen = [];
+  const watch = setInterval(async () => {
+    const now = await page.textContent(badge).catch(() => null);
+    if (now && seen.at(-1) !== now) seen.push(now);
+  }, 250);
+  await page.click(`#hold-${target.id}`);
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [badge, moving], { timeout: 100000 });
+  // When the hold operation ends, the page reads the custodians again by itself.
+  await page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent === want, [badge, settled], { timeout: 120000 });
+  clearInterval(watch);
+  assert.deepEqual(seen.filter((s) => s !== target.hold), [moving, settled], `the hold went ${target.hold} → ${moving} → ${settled}: ${seen}`);
+  // The page stays open two minutes in all, polling what runs: never more than five
+  // eDiscovery requests in a minute, on the emulator's own log.
+  const left = 120000 - (Date.now() - opened);
+  if (left > 0) await page.waitForTimeout(left);
+  const log = await busiestMinute(emu.graph);
+  assert.ok(log.most <= 5, `never more than 5 eDiscovery requests in a minute (${log.most})`);
+  assert.equal(log.refused, 0, 'and never refused');
+  assert.ok(log.total >= 8, `the page kept reading while it was open (${log.total} requests)`);
   assertClean(page);
   await page.close();
 });

@@ -2,10 +2,10 @@
 
 use leptos::prelude::*;
 use vigil_core::client::scopes::{EDISCOVERY_READ, EDISCOVERY_WRITE};
-use vigil_core::ediscovery::view::EdiscoveryView;
+use vigil_core::ediscovery::view::{EdiscoveryView, Section};
 
 use super::desk::{self, Desk, use_desk};
-use super::{case, list};
+use super::{case, list, report};
 use crate::auth::use_auth;
 use crate::components::dom::{H, el, live, tx};
 use crate::router::{NavigateOptions, use_location, use_navigate};
@@ -45,17 +45,42 @@ pub fn Body() -> impl IntoView {
         },
     )));
     let lacking = move || auth.lacks(EDISCOVERY_READ);
-    // Only opening another case draws the page again: filters typed as you go do not.
-    let open = Memo::new(move |_| view.with(|v| v.case.clone()));
+    // Only opening another case or section draws the page again: filters typed as you go do
+    // not.
+    let open = Memo::new(move |_| view.with(|v| (v.case.clone(), v.section == Section::Report)));
     move || {
         if let Some(why) = lacking() {
             return live(move || no_access(auth, &why));
         }
         match open.get() {
-            Some((tenant, case)) => case::page(desk, tenant, case),
-            None => list::page(desk, go, view),
+            (Some((tenant, case)), _) => case::page(desk, tenant, case),
+            (None, report) => view! { {tabs(report)} {if report { report::page(desk) } else { list::page(desk, go, view) }} }.into_any(),
         }
     }
+}
+
+/// The case list and the case load report, as links (each in the address bar).
+fn tabs(report: bool) -> AnyView {
+    let link = |label: &str, section: Section, current: bool| {
+        let v = EdiscoveryView {
+            section,
+            ..EdiscoveryView::default()
+        };
+        el("a")
+            .attr(
+                "href",
+                &crate::router::href(&crate::router::join("/ediscovery", &v.to_query_string())),
+            )
+            .attr("aria-current", if current { "page" } else { "false" })
+            .t(label)
+    };
+    live(move || {
+        el("nav")
+            .cls("tabs ediscovery-tabs")
+            .attr("aria-label", "eDiscovery")
+            .child(link("Cases", Section::Overview, !report))
+            .child(link("Case load report", Section::Report, report))
+    })
 }
 
 /// Why there is nothing to show yet, with the consent to ask for (the same "Request access"

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use vigil_core::client::from_trees;
 use vigil_core::ediscovery::lane::{Lane, LaneConfig, POLL_INTERVAL_MS, Priority, poll_due};
-use vigil_core::ediscovery::progress::is_running;
+use vigil_core::ediscovery::progress::{hold_finished, is_running};
 use vigil_core::error::ErrorKind;
 use vigil_core::models::{CaseId, CaseOperation, Custodian, EdiscoveryCase, Search};
 use vigil_core::odata::Query;
@@ -130,7 +130,8 @@ impl Desk {
         })
     }
 
-    /// Asks for `key` unless an answer is kept (or `fresh`, which also jumps the queue).
+    /// Asks for `key` unless an answer is kept (or `fresh`, which also jumps the queue). Asking
+    /// again for what already waits changes nothing, so a view may ask as it draws.
     pub fn want(self, tenant: &str, key: Key, priority: Priority, label: &str, fresh: bool) {
         let now = js_sys::Date::now();
         let queued = with_tenant(tenant, |t| {
@@ -139,8 +140,7 @@ impl Desk {
                 return false;
             }
             let label = key.label(label);
-            t.lane.push(key, priority, label, now);
-            true
+            t.lane.push(key, priority, label, now)
         });
         if queued {
             self.changed();
@@ -317,7 +317,7 @@ impl Desk {
                 .map(|c| self.case_name(tenant, c))
                 .unwrap_or_default(),
         );
-        with_tenant(tenant, |t| {
+        let reread = with_tenant(tenant, |t| {
             t.busy.retain(|k| *k != key);
             let (got, problem) = match result {
                 Ok(got) => (Some(Rc::new(got)), None),
@@ -326,10 +326,24 @@ impl Desk {
                 Err((_, Some(wait))) => {
                     t.lane.throttled(now + wait);
                     t.lane.push(key, Priority::Now, label, now);
-                    return;
+                    return None;
                 }
                 // A failed read keeps what was read before, with the reason beside it.
                 Err((why, None)) => (None, Some(why)),
+            };
+            // A hold that finished changed its custodians' hold status: read them again.
+            let reread = match (&key, got.as_deref()) {
+                (Key::Operations(case), Some(Got::Operations(after))) => t
+                    .answers
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .and_then(|(_, a)| match a.got.as_deref() {
+                        Some(Got::Operations(before)) => Some(before),
+                        _ => None,
+                    })
+                    .filter(|before| hold_finished(before, after))
+                    .map(|_| Key::Custodians(case.clone())),
+                _ => None,
             };
             match t.answers.iter_mut().find(|(k, _)| *k == key) {
                 Some((_, a)) => {
@@ -348,8 +362,13 @@ impl Desk {
                     },
                 )),
             }
+            reread
         });
         let _ = self.version.try_update(|v| *v = v.wrapping_add(1));
+        if let Some(custodians) = reread {
+            let name = self.case_name(tenant, custodians.case().unwrap_or_default());
+            self.want(tenant, custodians, Priority::Operations, &name, true);
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! eDiscovery: the signed-in tenants' cases, and a case's operations (with their progress),
-//! custodians and searches, inside Graph's budget of five eDiscovery requests a minute.
+//! eDiscovery: the signed-in tenants' cases and their case load report, and a case's operations
+//! (with their progress), custodians and searches, inside Graph's budget of five eDiscovery
+//! requests a minute.
 //!
 //! The figures and rules come from `vigil_core::ediscovery`; what was read is kept for the
 //! session by the [`desk`], which also paces every read. The page is drawn with
@@ -12,13 +13,20 @@
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod body;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod card;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod case;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod desk;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod list;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod report;
 
 use leptos::prelude::*;
+
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+pub use card::card;
 
 use crate::components::SignedIn;
 

@@ -99,18 +99,20 @@ impl<K: PartialEq + Clone> Lane<K> {
     }
 
     /// Queues `key`. A key already waiting is not queued twice: it keeps its place, moved up
-    /// to `priority` when that is more urgent. Returns whether it was new.
+    /// to `priority` when that is more urgent. Returns whether the queue changed (a new key, or
+    /// one moved up), so that asking again for what waits changes nothing.
     pub fn push(&mut self, key: K, priority: Priority, label: impl Into<String>, now: f64) -> bool {
         if let Some(w) = self.waiting.iter_mut().find(|w| w.key == key) {
-            if priority < w.priority {
-                w.priority = priority;
-                // A refresh asked for now goes before everything queued before it.
-                if priority == Priority::Now {
-                    self.seq += 1;
-                    w.seq = self.seq;
-                }
+            if priority >= w.priority {
+                return false;
             }
-            return false;
+            w.priority = priority;
+            // A refresh asked for now goes before everything queued before it.
+            if priority == Priority::Now {
+                self.seq += 1;
+                w.seq = self.seq;
+            }
+            return true;
         }
         self.seq += 1;
         self.waiting.push(Waiting {
@@ -329,7 +331,11 @@ mod tests {
         }
         l.push("operations", Priority::Operations, "", 1.0);
         l.push("tags", Priority::Background, "", 2.0);
-        assert!(!l.push("tags", Priority::Now, "", 3.0), "already waiting");
+        assert!(l.push("tags", Priority::Now, "", 3.0), "moved up");
+        assert!(
+            !l.push("tags", Priority::Now, "", 3.5),
+            "already waiting as urgent"
+        );
         assert_eq!(l.queue().len(), 2);
         assert_eq!(l.queue()[0].key, "tags");
         assert!(

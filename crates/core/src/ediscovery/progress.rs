@@ -50,6 +50,19 @@ pub fn is_running(op: &CaseOperation) -> bool {
     Phase::of(op).is_live()
 }
 
+/// Whether a hold operation that `before` had running (or did not list) has finished in `after`:
+/// the custodians' hold status changes with it, so they are worth reading again.
+pub fn hold_finished(before: &[CaseOperation], after: &[CaseOperation]) -> bool {
+    after.iter().any(|op| {
+        op.common.action == Some(CaseAction::HoldUpdate)
+            && !is_running(op)
+            && before
+                .iter()
+                .find(|b| b.common.id == op.common.id)
+                .is_none_or(is_running)
+    })
+}
+
 /// The bar's percentage, 0–100: Graph's `percentProgress` clamped; a success is 100 whatever
 /// was last reported, a failure keeps where it stopped.
 pub fn percent(op: &CaseOperation) -> u8 {
@@ -219,6 +232,26 @@ mod tests {
             },
             details: CaseOperationDetails::Hold,
         }
+    }
+
+    #[test]
+    fn a_hold_operation_finishing_is_noticed_once() {
+        let hold = |id: &str, status| {
+            let mut o = op(status, None);
+            o.common.id = id.into();
+            o.common.action = Some(CaseAction::HoldUpdate);
+            o
+        };
+        let running = [hold("h", CaseOperationStatus::Running)];
+        let done = [hold("h", CaseOperationStatus::Succeeded)];
+        assert!(hold_finished(&running, &done));
+        assert!(!hold_finished(&done, &done), "already seen finished");
+        assert!(!hold_finished(&[], &running), "still running");
+        // Finished before it was ever seen running (a fast operation between two reads).
+        assert!(hold_finished(&[], &done));
+        // Other actions do not count.
+        let estimate = [op(CaseOperationStatus::Succeeded, None)];
+        assert!(!hold_finished(&[], &estimate));
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct CaseLoad {
     pub median_duration: Vec<(String, i64)>,
     /// Cases whose operations were read (the rest are not in the operation figures).
     pub cases_with_operations: usize,
+    /// Cases that can have operations in the last 30 days ([`needs_operations`]).
+    pub cases_needing_operations: usize,
     pub cases: usize,
 }
 
@@ -60,6 +62,7 @@ pub fn case_load(
     let mut out = CaseLoad {
         cases: cases.len(),
         cases_with_operations: operations.len(),
+        cases_needing_operations: cases.iter().filter(|c| needs_operations(c, now_ms)).count(),
         ..Default::default()
     };
     let today = now_ms.div_euclid(DAY_MS) * DAY_MS;
@@ -70,8 +73,7 @@ pub fn case_load(
             .iter()
             .filter(|c| {
                 let created = c.created_date_time.as_ref().map(|t| t.unix_millis());
-                let closed = c.closed_date_time.as_ref().map(|t| t.unix_millis());
-                created.is_some_and(|t| t <= end) && closed.is_none_or(|t| t > end)
+                created.is_some_and(|t| t <= end) && closed_at(c).is_none_or(|t| t > end)
             })
             .count() as u32;
         out.open_over_time.push((day, open));
@@ -126,6 +128,48 @@ pub fn case_load(
         out.by_action.push((action, outcomes));
     }
     out
+}
+
+/// When `case` was closed, if it is closed now: a case reopened since (active again) keeps the
+/// date it was last closed, which no longer closes it.
+fn closed_at(case: &EdiscoveryCase) -> Option<i64> {
+    if crate::ediscovery::view::is_open(case) {
+        return None;
+    }
+    case.closed_date_time.as_ref().map(|t| t.unix_millis())
+}
+
+/// The Overview's figures of a tenant's cases: open now, opened and closed in the 30 days to
+/// `now_ms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CaseSummary {
+    pub open: u32,
+    pub opened: u32,
+    pub closed: u32,
+}
+
+pub fn summary(cases: &[EdiscoveryCase], now_ms: i64) -> CaseSummary {
+    let since = now_ms - 30 * DAY_MS;
+    let mut s = CaseSummary::default();
+    for c in cases {
+        let created = c.created_date_time.as_ref().map(|t| t.unix_millis());
+        let closed = c.closed_date_time.as_ref().map(|t| t.unix_millis());
+        if crate::ediscovery::view::is_open(c) {
+            s.open += 1;
+        }
+        s.opened += u32::from(created.is_some_and(|t| t >= since && t <= now_ms));
+        s.closed += u32::from(closed.is_some_and(|t| t >= since && t <= now_ms));
+    }
+    s
+}
+
+/// Whether `case` can have operations created in the 30 days to `now_ms`: it is open, or was
+/// closed within them (a closed case takes no new work). Only these cases' operations are read
+/// for the report, one request each.
+pub fn needs_operations(case: &EdiscoveryCase, now_ms: i64) -> bool {
+    case.closed_date_time
+        .as_ref()
+        .is_none_or(|t| t.unix_millis() >= now_ms - 30 * DAY_MS)
 }
 
 /// The median (the lower middle of an even count, so it is always a measured duration).
@@ -232,15 +276,22 @@ mod tests {
             case(10, Some(5), CaseStatus::Closed),
             case(3, None, CaseStatus::Active),
             case(40, Some(20), CaseStatus::ClosedWithError),
+            // Closed 4 days ago and reopened since: open all along.
+            case(10, Some(4), CaseStatus::Active),
         ];
         let r = case_load(&cases, &[], NOW - 1, 12);
         let counts: Vec<u32> = r.open_over_time.iter().map(|p| p.1).collect();
-        // Days -12 … -1: two open from day -10, one closes at day -5, one opens at day -3.
-        assert_eq!(counts, [0, 2, 2, 2, 2, 2, 1, 1, 2, 2, 2, 2]);
+        // Days -12 … -1: three open from day -10, one closes at day -5, one opens at day -3.
+        assert_eq!(counts, [0, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3]);
+        assert_eq!(
+            summary(&cases, NOW - 1).open,
+            3,
+            "the Overview's count agrees"
+        );
         assert_eq!(
             r.by_status,
             [
-                ("active".to_owned(), 2),
+                ("active".to_owned(), 3),
                 ("closed".to_owned(), 1),
                 ("closedWithError".to_owned(), 1)
             ]
@@ -284,6 +335,45 @@ mod tests {
         );
         assert_eq!(r.cases_with_operations, 2);
         assert_eq!(median(vec![4, 1, 3, 2]), Some(2));
+    }
+
+    #[test]
+    fn only_open_and_recently_closed_cases_need_their_operations_read() {
+        let cases = [
+            case(400, Some(300), CaseStatus::Closed),
+            case(60, Some(29), CaseStatus::Closed),
+            case(60, Some(31), CaseStatus::ClosedWithError),
+            case(5, None, CaseStatus::Active),
+            case(90, None, CaseStatus::Closing),
+        ];
+        let need: Vec<bool> = cases.iter().map(|c| needs_operations(c, NOW)).collect();
+        assert_eq!(need, [false, true, false, true, true]);
+        let r = case_load(&cases, &[], NOW, 30);
+        assert_eq!(
+            (r.cases, r.cases_needing_operations, r.cases_with_operations),
+            (5, 3, 0)
+        );
+    }
+
+    #[test]
+    fn the_summary_counts_open_cases_and_the_last_30_days() {
+        let cases = [
+            case(400, Some(300), CaseStatus::Closed),
+            case(60, Some(29), CaseStatus::Closed),
+            case(20, Some(3), CaseStatus::ClosedWithError),
+            case(5, None, CaseStatus::Active),
+            case(90, None, CaseStatus::Closing),
+            case(31, None, CaseStatus::Active),
+        ];
+        assert_eq!(
+            summary(&cases, NOW),
+            CaseSummary {
+                open: 3,
+                opened: 2,
+                closed: 2
+            }
+        );
+        assert_eq!(summary(&[], NOW), CaseSummary::default());
     }
 
     #[test]
