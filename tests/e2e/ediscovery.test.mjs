@@ -51,6 +51,7 @@ test('an estimate climbs to 100 % and shows its counts, inside five requests a m
   assert.ok(closed.every((s) => s === 'closed'), `only closed cases are listed: ${closed}`);
   await page.selectOption('#case-status', '');
   const first = await page.$eval('#case-list tbody tr', (r) => ({
+    id: r.dataset.case,
     name: r.querySelector('td a').textContent,
     external: r.querySelector('td:nth-child(2)').textContent,
   }));
@@ -76,6 +77,18 @@ test('an estimate climbs to 100 % and shows its counts, inside five requests a m
   }, before, { timeout: 15000 }).then((h) => h.jsonValue());
   assert.ok(op.value < 100, `a new estimate starts below 100 % (${op.value})`);
   assert.match(await page.textContent(`#operations tr[data-op="${op.id}"] td:first-child`), /Estimate/);
+  // Back on the case list, the case's running operations include the estimate, with its bar.
+  await page.goBack();
+  const cell = `#case-list tbody tr[data-case="${first.id}"] td:nth-child(7)`;
+  await page.waitForSelector(cell);
+  const running = await page.$eval(cell, (td) => ({
+    text: td.textContent,
+    bars: [...td.querySelectorAll('progress')].map((p) => Number(p.getAttribute('value'))),
+  }));
+  assert.match(running.text, /Estimate/, `the list shows the estimate running: ${running.text}`);
+  assert.ok(running.bars.some((v) => v < 100), `with a bar below 100 %: ${running.bars}`);
+  await page.goForward();
+  await page.waitForSelector('#operations tbody tr');
   // The budget is spent, so the next read waits, and the page says for how long.
   await page.waitForFunction(() => /next refresh in \d+ s/.test(document.querySelector('.lane-next')?.textContent ?? ''), null, { timeout: 30000 });
   // Read again when the budget allows: succeeded at 100 %, with the estimate's counts.

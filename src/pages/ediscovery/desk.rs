@@ -11,6 +11,7 @@ use leptos::task::spawn_local;
 use vigil_core::client::from_trees;
 use vigil_core::ediscovery::lane::{Lane, LaneConfig, POLL_INTERVAL_MS, Priority, poll_due};
 use vigil_core::ediscovery::progress::{hold_finished, is_running};
+use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::error::ErrorKind;
 use vigil_core::models::{CaseId, CaseOperation, Custodian, EdiscoveryCase, Search};
 use vigil_core::odata::Query;
@@ -128,6 +129,29 @@ impl Desk {
                 .find(|(k, _)| k == key)
                 .map(|(_, a)| a.clone())
         })
+    }
+
+    /// Asks, at `priority`, for the operations of every case that can have some in the last
+    /// 30 days (open, or closed within them) and has not been read: the report's figures and
+    /// the case list's running operations. A read that failed is not asked again here: the
+    /// case page's refresh does that.
+    pub fn read_operations_ahead(self, tenants: &[(String, String)], priority: Priority) {
+        let now = js_sys::Date::now() as i64;
+        for (tenant, _) in tenants {
+            let Some(got) = self.answer(tenant, &Key::Cases).and_then(|a| a.got) else {
+                continue;
+            };
+            let Got::Cases(cases) = got.as_ref() else {
+                continue;
+            };
+            for c in cases.iter().filter(|c| needs_operations(c, now)) {
+                let key = Key::Operations(c.id.as_str().to_owned());
+                if self.answer(tenant, &key).is_none() {
+                    let name = c.display_name.as_deref().unwrap_or(c.id.as_str());
+                    self.want(tenant, key, priority, name, false);
+                }
+            }
+        }
     }
 
     /// Asks for `key` unless an answer is kept (or `fresh`, which also jumps the queue). Asking

@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 use vigil_core::ediscovery::lane::Priority;
+use vigil_core::ediscovery::progress::running;
+use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::ediscovery::view::EdiscoveryView;
 use vigil_core::models::{CaseStatus, EdiscoveryCase};
 
@@ -43,6 +45,13 @@ pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
                 .collect(),
         )
     });
+    // Each open case's operations, read ahead behind everything the user asks for and leaving
+    // room for the case page opened next (one read a minute), show what runs.
+    let wanted = tenants.clone();
+    Effect::new(move |_| {
+        desk.track();
+        desk.read_operations_ahead(&wanted, Priority::Background);
+    });
     let filters = live(move || filters(go, view.get_untracked()));
     let cases = live(move || {
         desk.track();
@@ -63,7 +72,7 @@ pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
                 rows.extend(
                     list.iter()
                         .filter(|c| v.matches(c))
-                        .map(|c| row(tenant, name, c, many)),
+                        .map(|c| row(desk, tenant, name, c, many)),
                 );
             }
         }
@@ -75,6 +84,7 @@ pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
             "Created by",
             "Created",
             "Closed",
+            "Running",
         ];
         if many {
             heads.push("Tenant");
@@ -91,7 +101,7 @@ pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
     view! { <div class="ediscovery">{lanes}{filters}{cases}</div> }.into_any()
 }
 
-fn row(tenant: &str, tenant_name: &str, c: &EdiscoveryCase, many: bool) -> H {
+fn row(desk: Desk, tenant: &str, tenant_name: &str, c: &EdiscoveryCase, many: bool) -> H {
     let v = EdiscoveryView {
         case: Some((tenant.to_owned(), c.id.as_str().to_owned())),
         ..EdiscoveryView::default()
@@ -115,7 +125,8 @@ fn row(tenant: &str, tenant_name: &str, c: &EdiscoveryCase, many: bool) -> H {
             .and_then(|b| b.label())
             .unwrap_or("—")))
         .child(td(&when(c.created_date_time.as_ref())))
-        .child(td(&when(c.closed_date_time.as_ref())));
+        .child(td(&when(c.closed_date_time.as_ref())))
+        .child(running_cell(desk, tenant, c));
     if many {
         r = r.child(td(if tenant_name.is_empty() {
             tenant
@@ -124,6 +135,40 @@ fn row(tenant: &str, tenant_name: &str, c: &EdiscoveryCase, many: bool) -> H {
         }));
     }
     r
+}
+
+/// The case's operations that still run, each with its bar, as last read; "…" until its
+/// operations are read (a closed case's are not, unless it closed in the last 30 days).
+fn running_cell(desk: Desk, tenant: &str, c: &EdiscoveryCase) -> H {
+    let key = Key::Operations(c.id.as_str().to_owned());
+    let got = desk.answer(tenant, &key).and_then(|a| a.got);
+    let Some(Got::Operations(ops)) = got.as_deref() else {
+        return td(if needs_operations(c, js_sys::Date::now() as i64) {
+            "…"
+        } else {
+            "—"
+        });
+    };
+    let live = running(ops);
+    if live.is_empty() {
+        return td("None");
+    }
+    el("td").cls("running").kids(
+        live.iter()
+            .map(|(action, p)| {
+                el("div")
+                    .t(action)
+                    .t(" ")
+                    .child(
+                        el("progress")
+                            .attr("max", "100")
+                            .attr("value", &p.to_string())
+                            .attr("aria-label", action),
+                    )
+                    .t(&format!("\u{a0}{p}\u{a0}%"))
+            })
+            .collect(),
+    )
 }
 
 /// The status filter and the search, drawn once: typing never redraws them.

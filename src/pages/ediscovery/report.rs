@@ -3,9 +3,9 @@
 //! plotters; cases by status and the median duration per action as tables; the figures as CSV.
 //!
 //! The case figures come with the case list. Each case's operations are one more read, so the
-//! report asks for those of every case that can have had work in the last 30 days in the
-//! background (after anything the user opens), fills in as the lane lets them through, and says
-//! how many cases its operation figures cover.
+//! report asks for those of every case that can have had work in the last 30 days as what the
+//! user opened (after the user's clicks and the polls of running operations), fills in as the
+//! lane lets them through, and says how many cases its operation figures cover.
 
 use std::rc::Rc;
 
@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use plotters::prelude::IntoDrawingArea;
 use vigil_core::ediscovery::lane::Priority;
 use vigil_core::ediscovery::progress::format_duration;
-use vigil_core::ediscovery::report::{CaseLoad, case_load, needs_operations, to_csv};
+use vigil_core::ediscovery::report::{CaseLoad, case_load, to_csv};
 use vigil_core::models::{CaseOperation, DateTime, EdiscoveryCase};
 
 use super::body::{reading, stale, table, td};
@@ -43,7 +43,8 @@ pub fn page(desk: Desk) -> AnyView {
     let wanted = tenants.clone();
     Effect::new(move |_| {
         desk.track();
-        read_operations(desk, &wanted);
+        // The report is what the user opened: its reads go before reading ahead.
+        desk.read_operations_ahead(&wanted, Priority::Opened);
     });
     let many = tenants.len() > 1;
     let sections = tenants
@@ -51,28 +52,6 @@ pub fn page(desk: Desk) -> AnyView {
         .map(|(tenant, name)| tenant_report(desk, tenant, if many { name } else { String::new() }))
         .collect_view();
     view! { <div class="ediscovery report">{sections}</div> }.into_any()
-}
-
-/// Asks, in the background, for the operations of every case that can have some in the last
-/// 30 days and has not been read (a read that failed is not asked again here: the case page's
-/// refresh does that).
-fn read_operations(desk: Desk, tenants: &[(String, String)]) {
-    let now = js_sys::Date::now() as i64;
-    for (tenant, _) in tenants {
-        let Some(cases) = cases_of(desk, tenant) else {
-            continue;
-        };
-        let Got::Cases(cases) = cases.as_ref() else {
-            continue;
-        };
-        for c in cases.iter().filter(|c| needs_operations(c, now)) {
-            let key = Key::Operations(c.id.as_str().to_owned());
-            if desk.answer(tenant, &key).is_none() {
-                let name = c.display_name.as_deref().unwrap_or(c.id.as_str());
-                desk.want(tenant, key, Priority::Background, name, false);
-            }
-        }
-    }
 }
 
 fn cases_of(desk: Desk, tenant: &str) -> Option<Rc<Got>> {

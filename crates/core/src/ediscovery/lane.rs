@@ -46,17 +46,22 @@ pub struct LaneConfig {
     pub margin_ms: f64,
     /// Slots the two lowest priorities leave free for the user's clicks.
     pub reserve: u32,
+    /// Slots reading ahead ([`Priority::Background`]) also leaves free, for the page the user
+    /// may open next: a case page is three reads, and it should not wait a minute because the
+    /// list read ahead meanwhile.
+    pub room: u32,
 }
 
 impl Default for LaneConfig {
-    /// Graph's eDiscovery budget, five a minute per tenant, with a 1.5 s margin and one slot
-    /// kept for the user.
+    /// Graph's eDiscovery budget, five a minute per tenant, with a 1.5 s margin, one slot
+    /// kept for the user and three for a case page: reading ahead takes one a minute.
     fn default() -> Self {
         LaneConfig {
             per_window: 5,
             window_ms: 60_000.0,
             margin_ms: 1_500.0,
             reserve: 1,
+            room: 3,
         }
     }
 }
@@ -155,13 +160,11 @@ impl<K: PartialEq + Clone> Lane<K> {
     /// The earliest time a request of `priority` may start, given what was let go.
     pub fn free_at(&self, priority: Priority, now: f64) -> f64 {
         let span = self.config.window_ms + self.config.margin_ms;
+        let c = self.config;
         let limit = match priority {
-            Priority::Now | Priority::Operations => self.config.per_window,
-            Priority::Opened | Priority::Background => self
-                .config
-                .per_window
-                .saturating_sub(self.config.reserve)
-                .max(1),
+            Priority::Now | Priority::Operations => c.per_window,
+            Priority::Opened => c.per_window.saturating_sub(c.reserve).max(1),
+            Priority::Background => c.per_window.saturating_sub(c.reserve + c.room).max(1),
         } as usize;
         let recent: Vec<f64> = self
             .starts
@@ -283,7 +286,7 @@ mod tests {
     fn the_lower_priorities_leave_a_slot_for_the_user() {
         let mut l = lane();
         for k in ["a", "b", "c", "d", "e", "f"] {
-            l.push(k, Priority::Background, k, 0.0);
+            l.push(k, Priority::Opened, k, 0.0);
         }
         let first = run(&mut l, 0.0, 1_000.0);
         assert_eq!(first.len(), 4, "four of five, one kept: {first:?}");
@@ -292,6 +295,31 @@ mod tests {
         assert_eq!(l.take(1_000.0).map(|w| w.key), Some("refresh"));
         assert_eq!(l.take(1_000.0), None);
         assert_eq!(l.next_at(1_000.0), Some(60_000.0));
+    }
+
+    #[test]
+    fn reading_ahead_leaves_room_for_the_case_page_opened_next() {
+        let mut l = lane();
+        l.push("cases", Priority::Opened, "", 0.0);
+        for k in ["ops 1", "ops 2", "ops 3", "ops 4"] {
+            l.push(k, Priority::Background, k, 0.0);
+        }
+        // The case list, and nothing read ahead while it holds the one slot reading ahead may use.
+        let first = run(&mut l, 0.0, 30_000.0);
+        assert_eq!(first, [(0.0, "cases")]);
+        // The user opens a case: its three reads go at once, and a refresh still has its slot.
+        for k in ["operations", "custodians", "searches"] {
+            l.push(k, Priority::Opened, k, 30_000.0);
+        }
+        let opened = run(&mut l, 30_000.0, 30_000.0);
+        let keys: Vec<&str> = opened.iter().map(|s| s.1).collect();
+        assert_eq!(keys, ["operations", "custodians", "searches"]);
+        l.push("refresh", Priority::Now, "", 40_000.0);
+        assert_eq!(l.take(40_000.0).map(|w| w.key), Some("refresh"));
+        // Reading ahead goes on once nothing else is in the window, one a minute.
+        let later = run(&mut l, 30_100.0, 300_000.0);
+        let times: Vec<f64> = later.iter().map(|s| s.0).collect();
+        assert_eq!(times, [100_000.0, 160_000.0, 220_000.0, 280_000.0]);
     }
 
     #[test]

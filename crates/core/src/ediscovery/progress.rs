@@ -50,6 +50,18 @@ pub fn is_running(op: &CaseOperation) -> bool {
     Phase::of(op).is_live()
 }
 
+/// The operations of a case that still run, each as its action in words and its bar's
+/// percentage, the least advanced first (what the case list shows of a case).
+pub fn running(ops: &[CaseOperation]) -> Vec<(String, u8)> {
+    let mut live: Vec<(String, u8)> = ops
+        .iter()
+        .filter(|op| is_running(op))
+        .map(|op| (action_text(op.common.action.as_ref()), percent(op)))
+        .collect();
+    crate::sort::by_key(&mut live, |(action, p)| (*p, action.clone()));
+    live
+}
+
 /// Whether a hold operation that `before` had running (or did not list) has finished in `after`:
 /// the custodians' hold status changes with it, so they are worth reading again.
 pub fn hold_finished(before: &[CaseOperation], after: &[CaseOperation]) -> bool {
@@ -287,6 +299,23 @@ mod tests {
         // A clock behind the service's never shows a negative duration.
         assert_eq!(duration_ms(&running, 0), Some(0));
         assert!(is_running(&op(CaseOperationStatus::NotStarted, None)));
+        let mut hold = op(CaseOperationStatus::Running, Some(70));
+        hold.common.action = Some(CaseAction::HoldUpdate);
+        let ops = [
+            op(CaseOperationStatus::Running, Some(40)),
+            done.clone(),
+            hold,
+            op(CaseOperationStatus::NotStarted, None),
+        ];
+        assert_eq!(
+            super::running(&ops),
+            [
+                ("Estimate".to_owned(), 0),
+                ("Estimate".to_owned(), 40),
+                ("Hold update".to_owned(), 70)
+            ]
+        );
+        assert!(super::running(&[done.clone()]).is_empty());
         assert!(!is_running(&done));
     }
 
