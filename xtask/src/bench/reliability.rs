@@ -55,8 +55,8 @@ pub(super) fn run(figures: &mut Vec<Figure>) -> Result<(), String> {
             n(faulty, "rounds"),
         ),
         peer: Some(("the same job with no faults".into(), n(clean, "seconds"))),
-..Default::default()
-});
+        ..Default::default()
+    });
     for (key, what) in [
         ("unchanged", "alerts not in the intended state"),
         ("commentsMissing", "comments lost"),
