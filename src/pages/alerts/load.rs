@@ -6,8 +6,6 @@
 //! and indexed, a slice at a time: decoding a whole 500-alert page at once would be one long
 //! task. The view takes in new rows a few times a second, extending itself with them.
 
-use std::future::Future;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use vigil_core::sorted::SortedSet;
 
@@ -61,7 +59,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         })
         .collect();
     let several = sources.len() > 1;
-    let Some((first, first_query, _)) = sources.first() else {
+    let Some((first, _, _)) = sources.first() else {
         return;
     };
     let t = *first.transport();
@@ -75,23 +73,24 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
             .collect::<Vec<_>>()
             .join("\n"),
     );
-    // The first screen of rows comes from a small request of its own, so rows show before
-    // the first full page (4 MB of JSON) has arrived; the full listing then replaces them
-    // (merged by id). Its failure is left to the full listing to report. It is sent now, not
-    // once the page around the queue is built: the wire and the build overlap.
-    let (client, quick) = (first.clone(), first_query.clone().top(FIRST_SCREEN));
-    let quick = send_now(async move { client.list_alerts(&quick).next().await });
     spawn_local(async move {
         let _ = q.loading.try_set(Some((0, None)));
         let _ = q.error.try_set(None);
         let live = move || generation.try_get_value() == Some(current);
         // When the view last took in new rows (never yet: the first rows show at once).
         let mut shown: Option<f64> = None;
-        if let Some(Ok(page)) = quick.await {
-            if !live() {
-                return;
+        // The first screen of rows comes from a small request of its own, so rows show before
+        // the first full page (4 MB of JSON) has arrived; the full listing then replaces them
+        // (merged by id). Its failure is left to the full listing to report.
+        if let Some((client, query, _)) = sources.first() {
+            let quick = query.clone().top(FIRST_SCREEN);
+            let mut first = client.list_alerts(&quick);
+            if let Some(Ok(page)) = first.next().await {
+                if !live() {
+                    return;
+                }
+                handle.merge(&page.items);
             }
-            handle.merge(&page.items);
         }
         // What stopped a tenant's listing (a tenant that fails leaves the others to load).
         let mut failures: Vec<String> = Vec::new();
@@ -163,23 +162,6 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         handle.settle();
         let _ = q.loading.try_set(None);
     });
-}
-
-/// `request` polled once at once, so that its first await (the request going out) happens now
-/// rather than when the executor gets to it, after whatever the current task still builds.
-/// Every future re-registers the waker it is polled with, so the executor's later polls take
-/// over from this one, whose waker does nothing.
-fn send_now<F: Future + 'static>(request: F) -> impl Future<Output = F::Output> {
-    let mut request = Box::pin(request);
-    let first = request
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()));
-    async move {
-        match first {
-            Poll::Ready(out) => out,
-            Poll::Pending => request.await,
-        }
-    }
 }
 
 /// How decoding a page ended.

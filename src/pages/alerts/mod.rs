@@ -249,13 +249,10 @@ fn AlertQueue() -> impl IntoView {
         )
     });
     let generation = StoredValue::new(0u64);
-    // The first load starts now, before the page around the queue is built (its first request
-    // goes out at once); later ones when the key changes.
-    load::start(q, auth, generation);
     Effect::watch(
         move || load_key.get(),
         move |_, _, _| load::start(q, auth, generation),
-        false,
+        true,
     );
     load::watch_throttle(q, auth);
 
