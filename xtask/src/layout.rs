@@ -34,11 +34,13 @@ pub fn run(dir: &Path) -> Result<(), String> {
     let renamed = rename_by_rank(&module).map_err(|e| format!("{name}: {e}"))?;
     let tmp = dir.join(format!("{name}.ranked"));
     std::fs::write(&tmp, renamed).map_err(|e| format!("cannot write {tmp:?}: {e}"))?;
-    // No `-g`: the names (now ranks) go.
+    // No `-g`: the names (now ranks) go. What no export reaches any more (the code of the
+    // classes the linkage step dropped) goes too.
     cmd::run(
         cmd::command("node_modules/.bin/wasm-opt")
             .arg(&tmp)
             .args([
+                "--remove-unused-module-elements",
                 "--reorder-functions-by-name",
                 "--enable-reference-types",
                 "-o",

@@ -18,8 +18,8 @@ use std::path::Path;
 use crate::minify;
 use crate::wasm::{self, Reader, write_leb, write_name};
 
-/// Shortens the names linking the one `*_bg.wasm` at the top of `dir` and its glue `*.js`, and
-/// updates `dir/index.html`.
+/// Drops the classes nothing reaches ([`crate::classes`]), shortens the names linking the one
+/// `*_bg.wasm` at the top of `dir` and its glue `*.js`, and updates `dir/index.html`.
 pub fn run(dir: &Path) -> Result<(), String> {
     let wasm_path = only_file(dir, "_bg.wasm")?;
     let wasm_name = file_name(&wasm_path)?;
@@ -30,6 +30,14 @@ pub fn run(dir: &Path) -> Result<(), String> {
         std::fs::read(&wasm_path).map_err(|e| format!("cannot read {wasm_path:?}: {e}"))?;
     let glue = std::fs::read_to_string(&glue_path)
         .map_err(|e| format!("cannot read {glue_path:?}: {e}"))?;
+    let (module, glue, dropped) = crate::classes::drop_unreachable(&module, &glue)
+        .map_err(|e| format!("{wasm_name}: {e}"))?;
+    if !dropped.is_empty() {
+        println!(
+            "linkage: dropped the classes nothing reaches: {}",
+            dropped.join(", ")
+        );
+    }
     let (module, glue) = shorten(&module, &glue).map_err(|e| format!("{wasm_name}: {e}"))?;
     std::fs::write(&wasm_path, &module).map_err(|e| format!("cannot write {wasm_path:?}: {e}"))?;
     std::fs::write(&glue_path, &glue).map_err(|e| format!("cannot write {glue_path:?}: {e}"))?;

@@ -8,6 +8,7 @@
 //! - `bench`: the benchmarks behind BENCHMARKS.md.
 
 mod bench;
+mod classes;
 mod cmd;
 mod csp;
 mod demo;
