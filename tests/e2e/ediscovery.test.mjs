@@ -108,6 +108,7 @@ test('an estimate climbs to 100 % and shows its counts, inside five requests a m
 test('the analyst reads a case and its failed operations, and is told why nothing can be changed', async () => {
   const page = await openPage(browser);
   await withEdiscovery(page, 'analyst');
+  assert.equal(await page.$('#new-case'), null, 'no new case form without eDiscovery write');
   await page.click('#case-list tbody tr td a');
   await page.waitForSelector('#operations tbody tr');
   // A failed operation says why, in the service's words.
@@ -124,6 +125,40 @@ test('the analyst reads a case and its failed operations, and is told why nothin
   // Hold status as the service reports it.
   const holds = await page.$$eval('#custodians tbody td .badge', (bs) => bs.map((b) => b.textContent));
   assert.ok(holds.length > 0 && holds.every((h) => /^(applied|notApplied|applying|removing|partial|—)$/.test(h)), `hold statuses: ${holds}`);
+  assertClean(page);
+  await page.close();
+});
+
+test('a new case is checked before it is sent, then created in its turn and listed first', { timeout: 150000 }, async () => {
+  const page = await openPage(browser);
+  await withEdiscovery(page, 'eDiscovery manager', APP, 'eDiscovery.ReadWrite.All');
+  const posts = async () => {
+    const { value } = await (await fetch(`${GRAPH}/_emulator/requests?family=ediscovery`)).json();
+    return value.filter((r) => r.method === 'POST' && r.path.split('?')[0].endsWith('/security/cases/ediscoveryCases'));
+  };
+  const before = (await posts()).length;
+  const taken = await page.textContent('#case-list tbody tr td a');
+  await page.click('#new-case summary');
+  // A name the tenant already has (in other letter case) is refused here, and stays typed.
+  await page.fill('#new-case-name', ` ${taken.toUpperCase()} `);
+  await page.fill('#new-case-external', 'E2E-4711');
+  await page.click('#new-case-create');
+  await page.waitForSelector('#new-case-outcome.error');
+  assert.match(await page.textContent('#new-case-outcome'), /already exists/);
+  assert.equal(await page.inputValue('#new-case-name'), ` ${taken.toUpperCase()} `, 'what was typed is kept');
+  assert.equal((await posts()).length, before, 'nothing was sent');
+  // A new name: created, first in the list at once, and the fields empty again.
+  const name = `Vigil e2e ${Date.now()}`;
+  await page.fill('#new-case-name', name);
+  await page.fill('#new-case-description', 'Opened by the end-to-end tests.');
+  await page.click('#new-case-create');
+  await page.waitForSelector('#new-case-outcome:is(.ok, .error)', { timeout: 120000 });
+  assert.equal(await page.textContent('#new-case-outcome'), `Case \u201c${name}\u201d created.`);
+  const first = await page.$eval('#case-list tbody tr', (r) => [...r.querySelectorAll('td')].map((td) => td.textContent));
+  assert.deepEqual(first.slice(0, 3), [name, 'E2E-4711', 'active']);
+  assert.equal(await page.inputValue('#new-case-name'), '');
+  const sent = (await posts()).slice(before);
+  assert.deepEqual(sent.map((r) => r.status), [201], 'one POST, created');
   assertClean(page);
   await page.close();
 });

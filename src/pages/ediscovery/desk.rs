@@ -114,8 +114,9 @@ impl Desk {
         self.version.track();
     }
 
+    /// Tells the views; a write that ends after the page has gone finds nobody to tell.
     fn changed(self) {
-        self.version.update(|v| *v = v.wrapping_add(1));
+        self.version.try_update(|v| *v = v.wrapping_add(1));
     }
 
     /// The last answer to `key` in `tenant` (untracked: call [`Desk::track`] first).
@@ -211,6 +212,20 @@ impl Desk {
                 && let Some(c) = cases.iter_mut().find(|c| c.id.as_str() == case)
             {
                 change(c);
+            }
+        });
+        self.changed();
+    }
+
+    /// A case the service has just created, first in the kept list so that it shows at once
+    /// without a read of the whole list.
+    pub fn add_case(self, tenant: &str, case: EdiscoveryCase) {
+        with_tenant(tenant, |t| {
+            if let Some((_, Answer { got: Some(got), .. })) =
+                t.answers.iter_mut().find(|(k, _)| *k == Key::Cases)
+                && let Some(Got::Cases(cases)) = Rc::get_mut(got)
+            {
+                cases.insert(0, case);
             }
         });
         self.changed();

@@ -1,5 +1,6 @@
-//! The case list: every signed-in tenant's cases, filtered by status and searched by name or
-//! external id (both in the URL).
+//! The case list: every signed-in tenant's cases with the operations still running in each,
+//! filtered by status and searched by name or external id (both in the URL), and "New case"
+//! ([`super::new_case`]).
 
 use leptos::prelude::*;
 use vigil_core::ediscovery::lane::Priority;
@@ -45,6 +46,7 @@ pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
                 .collect(),
         )
     });
+    let create = super::new_case::form(desk, tenants.clone());
     // Each open case's operations, read ahead behind everything the user asks for and leaving
     // room for the case page opened next (one read a minute), show what runs.
     let wanted = tenants.clone();
@@ -98,7 +100,7 @@ pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
             ))
             .child(table("case-list", &heads, rows))
     });
-    view! { <div class="ediscovery">{lanes}{filters}{cases}</div> }.into_any()
+    view! { <div class="ediscovery">{lanes}{filters}{create}{cases}</div> }.into_any()
 }
 
 fn row(desk: Desk, tenant: &str, tenant_name: &str, c: &EdiscoveryCase, many: bool) -> H {

@@ -21,6 +21,8 @@ mod desk;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod list;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod new_case;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod report;
 
 use leptos::prelude::*;

@@ -51,15 +51,12 @@ pub fn is_running(op: &CaseOperation) -> bool {
 }
 
 /// The operations of a case that still run, each as its action in words and its bar's
-/// percentage, the least advanced first (what the case list shows of a case).
+/// percentage, in the service's order (what the case list shows of a case).
 pub fn running(ops: &[CaseOperation]) -> Vec<(String, u8)> {
-    let mut live: Vec<(String, u8)> = ops
-        .iter()
+    ops.iter()
         .filter(|op| is_running(op))
         .map(|op| (action_text(op.common.action.as_ref()), percent(op)))
-        .collect();
-    crate::sort::by_key(&mut live, |(action, p)| (*p, action.clone()));
-    live
+        .collect()
 }
 
 /// Whether a hold operation that `before` had running (or did not list) has finished in `after`:
@@ -310,9 +307,9 @@ mod tests {
         assert_eq!(
             super::running(&ops),
             [
-                ("Estimate".to_owned(), 0),
                 ("Estimate".to_owned(), 40),
-                ("Hold update".to_owned(), 70)
+                ("Hold update".to_owned(), 70),
+                ("Estimate".to_owned(), 0)
             ]
         );
         assert!(super::running(&[done.clone()]).is_empty());

@@ -1,6 +1,7 @@
 //! Checks on what the user typed before anything is sent, each failing with a sentence that
 //! says what to fix.
 
+use crate::models::CaseWrite;
 use crate::url::HttpUrl;
 
 /// A name (case, search, hold, review set, export): trimmed, not empty, at most `max` chars.
@@ -32,6 +33,32 @@ pub fn unique_name<'a>(
         ));
     }
     Ok(n)
+}
+
+/// A new case as typed: a name (no length limit is documented, so none is checked) that no case
+/// of the tenant has (`taken`, compared case-insensitively: the service refuses a second case of
+/// the same name), and an external id and a description, each left out when blank.
+pub fn new_case<'a>(
+    name_text: &str,
+    external_id: &str,
+    description: &str,
+    taken: impl IntoIterator<Item = &'a str>,
+) -> Result<CaseWrite, String> {
+    let n = name("case", name_text, usize::MAX)?;
+    if taken
+        .into_iter()
+        .any(|t| t.trim().to_lowercase() == n.to_lowercase())
+    {
+        return Err(format!(
+            "A case named \u{201c}{n}\u{201d} already exists in this tenant."
+        ));
+    }
+    let given = |t: &str| Some(t.trim().to_owned()).filter(|t| !t.is_empty());
+    Ok(CaseWrite {
+        display_name: Some(n),
+        external_id: given(external_id),
+        description: given(description),
+    })
 }
 
 /// Whether `text` (trimmed) reads as one email address: `local@domain.tld`, no spaces, control
@@ -132,6 +159,35 @@ pub fn kql(text: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_case() {
+        let taken = ["Contoso v. Fabrikam", "Ärger GmbH"];
+        let c = new_case("  Smith v. Jones ", " 4711 ", "  ", taken).unwrap();
+        assert_eq!(c.display_name.as_deref(), Some("Smith v. Jones"));
+        assert_eq!(c.external_id.as_deref(), Some("4711"));
+        assert_eq!(c.description, None, "a blank description is left out");
+        assert_eq!(
+            serde_json::to_value(&c).unwrap(),
+            serde_json::json!({"displayName": "Smith v. Jones", "externalId": "4711"})
+        );
+        let twice = new_case("contoso V. FABRIKAM", "", "", taken).unwrap_err();
+        assert!(twice.contains("already exists"), "{twice}");
+        assert!(
+            new_case("ärger gmbh", "", "", taken).is_err(),
+            "non-ASCII too"
+        );
+        assert!(
+            new_case(" ", "1", "d", taken)
+                .unwrap_err()
+                .contains("Give the case a name")
+        );
+        assert!(new_case("a\u{0}b", "", "", taken).is_err());
+        assert!(
+            new_case(&"x".repeat(5_000), "", "", taken).is_ok(),
+            "no made-up limit"
+        );
+    }
 
     #[test]
     fn names() {
