@@ -213,7 +213,7 @@ fn is_identifier(b: u8) -> bool {
 }
 
 /// Where `name` is written in `js` as a whole identifier.
-fn token_positions(js: &str, name: &str) -> Vec<usize> {
+pub fn token_positions(js: &str, name: &str) -> Vec<usize> {
     let bytes = js.as_bytes();
     js.match_indices(name)
         .map(|(at, _)| at)
