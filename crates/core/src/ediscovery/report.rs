@@ -163,13 +163,11 @@ pub fn summary(cases: &[EdiscoveryCase], now_ms: i64) -> CaseSummary {
     s
 }
 
-/// Whether `case` can have operations created in the 30 days to `now_ms`: it is open, or was
-/// closed within them (a closed case takes no new work). Only these cases' operations are read
-/// for the report, one request each.
+/// Whether `case` can have operations created in the 30 days to `now_ms`: it is open (reopened
+/// ones too, whatever their old closing date), or was closed within them (a closed case takes
+/// no new work). Only these cases' operations are read for the report, one request each.
 pub fn needs_operations(case: &EdiscoveryCase, now_ms: i64) -> bool {
-    case.closed_date_time
-        .as_ref()
-        .is_none_or(|t| t.unix_millis() >= now_ms - 30 * DAY_MS)
+    closed_at(case).is_none_or(|t| t >= now_ms - 30 * DAY_MS)
 }
 
 /// The median (the lower middle of an even count, so it is always a measured duration).
@@ -345,13 +343,15 @@ mod tests {
             case(60, Some(31), CaseStatus::ClosedWithError),
             case(5, None, CaseStatus::Active),
             case(90, None, CaseStatus::Closing),
+            // Closed 200 days ago and reopened since: open, so it can have work.
+            case(300, Some(200), CaseStatus::Active),
         ];
         let need: Vec<bool> = cases.iter().map(|c| needs_operations(c, NOW)).collect();
-        assert_eq!(need, [false, true, false, true, true]);
+        assert_eq!(need, [false, true, false, true, true, true]);
         let r = case_load(&cases, &[], NOW, 30);
         assert_eq!(
             (r.cases, r.cases_needing_operations, r.cases_with_operations),
-            (5, 3, 0)
+            (6, 4, 0)
         );
     }
 
