@@ -19,7 +19,7 @@ pub fn name(what: &str, text: &str, max: usize) -> Result<String, String> {
     Ok(t.to_owned())
 }
 
-/// A name not already used by one of `taken` (compared case-insensitively, as Purview does).
+/// A name not already used by one of `taken` ([`is_taken`]).
 pub fn unique_name<'a>(
     what: &str,
     text: &str,
@@ -27,12 +27,20 @@ pub fn unique_name<'a>(
     taken: impl IntoIterator<Item = &'a str>,
 ) -> Result<String, String> {
     let n = name(what, text, max)?;
-    if taken.into_iter().any(|t| t.trim().eq_ignore_ascii_case(&n)) {
+    if is_taken(&n, taken) {
         return Err(format!(
             "This case already has a {what} named \u{201c}{n}\u{201d}."
         ));
     }
     Ok(n)
+}
+
+/// Whether one of `taken` is `name`, compared case-insensitively (non-ASCII letters too), as
+/// Purview compares names.
+fn is_taken<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> bool {
+    taken
+        .into_iter()
+        .any(|t| t.trim().to_lowercase() == name.to_lowercase())
 }
 
 /// A new case as typed: a name (no length limit is documented, so none is checked) that no case
@@ -45,10 +53,7 @@ pub fn new_case<'a>(
     taken: impl IntoIterator<Item = &'a str>,
 ) -> Result<CaseWrite, String> {
     let n = name("case", name_text, usize::MAX)?;
-    if taken
-        .into_iter()
-        .any(|t| t.trim().to_lowercase() == n.to_lowercase())
-    {
+    if is_taken(&n, taken) {
         return Err(format!(
             "A case named \u{201c}{n}\u{201d} already exists in this tenant."
         ));
