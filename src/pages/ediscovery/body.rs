@@ -54,7 +54,14 @@ pub fn Body() -> impl IntoView {
         }
         match open.get() {
             (Some((tenant, case)), _) => case::page(desk, tenant, case),
-            (None, report) => view! { {tabs(report)} {if report { report::page(desk) } else { list::page(desk, go, view) }} }.into_any(),
+            (None, report) => {
+                let section = if report {
+                    report::page(desk)
+                } else {
+                    list::page(desk, go, view)
+                };
+                view! { {tabs(report)} {section} }.into_any()
+            }
         }
     }
 }

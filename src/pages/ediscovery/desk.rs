@@ -205,27 +205,27 @@ impl Desk {
     /// Changes the kept copy of a case the service has just changed (closed, reopened), so the
     /// page shows it at once instead of spending a read of the whole case list on it.
     pub fn patch_case(self, tenant: &str, case: &str, change: impl FnOnce(&mut EdiscoveryCase)) {
-        with_tenant(tenant, |t| {
-            if let Some((_, Answer { got: Some(got), .. })) =
-                t.answers.iter_mut().find(|(k, _)| *k == Key::Cases)
-                && let Some(Got::Cases(cases)) = Rc::get_mut(got)
-                && let Some(c) = cases.iter_mut().find(|c| c.id.as_str() == case)
-            {
+        self.edit_cases(tenant, |cases| {
+            if let Some(c) = cases.iter_mut().find(|c| c.id.as_str() == case) {
                 change(c);
             }
         });
-        self.changed();
     }
 
     /// A case the service has just created, first in the kept list so that it shows at once
     /// without a read of the whole list.
     pub fn add_case(self, tenant: &str, case: EdiscoveryCase) {
+        self.edit_cases(tenant, |cases| cases.insert(0, case));
+    }
+
+    /// Changes the kept case list of `tenant` (nothing when it was not read).
+    fn edit_cases(self, tenant: &str, edit: impl FnOnce(&mut Vec<EdiscoveryCase>)) {
         with_tenant(tenant, |t| {
             if let Some((_, Answer { got: Some(got), .. })) =
                 t.answers.iter_mut().find(|(k, _)| *k == Key::Cases)
                 && let Some(Got::Cases(cases)) = Rc::get_mut(got)
             {
-                cases.insert(0, case);
+                edit(cases);
             }
         });
         self.changed();
