@@ -1,7 +1,7 @@
 //! Checks on what the user typed before anything is sent, each failing with a sentence that
 //! says what to fix.
 
-use crate::models::CaseWrite;
+use crate::models::{CaseWrite, SearchWrite};
 use crate::url::HttpUrl;
 
 /// A name (case, search, hold, review set, export): trimmed, not empty, at most `max` chars.
@@ -63,6 +63,66 @@ pub fn new_case<'a>(
         display_name: Some(n),
         external_id: given(external_id),
         description: given(description),
+    })
+}
+
+/// Custodians to add to a case: addresses typed one per line or separated by commas or
+/// semicolons ([`list`]), none of them already a custodian (`existing`, compared
+/// case-insensitively), at least one.
+pub fn new_custodians<'a>(
+    text: &str,
+    existing: impl IntoIterator<Item = &'a str> + Clone,
+) -> Result<Vec<String>, String> {
+    let emails = list(text, email)?;
+    if emails.is_empty() {
+        return Err("Type the address of at least one custodian.".into());
+    }
+    let already: Vec<&str> = emails
+        .iter()
+        .map(String::as_str)
+        .filter(|e| is_taken(e, existing.clone()))
+        .collect();
+    if !already.is_empty() {
+        return Err(format!(
+            "Already a custodian of this case: {}.",
+            already.join(", ")
+        ));
+    }
+    Ok(emails)
+}
+
+/// Where a new search looks (`dataSourceScopes`), as the form offers it: the value sent and
+/// what it means.
+pub const SEARCH_SCOPES: [(&str, &str); 4] = [
+    ("allCaseCustodians", "the case's custodians"),
+    (
+        "allCaseNoncustodialDataSources",
+        "the case's non-custodial sources",
+    ),
+    ("allTenantMailboxes", "every mailbox of the tenant"),
+    ("allTenantSites", "every site of the tenant"),
+];
+
+/// A new search as typed: a name no search of the case has (`taken`), a query Purview will
+/// parse ([`kql`]; blank searches everything in scope) and one of [`SEARCH_SCOPES`].
+pub fn new_search<'a>(
+    name_text: &str,
+    query: &str,
+    scope: &str,
+    taken: impl IntoIterator<Item = &'a str>,
+) -> Result<SearchWrite, String> {
+    let n = unique_name("search", name_text, usize::MAX, taken)?;
+    let q = kql(query)?;
+    if !SEARCH_SCOPES.iter().any(|(s, _)| *s == scope) {
+        return Err(format!(
+            "\u{201c}{scope}\u{201d} is not a place a search can look."
+        ));
+    }
+    Ok(SearchWrite {
+        display_name: Some(n),
+        content_query: Some(q).filter(|q| !q.is_empty()),
+        data_source_scopes: Some(scope.to_owned()),
+        ..SearchWrite::default()
     })
 }
 
@@ -240,6 +300,50 @@ mod tests {
         let err = list("a@x.io, nope, also-bad", email).unwrap_err();
         assert!(err.contains("nope") && err.contains("also-bad"), "{err}");
         assert_eq!(list("", email).unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn new_custodians_are_addresses_not_yet_in_the_case() {
+        let existing = ["Erin@Contoso.example", "bo@contoso.example"];
+        assert_eq!(
+            new_custodians("ann@contoso.example;\n cy@contoso.example", existing).unwrap(),
+            ["ann@contoso.example", "cy@contoso.example"]
+        );
+        let twice =
+            new_custodians("ann@contoso.example, erin@contoso.EXAMPLE", existing).unwrap_err();
+        assert!(twice.contains("erin@contoso.EXAMPLE"), "{twice}");
+        assert!(!twice.contains("ann@"), "{twice}");
+        assert!(
+            new_custodians(" , ", existing)
+                .unwrap_err()
+                .contains("at least one")
+        );
+        assert!(new_custodians("ann", existing).unwrap_err().contains("ann"));
+    }
+
+    #[test]
+    fn a_new_search() {
+        let taken = ["Q3 mail"];
+        let s = new_search(" Board ", " subject:merger ", "allCaseCustodians", taken).unwrap();
+        assert_eq!(
+            serde_json::to_value(&s).unwrap(),
+            serde_json::json!({"displayName": "Board", "contentQuery": "subject:merger",
+                "dataSourceScopes": "allCaseCustodians"})
+        );
+        let everything = new_search("All", "  ", "allTenantSites", taken).unwrap();
+        assert_eq!(everything.content_query, None, "a blank query is left out");
+        assert!(
+            new_search("q3 MAIL", "", "allCaseCustodians", taken)
+                .unwrap_err()
+                .contains("already")
+        );
+        assert!(
+            new_search("B", "(a", "allCaseCustodians", taken)
+                .unwrap_err()
+                .contains("parenthesis")
+        );
+        assert!(new_search("B", "", "everywhere", taken).is_err());
+        assert!(new_search("", "a", "allCaseCustodians", taken).is_err());
     }
 
     #[test]

@@ -178,6 +178,7 @@ pub struct SiteRef {
 
 wire_struct! {
     /// A Microsoft 365 group reference inside a unified group source.
+    @tree
     GroupRef {
         id: Option<String> = "id",
         display_name: Option<String> = "displayName",
@@ -186,31 +187,38 @@ wire_struct! {
     }
 }
 
-/// Any eDiscovery data source (`userSource`, `siteSource`, `unifiedGroupSource`). The lists
-/// under a custodian omit `@odata.type`, so the shared and subtype fields are all optional and
-/// [`DataSource::kind`] falls back to the shape.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct DataSource {
-    #[serde(rename = "@odata.type")]
-    pub odata_type: Option<String>,
-    #[serde(rename = "@odata.id")]
-    pub odata_id: Option<String>,
-    pub id: String,
-    pub display_name: Option<String>,
-    pub hold_status: Option<DataSourceHoldStatus>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    pub created_by: Option<IdentitySet>,
-    // userSource
-    pub email: Option<String>,
-    /// Comma-joined flags: `mailbox`, `site`.
-    pub included_sources: Option<String>,
-    pub site_web_url: Option<String>,
-    // siteSource
-    pub site: Option<SiteRef>,
-    // unifiedGroupSource
-    pub group: Option<GroupRef>,
+wire_struct! {
+    /// Any eDiscovery data source (`userSource`, `siteSource`, `unifiedGroupSource`). The lists
+    /// under a custodian omit `@odata.type`, so the shared and subtype fields are all optional
+    /// and [`DataSource::kind`] falls back to the shape. `site` and `group` belong to one
+    /// subtype each; `email`, `included_sources` (comma-joined flags: `mailbox`, `site`) and
+    /// `site_web_url` to the user source.
+    @tree
+    DataSource {
+        odata_type: Option<String> = "@odata.type",
+        odata_id: Option<String> = "@odata.id",
+        id: String = "id",
+        display_name: Option<String> = "displayName",
+        hold_status: Option<DataSourceHoldStatus> = "holdStatus",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+        created_by: Option<IdentitySet> = "createdBy",
+        email: Option<String> = "email",
+        included_sources: Option<String> = "includedSources",
+        site_web_url: Option<String> = "siteWebUrl",
+        site: Option<SiteRef> = "site",
+        group: Option<GroupRef> = "group",
+    }
+}
+
+impl FromTree for Option<SiteRef> {
+    fn from_tree(v: &Value) -> Self {
+        let m = v.as_object()?;
+        Some(SiteRef {
+            id: FromTree::from_tree(field(m, "id")),
+            web_url: FromTree::from_tree(field(m, "webUrl")),
+            created_date_time: FromTree::from_tree(field(m, "createdDateTime")),
+        })
+    }
 }
 
 /// Which subtype a [`DataSource`] is.
