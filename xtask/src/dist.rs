@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::{cmd, csp, headers, layout, linkage, minify, setup};
+use crate::{cmd, csp, headers, layout, linkage, locations, minify, setup};
 
 /// Loopback origins the emulator listens on; only bundles built for the demo, the tests and
 /// the benchmarks may talk to them.
@@ -137,6 +137,7 @@ fn trunk_with(out: &Path, base: &str, more: &[&str]) -> Result<(), String> {
             .env("NO_COLOR", "true"),
     )?;
     linkage::run(out)?;
+    locations::run(out)?;
     layout::run(out)?;
     minify::run(out)
 }

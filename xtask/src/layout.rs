@@ -35,13 +35,16 @@ pub fn run(dir: &Path) -> Result<(), String> {
     let tmp = dir.join(format!("{name}.ranked"));
     std::fs::write(&tmp, renamed).map_err(|e| format!("cannot write {tmp:?}: {e}"))?;
     // No `-g`: the names (now ranks) go. What no export reaches any more (the code of the
-    // classes the linkage step dropped) goes too.
+    // classes the linkage step dropped) goes too, and so do the custom sections naming the
+    // compilers and the target's features, which no browser reads.
     cmd::run(
         cmd::command("node_modules/.bin/wasm-opt")
             .arg(&tmp)
             .args([
                 "--remove-unused-module-elements",
                 "--reorder-functions-by-name",
+                "--strip-producers",
+                "--strip-target-features",
                 "--enable-reference-types",
                 "-o",
             ])

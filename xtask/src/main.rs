@@ -17,6 +17,7 @@ mod emulator;
 mod headers;
 mod layout;
 mod linkage;
+mod locations;
 mod minify;
 mod setup;
 mod size;
