@@ -57,6 +57,7 @@ pub mod decode;
 pub mod ediscovery;
 pub mod error;
 pub mod fields;
+pub mod lowercase;
 pub mod models;
 #[cfg(feature = "native")]
 pub mod native;

@@ -182,7 +182,7 @@ pub fn rgb(c: Rgb) -> RGBColor {
 }
 
 pub fn font(size: u32, c: Rgb) -> TextStyle<'static> {
-    ("sans-serif", size).into_font().color(&rgb(c))
+    (FontFamily::SansSerif, size).into_font().color(&rgb(c))
 }
 
 /// Contiguous runs of days with a value, as pixel paths.

@@ -111,27 +111,29 @@ impl<T: Transport> GraphClient<T> {
         Pages::new(self.clone(), url, scopes::EDISCOVERY_READ)
     }
 
-    /// Adds a user or site source to a custodian (the body goes without `@odata.type`).
+    /// Adds a user or site source to a custodian (the body goes without `@odata.type`). The
+    /// source the service made is not decoded: it is listed with the custodian's sources.
     pub async fn add_custodian_source(
         &self,
         case: &CaseId,
         custodian: &str,
         source: &NewDataSource,
-    ) -> Result<DataSource, GraphError> {
+    ) -> Result<(), GraphError> {
         let collection = if source.site.is_some() {
             "siteSources"
         } else {
             "userSources"
         };
         let url = self.case_url(case, &format!("custodians/{}/{collection}", seg(custodian)));
-        self.write_json(
+        self.write_no_content(
             Method::Post,
             url,
-            &source.clone().untyped(),
+            Some(&source.clone().untyped()),
             Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
+        .map(drop)
     }
 
     /// Custodian hold actions: `applyHold`, `removeHold`, `release`, `activate`, `updateIndex`.

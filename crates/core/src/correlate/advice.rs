@@ -180,7 +180,7 @@ fn title_key(a: &Alert) -> Option<String> {
 /// A title as compared: trimmed, lower case; `None` when blank.
 pub(crate) fn title_text(t: &str) -> Option<String> {
     let t = t.trim();
-    (!t.is_empty()).then(|| t.to_lowercase())
+    (!t.is_empty()).then(|| crate::lowercase::lower(t))
 }
 
 /// Calls `f` with each identifier key (`tenant|tag:value`) of the alert's evidence.

@@ -40,7 +40,7 @@ pub fn unique_name<'a>(
 fn is_taken<'a>(name: &str, taken: impl IntoIterator<Item = &'a str>) -> bool {
     taken
         .into_iter()
-        .any(|t| t.trim().to_lowercase() == name.to_lowercase())
+        .any(|t| crate::lowercase::lower(t.trim()) == crate::lowercase::lower(name))
 }
 
 /// A new case as typed: a name (no length limit is documented, so none is checked) that no case

@@ -84,11 +84,12 @@ impl EdiscoveryView {
             .status
             .as_ref()
             .is_none_or(|s| case.status.as_ref() == Some(s));
-        let q = self.search.trim().to_lowercase();
+        let q = crate::lowercase::lower(self.search.trim());
         let text_ok = q.is_empty()
-            || [&case.display_name, &case.external_id]
-                .iter()
-                .any(|f| f.as_deref().is_some_and(|t| t.to_lowercase().contains(&q)));
+            || [&case.display_name, &case.external_id].iter().any(|f| {
+                f.as_deref()
+                    .is_some_and(|t| crate::lowercase::lower(t).contains(&q))
+            });
         status_ok && text_ok
     }
 }

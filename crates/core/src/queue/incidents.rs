@@ -177,13 +177,12 @@ impl IncidentFilter {
         let text = [&i.display_name, &i.description, &i.assigned_to]
             .into_iter()
             .flatten()
-            .map(|s| s.to_lowercase())
-            .chain(i.tags().iter().map(|t| t.to_lowercase()))
-            .chain([i.id.0.to_lowercase()])
+            .map(|s| crate::lowercase::lower(s))
+            .chain(i.tags().iter().map(|t| crate::lowercase::lower(t)))
+            .chain([crate::lowercase::lower(&i.id.0)])
             .collect::<Vec<_>>()
             .join(" ");
-        self.search
-            .to_lowercase()
+        crate::lowercase::lower(&self.search)
             .split_whitespace()
             .all(|t| text.contains(t))
     }

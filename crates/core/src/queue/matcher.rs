@@ -141,9 +141,7 @@ impl QueueFilter {
             me: viewer.me.map(str::to_owned),
             from,
             to,
-            terms: self
-                .search
-                .to_lowercase()
+            terms: crate::lowercase::lower(&self.search)
                 .split_whitespace()
                 .map(str::to_owned)
                 .collect(),

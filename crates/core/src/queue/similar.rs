@@ -17,7 +17,7 @@ pub struct Similar {
 /// Related alerts of row `i` (every match; the page shows the first few).
 pub fn similar(table: &Table, i: u32) -> Similar {
     let row = table.row(i);
-    let title = row.title.trim().to_lowercase();
+    let title = crate::lowercase::lower(row.title.trim());
     let incident = row.incident_id;
     let mut out = Similar::default();
     for (j, r) in table.rows().iter().enumerate() {
@@ -30,7 +30,7 @@ pub fn similar(table: &Table, i: u32) -> Similar {
             && r.title
                 .trim()
                 .chars()
-                .flat_map(char::to_lowercase)
+                .flat_map(crate::lowercase::lower_char)
                 .eq(title.chars())
         {
             out.same_title.push(j);

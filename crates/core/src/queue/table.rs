@@ -192,8 +192,8 @@ pub fn severity_rank(s: Option<&AlertSeverity>) -> u8 {
 
 fn ci_cmp(a: &str, b: &str) -> Ordering {
     a.chars()
-        .flat_map(char::to_lowercase)
-        .cmp(b.chars().flat_map(char::to_lowercase))
+        .flat_map(crate::lowercase::lower_char)
+        .cmp(b.chars().flat_map(crate::lowercase::lower_char))
 }
 
 fn rank_of<E: Member>(e: Option<&E>) -> usize {

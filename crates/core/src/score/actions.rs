@@ -182,7 +182,7 @@ fn rank_asc(a: &ActionRow, b: &ActionRow) -> Ordering {
 }
 
 fn title_key(r: &ActionRow) -> String {
-    r.display_title().to_lowercase()
+    crate::lowercase::lower(r.display_title())
 }
 
 impl ActionSort {
@@ -239,12 +239,12 @@ impl ActionFilter {
         {
             return false;
         }
-        let needle = self.text.trim().to_lowercase();
+        let needle = crate::lowercase::lower(self.text.trim());
         needle.is_empty()
             || [r.display_title(), r.name.as_str(), r.category.as_str()]
                 .into_iter()
                 .chain(r.threats.iter().map(String::as_str))
-                .any(|h| h.to_lowercase().contains(&needle))
+                .any(|h| crate::lowercase::lower(h).contains(&needle))
     }
 
     /// Positions of the matching rows, in the rows' order.

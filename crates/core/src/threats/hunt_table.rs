@@ -133,7 +133,9 @@ impl Cell {
         match (self, other) {
             (Cell::Time(a), Cell::Time(b)) => a.cmp(b),
             (Cell::Bool(a), Cell::Bool(b)) => a.cmp(b),
-            (Cell::Text(a), Cell::Text(b)) => a.to_lowercase().cmp(&b.to_lowercase()),
+            (Cell::Text(a), Cell::Text(b)) => {
+                crate::lowercase::lower(a).cmp(&crate::lowercase::lower(b))
+            }
             (a, b) => match (a.number(), b.number()) {
                 (Some(x), Some(y)) => x.total_cmp(&y),
                 _ => rank(a).cmp(&rank(b)),
