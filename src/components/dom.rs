@@ -190,16 +190,10 @@ fn live_boxed(draw: Box<dyn Fn() -> H>) -> AnyView {
     view! { <div class="live" node_ref=holder></div> }.into_any()
 }
 
-/// The value of the input or select an event came from.
+/// The value of the input, select or textarea an event came from.
 pub fn value_of(e: &web_sys::Event) -> String {
-    let Some(target) = e.target() else {
-        return String::new();
-    };
-    if let Some(i) = target.dyn_ref::<web_sys::HtmlInputElement>() {
-        i.value()
-    } else if let Some(s) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
-        s.value()
-    } else {
-        String::new()
-    }
+    e.target()
+        .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }

@@ -122,6 +122,7 @@ test('the analyst reads a case and its failed operations, and is told why nothin
   assert.equal(await page.isDisabled('#case-close'), true, 'closing the case is disabled');
   assert.ok(await page.$$eval('#searches button, #custodians button', (bs) => bs.length > 0 && bs.every((b) => b.disabled)), 'every action is disabled');
   assert.match(await page.textContent('.requires-scope .needs-scope'), /eDiscovery\.ReadWrite\.All/);
+  assert.deepEqual(await page.$$('#add-custodians, #new-search'), [], 'no forms to add to the case');
   // Hold status as the service reports it.
   const holds = await page.$$eval('#custodians tbody td .badge', (bs) => bs.map((b) => b.textContent));
   assert.ok(holds.length > 0 && holds.every((h) => /^(applied|notApplied|applying|removing|partial|—)$/.test(h)), `hold statuses: ${holds}`);
@@ -159,6 +160,64 @@ test('a new case is checked before it is sent, then created in its turn and list
   assert.equal(await page.inputValue('#new-case-name'), '');
   const sent = (await posts()).slice(before);
   assert.deepEqual(sent.map((r) => r.status), [201], 'one POST, created');
+  assertClean(page);
+  await page.close();
+});
+
+test('custodians and a search are checked against the case, then added in their turn', { timeout: 300000 }, async () => {
+  // An emulator of its own: the writes below spend budget minutes no other test should wait on.
+  const emu = await startEmulator([]);
+  const page = await openPage(browser);
+  await withEdiscovery(page, 'eDiscovery manager', emu.app, 'eDiscovery.ReadWrite.All');
+  await page.selectOption('#case-status', 'active');
+  await page.click('#case-list tbody tr td a');
+  await page.waitForSelector('#custodians tbody tr', { timeout: 60000 });
+  await page.waitForSelector('#searches :is(tbody tr, p.muted)', { timeout: 60000 });
+  const writes = async () => {
+    const { value } = await (await fetch(`${emu.graph}/_emulator/requests?family=ediscovery`)).json();
+    return value.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.split('?')[0].split('/').pop()} ${r.status}`);
+  };
+  const known = await page.$$eval('#custodians tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+  const domain = known.find((e) => e.includes('@')).split('@')[1];
+  await page.click('#add-custodians summary');
+  // A malformed address, then one already in the case (in other letter case): refused here.
+  await page.fill('#add-custodians-emails', `nope\nok@${domain}`);
+  await page.click('#add-custodians-go');
+  await page.waitForSelector('#add-custodians-said.error');
+  assert.match(await page.textContent('#add-custodians-said'), /nope/);
+  await page.fill('#add-custodians-emails', known.find((e) => e.includes('@')).toUpperCase());
+  await page.click('#add-custodians-go');
+  await page.waitForFunction(() => /Already a custodian/.test(document.querySelector('#add-custodians-said')?.textContent));
+  assert.deepEqual(await writes(), [], 'nothing was sent');
+  // A new one: created, given their mailbox and OneDrive, and listed.
+  const email = `e2e.${Date.now()}@${domain}`;
+  await page.fill('#add-custodians-emails', email);
+  await page.click('#add-custodians-go');
+  await page.waitForSelector('#add-custodians-said.ok', { timeout: 150000 });
+  assert.equal(await page.textContent('#add-custodians-said'), `Added ${email}, each with their mailbox and OneDrive.`);
+  assert.equal(await page.inputValue('#add-custodians-emails'), '', 'emptied once added');
+  await page.waitForFunction((e) => [...document.querySelectorAll('#custodians tbody td')].some((td) => td.textContent === e), email, { timeout: 90000 });
+  assert.deepEqual(await writes(), ['POST custodians 201', 'POST userSources 201']);
+  // A search over every mailbox: an unbalanced query is refused, a good one created.
+  const name = `E2E search ${Date.now()}`;
+  await page.click('#new-search summary');
+  await page.fill('#new-search-name', name);
+  await page.fill('#new-search-query', 'subject:(merger');
+  await page.selectOption('#new-search-scope', 'allTenantMailboxes');
+  await page.click('#new-search-go');
+  await page.waitForSelector('#new-search-said.error');
+  assert.match(await page.textContent('#new-search-said'), /parenthesis/);
+  assert.equal(await page.inputValue('#new-search-name'), name, 'what was typed is kept');
+  await page.fill('#new-search-query', 'subject:"merger (draft)"');
+  await page.click('#new-search-go');
+  await page.waitForSelector('#new-search-said.ok', { timeout: 150000 });
+  const row = `#searches tbody tr:has(td:text-is("${name}"))`;
+  await page.waitForSelector(row, { timeout: 90000 });
+  assert.equal(await page.textContent(`${row} code`), 'subject:"merger (draft)"');
+  assert.equal(await page.inputValue('#new-search-name'), '');
+  assert.deepEqual((await writes()).slice(2), ['POST searches 201']);
+  const { most } = await busiestMinute(emu.graph);
+  assert.ok(most <= 5, `at most five eDiscovery requests in any minute (${most})`);
   assertClean(page);
   await page.close();
 });

@@ -2,8 +2,6 @@
 //! custodians with their holds and its searches with their estimates, and the actions a user
 //! with eDiscovery write may take on them.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -16,93 +14,18 @@ use vigil_core::ediscovery::progress::{
 };
 use vigil_core::ediscovery::view::is_open;
 use vigil_core::models::{
-    CaseAction, CaseId, CaseOperation, CaseOperationCommon, CaseOperationDetails,
-    CaseOperationStatus, CaseStatus, Custodian, DataSourceHoldStatus, EdiscoveryCase,
-    EstimateStatistics, Search,
+    CaseAction, CaseOperation, CaseOperationCommon, CaseOperationDetails, CaseOperationStatus,
+    CaseStatus, Custodian, DataSourceHoldStatus, EdiscoveryCase, EstimateStatistics, Search,
 };
 
+use super::add;
+use super::at::{At, write};
 use super::body::{ask, lane_line, reading, stale, table, td, when};
-use super::desk::{Answer, Desk, Got, Key, open_case};
-use crate::auth::{Auth, use_auth};
+use super::desk::{Desk, Got, Key, open_case};
+use crate::auth::use_auth;
 use crate::components::Submit;
 use crate::components::dom::{H, el, live, tx};
 use crate::router::href;
-
-/// A write on a case: a sentence either way.
-type Write = Rc<dyn Fn(At) -> Pin<Box<dyn Future<Output = Result<String, String>>>>>;
-
-/// A [`Write`] from an async closure.
-fn write<F: Future<Output = Result<String, String>> + 'static>(
-    f: impl Fn(At) -> F + 'static,
-) -> Write {
-    Rc::new(move |at| Box::pin(f(at)))
-}
-
-/// Where the case page's actions are: the desk, the case, and the last write's outcome.
-#[derive(Clone)]
-struct At {
-    desk: Desk,
-    auth: Auth,
-    tenant: String,
-    case: String,
-    act: Submit,
-}
-
-impl At {
-    fn answer(&self, key: Key) -> Option<Answer> {
-        self.desk.answer(&self.tenant, &key)
-    }
-
-    fn name(&self) -> String {
-        self.desk.case_name(&self.tenant, &self.case)
-    }
-
-    /// Why the write buttons are disabled (tracked), `None` when they are not.
-    fn cannot_write(&self) -> Option<String> {
-        if self.act.pending() {
-            return Some("another change is being made".to_owned());
-        }
-        self.auth.lacks(EDISCOVERY_WRITE)
-    }
-
-    /// A button that runs `write` (a sentence either way), then reads `again` at once. Built
-    /// once for every button: only each write's own future is its own code.
-    fn button(&self, id: &str, label: &str, again: Vec<Key>, write: Write) -> H {
-        let why = self.cannot_write();
-        let at = self.clone();
-        el("button")
-            .id(id)
-            .flag("disabled", why.is_some())
-            .attr("title", why.as_deref().unwrap_or(label))
-            .t(label)
-            .click(move || {
-                let at = at.clone();
-                let write = write.clone();
-                let again = again.clone();
-                at.act.start(async move {
-                    at.desk.turn(&at.tenant).await;
-                    let result = write(at.clone()).await;
-                    for key in again {
-                        at.desk
-                            .want(&at.tenant, key, Priority::Now, &at.name(), true);
-                    }
-                    result
-                });
-            })
-    }
-
-    fn client(
-        &self,
-    ) -> Result<vigil_core::client::GraphClient<crate::transport::BrowserTransport>, String> {
-        self.auth
-            .client_for_data(Some(&self.tenant))
-            .ok_or_else(|| "Sign in to this tenant again to change its cases.".to_owned())
-    }
-
-    fn id(&self) -> CaseId {
-        CaseId::new(self.case.clone())
-    }
-}
 
 pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
     let auth = use_auth();
@@ -116,6 +39,7 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
         act: Submit::new(),
     };
     let (a, b, c, d, e) = (at.clone(), at.clone(), at.clone(), at.clone(), at.clone());
+    let (add_custodians, new_search) = (add::custodians(&at), add::search(&at));
     let back = href("/ediscovery");
     view! {
         <div class="ediscovery case-page">
@@ -129,7 +53,9 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
             {live(move || case_actions(&c))}
             {live(move || operations(&d))}
             {live(move || custodians(&e))}
+            {add_custodians}
             {live(move || searches(&at))}
+            {new_search}
         </div>
     }
     .into_any()

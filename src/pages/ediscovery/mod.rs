@@ -11,6 +11,10 @@
 //! with the cargo feature `bench-without-ediscovery`, which leaves the page out.
 
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod add;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod at;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod body;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod card;
@@ -18,6 +22,8 @@ mod card;
 mod case;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod desk;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod form;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod list;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]

@@ -1,0 +1,91 @@
+//! Where a case page's actions run: the desk, the case, the signed-in user and how the last
+//! write went, with the one button every write on the page is started from.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+
+use vigil_core::client::GraphClient;
+use vigil_core::client::scopes::EDISCOVERY_WRITE;
+use vigil_core::ediscovery::lane::Priority;
+use vigil_core::models::CaseId;
+
+use super::desk::{Answer, Desk, Key};
+use crate::auth::Auth;
+use crate::components::Submit;
+use crate::components::dom::{H, el};
+use crate::transport::BrowserTransport;
+
+/// A write on a case: a sentence either way.
+pub(super) type Write = Rc<dyn Fn(At) -> Pin<Box<dyn Future<Output = Result<String, String>>>>>;
+
+/// A [`Write`] from an async closure.
+pub(super) fn write<F: Future<Output = Result<String, String>> + 'static>(
+    f: impl Fn(At) -> F + 'static,
+) -> Write {
+    Rc::new(move |at| Box::pin(f(at)))
+}
+
+/// Where the case page's actions are: the desk, the case, and the last write's outcome.
+#[derive(Clone)]
+pub(super) struct At {
+    pub desk: Desk,
+    pub auth: Auth,
+    pub tenant: String,
+    pub case: String,
+    pub act: Submit,
+}
+
+impl At {
+    pub fn answer(&self, key: Key) -> Option<Answer> {
+        self.desk.answer(&self.tenant, &key)
+    }
+
+    pub fn name(&self) -> String {
+        self.desk.case_name(&self.tenant, &self.case)
+    }
+
+    /// Why the write buttons are disabled (tracked), `None` when they are not.
+    pub fn cannot_write(&self) -> Option<String> {
+        if self.act.pending() {
+            return Some("another change is being made".to_owned());
+        }
+        self.auth.lacks(EDISCOVERY_WRITE)
+    }
+
+    /// A button that runs `write` (a sentence either way), then reads `again` at once. Built
+    /// once for every button: only each write's own future is its own code.
+    pub fn button(&self, id: &str, label: &str, again: Vec<Key>, write: Write) -> H {
+        let why = self.cannot_write();
+        let at = self.clone();
+        el("button")
+            .id(id)
+            .flag("disabled", why.is_some())
+            .attr("title", why.as_deref().unwrap_or(label))
+            .t(label)
+            .click(move || {
+                let at = at.clone();
+                let write = write.clone();
+                let again = again.clone();
+                at.act.start(async move {
+                    at.desk.turn(&at.tenant).await;
+                    let result = write(at.clone()).await;
+                    for key in again {
+                        at.desk
+                            .want(&at.tenant, key, Priority::Now, &at.name(), true);
+                    }
+                    result
+                });
+            })
+    }
+
+    pub fn client(&self) -> Result<GraphClient<BrowserTransport>, String> {
+        self.auth
+            .client_for_data(Some(&self.tenant))
+            .ok_or_else(|| "Sign in to this tenant again to change its cases.".to_owned())
+    }
+
+    pub fn id(&self) -> CaseId {
+        CaseId::new(self.case.clone())
+    }
+}
