@@ -164,9 +164,10 @@ test('a new case is checked before it is sent, then created in its turn and list
   await page.close();
 });
 
-test('custodians and a search are checked against the case, then added in their turn', { timeout: 300000 }, async () => {
-  // An emulator of its own: the writes below spend budget minutes no other test should wait on.
-  const emu = await startEmulator([]);
+test('custodians and a search are checked against the case, then added in their turn, and the search exported to a download link', { timeout: 420000 }, async () => {
+  // An emulator of its own (operations of 8 seconds): the writes below spend budget minutes no
+  // other test should wait on.
+  const emu = await startEmulator(['--operation-seconds', '8']);
   const page = await openPage(browser);
   await withEdiscovery(page, 'eDiscovery manager', emu.app, 'eDiscovery.ReadWrite.All');
   await page.selectOption('#case-status', 'active');
@@ -216,6 +217,20 @@ test('custodians and a search are checked against the case, then added in their 
   assert.equal(await page.textContent(`${row} code`), 'subject:"merger (draft)"');
   assert.equal(await page.inputValue('#new-search-name'), '');
   assert.deepEqual((await writes()).slice(2), ['POST searches 201']);
+  // Exported: the operation is listed at once, followed to its end, and offers its file.
+  const search = await page.getAttribute(row, 'data-search');
+  const listed = await page.$$eval('#operations tbody tr', (rows) => rows.map((r) => r.dataset.op));
+  await page.click(`#export-${search}`);
+  const exported = await page.waitForFunction((ids) => [...document.querySelectorAll('#operations tbody tr')]
+    .find((r) => !ids.includes(r.dataset.op))?.dataset.op, listed, { timeout: 150000 }).then((h) => h.jsonValue());
+  const op = `#operations tr[data-op="${exported}"]`;
+  assert.equal(await page.textContent(`${op} td:first-child`), 'Export results');
+  await page.waitForSelector(`${op}[data-phase="succeeded"] a.download`, { timeout: 180000 });
+  const link = await page.$eval(`${op} a.download`, (a) => ({ href: a.getAttribute('href'), text: a.textContent, rel: a.rel }));
+  assert.match(link.href, /^https:\/\/[^/]+\/.+\.zip$/);
+  assert.match(link.text, /^Export\.zip \([\d.]+ MB\)$/);
+  assert.equal(link.rel, 'noopener noreferrer');
+  assert.match((await writes()).at(-1), /^POST exportResult 202$/);
   const { most } = await busiestMinute(emu.graph);
   assert.ok(most <= 5, `at most five eDiscovery requests in any minute (${most})`);
   assertClean(page);

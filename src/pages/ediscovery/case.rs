@@ -9,13 +9,14 @@ use vigil_core::client::CustodianAction;
 use vigil_core::client::scopes::EDISCOVERY_WRITE;
 use vigil_core::ediscovery::lane::Priority;
 use vigil_core::ediscovery::progress::{
-    Phase, action_text, duration_ms, error_text, estimate_text, format_duration, percent,
-    status_text,
+    Phase, action_text, downloads, duration_ms, error_text, estimate_text, format_duration,
+    percent, status_text,
 };
 use vigil_core::ediscovery::view::is_open;
 use vigil_core::models::{
     CaseAction, CaseOperation, CaseOperationCommon, CaseOperationDetails, CaseOperationStatus,
     CaseStatus, Custodian, DataSourceHoldStatus, EdiscoveryCase, EstimateStatistics, Search,
+    SearchExport,
 };
 
 use super::add;
@@ -218,11 +219,14 @@ fn operations(at: &At) -> H {
                     .as_ref()
                     .and_then(|b| b.label())
                     .unwrap_or("—")))
-                .child(tx(
-                    "td",
-                    if phase == Phase::Failed { "error" } else { "" },
-                    &result,
-                ))
+                .child(
+                    tx(
+                        "td",
+                        if phase == Phase::Failed { "error" } else { "" },
+                        &result,
+                    )
+                    .kids(download_links(op)),
+                )
         })
         .collect();
     if ops.is_empty() {
@@ -241,6 +245,21 @@ fn operations(at: &At) -> H {
         ],
         rows,
     ))
+}
+
+/// A finished export's files, each an https link (checked in `downloads`).
+fn download_links(op: &CaseOperation) -> Vec<H> {
+    downloads(op)
+        .into_iter()
+        .map(|(label, url)| {
+            el("a")
+                .cls("download")
+                .attr("href", &url)
+                .attr("rel", "noopener noreferrer")
+                .attr("target", "_blank")
+                .t(&label)
+        })
+        .collect()
 }
 
 /// The card of one read: its heading and what the read is doing or why it failed, and what it
@@ -343,40 +362,55 @@ fn searches(at: &At) -> H {
 }
 
 fn search_row(at: &At, s: &Search) -> H {
-    let id = s.id.clone();
     let name = s.display_name.clone().unwrap_or_else(|| s.id.clone());
-    let again = vec![Key::Operations(at.case.clone())];
-    let button = at.button(
-        &format!("estimate-{}", s.id),
+    let estimate = search_action(
+        at,
+        s,
+        "estimate",
         "Estimate",
-        again,
-        write(move |at: At| {
-            let (id, name) = (id.clone(), name.clone());
-            async move {
-                let handle = at
-                    .client()?
-                    .estimate_statistics(&at.id(), &id, &EstimateStatistics::default())
-                    .await
-                    .map_err(|e| at.auth.explain(&e))?;
-                if let Some(op) = handle.operation_id() {
-                    at.desk.started(
-                        &at.tenant,
-                        &at.case,
-                        started(op, CaseAction::EstimateStatistics),
-                    );
-                }
-                Ok(format!(
-                    "Estimating {name}: the operation is followed below."
-                ))
-            }
-        }),
+        CaseAction::EstimateStatistics,
     );
+    let export = search_action(at, s, "export", "Export", CaseAction::ExportResult);
     el("tr")
         .attr("data-search", &s.id)
-        .child(td(s.display_name.as_deref().unwrap_or("—")))
+        .child(td(&name))
         .child(el("td").child(tx("code", "", s.content_query.as_deref().unwrap_or(""))))
         .child(td(&when(s.created_date_time.as_ref())))
-        .child(el("td").child(button))
+        .child(el("td").child(estimate).child(export))
+}
+
+/// A button that starts `action` on a search and follows its operation in the table.
+fn search_action(at: &At, s: &Search, id: &str, label: &str, action: CaseAction) -> H {
+    let (search, name) = (s.id.clone(), s.display_name.clone().unwrap_or_default());
+    let again = vec![Key::Operations(at.case.clone())];
+    at.button(
+        &format!("{id}-{}", s.id),
+        label,
+        again,
+        write(move |at: At| {
+            let (search, name, action) = (search.clone(), name.clone(), action.clone());
+            async move {
+                let client = at.client()?;
+                let (case, export) = (at.id(), action == CaseAction::ExportResult);
+                let handle = if export {
+                    let body = SearchExport::results(format!("{name} export"));
+                    client.export_search(&case, &search, false, &body).await
+                } else {
+                    let body = EstimateStatistics::default();
+                    client.estimate_statistics(&case, &search, &body).await
+                }
+                .map_err(|e| at.auth.explain(&e))?;
+                let said = format!(
+                    "{} of \u{201c}{name}\u{201d} started: it is followed under Operations.",
+                    action_text(Some(&action))
+                );
+                if let Some(op) = handle.operation_id() {
+                    at.desk.started(&at.tenant, &at.case, started(op, action));
+                }
+                Ok(said)
+            }
+        }),
+    )
 }
 
 /// An operation the user just started, until the service lists it.

@@ -198,6 +198,33 @@ pub fn estimate_text(op: &CaseOperation) -> Option<String> {
     Some(s)
 }
 
+/// The files a finished export offers: what to call each link (file name and size) and its
+/// address, https only (anything else from the service is left out, never linked).
+pub fn downloads(op: &CaseOperation) -> Vec<(String, String)> {
+    let files = match &op.details {
+        CaseOperationDetails::Export(d) => &d.export_file_metadata.0,
+        CaseOperationDetails::SearchExport(d) => &d.export_file_metadata.0,
+        _ => return Vec::new(),
+    };
+    if !matches!(Phase::of(op), Phase::Succeeded | Phase::PartlySucceeded) {
+        return Vec::new();
+    }
+    files
+        .iter()
+        .filter_map(|f| {
+            let url = f.download_url.as_deref()?;
+            let parsed = crate::url::HttpUrl::parse(url).ok()?;
+            (parsed.scheme() == "https" && !parsed.host().is_empty()).then_some(())?;
+            let name = f.file_name.as_deref().unwrap_or("Download");
+            let label = match f.size {
+                Some(b) => format!("{name} ({})", size_text(b)),
+                None => name.to_owned(),
+            };
+            Some((label, url.to_owned()))
+        })
+        .collect()
+}
+
 /// `1,204`: the export's digit grouping, for a signed count.
 fn thousands(n: i64) -> String {
     let digits = crate::queue::export::thousands(n.unsigned_abs());
@@ -241,6 +268,42 @@ mod tests {
             },
             details: CaseOperationDetails::Hold,
         }
+    }
+
+    #[test]
+    fn a_finished_export_offers_its_https_files_only() {
+        let tree = serde_json::json!({
+            "@odata.type": "#microsoft.graph.security.ediscoverySearchExportOperation",
+            "id": "x", "action": "exportResult", "status": "succeeded",
+            "exportFileMetadata": [
+                {"fileName": "Export.zip", "size": 5_242_880,
+                 "downloadUrl": "https://proddata.blob.core.windows.net/export/x/Export.zip"},
+                {"fileName": "evil.zip", "downloadUrl": "javascript:alert(1)"},
+                {"fileName": "plain.zip", "downloadUrl": "http://example.com/plain.zip"},
+                {"downloadUrl": "https://proddata.blob.core.windows.net/export/x/Report.csv"}
+            ]
+        });
+        let done: CaseOperation = crate::models::tree::FromTree::from_tree(&tree);
+        assert_eq!(
+            downloads(&done),
+            [
+                (
+                    "Export.zip (5.2 MB)".to_owned(),
+                    "https://proddata.blob.core.windows.net/export/x/Export.zip".to_owned()
+                ),
+                (
+                    "Download".to_owned(),
+                    "https://proddata.blob.core.windows.net/export/x/Report.csv".to_owned()
+                ),
+            ]
+        );
+        let mut running = done.clone();
+        running.common.status = Some(CaseOperationStatus::Running);
+        assert!(
+            downloads(&running).is_empty(),
+            "nothing to download before it ends"
+        );
+        assert!(downloads(&op(CaseOperationStatus::Succeeded, None)).is_empty());
     }
 
     #[test]

@@ -501,6 +501,21 @@ pub struct SearchExport {
     pub export_format: Option<String>,
 }
 
+impl SearchExport {
+    /// A search's results, as found (`searchHits`), in PST files with nothing added: what a
+    /// reviewer downloads when no other option was asked for.
+    pub fn results(display_name: String) -> Self {
+        SearchExport {
+            display_name,
+            description: None,
+            export_criteria: "searchHits".into(),
+            export_location: None,
+            additional_options: "none".into(),
+            export_format: Some("pst".into()),
+        }
+    }
+}
+
 /// Body of the collection-level `applyHold` / `removeHold`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct HoldIds {
