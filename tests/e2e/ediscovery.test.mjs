@@ -130,6 +130,38 @@ test('the analyst reads a case and its failed operations, and is told why nothin
   await page.close();
 });
 
+test('legal holds are read from Graph beta only when opened, and a hold in error says why', { timeout: 150000 }, async () => {
+  const page = await openPage(browser);
+  await withEdiscovery(page, 'analyst');
+  // The demo tenant's second case has a hold policy the service could not apply.
+  const name = 'HR investigation: payroll portal phishing';
+  const id = await page.getAttribute(`#case-list tbody tr:has(td a:text-is("${name}"))`, 'data-case');
+  await page.click(`#case-list tbody tr td a:text-is("${name}")`);
+  await page.waitForSelector('#custodians tbody tr', { timeout: 60000 });
+  const holdReads = async () => {
+    const { value } = await (await fetch(`${GRAPH}/_emulator/requests?family=ediscovery`)).json();
+    return value.filter((r) => r.path.includes(`/ediscoveryCases/${id}/legalHolds`)).map((r) => `${r.version} ${r.path.split('?')[0]}`);
+  };
+  assert.deepEqual(await holdReads(), [], 'not read before the section is opened');
+  await page.click('#case-holds summary');
+  await page.waitForSelector('#legal-holds tbody tr', { timeout: 90000 });
+  assert.match(await page.textContent('#case-holds'), /beta API, which Microsoft may change/);
+  const rows = await page.$$eval('#legal-holds tbody tr', (rs) => rs.map((r) => ({
+    status: r.dataset.status,
+    badge: r.querySelector('.badge').textContent,
+    problems: r.querySelector('td:last-child'),
+  })).map((r) => ({ ...r, problems: r.problems.textContent, error: r.problems.classList.contains('error') })));
+  assert.ok(rows.every((r) => ['pending', 'success', 'error'].includes(r.status) && r.badge === r.status), JSON.stringify(rows));
+  const failed = rows.find((r) => r.status === 'error');
+  assert.ok(failed, `a hold in error: ${JSON.stringify(rows)}`);
+  assert.match(failed.problems, /could not be found/);
+  assert.ok(failed.error, 'its problems are shown as an error');
+  assert.ok(rows.filter((r) => r.status !== 'error').every((r) => r.problems === ''), 'the others have none');
+  assert.deepEqual(await holdReads(), [`beta /security/cases/ediscoveryCases/${id}/legalHolds`], 'one read, from beta');
+  assertClean(page);
+  await page.close();
+});
+
 test('a new case is checked before it is sent, then created in its turn and listed first', { timeout: 150000 }, async () => {
   const page = await openPage(browser);
   await withEdiscovery(page, 'eDiscovery manager', APP, 'eDiscovery.ReadWrite.All');

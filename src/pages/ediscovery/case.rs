@@ -19,10 +19,10 @@ use vigil_core::models::{
     SearchExport,
 };
 
-use super::add;
 use super::at::{At, write};
 use super::body::{ask, lane_line, reading, stale, table, td, when};
 use super::desk::{Desk, Got, Key, open_case};
+use super::{add, holds};
 use crate::auth::use_auth;
 use crate::components::Submit;
 use crate::components::dom::{H, el, live, tx};
@@ -41,6 +41,7 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
     };
     let (a, b, c, d, e) = (at.clone(), at.clone(), at.clone(), at.clone(), at.clone());
     let (add_custodians, new_search) = (add::custodians(&at), add::search(&at));
+    let holds = holds::section(&at);
     let back = href("/ediscovery");
     view! {
         <div class="ediscovery case-page">
@@ -57,6 +58,7 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
             {add_custodians}
             {live(move || searches(&at))}
             {new_search}
+            {holds}
         </div>
     }
     .into_any()

@@ -13,7 +13,7 @@ use vigil_core::ediscovery::lane::{Lane, LaneConfig, POLL_INTERVAL_MS, Priority,
 use vigil_core::ediscovery::progress::{hold_finished, is_running};
 use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::error::ErrorKind;
-use vigil_core::models::{CaseId, CaseOperation, Custodian, EdiscoveryCase, Search};
+use vigil_core::models::{CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, Search};
 use vigil_core::odata::Query;
 
 use crate::auth::Auth;
@@ -24,17 +24,20 @@ use crate::auth::storage::{KeyValue, SessionStore};
 pub enum Key {
     /// The tenant's cases.
     Cases,
-    /// One case's operations, custodians or searches (by case id).
+    /// One case's operations, custodians, searches or legal holds (by case id).
     Operations(String),
     Custodians(String),
     Searches(String),
+    LegalHolds(String),
 }
 
 impl Key {
     fn case(&self) -> Option<&str> {
         match self {
             Key::Cases => None,
-            Key::Operations(c) | Key::Custodians(c) | Key::Searches(c) => Some(c),
+            Key::Operations(c) | Key::Custodians(c) | Key::Searches(c) | Key::LegalHolds(c) => {
+                Some(c)
+            }
         }
     }
 
@@ -44,6 +47,7 @@ impl Key {
             Key::Operations(_) => format!("operations of {case_name}"),
             Key::Custodians(_) => format!("custodians of {case_name}"),
             Key::Searches(_) => format!("searches of {case_name}"),
+            Key::LegalHolds(_) => format!("legal holds of {case_name}"),
         }
     }
 }
@@ -55,6 +59,7 @@ pub enum Got {
     Operations(Vec<CaseOperation>),
     Custodians(Vec<Custodian>),
     Searches(Vec<Search>),
+    LegalHolds(Vec<HoldPolicy>),
 }
 
 /// The last answer to one read: what was read (kept when a later read fails), why the last
@@ -469,6 +474,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
         Key::Operations(_) => client.list_operations(&case, &q).trees(),
         Key::Custodians(_) => client.list_custodians(&case, &q).trees(),
         Key::Searches(_) => client.list_searches(&case, &q).trees(),
+        Key::LegalHolds(_) => client.list_legal_holds(&case).trees(),
     };
     let got = pages.collect_all().await.and_then(|values| {
         Ok(match key {
@@ -476,6 +482,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
             Key::Operations(_) => Got::Operations(from_trees(&values)?),
             Key::Custodians(_) => Got::Custodians(from_trees(&values)?),
             Key::Searches(_) => Got::Searches(from_trees(&values)?),
+            Key::LegalHolds(_) => Got::LegalHolds(from_trees(&values)?),
         })
     });
     got.map_err(|e| {

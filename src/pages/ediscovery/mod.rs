@@ -1,5 +1,5 @@
 //! eDiscovery: the signed-in tenants' cases and their case load report, and a case's operations
-//! (with their progress), custodians and searches, inside Graph's budget of five eDiscovery
+//! (with their progress), custodians, searches and legal holds, inside Graph's budget of five eDiscovery
 //! requests a minute.
 //!
 //! The figures and rules come from `vigil_core::ediscovery`; what was read is kept for the
@@ -24,6 +24,8 @@ mod case;
 mod desk;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod form;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod holds;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod list;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]

@@ -543,8 +543,9 @@ graph_enum! {
 }
 
 wire_struct! {
-    /// `ediscoveryHoldPolicy` (a case's `legalHolds`, Graph beta only); `user_sources` and
-    /// `site_sources` are filled when read separately.
+    /// `ediscoveryHoldPolicy` (a case's `legalHolds`, Graph beta only). Its `userSources` and
+    /// `siteSources` are navigations, read separately (as [`DataSource`]s) and not kept here.
+    @tree
     HoldPolicy {
         id: String = "id",
         display_name: Option<String> = "displayName",
@@ -557,8 +558,6 @@ wire_struct! {
         created_by: Option<IdentitySet> = "createdBy",
         created_date_time: Option<DateTime> = "createdDateTime" => date,
         last_modified_date_time: Option<DateTime> = "lastModifiedDateTime" => date,
-        user_sources: Vec<DataSource> = "userSources" => list,
-        site_sources: Vec<DataSource> = "siteSources" => list,
     }
 }
 

@@ -1,0 +1,78 @@
+//! A case's legal holds (hold policies), from Graph's beta API: read when the user opens the
+//! section, so opening a case spends no more of the minute's budget than before. A policy in
+//! error says why, in the service's words, beside its status.
+
+use leptos::prelude::*;
+use vigil_core::ediscovery::lane::Priority;
+use vigil_core::models::{HoldPolicy, PolicyStatus};
+
+use super::at::At;
+use super::body::{reading, stale, table, td, when};
+use super::desk::{Got, Key};
+use crate::components::dom::{H, el, live, tx};
+
+pub(super) fn section(at: &At) -> AnyView {
+    let asker = at.clone();
+    let ask = move |_| {
+        let key = Key::LegalHolds(asker.case.clone());
+        let (desk, tenant) = (asker.desk, &asker.tenant);
+        desk.want(tenant, key, Priority::Opened, &asker.name(), false);
+    };
+    let at = at.clone();
+    view! {
+        <details class="card" id="case-holds" on:toggle=ask>
+            <summary>"Legal holds " <span class="badge">"Graph beta"</span></summary>
+            <p class="muted">
+                "Read from Microsoft Graph's beta API, which Microsoft may change, when this "
+                "section is opened."
+            </p>
+            {live(move || holds(&at))}
+        </details>
+    }
+    .into_any()
+}
+
+fn holds(at: &At) -> H {
+    at.desk.track();
+    let a = at.answer(Key::LegalHolds(at.case.clone()));
+    let what = "the legal holds";
+    let notes = reading(a.as_ref(), what)
+        .into_iter()
+        .chain(stale(a.as_ref(), what));
+    let body = el("div").kids(notes.collect());
+    let got = a.and_then(|a| a.got);
+    let Some(Got::LegalHolds(list)) = got.as_deref() else {
+        return body;
+    };
+    if list.is_empty() {
+        return body.child(tx("p", "muted", "No legal holds in this case."));
+    }
+    let rows = list.iter().map(row).collect();
+    body.child(table(
+        "legal-holds",
+        &["Hold", "Status", "Enabled", "Query", "Created", "Problems"],
+        rows,
+    ))
+}
+
+fn row(h: &HoldPolicy) -> H {
+    let status = h.status.as_ref().map_or("—", |s| s.as_str());
+    let failed = h.status == Some(PolicyStatus::Error);
+    el("tr")
+        .attr("data-hold", &h.id)
+        .attr("data-status", status)
+        .child(td(h.display_name.as_deref().unwrap_or(&h.id)))
+        .child(el("td").child(tx("span", "badge", status)))
+        .child(td(match h.is_enabled {
+            Some(true) => "Yes",
+            Some(false) => "No",
+            None => "—",
+        }))
+        .child(el("td").child(tx("code", "", h.content_query.as_deref().unwrap_or(""))))
+        .child(td(&when(h.created_date_time.as_ref())))
+        .child(tx(
+            "td",
+            if failed { "error" } else { "" },
+            &h.errors.join(" "),
+        ))
+}
