@@ -17,15 +17,7 @@ use crate::{cmd, minify};
 /// Reorders the functions of the one `*_bg.wasm` at the top of `dir` and updates
 /// `dir/index.html`.
 pub fn run(dir: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot list {dir:?}: {e}"))?;
-    let wasm: Vec<_> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
-        .collect();
-    let [path] = wasm.as_slice() else {
-        return Err(format!("{dir:?} has {} .wasm files, not one", wasm.len()));
-    };
+    let path = &crate::linkage::only_file(dir, ".wasm")?;
     let name = path
         .file_name()
         .and_then(|n| n.to_str())

@@ -49,7 +49,8 @@ pub fn run(dir: &Path) -> Result<(), String> {
     std::fs::write(&index, html).map_err(|e| format!("cannot write {index:?}: {e}"))
 }
 
-fn only_file(dir: &Path, suffix: &str) -> Result<std::path::PathBuf, String> {
+/// The one file at the top of `dir` whose name ends with `suffix` (an error unless exactly one).
+pub fn only_file(dir: &Path, suffix: &str) -> Result<std::path::PathBuf, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot list {dir:?}: {e}"))?;
     let found: Vec<_> = entries
         .flatten()

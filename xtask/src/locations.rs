@@ -13,7 +13,11 @@
 //!
 //! Every function body is decoded instruction by instruction and must end exactly where its
 //! size says; an opcode outside what Rust emits for wasm32 (SIMD, threads, exceptions, GC) stops
-//! the build instead of guessing. Nothing moves in memory, so no other address changes.
+//! the build instead of guessing. Nothing moves in memory, so no other address changes. Only a
+//! record whose address is never used but as a call's last argument (where `#[track_caller]`
+//! puts it) is folded: a table that merely looks like one (the HTTP date parser's months did)
+//! is left alone, and so is a file name anything else points into (the linker ends shorter
+//! strings inside longer ones).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -37,15 +41,7 @@ const NOT_SHIPPED: &[u8] = b"(location not shipped)";
 /// Folds the locations of the one `*_bg.wasm` at the top of `dir`, in place. `index.html`'s
 /// integrity is written by the steps after this one ([`crate::layout`]).
 pub fn run(dir: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot list {dir:?}: {e}"))?;
-    let wasm: Vec<_> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
-        .collect();
-    let [path] = wasm.as_slice() else {
-        return Err(format!("{dir:?} has {} .wasm files, not one", wasm.len()));
-    };
+    let path = &crate::linkage::only_file(dir, ".wasm")?;
     let module = std::fs::read(path).map_err(|e| format!("cannot read {path:?}: {e}"))?;
     let (folded, what) = fold(&module).map_err(|e| format!("{}: {e}", path.display()))?;
     println!(
@@ -82,11 +78,7 @@ pub fn fold(module: &[u8]) -> Result<(Vec<u8>, Folded), String> {
         segments: &segments,
     };
     let records = find_records(&mem);
-    let Some(keep) = records
-        .iter()
-        .copied()
-        .max_by_key(|r| (mem.word(r + 4), *r))
-    else {
+    if records.is_empty() {
         return Ok((
             module.to_vec(),
             Folded {
@@ -95,19 +87,64 @@ pub fn fold(module: &[u8]) -> Result<(Vec<u8>, Folded), String> {
                 files: 0,
             },
         ));
-    };
-    let set: BTreeSet<u32> = records.iter().copied().collect();
+    }
     let bodies = bodies(module, code.content.clone())?;
-    let mut constants = BTreeSet::new();
+    let consts = bodies
+        .iter()
+        .map(|b| i32_constants(module, b.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
+    // A Location's address is the last argument of the call that may panic, so its constant is
+    // followed by that call. A record whose address is used any other way (added to, loaded
+    // from, stored) may be something else that looks like one (the head of a table, say): it
+    // is left as it is, and so is every constant naming it.
+    let suspect: BTreeSet<u32> = consts
+        .iter()
+        .flatten()
+        .filter(|(_, end, _)| module.get(*end) != Some(&0x10))
+        .map(|c| c.2 as u32)
+        .collect();
+    let records: Vec<u32> = records
+        .into_iter()
+        .filter(|r| !suspect.contains(r))
+        .collect();
+    if records.is_empty() {
+        return Ok((
+            module.to_vec(),
+            Folded {
+                records: 0,
+                sites: 0,
+                files: 0,
+            },
+        ));
+    }
+    let set: BTreeSet<u32> = records.iter().copied().collect();
+    // Every address something other than a record may point at: the code's constants and the
+    // data's words. A file name is changed only when none of them falls inside it, since the
+    // linker shares the tail of a string with any shorter string it ends with (a plural "s"
+    // inside "….rs").
+    let mut pointed_at = data_words(&mem, &set);
+    pointed_at.extend(consts.iter().flatten().map(|c| c.2 as u32));
+    let free = |f: u32, l: u32| pointed_at.range(f..f.saturating_add(l)).next().is_none();
+    let files: BTreeSet<(u32, u32)> = records
+        .iter()
+        .map(|r| (mem.word(*r), mem.word(r + 4)))
+        .collect();
+    // The record kept: one whose file name is free to say it is not shipped (the longest), or
+    // failing that the first, left as it is.
+    let keep = records
+        .iter()
+        .copied()
+        .filter(|r| free(mem.word(*r), mem.word(r + 4)))
+        .max_by_key(|r| (mem.word(r + 4), std::cmp::Reverse(*r)));
+    let renamed = keep.is_some();
+    let keep = keep.unwrap_or(records[0]);
     let mut sites = 0;
     let mut new_code = Vec::new();
     write_leb(&mut new_code, bodies.len() as u64);
-    for body in &bodies {
-        let consts = i32_constants(module, body.clone())?;
+    for (body, consts) in bodies.iter().zip(consts) {
         let mut out = Vec::with_capacity(body.len());
         let mut at = body.start;
         for (start, end, value) in consts {
-            constants.insert(value as u32);
             if set.contains(&(value as u32)) {
                 out.extend_from_slice(&module[at..start]);
                 out.push(0x41);
@@ -121,17 +158,12 @@ pub fn fold(module: &[u8]) -> Result<(Vec<u8>, Folded), String> {
         new_code.extend_from_slice(&out);
     }
     // The data: every record a copy of the one kept, whose file now says it is not shipped;
-    // file names nothing else points at, blanked.
+    // file names nothing else points into, blanked.
     let mut out = module.to_vec();
     let (file, len) = (mem.word(keep), mem.word(keep + 4));
-    let files: BTreeSet<(u32, u32)> = records
-        .iter()
-        .map(|r| (mem.word(*r), mem.word(r + 4)))
-        .collect();
-    let pointed_at = data_words(&mem, &set);
     let mut blanked = 0;
     for (f, l) in &files {
-        if (*f, *l) == (file, len) || constants.contains(f) || pointed_at.contains(f) {
+        if (*f, *l) == (file, len) || !free(*f, *l) {
             continue;
         }
         if let Some(range) = mem.range(*f, *l) {
@@ -139,8 +171,9 @@ pub fn fold(module: &[u8]) -> Result<(Vec<u8>, Folded), String> {
             blanked += 1;
         }
     }
-    let shown = NOT_SHIPPED.len().min(len as usize) as u32;
-    if let Some(range) = mem.range(file, len) {
+    let mut shown = len;
+    if let Some(range) = mem.range(file, len).filter(|_| renamed) {
+        shown = NOT_SHIPPED.len().min(len as usize) as u32;
         let r = range.start..range.start + shown as usize;
         out[r].copy_from_slice(&NOT_SHIPPED[..shown as usize]);
         out[range.start + shown as usize..range.end].fill(0);
@@ -323,8 +356,9 @@ fn bodies(
     Ok(out)
 }
 
-/// Every `i32.const` of one function body: where it starts and ends, and its value. The body is
-/// decoded to its end, which must be its last byte.
+/// Every `i32.const` of one function body: where it starts and ends (where the next
+/// instruction starts), and its value. The body is decoded to its end, which must be its last
+/// byte.
 fn i32_constants(
     module: &[u8],
     body: std::ops::Range<usize>,
@@ -461,10 +495,11 @@ mod tests {
     use super::*;
     use crate::wasm::section;
 
-    /// A module of one function (`body`, without its size) and one data segment at `at`.
+    /// A module of one function taking an i32 (`body`, without its size) and one data segment
+    /// at `at`.
     fn module(body: &[u8], at: u32, data: &[u8]) -> Vec<u8> {
         let mut m = b"\0asm\x01\0\0\0".to_vec();
-        m.extend(section(1, &[1, 0x60, 0, 0]));
+        m.extend(section(1, &[1, 0x60, 1, 0x7f, 0]));
         m.extend(section(3, &[1, 0]));
         m.extend(section(5, &[1, 0, 1]));
         let mut code = vec![1];
@@ -513,7 +548,7 @@ mod tests {
         let mut body = vec![0];
         for v in [1056, 1072, 5, 1088] {
             body.extend(i32_const(v));
-            body.push(0x1a);
+            body.extend([0x10, 0]);
         }
         // A block, a float and a memory copy between them, read past without harm.
         body.extend([0x02, 0x40, 0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x1a, 0x0b]);
@@ -558,6 +593,85 @@ mod tests {
             "another static points at it"
         );
         assert_eq!(mem.bytes(1108, 6).unwrap(), [0; 6], "nothing else names it");
+    }
+
+    #[test]
+    fn a_file_name_another_string_shares_is_left_as_it_was() {
+        // Constants into B's and C's file names (a shorter string the linker put at their
+        // tail); A's is named by another static: no file name may change.
+        let mut body = vec![0];
+        body.extend(i32_const(1056));
+        body.extend([0x10, 0]);
+        for v in [1040, 1113] {
+            body.extend(i32_const(v));
+            body.push(0x1a);
+        }
+        body.push(0x0b);
+        let (out, what) = fold(&module(&body, 1024, &data())).unwrap();
+        assert_eq!(what.files, 0);
+        let secs = sections(&out).unwrap();
+        let data = secs.iter().find(|s| s.id == 11).unwrap();
+        let segs = segments(&out, data.content.clone()).unwrap();
+        let mem = Memory {
+            module: &out,
+            segments: &segs,
+        };
+        assert_eq!(
+            mem.bytes(1024, 30).unwrap(),
+            b"src/a.rscrates/core/src/lib.rs"
+        );
+        assert_eq!(mem.bytes(1108, 6).unwrap(), b"x/y.rs");
+        // The records are still one: the first, its file as it was.
+        for r in [1056, 1072, 1088] {
+            assert_eq!(
+                mem.bytes(r, 16).unwrap(),
+                record(1024, 8, 0, 0),
+                "record at {r}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_used_as_anything_but_a_call_argument_is_left_alone() {
+        // B's address is also added to: it may be a table that only looks like a Location.
+        let mut body = vec![0];
+        for v in [1056, 1072, 1088] {
+            body.extend(i32_const(v));
+            body.extend([0x10, 0]);
+        }
+        body.extend(i32_const(1072));
+        body.extend(i32_const(4));
+        body.extend([0x6a, 0x1a, 0x0b]);
+        let (out, what) = fold(&module(&body, 1024, &data())).unwrap();
+        assert_eq!((what.records, what.sites), (2, 2));
+        let secs = sections(&out).unwrap();
+        let code = secs.iter().find(|s| s.id == 10).unwrap();
+        let body = &bodies(&out, code.content.clone()).unwrap()[0];
+        let values: Vec<i32> = i32_constants(&out, body.clone())
+            .unwrap()
+            .into_iter()
+            .map(|c| c.2)
+            .collect();
+        assert_eq!(values, [1088, 1072, 1088, 1072, 4]);
+        let data = secs.iter().find(|s| s.id == 11).unwrap();
+        let segs = segments(&out, data.content.clone()).unwrap();
+        let mem = Memory {
+            module: &out,
+            segments: &segs,
+        };
+        assert_eq!(
+            mem.bytes(1072, 16).unwrap(),
+            record(1032, 22, 3, 9),
+            "left as it was"
+        );
+        assert_eq!(mem.bytes(1032, 22).unwrap(), b"crates/core/src/lib.rs");
+        for r in [1056, 1088] {
+            assert_eq!(
+                mem.bytes(r, 16).unwrap(),
+                record(1108, 6, 0, 0),
+                "record at {r}"
+            );
+        }
     }
 
     #[test]

@@ -37,6 +37,12 @@ pub const GOAL_BROTLI_BYTES: u64 = 450_000;
 /// kB; "New case": 501.3 kB, and the wasm-streams classes nothing reaches dropped
 /// (xtask/src/classes.rs): 499.9 kB; the queue's early first request reverted and New case
 /// trimmed: 499.6 kB; the review fixes (a reopened case's operations read, one name check): 499.7 kB.
+/// On 2026-12-03 the case page's Add custodians and New search forms measured 510.3 kB; panic
+/// locations folded into one (xtask/src/locations.rs): 502.1 kB; the Unicode lower-case table,
+/// back through `str::to_lowercase`, replaced by 184 ranges (vigil_core::lowercase, and clippy
+/// now forbids the standard one): 496.9 kB; a search's export with its download links: 498.8
+/// kB; the legal holds section: 499.7 kB; records used other than as a call's last argument
+/// left unfolded (a month table looked like one): 499.9 kB.
 pub const BUDGET_BROTLI_BYTES: u64 = 500_000;
 
 #[derive(Debug, Default, Clone, Copy)]

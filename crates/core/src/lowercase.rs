@@ -6,10 +6,8 @@
 //! `lower` of a string lower-cases each character on its own: unlike `str::to_lowercase`, a
 //! final capital sigma becomes `σ`, not `ς`, which is what a comparison wants anyway.
 //!
-//! The table is checked against the standard library for every character
-//! (`every_character_as_the_standard_library`); when a Rust release brings a new Unicode
-//! version and that test fails, print the table again with
-//! `cargo test -p vigil-core lowercase::tests::print_table -- --ignored --nocapture`.
+//! The table is checked against the standard library, range by range and for every character;
+//! when a Rust release brings a new Unicode version, the failing test prints the new table.
 
 /// `(first | stride 2 << 21 | (count - 1) << 22, delta)`: `count` characters from `first`,
 /// every one or every other, each lower-cased by adding `delta`. Sorted by `first`; ASCII and
@@ -284,11 +282,9 @@ mod tests {
         assert_eq!(out, "x ab");
     }
 
-    /// Prints [`RANGES`] from the standard library's own lower-casing.
-    #[test]
-    #[ignore]
-    fn print_table() {
-        let mut pairs: Vec<(u32, i64)> = Vec::new();
+    /// [`RANGES`] as the standard library's own lower-casing gives them.
+    fn ranges_from_std() -> Vec<(u32, i32)> {
+        let mut pairs: Vec<(u32, i32)> = Vec::new();
         for c in (0..0x11_0000).filter_map(char::from_u32) {
             if c.is_ascii() || c == '\u{130}' {
                 continue;
@@ -296,9 +292,10 @@ mod tests {
             let l: Vec<char> = c.to_lowercase().collect();
             assert_eq!(l.len(), 1, "{c:?} lower-cases to several characters");
             if l[0] != c {
-                pairs.push((c as u32, i64::from(l[0] as u32) - i64::from(c as u32)));
+                pairs.push((c as u32, l[0] as i32 - c as i32));
             }
         }
+        let mut out = Vec::new();
         let mut i = 0;
         while i < pairs.len() {
             let (c, d) = pairs[i];
@@ -315,9 +312,29 @@ mod tests {
                     best = (stride, n);
                 }
             }
-            let packed = c | (u32::from(best.0 == 2) << 21) | ((best.1 as u32 - 1) << 22);
-            println!("    (0x{packed:08x}, {d}),");
+            out.push((
+                c | (u32::from(best.0 == 2) << 21) | ((best.1 as u32 - 1) << 22),
+                d,
+            ));
             i += best.1;
         }
+        out
+    }
+
+    /// When a Rust release brings another Unicode version, this fails and prints the table to
+    /// paste into [`RANGES`].
+    #[test]
+    fn the_table_is_the_standard_librarys() {
+        let expected = ranges_from_std();
+        let table: String = expected
+            .iter()
+            .map(|(packed, d)| format!("    (0x{packed:08x}, {d}),\n"))
+            .collect();
+        assert!(
+            RANGES[..] == expected[..],
+            "the lower-case table differs from the standard library's; RANGES should be \
+             [(u32, i32); {}]:\n{table}",
+            expected.len()
+        );
     }
 }

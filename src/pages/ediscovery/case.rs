@@ -1,6 +1,7 @@
-//! One case: what it is, its operations with their progress (polled while they run), its
-//! custodians with their holds and its searches with their estimates, and the actions a user
-//! with eDiscovery write may take on them.
+//! One case: what it is, its operations with their progress (polled while they run) and a
+//! finished export's download links, its custodians with their holds, its searches, its legal
+//! holds ([`super::holds`]), and the actions a user with eDiscovery write may take on them (the
+//! forms that add custodians and searches are in [`super::add`]).
 
 use std::rc::Rc;
 
