@@ -15,8 +15,8 @@
 //! size says; an opcode outside what Rust emits for wasm32 (SIMD, threads, exceptions, GC) stops
 //! the build instead of guessing. Nothing moves in memory, so no other address changes. Only a
 //! record whose address is never used but as a call's last argument (where `#[track_caller]`
-//! puts it) is folded: a table that merely looks like one (the HTTP date parser's months did)
-//! is left alone, and so is a file name anything else points into (the linker ends shorter
+//! puts it) is folded: a table that merely looks like one (six did, read by index) is left
+//! alone, and so is a file name anything else points into (the linker ends shorter
 //! strings inside longer ones).
 
 use std::collections::BTreeSet;

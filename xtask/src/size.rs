@@ -42,7 +42,7 @@ pub const GOAL_BROTLI_BYTES: u64 = 450_000;
 /// back through `str::to_lowercase`, replaced by 184 ranges (vigil_core::lowercase, and clippy
 /// now forbids the standard one): 496.9 kB; a search's export with its download links: 498.8
 /// kB; the legal holds section: 499.7 kB; records used other than as a call's last argument
-/// left unfolded (a month table looked like one): 499.9 kB.
+/// left unfolded (six tables looked like ones): 499.9 kB.
 pub const BUDGET_BROTLI_BYTES: u64 = 500_000;
 
 #[derive(Debug, Default, Clone, Copy)]
