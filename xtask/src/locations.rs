@@ -51,6 +51,16 @@ pub fn run(dir: &Path) -> Result<(), String> {
     std::fs::write(path, folded).map_err(|e| format!("cannot write {path:?}: {e}"))
 }
 
+/// `module` as it was: nothing folded.
+fn unchanged(module: &[u8]) -> (Vec<u8>, Folded) {
+    let none = Folded {
+        records: 0,
+        sites: 0,
+        files: 0,
+    };
+    (module.to_vec(), none)
+}
+
 /// One active data segment: where it sits in memory and where its bytes are in the module.
 struct Segment {
     address: u32,
@@ -63,14 +73,7 @@ pub fn fold(module: &[u8]) -> Result<(Vec<u8>, Folded), String> {
     let data = secs.iter().find(|s| s.id == 11);
     let code = secs.iter().find(|s| s.id == 10);
     let (Some(data), Some(code)) = (data, code) else {
-        return Ok((
-            module.to_vec(),
-            Folded {
-                records: 0,
-                sites: 0,
-                files: 0,
-            },
-        ));
+        return Ok(unchanged(module));
     };
     let segments = segments(module, data.content.clone())?;
     let mem = Memory {
@@ -79,14 +82,7 @@ pub fn fold(module: &[u8]) -> Result<(Vec<u8>, Folded), String> {
     };
     let records = find_records(&mem);
     if records.is_empty() {
-        return Ok((
-            module.to_vec(),
-            Folded {
-                records: 0,
-                sites: 0,
-                files: 0,
-            },
-        ));
+        return Ok(unchanged(module));
     }
     let bodies = bodies(module, code.content.clone())?;
     let consts = bodies
@@ -108,14 +104,7 @@ pub fn fold(module: &[u8]) -> Result<(Vec<u8>, Folded), String> {
         .filter(|r| !suspect.contains(r))
         .collect();
     if records.is_empty() {
-        return Ok((
-            module.to_vec(),
-            Folded {
-                records: 0,
-                sites: 0,
-                files: 0,
-            },
-        ));
+        return Ok(unchanged(module));
     }
     let set: BTreeSet<u32> = records.iter().copied().collect();
     // Every address something other than a record may point at: the code's constants and the
@@ -515,6 +504,27 @@ mod tests {
         m
     }
 
+    /// The values of the `i32.const`s of `out`'s one function body.
+    fn constants(out: &[u8]) -> Vec<i32> {
+        let secs = sections(out).unwrap();
+        let code = secs.iter().find(|s| s.id == 10).unwrap();
+        let body = &bodies(out, code.content.clone()).unwrap()[0];
+        let consts = i32_constants(out, body.clone()).unwrap();
+        consts.into_iter().map(|c| c.2).collect()
+    }
+
+    /// `len` bytes of `out`'s memory at `address`.
+    fn memory(out: &[u8], address: u32, len: u32) -> Vec<u8> {
+        let secs = sections(out).unwrap();
+        let data = secs.iter().find(|s| s.id == 11).unwrap();
+        let segments = segments(out, data.content.clone()).unwrap();
+        let mem = Memory {
+            module: out,
+            segments: &segments,
+        };
+        mem.bytes(address, len).unwrap().to_vec()
+    }
+
     fn record(file: u32, len: u32, line: u32, col: u32) -> Vec<u8> {
         [file, len, line, col]
             .iter()
@@ -564,35 +574,17 @@ mod tests {
                 files: 1
             }
         );
-        let secs = sections(&out).unwrap();
-        let code = secs.iter().find(|s| s.id == 10).unwrap();
-        let body = &bodies(&out, code.content.clone()).unwrap()[0];
-        let values: Vec<i32> = i32_constants(&out, body.clone())
-            .unwrap()
-            .into_iter()
-            .map(|c| c.2)
-            .collect();
-        assert_eq!(values, [1072, 1072, 5, 1072, 0, 0, 0]);
-        let data = secs.iter().find(|s| s.id == 11).unwrap();
-        let segs = segments(&out, data.content.clone()).unwrap();
-        let mem = Memory {
-            module: &out,
-            segments: &segs,
-        };
+        assert_eq!(constants(&out), [1072, 1072, 5, 1072, 0, 0, 0]);
         for r in [1056, 1072, 1088] {
-            assert_eq!(
-                mem.bytes(r, 16).unwrap(),
-                record(1032, 22, 0, 0),
-                "record at {r}"
-            );
+            assert_eq!(memory(&out, r, 16), record(1032, 22, 0, 0), "record at {r}");
         }
-        assert_eq!(mem.bytes(1032, 22).unwrap(), NOT_SHIPPED);
+        assert_eq!(memory(&out, 1032, 22), NOT_SHIPPED);
         assert_eq!(
-            mem.bytes(1024, 8).unwrap(),
+            memory(&out, 1024, 8),
             b"src/a.rs",
             "another static points at it"
         );
-        assert_eq!(mem.bytes(1108, 6).unwrap(), [0; 6], "nothing else names it");
+        assert_eq!(memory(&out, 1108, 6), [0; 6], "nothing else names it");
     }
 
     #[test]
@@ -609,25 +601,11 @@ mod tests {
         body.push(0x0b);
         let (out, what) = fold(&module(&body, 1024, &data())).unwrap();
         assert_eq!(what.files, 0);
-        let secs = sections(&out).unwrap();
-        let data = secs.iter().find(|s| s.id == 11).unwrap();
-        let segs = segments(&out, data.content.clone()).unwrap();
-        let mem = Memory {
-            module: &out,
-            segments: &segs,
-        };
-        assert_eq!(
-            mem.bytes(1024, 30).unwrap(),
-            b"src/a.rscrates/core/src/lib.rs"
-        );
-        assert_eq!(mem.bytes(1108, 6).unwrap(), b"x/y.rs");
+        assert_eq!(memory(&out, 1024, 30), b"src/a.rscrates/core/src/lib.rs");
+        assert_eq!(memory(&out, 1108, 6), b"x/y.rs");
         // The records are still one: the first, its file as it was.
         for r in [1056, 1072, 1088] {
-            assert_eq!(
-                mem.bytes(r, 16).unwrap(),
-                record(1024, 8, 0, 0),
-                "record at {r}"
-            );
+            assert_eq!(memory(&out, r, 16), record(1024, 8, 0, 0), "record at {r}");
         }
     }
 
@@ -644,33 +622,15 @@ mod tests {
         body.extend([0x6a, 0x1a, 0x0b]);
         let (out, what) = fold(&module(&body, 1024, &data())).unwrap();
         assert_eq!((what.records, what.sites), (2, 2));
-        let secs = sections(&out).unwrap();
-        let code = secs.iter().find(|s| s.id == 10).unwrap();
-        let body = &bodies(&out, code.content.clone()).unwrap()[0];
-        let values: Vec<i32> = i32_constants(&out, body.clone())
-            .unwrap()
-            .into_iter()
-            .map(|c| c.2)
-            .collect();
-        assert_eq!(values, [1088, 1072, 1088, 1072, 4]);
-        let data = secs.iter().find(|s| s.id == 11).unwrap();
-        let segs = segments(&out, data.content.clone()).unwrap();
-        let mem = Memory {
-            module: &out,
-            segments: &segs,
-        };
+        assert_eq!(constants(&out), [1088, 1072, 1088, 1072, 4]);
         assert_eq!(
-            mem.bytes(1072, 16).unwrap(),
+            memory(&out, 1072, 16),
             record(1032, 22, 3, 9),
             "left as it was"
         );
-        assert_eq!(mem.bytes(1032, 22).unwrap(), b"crates/core/src/lib.rs");
+        assert_eq!(memory(&out, 1032, 22), b"crates/core/src/lib.rs");
         for r in [1056, 1088] {
-            assert_eq!(
-                mem.bytes(r, 16).unwrap(),
-                record(1108, 6, 0, 0),
-                "record at {r}"
-            );
+            assert_eq!(memory(&out, r, 16), record(1108, 6, 0, 0), "record at {r}");
         }
     }
 
