@@ -14,8 +14,6 @@
 
 use std::marker::PhantomData;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
-
 use crate::url::percent_encode_into;
 
 /// A value that can appear on the right of a comparison in `$filter`.
@@ -424,33 +422,14 @@ pub fn percent_decode(v: &str) -> Option<String> {
         .map(|s| s.into_owned())
 }
 
-/// The bytes [`encode_query_value`] escapes: all but ASCII letters, digits, the unreserved
-/// `-._~` and the OData punctuation `'(),:*/@!$`. Escaped among others: space, `"`, `#`, `%`,
-/// `&`, `+`, `;`, `<`, `=`, `>`, `?`, `[`, `\`, `]`, `^`, `` ` ``, `{`, `|`, `}`.
-const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'\'')
-    .remove(b'(')
-    .remove(b')')
-    .remove(b',')
-    .remove(b':')
-    .remove(b'*')
-    .remove(b'/')
-    .remove(b'@')
-    .remove(b'!')
-    .remove(b'$');
+/// The bytes [`encode_query_value`] keeps as they are, besides ASCII letters and digits: the
+/// unreserved `-._~` and the OData punctuation `'(),:*/@!$`. Escaped among others: space, `"`,
+/// `#`, `%`, `&`, `+`, `;`, `<`, `=`, `>`, `?`, `[`, `\`, `]`, `^`, `` ` ``, `{`, `|`, `}`.
+const QUERY_VALUE: &[u8] = b"-._~'(),:*/@!$";
 
-/// The bytes [`encode_path_segment`] escapes: all but ASCII letters, digits, the unreserved
-/// `-._~` and `@`.
-const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~')
-    .remove(b'@');
+/// The bytes [`encode_path_segment`] keeps as they are, besides ASCII letters and digits: the
+/// unreserved `-._~` and `@`.
+const PATH_SEGMENT: &[u8] = b"-._~@";
 
 #[cfg(test)]
 mod tests {
