@@ -409,33 +409,13 @@ impl<K: Kind> Job<K> {
             .copied()
             .filter(|&n| self.items[n].state == ItemState::Confirmed)
             .collect();
-        if targets.is_empty() {
-            return;
-        }
-        let body = serde_json::json!({ "comment": text });
-        let requests: Vec<BatchRequest> = targets
+        let paths = targets
             .iter()
-            .map(|&n| {
-                let path = K::comments_path(&self.items[n].id);
-                BatchRequest::new(n.to_string(), Method::Post, path, Some(body.clone()))
-            })
+            .map(|&n| K::comments_path(&self.items[n].id))
             .collect();
-        let answers = client.batch(&requests).await;
-        for (k, &n) in targets.iter().enumerate() {
-            let refused = match &answers {
-                Err(e) => Some(e.user_message()),
-                Ok(responses) => responses
-                    .get(k)
-                    .and_then(|r| {
-                        r.into_result::<serde_json::Value>(Some(K::WRITE_SCOPE))
-                            .err()
-                    })
-                    .map(|e| e.user_message()),
-            };
-            if let Some(why) = refused {
-                self.items[n].state =
-                    ItemState::Failed(format!("Changed, but the comment was not added: {why}"));
-            }
+        for (k, why) in post_comments(client, paths, text, K::WRITE_SCOPE).await {
+            self.items[targets[k]].state =
+                ItemState::Failed(format!("Changed, but the comment was not added: {why}"));
         }
     }
 
@@ -465,6 +445,38 @@ impl<K: Kind> Job<K> {
         }
         self.progress()
     }
+}
+
+/// Posts `text` as a comment at each of `paths` in one `$batch`, and says which were refused
+/// (by their index in `paths`) and why. Alerts and incidents share this one copy.
+async fn post_comments<T: Transport>(
+    client: &GraphClient<T>,
+    paths: Vec<String>,
+    text: &str,
+    scope: &'static str,
+) -> Vec<(usize, String)> {
+    if paths.is_empty() {
+        return Vec::new();
+    }
+    let body = serde_json::json!({ "comment": text });
+    let requests: Vec<BatchRequest> = paths
+        .into_iter()
+        .enumerate()
+        .map(|(k, path)| BatchRequest::new(k.to_string(), Method::Post, path, Some(body.clone())))
+        .collect();
+    let answers = client.batch(&requests).await;
+    (0..requests.len())
+        .filter_map(|k| {
+            let why = match &answers {
+                Err(e) => Some(e.user_message()),
+                Ok(responses) => responses
+                    .get(k)
+                    .and_then(|r| r.into_result::<serde_json::Value>(Some(scope)).err())
+                    .map(|e| e.user_message()),
+            };
+            why.map(|w| (k, w))
+        })
+        .collect()
 }
 
 #[cfg(test)]
