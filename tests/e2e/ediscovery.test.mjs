@@ -162,6 +162,53 @@ test('legal holds are read from Graph beta only when opened, and a hold in error
   await page.close();
 });
 
+test('a new legal hold is checked, created on beta in its turn, and followed from pending to success', { timeout: 300000 }, async () => {
+  // An emulator of its own, where a hold policy is in force 30 s after a write (twice as fast).
+  const emu = await startEmulator(['--operation-speed', '2']);
+  const page = await openPage(browser);
+  await withEdiscovery(page, 'eDiscovery manager', emu.app, 'eDiscovery.ReadWrite.All');
+  await page.selectOption('#case-status', 'active');
+  await page.click('#case-list tbody tr td a');
+  await page.waitForSelector('#custodians tbody tr', { timeout: 60000 });
+  await page.click('#case-holds summary');
+  await page.waitForSelector('#case-holds :is(#legal-holds tbody tr, p.muted:text-is("No legal holds in this case."))', { timeout: 90000 });
+  const writes = async () => {
+    const { value } = await (await fetch(`${emu.graph}/_emulator/requests?family=ediscovery`)).json();
+    return value.filter((r) => r.method !== 'GET').map((r) => `${r.version} ${r.method} ${r.path.split('?')[0].split('/').pop()} ${r.status}`);
+  };
+  const mailbox = (await page.$$eval('#custodians tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent))).find((e) => e.includes('@'));
+  const name = `E2E hold ${Date.now()}`;
+  await page.click('#new-hold summary');
+  // Nothing to hold, then a site that is not https: refused here, and kept.
+  await page.fill('#new-hold-name', name);
+  await page.fill('#new-hold-query', 'subject:"board minutes"');
+  await page.click('#new-hold-go');
+  await page.waitForSelector('#new-hold-said.error');
+  assert.match(await page.textContent('#new-hold-said'), /at least one mailbox or site/);
+  await page.fill('#new-hold-sites', 'http://contoso.example/sites/legal');
+  await page.click('#new-hold-go');
+  await page.waitForFunction(() => /not a site address/.test(document.querySelector('#new-hold-said')?.textContent));
+  assert.equal(await page.inputValue('#new-hold-name'), name, 'what was typed is kept');
+  assert.deepEqual(await writes(), [], 'nothing was sent');
+  // A custodian's mailbox: created on beta, listed as pending, then in force.
+  await page.fill('#new-hold-sites', '');
+  await page.fill('#new-hold-mailboxes', mailbox);
+  await page.click('#new-hold-go');
+  await page.waitForSelector('#new-hold-said.ok', { timeout: 120000 });
+  assert.equal(await page.textContent('#new-hold-said'), `Hold \u201c${name}\u201d created: pending until Purview puts it in force.`);
+  assert.equal(await page.inputValue('#new-hold-name'), '', 'emptied once created');
+  assert.deepEqual(await writes(), ['beta POST legalHolds 201']);
+  const row = `#legal-holds tbody tr:has(td:text-is("${name}"))`;
+  await page.waitForSelector(`${row}[data-status="pending"]`, { timeout: 90000 });
+  assert.equal(await page.textContent(`${row} code`), 'subject:"board minutes"');
+  await page.waitForSelector(`${row}[data-status="success"]`, { timeout: 150000 });
+  assert.equal(await page.textContent(`${row} .badge`), 'success');
+  const { most } = await busiestMinute(emu.graph);
+  assert.ok(most <= 5, `at most five eDiscovery requests in any minute (${most})`);
+  assertClean(page);
+  await page.close();
+});
+
 test('a new case is checked before it is sent, then created in its turn and listed first', { timeout: 150000 }, async () => {
   const page = await openPage(browser);
   await withEdiscovery(page, 'eDiscovery manager', APP, 'eDiscovery.ReadWrite.All');

@@ -1,10 +1,10 @@
 //! What a user with eDiscovery write adds to a case from its page: custodians (each with their
-//! mailbox and OneDrive as a source) and searches. Each is checked against the case as read
-//! before anything is sent (`vigil_core::ediscovery::validate`).
+//! mailbox and OneDrive as a source), searches and legal holds. Each is checked against the
+//! case as read before anything is sent (`vigil_core::ediscovery::validate`).
 
 use leptos::prelude::*;
 use vigil_core::ediscovery::lane::Priority;
-use vigil_core::ediscovery::validate::{SEARCH_SCOPES, new_custodians, new_search};
+use vigil_core::ediscovery::validate::{SEARCH_SCOPES, new_custodians, new_hold, new_search};
 use vigil_core::models::NewDataSource;
 
 use super::at::At;
@@ -144,6 +144,67 @@ pub(super) fn search(at: &At) -> AnyView {
             Ok(format!(
                 "Search \u{201c}{}\u{201d} created: estimate it to see what it finds.",
                 made.display_name.unwrap_or_default()
+            ))
+        }),
+    )
+}
+
+/// A legal hold (Graph beta) on mailboxes and sites, sent with them in one request; it is
+/// `pending` until Purview puts it in force, and the holds are polled until then.
+pub(super) fn hold(at: &At) -> AnyView {
+    let fields = || {
+        vec![
+            Field {
+                id: "name",
+                label: "Name",
+                kind: Kind::Line,
+            },
+            Field {
+                id: "query",
+                label: "Query (KQL, blank holds everything)",
+                kind: Kind::Line,
+            },
+            Field {
+                id: "mailboxes",
+                label: "Mailboxes (with their OneDrive), one per line",
+                kind: Kind::Lines,
+            },
+            Field {
+                id: "sites",
+                label: "Sites (https://…), one per line",
+                kind: Kind::Lines,
+            },
+        ]
+    };
+    form(
+        at,
+        "new-hold",
+        "New legal hold",
+        "Create hold",
+        fields,
+        send(|at: At, typed| async move {
+            let key = Key::LegalHolds(at.case.clone());
+            let write = {
+                let got = read_before(&at, key.clone(), "the legal holds")?;
+                let Got::LegalHolds(list) = got.as_ref() else {
+                    return Err("The legal holds are not read yet.".into());
+                };
+                let [name, query, mailboxes, sites] = &typed.get_value()[..] else {
+                    return Err("The form is incomplete.".into());
+                };
+                let names = list.iter().filter_map(|h| h.display_name.as_deref());
+                new_hold(name, query, mailboxes, sites, names)?
+            };
+            let client = at.client()?;
+            at.desk.turn(&at.tenant).await;
+            client
+                .create_legal_hold(&at.id(), &write)
+                .await
+                .map_err(|e| at.auth.explain(&e))?;
+            read_again(&at, key);
+            Ok(format!(
+                "Hold \u{201c}{}\u{201d} created: pending until Purview puts it in force.",
+                write.display_name
             ))
         }),
     )

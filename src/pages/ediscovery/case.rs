@@ -1,7 +1,7 @@
 //! One case: what it is, its operations with their progress (polled while they run) and a
 //! finished export's download links, its custodians with their holds, its searches, its legal
 //! holds ([`super::holds`]), and the actions a user with eDiscovery write may take on them (the
-//! forms that add custodians and searches are in [`super::add`]).
+//! forms that add custodians, searches and legal holds are in [`super::add`]).
 
 use std::rc::Rc;
 

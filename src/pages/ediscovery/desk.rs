@@ -13,7 +13,9 @@ use vigil_core::ediscovery::lane::{Lane, LaneConfig, POLL_INTERVAL_MS, Priority,
 use vigil_core::ediscovery::progress::{hold_finished, is_running};
 use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::error::ErrorKind;
-use vigil_core::models::{CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, Search};
+use vigil_core::models::{
+    CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, PolicyStatus, Search,
+};
 use vigil_core::odata::Query;
 
 use crate::auth::Auth;
@@ -278,32 +280,46 @@ impl Desk {
         })
     }
 
-    /// When the watched case's operations are read again (`None` when nothing runs).
-    pub fn next_poll(self) -> Option<f64> {
-        let (tenant, case) = STATE.with_borrow(|s| s.watched.clone())?;
-        let key = Key::Operations(case);
-        let a = self.answer(&tenant, &key)?;
-        let running =
-            matches!(a.got.as_deref(), Some(Got::Operations(ops)) if ops.iter().any(is_running));
-        poll_due(a.at, running)
+    /// The watched case's reads that are polled, each with when it is due again: its
+    /// operations while some run, its legal holds (once the user opened them) while some are
+    /// pending.
+    fn polls(self) -> Vec<(String, Key, f64)> {
+        let Some((tenant, case)) = STATE.with_borrow(|s| s.watched.clone()) else {
+            return Vec::new();
+        };
+        [Key::Operations(case.clone()), Key::LegalHolds(case)]
+            .into_iter()
+            .filter_map(|key| {
+                let a = self.answer(&tenant, &key)?;
+                let busy = match a.got.as_deref() {
+                    Some(Got::Operations(ops)) => ops.iter().any(is_running),
+                    Some(Got::LegalHolds(holds)) => holds
+                        .iter()
+                        .any(|h| h.status == Some(PolicyStatus::Pending)),
+                    _ => false,
+                };
+                Some((tenant.clone(), key, poll_due(a.at, busy)?))
+            })
+            .collect()
     }
 
-    /// Each second: the clock, the due poll, and every read the budget lets go now.
+    /// When the next poll of the watched case is due (`None` when nothing runs).
+    pub fn next_poll(self) -> Option<f64> {
+        self.polls()
+            .into_iter()
+            .map(|(_, _, at)| at)
+            .reduce(f64::min)
+    }
+
+    /// Each second: the clock, the due polls, and every read the budget lets go now.
     pub fn tick(self) {
         let now = js_sys::Date::now();
         self.now.set(now);
-        if let Some(due) = self.next_poll()
-            && due <= now
-            && let Some((tenant, case)) = STATE.with_borrow(|s| s.watched.clone())
-        {
-            let name = self.case_name(&tenant, &case);
-            self.want(
-                &tenant,
-                Key::Operations(case),
-                Priority::Operations,
-                &name,
-                true,
-            );
+        for (tenant, key, due) in self.polls() {
+            if due <= now {
+                let name = self.case_name(&tenant, key.case().unwrap_or_default());
+                self.want(&tenant, key, Priority::Operations, &name, true);
+            }
         }
         self.pump();
     }

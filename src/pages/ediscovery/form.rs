@@ -1,4 +1,4 @@
-//! The case page's forms (add custodians, a new search, a review set, …), built by one
+//! The case page's forms (add custodians, a new search, a legal hold), built by one
 //! function: a collapsed card under the card it adds to, shown only to users with eDiscovery
 //! write. What was typed is kept whatever the page draws meanwhile, and emptied only once the
 //! write has succeeded; the form's own outcome is said under it.

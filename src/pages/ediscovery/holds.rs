@@ -1,6 +1,7 @@
 //! A case's legal holds (hold policies), from Graph's beta API: read when the user opens the
 //! section, so opening a case spends no more of the minute's budget than before. A policy in
-//! error says why, in the service's words, beside its status.
+//! error says why, in the service's words, beside its status. New holds are pending until in
+//! force, and polled until then ([`super::desk::Desk::tick`]).
 
 use leptos::prelude::*;
 use vigil_core::ediscovery::lane::Priority;
@@ -18,6 +19,7 @@ pub(super) fn section(at: &At) -> AnyView {
         let (desk, tenant) = (asker.desk, &asker.tenant);
         desk.want(tenant, key, Priority::Opened, &asker.name(), false);
     };
+    let new_hold = super::add::hold(at);
     let at = at.clone();
     view! {
         <details class="card" id="case-holds" on:toggle=ask>
@@ -27,6 +29,7 @@ pub(super) fn section(at: &At) -> AnyView {
                 "section is opened."
             </p>
             {live(move || holds(&at))}
+            {new_hold}
         </details>
     }
     .into_any()

@@ -442,20 +442,22 @@ impl<T: Transport> GraphClient<T> {
         )
     }
 
-    /// Creates a legal hold (beta); it starts `pending` until the policy is in force.
+    /// Creates a legal hold (beta); it starts `pending` until the policy is in force. What the
+    /// service made is not decoded: the holds are read again.
     pub async fn create_legal_hold(
         &self,
         case: &CaseId,
         hold: &NewHoldPolicy,
-    ) -> Result<HoldPolicy, GraphError> {
-        self.write_json(
+    ) -> Result<(), GraphError> {
+        self.write_no_content(
             Method::Post,
             self.case_url_in(ApiVersion::Beta, case, "legalHolds"),
-            hold,
+            Some(hold),
             Retry::OnThrottle,
             scopes::EDISCOVERY_WRITE,
         )
         .await
+        .map(drop)
     }
 
     /// Retries a legal hold in `error` (beta, `retryPolicy`; 204).

@@ -1,7 +1,7 @@
 //! Checks on what the user typed before anything is sent, each failing with a sentence that
 //! says what to fix.
 
-use crate::models::{CaseWrite, SearchWrite};
+use crate::models::{CaseWrite, NewDataSource, NewHoldPolicy, SearchWrite};
 use crate::url::HttpUrl;
 
 /// A name (case, search, hold, review set, export): trimmed, not empty, at most `max` chars.
@@ -123,6 +123,36 @@ pub fn new_search<'a>(
         content_query: Some(q).filter(|q| !q.is_empty()),
         data_source_scopes: Some(scope.to_owned()),
         ..SearchWrite::default()
+    })
+}
+
+/// A new legal hold as typed: a name no hold of the case has (`taken`), a query Purview will
+/// parse ([`kql`]; blank holds everything), and what it holds: mailboxes (with their OneDrive)
+/// and sites, at least one of them. Sent in one request, the sources bound to the policy.
+pub fn new_hold<'a>(
+    name_text: &str,
+    query: &str,
+    mailboxes: &str,
+    sites: &str,
+    taken: impl IntoIterator<Item = &'a str>,
+) -> Result<NewHoldPolicy, String> {
+    let n = unique_name("hold", name_text, usize::MAX, taken)?;
+    let q = kql(query)?;
+    let users = list(mailboxes, email)?;
+    let sites = list(sites, site_url)?;
+    if users.is_empty() && sites.is_empty() {
+        return Err("Name at least one mailbox or site to hold.".into());
+    }
+    Ok(NewHoldPolicy {
+        display_name: n,
+        description: None,
+        content_query: Some(q).filter(|q| !q.is_empty()),
+        is_enabled: Some(true),
+        user_sources: users
+            .into_iter()
+            .map(|e| NewDataSource::user(e, Some("mailbox,site")))
+            .collect(),
+        site_sources: sites.into_iter().map(NewDataSource::site).collect(),
     })
 }
 
@@ -344,6 +374,64 @@ mod tests {
         );
         assert!(new_search("B", "", "everywhere", taken).is_err());
         assert!(new_search("", "a", "allCaseCustodians", taken).is_err());
+    }
+
+    #[test]
+    fn a_new_hold() {
+        let taken = ["Board hold"];
+        let h = new_hold(
+            " Finance hold ",
+            "subject:\"Q3\"",
+            "adele@contoso.com\nAdele@contoso.com, megan@contoso.com",
+            "https://contoso.sharepoint.com/sites/finance",
+            taken,
+        )
+        .unwrap();
+        let user = "microsoft.graph.security.userSource";
+        assert_eq!(
+            serde_json::to_value(&h).unwrap(),
+            serde_json::json!({
+                "displayName": "Finance hold",
+                "contentQuery": "subject:\"Q3\"",
+                "isEnabled": true,
+                "userSources@odata.bind": [
+                    {"@odata.type": user, "email": "adele@contoso.com", "includedSources": "mailbox,site"},
+                    {"@odata.type": user, "email": "megan@contoso.com", "includedSources": "mailbox,site"},
+                ],
+                "siteSources@odata.bind": [
+                    {"@odata.type": "microsoft.graph.security.siteSource",
+                     "site": {"webUrl": "https://contoso.sharepoint.com/sites/finance"}},
+                ],
+            })
+        );
+        let blank = new_hold(
+            "Only sites",
+            " ",
+            "",
+            "https://contoso.sharepoint.com/sites/x",
+            taken,
+        );
+        assert_eq!(
+            blank.unwrap().content_query,
+            None,
+            "a blank query holds everything"
+        );
+        let twice = new_hold("board HOLD", "", "a@b.co", "", taken).unwrap_err();
+        assert!(twice.contains("already has a hold"), "{twice}");
+        let nothing = new_hold("Empty", "", " ", "", taken).unwrap_err();
+        assert!(
+            nothing.contains("at least one mailbox or site"),
+            "{nothing}"
+        );
+        let bad = new_hold("Bad", "(a", "not-an-address", "", taken).unwrap_err();
+        assert!(
+            bad.contains("parenthesis"),
+            "the query is checked first: {bad}"
+        );
+        let bad = new_hold("Bad", "", "not-an-address", "http://x.example", taken).unwrap_err();
+        assert!(bad.contains("not an email address"), "{bad}");
+        let site = new_hold("Bad", "", "", "http://x.example", taken).unwrap_err();
+        assert!(site.contains("not a site address"), "{site}");
     }
 
     #[test]
