@@ -158,6 +158,7 @@ test('legal holds are read from Graph beta only when opened, and a hold in error
   assert.ok(failed.error, 'its problems are shown as an error');
   assert.ok(rows.filter((r) => r.status !== 'error').every((r) => r.problems === ''), 'the others have none');
   assert.deepEqual(await holdReads(), [`beta /security/cases/ediscoveryCases/${id}/legalHolds`], 'one read, from beta');
+  assert.equal(await page.$('#new-hold'), null, 'no new hold form without eDiscovery write');
   assertClean(page);
   await page.close();
 });
