@@ -223,8 +223,8 @@ impl<K: PartialEq + Clone> Lane<K> {
 /// enough to leave most of the budget to everything else (3 of 5 a minute at most).
 pub const POLL_INTERVAL_MS: f64 = 20_000.0;
 
-/// When the operations of a case read at `last_read` are due again: only while some of them
-/// still run.
+/// When a read made at `last_read` is due again: only while what it read is still changing (a
+/// case's operations while some run, its legal holds while some are pending).
 pub fn poll_due(last_read: f64, running: bool) -> Option<f64> {
     running.then_some(last_read + POLL_INTERVAL_MS)
 }
