@@ -34,6 +34,7 @@ pub mod engine;
 mod graph;
 pub mod identity;
 pub mod intern;
+mod ip;
 pub mod normalize;
 pub mod quality;
 pub mod view;

@@ -81,39 +81,7 @@ pub fn hash(out: &mut String, s: &str, len: usize) -> bool {
 /// IPv6 compressed and lower case, brackets dropped). Text that does not parse is no address.
 pub fn ip(out: &mut String, s: &str) -> bool {
     let s = s.trim().trim_start_matches('[').trim_end_matches(']');
-    if is_canonical_ipv4(s) {
-        out.push_str(s);
-        return true;
-    }
-    match s.parse::<std::net::IpAddr>() {
-        Ok(addr) => {
-            use std::fmt::Write;
-            write!(out, "{}", addr.to_canonical()).is_ok()
-        }
-        Err(_) => false,
-    }
-}
-
-/// Whether `s` is a dotted-quad IPv4 address exactly as `Ipv4Addr` parses and prints it
-/// (four decimal parts of 0 to 255 without leading zeros), so it can be copied as is: the
-/// common case, without the parser and the formatter.
-fn is_canonical_ipv4(s: &str) -> bool {
-    let mut parts = 0;
-    for part in s.split('.') {
-        parts += 1;
-        let b = part.as_bytes();
-        let ok = match b.len() {
-            1 => b[0].is_ascii_digit(),
-            2 | 3 => {
-                b[0] != b'0' && b.iter().all(u8::is_ascii_digit) && (b.len() == 2 || part <= "255")
-            }
-            _ => false,
-        };
-        if !ok || parts > 4 {
-            return false;
-        }
-    }
-    parts == 4
+    super::ip::canonical(out, s)
 }
 
 /// A DNS name: lower case, without the root's trailing dot.
