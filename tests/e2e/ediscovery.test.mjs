@@ -210,6 +210,67 @@ test('a new legal hold is checked, created on beta in its turn, and followed fro
   await page.close();
 });
 
+test('a search\'s results go into a review set, and the set is exported to a download link, each in its turn', { timeout: 420000 }, async () => {
+  // An emulator of its own (operations of 8 seconds), as the writes spend budget minutes.
+  const emu = await startEmulator(['--operation-seconds', '8']);
+  const page = await openPage(browser);
+  await withEdiscovery(page, 'eDiscovery manager', emu.app, 'eDiscovery.ReadWrite.All');
+  await page.selectOption('#case-status', 'active');
+  const id = await page.getAttribute('#case-list tbody tr', 'data-case');
+  await page.click(`#case-list tbody tr[data-case="${id}"] td a`);
+  await page.waitForSelector('#searches tbody tr', { timeout: 60000 });
+  const reads = async () => {
+    const { value } = await (await fetch(`${emu.graph}/_emulator/requests?family=ediscovery`)).json();
+    return value.filter((r) => r.method === 'GET' && r.path.includes('/reviewSets')).length;
+  };
+  assert.equal(await reads(), 0, 'review sets are not read until the section is opened');
+  await page.click('#case-review-sets summary');
+  await page.waitForSelector('#review-sets tbody tr', { timeout: 90000 });
+  assert.equal(await reads(), 1);
+  const writes = async () => {
+    const { value } = await (await fetch(`${emu.graph}/_emulator/requests?family=ediscovery`)).json();
+    return value.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.split('?')[0].split('/').pop()} ${r.status}`);
+  };
+  const set = await page.getAttribute('#review-sets tbody tr', 'data-review-set');
+  const setName = await page.textContent('#review-sets tbody tr td:first-child');
+  assert.ok(setName.length > 0 && set.length > 0);
+  // A new operation of the case, from the ones listed before `start`, followed to its end.
+  const followed = async (start, label) => {
+    const listed = await page.$$eval('#operations tbody tr', (rows) => rows.map((r) => r.dataset.op));
+    await start();
+    const op = await page.waitForFunction((ids) => [...document.querySelectorAll('#operations tbody tr')]
+      .find((r) => !ids.includes(r.dataset.op))?.dataset.op, listed, { timeout: 150000 }).then((h) => h.jsonValue());
+    const row = `#operations tr[data-op="${op}"]`;
+    assert.equal(await page.textContent(`${row} td:first-child`), label);
+    await page.waitForSelector(`${row}[data-phase="succeeded"]`, { timeout: 180000 });
+    return row;
+  };
+  // The first search's results, into the set: both chosen from what the case has.
+  const search = await page.getAttribute('#searches tbody tr', 'data-search');
+  const searchName = await page.textContent('#searches tbody tr td:first-child');
+  await page.click('#add-to-review-set summary');
+  assert.deepEqual(await page.$$eval('#add-to-review-set-set option', (os) => os.map((o) => o.value)),
+    await page.$$eval('#review-sets tbody tr', (rows) => rows.map((r) => r.dataset.reviewSet)), 'the case\'s review sets to choose from');
+  await page.selectOption('#add-to-review-set-search', search);
+  await page.selectOption('#add-to-review-set-set', set);
+  await followed(async () => {
+    await page.click('#add-to-review-set-go');
+    await page.waitForSelector('#add-to-review-set-said.ok', { timeout: 120000 });
+    assert.equal(await page.textContent('#add-to-review-set-said'), `Add to review set of \u201c${searchName}\u201d started: it is followed under Operations.`);
+  }, 'Add to review set');
+  // Exported with its files and tags: the file offered as an https link.
+  const op = await followed(() => page.click(`#export-set-${set}`), 'Export (review set)');
+  await page.waitForSelector(`${op} a.download`);
+  assert.match(await page.getAttribute(`${op} a.download`, 'href'), /^https:\/\/[^/]+\/.+\.zip$/);
+  assert.deepEqual(await writes(), ['POST addToReviewSet 202', 'POST export 202']);
+  const { value } = await (await fetch(`${emu.graph}/_emulator/requests?family=ediscovery`)).json();
+  assert.ok(value.some((r) => r.method === 'POST' && r.path.includes(`/ediscoveryCases/${id}/reviewSets/${set}/`)), 'into the chosen set of this case');
+  const { most } = await busiestMinute(emu.graph);
+  assert.ok(most <= 5, `at most five eDiscovery requests in any minute (${most})`);
+  assertClean(page);
+  await page.close();
+});
+
 test('a new case is checked before it is sent, then created in its turn and listed first', { timeout: 150000 }, async () => {
   const page = await openPage(browser);
   await withEdiscovery(page, 'eDiscovery manager', APP, 'eDiscovery.ReadWrite.All');

@@ -8,9 +8,15 @@ use std::rc::Rc;
 use vigil_core::client::GraphClient;
 use vigil_core::client::scopes::EDISCOVERY_WRITE;
 use vigil_core::ediscovery::lane::Priority;
-use vigil_core::models::CaseId;
+use vigil_core::ediscovery::progress::action_text;
+use vigil_core::models::{
+    CaseAction, CaseId, CaseOperation, CaseOperationCommon, CaseOperationDetails,
+    CaseOperationStatus,
+};
+use vigil_core::operations::OperationHandle;
 
-use super::desk::{Answer, Desk, Key};
+use super::body::{reading, stale};
+use super::desk::{Answer, Desk, Got, Key};
 use crate::auth::Auth;
 use crate::components::Submit;
 use crate::components::dom::{H, el};
@@ -39,6 +45,28 @@ pub(super) struct At {
 impl At {
     pub fn answer(&self, key: Key) -> Option<Answer> {
         self.desk.answer(&self.tenant, &key)
+    }
+
+    /// What the read of `key` is doing, or why it failed (the reading of `what`), appended to
+    /// `head` (a card with its heading, say), and what it brought. Tracked.
+    pub fn notes(&self, key: Key, what: &str, head: H) -> (H, Option<Rc<Got>>) {
+        self.desk.track();
+        let a = self.answer(key);
+        let notes = reading(a.as_ref(), what)
+            .into_iter()
+            .chain(stale(a.as_ref(), what));
+        (head.kids(notes.collect()), a.and_then(|a| a.got))
+    }
+
+    /// A `toggle` listener for a section read only when opened: it asks for `key` as what the
+    /// user opened (kept reads are not read again).
+    pub fn read_on_open(&self, key: Key) -> impl Fn(web_sys::Event) + 'static {
+        let at = self.clone();
+        move |_| {
+            let name = at.name();
+            at.desk
+                .want(&at.tenant, key.clone(), Priority::Opened, &name, false);
+        }
     }
 
     pub fn name(&self) -> String {
@@ -87,5 +115,31 @@ impl At {
 
     pub fn id(&self) -> CaseId {
         CaseId::new(self.case.clone())
+    }
+
+    /// Shows an operation the user just started (`action` on `what`) in the operations table at
+    /// once, until the service lists it, and says so.
+    pub fn follow(&self, handle: &OperationHandle, action: CaseAction, what: &str) -> String {
+        let said = format!(
+            "{} of \u{201c}{what}\u{201d} started: it is followed under Operations.",
+            action_text(Some(&action))
+        );
+        if let Some(id) = handle.operation_id() {
+            let op = CaseOperation {
+                odata_type: None,
+                common: CaseOperationCommon {
+                    id,
+                    action: Some(action),
+                    status: Some(CaseOperationStatus::NotStarted),
+                    ..Default::default()
+                },
+                details: CaseOperationDetails::Other {
+                    type_name: String::new(),
+                    raw: serde_json::Value::Null,
+                },
+            };
+            self.desk.started(&self.tenant, &self.case, op);
+        }
+        said
     }
 }

@@ -1,7 +1,8 @@
 //! One case: what it is, its operations with their progress (polled while they run) and a
 //! finished export's download links, its custodians with their holds, its searches, its legal
-//! holds ([`super::holds`]), and the actions a user with eDiscovery write may take on them (the
-//! forms that add custodians, searches and legal holds are in [`super::add`]).
+//! holds ([`super::holds`]) and review sets ([`super::review`]), and the actions a user with
+//! eDiscovery write may take on them (the forms that add custodians, searches and legal holds
+//! are in [`super::add`]).
 
 use std::rc::Rc;
 
@@ -15,15 +16,14 @@ use vigil_core::ediscovery::progress::{
 };
 use vigil_core::ediscovery::view::is_open;
 use vigil_core::models::{
-    CaseAction, CaseOperation, CaseOperationCommon, CaseOperationDetails, CaseOperationStatus,
-    CaseStatus, Custodian, DataSourceHoldStatus, EdiscoveryCase, EstimateStatistics, Search,
-    SearchExport,
+    CaseAction, CaseOperation, CaseStatus, Custodian, DataSourceHoldStatus, EdiscoveryCase,
+    EstimateStatistics, Search, SearchExport,
 };
 
 use super::at::{At, write};
-use super::body::{ask, lane_line, reading, stale, table, td, when};
+use super::body::{ask, lane_line, reading, table, td, when};
 use super::desk::{Desk, Got, Key, open_case};
-use super::{add, holds};
+use super::{add, holds, review};
 use crate::auth::use_auth;
 use crate::components::Submit;
 use crate::components::dom::{H, el, live, tx};
@@ -42,7 +42,7 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
     };
     let (a, b, c, d, e) = (at.clone(), at.clone(), at.clone(), at.clone(), at.clone());
     let (add_custodians, new_search) = (add::custodians(&at), add::search(&at));
-    let holds = holds::section(&at);
+    let (holds, review_sets) = (holds::section(&at), review::section(&at));
     let back = href("/ediscovery");
     view! {
         <div class="ediscovery case-page">
@@ -60,6 +60,7 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
             {live(move || searches(&at))}
             {new_search}
             {holds}
+            {review_sets}
         </div>
     }
     .into_any()
@@ -268,20 +269,11 @@ fn download_links(op: &CaseOperation) -> Vec<H> {
 /// The card of one read: its heading and what the read is doing or why it failed, and what it
 /// brought.
 fn card(at: &At, key: Key, id: &str, title: &str, what: &str) -> (H, Option<Rc<Got>>) {
-    let a = at.answer(key);
-    let notes = reading(a.as_ref(), what)
-        .into_iter()
-        .chain(stale(a.as_ref(), what));
-    let body = el("section")
-        .cls("card")
-        .id(id)
-        .child(tx("h3", "", title))
-        .kids(notes.collect());
-    (body, a.and_then(|a| a.got))
+    let head = el("section").cls("card").id(id).child(tx("h3", "", title));
+    at.notes(key, what, head)
 }
 
 fn custodians(at: &At) -> H {
-    at.desk.track();
     let (body, got) = card(
         at,
         Key::Custodians(at.case.clone()),
@@ -346,7 +338,6 @@ fn custodian_row(at: &At, c: &Custodian) -> H {
 }
 
 fn searches(at: &At) -> H {
-    at.desk.track();
     let (body, got) = card(
         at,
         Key::Searches(at.case.clone()),
@@ -403,32 +394,8 @@ fn search_action(at: &At, s: &Search, id: &str, label: &str, action: CaseAction)
                     client.estimate_statistics(&case, &search, &body).await
                 }
                 .map_err(|e| at.auth.explain(&e))?;
-                let said = format!(
-                    "{} of \u{201c}{name}\u{201d} started: it is followed under Operations.",
-                    action_text(Some(&action))
-                );
-                if let Some(op) = handle.operation_id() {
-                    at.desk.started(&at.tenant, &at.case, started(op, action));
-                }
-                Ok(said)
+                Ok(at.follow(&handle, action, &name))
             }
         }),
     )
-}
-
-/// An operation the user just started, until the service lists it.
-fn started(id: String, action: CaseAction) -> CaseOperation {
-    CaseOperation {
-        odata_type: None,
-        common: CaseOperationCommon {
-            id,
-            action: Some(action),
-            status: Some(CaseOperationStatus::NotStarted),
-            ..Default::default()
-        },
-        details: CaseOperationDetails::Other {
-            type_name: String::new(),
-            raw: serde_json::Value::Null,
-        },
-    }
 }

@@ -14,7 +14,7 @@ use vigil_core::ediscovery::progress::{hold_finished, is_running};
 use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::error::ErrorKind;
 use vigil_core::models::{
-    CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, PolicyStatus, Search,
+    CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, PolicyStatus, ReviewSet, Search,
 };
 use vigil_core::odata::Query;
 
@@ -26,20 +26,23 @@ use crate::auth::storage::{KeyValue, SessionStore};
 pub enum Key {
     /// The tenant's cases.
     Cases,
-    /// One case's operations, custodians, searches or legal holds (by case id).
+    /// One case's operations, custodians, searches, legal holds or review sets (by case id).
     Operations(String),
     Custodians(String),
     Searches(String),
     LegalHolds(String),
+    ReviewSets(String),
 }
 
 impl Key {
     fn case(&self) -> Option<&str> {
         match self {
             Key::Cases => None,
-            Key::Operations(c) | Key::Custodians(c) | Key::Searches(c) | Key::LegalHolds(c) => {
-                Some(c)
-            }
+            Key::Operations(c)
+            | Key::Custodians(c)
+            | Key::Searches(c)
+            | Key::LegalHolds(c)
+            | Key::ReviewSets(c) => Some(c),
         }
     }
 
@@ -50,6 +53,7 @@ impl Key {
             Key::Custodians(_) => format!("custodians of {case_name}"),
             Key::Searches(_) => format!("searches of {case_name}"),
             Key::LegalHolds(_) => format!("legal holds of {case_name}"),
+            Key::ReviewSets(_) => format!("review sets of {case_name}"),
         }
     }
 }
@@ -62,6 +66,7 @@ pub enum Got {
     Custodians(Vec<Custodian>),
     Searches(Vec<Search>),
     LegalHolds(Vec<HoldPolicy>),
+    ReviewSets(Vec<ReviewSet>),
 }
 
 /// The last answer to one read: what was read (kept when a later read fails), why the last
@@ -491,6 +496,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
         Key::Custodians(_) => client.list_custodians(&case, &q).trees(),
         Key::Searches(_) => client.list_searches(&case, &q).trees(),
         Key::LegalHolds(_) => client.list_legal_holds(&case).trees(),
+        Key::ReviewSets(_) => client.list_review_sets(&case).trees(),
     };
     let got = pages.collect_all().await.and_then(|values| {
         Ok(match key {
@@ -499,6 +505,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
             Key::Custodians(_) => Got::Custodians(from_trees(&values)?),
             Key::Searches(_) => Got::Searches(from_trees(&values)?),
             Key::LegalHolds(_) => Got::LegalHolds(from_trees(&values)?),
+            Key::ReviewSets(_) => Got::ReviewSets(from_trees(&values)?),
         })
     });
     got.map_err(|e| {

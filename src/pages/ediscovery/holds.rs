@@ -4,21 +4,15 @@
 //! force, and polled until then ([`super::desk::Desk::tick`]).
 
 use leptos::prelude::*;
-use vigil_core::ediscovery::lane::Priority;
 use vigil_core::models::{HoldPolicy, PolicyStatus};
 
 use super::at::At;
-use super::body::{reading, stale, table, td, when};
+use super::body::{table, td, when};
 use super::desk::{Got, Key};
 use crate::components::dom::{H, el, live, tx};
 
 pub(super) fn section(at: &At) -> AnyView {
-    let asker = at.clone();
-    let ask = move |_| {
-        let key = Key::LegalHolds(asker.case.clone());
-        let (desk, tenant) = (asker.desk, &asker.tenant);
-        desk.want(tenant, key, Priority::Opened, &asker.name(), false);
-    };
+    let ask = at.read_on_open(Key::LegalHolds(at.case.clone()));
     let new_hold = super::add::hold(at);
     let at = at.clone();
     view! {
@@ -36,14 +30,8 @@ pub(super) fn section(at: &At) -> AnyView {
 }
 
 fn holds(at: &At) -> H {
-    at.desk.track();
-    let a = at.answer(Key::LegalHolds(at.case.clone()));
-    let what = "the legal holds";
-    let notes = reading(a.as_ref(), what)
-        .into_iter()
-        .chain(stale(a.as_ref(), what));
-    let body = el("div").kids(notes.collect());
-    let got = a.and_then(|a| a.got);
+    let key = Key::LegalHolds(at.case.clone());
+    let (body, got) = at.notes(key, "the legal holds", el("div"));
     let Some(Got::LegalHolds(list)) = got.as_deref() else {
         return body;
     };

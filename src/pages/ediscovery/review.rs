@@ -1,0 +1,157 @@
+//! A case's review sets, read when the user opens the section (as the legal holds are), so
+//! opening a case spends no more of the minute's budget. A user with eDiscovery write exports a
+//! review set and adds a search's results to one; each long-running action is followed under
+//! Operations. Review sets are created in Purview: creating one here waits for its bytes.
+
+use leptos::prelude::*;
+use vigil_core::models::{AddToReviewSet, CaseAction, IdRef, ReviewSet, ReviewSetExport};
+
+use super::at::{At, write};
+use super::body::{table, td, when};
+use super::desk::{Got, Key};
+use super::form::{Field, Kind, form, send};
+use crate::components::dom::{H, el, live, tx};
+
+pub(super) fn section(at: &At) -> AnyView {
+    let ask = at.read_on_open(Key::ReviewSets(at.case.clone()));
+    let add = add_search(at);
+    let at = at.clone();
+    view! {
+        <details class="card" id="case-review-sets" on:toggle=ask>
+            <summary>"Review sets"</summary>
+            {live(move || sets(&at))}
+            {add}
+        </details>
+    }
+    .into_any()
+}
+
+fn sets(at: &At) -> H {
+    let key = Key::ReviewSets(at.case.clone());
+    let (body, got) = at.notes(key, "the review sets", el("div"));
+    let Some(Got::ReviewSets(list)) = got.as_deref() else {
+        return body;
+    };
+    if list.is_empty() {
+        return body.child(tx("p", "muted", "No review sets in this case."));
+    }
+    let rows = list.iter().map(|r| row(at, r)).collect();
+    body.child(table(
+        "review-sets",
+        &["Review set", "Created", "Created by", ""],
+        rows,
+    ))
+}
+
+fn row(at: &At, r: &ReviewSet) -> H {
+    let name = r.display_name.clone().unwrap_or_else(|| r.id.clone());
+    let id = r.id.clone();
+    let what = name.clone();
+    // Its original files, in folders, with their tags: what outside counsel is sent.
+    let export = at.button(
+        &format!("export-set-{}", r.id),
+        "Export",
+        vec![Key::Operations(at.case.clone())],
+        write(move |at: At| {
+            let (id, what) = (id.clone(), what.clone());
+            async move {
+                let body = ReviewSetExport {
+                    output_name: format!("{what} export"),
+                    description: None,
+                    export_options: Some("originalFiles,tags".into()),
+                    export_structure: Some("directory".into()),
+                };
+                let handle = at
+                    .client()?
+                    .export_review_set(&at.id(), &id, None, &body)
+                    .await
+                    .map_err(|e| at.auth.explain(&e))?;
+                Ok(at.follow(&handle, CaseAction::ContentExport, &what))
+            }
+        }),
+    );
+    el("tr")
+        .attr("data-review-set", &r.id)
+        .child(td(&name))
+        .child(td(&when(r.created_date_time.as_ref())))
+        .child(td(r
+            .created_by
+            .as_ref()
+            .and_then(|b| b.label())
+            .unwrap_or("—")))
+        .child(el("td").child(export))
+}
+
+/// The choices of a pick: each item's id and name, from what `key` brought.
+fn choices(at: &At, key: Key) -> Vec<(String, String)> {
+    let got = at.answer(key).and_then(|a| a.got);
+    let named = |id: &str, name: Option<&str>| (id.to_owned(), name.unwrap_or(id).to_owned());
+    match got.as_deref() {
+        Some(Got::Searches(list)) => list
+            .iter()
+            .map(|s| named(&s.id, s.display_name.as_deref()))
+            .collect(),
+        Some(Got::ReviewSets(list)) => list
+            .iter()
+            .map(|r| named(&r.id, r.display_name.as_deref()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A search's results into a review set (`addToReviewSet`, a long-running operation).
+fn add_search(at: &At) -> AnyView {
+    let reader = at.clone();
+    let fields = move || {
+        reader.desk.track();
+        let at = &reader;
+        vec![
+            Field {
+                id: "search",
+                label: "Search",
+                kind: Kind::Pick(choices(at, Key::Searches(at.case.clone()))),
+            },
+            Field {
+                id: "set",
+                label: "Into",
+                kind: Kind::Pick(choices(at, Key::ReviewSets(at.case.clone()))),
+            },
+        ]
+    };
+    form(
+        at,
+        "add-to-review-set",
+        "Add a search's results",
+        "Add to review set",
+        fields,
+        send(|at: At, typed| async move {
+            let [search, set] = &typed.get_value()[..] else {
+                return Err("The form is incomplete.".into());
+            };
+            if search.is_empty() || set.is_empty() {
+                return Err("Choose a search and a review set: the case needs one of each.".into());
+            }
+            let name = |key, id: &str| {
+                choices(&at, key)
+                    .into_iter()
+                    .find(|(i, _)| i == id)
+                    .map(|(_, n)| n)
+            };
+            let Some(search_name) = name(Key::Searches(at.case.clone()), search) else {
+                return Err("That search is no longer in the case.".into());
+            };
+            let client = at.client()?;
+            let body = AddToReviewSet {
+                search: IdRef { id: search.clone() },
+                additional_data_options: None,
+                items_to_include: None,
+            };
+            at.desk.turn(&at.tenant).await;
+            let handle = client
+                .add_to_review_set(&at.id(), set, &body)
+                .await
+                .map_err(|e| at.auth.explain(&e))?;
+            Ok(at.follow(&handle, CaseAction::AddToReviewSet, &search_name))
+        }),
+    )
+}
