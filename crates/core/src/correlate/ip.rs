@@ -19,7 +19,10 @@ pub fn canonical(out: &mut String, s: &str) -> bool {
         return false;
     };
     if g[..5] == [0; 5] && g[5] == 0xffff {
-        push_v4(out, [(g[6] >> 8) as u8, g[6] as u8, (g[7] >> 8) as u8, g[7] as u8]);
+        push_v4(
+            out,
+            [(g[6] >> 8) as u8, g[6] as u8, (g[7] >> 8) as u8, g[7] as u8],
+        );
         return true;
     }
     // The longest run of zero groups, the first of equal runs.
@@ -145,7 +148,10 @@ mod tests {
             ("::ffff:a00:1", Some("10.0.0.1")),
             ("2001:DB8:0:0::1", Some("2001:db8::1")),
             ("2001:db8:0:0:1:0:0:1", Some("2001:db8::1:0:0:1")),
-            ("2001:0db8:0000:0000:0000:ff00:0042:8329", Some("2001:db8::ff00:42:8329")),
+            (
+                "2001:0db8:0000:0000:0000:ff00:0042:8329",
+                Some("2001:db8::ff00:42:8329"),
+            ),
             ("::", Some("::")),
             ("::1", Some("::1")),
             ("1::", Some("1::")),
@@ -203,12 +209,22 @@ mod tests {
         assert!(valid > 2_000, "{valid} valid addresses");
         for _ in 0..50_000 {
             let g: Vec<u16> = (0..8)
-                .map(|_| if next(3) == 0 { 0 } else { next(0x10000) as u16 })
+                .map(|_| {
+                    if next(3) == 0 {
+                        0
+                    } else {
+                        next(0x10000) as u16
+                    }
+                })
                 .collect();
             let addr = std::net::Ipv6Addr::new(g[0], g[1], g[2], g[3], g[4], g[5], g[6], g[7]);
             let s = addr.to_string();
             assert_eq!(ours(&s), by_std(&s), "{s:?}");
-            let full = g.iter().map(|x| format!("{x:04X}")).collect::<Vec<_>>().join(":");
+            let full = g
+                .iter()
+                .map(|x| format!("{x:04X}"))
+                .collect::<Vec<_>>()
+                .join(":");
             assert_eq!(ours(&full), by_std(&full), "{full:?}");
         }
     }
