@@ -163,6 +163,34 @@ test('legal holds are read from Graph beta only when opened, and a hold in error
   await page.close();
 });
 
+test('a case\'s tags are read as a tree when opened, and the analyst\'s review sets offer no changes', { timeout: 150000 }, async () => {
+  const page = await openPage(browser);
+  await withEdiscovery(page, 'analyst');
+  const id = await page.getAttribute('#case-list tbody tr', 'data-case');
+  await page.click(`#case-list tbody tr[data-case="${id}"] td a`);
+  await page.waitForSelector('#custodians tbody tr', { timeout: 60000 });
+  const tagReads = async () => {
+    const { value } = await (await fetch(`${GRAPH}/_emulator/requests?family=ediscovery`)).json();
+    return value.filter((r) => r.path.includes(`/ediscoveryCases/${id}/tags`)).map((r) => r.path.split('?')[0].split('/').pop());
+  };
+  assert.deepEqual(await tagReads(), [], 'not read before the section is opened');
+  await page.click('#case-tags summary');
+  await page.waitForSelector('#tag-tree li', { timeout: 90000 });
+  assert.deepEqual(await tagReads(), ['microsoft.graph.security.asHierarchy()'], 'one read, as a hierarchy');
+  // The seeded tags: three at the top, two of them under "Privileged".
+  const top = await page.$$eval('#tag-tree > li', (lis) => lis.map((li) => li.firstChild.textContent));
+  assert.deepEqual(top.sort(), ['Not responsive', 'Privileged', 'Responsive']);
+  const under = await page.$$eval('#tag-tree > li:has(> .tag-tree) > .tag-tree > li', (lis) => lis.map((li) => li.textContent));
+  assert.deepEqual(under.sort(), ['External', 'Processing']);
+  // Review sets: listed, but nothing to change without eDiscovery write.
+  await page.click('#case-review-sets summary');
+  await page.waitForSelector('#review-sets tbody tr', { timeout: 90000 });
+  assert.ok(await page.$$eval('#review-sets button', (bs) => bs.length > 0 && bs.every((b) => b.disabled)), 'export is disabled');
+  assert.equal(await page.$('#add-to-review-set'), null, 'no form to add to a review set');
+  assertClean(page);
+  await page.close();
+});
+
 test('a new legal hold is checked, created on beta in its turn, and followed from pending to success', { timeout: 300000 }, async () => {
   // An emulator of its own, where a hold policy is in force 30 s after a write (twice as fast).
   const emu = await startEmulator(['--operation-speed', '2']);

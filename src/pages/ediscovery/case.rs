@@ -1,8 +1,8 @@
 //! One case: what it is, its operations with their progress (polled while they run) and a
 //! finished export's download links, its custodians with their holds, its searches, its legal
-//! holds ([`super::holds`]) and review sets ([`super::review`]), and the actions a user with
-//! eDiscovery write may take on them (the forms that add custodians, searches and legal holds
-//! are in [`super::add`]).
+//! holds ([`super::holds`]), review sets ([`super::review`]) and tags ([`super::tags`]), and the
+//! actions a user with eDiscovery write may take on them (the forms that add custodians,
+//! searches and legal holds are in [`super::add`]).
 
 use std::rc::Rc;
 
@@ -23,7 +23,7 @@ use vigil_core::models::{
 use super::at::{At, write};
 use super::body::{ask, lane_line, reading, table, td, when};
 use super::desk::{Desk, Got, Key, open_case};
-use super::{add, holds, review};
+use super::{add, holds, review, tags};
 use crate::auth::use_auth;
 use crate::components::Submit;
 use crate::components::dom::{H, el, live, tx};
@@ -42,7 +42,11 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
     };
     let (a, b, c, d, e) = (at.clone(), at.clone(), at.clone(), at.clone(), at.clone());
     let (add_custodians, new_search) = (add::custodians(&at), add::search(&at));
-    let (holds, review_sets) = (holds::section(&at), review::section(&at));
+    let (holds, review_sets, tags) = (
+        holds::section(&at),
+        review::section(&at),
+        tags::section(&at),
+    );
     let back = href("/ediscovery");
     view! {
         <div class="ediscovery case-page">
@@ -61,6 +65,7 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
             {new_search}
             {holds}
             {review_sets}
+            {tags}
         </div>
     }
     .into_any()

@@ -14,7 +14,8 @@ use vigil_core::ediscovery::progress::{hold_finished, is_running};
 use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::error::ErrorKind;
 use vigil_core::models::{
-    CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, PolicyStatus, ReviewSet, Search,
+    CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, PolicyStatus, ReviewSet,
+    ReviewTag, Search,
 };
 use vigil_core::odata::Query;
 
@@ -26,12 +27,14 @@ use crate::auth::storage::{KeyValue, SessionStore};
 pub enum Key {
     /// The tenant's cases.
     Cases,
-    /// One case's operations, custodians, searches, legal holds or review sets (by case id).
+    /// One case's operations, custodians, searches, legal holds, review sets or tags (as a
+    /// tree), by case id.
     Operations(String),
     Custodians(String),
     Searches(String),
     LegalHolds(String),
     ReviewSets(String),
+    Tags(String),
 }
 
 impl Key {
@@ -42,7 +45,8 @@ impl Key {
             | Key::Custodians(c)
             | Key::Searches(c)
             | Key::LegalHolds(c)
-            | Key::ReviewSets(c) => Some(c),
+            | Key::ReviewSets(c)
+            | Key::Tags(c) => Some(c),
         }
     }
 
@@ -54,6 +58,7 @@ impl Key {
             Key::Searches(_) => format!("searches of {case_name}"),
             Key::LegalHolds(_) => format!("legal holds of {case_name}"),
             Key::ReviewSets(_) => format!("review sets of {case_name}"),
+            Key::Tags(_) => format!("tags of {case_name}"),
         }
     }
 }
@@ -67,6 +72,7 @@ pub enum Got {
     Searches(Vec<Search>),
     LegalHolds(Vec<HoldPolicy>),
     ReviewSets(Vec<ReviewSet>),
+    Tags(Vec<ReviewTag>),
 }
 
 /// The last answer to one read: what was read (kept when a later read fails), why the last
@@ -497,6 +503,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
         Key::Searches(_) => client.list_searches(&case, &q).trees(),
         Key::LegalHolds(_) => client.list_legal_holds(&case).trees(),
         Key::ReviewSets(_) => client.list_review_sets(&case).trees(),
+        Key::Tags(_) => client.list_tags_hierarchy(&case).trees(),
     };
     let got = pages.collect_all().await.and_then(|values| {
         Ok(match key {
@@ -506,6 +513,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
             Key::Searches(_) => Got::Searches(from_trees(&values)?),
             Key::LegalHolds(_) => Got::LegalHolds(from_trees(&values)?),
             Key::ReviewSets(_) => Got::ReviewSets(from_trees(&values)?),
+            Key::Tags(_) => Got::Tags(from_trees(&values)?),
         })
     });
     got.map_err(|e| {

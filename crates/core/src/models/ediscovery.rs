@@ -402,7 +402,9 @@ pub struct ReviewSetQueryWrite {
 }
 
 wire_struct! {
-    /// `ediscoveryReviewTag`; `child_tags` is filled by `asHierarchy`.
+    /// `ediscoveryReviewTag`; `child_tags` is filled by `asHierarchy` (the tree is read from
+    /// it; the `parent` navigation is not kept).
+    @tree
     ReviewTag {
         id: String = "id",
         display_name: Option<String> = "displayName",
@@ -410,7 +412,6 @@ wire_struct! {
         child_selectability: Option<ChildSelectability> = "childSelectability",
         created_by: Option<IdentitySet> = "createdBy",
         last_modified_date_time: Option<DateTime> = "lastModifiedDateTime" => date,
-        parent: Option<Box<ReviewTag>> = "parent",
         child_tags: Vec<ReviewTag> = "childTags" => list,
     }
 }
