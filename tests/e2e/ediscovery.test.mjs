@@ -163,7 +163,7 @@ test('legal holds are read from Graph beta only when opened, and a hold in error
   await page.close();
 });
 
-test('a case\'s tags are read as a tree when opened, and the analyst\'s review sets offer no changes', { timeout: 150000 }, async () => {
+test('a case\'s tags (as a tree) and non-custodial sources are read when opened, and the analyst\'s review sets offer no changes', { timeout: 150000 }, async () => {
   const page = await openPage(browser);
   await withEdiscovery(page, 'analyst');
   const id = await page.getAttribute('#case-list tbody tr', 'data-case');
@@ -182,6 +182,14 @@ test('a case\'s tags are read as a tree when opened, and the analyst\'s review s
   assert.deepEqual(top.sort(), ['Not responsive', 'Privileged', 'Responsive']);
   const under = await page.$$eval('#tag-tree > li:has(> .tag-tree) > .tag-tree > li', (lis) => lis.map((li) => li.textContent));
   assert.deepEqual(under.sort(), ['External', 'Processing']);
+  // Non-custodial sources, with their data source expanded: a site by its address.
+  await page.click('#case-sources summary');
+  await page.waitForSelector('#noncustodial-sources tbody tr', { timeout: 90000 });
+  const sources = await page.$$eval('#noncustodial-sources tbody tr', (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+  const sales = sources.find((r) => r[0] === 'Sales and Marketing');
+  assert.ok(sales, `the seeded site source is listed: ${JSON.stringify(sources)}`);
+  assert.match(sales[1], /^https:\/\//, 'with its site address');
+  assert.equal(sales[3], 'applied');
   // Review sets: listed, but nothing to change without eDiscovery write.
   await page.click('#case-review-sets summary');
   await page.waitForSelector('#review-sets tbody tr', { timeout: 90000 });

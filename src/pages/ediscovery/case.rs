@@ -1,8 +1,9 @@
 //! One case: what it is, its operations with their progress (polled while they run) and a
-//! finished export's download links, its custodians with their holds, its searches, its legal
-//! holds ([`super::holds`]), review sets ([`super::review`]) and tags ([`super::tags`]), and the
-//! actions a user with eDiscovery write may take on them (the forms that add custodians,
-//! searches and legal holds are in [`super::add`]).
+//! finished export's download links, its custodians with their holds, its non-custodial sources
+//! ([`super::sources`]), its searches, its legal holds ([`super::holds`]), review sets
+//! ([`super::review`]) and tags ([`super::tags`]), and the actions a user with eDiscovery write
+//! may take on them (the forms that add custodians, searches and legal holds are in
+//! [`super::add`]).
 
 use std::rc::Rc;
 
@@ -23,7 +24,7 @@ use vigil_core::models::{
 use super::at::{At, write};
 use super::body::{ask, lane_line, reading, table, td, when};
 use super::desk::{Desk, Got, Key, open_case};
-use super::{add, holds, review, tags};
+use super::{add, holds, review, sources, tags};
 use crate::auth::use_auth;
 use crate::components::Submit;
 use crate::components::dom::{H, el, live, tx};
@@ -42,11 +43,8 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
     };
     let (a, b, c, d, e) = (at.clone(), at.clone(), at.clone(), at.clone(), at.clone());
     let (add_custodians, new_search) = (add::custodians(&at), add::search(&at));
-    let (holds, review_sets, tags) = (
-        holds::section(&at),
-        review::section(&at),
-        tags::section(&at),
-    );
+    let (noncustodial, holds) = (sources::section(&at), holds::section(&at));
+    let (review_sets, tags) = (review::section(&at), tags::section(&at));
     let back = href("/ediscovery");
     view! {
         <div class="ediscovery case-page">
@@ -61,6 +59,7 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
             {live(move || operations(&d))}
             {live(move || custodians(&e))}
             {add_custodians}
+            {noncustodial}
             {live(move || searches(&at))}
             {new_search}
             {holds}

@@ -14,8 +14,8 @@ use vigil_core::ediscovery::progress::{hold_finished, is_running};
 use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::error::ErrorKind;
 use vigil_core::models::{
-    CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, PolicyStatus, ReviewSet,
-    ReviewTag, Search,
+    CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, NoncustodialDataSource,
+    PolicyStatus, ReviewSet, ReviewTag, Search,
 };
 use vigil_core::odata::Query;
 
@@ -27,10 +27,11 @@ use crate::auth::storage::{KeyValue, SessionStore};
 pub enum Key {
     /// The tenant's cases.
     Cases,
-    /// One case's operations, custodians, searches, legal holds, review sets or tags (as a
-    /// tree), by case id.
+    /// One case's operations, custodians, non-custodial sources, searches, legal holds, review
+    /// sets or tags (as a tree), by case id.
     Operations(String),
     Custodians(String),
+    Sources(String),
     Searches(String),
     LegalHolds(String),
     ReviewSets(String),
@@ -43,6 +44,7 @@ impl Key {
             Key::Cases => None,
             Key::Operations(c)
             | Key::Custodians(c)
+            | Key::Sources(c)
             | Key::Searches(c)
             | Key::LegalHolds(c)
             | Key::ReviewSets(c)
@@ -55,6 +57,7 @@ impl Key {
             Key::Cases => "the case list".to_owned(),
             Key::Operations(_) => format!("operations of {case_name}"),
             Key::Custodians(_) => format!("custodians of {case_name}"),
+            Key::Sources(_) => format!("non-custodial sources of {case_name}"),
             Key::Searches(_) => format!("searches of {case_name}"),
             Key::LegalHolds(_) => format!("legal holds of {case_name}"),
             Key::ReviewSets(_) => format!("review sets of {case_name}"),
@@ -69,6 +72,7 @@ pub enum Got {
     Cases(Vec<EdiscoveryCase>),
     Operations(Vec<CaseOperation>),
     Custodians(Vec<Custodian>),
+    Sources(Vec<NoncustodialDataSource>),
     Searches(Vec<Search>),
     LegalHolds(Vec<HoldPolicy>),
     ReviewSets(Vec<ReviewSet>),
@@ -500,6 +504,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
         Key::Cases => client.list_cases(&q).trees(),
         Key::Operations(_) => client.list_operations(&case, &q).trees(),
         Key::Custodians(_) => client.list_custodians(&case, &q).trees(),
+        Key::Sources(_) => client.list_noncustodial_sources(&case).trees(),
         Key::Searches(_) => client.list_searches(&case, &q).trees(),
         Key::LegalHolds(_) => client.list_legal_holds(&case).trees(),
         Key::ReviewSets(_) => client.list_review_sets(&case).trees(),
@@ -510,6 +515,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
             Key::Cases => Got::Cases(from_trees(&values)?),
             Key::Operations(_) => Got::Operations(from_trees(&values)?),
             Key::Custodians(_) => Got::Custodians(from_trees(&values)?),
+            Key::Sources(_) => Got::Sources(from_trees(&values)?),
             Key::Searches(_) => Got::Searches(from_trees(&values)?),
             Key::LegalHolds(_) => Got::LegalHolds(from_trees(&values)?),
             Key::ReviewSets(_) => Got::ReviewSets(from_trees(&values)?),

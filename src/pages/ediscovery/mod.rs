@@ -1,6 +1,6 @@
 //! eDiscovery: the signed-in tenants' cases and their case load report, and a case's operations
-//! (with their progress), custodians, searches, legal holds, review sets and tags, inside
-//! Graph's budget of five eDiscovery requests a minute.
+//! (with their progress), custodians, non-custodial sources, searches, legal holds, review sets
+//! and tags, inside Graph's budget of five eDiscovery requests a minute.
 //!
 //! The figures and rules come from `vigil_core::ediscovery`; what was read is kept for the
 //! session by the [`desk`], which also paces every read. The page is drawn with
@@ -34,6 +34,8 @@ mod new_case;
 mod report;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod review;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod sources;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod tags;
 

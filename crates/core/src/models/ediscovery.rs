@@ -293,6 +293,7 @@ impl NewDataSource {
 
 wire_struct! {
     /// `ediscoveryNoncustodialDataSource`; `data_source` is present with `$expand=dataSource`.
+    @tree
     NoncustodialDataSource {
         id: String = "id",
         display_name: Option<String> = "displayName",
