@@ -1,5 +1,7 @@
 //! Where a case page's actions run: the desk, the case, the signed-in user and how the last
-//! write went, with the one button every write on the page is started from.
+//! write went, with the one button every write on the page is started from, the one way a
+//! started operation is shown until the service lists it, and what each section says of its
+//! read (under way, failed, or kept from before).
 
 use std::future::Future;
 use std::pin::Pin;
