@@ -11,8 +11,10 @@ use std::fmt::Write;
 /// IPv6 address (`::ffff:10.0.0.1`) as its IPv4 address. Accepts what
 /// `std::net::IpAddr::from_str` accepts, nothing else.
 pub fn canonical(out: &mut String, s: &str) -> bool {
-    if let Some(v4) = ipv4(s) {
-        push_v4(out, v4);
+    // An accepted IPv4 spelling is already canonical (no leading zeros, nothing but digits and
+    // dots): copied as it is, the common case needs no formatting.
+    if ipv4(s).is_some() {
+        out.push_str(s);
         return true;
     }
     let Some(g) = ipv6(s) else {
