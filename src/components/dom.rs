@@ -6,7 +6,9 @@
 //!
 //! It was written to cost fewer bytes than `view!`, and measured it does not: the Overview
 //! drawn both ways came out 0.8 kB apart (docs/architecture.md). Whether the eDiscovery page
-//! moves to `view!` is open; nothing else should start using this.
+//! moves to `view!` is open. The alert queue's body is drawn this way too, for speed: every
+//! visible line redrawn at once, with no view kept per line (src/pages/alerts/table.rs says
+//! what it measured). Nothing else should start using this.
 //!
 //! Safety: text is always a text node and attributes go through `setAttribute`, so no API
 //! string is ever parsed as HTML; `href`s are built by the pages from routes or checked https

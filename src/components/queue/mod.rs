@@ -49,6 +49,12 @@ pub fn export_offset(zone: TimeZone) -> i32 {
 
 /// A severity badge (`sev sev-high`).
 pub fn severity_badge(s: Option<&AlertSeverity>) -> impl IntoView + use<> {
+    let (class, label) = severity_look(s);
+    view! { <span class=class>{label}</span> }
+}
+
+/// A severity badge's class and label.
+pub fn severity_look(s: Option<&AlertSeverity>) -> (String, String) {
     let wire = s.map(|s| s.as_str().to_owned()).unwrap_or_default();
     let class = format!("sev sev-{}", wire.to_ascii_lowercase());
     let label = if wire.is_empty() {
@@ -56,7 +62,7 @@ pub fn severity_badge(s: Option<&AlertSeverity>) -> impl IntoView + use<> {
     } else {
         humanize(&wire)
     };
-    view! { <span class=class>{label}</span> }
+    (class, label)
 }
 
 /// An instant, or a dash.

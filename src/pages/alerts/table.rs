@@ -2,16 +2,19 @@
 
 use vigil_core::sorted::SortedSet;
 
-use leptos::either::Either;
 use leptos::prelude::*;
 use vigil_core::models::*;
 use vigil_core::queue::Column;
 use vigil_core::queue::chips::{humanize, service_label};
 use vigil_core::queue::export::thousands;
 use vigil_core::queue::layout::Line;
-use vigil_core::queue::table::{Group, visible_range};
+use vigil_core::queue::table::{Group, Table, visible_range};
+use wasm_bindgen::JsCast;
 
-use crate::components::queue::{severity_badge, time_or_dash};
+use crate::components::dom::{H, el, live, text, tx};
+use crate::components::queue::severity_look;
+use crate::prefs::TimeZone;
+use crate::time::{format_instant, offset_label};
 
 use super::{Q, ROW_H, ROW_PX, toggle_checked};
 
@@ -75,6 +78,7 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
             })
         })
     });
+    let zone = crate::prefs::use_prefs().time_zone;
     let on_scroll = move |ev: leptos::ev::Event| {
         if let Some(el) = ev
             .target()
@@ -112,20 +116,25 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                 }).collect_view()}
             </div>
             <div id="queue-scroll" class="queue-scroll" on:scroll=on_scroll>
-                <div class="queue-body" style:height=move || format!("{}px", q.groups.with(|(_, l)| l.len()) * ROW_PX)>
-                    {move || {
-                        // Columns and grouping rebuild every line; otherwise a line is built
-                        // only when its key changes (it scrolls in, its alert changes, the
-                        // cursor, the open alert or its checkbox moves).
+                <div class="queue-body" style:height=move || format!("{}px", q.groups.with(|(_, l)| l.len()) * ROW_PX)
+                    on:click=move |ev| clicked(q, &ev) on:change=move |ev| changed(q, &ev)>
+                    {live(move || {
+                        // Every line is drawn again when any changes: as the floor list of
+                        // issue #18 does, and cheaper than keeping each line's own view.
                         let cols = columns.get();
                         let template = template();
                         let group_col = q.filter.with(|f| f.group);
-                        view! {
-                            <For each=move || lines.get() key=|l| l.clone() children=move |l| {
-                                render_line(q, l, &cols, &template, group_col)
-                            } />
-                        }
-                    }}
+                        let zone = zone.get();
+                        let lines = lines.get();
+                        q.handle.table.with_value(|t| {
+                            el("div").cls("live").kids(
+                                lines
+                                    .into_iter()
+                                    .map(|l| line(q, t, l, &cols, &template, group_col, zone))
+                                    .collect(),
+                            )
+                        })
+                    })}
                 </div>
             </div>
             {move || (q.view.with(Vec::is_empty) && q.loading.get().is_none()).then(|| view! {
@@ -157,23 +166,24 @@ enum LineKey {
     },
 }
 
-/// One line of the table: a group header or an alert's row, placed at line `k`.
-fn render_line(
+/// One line of the table: a group header or an alert's row, placed at line `k`. Rows carry no
+/// listeners: the body's own ([`clicked`], [`changed`]) find the row an event came from.
+fn line(
     q: Q,
+    t: &Table,
     line: LineKey,
     cols: &[Column],
     template: &str,
     group_col: Option<Column>,
-) -> impl IntoView + use<> {
+    zone: TimeZone,
+) -> H {
     match line {
-        LineKey::Header { k, group, .. } => {
-            let top = format!("translateY({}px)", k * ROW_PX);
-            Either::Left(q.groups.with_untracked(|(groups, _)| {
-                groups
-                    .get(group)
-                    .map(|g| group_header(q, g, group_col, top))
-            }))
-        }
+        LineKey::Header { k, group, .. } => q.groups.with_untracked(|(groups, _)| {
+            groups.get(group).map_or_else(
+                || text(""),
+                |g| group_header(g, group, group_col).built(place(k, None)),
+            )
+        }),
         LineKey::Row {
             k,
             pos,
@@ -184,7 +194,6 @@ fn render_line(
             checked,
             ..
         } => {
-            let top = format!("translateY({}px)", k * ROW_PX);
             let mut class = String::from("qrow");
             if cursor {
                 class.push_str(" cursor");
@@ -192,30 +201,88 @@ fn render_line(
             if open {
                 class.push_str(" open");
             }
-            let cells = q
-                .handle
-                .table
-                .with_value(|t| cols.iter().map(|&c| cell(t, row, c)).collect_view());
-            let id_click = id.clone();
-            let id_check = id.clone();
-            Either::Right(view! {
-                <div class=class role="row" data-id=id.0.clone() data-pos=pos.to_string()
-                    style:transform=top
-                    style:grid-template-columns=template.to_owned()
-                    on:click=move |_| { q.cursor.set(pos); q.select(Some(id_click.clone())); }>
-                    <span role="gridcell" on:click=|ev| ev.stop_propagation()>
-                        <input type="checkbox" class="row-check" aria-label="Select" prop:checked=checked
-                            on:change=move |_| toggle_checked(q, id_check.clone()) />
-                    </span>
-                    {cells}
-                </div>
-            })
+            let check = el("input")
+                .attr("type", "checkbox")
+                .cls("row-check")
+                .attr("aria-label", "Select")
+                .flag("checked", checked);
+            el("div")
+                .cls(&class)
+                .attr("role", "row")
+                .attr("data-id", &id.0)
+                .attr("data-pos", &pos.to_string())
+                .child(
+                    el("span")
+                        .cls("check-cell")
+                        .attr("role", "gridcell")
+                        .child(check),
+                )
+                .kids(cols.iter().map(|&c| cell(t, row, c, zone)).collect())
+                .built(place(k, Some(template.to_owned())))
         }
     }
 }
 
-/// The header line of a group: its value, size and severity mix.
-fn group_header(q: Q, g: &Group, column: Option<Column>, top: String) -> impl IntoView + use<> {
+/// Puts a line at line `k` of the body, with the columns' template (a row's), through the CSS
+/// object model (the CSP refuses style attributes).
+fn place(k: usize, template: Option<String>) -> impl FnOnce(&web_sys::Element) + 'static {
+    move |e| {
+        let style = e.unchecked_ref::<web_sys::HtmlElement>().style();
+        let _ = style.set_property("transform", &format!("translateY({}px)", k * ROW_PX));
+        if let Some(t) = template {
+            let _ = style.set_property("grid-template-columns", &t);
+        }
+    }
+}
+
+/// The element an event of the body came from, and the nearest of it matching `selector`.
+fn from(ev: &web_sys::Event, selector: &str) -> Option<web_sys::Element> {
+    let target: web_sys::Element = ev.target()?.dyn_into().ok()?;
+    target.closest(selector).ok().flatten()
+}
+
+/// A click in the body: a group's "Select these", or a row (not its checkbox's cell) opened.
+fn clicked(q: Q, ev: &web_sys::MouseEvent) {
+    if let Some(b) = from(ev, ".group-select") {
+        let group = b
+            .get_attribute("data-index")
+            .and_then(|i| i.parse::<usize>().ok());
+        let rows = q
+            .groups
+            .with_untracked(|(groups, _)| group.and_then(|g| groups.get(g)).map(|g| g.rows.clone()))
+            .unwrap_or_default();
+        let ids: Vec<AlertId> = q
+            .handle
+            .table
+            .with_value(|t| rows.iter().map(|&i| t.row(i).id.clone()).collect());
+        q.checked.update(|c| c.extend(ids));
+        return;
+    }
+    if from(ev, ".check-cell").is_some() {
+        return;
+    }
+    let Some(row) = from(ev, ".qrow[data-pos]") else {
+        return;
+    };
+    let pos = row.get_attribute("data-pos").and_then(|p| p.parse().ok());
+    if let (Some(pos), Some(id)) = (pos, row.get_attribute("data-id")) {
+        q.cursor.set(pos);
+        q.select(Some(AlertId::new(id)));
+    }
+}
+
+/// A row's checkbox ticked or cleared.
+fn changed(q: Q, ev: &web_sys::Event) {
+    if from(ev, ".row-check").is_none() {
+        return;
+    }
+    if let Some(id) = from(ev, ".qrow").and_then(|r| r.get_attribute("data-id")) {
+        toggle_checked(q, AlertId::new(id));
+    }
+}
+
+/// The header line of a group (the `index`th): its value, size and severity mix.
+fn group_header(g: &Group, index: usize, column: Option<Column>) -> H {
     let label = match column {
         _ if g.key.is_empty() => "(not set)".to_owned(),
         Some(Column::Provider) => service_label(&ServiceSource::parse(&g.key)),
@@ -229,8 +296,7 @@ fn group_header(q: Q, g: &Group, column: Option<Column>, top: String) -> impl In
         _ => g.key.clone(),
     };
     let c = g.counts;
-    let rows = g.rows.clone();
-    let select = format!("Select these {}", thousands(g.rows.len() as u64));
+    let n = g.rows.len();
     let mix = [
         ("high", c.high),
         ("medium", c.medium),
@@ -242,34 +308,60 @@ fn group_header(q: Q, g: &Group, column: Option<Column>, top: String) -> impl In
     .map(|(s, n)| format!("{n} {s}"))
     .collect::<Vec<_>>()
     .join(", ");
-    view! {
-        <div class="qrow qgroup" role="row" data-group=g.key.clone() style:transform=top>
-            <span role="rowheader" class="group-label">{label}</span>
-            <span class="group-count">{format!("{} alert{}", thousands(g.rows.len() as u64), if g.rows.len() == 1 { "" } else { "s" })}</span>
-            <span class="group-mix muted">{mix}</span>
-            <button class="link group-select" on:click=move |_| {
-                let ids: Vec<AlertId> = q.handle.table.with_value(|t| rows.iter().map(|&i| t.row(i).id.clone()).collect());
-                q.checked.update(|c| c.extend(ids));
-            }>{select}</button>
-        </div>
-    }
+    let count = format!(
+        "{} alert{}",
+        thousands(n as u64),
+        if n == 1 { "" } else { "s" }
+    );
+    el("div")
+        .cls("qrow qgroup")
+        .attr("role", "row")
+        .attr("data-group", &g.key)
+        .child(tx("span", "group-label", &label).attr("role", "rowheader"))
+        .child(tx("span", "group-count", &count))
+        .child(tx("span", "group-mix muted", &mix))
+        .child(
+            tx(
+                "button",
+                "link group-select",
+                &format!("Select these {}", thousands(n as u64)),
+            )
+            .attr("data-index", &index.to_string()),
+        )
 }
 
 /// One cell as text (API strings are text nodes, never markup).
-fn cell(t: &vigil_core::queue::Table, i: u32, c: Column) -> impl IntoView + use<> {
+fn cell(t: &Table, i: u32, c: Column, zone: TimeZone) -> H {
     let r = t.row(i);
     let inner = match c {
-        Column::Severity => Either::Left(Either::Left(severity_badge(r.severity.as_ref()))),
-        Column::Created => Either::Left(Either::Right(time_or_dash(r.created))),
-        Column::Updated => Either::Left(Either::Right(time_or_dash(r.updated))),
-        Column::Provider => {
-            Either::Right(r.service.as_ref().map(service_label).unwrap_or_default())
+        Column::Severity => {
+            let (class, label) = severity_look(r.severity.as_ref());
+            tx("span", &class, &label)
         }
+        Column::Created => time(r.created, zone),
+        Column::Updated => time(r.updated, zone),
+        Column::Provider => text(&r.service.as_ref().map(service_label).unwrap_or_default()),
         Column::Status | Column::Classification | Column::Determination | Column::Detection => {
-            Either::Right(humanize(&t.cell(i, c)))
+            text(&humanize(&t.cell(i, c)))
         }
-        _ => Either::Right(t.cell(i, c)),
+        _ => text(&t.cell(i, c)),
     };
-    let class = format!("qcell col-{}", c.key());
-    view! { <span role="gridcell" class=class>{inner}</span> }
+    el("span")
+        .attr("role", "gridcell")
+        .cls(&format!("qcell col-{}", c.key()))
+        .child(inner)
+}
+
+/// An instant in the user's time zone with the offset on hover (as `components::Time`), or a
+/// dash.
+fn time(d: Option<DateTime>, zone: TimeZone) -> H {
+    match d {
+        Some(d) => {
+            let ms = d.unix_millis() as f64;
+            el("time")
+                .attr("title", &offset_label(ms, zone))
+                .t(&format_instant(ms, zone))
+        }
+        None => tx("span", "muted", "—"),
+    }
 }
