@@ -19,7 +19,27 @@ pub use filter::Kind;
 pub struct Rec {
     pub id: String,
     pub body: String,
-    pub keys: Map<String, Value>,
+    pub keys: Keys,
+}
+
+/// The values of a record's filterable and orderable properties, by the names its `ListSpec`
+/// declares. A short list rather than a map: a record has at most a handful of them, a lookup
+/// by scanning is as quick as hashing, and a 100,000-alert tenant was spending a tenth of its
+/// start-up on map entries and their owned key strings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Keys(Vec<(&'static str, Value)>);
+
+impl Keys {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+    /// Sets a property's value, replacing an earlier one of the same name.
+    pub fn insert(&mut self, name: &'static str, v: Value) {
+        match self.0.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, x)) => *x = v,
+            None => self.0.push((name, v)),
+        }
+    }
 }
 
 impl Rec {
@@ -29,12 +49,12 @@ impl Rec {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        let keys = spec
-            .filterable
-            .iter()
-            .chain(spec.orderable.iter())
-            .filter_map(|(f, _)| v.get(*f).map(|x| (f.to_string(), x.clone())))
-            .collect();
+        let mut keys = Keys::default();
+        for (f, _) in spec.filterable.iter().chain(spec.orderable.iter()) {
+            if let Some(x) = v.get(*f) {
+                keys.insert(f, x.clone());
+            }
+        }
         Rec {
             id,
             body: serde_json::to_string(v).unwrap_or_default(),
@@ -326,7 +346,7 @@ pub fn page(
     if !q.orderby.is_empty() {
         hits.sort_by(|a, b| {
             for (f, desc) in &q.orderby {
-                let o = cmp_values(a.keys.get(*f), b.keys.get(*f));
+                let o = cmp_values(a.keys.get(f), b.keys.get(f));
                 let o = if *desc { o.reverse() } else { o };
                 if o != std::cmp::Ordering::Equal {
                     return o;

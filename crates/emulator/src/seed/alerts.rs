@@ -4,10 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::json::Obj;
-use crate::odata::Rec;
+use crate::odata::{Keys, Rec};
 
 use super::entities::{Entities, Machine, Malware, Person};
 use crate::util::{Rng, fmt_ms};
@@ -1360,7 +1360,7 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
         o.close();
     });
 
-    let mut keys = Map::new();
+    let mut keys = Keys::default();
     for (k, v) in [
         (
             "assignedTo",
@@ -1374,7 +1374,7 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
         ("serviceSource", json!(t.provider.service_source())),
         ("status", json!(status)),
     ] {
-        keys.insert(k.into(), v);
+        keys.insert(k, v);
     }
     let summary = Summary {
         id: id.clone(),
@@ -1494,7 +1494,7 @@ fn incident(e: &Entities, id: &str, alerts: &[Summary], rng: &mut Rng, now_ms: i
         });
         o.close();
     });
-    let mut keys = Map::new();
+    let mut keys = Keys::default();
     for (k, v) in [
         (
             "assignedTo",
@@ -1507,7 +1507,7 @@ fn incident(e: &Entities, id: &str, alerts: &[Summary], rng: &mut Rng, now_ms: i
         ("severity", json!(sev)),
         ("status", json!(status)),
     ] {
-        keys.insert(k.into(), v);
+        keys.insert(k, v);
     }
     Rec {
         id: id.to_string(),
