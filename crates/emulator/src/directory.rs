@@ -102,7 +102,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                     &USERS_SPEC,
                     &format!("{}/users", ctx.base()),
                     &ctx.context("users"),
-                    &|r: &Rec| user_view(&r.value(), &q).to_string(),
+                    &|r: &Rec| Some(user_view(&r.value(), &q).to_string()),
                 )),
                 [key] => {
                     let v = find_user(&d, key).ok_or_else(|| absent(key))?;
@@ -139,7 +139,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                     &DEVICES_SPEC,
                     &format!("{}/devices", ctx.base()),
                     &ctx.context("devices"),
-                    &|r: &Rec| view(r.value()).to_string(),
+                    &|r: &Rec| Some(view(r.value()).to_string()),
                 )),
                 [key] => {
                     let v = d

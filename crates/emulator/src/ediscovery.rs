@@ -1117,7 +1117,7 @@ fn list(ctx: &Ctx, req: &Req, frag: &str, items: Vec<Map<String, Value>>) -> Gra
         &LIST_SPEC,
         &url,
         &ctx.context(frag),
-        &|r| r.body.clone(),
+        &|_| None,
     ))
 }
 

@@ -47,13 +47,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 &SPEC,
                 &url,
                 &ctx.context("security/incidents"),
-                &|r: &Rec| {
-                    if expand {
-                        with_alerts(&d, r.value()).to_string()
-                    } else {
-                        r.body.clone()
-                    }
-                },
+                &|r: &Rec| expand.then(|| with_alerts(&d, r.value()).to_string()),
             ))
         }
         ("GET", [id]) => {

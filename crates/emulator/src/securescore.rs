@@ -65,7 +65,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 spec,
                 &url,
                 &ctx.context(&format!("security/{name}")),
-                &|r: &Rec| r.body.clone(),
+                &|_: &Rec| None,
             ))
         }
         ("GET", [id]) => {

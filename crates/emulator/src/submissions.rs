@@ -102,7 +102,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                 &SPEC,
                 &url,
                 &ctx.context(&format!("security/threatSubmission/{name}")),
-                &|r: &Rec| r.body.clone(),
+                &|_: &Rec| None,
             ))
         }
         ("GET", [id]) => {

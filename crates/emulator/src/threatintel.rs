@@ -78,10 +78,7 @@ pub fn route(ctx: &Ctx, req: &Req) -> GraphResult {
                         spec,
                         &url,
                         &ctx.context(&format!("security/threatIntelligence/{name}")),
-                        &|r: &Rec| match &fields {
-                            Some(f) => select(&r.value(), f).to_string(),
-                            None => r.body.clone(),
-                        },
+                        &|r: &Rec| fields.as_ref().map(|f| select(&r.value(), f).to_string()),
                     ))
                 }
                 [id] => {

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::GraphError;
 use crate::util::parse_dt;
@@ -314,7 +314,7 @@ fn compare(kind: Kind, v: &Value, lit: &Lit) -> Option<Ordering> {
 }
 
 /// Evaluates the filter against a record's properties.
-pub fn eval(e: &Expr, rec: &Map<String, Value>) -> bool {
+pub fn eval(e: &Expr, rec: &super::Keys) -> bool {
     match e {
         Expr::And(a, b) => eval(a, rec) && eval(b, rec),
         Expr::Or(a, b) => eval(a, rec) || eval(b, rec),
@@ -325,7 +325,7 @@ pub fn eval(e: &Expr, rec: &Map<String, Value>) -> bool {
             op,
             lit,
         } => {
-            let v = rec.get(*field).unwrap_or(&Value::Null);
+            let v = rec.get(field).unwrap_or(&Value::Null);
             if *lit == Lit::Null {
                 return (*op == Op::Eq) == v.is_null();
             }
@@ -367,8 +367,14 @@ mod tests {
         ("createdDateTime", Kind::DateTime),
     ];
 
-    fn m(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
+    fn m(v: Value) -> super::super::Keys {
+        let mut k = super::super::Keys::default();
+        for (f, _) in F {
+            if let Some(x) = v.get(*f) {
+                k.insert(f, x.clone());
+            }
+        }
+        k
     }
 
     #[test]

@@ -19,7 +19,27 @@ pub use filter::Kind;
 pub struct Rec {
     pub id: String,
     pub body: String,
-    pub keys: Map<String, Value>,
+    pub keys: Keys,
+}
+
+/// The values of a record's filterable and orderable properties, by the names its `ListSpec`
+/// declares. A short list rather than a map: a record has at most a handful of them, a lookup
+/// by scanning is as quick as hashing, and a 100,000-alert tenant was spending a tenth of its
+/// start-up on map entries and their owned key strings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Keys(Vec<(&'static str, Value)>);
+
+impl Keys {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+    /// Sets a property's value, replacing an earlier one of the same name.
+    pub fn insert(&mut self, name: &'static str, v: Value) {
+        match self.0.iter_mut().find(|(k, _)| *k == name) {
+            Some((_, x)) => *x = v,
+            None => self.0.push((name, v)),
+        }
+    }
 }
 
 impl Rec {
@@ -29,12 +49,12 @@ impl Rec {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
-        let keys = spec
-            .filterable
-            .iter()
-            .chain(spec.orderable.iter())
-            .filter_map(|(f, _)| v.get(*f).map(|x| (f.to_string(), x.clone())))
-            .collect();
+        let mut keys = Keys::default();
+        for (f, _) in spec.filterable.iter().chain(spec.orderable.iter()) {
+            if let Some(x) = v.get(*f) {
+                keys.insert(f, x.clone());
+            }
+        }
         Rec {
             id,
             body: serde_json::to_string(v).unwrap_or_default(),
@@ -292,15 +312,19 @@ pub fn select(v: &Value, fields: &[String]) -> Value {
     Value::Object(out)
 }
 
-/// Builds one page of a collection response. `render` turns a record into JSON text when the
-/// stored body cannot be served as is (for `$select` or `$expand`).
+/// How a list endpoint turns a record into the JSON text of its page: `None` serves the stored
+/// body as is (copied straight into the page, never cloned on its own), `Some` is the text to
+/// serve instead (for `$select` or `$expand`).
+pub type Render<'a> = &'a dyn Fn(&Rec) -> Option<String>;
+
+/// Builds one page of a collection response; `render` says what each record's text is.
 pub fn page(
     coll: &Collection,
     q: &Query,
     spec: &ListSpec,
     self_url: &str,
     context: &str,
-    render: &dyn Fn(&Rec) -> String,
+    render: Render,
 ) -> GraphResponse {
     // Unfiltered pages slice the stored order directly: no per-page scan of a large tenant.
     let mut hits: Vec<&Rec> = if q.filter.is_none() && q.orderby.is_empty() {
@@ -322,7 +346,7 @@ pub fn page(
     if !q.orderby.is_empty() {
         hits.sort_by(|a, b| {
             for (f, desc) in &q.orderby {
-                let o = cmp_values(a.keys.get(*f), b.keys.get(*f));
+                let o = cmp_values(a.keys.get(f), b.keys.get(f));
                 let o = if *desc { o.reverse() } else { o };
                 if o != std::cmp::Ordering::Equal {
                     return o;
@@ -347,10 +371,18 @@ fn render_page(
     q: &Query,
     self_url: &str,
     context: &str,
-    render: &dyn Fn(&Rec) -> String,
+    render: Render,
 ) -> GraphResponse {
     let end = start + window.len();
-    let mut body = String::with_capacity(64 + (end - start) * 2048);
+    // Knowing every record's text first lets the page grow once, to its final size: a page of
+    // 100 alerts is about 400 kB, and growing it by doubling copied it over and over.
+    let rendered: Vec<Option<String>> = window.iter().map(|r| render(r)).collect();
+    let items: usize = window
+        .iter()
+        .zip(&rendered)
+        .map(|(r, x)| x.as_ref().map_or(r.body.len(), String::len) + 1)
+        .sum();
+    let mut body = String::with_capacity(256);
     body.push('{');
     let _ = write!(
         body,
@@ -368,12 +400,13 @@ fn render_page(
         let _ = write!(next, "$skiptoken={}", encode_skiptoken(end));
         let _ = write!(body, ",\"@odata.nextLink\":{}", Value::String(next));
     }
+    body.reserve(items + 12);
     body.push_str(",\"value\":[");
-    for (i, r) in window.iter().enumerate() {
+    for (i, (r, x)) in window.iter().zip(&rendered).enumerate() {
         if i > 0 {
             body.push(',');
         }
-        body.push_str(&render(r));
+        body.push_str(x.as_deref().unwrap_or(&r.body));
     }
     body.push_str("]}");
     GraphResponse::raw_json(200, body.into_bytes())

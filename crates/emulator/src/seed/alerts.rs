@@ -4,10 +4,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::json::Obj;
-use crate::odata::Rec;
+use crate::odata::{Keys, Rec};
 
 use super::entities::{Entities, Machine, Malware, Person};
 use crate::util::{Rng, fmt_ms};
@@ -1269,97 +1269,98 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
         (who.upn.clone(), text)
     });
 
-    let mut body = String::with_capacity(4096);
-    let mut o = Obj::open(&mut body);
-    o.s("@odata.type", "#microsoft.graph.security.alert")
-        .s("id", &id)
-        .s("providerAlertId", &id)
-        .os("incidentId", spec.incident_id);
-    o.s("status", status)
-        .s("severity", t.severity)
-        .s("classification", classification)
-        .s("determination", determination);
-    o.s("serviceSource", t.provider.service_source())
-        .s("detectionSource", detection)
-        .s("productName", t.provider.product_name());
-    o.s(
-        "detectorId",
-        &format!(
-            "{:08x}-affd-43ef-b1d5-afc2eb6f2756",
-            (t.title.len() as u32).wrapping_mul(2_654_435_761)
-        ),
-    );
-    o.s("tenantId", &e.tenant_id)
-        .s("title", title)
-        .s("description", &description)
-        .raw("recommendedActions", s.recommended);
-    o.s("category", t.category)
-        .os("assignedTo", assigned.as_deref());
-    o.s(
-        "alertWebUrl",
-        &format!(
-            "https://security.microsoft.com/alerts/{id}?tid={}",
-            e.tenant_id
-        ),
-    );
-    o.os(
-        "incidentWebUrl",
-        spec.incident_id
-            .map(|i| {
-                format!(
-                    "https://security.microsoft.com/incidents/{i}?tid={}",
-                    e.tenant_id
-                )
-            })
-            .as_deref(),
-    );
-    o.os("actorDisplayName", actor)
-        .os("threatDisplayName", threat);
-    o.os(
-        "threatFamilyName",
-        threat.map(|f| f.split(['/', ':']).nth(2).unwrap_or(f)),
-    );
-    o.strs("mitreTechniques", t.mitre)
-        .s("createdDateTime", &created_s)
-        .s("lastUpdateDateTime", &updated_s);
-    o.os(
-        "resolvedDateTime",
-        (status == "resolved").then_some(updated_s.as_str()),
-    );
-    o.s("firstActivityDateTime", &fmt_ms(first))
-        .s("lastActivityDateTime", &fmt_ms(last))
-        .null("alertPolicyId");
-    o.obj("additionalData", |_| {});
-    o.arr("comments", |a| {
-        if let Some((who, text)) = &comment {
-            let mut c = Obj::open(a);
-            c.s("comment", text)
-                .s("createdByDisplayName", who)
-                .s("createdDateTime", &fmt_ms(created + 30 * MIN));
-            c.close();
-        }
-    });
-    let names = naming(rng, t.provider, spec.full_ids);
-    o.arr("evidence", |a| {
-        for (i, k) in t.evidence.iter().enumerate() {
-            if i > 0 {
-                a.push(',');
+    let body = super::json::exact(|body| {
+        let mut o = Obj::open(body);
+        o.s("@odata.type", "#microsoft.graph.security.alert")
+            .s("id", &id)
+            .s("providerAlertId", &id)
+            .os("incidentId", spec.incident_id);
+        o.s("status", status)
+            .s("severity", t.severity)
+            .s("classification", classification)
+            .s("determination", determination);
+        o.s("serviceSource", t.provider.service_source())
+            .s("detectionSource", detection)
+            .s("productName", t.provider.product_name());
+        o.s(
+            "detectorId",
+            &format!(
+                "{:08x}-affd-43ef-b1d5-afc2eb6f2756",
+                (t.title.len() as u32).wrapping_mul(2_654_435_761)
+            ),
+        );
+        o.s("tenantId", &e.tenant_id)
+            .s("title", title)
+            .s("description", &description)
+            .raw("recommendedActions", s.recommended);
+        o.s("category", t.category)
+            .os("assignedTo", assigned.as_deref());
+        o.s(
+            "alertWebUrl",
+            &format!(
+                "https://security.microsoft.com/alerts/{id}?tid={}",
+                e.tenant_id
+            ),
+        );
+        o.os(
+            "incidentWebUrl",
+            spec.incident_id
+                .map(|i| {
+                    format!(
+                        "https://security.microsoft.com/incidents/{i}?tid={}",
+                        e.tenant_id
+                    )
+                })
+                .as_deref(),
+        );
+        o.os("actorDisplayName", actor)
+            .os("threatDisplayName", threat);
+        o.os(
+            "threatFamilyName",
+            threat.map(|f| f.split(['/', ':']).nth(2).unwrap_or(f)),
+        );
+        o.strs("mitreTechniques", t.mitre)
+            .s("createdDateTime", &created_s)
+            .s("lastUpdateDateTime", &updated_s);
+        o.os(
+            "resolvedDateTime",
+            (status == "resolved").then_some(updated_s.as_str()),
+        );
+        o.s("firstActivityDateTime", &fmt_ms(first))
+            .s("lastActivityDateTime", &fmt_ms(last))
+            .null("alertPolicyId");
+        o.obj("additionalData", |_| {});
+        o.arr("comments", |a| {
+            if let Some((who, text)) = &comment {
+                let mut c = Obj::open(a);
+                c.s("comment", text)
+                    .s("createdByDisplayName", who)
+                    .s("createdDateTime", &fmt_ms(created + 30 * MIN));
+                c.close();
             }
-            evidence(a, *k, s, names, created, &created_s, rng);
-        }
-        hub_evidence(a, e, s, t.provider, created, &created_s, rng);
+        });
+        let names = naming(rng, t.provider, spec.full_ids);
+        o.arr("evidence", |a| {
+            for (i, k) in t.evidence.iter().enumerate() {
+                if i > 0 {
+                    a.push(',');
+                }
+                evidence(a, *k, s, names, created, &created_s, rng);
+            }
+            hub_evidence(a, e, s, t.provider, created, &created_s, rng);
+        });
+        o.strs(
+            "systemTags",
+            if system_tag {
+                &["Defender Experts"]
+            } else {
+                &[]
+            },
+        );
+        o.close();
     });
-    o.strs(
-        "systemTags",
-        if system_tag {
-            &["Defender Experts"]
-        } else {
-            &[]
-        },
-    );
-    o.close();
 
-    let mut keys = Map::new();
+    let mut keys = Keys::default();
     for (k, v) in [
         (
             "assignedTo",
@@ -1373,7 +1374,7 @@ fn alert(rng: &mut Rng, e: &Entities, s: &Scene, spec: AlertSpec) -> (Rec, Summa
         ("serviceSource", json!(t.provider.service_source())),
         ("status", json!(status)),
     ] {
-        keys.insert(k.into(), v);
+        keys.insert(k, v);
     }
     let summary = Summary {
         id: id.clone(),
@@ -1439,60 +1440,61 @@ fn incident(e: &Entities, id: &str, alerts: &[Summary], rng: &mut Rng, now_ms: i
     let tags: &[&str] = if rng.chance(0.1) { &["Demo"] } else { &[] };
     let system = alerts.iter().any(|a| a.system_tag) || rng.chance(0.04);
     let (created_s, updated_s) = (fmt_ms(created), fmt_ms(updated));
-    let mut body = String::with_capacity(1024);
-    let mut o = Obj::open(&mut body);
-    o.s("@odata.type", "#microsoft.graph.security.incident")
-        .s("id", id);
-    o.s(
-        "incidentWebUrl",
-        &format!(
-            "https://security.microsoft.com/incidents/{id}?tid={}",
-            e.tenant_id
-        ),
-    )
-    .null("redirectIncidentId");
-    o.s("tenantId", &e.tenant_id).s("displayName", &display);
-    o.s(
-        "description",
-        &format!(
-            "{} alert(s) from {} source(s).",
-            alerts.len(),
-            providers.len()
-        ),
-    )
-    .null("summary");
-    o.s("createdDateTime", &created_s)
-        .s("lastUpdateDateTime", &updated_s);
-    o.s(
-        "lastModifiedBy",
-        assigned.as_deref().unwrap_or("Automation"),
-    )
-    .os("assignedTo", assigned.as_deref());
-    o.s("classification", classification)
-        .s("determination", determination)
-        .s("status", status)
-        .s("severity", sev);
-    o.strs("customTags", tags).strs("tags", tags).strs(
-        "systemTags",
-        if system { &["Defender Experts"] } else { &[] },
-    );
-    o.os(
-        "resolvingComment",
-        all_resolved.then_some("Resolved after investigation."),
-    );
-    o.arr("comments", |a| {
-        if let Some((who, at)) = &comment {
-            // Both spellings the docs show for incident comments.
-            let mut c = Obj::open(a);
-            c.s("comment", "Triage started; scoping affected entities.")
-                .s("createdBy", who)
-                .s("createdTime", at);
-            c.s("createdByDisplayName", who).s("createdDateTime", at);
-            c.close();
-        }
+    let body = super::json::exact(|body| {
+        let mut o = Obj::open(body);
+        o.s("@odata.type", "#microsoft.graph.security.incident")
+            .s("id", id);
+        o.s(
+            "incidentWebUrl",
+            &format!(
+                "https://security.microsoft.com/incidents/{id}?tid={}",
+                e.tenant_id
+            ),
+        )
+        .null("redirectIncidentId");
+        o.s("tenantId", &e.tenant_id).s("displayName", &display);
+        o.s(
+            "description",
+            &format!(
+                "{} alert(s) from {} source(s).",
+                alerts.len(),
+                providers.len()
+            ),
+        )
+        .null("summary");
+        o.s("createdDateTime", &created_s)
+            .s("lastUpdateDateTime", &updated_s);
+        o.s(
+            "lastModifiedBy",
+            assigned.as_deref().unwrap_or("Automation"),
+        )
+        .os("assignedTo", assigned.as_deref());
+        o.s("classification", classification)
+            .s("determination", determination)
+            .s("status", status)
+            .s("severity", sev);
+        o.strs("customTags", tags).strs("tags", tags).strs(
+            "systemTags",
+            if system { &["Defender Experts"] } else { &[] },
+        );
+        o.os(
+            "resolvingComment",
+            all_resolved.then_some("Resolved after investigation."),
+        );
+        o.arr("comments", |a| {
+            if let Some((who, at)) = &comment {
+                // Both spellings the docs show for incident comments.
+                let mut c = Obj::open(a);
+                c.s("comment", "Triage started; scoping affected entities.")
+                    .s("createdBy", who)
+                    .s("createdTime", at);
+                c.s("createdByDisplayName", who).s("createdDateTime", at);
+                c.close();
+            }
+        });
+        o.close();
     });
-    o.close();
-    let mut keys = Map::new();
+    let mut keys = Keys::default();
     for (k, v) in [
         (
             "assignedTo",
@@ -1505,7 +1507,7 @@ fn incident(e: &Entities, id: &str, alerts: &[Summary], rng: &mut Rng, now_ms: i
         ("severity", json!(sev)),
         ("status", json!(status)),
     ] {
-        keys.insert(k.into(), v);
+        keys.insert(k, v);
     }
     Rec {
         id: id.to_string(),

@@ -77,3 +77,30 @@ pub fn build(info: &TenantInfo, seed: u64, alert_count: usize, now_ms: i64) -> T
         hunting: OnceLock::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::odata::Rec;
+
+    /// The generator writes each record's text and filter keys itself instead of building a
+    /// `Value`; both must be exactly what storing the record's JSON would give, and the text
+    /// must be held at its exact size.
+    #[test]
+    fn seeded_records_are_what_their_json_gives() {
+        let t = &crate::state::demo_tenants()[0];
+        let d = super::build(t, 7, 600, 1_795_000_000_000);
+        for (coll, spec) in [
+            (&d.alerts, &crate::alerts::SPEC),
+            (&d.incidents, &crate::incidents::SPEC),
+        ] {
+            assert!(!coll.is_empty());
+            for r in &coll.items {
+                let fresh = Rec::new(&r.value(), spec);
+                assert_eq!(fresh.id, r.id);
+                assert_eq!(fresh.body, r.body);
+                assert_eq!(fresh.keys, r.keys, "{}", r.id);
+                assert_eq!(r.body.capacity(), r.body.len());
+            }
+        }
+    }
+}
