@@ -6,9 +6,9 @@
 //!
 //! It was written to cost fewer bytes than `view!`, and measured it does not: the Overview
 //! drawn both ways came out 0.8 kB apart (docs/architecture.md). Whether the eDiscovery page
-//! moves to `view!` is open. The alert queue's body is drawn this way too, for speed: every
-//! visible line redrawn at once, with no view kept per line (src/pages/alerts/table.rs says
-//! what it measured). Nothing else should start using this.
+//! moves to `view!` is open. The alert queue's lines are built with it too ([`element`]), and
+//! then kept and rewritten in place (src/pages/alerts/lines.rs says what it measured). Nothing
+//! else should start using this.
 //!
 //! Safety: text is always a text node and attributes go through `setAttribute`, so no API
 //! string is ever parsed as HTML; `href`s are built by the pages from routes or checked https
@@ -168,6 +168,12 @@ fn build(doc: &web_sys::Document, h: H, kept: &mut Kept) -> web_sys::Node {
             node.into()
         }
     }
+}
+
+/// `h` as a DOM element, for a caller that keeps and changes it itself (the queue's lines).
+/// Listeners are not kept: such a tree listens through its holder.
+pub fn element(h: H) -> web_sys::Element {
+    build(&document(), h, &mut Kept::new()).unchecked_into()
 }
 
 /// A `<div class="live">` that holds what `draw` returns, drawn again whenever a signal it

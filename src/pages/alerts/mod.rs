@@ -6,6 +6,7 @@ mod bulk;
 mod columns;
 mod filters;
 mod keys;
+mod lines;
 mod live;
 mod load;
 mod status;

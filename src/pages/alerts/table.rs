@@ -1,21 +1,16 @@
-//! The virtualised table: only the visible rows are in the DOM.
+//! The virtualised table: only the visible rows are in the DOM, kept and rewritten in place by
+//! [`super::lines`]; the body's two listeners act for every row.
 
 use vigil_core::sorted::SortedSet;
 
 use leptos::prelude::*;
 use vigil_core::models::*;
 use vigil_core::queue::Column;
-use vigil_core::queue::chips::{humanize, service_label};
-use vigil_core::queue::export::thousands;
 use vigil_core::queue::layout::Line;
-use vigil_core::queue::table::{Group, Table, visible_range};
+use vigil_core::queue::table::visible_range;
 use wasm_bindgen::JsCast;
 
-use crate::components::dom::{H, el, live, text, tx};
-use crate::components::queue::severity_look;
-use crate::prefs::TimeZone;
-use crate::time::{format_instant, offset_label};
-
+use super::lines::{LineKey, Lines, Look};
 use super::{Q, ROW_H, ROW_PX, toggle_checked};
 
 #[component]
@@ -79,6 +74,25 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
         })
     });
     let zone = crate::prefs::use_prefs().time_zone;
+    let body = NodeRef::<leptos::html::Div>::new();
+    let kept = StoredValue::new_local(Lines::default());
+    Effect::new(move |_| {
+        let look = Look {
+            cols: columns.get(),
+            template: template(),
+            group_col: q.filter.with(|f| f.group),
+            zone: zone.get(),
+        };
+        let lines = lines.get();
+        let Some(body) = body.get() else {
+            return;
+        };
+        q.groups.with_untracked(|(groups, _)| {
+            q.handle.table.with_value(|t| {
+                kept.update_value(|k| k.show(&body, groups, t, lines, look));
+            })
+        });
+    });
     let on_scroll = move |ev: leptos::ev::Event| {
         if let Some(el) = ev
             .target()
@@ -116,122 +130,13 @@ pub(super) fn QueueTable(q: Q) -> impl IntoView {
                 }).collect_view()}
             </div>
             <div id="queue-scroll" class="queue-scroll" on:scroll=on_scroll>
-                <div class="queue-body" style:height=move || format!("{}px", q.groups.with(|(_, l)| l.len()) * ROW_PX)
-                    on:click=move |ev| clicked(q, &ev) on:change=move |ev| changed(q, &ev)>
-                    {live(move || {
-                        // Every line is drawn again when any changes: as the floor list of
-                        // issue #18 does, and cheaper than keeping each line's own view.
-                        let cols = columns.get();
-                        let template = template();
-                        let group_col = q.filter.with(|f| f.group);
-                        let zone = zone.get();
-                        let lines = lines.get();
-                        q.handle.table.with_value(|t| {
-                            el("div").cls("live").kids(
-                                lines
-                                    .into_iter()
-                                    .map(|l| line(q, t, l, &cols, &template, group_col, zone))
-                                    .collect(),
-                            )
-                        })
-                    })}
-                </div>
+                <div class="queue-body" node_ref=body style:height=move || format!("{}px", q.groups.with(|(_, l)| l.len()) * ROW_PX)
+                    on:click=move |ev| clicked(q, &ev) on:change=move |ev| changed(q, &ev)></div>
             </div>
             {move || (q.view.with(Vec::is_empty) && q.loading.get().is_none()).then(|| view! {
                 <p id="queue-empty" class="muted">"No alerts match these filters. Remove a filter above to widen the view."</p>
             })}
         </div>
-    }
-}
-
-/// Everything one rendered line shows depends on (with the columns and grouping, which
-/// rebuild all lines).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum LineKey {
-    Header {
-        k: usize,
-        group: usize,
-        version: u64,
-    },
-    Row {
-        k: usize,
-        pos: usize,
-        /// The table row.
-        row: u32,
-        id: AlertId,
-        version: u64,
-        cursor: bool,
-        open: bool,
-        checked: bool,
-    },
-}
-
-/// One line of the table: a group header or an alert's row, placed at line `k`. Rows carry no
-/// listeners: the body's own ([`clicked`], [`changed`]) find the row an event came from.
-fn line(
-    q: Q,
-    t: &Table,
-    line: LineKey,
-    cols: &[Column],
-    template: &str,
-    group_col: Option<Column>,
-    zone: TimeZone,
-) -> H {
-    match line {
-        LineKey::Header { k, group, .. } => q.groups.with_untracked(|(groups, _)| {
-            groups.get(group).map_or_else(
-                || text(""),
-                |g| group_header(g, group, group_col).built(place(k, None)),
-            )
-        }),
-        LineKey::Row {
-            k,
-            pos,
-            row,
-            id,
-            cursor,
-            open,
-            checked,
-            ..
-        } => {
-            let mut class = String::from("qrow");
-            if cursor {
-                class.push_str(" cursor");
-            }
-            if open {
-                class.push_str(" open");
-            }
-            let check = el("input")
-                .attr("type", "checkbox")
-                .cls("row-check")
-                .attr("aria-label", "Select")
-                .flag("checked", checked);
-            el("div")
-                .cls(&class)
-                .attr("role", "row")
-                .attr("data-id", &id.0)
-                .attr("data-pos", &pos.to_string())
-                .child(
-                    el("span")
-                        .cls("check-cell")
-                        .attr("role", "gridcell")
-                        .child(check),
-                )
-                .kids(cols.iter().map(|&c| cell(t, row, c, zone)).collect())
-                .built(place(k, Some(template.to_owned())))
-        }
-    }
-}
-
-/// Puts a line at line `k` of the body, with the columns' template (a row's), through the CSS
-/// object model (the CSP refuses style attributes).
-fn place(k: usize, template: Option<String>) -> impl FnOnce(&web_sys::Element) + 'static {
-    move |e| {
-        let style = e.unchecked_ref::<web_sys::HtmlElement>().style();
-        let _ = style.set_property("transform", &format!("translateY({}px)", k * ROW_PX));
-        if let Some(t) = template {
-            let _ = style.set_property("grid-template-columns", &t);
-        }
     }
 }
 
@@ -278,90 +183,5 @@ fn changed(q: Q, ev: &web_sys::Event) {
     }
     if let Some(id) = from(ev, ".qrow").and_then(|r| r.get_attribute("data-id")) {
         toggle_checked(q, AlertId::new(id));
-    }
-}
-
-/// The header line of a group (the `index`th): its value, size and severity mix.
-fn group_header(g: &Group, index: usize, column: Option<Column>) -> H {
-    let label = match column {
-        _ if g.key.is_empty() => "(not set)".to_owned(),
-        Some(Column::Provider) => service_label(&ServiceSource::parse(&g.key)),
-        Some(
-            Column::Severity
-            | Column::Status
-            | Column::Detection
-            | Column::Classification
-            | Column::Determination,
-        ) => humanize(&g.key),
-        _ => g.key.clone(),
-    };
-    let c = g.counts;
-    let n = g.rows.len();
-    let mix = [
-        ("high", c.high),
-        ("medium", c.medium),
-        ("low", c.low),
-        ("informational", c.informational),
-    ]
-    .into_iter()
-    .filter(|(_, n)| *n > 0)
-    .map(|(s, n)| format!("{n} {s}"))
-    .collect::<Vec<_>>()
-    .join(", ");
-    let count = format!(
-        "{} alert{}",
-        thousands(n as u64),
-        if n == 1 { "" } else { "s" }
-    );
-    el("div")
-        .cls("qrow qgroup")
-        .attr("role", "row")
-        .attr("data-group", &g.key)
-        .child(tx("span", "group-label", &label).attr("role", "rowheader"))
-        .child(tx("span", "group-count", &count))
-        .child(tx("span", "group-mix muted", &mix))
-        .child(
-            tx(
-                "button",
-                "link group-select",
-                &format!("Select these {}", thousands(n as u64)),
-            )
-            .attr("data-index", &index.to_string()),
-        )
-}
-
-/// One cell as text (API strings are text nodes, never markup).
-fn cell(t: &Table, i: u32, c: Column, zone: TimeZone) -> H {
-    let r = t.row(i);
-    let inner = match c {
-        Column::Severity => {
-            let (class, label) = severity_look(r.severity.as_ref());
-            tx("span", &class, &label)
-        }
-        Column::Created => time(r.created, zone),
-        Column::Updated => time(r.updated, zone),
-        Column::Provider => text(&r.service.as_ref().map(service_label).unwrap_or_default()),
-        Column::Status | Column::Classification | Column::Determination | Column::Detection => {
-            text(&humanize(&t.cell(i, c)))
-        }
-        _ => text(&t.cell(i, c)),
-    };
-    el("span")
-        .attr("role", "gridcell")
-        .cls(&format!("qcell col-{}", c.key()))
-        .child(inner)
-}
-
-/// An instant in the user's time zone with the offset on hover (as `components::Time`), or a
-/// dash.
-fn time(d: Option<DateTime>, zone: TimeZone) -> H {
-    match d {
-        Some(d) => {
-            let ms = d.unix_millis() as f64;
-            el("time")
-                .attr("title", &offset_label(ms, zone))
-                .t(&format_instant(ms, zone))
-        }
-        None => tx("span", "muted", "—"),
     }
 }
