@@ -193,8 +193,23 @@ test('a case\'s tags (as a tree) and non-custodial sources are read when opened,
   // Review sets: listed, but nothing to change without eDiscovery write.
   await page.click('#case-review-sets summary');
   await page.waitForSelector('#review-sets tbody tr', { timeout: 90000 });
-  assert.ok(await page.$$eval('#review-sets button', (bs) => bs.length > 0 && bs.every((b) => b.disabled)), 'export is disabled');
+  assert.ok(await page.$$eval('#review-sets button[id^="export-set-"]', (bs) => bs.length > 0 && bs.every((b) => b.disabled)), 'export is disabled');
   assert.equal(await page.$('#add-to-review-set'), null, 'no form to add to a review set');
+  // A review set's saved queries are a read: read when asked for, one review set at a time.
+  const set = await page.getAttribute('#review-sets tbody tr', 'data-review-set');
+  const queryReads = async () => {
+    const { value } = await (await fetch(`${GRAPH}/_emulator/requests?family=ediscovery`)).json();
+    return value.filter((r) => r.path.includes('/queries')).map((r) => r.path.split('?')[0]);
+  };
+  assert.deepEqual(await queryReads(), [], 'queries are not read before they are asked for');
+  await page.click(`#review-sets tr[data-review-set="${set}"] .show-queries`);
+  await page.waitForSelector('#review-set-queries #queries tbody tr', { timeout: 90000 });
+  assert.deepEqual(await queryReads(), [`/security/cases/ediscoveryCases/${id}/reviewSets/${set}/queries`]);
+  const queries = await page.$$eval('#queries tbody tr', (rows) => rows.map((r) => [r.cells[0].textContent, r.cells[1].textContent]));
+  assert.deepEqual(queries.map((q) => q[0]).sort(), ['Hot documents', '[AutoGen] For Review'].sort());
+  assert.ok(queries.every((q) => /^\(\(.+\)\)$/.test(q[1])), `each with its KQL: ${JSON.stringify(queries)}`);
+  const setName = await page.textContent(`#review-sets tr[data-review-set="${set}"] td:first-child`);
+  assert.equal(await page.textContent('#review-set-queries h3'), `Queries of \u201c${setName}\u201d`);
   assertClean(page);
   await page.close();
 });

@@ -15,7 +15,7 @@ use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::error::ErrorKind;
 use vigil_core::models::{
     CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, NoncustodialDataSource,
-    PolicyStatus, ReviewSet, ReviewTag, Search,
+    PolicyStatus, ReviewSet, ReviewSetQuery, ReviewTag, Search,
 };
 use vigil_core::odata::Query;
 
@@ -36,6 +36,8 @@ pub enum Key {
     LegalHolds(String),
     ReviewSets(String),
     Tags(String),
+    /// A review set's saved queries, by case id and review set id.
+    Queries(String, String),
 }
 
 impl Key {
@@ -48,7 +50,8 @@ impl Key {
             | Key::Searches(c)
             | Key::LegalHolds(c)
             | Key::ReviewSets(c)
-            | Key::Tags(c) => Some(c),
+            | Key::Tags(c)
+            | Key::Queries(c, _) => Some(c),
         }
     }
 
@@ -62,6 +65,7 @@ impl Key {
             Key::LegalHolds(_) => format!("legal holds of {case_name}"),
             Key::ReviewSets(_) => format!("review sets of {case_name}"),
             Key::Tags(_) => format!("tags of {case_name}"),
+            Key::Queries(..) => format!("review set queries of {case_name}"),
         }
     }
 }
@@ -77,6 +81,7 @@ pub enum Got {
     LegalHolds(Vec<HoldPolicy>),
     ReviewSets(Vec<ReviewSet>),
     Tags(Vec<ReviewTag>),
+    Queries(Vec<ReviewSetQuery>),
 }
 
 /// The last answer to one read: what was read (kept when a later read fails), why the last
@@ -509,6 +514,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
         Key::LegalHolds(_) => client.list_legal_holds(&case).trees(),
         Key::ReviewSets(_) => client.list_review_sets(&case).trees(),
         Key::Tags(_) => client.list_tags_hierarchy(&case).trees(),
+        Key::Queries(_, set) => client.list_review_set_queries(&case, set).trees(),
     };
     let got = pages.collect_all().await.and_then(|values| {
         Ok(match key {
@@ -520,6 +526,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
             Key::LegalHolds(_) => Got::LegalHolds(from_trees(&values)?),
             Key::ReviewSets(_) => Got::ReviewSets(from_trees(&values)?),
             Key::Tags(_) => Got::Tags(from_trees(&values)?),
+            Key::Queries(..) => Got::Queries(from_trees(&values)?),
         })
     });
     got.map_err(|e| {

@@ -23,7 +23,8 @@ pub(super) enum Kind {
     Line,
     /// Several lines (a list of addresses, say).
     Lines,
-    /// One of these (value sent, label shown); the first is chosen until the user picks.
+    /// One of these (value sent, label shown); the first is chosen until the user picks, and
+    /// again when the one picked is no longer offered.
     Pick(Vec<(String, String)>),
 }
 
@@ -125,7 +126,8 @@ fn draw(
                 .t(&now[i])
                 .on("input", on_input),
             Kind::Pick(choices) => {
-                let chosen = if now[i].is_empty() {
+                // What was picked before, while it is still offered; else the first choice.
+                let chosen = if !choices.iter().any(|c| c.0 == now[i]) {
                     let first = choices.first().map(|c| c.0.clone()).unwrap_or_default();
                     typed.update_value(|t| t[i] = first.clone());
                     first

@@ -1,9 +1,11 @@
 //! A case's review sets, read when the user opens the section (as the legal holds are), so
 //! opening a case spends no more of the minute's budget. A user with eDiscovery write exports a
 //! review set and adds a search's results to one; each long-running action is followed under
-//! Operations. Review sets are created in Purview: creating one here waits for its bytes.
+//! Operations. A review set's saved queries are read when the user asks for them, one review
+//! set at a time. Review sets are created in Purview: creating one here waits for its bytes.
 
 use leptos::prelude::*;
+use vigil_core::ediscovery::lane::Priority;
 use vigil_core::models::{AddToReviewSet, CaseAction, IdRef, ReviewSet, ReviewSetExport};
 
 use super::at::{At, write};
@@ -15,18 +17,21 @@ use crate::components::dom::{H, el, live, tx};
 pub(super) fn section(at: &At) -> AnyView {
     let ask = at.read_on_open(Key::ReviewSets(at.case.clone()));
     let add = add_search(at);
-    let at = at.clone();
+    // The review set whose queries are shown (id, name): kept while the list is drawn again.
+    let shown = RwSignal::new(None::<(String, String)>);
+    let (at, also) = (at.clone(), at.clone());
     view! {
         <details class="card" id="case-review-sets" on:toggle=ask>
             <summary>"Review sets"</summary>
-            {live(move || sets(&at))}
+            {live(move || sets(&at, shown))}
+            {live(move || queries(&also, shown))}
             {add}
         </details>
     }
     .into_any()
 }
 
-fn sets(at: &At) -> H {
+fn sets(at: &At, shown: RwSignal<Option<(String, String)>>) -> H {
     let key = Key::ReviewSets(at.case.clone());
     let (body, got) = at.notes(key, "the review sets", el("div"));
     let Some(Got::ReviewSets(list)) = got.as_deref() else {
@@ -35,7 +40,7 @@ fn sets(at: &At) -> H {
     if list.is_empty() {
         return body.child(tx("p", "muted", "No review sets in this case."));
     }
-    let rows = list.iter().map(|r| row(at, r)).collect();
+    let rows = list.iter().map(|r| row(at, r, shown)).collect();
     body.child(table(
         "review-sets",
         &["Review set", "Created", "Created by", ""],
@@ -43,10 +48,22 @@ fn sets(at: &At) -> H {
     ))
 }
 
-fn row(at: &At, r: &ReviewSet) -> H {
+fn row(at: &At, r: &ReviewSet, shown: RwSignal<Option<(String, String)>>) -> H {
     let name = r.display_name.clone().unwrap_or_else(|| r.id.clone());
     let id = r.id.clone();
     let what = name.clone();
+    let picked = (id.clone(), name.clone());
+    let asker = at.clone();
+    let show = el("button")
+        .cls("show-queries")
+        .t("Queries")
+        .click(move || {
+            let (at, (set, _)) = (&asker, &picked);
+            let key = Key::Queries(at.case.clone(), set.clone());
+            at.desk
+                .want(&at.tenant, key, Priority::Opened, &at.name(), false);
+            shown.set(Some(picked.clone()));
+        });
     // Its original files, in folders, with their tags: what outside counsel is sent.
     let export = at.button(
         &format!("export-set-{}", r.id),
@@ -79,7 +96,47 @@ fn row(at: &At, r: &ReviewSet) -> H {
             .as_ref()
             .and_then(|b| b.label())
             .unwrap_or("—")))
-        .child(el("td").child(export))
+        .child(el("td").child(show).child(export))
+}
+
+/// The saved queries of the review set the user asked about: name, KQL, created, by whom.
+fn queries(at: &At, shown: RwSignal<Option<(String, String)>>) -> H {
+    let Some((set, name)) = shown.get() else {
+        return el("div");
+    };
+    let key = Key::Queries(at.case.clone(), set);
+    let head = el("div").id("review-set-queries").child(tx(
+        "h3",
+        "",
+        &format!("Queries of \u{201c}{name}\u{201d}"),
+    ));
+    let (body, got) = at.notes(key, "the queries", head);
+    let Some(Got::Queries(list)) = got.as_deref() else {
+        return body;
+    };
+    if list.is_empty() {
+        return body.child(tx("p", "muted", "No saved queries in this review set."));
+    }
+    let rows = list
+        .iter()
+        .map(|q| {
+            el("tr")
+                .attr("data-query", &q.id)
+                .child(td(q.display_name.as_deref().unwrap_or(&q.id)))
+                .child(el("td").child(tx("code", "", q.kql().unwrap_or("—"))))
+                .child(td(&when(q.created_date_time.as_ref())))
+                .child(td(q
+                    .created_by
+                    .as_ref()
+                    .and_then(|b| b.label())
+                    .unwrap_or("—")))
+        })
+        .collect();
+    body.child(table(
+        "queries",
+        &["Query", "KQL", "Created", "Created by"],
+        rows,
+    ))
 }
 
 /// The choices of a pick: each item's id and name, from what `key` brought.

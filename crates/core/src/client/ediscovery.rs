@@ -495,7 +495,7 @@ impl<T: Transport> GraphClient<T> {
         self.create_tag(case, &tag).await
     }
 
-    /// The URL of `rest` under a case    /// The URL of `rest` under a case (the case itself when `rest` is empty); also used by the
+    /// The URL of `rest` under a case (the case itself when `rest` is empty); also used by the
     /// long-running actions in [`crate::operations`].
     pub(crate) fn case_url(&self, case: &CaseId, rest: &str) -> String {
         self.case_url_in(ApiVersion::V1, case, rest)

@@ -375,21 +375,26 @@ pub struct NewReviewSet {
     pub display_name: String,
 }
 
-/// `ediscoveryReviewSetQuery`. Older pages call the KQL `query`; both are read.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ReviewSetQuery {
-    pub id: String,
-    pub display_name: Option<String>,
-    pub description: Option<String>,
-    #[serde(alias = "query")]
-    pub content_query: Option<String>,
-    pub created_by: Option<IdentitySet>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub created_date_time: Option<DateTime>,
-    pub last_modified_by: Option<IdentitySet>,
-    #[serde(deserialize_with = "de_opt_datetime")]
-    pub last_modified_date_time: Option<DateTime>,
+wire_struct! {
+    /// `ediscoveryReviewSetQuery`. Older pages call the KQL `query`: both are read, and
+    /// [`ReviewSetQuery::kql`] gives whichever was sent.
+    @tree
+    ReviewSetQuery {
+        id: String = "id",
+        display_name: Option<String> = "displayName",
+        description: Option<String> = "description",
+        content_query: Option<String> = "contentQuery",
+        query: Option<String> = "query",
+        created_by: Option<IdentitySet> = "createdBy",
+        created_date_time: Option<DateTime> = "createdDateTime" => date,
+    }
+}
+
+impl ReviewSetQuery {
+    /// The query's KQL, by either of its names.
+    pub fn kql(&self) -> Option<&str> {
+        self.content_query.as_deref().or(self.query.as_deref())
+    }
 }
 
 /// Body of `POST …/queries` and `PATCH …/queries/{id}`.
