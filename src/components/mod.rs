@@ -3,8 +3,7 @@
 mod account;
 /// Charts drawn by plotters on a canvas or as SVG: lines over days, stacked bars.
 pub mod chart;
-/// Plain DOM described as data; only the eDiscovery page uses it so far.
-#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+/// Plain DOM described as data: the eDiscovery page and the alert queue's lines.
 pub mod dom;
 pub mod every_alert;
 mod member_select;
