@@ -98,7 +98,9 @@ impl Lines {
             let is_row = matches!(line, LineKey::Row { .. });
             if !(is_row && kept.is_some_and(|s| s.row.is_some())) {
                 let slot = match &line {
-                    LineKey::Header { k, group, .. } => header(groups, *group, *k, look),
+                    LineKey::Header { k, group, .. } => {
+                        header(groups, *group, *k, look, line.clone())
+                    }
                     LineKey::Row { .. } => skeleton(look, line.clone()),
                 };
                 let _ = body.append_child(&slot.el);
@@ -120,7 +122,7 @@ impl Lines {
 
 /// A group's header line (the `index`th group), placed at line `k`: its value, size and
 /// severity mix, and "Select these" (the body's listener reads `data-index`).
-fn header(groups: &[Group], index: usize, k: usize, look: &Look) -> Slot {
+fn header(groups: &[Group], index: usize, k: usize, look: &Look, shows: LineKey) -> Slot {
     let h = groups
         .get(index)
         .map_or_else(|| el("div"), |g| group_header(g, index, look.group_col));
@@ -129,11 +131,7 @@ fn header(groups: &[Group], index: usize, k: usize, look: &Look) -> Slot {
     Slot {
         el,
         row: None,
-        shows: LineKey::Header {
-            k,
-            group: index,
-            version: u64::MAX,
-        },
+        shows,
     }
 }
 

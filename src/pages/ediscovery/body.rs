@@ -194,6 +194,11 @@ pub(super) fn when(d: Option<&vigil_core::models::DateTime>) -> String {
     )
 }
 
+/// Who created something, "—" when unknown.
+pub(super) fn who(by: Option<&vigil_core::models::IdentitySet>) -> &str {
+    by.and_then(|b| b.label()).unwrap_or("—")
+}
+
 /// What a read is doing, or why it failed: `None` once there is something to show.
 pub(super) fn reading(answer: Option<&desk::Answer>, what: &str) -> Option<H> {
     match answer {

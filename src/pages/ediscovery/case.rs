@@ -22,7 +22,7 @@ use vigil_core::models::{
 };
 
 use super::at::{At, write};
-use super::body::{ask, lane_line, reading, table, td, when};
+use super::body::{ask, lane_line, reading, table, td, when, who};
 use super::desk::{Desk, Got, Key, open_case};
 use super::{add, holds, review, sources, tags};
 use crate::auth::use_auth;
@@ -101,14 +101,7 @@ fn header_of(at: &At, c: Option<&EdiscoveryCase>) -> H {
             "External id",
             c.external_id.clone().unwrap_or_else(|| "—".into()),
         ),
-        (
-            "Created by",
-            c.created_by
-                .as_ref()
-                .and_then(|b| b.label())
-                .unwrap_or("—")
-                .to_owned(),
-        ),
+        ("Created by", who(c.created_by.as_ref()).to_owned()),
         ("Created", when(c.created_date_time.as_ref())),
         ("Closed", when(c.closed_date_time.as_ref())),
     ];
@@ -221,12 +214,7 @@ fn operations(at: &At) -> H {
                 .child(td(&duration_ms(op, now)
                     .map(format_duration)
                     .unwrap_or_else(|| "—".into())))
-                .child(td(op
-                    .common
-                    .created_by
-                    .as_ref()
-                    .and_then(|b| b.label())
-                    .unwrap_or("—")))
+                .child(td(who(op.common.created_by.as_ref())))
                 .child(
                     tx(
                         "td",

@@ -9,7 +9,7 @@ use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::ediscovery::view::EdiscoveryView;
 use vigil_core::models::{CaseStatus, EdiscoveryCase};
 
-use super::body::{Go, lane_line, reading, stale, table, td, when};
+use super::body::{Go, lane_line, reading, stale, table, td, when, who};
 use super::desk::{Desk, Got, Key};
 use crate::auth::use_auth;
 use crate::components::dom::{H, el, live, tx, value_of};
@@ -121,11 +121,7 @@ fn row(desk: Desk, tenant: &str, tenant_name: &str, c: &EdiscoveryCase, many: bo
         .child(el("td").child(link))
         .child(td(c.external_id.as_deref().unwrap_or("—")))
         .child(el("td").child(tx("span", "badge", status)))
-        .child(td(c
-            .created_by
-            .as_ref()
-            .and_then(|b| b.label())
-            .unwrap_or("—")))
+        .child(td(who(c.created_by.as_ref())))
         .child(td(&when(c.created_date_time.as_ref())))
         .child(td(&when(c.closed_date_time.as_ref())))
         .child(running_cell(desk, tenant, c));

@@ -9,7 +9,7 @@ use vigil_core::ediscovery::lane::Priority;
 use vigil_core::models::{AddToReviewSet, CaseAction, IdRef, ReviewSet, ReviewSetExport};
 
 use super::at::{At, write};
-use super::body::{table, td, when};
+use super::body::{table, td, when, who};
 use super::desk::{Got, Key};
 use super::form::{Field, Kind, form, send};
 use crate::components::dom::{H, el, live, tx};
@@ -91,11 +91,7 @@ fn row(at: &At, r: &ReviewSet, shown: RwSignal<Option<(String, String)>>) -> H {
         .attr("data-review-set", &r.id)
         .child(td(&name))
         .child(td(&when(r.created_date_time.as_ref())))
-        .child(td(r
-            .created_by
-            .as_ref()
-            .and_then(|b| b.label())
-            .unwrap_or("—")))
+        .child(td(who(r.created_by.as_ref())))
         .child(el("td").child(show).child(export))
 }
 
@@ -125,11 +121,7 @@ fn queries(at: &At, shown: RwSignal<Option<(String, String)>>) -> H {
                 .child(td(q.display_name.as_deref().unwrap_or(&q.id)))
                 .child(el("td").child(tx("code", "", q.kql().unwrap_or("—"))))
                 .child(td(&when(q.created_date_time.as_ref())))
-                .child(td(q
-                    .created_by
-                    .as_ref()
-                    .and_then(|b| b.label())
-                    .unwrap_or("—")))
+                .child(td(who(q.created_by.as_ref())))
         })
         .collect();
     body.child(table(
