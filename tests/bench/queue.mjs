@@ -5,6 +5,10 @@
 //   node tests/bench/queue.mjs load --alerts N [--runs N]
 //                                                      a whole-tenant load: longest main-thread task,
 //                                                      scroll frame times, DOM rows, memory
+//   node tests/bench/queue.mjs tasks --alerts N [--runs N]
+//                                                      the same load in a Chromium Playwright does
+//                                                      not drive (cdp.mjs says why): its longest
+//                                                      main-thread task
 //   node tests/bench/queue.mjs floors --alerts N [--runs N]
 //                                                      the same work done by a plain page with no
 //                                                      framework and no types (VIGIL_TEST_TOKEN: a
@@ -23,6 +27,7 @@
 // (two requestAnimationFrame callbacks: an upper bound, at most one frame late).
 import { chromium } from 'playwright-core';
 import { APP, chooseIdentity } from '../e2e/support.mjs';
+import { launchRaw, openRaw } from './cdp.mjs';
 
 /// Every alert, whatever its status, severity or age (see crates/core/src/queue/filter.rs).
 const ALL = '/alerts?status=&severity=&range=custom';
@@ -79,15 +84,14 @@ function probe(appOrigin) {
   mo.observe(document, { childList: true, subtree: true });
 }
 
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  '--enable-precise-memory-info', '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
+
 async function launch() {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-      '--enable-precise-memory-info', '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'],
-  });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
 /// A fresh context signed in as the analyst and sent to `path`; returns the page once the app
@@ -252,6 +256,47 @@ async function loads(browser, alerts, runs) {
   return { runs: all, listing: all[0].listing };
 }
 
+/// The whole-tenant load `runs` times in a Chromium with no Playwright attached (see cdp.mjs):
+/// the longest main-thread task of each run, from the token to the last row indexed, by the
+/// same long-task observer as `load`.
+async function tasks(alerts, runs) {
+  const cdp = await launchRaw(CHROMIUM, CHROMIUM_ARGS);
+  const origin = new URL(APP).origin;
+  const out = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const page = await openRaw(cdp, `(${probe})(${JSON.stringify(origin)})`);
+      await page.goto(APP + ALL);
+      await page.waitFor(`!!document.querySelector('#sign-in, #header-sign-in')`, 30000);
+      await page.evaluate(`(document.querySelector('#sign-in') ?? document.querySelector('#header-sign-in')).click()`);
+      // The identity platform's page: the analyst's button, as chooseIdentity picks it (its text match ignores case).
+      const analyst = `[...document.querySelectorAll('button[name="user"]')].find((b) => b.textContent.toLowerCase().includes('(analyst)'))`;
+      await page.waitFor(`!!${analyst}`, 30000);
+      await page.evaluate(`${analyst}.click()`);
+      await page.waitFor(`!!document.querySelector('#account-name')`, 60000);
+      const token = await page.evaluate(`performance.getEntriesByType('resource')
+        .filter((e) => e.name.includes('/oauth2/v2.0/token')).map((e) => e.responseEnd)[0] ?? null`);
+      if (token === null) throw new Error('no token request in this document');
+      await page.waitFor(`!!document.querySelector('.queue[data-state="done"] .queue-body .qrow')`, 600000, 'the load to end');
+      const r = await page.evaluate(`(() => {
+        const done = performance.now();
+        const lt = window.__bench.longtasks.filter((e) => e.start + e.duration > ${token} && e.start < done);
+        return { count: Number(document.querySelector('#queue-count').textContent.replace(/[^0-9]/g, '')),
+          load_ms: done - ${token}, longtasks: lt.length, longest: Math.max(0, ...lt.map((e) => e.duration)),
+          // Each long task as [its start after the token, its length], ms.
+          list: lt.map((e) => [Math.round(e.start - ${token}), Math.round(e.duration)]) };
+      })()`);
+      if (r.count !== alerts) throw new Error(`the queue shows ${r.count} alerts, expected ${alerts}`);
+      if (page.problems.length) throw new Error(page.problems.join('\n'));
+      out.push({ longest_task_ms: round(r.longest), longtasks: r.longtasks, tasks: r.list, load_ms: round(r.load_ms) });
+      await page.close();
+    }
+  } finally {
+    await cdp.close();
+  }
+  return { runs: out };
+}
+
 /// The floors, each `runs` times, in a document of the app's origin that runs none of the app's
 /// code (its config.json: a page the test served itself would not be on loopback, and Chromium
 /// refuses such a page's requests to the loopback Graph), with the same token kind and listing.
@@ -350,13 +395,18 @@ async function floors(browser, alerts, runs) {
   return out;
 }
 
+if (mode === 'tasks') {
+  const result = await tasks(opt('--alerts', NaN), opt('--runs', 1));
+  console.log(`BENCH ${JSON.stringify({ mode, ...result })}`);
+  process.exit(0);
+}
 const browser = await launch();
 try {
   let result;
   if (mode === 'first-rows') result = await firstRows(browser, opt('--runs', 5));
   else if (mode === 'load') result = await loads(browser, opt('--alerts', NaN), opt('--runs', 1));
   else if (mode === 'floors') result = await floors(browser, opt('--alerts', NaN), opt('--runs', 5));
-  else throw new Error('usage: queue.mjs first-rows [--runs N] | load --alerts N [--runs N] | floors --alerts N [--runs N]');
+  else throw new Error('usage: queue.mjs first-rows [--runs N] | load --alerts N [--runs N] | tasks --alerts N [--runs N] | floors --alerts N [--runs N]');
   console.log(`BENCH ${JSON.stringify({ mode, ...result })}`);
 } finally {
   await browser.close();

@@ -412,16 +412,28 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
             &listing(&v)?,
         ],
     )?;
+    // The same load in a Chromium Playwright does not drive (tests/bench/cdp.mjs says why).
+    let raw = queue_script(large, &["tasks", "--alerts", &count, "--runs", runs])?;
     let each = |k: &str| per_run(&v, k);
     let n = thousands(large);
-    let longest = each("longest_task_ms")?;
+    let longest = per_run(&raw, "longest_task_ms")?;
     figures.push(Figure {
-        name: format!("alert queue: longest main-thread task while {n} alerts load (long-task API; 0: none of 50 ms or more; the largest of every run){tag}"),
+        name: format!("alert queue: longest main-thread task while {n} alerts load (long-task API, in a Chromium no test driver watches; 0: none of 50 ms or more; the largest of every run){tag}"),
         value: longest.iter().copied().fold(0.0, f64::max),
         spread: Spread::of(&longest),
         unit: "ms",
         lower_is_better: true,
         goal: "under 50 ms in every run".to_string(),
+        ..Default::default()
+    });
+    let watched = each("longest_task_ms")?;
+    figures.push(Figure {
+        name: format!("alert queue: the same, under Playwright, whose network watch makes Chromium decode a copy of each 4 MB alert page on the page's thread{tag}"),
+        value: watched.iter().copied().fold(0.0, f64::max),
+        spread: Spread::of(&watched),
+        unit: "ms",
+        lower_is_better: true,
+        goal: "reported (the harness's cost, not the app's)".to_string(),
         ..Default::default()
     });
     let load_s: Vec<f64> = each("load_ms")?.iter().map(|ms| ms / 1000.0).collect();
