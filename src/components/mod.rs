@@ -6,6 +6,7 @@ pub mod chart;
 /// Plain DOM described as data: the eDiscovery page and the alert queue's lines.
 pub mod dom;
 pub mod every_alert;
+mod later;
 mod member_select;
 mod not_yet;
 pub mod queue;
@@ -17,6 +18,7 @@ pub use account::{
     AccessSettings, AccountMenu, GraphErrorNotice, RenewalDelayedNotice, RequestAccess,
     RequiresScope, SessionEndedPrompt, SignInPanel, SignedIn,
 };
+pub use later::later;
 pub use member_select::member_select;
 pub use not_yet::NotYet;
 pub use resource::resource;

@@ -82,14 +82,15 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         // The first screen of rows comes from a small request of its own, so rows show before
         // the first full page (4 MB of JSON) has arrived; the full listing then replaces them
         // (merged by id). Its failure is left to the full listing to report.
+        // It is decoded in slices as every page is: its code's first run (compiled as it goes)
+        // would otherwise make one long task of it.
         if let Some((client, query, _)) = sources.first() {
             let quick = query.clone().top(FIRST_SCREEN);
-            let mut first = client.list_alerts(&quick);
+            let mut first = client.list_alerts_raw(&quick);
             if let Some(Ok(page)) = first.next().await {
-                if !live() {
+                if let Absorbed::Stopped = absorb(page.items, q, t, live, &mut shown).await {
                     return;
                 }
-                handle.merge(&page.items);
             }
         }
         // What stopped a tenant's listing (a tenant that fails leaves the others to load).
@@ -214,6 +215,14 @@ async fn absorb(
         // each update costs time in proportion to the rows.
         let now = t.now_ms();
         if shown.is_none_or(|s| now - s >= SHOW_EVERY_MS) {
+            // Drawn in a task of their own when this slice has had its time.
+            if now - slice_start >= SLICE_MS {
+                yield_to_browser().await;
+                if !live() {
+                    return Absorbed::Stopped;
+                }
+                slice_start = t.now_ms();
+            }
             handle.version.try_update(|v| *v += 1);
             *shown = Some(now);
             unshown = false;

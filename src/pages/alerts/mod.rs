@@ -31,7 +31,7 @@ use table::QueueTable;
 use toolbar::Toolbar;
 
 use crate::auth::{Auth, use_auth};
-use crate::components::SignedIn;
+use crate::components::{SignedIn, later};
 use crate::components::queue::{AlertDetail, TableHandle, now, triage};
 use crate::router::{NavigateOptions, use_location, use_navigate};
 
@@ -263,10 +263,10 @@ fn AlertQueue() -> impl IntoView {
     view! {
         <div class="queue" data-loads=move || q.loads.get().to_string()
             data-state=move || if q.loading.with(Option::is_some) { "loading" } else { "done" }>
-            <Toolbar q />
-            <Chips q />
-            <Status q />
-            <BulkBar q />
+            // The table first: the rest of the page (its largest build, and its code's first
+            // run, compiled as it goes) follows in tasks of its own.
+            {later(move || view! { <Toolbar q /> }.into_any())}
+            {later(move || view! { <Chips q /> <Status q /> <BulkBar q /> }.into_any())}
             <div class="queue-main">
                 <QueueTable q />
                 {move || selected.get().map(|id| view! {

@@ -9,6 +9,7 @@ use vigil_core::queue::{Assigned, QueueFilter, Set as MemberSet, TimeRange};
 
 use crate::auth::use_auth;
 use crate::browser::{copy_text, download};
+use crate::components::later;
 use crate::components::queue::{export_offset, now};
 use crate::prefs::use_prefs;
 
@@ -175,11 +176,14 @@ pub(super) fn Toolbar(q: Q) -> impl IntoView {
                     </label>
                 })
             }}
-            <MoreFilters q />
-            <GroupBy q />
-            <ColumnChooser q />
-            <SavedViews q />
-            <LiveRefresh q />
+            // Menus in a task of their own, after the filters (see `later`).
+            {later(move || view! {
+                <MoreFilters q />
+                <GroupBy q />
+                <ColumnChooser q />
+                <SavedViews q />
+                <LiveRefresh q />
+            }.into_any())}
             <button id="export-csv" on:click=move |_| do_export(Format::Csv)>"Export CSV"</button>
             <button id="export-ndjson" on:click=move |_| do_export(Format::Ndjson)>"Export NDJSON"</button>
             <button id="copy-link" title="Copy a link to this exact view" on:click=move |_| {
