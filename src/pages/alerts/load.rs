@@ -87,10 +87,10 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         if let Some((client, query, _)) = sources.first() {
             let quick = query.clone().top(FIRST_SCREEN);
             let mut first = client.list_alerts_raw(&quick);
-            if let Some(Ok(page)) = first.next().await {
-                if let Absorbed::Stopped = absorb(page.items, q, t, live, &mut shown).await {
-                    return;
-                }
+            if let Some(Ok(page)) = first.next().await
+                && let Absorbed::Stopped = absorb(page.items, q, t, live, &mut shown).await
+            {
+                return;
             }
         }
         // What stopped a tenant's listing (a tenant that fails leaves the others to load).

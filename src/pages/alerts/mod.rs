@@ -31,8 +31,8 @@ use table::QueueTable;
 use toolbar::Toolbar;
 
 use crate::auth::{Auth, use_auth};
-use crate::components::{SignedIn, later};
 use crate::components::queue::{AlertDetail, TableHandle, now, triage};
+use crate::components::{SignedIn, later};
 use crate::router::{NavigateOptions, use_location, use_navigate};
 
 /// The providers offered in the filter (the documented `serviceSource` members).
