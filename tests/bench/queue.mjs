@@ -132,10 +132,12 @@ async function signedIn(browser, path) {
 }
 
 /// The end of the token response in the current (callback) document.
+/// (An expression, so a page driven without Playwright reads it the same way.)
+const TOKEN_AT = `performance.getEntriesByType('resource')
+  .filter((e) => e.name.includes('/oauth2/v2.0/token')).map((e) => e.responseEnd)[0] ?? null`;
+
 async function tokenAt(page) {
-  const t = await page.evaluate(() => performance.getEntriesByType('resource')
-    .filter((e) => e.name.includes('/oauth2/v2.0/token'))
-    .map((e) => e.responseEnd)[0] ?? null);
+  const t = await page.evaluate(TOKEN_AT);
   if (t === null) throw new Error('no token request in this document');
   return t;
 }
@@ -274,9 +276,7 @@ async function tasks(alerts, runs) {
       await page.waitFor(`!!${analyst}`, 30000);
       await page.evaluate(`${analyst}.click()`);
       await page.waitFor(`!!document.querySelector('#account-name')`, 60000);
-      const token = await page.evaluate(`performance.getEntriesByType('resource')
-        .filter((e) => e.name.includes('/oauth2/v2.0/token')).map((e) => e.responseEnd)[0] ?? null`);
-      if (token === null) throw new Error('no token request in this document');
+      const token = await tokenAt(page);
       await page.waitFor(`!!document.querySelector('.queue[data-state="done"] .queue-body .qrow')`, 600000, 'the load to end');
       const r = await page.evaluate(`(() => {
         const done = performance.now();
