@@ -184,6 +184,27 @@ pub async fn yield_to_browser() {
     }
 }
 
+/// Resolves once the browser has nothing more urgent to do: a task of background priority
+/// (`scheduler.postTask`) where there is a scheduler, else as [`yield_to_browser`].
+pub async fn idle_turn() {
+    let scheduler = web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &"scheduler".into()).ok())
+        .filter(|s| s.is_object());
+    let post = scheduler
+        .as_ref()
+        .and_then(|s| js_sys::Reflect::get(s, &"postTask".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let (Some(scheduler), Some(post)) = (scheduler, post) else {
+        return yield_to_browser().await;
+    };
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"priority".into(), &"background".into());
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = post.call2(&scheduler, &resolve, &options);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
 /// The token endpoint call failed before an HTTP response (network, CORS) or was unreadable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchError(pub String);

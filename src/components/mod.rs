@@ -18,7 +18,7 @@ pub use account::{
     AccessSettings, AccountMenu, GraphErrorNotice, RenewalDelayedNotice, RequestAccess,
     RequiresScope, SessionEndedPrompt, SignInPanel, SignedIn,
 };
-pub use later::later;
+pub use later::{later, when_idle};
 pub use member_select::member_select;
 pub use not_yet::NotYet;
 pub use resource::resource;

@@ -164,9 +164,23 @@ impl TableHandle {
     ///
     /// [`settle`]: Self::settle
     pub fn merge_quietly(&self, alerts: &[vigil_core::models::Alert]) -> Option<usize> {
-        let m = self.table.try_update_value(|t| t.merge(alerts.iter()))?;
+        let added = self.merge_rows_quietly(alerts)?;
+        self.correlate_quietly(alerts);
+        Some(added)
+    }
+
+    /// [`merge_quietly`]'s two halves, for a first screen of rows drawn before the
+    /// correlation's code first runs (compiled as it goes).
+    ///
+    /// [`merge_quietly`]: Self::merge_quietly
+    pub fn merge_rows_quietly(&self, alerts: &[vigil_core::models::Alert]) -> Option<usize> {
+        self.table
+            .try_update_value(|t| t.merge(alerts.iter()))
+            .map(|m| m.added)
+    }
+
+    pub fn correlate_quietly(&self, alerts: &[vigil_core::models::Alert]) {
         self.correlator.try_update_value(|c| c.add(alerts));
-        Some(m.added)
     }
 
     /// The rows and the correlation are current: views of either follow.

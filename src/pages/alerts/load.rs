@@ -87,11 +87,19 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
         if let Some((client, query, _)) = sources.first() {
             let quick = query.clone().top(FIRST_SCREEN);
             let mut first = client.list_alerts_raw(&quick);
+            let mut kept = Vec::new();
             if let Some(Ok(page)) = first.next().await
-                && let Absorbed::Stopped = absorb(page.items, q, t, live, &mut shown).await
+                && let Absorbed::Stopped =
+                    absorb(page.items, Some(&mut kept), q, t, live, &mut shown).await
             {
                 return;
             }
+            // Correlated once the rows are drawn (the full listing brings them again).
+            yield_to_browser().await;
+            if !live() {
+                return;
+            }
+            handle.correlate_quietly(&kept);
         }
         // What stopped a tenant's listing (a tenant that fails leaves the others to load).
         let mut failures: Vec<String> = Vec::new();
@@ -122,7 +130,7 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                     done_total.zip(total).map(|(a, b)| a + b),
                 )));
                 let more = page.has_more;
-                let decoding = absorb(page.items, q, t, live, &mut shown);
+                let decoding = absorb(page.items, None, q, t, live, &mut shown);
                 let (next, outcome) = if more {
                     futures::future::join(pages.next(), decoding).await
                 } else {
@@ -177,9 +185,11 @@ enum Absorbed {
 
 /// Decodes a page's alerts and merges them into the table in slices of at most SLICE_MS, with
 /// a yield to the browser between slices; the view takes in new rows at most every
-/// SHOW_EVERY_MS (`shown`: when it last did).
+/// SHOW_EVERY_MS (`shown`: when it last did). With `rows_only`, the alerts go into the table
+/// alone, and into `rows_only` for the correlation to take later.
 async fn absorb(
     raws: Vec<RawAlert>,
+    mut rows_only: Option<&mut Vec<Alert>>,
     q: Q,
     t: BrowserTransport,
     live: impl Fn() -> bool,
@@ -207,7 +217,15 @@ async fn absorb(
         if batch.len() < CHUNK && !last && t.now_ms() - slice_start < SLICE_MS {
             continue;
         }
-        if handle.merge_quietly(&batch).is_none() {
+        let merged = match rows_only.as_deref_mut() {
+            Some(kept) => {
+                let m = handle.merge_rows_quietly(&batch);
+                kept.append(&mut batch);
+                m
+            }
+            None => handle.merge_quietly(&batch),
+        };
+        if merged.is_none() {
             return Absorbed::Stopped;
         }
         batch.clear();

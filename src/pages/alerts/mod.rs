@@ -32,7 +32,7 @@ use toolbar::Toolbar;
 
 use crate::auth::{Auth, use_auth};
 use crate::components::queue::{AlertDetail, TableHandle, now, triage};
-use crate::components::{SignedIn, later};
+use crate::components::{SignedIn, later, when_idle};
 use crate::router::{NavigateOptions, use_location, use_navigate};
 
 /// The providers offered in the filter (the documented `serviceSource` members).
@@ -263,12 +263,14 @@ fn AlertQueue() -> impl IntoView {
     view! {
         <div class="queue" data-loads=move || q.loads.get().to_string()
             data-state=move || if q.loading.with(Option::is_some) { "loading" } else { "done" }>
-            // The table first: the rest of the page (its largest build, and its code's first
-            // run, compiled as it goes) follows in tasks of its own.
-            {later(move || view! { <Toolbar q /> }.into_any())}
-            {later(move || view! { <Chips q /> <Status q /> <BulkBar q /> }.into_any())}
+            // The first rows first: the listing's first request goes out with this task, the
+            // table follows in a task of its own, and the rest of the page (its largest build,
+            // and its code's first run, compiled as it goes) when nothing more urgent waits,
+            // such as the first rows' data.
+            {when_idle(move || view! { <Toolbar q /> }.into_any())}
+            {when_idle(move || view! { <Chips q /> <Status q /> <BulkBar q /> }.into_any())}
             <div class="queue-main">
-                <QueueTable q />
+                {later(move || view! { <QueueTable q /> }.into_any())}
                 {move || selected.get().map(|id| view! {
                     <AlertDetail id handle=q.handle resolve_intent=q.resolve_intent
                         on_close=Callback::new(move |_| q.select(None)) />
