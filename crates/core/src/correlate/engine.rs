@@ -11,6 +11,7 @@ use super::cluster::{self, AlertInfo, Cluster, EntityRef, Hub, Membership};
 use super::graph::Graph;
 use super::identity::{Extracted, IdKind};
 use super::intern::Interner;
+use super::normalize::trim;
 use super::{Settings, parse_key};
 use crate::models::{
     Alert, AlertClassification, AlertId, AlertSeverity, AlertStatus, DateTime, ServiceSource,
@@ -103,7 +104,7 @@ impl Correlator {
         let (slot, new) = self.alert_ids.intern(alert.id.as_str());
         let (tenant, _) = self
             .tenants
-            .intern(alert.tenant_id.as_deref().unwrap_or("").trim());
+            .intern(trim(alert.tenant_id.as_deref().unwrap_or("")));
         let x = &mut self.scratch;
         x.clear();
         for ev in &alert.evidence {
@@ -135,12 +136,7 @@ impl Correlator {
         let record = Record {
             title: text(Some(alert.title.as_deref().unwrap_or(""))),
             detector: text(alert.detector_id.as_deref()),
-            incident: text(
-                alert
-                    .incident_id
-                    .as_deref()
-                    .filter(|s| !s.trim().is_empty()),
-            ),
+            incident: text(alert.incident_id.as_deref().filter(|s| !trim(s).is_empty())),
             time,
             severity: text(alert.severity.as_ref().map(AlertSeverity::as_str)),
             status: text(alert.status.as_ref().map(AlertStatus::as_str)),

@@ -172,13 +172,32 @@ const K3: u64 = 0x5899_65cc_7537_4cc3;
 const K4: u64 = 0x1d8e_4e27_c47d_124f;
 
 /// The 128-bit product's halves xor-ed: the mixing step of wyhash and foldhash.
-#[inline]
+#[inline(always)]
 fn fold(a: u64, b: u64) -> u64 {
-    let m = u128::from(a) * u128::from(b);
-    (m as u64) ^ ((m >> 64) as u64)
+    if cfg!(target_arch = "wasm32") {
+        fold_by_halves(a, b)
+    } else {
+        let m = u128::from(a) * u128::from(b);
+        (m as u64) ^ ((m >> 64) as u64)
+    }
 }
 
-#[inline]
+/// [`fold`] from four 32-bit products: wasm has no 64x64->128 multiplication, and Rust's
+/// `u128` product there is a call to `__multi3`, which multiplies all 128 bits through memory.
+/// This is about 1.8 times faster in V8 (20 million folds: 76 against 137 ms in Node,
+/// 2026-12-04); hashing was about a tenth of the time adding alerts to the correlator took.
+#[inline(always)]
+fn fold_by_halves(a: u64, b: u64) -> u64 {
+    const LOW: u64 = 0xffff_ffff;
+    let (a0, a1, b0, b1) = (a & LOW, a >> 32, b & LOW, b >> 32);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let mid = (p00 >> 32) + (p01 & LOW) + (p10 & LOW);
+    let low = (p00 & LOW) | (mid << 32);
+    let high = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+    low ^ high
+}
+
+#[inline(always)]
 fn word(b: &[u8]) -> u64 {
     u64::from_le_bytes(b[..8].try_into().expect("eight bytes"))
 }
@@ -193,20 +212,22 @@ fn hash(key: [u64; 2], space: u32, bytes: &[u8]) -> (u64, u64) {
     let mut b = fold(key[1] ^ K3 ^ u64::from(space), key[0] ^ K4 ^ len);
     // Keyed on both sides, so no known block zeroes a product.
     let (ka, kb) = (key[0] ^ K1, key[1] ^ K2);
-    let mut block = |c: &[u8]| {
+    // A function, not a closure: the wasm build inlines nothing unhinted.
+    #[inline(always)]
+    fn block(c: &[u8], (ka, kb): (u64, u64), a: &mut u64, b: &mut u64) {
         let (lo, hi) = (word(c), word(&c[8..]));
-        a = fold(lo ^ ka, hi ^ a);
-        b = fold(hi ^ kb, lo ^ b);
-    };
+        *a = fold(lo ^ ka, hi ^ *a);
+        *b = fold(hi ^ kb, lo ^ *b);
+    }
     let mut chunks = bytes.chunks_exact(16);
     for c in &mut chunks {
-        block(c);
+        block(c, (ka, kb), &mut a, &mut b);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
         let mut tail = [0u8; 16];
         tail[..rest.len()].copy_from_slice(rest);
-        block(&tail);
+        block(&tail, (ka, kb), &mut a, &mut b);
     }
     (fold(a ^ K2, key[1] ^ K1), fold(b ^ K0, key[0] ^ K3) >> 32)
 }
@@ -247,6 +268,26 @@ impl UnionFind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn folding_by_halves_is_the_full_product() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut pairs = vec![(0, 0), (u64::MAX, u64::MAX), (u64::MAX, 1), (1 << 63, 3)];
+        for _ in 0..1000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            pairs.push((x, x.rotate_left(29) ^ K1));
+        }
+        for (a, b) in pairs {
+            let m = u128::from(a) * u128::from(b);
+            assert_eq!(
+                fold_by_halves(a, b),
+                (m as u64) ^ ((m >> 64) as u64),
+                "{a} {b}"
+            );
+        }
+    }
 
     #[test]
     fn interns_once_and_joins_sets() {

@@ -6,9 +6,36 @@
 //! the source system ignores it (names, addresses, hex ids, hashes, hosts) and kept where it
 //! matters (URL paths and queries).
 
+/// `str::trim`, without decoding characters when the text starts and ends with a visible
+/// ASCII character, as nearly every identifier does: in the wasm build, `trim`'s UTF-8
+/// decoding was about a tenth of the time adding alerts to the correlator took (a V8 profile,
+/// 100,000 alerts, 2026-12-04).
+#[inline]
+pub fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// `s` without any leading `c`, an ASCII character (`trim_start_matches` without its
+/// searcher).
+#[inline]
+fn skip_start(s: &str, c: u8) -> &str {
+    debug_assert!(c.is_ascii());
+    &s[s.bytes().take_while(|&b| b == c).count()..]
+}
+
+/// `s` without any trailing `c`, an ASCII character.
+#[inline]
+fn skip_end(s: &str, c: u8) -> &str {
+    debug_assert!(c.is_ascii());
+    &s[..s.len() - s.bytes().rev().take_while(|&b| b == c).count()]
+}
+
 /// Trimmed, lower-cased text.
 pub fn lower(out: &mut String, s: &str) -> bool {
-    let s = s.trim();
+    let s = trim(s);
     if s.is_empty() {
         return false;
     }
@@ -24,22 +51,21 @@ pub use crate::lowercase::lower_into;
 
 /// A GUID-like id (Entra object ids, device ids, app ids): lower case, braces dropped.
 pub fn guid(out: &mut String, s: &str) -> bool {
-    let s = s.trim().trim_start_matches('{').trim_end_matches('}');
-    lower(out, s)
+    lower(out, skip_end(skip_start(trim(s), b'{'), b'}'))
 }
 
 /// A mail address or UPN: lower case, without `mailto:`/`smtp:` and angle brackets. Text
 /// without `@` is not an address.
 pub fn address(out: &mut String, s: &str) -> bool {
-    let mut s = s.trim();
+    let mut s = trim(s);
     for prefix in ["mailto:", "smtp:"] {
         if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
             s = &s[prefix.len()..];
         }
     }
-    let s = s.trim_start_matches('<').trim_end_matches('>');
+    let s = skip_end(skip_start(s, b'<'), b'>');
     match s.split_once('@') {
-        Some((local, domain)) if !local.trim().is_empty() && !domain.trim().is_empty() => {
+        Some((local, domain)) if !trim(local).is_empty() && !trim(domain).is_empty() => {
             lower(out, s)
         }
         _ => false,
@@ -52,13 +78,13 @@ pub fn address(out: &mut String, s: &str) -> bool {
 /// name already written `DOMAIN\name` keeps its own domain. Without a domain a bare account
 /// name (`administrator`) identifies nothing.
 pub fn account(out: &mut String, account_name: &str, domain_name: Option<&str>) -> bool {
-    let (domain, name) = match account_name.trim().split_once('\\') {
+    let (domain, name) = match trim(account_name).split_once('\\') {
         Some((d, n)) => (d, n),
         None => (domain_name.unwrap_or(""), account_name),
     };
-    let domain = domain.trim();
+    let domain = trim(domain);
     let domain = domain.split('.').next().unwrap_or(domain);
-    let name = name.trim();
+    let name = trim(name);
     if domain.is_empty() || name.is_empty() || name.contains('@') {
         return false;
     }
@@ -70,7 +96,7 @@ pub fn account(out: &mut String, account_name: &str, domain_name: Option<&str>) 
 /// A hex digest of `len` digits (md5 32, sha1 40, sha256 64), lower case. Anything else,
 /// and the all-zero placeholder some sensors send, is no identifier.
 pub fn hash(out: &mut String, s: &str, len: usize) -> bool {
-    let s = s.trim();
+    let s = trim(s);
     if s.len() != len || !s.bytes().all(|b| b.is_ascii_hexdigit()) || s.bytes().all(|b| b == b'0') {
         return false;
     }
@@ -80,18 +106,17 @@ pub fn hash(out: &mut String, s: &str, len: usize) -> bool {
 /// An IP address in its canonical text (`::FFFF:10.0.0.1` and `10.0.0.1` are one address,
 /// IPv6 compressed and lower case, brackets dropped). Text that does not parse is no address.
 pub fn ip(out: &mut String, s: &str) -> bool {
-    let s = s.trim().trim_start_matches('[').trim_end_matches(']');
-    super::ip::canonical(out, s)
+    super::ip::canonical(out, skip_end(skip_start(trim(s), b'['), b']'))
 }
 
 /// A DNS name: lower case, without the root's trailing dot.
 pub fn dns(out: &mut String, s: &str) -> bool {
-    lower(out, s.trim().trim_end_matches('.'))
+    lower(out, skip_end(trim(s), b'.'))
 }
 
 /// A domain as a link between alerts: a DNS name without a leading `www.`.
 pub fn domain(out: &mut String, host: &str) -> bool {
-    let host = host.trim().trim_end_matches('.');
+    let host = skip_end(trim(host), b'.');
     let host = match host.get(..4) {
         Some(w) if w.eq_ignore_ascii_case("www.") => &host[4..],
         _ => host,
@@ -111,19 +136,26 @@ pub struct UrlParts<'a> {
 /// query keep their case because servers may not ignore it. Text without a host is no URL.
 /// A scheme-less `host/path` is read as `http://host/path`.
 pub fn url<'a>(out: &mut String, raw: &'a str, scratch: &'a mut String) -> Option<UrlParts<'a>> {
-    let raw = raw.trim();
-    let defanged: &str = if raw.contains("[.]") || raw.contains("(.)") || raw.contains("[:]") {
-        scratch.clear();
-        scratch.push_str(
-            &raw.replace("[.]", ".")
-                .replace("(.)", ".")
-                .replace("[:]", ":"),
-        );
-        scratch
-    } else {
-        raw
-    };
-    let (scheme, rest) = match defanged.split_once("://") {
+    let raw = trim(raw);
+    let bracketed = raw.bytes().any(|b| b == b'[' || b == b'(');
+    let defanged: &str =
+        if bracketed && (raw.contains("[.]") || raw.contains("(.)") || raw.contains("[:]")) {
+            scratch.clear();
+            scratch.push_str(
+                &raw.replace("[.]", ".")
+                    .replace("(.)", ".")
+                    .replace("[:]", ":"),
+            );
+            scratch
+        } else {
+            raw
+        };
+    // The first `://`: if a `:` comes before it, what precedes is no scheme anyway.
+    let scheme_end = defanged
+        .bytes()
+        .position(|b| b == b':')
+        .filter(|&i| defanged[i + 1..].starts_with("//"));
+    let (scheme, rest) = match scheme_end.map(|i| (&defanged[..i], &defanged[i + 3..])) {
         Some((s, r))
             if !s.is_empty()
                 && s.bytes()
@@ -133,12 +165,20 @@ pub fn url<'a>(out: &mut String, raw: &'a str, scratch: &'a mut String) -> Optio
         }
         _ => ("http", defanged),
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let (host, port) = split_port(host_port);
-    let host = host.trim_end_matches('.');
-    if host.is_empty() || host.contains(char::is_whitespace) {
+    let host = skip_end(host, b'.');
+    let spaced = if host.is_ascii() {
+        host.bytes().any(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+    } else {
+        host.contains(char::is_whitespace)
+    };
+    if host.is_empty() || spaced {
         return None;
     }
     let scheme_at = out.len();
@@ -184,6 +224,10 @@ fn split_port(s: &str) -> (&str, Option<&str>) {
 
 /// Copies `s`, writing the two hex digits after each `%` in upper case.
 fn push_escapes_upper(out: &mut String, s: &str) {
+    if !s.contains('%') {
+        out.push_str(s);
+        return;
+    }
     let mut upper_left = 0u8;
     for c in s.chars() {
         if upper_left > 0 {
@@ -288,6 +332,29 @@ mod tests {
     }
 
     #[test]
+    fn the_byte_fast_paths_agree_with_the_standard_library() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{a0}a",
+            "a\u{2003}",
+            "\tx\n",
+            "é",
+            " é ",
+            "x\u{b}",
+            "\u{b}",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+        assert_eq!(skip_start("{{a}", b'{'), "a}");
+        assert_eq!(skip_end("é}}", b'}'), "é");
+        assert_eq!(skip_end("}}", b'}'), "");
+    }
+
+    #[test]
     fn urls_are_canonical() {
         let norm = |s: &str| {
             let mut out = String::new();
@@ -312,5 +379,21 @@ mod tests {
         );
         assert_eq!(norm("http://[::1]:80/").as_deref(), Some("http://[::1]/"));
         assert_eq!(norm("   "), None);
+        // A `:` before the first `://` leaves no scheme: the text is a scheme-less URL.
+        assert_eq!(
+            norm("Host:8080/x://y").as_deref(),
+            Some("http://host:8080/x://y")
+        );
+        assert_eq!(
+            norm("FTP://Files.Example/a%2f").as_deref(),
+            Some("ftp://files.example/a%2F")
+        );
+        for spaced in [
+            "http://evil.ex\u{b}ample/",
+            "http://ex ample/",
+            "http://exä\u{2003}mple/",
+        ] {
+            assert_eq!(norm(spaced), None, "{spaced:?}");
+        }
     }
 }
