@@ -986,6 +986,26 @@ proptest! {
     }
 
     #[test]
+    fn a_settings_change_relinks_as_a_fresh_pass_would(alerts in arb_alerts(), before in arb_settings(), after in arb_settings(), put_back in any::<bool>()) {
+        // The engine keeps the alerts' entities and lists across a settings change and
+        // redoes only the links: the result must be a fresh pass's.
+        let mut c = run(before, &alerts);
+        let _ = (c.clusters(), c.hubs());
+        c.set_settings(after.clone());
+        let mut fresh = after;
+        if put_back {
+            let _ = c.clusters();
+            c.include_hub("ip:10.0.0.2");
+            fresh.included_hubs.push("ip:10.0.0.2".into());
+        }
+        prop_assert_eq!(c.clusters(), run(fresh.clone(), &alerts).clusters());
+        prop_assert_eq!(c.hubs(), run(fresh.clone(), &alerts).hubs());
+        c.exclude_hub("ip:10.0.0.1");
+        fresh.included_hubs.retain(|k| k != "ip:10.0.0.1");
+        prop_assert_eq!(c.clusters(), run(fresh, &alerts).clusters());
+    }
+
+    #[test]
     fn naive_settings_match_the_naive_baseline(alerts in arb_alerts()) {
         prop_assert_eq!(run(Settings::naive(), &alerts).partition(), naive_clusters(&alerts));
     }

@@ -39,6 +39,9 @@ pub fn Correlation() -> impl IntoView {
 
 /// What the engine made of the loaded alerts under the view's settings.
 struct Computed {
+    /// Which reading of the alerts the engine held: when it was read, and how many changes
+    /// to it were known (read, and confirmed here).
+    reading: (u64, usize, usize),
     clusters: Vec<Cluster>,
     hubs: Vec<Hub>,
     alerts: usize,
@@ -82,25 +85,43 @@ fn CorrelationBody() -> impl IntoView {
         load(auth, fresh.get() > 0)
     });
     // The engine runs again only when the alerts or its own settings change, not for a filter
-    // or a selection.
+    // or a selection; after a change to the settings alone (a hub put back, another window)
+    // it keeps the alerts it holds and only links them again.
     let settings = Memo::new(move |_| view.with(CorrelationView::settings));
     let engine = StoredValue::new_local(None::<Correlator>);
     let computed = Memo::new_with_compare(
-        move |_| {
+        move |before: Option<&Option<Arc<Computed>>>| {
             let settings = settings.get();
             data.with(|d| match d {
                 Some(Ok(read)) => {
-                    let mut e = Correlator::new(settings);
-                    e.add(&read.alerts);
-                    e.add(&read.patches);
-                    patched.with(|p| e.add(p));
-                    let out = Arc::new(Computed {
-                        clusters: e.clusters(),
-                        hubs: e.hubs(),
-                        alerts: e.len(),
-                    });
-                    engine.set_value(Some(e));
-                    Some(out)
+                    let reading = (
+                        read.at.to_bits(),
+                        read.patches.len(),
+                        patched.with(Vec::len),
+                    );
+                    let same =
+                        before.is_some_and(|b| b.as_ref().is_some_and(|b| b.reading == reading));
+                    engine.try_update_value(|kept| {
+                        let e = match kept {
+                            Some(e) if same => {
+                                e.set_settings(settings);
+                                e
+                            }
+                            _ => {
+                                let mut e = Correlator::new(settings);
+                                e.add(&read.alerts);
+                                e.add(&read.patches);
+                                patched.with_untracked(|p| e.add(p));
+                                kept.insert(e)
+                            }
+                        };
+                        Arc::new(Computed {
+                            reading,
+                            clusters: e.clusters(),
+                            hubs: e.hubs(),
+                            alerts: e.len(),
+                        })
+                    })
                 }
                 _ => None,
             })

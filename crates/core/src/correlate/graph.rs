@@ -50,6 +50,8 @@ pub(crate) struct Graph {
     idents: Vec<u32>,
     /// Per alert slot, its time (a compact copy of the records' for the linking pass).
     secs: Vec<Option<i64>>,
+    /// Live slots, oldest first.
+    order: Vec<u32>,
     /// Per alert slot, its entities and the weight it gives each (CSR).
     slot_start: Vec<u32>,
     slot_ents: Vec<(u32, u8)>,
@@ -116,17 +118,30 @@ impl Graph {
         &self.reason_ents[self.reason_start[c] as usize..self.reason_start[c + 1] as usize]
     }
 
+    /// The whole pass: what depends on the alerts alone (entities and the lists between them
+    /// and the alerts), then [`Graph::relink`].
     pub fn build(c: &Correlator) -> Graph {
         let mut g = Graph::default();
         g.entities(c);
         g.slot_lists(c);
-        let order = g.time_order(c);
-        g.entity_lists(&order);
-        g.hubs(c);
-        let mut uf = g.link(c);
-        g.clusters(c, &order, &mut uf);
-        g.reasons();
+        g.order = g.time_order(c);
+        g.entity_lists();
+        g.relink(c);
         g
+    }
+
+    /// What depends on the settings too (hubs, links, clusters, reasons), redone alone when
+    /// only the settings changed: the alerts' entities and lists are kept.
+    pub fn relink(&mut self, c: &Correlator) {
+        for e in &mut self.entities {
+            (e.linkable, e.hub, e.included, e.linked, e.link_weight) = (0, false, false, 0, 0);
+        }
+        self.hubs(c);
+        let mut uf = self.link(c);
+        let order = std::mem::take(&mut self.order);
+        self.clusters(c, &order, &mut uf);
+        self.order = order;
+        self.reasons();
     }
 
     /// Identifiers named in one group, anywhere, are one entity.
@@ -213,7 +228,7 @@ impl Graph {
     }
 
     /// Per entity, the alerts naming it, oldest first (a counting sort over the time order).
-    fn entity_lists(&mut self, order: &[u32]) {
+    fn entity_lists(&mut self) {
         self.ent_start = Vec::with_capacity(self.entities.len() + 1);
         let mut at = 0u32;
         for e in &self.entities {
@@ -224,7 +239,7 @@ impl Graph {
         let mut fill: Vec<u32> = self.ent_start[..self.entities.len()].to_vec();
         self.ent_slots = vec![0; at as usize];
         self.ent_weights = vec![0; at as usize];
-        for &s in order {
+        for &s in &self.order {
             let (a, b) = (
                 self.slot_start[s as usize] as usize,
                 self.slot_start[s as usize + 1] as usize,
