@@ -469,15 +469,18 @@ impl Correlator {
     /// alone (a hub put back, another window): 100,000 synthetic alerts in 72 ms against 122 ms
     /// for the whole pass, and 544 ms for adding them anew (tests/correlate_bench.rs in
     /// Chromium, 2026-12-04).
+    ///
+    /// Borrowed mutably only to compute, which follows a change through `&mut self`, so no
+    /// earlier answer can still be borrowed then.
     pub(crate) fn graph(&self) -> Ref<'_, Graph> {
-        let mut graph = self.graph.borrow_mut();
-        match graph.as_mut() {
-            None => *graph = Some(Graph::build(self)),
-            Some(g) if self.relink.get() => g.relink(self),
-            Some(_) => {}
+        if self.graph.borrow().is_none() || self.relink.get() {
+            let mut graph = self.graph.borrow_mut();
+            match graph.as_mut() {
+                Some(g) => g.relink(self),
+                None => *graph = Some(Graph::build(self)),
+            }
+            self.relink.set(false);
         }
-        self.relink.set(false);
-        drop(graph);
         Ref::map(self.graph.borrow(), |g| g.as_ref().expect("just built"))
     }
 }
