@@ -2,12 +2,14 @@
 //!
 //! Parsing and validation are pure (tested natively); `load` fetches the file in the browser.
 
-use serde::Deserialize;
+use serde_json::Value;
 use vigil_core::url::{HttpUrl, UrlError};
 
 /// The deployment's settings: which identity platform, which tenants, which Graph.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Read from the file's JSON tree ([`RuntimeConfig::parse`]): the bundle already carries that
+/// reader, where a derived decoder for this and the sign-in's stored records was about 2 kB
+/// brotli of its own (2026-12-04).
+#[derive(Debug, Clone, PartialEq)]
 pub struct RuntimeConfig {
     /// Identity platform origin, e.g. `https://login.microsoftonline.com`.
     pub authority: String,
@@ -20,24 +22,21 @@ pub struct RuntimeConfig {
     /// Graph origin, e.g. `https://graph.microsoft.com`. The bearer token goes nowhere else.
     pub graph_base_url: String,
     /// Delegated scopes asked at sign-in (read scopes; write scopes are asked when first used).
-    #[serde(default)]
     pub scopes: Vec<String>,
     /// Where the refresh token lives between reloads.
-    #[serde(default)]
     pub refresh_token_storage: RefreshTokenStorage,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tenant {
     pub id: String,
-    #[serde(default)]
+    /// Empty when the file gives none.
     pub name: String,
 }
 
 /// `session` (the default) keeps a reload signed in; `memory` forgets on reload.
 /// There is deliberately no `local` option: tokens never go to localStorage.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RefreshTokenStorage {
     #[default]
     Session,
@@ -77,10 +76,68 @@ impl std::fmt::Display for ConfigError {
 impl RuntimeConfig {
     /// Parses and validates the text of `config.json`.
     pub fn parse(text: &str) -> Result<Self, ConfigError> {
-        let config: Self =
+        let tree: Value =
             serde_json::from_str(text).map_err(|e| ConfigError::Malformed(e.to_string()))?;
+        let config = Self::read(&tree).map_err(ConfigError::Malformed)?;
         config.validate()?;
         Ok(config)
+    }
+
+    /// The settings from the file's tree, or which member is missing or of the wrong type.
+    /// Members it does not know are ignored.
+    fn read(v: &Value) -> Result<Self, String> {
+        if !v.is_object() {
+            return Err("expected an object of settings".into());
+        }
+        let text = |key: &str| match &v[key] {
+            Value::String(s) => Ok(s.clone()),
+            Value::Null => Err(format!("missing field `{key}`")),
+            _ => Err(format!("`{key}` must be a string")),
+        };
+        let list = |key: &str| match &v[key] {
+            Value::Array(items) => Ok(items.as_slice()),
+            Value::Null => Ok(&[][..]),
+            _ => Err(format!("`{key}` must be a list")),
+        };
+        let tenants = list("tenants")?
+            .iter()
+            .map(|t| match (&t["id"], &t["name"]) {
+                (Value::String(id), Value::String(name)) => Ok((id, name.as_str())),
+                (Value::String(id), Value::Null) => Ok((id, "")),
+                _ => Err("every tenant must be an object with a string `id` (and `name`)"),
+            })
+            .map(|t| {
+                t.map(|(id, name)| Tenant {
+                    id: id.clone(),
+                    name: name.to_owned(),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let scopes = list("scopes")?
+            .iter()
+            .map(|s| s.as_str().map(str::to_owned))
+            .collect::<Option<Vec<_>>>()
+            .ok_or("`scopes` must be a list of strings")?;
+        let refresh_token_storage = match v["refreshTokenStorage"].as_str() {
+            _ if v["refreshTokenStorage"].is_null() => RefreshTokenStorage::Session,
+            Some("session") => RefreshTokenStorage::Session,
+            Some("memory") => RefreshTokenStorage::Memory,
+            _ => {
+                return Err(
+                    "`refreshTokenStorage` must be \"session\" or \"memory\" (tokens never go to localStorage)"
+                        .into(),
+                );
+            }
+        };
+        Ok(RuntimeConfig {
+            authority: text("authority")?,
+            tenants,
+            client_id: text("clientId")?,
+            redirect_uri: text("redirectUri")?,
+            graph_base_url: text("graphBaseUrl")?,
+            scopes,
+            refresh_token_storage,
+        })
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
@@ -263,6 +320,51 @@ mod tests {
         };
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("graphBaseUrl")));
+    }
+
+    #[test]
+    fn a_missing_or_mistyped_member_is_named() {
+        let cases = [
+            (
+                GOOD.replace("\"clientId\": \"c1\",", ""),
+                "missing field `clientId`",
+            ),
+            (GOOD.replace("\"c1\"", "7"), "`clientId` must be a string"),
+            (
+                GOOD.replace("[\"SecurityAlert.Read.All\"]", "\"SecurityAlert.Read.All\""),
+                "`scopes` must be a list",
+            ),
+            (
+                GOOD.replace("[\"SecurityAlert.Read.All\"]", "[1]"),
+                "`scopes` must be a list of strings",
+            ),
+            (
+                GOOD.replace("\"name\": \"Contoso\"", "\"name\": 3"),
+                "every tenant must be an object",
+            ),
+            ("[]".to_owned(), "expected an object"),
+        ];
+        for (text, want) in cases {
+            match RuntimeConfig::parse(&text) {
+                Err(ConfigError::Malformed(why)) => assert!(why.contains(want), "{why} / {want}"),
+                other => panic!("{want}: {other:?}"),
+            }
+        }
+        // Optional members: a tenant's name, the scopes and where the refresh token lives.
+        let lean = GOOD
+            .replace(", \"name\": \"Contoso\"", "")
+            .replace("\"scopes\": [\"SecurityAlert.Read.All\"],", "");
+        let c = RuntimeConfig::parse(&lean).unwrap();
+        assert_eq!(c.default_tenant().name, "");
+        assert!(c.scopes.is_empty());
+        let memory = GOOD.replace(
+            "\"scopes\"",
+            "\"refreshTokenStorage\": \"memory\", \"scopes\"",
+        );
+        assert_eq!(
+            RuntimeConfig::parse(&memory).unwrap().refresh_token_storage,
+            RefreshTokenStorage::Memory
+        );
     }
 
     #[test]

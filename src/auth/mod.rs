@@ -14,6 +14,7 @@ mod base64url;
 pub mod drafts;
 pub mod oauth;
 pub mod pending;
+mod record;
 pub mod route;
 mod session;
 mod sha256;

@@ -1,7 +1,7 @@
 //! The sign-in in flight: kept in sessionStorage under its `state` so it survives the redirect
 //! to the identity platform, and taken out exactly once when the browser comes back.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::storage::KeyValue;
 
@@ -12,7 +12,7 @@ pub const PENDING_PREFIX: &str = "vigil.auth.pending.";
 pub const PENDING_MAX_AGE_MS: f64 = 15.0 * 60.0 * 1000.0;
 
 /// Everything the callback needs to finish the sign-in it started.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PendingSignIn {
     /// The PKCE secret; its S256 challenge went to the authorize endpoint.
     pub verifier: String,
@@ -25,6 +25,21 @@ pub struct PendingSignIn {
     pub return_to: String,
     /// Wall-clock milliseconds when the sign-in started.
     pub created_ms: f64,
+}
+
+impl PendingSignIn {
+    /// As [`put`] stored it (`None` for anything else).
+    fn read(text: &str) -> Option<PendingSignIn> {
+        let r = super::record::Record::parse(text)?;
+        Some(PendingSignIn {
+            verifier: r.text("verifier")?,
+            nonce: r.text("nonce")?,
+            tenant: r.text("tenant")?,
+            scopes: r.texts("scopes")?,
+            return_to: r.text("return_to")?,
+            created_ms: r.number("created_ms")?,
+        })
+    }
 }
 
 /// Why a callback's `state` is refused.
@@ -60,7 +75,7 @@ pub fn put(kv: &dyn KeyValue, state: &str, pending: &PendingSignIn) {
         if let Some(old) = key.strip_prefix(PENDING_PREFIX) {
             let stale = kv
                 .get(&key)
-                .and_then(|v| serde_json::from_str::<PendingSignIn>(&v).ok())
+                .and_then(|v| PendingSignIn::read(&v))
                 .is_none_or(|p| pending.created_ms - p.created_ms > PENDING_MAX_AGE_MS);
             if stale && old != state {
                 kv.remove(&key);
@@ -82,7 +97,7 @@ pub fn take(
     let key = format!("{PENDING_PREFIX}{state}");
     let value = kv.get(&key).ok_or(StateError::Unknown)?;
     kv.remove(&key);
-    let pending: PendingSignIn = serde_json::from_str(&value).map_err(|_| StateError::Unknown)?;
+    let pending = PendingSignIn::read(&value).ok_or(StateError::Unknown)?;
     if now_ms - pending.created_ms > PENDING_MAX_AGE_MS {
         return Err(StateError::Expired);
     }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use vigil_core::client::{GraphClient, LocalFuture, TokenProvider};
 use vigil_core::error::{ErrorKind, GraphError};
 
@@ -62,7 +62,7 @@ struct Live {
 }
 
 /// What survives a reload in sessionStorage (`refreshTokenStorage: session` only).
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
 struct Stored {
     tenant_id: String,
     tenant_name: String,
@@ -70,8 +70,24 @@ struct Stored {
     username: String,
     scopes: Vec<String>,
     refresh_token: String,
-    #[serde(default)]
     login_hint: Option<String>,
+}
+
+impl Stored {
+    /// As [`Auth`] stored it (`None` for anything else); a record from before `login_hint`
+    /// was kept reads without one.
+    fn read(text: &str) -> Option<Stored> {
+        let r = super::record::Record::parse(text)?;
+        Some(Stored {
+            tenant_id: r.text("tenant_id")?,
+            tenant_name: r.text("tenant_name")?,
+            name: r.text("name")?,
+            username: r.text("username")?,
+            scopes: r.texts("scopes")?,
+            refresh_token: r.text("refresh_token")?,
+            login_hint: r.text("login_hint"),
+        })
+    }
 }
 
 /// A callback that could not complete, with what "try again" should do.
@@ -165,10 +181,7 @@ impl Auth {
             if !key.starts_with(SESSION_PREFIX) {
                 continue;
             }
-            match store
-                .get(&key)
-                .and_then(|v| serde_json::from_str::<Stored>(&v).ok())
-            {
+            match store.get(&key).and_then(|v| Stored::read(&v)) {
                 Some(s) => restored.push(Live {
                     account: Account {
                         tenant_id: s.tenant_id,
@@ -847,5 +860,37 @@ impl TokenProvider for AuthTokens {
     fn claims_challenge<'a>(&'a self, tenant: &'a str, claims: &'a str) -> LocalFuture<'a, ()> {
         self.0.challenged(tenant, claims);
         Box::pin(async {})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_session_reads_back_as_it_was_written() {
+        let s = Stored {
+            tenant_id: "t".into(),
+            tenant_name: "Contoso".into(),
+            name: "Ann".into(),
+            username: "ann@contoso.example".into(),
+            scopes: vec!["SecurityAlert.Read.All".into()],
+            refresh_token: "r".into(),
+            login_hint: Some("h".into()),
+        };
+        let back = Stored::read(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(
+            (back.tenant_id, back.tenant_name, back.name, back.username),
+            (s.tenant_id, s.tenant_name, s.name, s.username)
+        );
+        assert_eq!(
+            (back.scopes, back.refresh_token),
+            (s.scopes, s.refresh_token)
+        );
+        assert_eq!(back.login_hint, s.login_hint);
+        // Kept before login_hint was: still a session. Without its refresh token: none.
+        let older = r#"{"tenant_id":"t","tenant_name":"","name":"","username":"u","scopes":[],"refresh_token":"r"}"#;
+        assert!(Stored::read(older).is_some_and(|s| s.login_hint.is_none()));
+        assert!(Stored::read(&older.replace(r#","refresh_token":"r""#, "")).is_none());
     }
 }
