@@ -15,13 +15,13 @@ use super::form::{Field, Kind, form, send};
 const SOURCES: &str = "mailbox,site";
 
 /// Reads `key` again at once: what was just added shows without waiting for the lane.
-fn read_again(at: &At, key: Key) {
+pub(super) fn read_again(at: &At, key: Key) {
     at.desk
         .want(&at.tenant, key, Priority::Now, &at.name(), true);
 }
 
 /// What `key` brought, or why the form must wait for it.
-fn read_before(at: &At, key: Key, what: &str) -> Result<std::rc::Rc<Got>, String> {
+pub(super) fn read_before(at: &At, key: Key, what: &str) -> Result<std::rc::Rc<Got>, String> {
     at.answer(key)
         .and_then(|a| a.got)
         .ok_or_else(|| format!("Wait for {what} to be read: they are checked before sending."))

@@ -31,6 +31,8 @@ mod list;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod new_case;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod palette;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod report;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod review;

@@ -1,5 +1,6 @@
 //! A case's review tags as a tree (`asHierarchy`), read when the user opens the section, as the
-//! legal holds and review sets are: opening a case spends no more of the minute's budget.
+//! legal holds and review sets are: opening a case spends no more of the minute's budget. A
+//! user with eDiscovery write applies a tag palette there ([`super::palette`]).
 
 use leptos::prelude::*;
 use vigil_core::models::{ChildSelectability, ReviewTag};
@@ -10,11 +11,13 @@ use crate::components::dom::{H, el, live, tx};
 
 pub(super) fn section(at: &At) -> AnyView {
     let ask = at.read_on_open(Key::Tags(at.case.clone()));
+    let palettes = super::palette::section(at);
     let at = at.clone();
     view! {
         <details class="card" id="case-tags" on:toggle=ask>
             <summary>"Tags"</summary>
             {live(move || tags(&at))}
+            {palettes}
         </details>
     }
     .into_any()

@@ -1,34 +1,40 @@
 //! Tag palettes: a named, standard set of review tags with their hierarchy, kept in the
-//! browser, exported as JSON, and applied to a case by creating only the tags it lacks.
-
-use serde::{Deserialize, Serialize};
+//! browser, exported as a text file, and applied to a case by creating only the tags it lacks.
+//!
+//! A palette is written as an outline, the form a person types and reads: a heading line
+//! `# Name`, then one tag per line, two spaces (or a tab) of indentation per level under its
+//! parent. The browser keeps its palettes in that form, and exports them so: a colleague pastes a
+//! palette from the file into the form as it is ([`parse_outline`] takes the heading as the
+//! name). Palettes are not read as JSON, so the bundle carries no decoder for them.
 
 use crate::models::{ChildSelectability, ReviewTag};
 
 /// One tag of a palette and the tags under it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaletteTag {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub children: Vec<PaletteTag>,
 }
 
 /// A named tag hierarchy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Palette {
     pub name: String,
     pub tags: Vec<PaletteTag>,
 }
 
 /// Parses the outline a user types: one tag per line, two spaces (or a tab) of indentation per
-/// level under its parent.
+/// level under its parent. A `# Name` heading line is not a tag: it names the palette when
+/// `name` is blank.
 pub fn parse_outline(name: &str, text: &str) -> Result<Palette, String> {
-    let name = super::validate::name("palette", name, 64)?;
+    let heading = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("# "))
+        .filter(|_| name.trim().is_empty());
+    let name = super::validate::name("palette", heading.unwrap_or(name), 64)?;
     let mut roots: Vec<PaletteTag> = Vec::new();
     for (n, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+        if line.trim().is_empty() || line.trim().starts_with("# ") {
             continue;
         }
         let expanded = line.replace('\t', "  ");
@@ -70,6 +76,34 @@ pub fn to_outline(p: &Palette) -> String {
     let mut out = String::new();
     walk(&p.tags, 0, &mut out);
     out
+}
+
+/// Palettes as a file: each as its heading and its outline, a blank line between them.
+pub fn to_file(palettes: &[Palette]) -> String {
+    let blocks: Vec<String> = palettes
+        .iter()
+        .map(|p| format!("# {}\n{}", p.name, to_outline(p)))
+        .collect();
+    blocks.join("\n")
+}
+
+/// The palettes of a file written by [`to_file`] (a block that no longer reads as a palette is
+/// left out).
+pub fn from_file(text: &str) -> Vec<Palette> {
+    let mut blocks: Vec<String> = Vec::new();
+    for line in text.lines() {
+        match blocks.last_mut() {
+            Some(b) if !line.trim_start().starts_with("# ") => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            _ => blocks.push(format!("{line}\n")),
+        }
+    }
+    blocks
+        .iter()
+        .filter_map(|b| parse_outline("", b).ok())
+        .collect()
 }
 
 /// One step of applying a palette: a tag by its path from the top.
@@ -164,8 +198,38 @@ mod tests {
         assert!(parse_outline("x", "A\nB\na").unwrap_err().contains("twice"));
         assert!(parse_outline("x", "\n \n").is_err());
         assert!(parse_outline("", "A").is_err());
-        let json = serde_json::to_string(&p).unwrap();
-        assert_eq!(serde_json::from_str::<Palette>(&json).unwrap(), p);
+    }
+
+    #[test]
+    fn a_heading_names_the_palette_and_a_file_holds_several() {
+        // Pasted from an exported file: the heading is the name, unless one was typed.
+        let pasted = "# Litigation standard\nResponsive\n  Hot\n";
+        let p = parse_outline("", pasted).unwrap();
+        assert_eq!(p.name, "Litigation standard");
+        assert_eq!(p.tags[0].children[0].name, "Hot");
+        assert_eq!(parse_outline("Mine", pasted).unwrap().name, "Mine");
+        assert_eq!(parse_outline("Mine", pasted).unwrap().tags, p.tags);
+        assert!(
+            parse_outline("", "Responsive").is_err(),
+            "no name, no heading"
+        );
+        let other = parse_outline(
+            "Second request",
+            "Privileged\n  Attorney-client\n  Work product",
+        )
+        .unwrap();
+        let file = to_file(&[p.clone(), other.clone()]);
+        assert_eq!(
+            file,
+            "# Litigation standard\nResponsive\n  Hot\n\n# Second request\nPrivileged\n  Attorney-client\n  Work product\n"
+        );
+        assert_eq!(from_file(&file), [p.clone(), other]);
+        assert_eq!(from_file(""), []);
+        // A block that does not read (a tag indented under nothing) is left out, not the rest.
+        assert_eq!(
+            from_file("# Broken\n  Orphan\n# Litigation standard\nResponsive\n  Hot"),
+            [p]
+        );
     }
 
     #[test]

@@ -10,7 +10,6 @@ pub enum Section {
     #[default]
     Overview,
     Report,
-    Palettes,
 }
 
 impl Section {
@@ -18,7 +17,6 @@ impl Section {
         match self {
             Section::Overview => "",
             Section::Report => "report",
-            Section::Palettes => "palettes",
         }
     }
 }
@@ -49,7 +47,6 @@ impl EdiscoveryView {
                 "view" => {
                     v.section = match value.as_str() {
                         "report" => Section::Report,
-                        "palettes" => Section::Palettes,
                         _ => Section::Overview,
                     }
                 }
