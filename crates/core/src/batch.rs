@@ -69,18 +69,53 @@ pub struct BatchResponse {
     pub body: Option<Value>,
 }
 
-#[derive(Deserialize)]
-struct BatchEnvelope {
-    #[serde(default)]
-    responses: Vec<BatchResponse>,
-}
-
 #[derive(Serialize)]
 struct BatchBody<'a> {
     requests: &'a [BatchRequest],
 }
 
 impl BatchResponse {
+    /// The items of a `$batch` answer, read from its JSON tree (whose reader the bundle has for
+    /// the items' bodies anyway) rather than by a derived decoder of their own, and as strictly:
+    /// an item without a string `id` or a numeric `status` makes the answer unreadable.
+    fn read_all(body: &[u8]) -> Result<Vec<BatchResponse>, GraphError> {
+        let unreadable = || GraphError::decode("a $batch answer that is not a list of responses");
+        let items = match decode::<Value>(body)? {
+            Value::Object(mut envelope) => match envelope.remove("responses") {
+                Some(Value::Array(items)) => items,
+                None | Some(Value::Null) => Vec::new(),
+                Some(_) => return Err(unreadable()),
+            },
+            _ => return Err(unreadable()),
+        };
+        items
+            .into_iter()
+            .map(|item| {
+                let Value::Object(mut item) = item else {
+                    return Err(unreadable());
+                };
+                let (Some(Value::String(id)), Some(status)) =
+                    (item.remove("id"), item.remove("status"))
+                else {
+                    return Err(unreadable());
+                };
+                let status = status
+                    .as_u64()
+                    .and_then(|s| u16::try_from(s).ok())
+                    .ok_or_else(unreadable)?;
+                Ok(BatchResponse {
+                    id,
+                    status,
+                    headers: match item.remove("headers") {
+                        Some(Value::Object(h)) => h,
+                        _ => serde_json::Map::new(),
+                    },
+                    body: item.remove("body").filter(|b| !b.is_null()),
+                })
+            })
+            .collect()
+    }
+
     fn header(&self, name: &str) -> Option<String> {
         self.headers
             .iter()
@@ -222,7 +257,7 @@ impl<T: Transport> GraphClient<T> {
             scope: None,
         };
         let resp = self.execute(spec).await?;
-        Ok(decode::<BatchEnvelope>(&resp.body)?.responses)
+        BatchResponse::read_all(&resp.body)
     }
 
     /// Bulk triage: PATCHes many alerts, 20 per batch; one result per alert, in order.
@@ -302,6 +337,46 @@ impl<T: Transport> GraphClient<T> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The derived decoder the tree reading replaced, as the reference.
+    #[derive(Deserialize)]
+    struct Envelope {
+        #[serde(default)]
+        responses: Vec<BatchResponse>,
+    }
+
+    #[test]
+    fn batch_answers_read_as_the_derived_decoder_reads_them() {
+        let good = [
+            r#"{"responses":[{"id":"1","status":200,"headers":{"Content-Type":"application/json"},"body":{"id":"a"}},{"id":"2","status":204},{"id":"3","status":429,"headers":{"Retry-After":"5"},"body":null,"extra":true}]}"#,
+            r#"{"responses":[]}"#,
+            r#"{}"#,
+        ];
+        for body in good {
+            let want = serde_json::from_str::<Envelope>(body).unwrap().responses;
+            assert_eq!(
+                BatchResponse::read_all(body.as_bytes()).unwrap(),
+                want,
+                "{body}"
+            );
+        }
+        // What the derived decoder refuses is refused, as a decode error.
+        for body in [
+            r#"{"responses":[{"status":200}]}"#,
+            r#"{"responses":[{"id":1,"status":200}]}"#,
+            r#"{"responses":[{"id":"1","status":"200"}]}"#,
+            r#"{"responses":[{"id":"1","status":70000}]}"#,
+            r#"{"responses":[7]}"#,
+            r#"{"responses":{}}"#,
+            r#"{"responses":["#,
+        ] {
+            assert!(serde_json::from_str::<Envelope>(body).is_err(), "{body}");
+            let e = BatchResponse::read_all(body.as_bytes()).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::Decode, "{body}");
+        }
+        // Stricter than serde's derive, which also reads a struct from an array.
+        assert!(BatchResponse::read_all(b"[]").is_err());
+    }
 
     #[test]
     fn request_body_shape() {
