@@ -416,6 +416,17 @@ fn saved_views_export_and_import() {
     );
     assert!(SavedView::from_json("not json").is_err());
     assert!(SavedView::from_json("42").is_err());
+    assert!(SavedView::from_json(r#"{"version":1,"views":{}}"#).is_err());
+    assert_eq!(SavedView::from_json(r#"{"version":1}"#).unwrap(), []);
+    // The file as written: versioned, one view per object, indented.
+    let one = SavedView {
+        name: "Mine".into(),
+        query: "assigned=me".into(),
+    };
+    assert_eq!(
+        SavedView::to_json(&[one]),
+        "{\n  \"version\": 1,\n  \"views\": [\n    {\n      \"name\": \"Mine\",\n      \"query\": \"assigned=me\"\n    }\n  ]\n}"
+    );
 }
 
 // ----- table -----

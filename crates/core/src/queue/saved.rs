@@ -1,25 +1,17 @@
 //! Saved views: a name and a view's query string, built in or exported and imported as JSON.
 
-use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 use super::filter::{Assigned, QueueFilter, TimeRange};
 use super::url::Set;
 use crate::models::AlertSeverity;
 
 /// A named view ("Unassigned high severity"): a name and the view's query string.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedView {
     pub name: String,
     /// [`QueueFilter::to_query_string`] of the view.
     pub query: String,
-}
-
-#[derive(Serialize, Deserialize)]
-struct SavedViewsFile {
-    #[serde(default)]
-    version: u32,
-    #[serde(default)]
-    views: Vec<serde_json::Value>,
 }
 
 impl SavedView {
@@ -53,31 +45,41 @@ impl SavedView {
         ]
     }
 
-    /// Views as a JSON document for export: `{"version":1,"views":[{"name","query"}…]}`.
+    /// The file: `{"version": 1, "views": [{"name", "query"}, …]}`, written and read as a JSON
+    /// tree (a derived encoder and decoder for the file would be code of their own in the
+    /// bundle; 2026-12-04).
     pub fn to_json(views: &[SavedView]) -> String {
-        let file = SavedViewsFile {
-            version: 1,
-            views: views
-                .iter()
-                .filter_map(|v| serde_json::to_value(v).ok())
-                .collect(),
+        let object = |pairs: [(&str, Value); 2]| {
+            Value::Object(
+                pairs
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect::<Map<_, _>>(),
+            )
         };
-        serde_json::to_string_pretty(&file).unwrap_or_default()
+        let views = views
+            .iter()
+            .map(|v| {
+                object([
+                    ("name", v.name.as_str().into()),
+                    ("query", v.query.as_str().into()),
+                ])
+            })
+            .collect::<Vec<_>>();
+        serde_json::to_string_pretty(&object([("version", 1.into()), ("views", views.into())]))
+            .unwrap_or_default()
     }
 
-    /// Reads exported views (also a bare array). Entries without a name are skipped, and each
-    /// query is normalised through [`QueueFilter`], so a hand-edited file cannot smuggle in
-    /// anything the URL would not hold. `Err` only when the text is not JSON of either shape.
+    /// Views from such a file, or from a bare list of them; entries that are not views are
+    /// skipped.
     pub fn from_json(text: &str) -> Result<Vec<SavedView>, String> {
-        let raw: Vec<serde_json::Value> = match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Array(a)) => a,
-            // The file is read again from its text, by the one JSON reader the bundle has:
-            // `from_value` would build a second decoder for the tree.
-            Ok(serde_json::Value::Object(_)) => {
-                serde_json::from_str::<SavedViewsFile>(text)
-                    .map_err(|e| format!("not a saved-views file: {e}"))?
-                    .views
-            }
+        let raw: Vec<Value> = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Array(a)) => a,
+            Ok(Value::Object(mut file)) => match file.remove("views") {
+                Some(Value::Array(a)) => a,
+                None | Some(Value::Null) => Vec::new(),
+                Some(_) => return Err("not a saved-views file: its views are not a list".into()),
+            },
             Ok(_) => return Err("not a saved-views file: expected an object or a list".into()),
             Err(e) => return Err(format!("not JSON: {e}")),
         };
