@@ -2,12 +2,14 @@
 //! opening a case spends no more of the minute's budget. A user with eDiscovery write exports a
 //! review set and adds a search's results to one; each long-running action is followed under
 //! Operations. A review set's saved queries are read when the user asks for them, one review
-//! set at a time. Review sets are created in Purview: creating one here waits for its bytes.
+//! set at a time. A new review set is named here, checked against the case's before sending.
 
 use leptos::prelude::*;
 use vigil_core::ediscovery::lane::Priority;
+use vigil_core::ediscovery::validate::unique_name;
 use vigil_core::models::{AddToReviewSet, CaseAction, IdRef, ReviewSet, ReviewSetExport};
 
+use super::add::{read_again, read_before};
 use super::at::{At, write};
 use super::body::{table, td, when, who};
 use super::desk::{Got, Key};
@@ -16,7 +18,7 @@ use crate::components::dom::{H, el, live, tx};
 
 pub(super) fn section(at: &At) -> AnyView {
     let ask = at.read_on_open(Key::ReviewSets(at.case.clone()));
-    let add = add_search(at);
+    let (new, add) = (new_set(at), add_search(at));
     // The review set whose queries are shown (id, name): kept while the list is drawn again.
     let shown = RwSignal::new(None::<(String, String)>);
     let (at, also) = (at.clone(), at.clone());
@@ -25,6 +27,7 @@ pub(super) fn section(at: &At) -> AnyView {
             <summary>"Review sets"</summary>
             {live(move || sets(&at, shown))}
             {live(move || queries(&also, shown))}
+            {new}
             {add}
         </details>
     }
@@ -146,6 +149,43 @@ fn choices(at: &At, key: Key) -> Vec<(String, String)> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// A new, empty review set, its name unused in the case.
+fn new_set(at: &At) -> AnyView {
+    let fields = || {
+        vec![Field {
+            id: "name",
+            label: "Name",
+            kind: Kind::Line,
+        }]
+    };
+    form(
+        at,
+        "new-review-set",
+        "New review set",
+        "Create review set",
+        fields,
+        send(|at: At, typed| async move {
+            let key = Key::ReviewSets(at.case.clone());
+            let name = {
+                let got = read_before(&at, key.clone(), "the review sets")?;
+                let Got::ReviewSets(list) = got.as_ref() else {
+                    return Err("The review sets are not read yet.".into());
+                };
+                let names = list.iter().filter_map(|r| r.display_name.as_deref());
+                unique_name("review set", &typed.get_value()[0], 64, names)?
+            };
+            let client = at.client()?;
+            at.desk.turn(&at.tenant).await;
+            client
+                .create_review_set(&at.id(), &name)
+                .await
+                .map_err(|e| at.auth.explain(&e))?;
+            read_again(&at, key);
+            Ok(format!("Review set \u{201c}{name}\u{201d} created."))
+        }),
+    )
 }
 
 /// A search's results into a review set (`addToReviewSet`, a long-running operation).
