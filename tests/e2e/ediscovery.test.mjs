@@ -261,7 +261,7 @@ test('a new legal hold is checked, created on beta in its turn, and followed fro
   await page.close();
 });
 
-test('a search\'s results go into a review set, and the set is exported to a download link, each in its turn', { timeout: 420000 }, async () => {
+test('a new review set is checked and created, a search\'s results go into it, and it is exported to a download link, each in its turn', { timeout: 420000 }, async () => {
   // An emulator of its own (operations of 8 seconds), as the writes spend budget minutes.
   const emu = await startEmulator(['--operation-seconds', '8']);
   const page = await openPage(browser);
@@ -282,9 +282,23 @@ test('a search\'s results go into a review set, and the set is exported to a dow
     const { value } = await (await fetch(`${emu.graph}/_emulator/requests?family=ediscovery`)).json();
     return value.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.split('?')[0].split('/').pop()} ${r.status}`);
   };
-  const set = await page.getAttribute('#review-sets tbody tr', 'data-review-set');
   const setName = await page.textContent('#review-sets tbody tr td:first-child');
-  assert.ok(setName.length > 0 && set.length > 0);
+  assert.ok(setName.length > 0);
+  // A new review set: a name the case has already (in other letter case) is refused here.
+  await page.click('#new-review-set summary');
+  await page.fill('#new-review-set-name', setName.toUpperCase());
+  await page.click('#new-review-set-go');
+  await page.waitForSelector('#new-review-set-said.error');
+  assert.equal(await page.textContent('#new-review-set-said'), `This case already has a review set named \u201c${setName.toUpperCase()}\u201d.`);
+  assert.deepEqual(await writes(), [], 'nothing was sent');
+  const newName = `E2E review set ${Date.now()}`;
+  await page.fill('#new-review-set-name', newName);
+  await page.click('#new-review-set-go');
+  await page.waitForSelector('#new-review-set-said.ok', { timeout: 120000 });
+  assert.equal(await page.textContent('#new-review-set-said'), `Review set \u201c${newName}\u201d created.`);
+  const created = await page.waitForSelector(`#review-sets tbody tr:has(td:first-child:text-is("${newName}"))`, { timeout: 90000 });
+  const set = await created.getAttribute('data-review-set');
+  assert.ok(set.length > 0);
   // A new operation of the case, from the ones listed before `start`, followed to its end.
   const followed = async (start, label) => {
     const listed = await page.$$eval('#operations tbody tr', (rows) => rows.map((r) => r.dataset.op));
@@ -313,7 +327,7 @@ test('a search\'s results go into a review set, and the set is exported to a dow
   const op = await followed(() => page.click(`#export-set-${set}`), 'Export (review set)');
   await page.waitForSelector(`${op} a.download`);
   assert.match(await page.getAttribute(`${op} a.download`, 'href'), /^https:\/\/[^/]+\/.+\.zip$/);
-  assert.deepEqual(await writes(), ['POST addToReviewSet 202', 'POST export 202']);
+  assert.deepEqual(await writes(), ['POST reviewSets 201', 'POST addToReviewSet 202', 'POST export 202']);
   const { value } = await (await fetch(`${emu.graph}/_emulator/requests?family=ediscovery`)).json();
   assert.ok(value.some((r) => r.method === 'POST' && r.path.includes(`/ediscoveryCases/${id}/reviewSets/${set}/`)), 'into the chosen set of this case');
   const { most } = await busiestMinute(emu.graph);
@@ -580,6 +594,71 @@ test('a custodian\'s hold moves through its operation to its end, and two minute
   assert.ok(log.most <= 5, `never more than 5 eDiscovery requests in a minute (${log.most})`);
   assert.equal(log.refused, 0, 'and never refused');
   assert.ok(log.total >= 8, `the page kept reading while it was open (${log.total} requests)`);
+  assertClean(page);
+  await page.close();
+});
+
+test('a tag palette is checked, kept in the browser, applied by creating only the tags the case lacks, and exported', { timeout: 300000 }, async () => {
+  // An emulator of its own: the tags created here would change the seeded tree other tests read.
+  const emu = await startEmulator([]);
+  const page = await openPage(browser);
+  await withEdiscovery(page, 'eDiscovery manager', emu.app, 'eDiscovery.ReadWrite.All');
+  await page.selectOption('#case-status', 'active');
+  const id = await page.getAttribute('#case-list tbody tr', 'data-case');
+  await page.click(`#case-list tbody tr[data-case="${id}"] td a`);
+  await page.waitForSelector('#custodians tbody tr', { timeout: 60000 });
+  await page.click('#case-tags summary');
+  await page.waitForSelector('#tag-tree li', { timeout: 90000 });
+  const posts = async () => {
+    const { value } = await (await fetch(`${emu.graph}/_emulator/requests?family=ediscovery`)).json();
+    return value.filter((r) => r.method === 'POST' && r.path.split('?')[0].endsWith(`/ediscoveryCases/${id}/tags`)).map((r) => r.status);
+  };
+  await page.click('#palette summary');
+  // A tag indented under nothing is refused here, naming its line, and stays typed.
+  await page.fill('#palette-name', 'Litigation standard');
+  await page.fill('#palette-tags', '  Orphan');
+  await page.click('#palette-go');
+  await page.waitForSelector('#palette-said.error');
+  assert.equal(await page.textContent('#palette-said'), 'Line 1: indented under no tag.');
+  assert.equal(await page.inputValue('#palette-tags'), '  Orphan', 'what was typed is kept');
+  assert.deepEqual(await posts(), [], 'nothing was sent');
+  // The seeded case has Responsive, Not responsive and Privileged (with two under it).
+  const outline = 'Responsive\n  Hot\nprivileged\n  Attorney-client\nSecond review';
+  await page.fill('#palette-tags', outline);
+  await page.click('#palette-go');
+  await page.waitForSelector('#palette-said.ok', { timeout: 240000 });
+  assert.equal(await page.textContent('#palette-said'),
+    '\u201cLitigation standard\u201d: Created Responsive \u203a Hot, privileged \u203a Attorney-client, Second review; 2 already in the case.');
+  assert.deepEqual(await posts(), [201, 201, 201], 'one request per missing tag');
+  // The tree read again: each new tag under its parent.
+  await page.waitForSelector('#tag-tree > li:has(> .tag-tree > li:text-is("Hot"))', { timeout: 90000 });
+  const parentOf = async (name) => page.$eval(`#tag-tree li:text-is("${name}")`, (li) => li.parentElement.closest('li')?.firstChild.textContent ?? null);
+  assert.equal(await parentOf('Hot'), 'Responsive');
+  assert.equal(await parentOf('Attorney-client'), 'Privileged');
+  assert.equal(await parentOf('Second review'), null);
+  // Kept in this browser: offered by name, and applied again it creates nothing.
+  await page.selectOption('#palette-pick', 'Litigation standard');
+  await page.click('#palette-go');
+  await page.waitForFunction(() => /No tag was missing/.test(document.querySelector('#palette-said')?.textContent), null, { timeout: 120000 });
+  assert.equal(await page.textContent('#palette-said'), '\u201cLitigation standard\u201d: No tag was missing; 5 already in the case.');
+  assert.deepEqual(await posts(), [201, 201, 201], 'nothing more was sent');
+  // Exported as the outline it was typed as, under its name.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#palette-export')]);
+  assert.equal(download.suggestedFilename(), 'tag-palettes.txt');
+  assert.equal(await readFile(await download.path(), 'utf8'),
+    '# Litigation standard\nResponsive\n  Hot\nprivileged\n  Attorney-client\nSecond review\n');
+  assert.equal(await page.textContent('#palette-export-said'), 'Exported 1 palette.');
+  // A palette pasted from such a file, heading and all, is named by its heading.
+  await page.selectOption('#palette-pick', '');
+  await page.fill('#palette-name', '');
+  await page.fill('#palette-tags', '# Second request\nPrivileged\n  Work product\n');
+  await page.click('#palette-go');
+  await page.waitForFunction(() => /Second request/.test(document.querySelector('#palette-said')?.textContent), null, { timeout: 120000 });
+  assert.equal(await page.textContent('#palette-said'), '\u201cSecond request\u201d: Created Privileged \u203a Work product; 1 already in the case.');
+  assert.deepEqual(await posts(), [201, 201, 201, 201]);
+  assert.deepEqual(await page.$$eval('#palette-pick option', (os) => os.map((o) => o.value)), ['', 'Litigation standard', 'Second request']);
+  const { most } = await busiestMinute(emu.graph);
+  assert.ok(most <= 5, `at most five eDiscovery requests in any minute (${most})`);
   assertClean(page);
   await page.close();
 });
