@@ -77,9 +77,16 @@ test('an estimate climbs to 100 % and shows its counts, inside five requests a m
   }, before, { timeout: 15000 }).then((h) => h.jsonValue());
   assert.ok(op.value < 100, `a new estimate starts below 100 % (${op.value})`);
   assert.match(await page.textContent(`#operations tr[data-op="${op.id}"] td:first-child`), /Estimate/);
-  // Back on the case list, the case's running operations include the estimate, with its bar.
+  await page.waitForSelector('#case-custodians :is(#custodians tbody tr, p.muted:text-is("No custodians in this case."))', { timeout: 60000 });
+  const custodians = await page.$$eval('#custodians tbody tr', (rows) => rows.length);
+  // Back on the case list, the case's running operations include the estimate, with its bar,
+  // and its custodians, read with the case, are counted.
   await page.goBack();
-  const cell = `#case-list tbody tr[data-case="${first.id}"] td:nth-child(7)`;
+  const counted = `#case-list tbody tr[data-case="${first.id}"] td.case-custodians`;
+  await page.waitForSelector(counted);
+  assert.equal(await page.textContent(counted), String(custodians), 'the custodians read with the case are counted');
+  assert.equal(await page.textContent('#case-list thead th:nth-child(7)'), 'Custodians');
+  const cell = `#case-list tbody tr[data-case="${first.id}"] td:nth-child(8)`;
   await page.waitForSelector(cell);
   const running = await page.$eval(cell, (td) => ({
     text: td.textContent,

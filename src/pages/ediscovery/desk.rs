@@ -12,6 +12,7 @@ use vigil_core::client::from_trees;
 use vigil_core::ediscovery::lane::{Lane, LaneConfig, POLL_INTERVAL_MS, Priority, poll_due};
 use vigil_core::ediscovery::progress::{hold_finished, is_running};
 use vigil_core::ediscovery::report::needs_operations;
+use vigil_core::ediscovery::view::is_open;
 use vigil_core::error::ErrorKind;
 use vigil_core::models::{
     CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, NoncustodialDataSource,
@@ -165,6 +166,26 @@ impl Desk {
     /// case page's refresh does that.
     pub fn read_operations_ahead(self, tenants: &[(String, String)], priority: Priority) {
         let now = js_sys::Date::now() as i64;
+        self.read_ahead(tenants, priority, |c| {
+            needs_operations(c, now).then(|| Key::Operations(c.id.as_str().to_owned()))
+        });
+    }
+
+    /// Each open case's custodians (the case list counts them), behind what is already asked
+    /// for at the same priority.
+    pub fn read_custodians_ahead(self, tenants: &[(String, String)], priority: Priority) {
+        self.read_ahead(tenants, priority, |c| {
+            is_open(c).then(|| Key::Custodians(c.id.as_str().to_owned()))
+        });
+    }
+
+    /// Asks for `key_of` each listed case, where it names a read not kept yet.
+    fn read_ahead(
+        self,
+        tenants: &[(String, String)],
+        priority: Priority,
+        key_of: impl Fn(&EdiscoveryCase) -> Option<Key>,
+    ) {
         for (tenant, _) in tenants {
             let Some(got) = self.answer(tenant, &Key::Cases).and_then(|a| a.got) else {
                 continue;
@@ -172,8 +193,8 @@ impl Desk {
             let Got::Cases(cases) = got.as_ref() else {
                 continue;
             };
-            for c in cases.iter().filter(|c| needs_operations(c, now)) {
-                let key = Key::Operations(c.id.as_str().to_owned());
+            for c in cases.iter() {
+                let Some(key) = key_of(c) else { continue };
                 if self.answer(tenant, &key).is_none() {
                     let name = c.display_name.as_deref().unwrap_or(c.id.as_str());
                     self.want(tenant, key, priority, name, false);

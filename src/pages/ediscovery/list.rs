@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use vigil_core::ediscovery::lane::Priority;
 use vigil_core::ediscovery::progress::running;
 use vigil_core::ediscovery::report::needs_operations;
-use vigil_core::ediscovery::view::EdiscoveryView;
+use vigil_core::ediscovery::view::{EdiscoveryView, is_open};
 use vigil_core::models::{CaseStatus, EdiscoveryCase};
 
 use super::body::{Go, lane_line, reading, stale, table, td, when, who};
@@ -48,11 +48,13 @@ pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
     });
     let create = super::new_case::form(desk, tenants.clone());
     // Each open case's operations, read ahead behind everything the user asks for and leaving
-    // room for the case page opened next (one read a minute), show what runs.
+    // room for the case page opened next (one read a minute), show what runs; its custodians,
+    // read after every case's operations, are counted.
     let wanted = tenants.clone();
     Effect::new(move |_| {
         desk.track();
         desk.read_operations_ahead(&wanted, Priority::Background);
+        desk.read_custodians_ahead(&wanted, Priority::Background);
     });
     let filters = live(move || filters(go, view.get_untracked()));
     let cases = live(move || {
@@ -86,6 +88,7 @@ pub fn page(desk: Desk, go: Go, view: Memo<EdiscoveryView>) -> AnyView {
             "Created by",
             "Created",
             "Closed",
+            "Custodians",
             "Running",
         ];
         if many {
@@ -124,6 +127,7 @@ fn row(desk: Desk, tenant: &str, tenant_name: &str, c: &EdiscoveryCase, many: bo
         .child(td(who(c.created_by.as_ref())))
         .child(td(&when(c.created_date_time.as_ref())))
         .child(td(&when(c.closed_date_time.as_ref())))
+        .child(custodians_cell(desk, tenant, c))
         .child(running_cell(desk, tenant, c));
     if many {
         r = r.child(td(if tenant_name.is_empty() {
@@ -133,6 +137,18 @@ fn row(desk: Desk, tenant: &str, tenant_name: &str, c: &EdiscoveryCase, many: bo
         }));
     }
     r
+}
+
+/// How many custodians the case has, as last read; "…" until an open case's are read, "—" for
+/// a closed case (not read ahead).
+fn custodians_cell(desk: Desk, tenant: &str, c: &EdiscoveryCase) -> H {
+    let key = Key::Custodians(c.id.as_str().to_owned());
+    match desk.answer(tenant, &key).and_then(|a| a.got).as_deref() {
+        Some(Got::Custodians(list)) => td(&list.len().to_string()),
+        _ if is_open(c) => td("…"),
+        _ => td("—"),
+    }
+    .cls("case-custodians")
 }
 
 /// The case's operations that still run, each with its bar, as last read; "…" until its
