@@ -70,8 +70,10 @@ impl SavedView {
             .unwrap_or_default()
     }
 
-    /// Views from such a file, or from a bare list of them; entries that are not views are
-    /// skipped.
+    /// Reads exported views (also a bare list). Entries without a name are skipped, and each
+    /// query is normalised through [`QueueFilter`], so a hand-edited file cannot smuggle in
+    /// anything the URL would not hold. `Err` only when the text is not JSON of either shape
+    /// (or its `views` is not a list).
     pub fn from_json(text: &str) -> Result<Vec<SavedView>, String> {
         let raw: Vec<Value> = match serde_json::from_str::<Value>(text) {
             Ok(Value::Array(a)) => a,
