@@ -14,7 +14,6 @@ mod base64url;
 pub mod drafts;
 pub mod oauth;
 pub mod pending;
-mod record;
 pub mod route;
 mod session;
 mod sha256;

@@ -2,6 +2,8 @@
 //! to the identity platform, and taken out exactly once when the browser comes back.
 
 use serde::Serialize;
+use serde_json::Value;
+use vigil_core::models::tree::FromTree;
 
 use super::storage::KeyValue;
 
@@ -28,16 +30,18 @@ pub struct PendingSignIn {
 }
 
 impl PendingSignIn {
-    /// As [`put`] stored it (`None` for anything else).
+    /// As [`put`] stored it (`None` for anything else), read through the JSON tree with the
+    /// core's [`FromTree`] readers: no derived decoder for it in the bundle.
     fn read(text: &str) -> Option<PendingSignIn> {
-        let r = super::record::Record::parse(text)?;
+        let v: Value = serde_json::from_str(text).ok()?;
+        let text = |key: &str| Option::<String>::from_tree(&v[key]);
         Some(PendingSignIn {
-            verifier: r.text("verifier")?,
-            nonce: r.text("nonce")?,
-            tenant: r.text("tenant")?,
-            scopes: r.texts("scopes")?,
-            return_to: r.text("return_to")?,
-            created_ms: r.number("created_ms")?,
+            verifier: text("verifier")?,
+            nonce: text("nonce")?,
+            tenant: text("tenant")?,
+            scopes: FromTree::from_tree(&v["scopes"]),
+            return_to: text("return_to")?,
+            created_ms: Option::<f64>::from_tree(&v["created_ms"])?,
         })
     }
 }

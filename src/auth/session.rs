@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use serde::Serialize;
 use vigil_core::client::{GraphClient, LocalFuture, TokenProvider};
 use vigil_core::error::{ErrorKind, GraphError};
+use vigil_core::models::tree::FromTree;
 
 use super::oauth::{self, TokenFailure, Tokens};
 use super::pending::{self, PendingSignIn};
@@ -74,18 +75,19 @@ struct Stored {
 }
 
 impl Stored {
-    /// As [`Auth`] stored it (`None` for anything else); a record from before `login_hint`
-    /// was kept reads without one.
+    /// As [`Auth`] stored it (`None` for anything else), read through the JSON tree with the
+    /// core's [`FromTree`] readers; a record from before `login_hint` was kept reads without one.
     fn read(text: &str) -> Option<Stored> {
-        let r = super::record::Record::parse(text)?;
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        let text = |key: &str| Option::<String>::from_tree(&v[key]);
         Some(Stored {
-            tenant_id: r.text("tenant_id")?,
-            tenant_name: r.text("tenant_name")?,
-            name: r.text("name")?,
-            username: r.text("username")?,
-            scopes: r.texts("scopes")?,
-            refresh_token: r.text("refresh_token")?,
-            login_hint: r.text("login_hint"),
+            tenant_id: text("tenant_id")?,
+            tenant_name: text("tenant_name")?,
+            name: text("name")?,
+            username: text("username")?,
+            scopes: FromTree::from_tree(&v["scopes"]),
+            refresh_token: text("refresh_token")?,
+            login_hint: text("login_hint"),
         })
     }
 }
