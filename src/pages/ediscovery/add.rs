@@ -3,7 +3,6 @@
 //! case as read before anything is sent (`vigil_core::ediscovery::validate`).
 
 use leptos::prelude::*;
-use vigil_core::ediscovery::lane::Priority;
 use vigil_core::ediscovery::validate::{SEARCH_SCOPES, new_custodians, new_hold, new_search};
 use vigil_core::models::NewDataSource;
 
@@ -13,19 +12,6 @@ use super::form::{Field, Kind, form, send};
 
 /// The custodian sources added with each custodian: their mailbox and their OneDrive.
 const SOURCES: &str = "mailbox,site";
-
-/// Reads `key` again at once: what was just added shows without waiting for the lane.
-pub(super) fn read_again(at: &At, key: Key) {
-    at.desk
-        .want(&at.tenant, key, Priority::Now, &at.name(), true);
-}
-
-/// What `key` brought, or why the form must wait for it.
-pub(super) fn read_before(at: &At, key: Key, what: &str) -> Result<std::rc::Rc<Got>, String> {
-    at.answer(key)
-        .and_then(|a| a.got)
-        .ok_or_else(|| format!("Wait for {what} to be read: they are checked before sending."))
-}
 
 pub(super) fn custodians(at: &At) -> AnyView {
     let fields = || {
@@ -44,7 +30,7 @@ pub(super) fn custodians(at: &At) -> AnyView {
         send(|at: At, typed| async move {
             let key = Key::Custodians(at.case.clone());
             let emails = {
-                let got = read_before(&at, key.clone(), "the custodians")?;
+                let got = at.read_before(key.clone(), "the custodians")?;
                 let Got::Custodians(list) = got.as_ref() else {
                     return Err("The custodians are not read yet.".into());
                 };
@@ -78,11 +64,11 @@ pub(super) fn custodians(at: &At) -> AnyView {
                     if added.is_empty() {
                         return Err(why);
                     }
-                    read_again(&at, key);
+                    at.read_again(key);
                     return Err(format!("Added {}. {why}", added.join(", ")));
                 }
             }
-            read_again(&at, key);
+            at.read_again(key);
             Ok(format!(
                 "Added {}, each with their mailbox and OneDrive.",
                 added.join(", ")
@@ -124,7 +110,7 @@ pub(super) fn search(at: &At) -> AnyView {
         send(|at: At, typed| async move {
             let key = Key::Searches(at.case.clone());
             let write = {
-                let got = read_before(&at, key.clone(), "the searches")?;
+                let got = at.read_before(key.clone(), "the searches")?;
                 let Got::Searches(list) = got.as_ref() else {
                     return Err("The searches are not read yet.".into());
                 };
@@ -140,7 +126,7 @@ pub(super) fn search(at: &At) -> AnyView {
                 .create_search(&at.id(), &write)
                 .await
                 .map_err(|e| at.auth.explain(&e))?;
-            read_again(&at, key);
+            at.read_again(key);
             Ok(format!(
                 "Search \u{201c}{}\u{201d} created: estimate it to see what it finds.",
                 made.display_name.unwrap_or_default()
@@ -185,7 +171,7 @@ pub(super) fn hold(at: &At) -> AnyView {
         send(|at: At, typed| async move {
             let key = Key::LegalHolds(at.case.clone());
             let write = {
-                let got = read_before(&at, key.clone(), "the legal holds")?;
+                let got = at.read_before(key.clone(), "the legal holds")?;
                 let Got::LegalHolds(list) = got.as_ref() else {
                     return Err("The legal holds are not read yet.".into());
                 };
@@ -201,7 +187,7 @@ pub(super) fn hold(at: &At) -> AnyView {
                 .create_legal_hold(&at.id(), &write)
                 .await
                 .map_err(|e| at.auth.explain(&e))?;
-            read_again(&at, key);
+            at.read_again(key);
             Ok(format!(
                 "Hold \u{201c}{}\u{201d} created: pending until Purview puts it in force.",
                 write.display_name

@@ -71,6 +71,19 @@ impl At {
         }
     }
 
+    /// Reads `key` again at once: what was just written shows without waiting for the lane.
+    pub fn read_again(&self, key: Key) {
+        self.desk
+            .want(&self.tenant, key, Priority::Now, &self.name(), true);
+    }
+
+    /// What `key` brought, or why a form must wait for it (what it checks against).
+    pub fn read_before(&self, key: Key, what: &str) -> Result<Rc<Got>, String> {
+        self.answer(key)
+            .and_then(|a| a.got)
+            .ok_or_else(|| format!("Wait for {what} to be read: they are checked before sending."))
+    }
+
     pub fn name(&self) -> String {
         self.desk.case_name(&self.tenant, &self.case)
     }

@@ -9,7 +9,6 @@ use vigil_core::ediscovery::palette::{
     Palette, from_file, parent_of, parse_outline, plan, to_file,
 };
 
-use super::add::{read_again, read_before};
 use super::at::At;
 use super::desk::{Got, Key};
 use super::form::{Field, Kind, form, send};
@@ -83,7 +82,7 @@ pub(super) fn section(at: &At) -> AnyView {
             };
             let key = Key::Tags(at.case.clone());
             let steps = {
-                let got = read_before(&at, key.clone(), "the tags")?;
+                let got = at.read_before(key.clone(), "the tags")?;
                 let Got::Tags(have) = got.as_ref() else {
                     return Err("The tags are not read yet.".into());
                 };
@@ -110,7 +109,7 @@ pub(super) fn section(at: &At) -> AnyView {
                         made.push(step.label());
                     }
                     Err(e) => {
-                        read_again(&at, key);
+                        at.read_again(key);
                         let why = at.auth.explain(&e);
                         let done = if made.is_empty() {
                             String::new()
@@ -124,7 +123,7 @@ pub(super) fn section(at: &At) -> AnyView {
                     }
                 }
             }
-            read_again(&at, key);
+            at.read_again(key);
             let made = if made.is_empty() {
                 "No tag was missing".to_owned()
             } else {

@@ -9,7 +9,6 @@ use vigil_core::ediscovery::lane::Priority;
 use vigil_core::ediscovery::validate::unique_name;
 use vigil_core::models::{AddToReviewSet, CaseAction, IdRef, ReviewSet, ReviewSetExport};
 
-use super::add::{read_again, read_before};
 use super::at::{At, write};
 use super::body::{table, td, when, who};
 use super::desk::{Got, Key};
@@ -169,7 +168,7 @@ fn new_set(at: &At) -> AnyView {
         send(|at: At, typed| async move {
             let key = Key::ReviewSets(at.case.clone());
             let name = {
-                let got = read_before(&at, key.clone(), "the review sets")?;
+                let got = at.read_before(key.clone(), "the review sets")?;
                 let Got::ReviewSets(list) = got.as_ref() else {
                     return Err("The review sets are not read yet.".into());
                 };
@@ -182,7 +181,7 @@ fn new_set(at: &At) -> AnyView {
                 .create_review_set(&at.id(), &name)
                 .await
                 .map_err(|e| at.auth.explain(&e))?;
-            read_again(&at, key);
+            at.read_again(key);
             Ok(format!("Review set \u{201c}{name}\u{201d} created."))
         }),
     )
