@@ -62,7 +62,8 @@ pub const GOAL_BROTLI_BYTES: u64 = 450_000;
 /// top: 497.3 kB (the palettes wait on a branch). On 2026-12-04 Graph's error body, `$batch`
 /// answers, config.json, the sign-in's stored records and the saved-views file read through the
 /// JSON tree instead of derived decoders, with tag palettes (as outline text, no JSON) and new
-/// review sets on top: 499.25 -> 497.77 kB; the case list's custodian count: 498.79 kB.
+/// review sets on top: 499.25 -> 497.77 kB; the case list's custodian count: 498.79 kB; the
+/// sign-in records through the core's FromTree readers: 498.11 kB.
 pub const BUDGET_BROTLI_BYTES: u64 = 500_000;
 
 #[derive(Debug, Default, Clone, Copy)]
