@@ -350,6 +350,19 @@ fn render_source(case: &Node, n: &Node, now: i64) -> Map<String, Value> {
     m
 }
 
+/// One source under a custodian (or a legal hold) as of now. A custodian's sources are held
+/// with the custodian: each carries the custodian's hold status, moving as it moves. Listed
+/// under a custodian they come without `@odata.type`, as Microsoft's examples show.
+fn render_sub(case: &Node, nav: &str, owner: &Node, n: &Node, v: &View) -> Map<String, Value> {
+    let mut m = n.props.clone();
+    if nav == "custodians" {
+        m.remove("@odata.type");
+        let held = render_source(case, owner, v.now).remove("holdStatus");
+        m.insert("holdStatus".into(), held.unwrap_or(json!("notApplied")));
+    }
+    m
+}
+
 /// A legal hold policy as of now: `pending` until its sync time, then `success` (or `error`
 /// with `errors`, for the seeded failing one until `retryPolicy`).
 fn render_policy(n: &Node, now: i64) -> Map<String, Value> {
@@ -1510,11 +1523,12 @@ fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], v: &View) ->
                 GraphError::bad_request(format!("Resource not found for the segment '{sub}'."))
             })?;
             let frag = format!("security/cases/ediscoveryCases('{cid}')/{nav}('{id}')/{subnav}");
+            let kids = node.kids(subnav).iter();
             list(
                 ctx,
                 req,
                 &frag,
-                node.kids(subnav).iter().map(|n| n.props.clone()).collect(),
+                kids.map(|k| render_sub(c, nav, node, k, v)).collect(),
             )
         }
         [cid, nav, id, sub, sid] if m == "DELETE" => {
@@ -1545,15 +1559,17 @@ fn dispatch(ctx: &Ctx, req: &Req, cases: &mut Cases, rest: &[&str], v: &View) ->
             let subnav = canon(SUB_NAVS, sub)
                 .ok_or_else(|| GraphError::bad_request("Resource not found for the segment."))?;
             let c = cases.case(cid)?;
-            let n = c
+            let owner = c
                 .kid(nav, id)
-                .and_then(|n| n.kid(subnav, sid))
+                .ok_or_else(|| GraphError::not_found("The item"))?;
+            let n = owner
+                .kid(subnav, sid)
                 .ok_or_else(|| GraphError::not_found("The item"))?;
             entity(
                 ctx,
                 req,
                 &format!("security/cases/ediscoveryCases('{cid}')/{nav}('{id}')/{subnav}/$entity"),
-                n.props.clone(),
+                render_sub(c, nav, owner, n, v),
             )
         }
         [cid, rs, rsid, q, qid, act]

@@ -5,7 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn operation_progresses_to_completion() {
@@ -391,6 +391,20 @@ async fn custodian_hold_status_moves_through_its_operation() {
         .await;
     assert_eq!(cust.body["holdStatus"], "notApplied");
     let url = format!("{CASES}/{cid}/custodians/{}", id(&cust.body));
+    // Its sources are held with it: each carries the custodian's hold status, listed (as
+    // Microsoft lists them) without `@odata.type`.
+    let sources = format!("{url}/userSources");
+    let added = g
+        .post(&sources, json!({"email": "adelev@contoso.example"}))
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let source_hold = |body: &Value| {
+        let all = items(body);
+        assert_eq!(all.len(), 1, "{body}");
+        assert!(all[0].get("@odata.type").is_none(), "{body}");
+        all[0]["holdStatus"].clone()
+    };
+    assert_eq!(source_hold(&g.ok(&sources).await), "notApplied");
     let r = g
         .post(
             &format!("{url}/microsoft.graph.security.applyHold"),
@@ -411,6 +425,7 @@ async fn custodian_hold_status_moves_through_its_operation() {
     );
     assert_eq!(op["action"], "holdUpdate");
     assert_eq!(g.ok(&url).await["holdStatus"], "applying");
+    assert_eq!(source_hold(&g.ok(&sources).await), "applying");
     let filtered = g
         .ok(&format!(
             "{CASES}/{cid}/custodians?$filter=holdStatus eq 'applying'"
@@ -418,6 +433,7 @@ async fn custodian_hold_status_moves_through_its_operation() {
         .await;
     assert!(items(&filtered).iter().any(|c| c["id"] == cust.body["id"]));
     wait_for(&g, &url, "holdStatus", "applied").await;
+    assert_eq!(source_hold(&g.ok(&sources).await), "applied");
     assert_eq!(g.ok(&loc).await["status"], "succeeded");
     assert_eq!(
         g.post(&format!("{url}/removeHold"), json!({})).await.status,
@@ -425,6 +441,7 @@ async fn custodian_hold_status_moves_through_its_operation() {
     );
     assert_eq!(g.ok(&url).await["holdStatus"], "removing");
     wait_for(&g, &url, "holdStatus", "notApplied").await;
+    assert_eq!(source_hold(&g.ok(&sources).await), "notApplied");
     emu.shutdown().await;
 }
 
