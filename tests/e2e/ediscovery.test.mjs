@@ -127,7 +127,8 @@ test('the analyst reads a case and its failed operations, and is told why nothin
   assert.ok(running.every((v) => v >= 0 && v < 100), `running operations are under way: ${running}`);
   await page.waitForSelector('#searches tbody tr');
   assert.equal(await page.isDisabled('#case-close'), true, 'closing the case is disabled');
-  assert.ok(await page.$$eval('#searches button, #custodians button', (bs) => bs.length > 0 && bs.every((b) => b.disabled)), 'every action is disabled');
+  assert.ok(await page.$$eval('#searches button, #custodians button[id^="hold-"]', (bs) => bs.length > 0 && bs.every((b) => b.disabled)), 'every action is disabled');
+  assert.ok(await page.$$eval('#custodians .show-sources', (bs) => bs.length > 0 && bs.every((b) => !b.disabled)), 'reading a custodian\'s sources is not a change');
   assert.match(await page.textContent('.requires-scope .needs-scope'), /eDiscovery\.ReadWrite\.All/);
   assert.deepEqual(await page.$$('#add-custodians, #new-search'), [], 'no forms to add to the case');
   // Hold status as the service reports it.
@@ -563,7 +564,7 @@ test('the case load report draws the open cases and the operations read so far, 
   await page.close();
 });
 
-test('a custodian\'s hold moves through its operation to its end, and two minutes on the case page stay within the budget', { timeout: 300000 }, async () => {
+test('a custodian\'s hold, and its sources\' shown beside it, move through its operation to its end, and two minutes on the case page stay within the budget', { timeout: 300000 }, async () => {
   // Hold operations of 75 seconds: longer than the minute the first reads and the change
   // spend, so the custodian is read again while the hold is under way.
   const emu = await startEmulator(['--operation-seconds', '75']);
@@ -580,6 +581,15 @@ test('a custodian\'s hold moves through its operation to its end, and two minute
   assert.ok(target, 'the case has a custodian with a settled hold');
   const [moving, settled] = target.hold === 'applied' ? ['removing', 'notApplied'] : ['applying', 'applied'];
   const badge = `#custodians tr[data-custodian="${target.id}"] .badge`;
+  // Its sources, asked for: one read per collection, drawn below the custodians.
+  await page.click(`#custodians tr[data-custodian="${target.id}"] .show-sources`);
+  const name = await page.textContent(`#custodians tr[data-custodian="${target.id}"] td:first-child`);
+  assert.equal(await page.textContent('#custodian-sources h3'), `Sources of \u201c${name}\u201d`);
+  const sourceReads = async () => {
+    const { value } = await (await fetch(`${emu.graph}/_emulator/requests?family=ediscovery`)).json();
+    return value.map((r) => r.path.split('?')[0]).filter((p) => p.includes(`/custodians/${target.id}/`)).map((p) => p.split('/').pop());
+  };
+  await page.waitForSelector('#held-sources tbody tr:has(td:text-is("Mailbox and OneDrive"))', { timeout: 100000 });
   const seen = [];
   const watch = setInterval(async () => {
     const now = await page.textContent(badge).catch(() => null);
@@ -592,6 +602,17 @@ test('a custodian\'s hold moves through its operation to its end, and two minute
   clearInterval(watch);
   if (seen.at(-1) !== settled) seen.push(settled);
   assert.deepEqual(seen.filter((s) => s !== target.hold), [moving, settled], `the hold went ${target.hold} → ${moving} → ${settled}: ${seen}`);
+  // Its sources are read again with it, and are held as it is.
+  await page.waitForFunction((want) => {
+    const holds = [...document.querySelectorAll('#held-sources tbody .badge')].map((b) => b.textContent);
+    return holds.length > 0 && holds.every((h) => h === want);
+  }, settled, { timeout: 100000 });
+  const reads = await sourceReads();
+  for (const collection of ['siteSources', 'unifiedGroupSources']) {
+    assert.ok(reads.includes(collection), `${collection} read: ${reads}`);
+  }
+  const mailbox = reads.filter((r) => r === 'userSources').length;
+  assert.ok(mailbox >= 2, `the mailbox, read before the change, read again when the hold ended: ${reads}`);
   // The page stays open two minutes in all, polling what runs (the two minutes are what is
   // tested, not a wait for something): never more than five eDiscovery requests in a minute,
   // on the emulator's own log.

@@ -1,5 +1,6 @@
 //! One case: what it is, its operations with their progress (polled while they run) and a
-//! finished export's download links, its custodians with their holds, its non-custodial sources
+//! finished export's download links, its custodians with their holds (and, asked for, their
+//! sources: [`super::held`]), its non-custodial sources
 //! ([`super::sources`]), its searches, its legal holds ([`super::holds`]), review sets
 //! ([`super::review`]) and tags ([`super::tags`]), and the actions a user with eDiscovery write
 //! may take on them (the forms that add custodians, searches and legal holds are in
@@ -24,7 +25,7 @@ use vigil_core::models::{
 use super::at::{At, write};
 use super::body::{ask, lane_line, reading, table, td, when, who};
 use super::desk::{Desk, Got, Key, open_case};
-use super::{add, holds, review, sources, tags};
+use super::{add, held, holds, review, sources, tags};
 use crate::auth::use_auth;
 use crate::components::Submit;
 use crate::components::dom::{H, el, live, tx};
@@ -42,6 +43,7 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
         act: Submit::new(),
     };
     let (a, b, c, d, e) = (at.clone(), at.clone(), at.clone(), at.clone(), at.clone());
+    let (f, shown) = (at.clone(), RwSignal::new(None));
     let (add_custodians, new_search) = (add::custodians(&at), add::search(&at));
     let (noncustodial, holds) = (sources::section(&at), holds::section(&at));
     let (review_sets, tags) = (review::section(&at), tags::section(&at));
@@ -57,7 +59,8 @@ pub fn page(desk: Desk, tenant: String, case: String) -> AnyView {
             })}
             {live(move || case_actions(&c))}
             {live(move || operations(&d))}
-            {live(move || custodians(&e))}
+            {live(move || custodians(&e, shown))}
+            {live(move || held::sources(&f, shown))}
             {add_custodians}
             {noncustodial}
             {live(move || searches(&at))}
@@ -265,7 +268,7 @@ fn card(at: &At, key: Key, id: &str, title: &str, what: &str) -> (H, Option<Rc<G
     at.notes(key, what, head)
 }
 
-fn custodians(at: &At) -> H {
+fn custodians(at: &At, shown: held::Shown) -> H {
     let (body, got) = card(
         at,
         Key::Custodians(at.case.clone()),
@@ -279,7 +282,7 @@ fn custodians(at: &At) -> H {
     if list.is_empty() {
         return body.child(tx("p", "muted", "No custodians in this case."));
     }
-    let rows = list.iter().map(|c| custodian_row(at, c)).collect();
+    let rows = list.iter().map(|c| custodian_row(at, c, shown)).collect();
     body.child(table(
         "custodians",
         &["Custodian", "Email", "Status", "Hold", ""],
@@ -287,7 +290,7 @@ fn custodians(at: &At) -> H {
     ))
 }
 
-fn custodian_row(at: &At, c: &Custodian) -> H {
+fn custodian_row(at: &At, c: &Custodian, shown: held::Shown) -> H {
     let hold = c.hold_status.as_ref();
     let held = matches!(
         hold,
@@ -326,7 +329,7 @@ fn custodian_row(at: &At, c: &Custodian) -> H {
         .child(td(c.email.as_deref().unwrap_or("—")))
         .child(td(c.status.as_ref().map_or("—", |s| s.as_str())))
         .child(el("td").child(tx("span", "badge", hold.map_or("—", |h| h.as_str()))))
-        .child(el("td").child(button))
+        .child(el("td").child(held::show(at, c, shown)).child(button))
 }
 
 fn searches(at: &At) -> H {

@@ -8,15 +8,15 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use vigil_core::client::from_trees;
+use vigil_core::client::{CustodianSources, from_trees};
 use vigil_core::ediscovery::lane::{Lane, LaneConfig, POLL_INTERVAL_MS, Priority, poll_due};
 use vigil_core::ediscovery::progress::{hold_finished, is_running};
 use vigil_core::ediscovery::report::needs_operations;
 use vigil_core::ediscovery::view::is_open;
 use vigil_core::error::ErrorKind;
 use vigil_core::models::{
-    CaseId, CaseOperation, Custodian, EdiscoveryCase, HoldPolicy, NoncustodialDataSource,
-    PolicyStatus, ReviewSet, ReviewSetQuery, ReviewTag, Search,
+    CaseId, CaseOperation, Custodian, DataSource, EdiscoveryCase, HoldPolicy,
+    NoncustodialDataSource, PolicyStatus, ReviewSet, ReviewSetQuery, ReviewTag, Search,
 };
 use vigil_core::odata::Query;
 
@@ -39,6 +39,8 @@ pub enum Key {
     Tags(String),
     /// A review set's saved queries, by case id and review set id.
     Queries(String, String),
+    /// One of a custodian's source collections, by case id and custodian id.
+    Held(String, String, CustodianSources),
 }
 
 impl Key {
@@ -52,7 +54,8 @@ impl Key {
             | Key::LegalHolds(c)
             | Key::ReviewSets(c)
             | Key::Tags(c)
-            | Key::Queries(c, _) => Some(c),
+            | Key::Queries(c, _)
+            | Key::Held(c, ..) => Some(c),
         }
     }
 
@@ -67,6 +70,7 @@ impl Key {
             Key::ReviewSets(_) => format!("review sets of {case_name}"),
             Key::Tags(_) => format!("tags of {case_name}"),
             Key::Queries(..) => format!("review set queries of {case_name}"),
+            Key::Held(..) => format!("a custodian's sources in {case_name}"),
         }
     }
 }
@@ -83,6 +87,7 @@ pub enum Got {
     ReviewSets(Vec<ReviewSet>),
     Tags(Vec<ReviewTag>),
     Queries(Vec<ReviewSetQuery>),
+    Held(Vec<DataSource>),
 }
 
 /// The last answer to one read: what was read (kept when a later read fails), why the last
@@ -432,7 +437,8 @@ impl Desk {
                 // A failed read keeps what was read before, with the reason beside it.
                 Err((why, None)) => (None, Some(why)),
             };
-            // A hold that finished changed its custodians' hold status: read them again.
+            // A hold that finished changed its custodians' hold status, and their sources':
+            // read them again (the sources only where they were read).
             let reread = match (&key, got.as_deref()) {
                 (Key::Operations(case), Some(Got::Operations(after))) => t
                     .answers
@@ -443,7 +449,13 @@ impl Desk {
                         _ => None,
                     })
                     .filter(|before| hold_finished(before, after))
-                    .map(|_| Key::Custodians(case.clone())),
+                    .map(|_| {
+                        let held = t.answers.iter().map(|(k, _)| k);
+                        let held = held.filter(|k| matches!(k, Key::Held(c, ..) if c == case));
+                        let mut keys = vec![Key::Custodians(case.clone())];
+                        keys.extend(held.cloned());
+                        keys
+                    }),
                 _ => None,
             };
             match t.answers.iter_mut().find(|(k, _)| *k == key) {
@@ -466,9 +478,9 @@ impl Desk {
             reread
         });
         let _ = self.version.try_update(|v| *v = v.wrapping_add(1));
-        if let Some(custodians) = reread {
-            let name = self.case_name(tenant, custodians.case().unwrap_or_default());
-            self.want(tenant, custodians, Priority::Operations, &name, true);
+        for key in reread.into_iter().flatten() {
+            let name = self.case_name(tenant, key.case().unwrap_or_default());
+            self.want(tenant, key, Priority::Operations, &name, true);
         }
     }
 }
@@ -536,6 +548,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
         Key::ReviewSets(_) => client.list_review_sets(&case).trees(),
         Key::Tags(_) => client.list_tags_hierarchy(&case).trees(),
         Key::Queries(_, set) => client.list_review_set_queries(&case, set).trees(),
+        Key::Held(_, who, which) => client.list_custodian_sources(&case, who, *which).trees(),
     };
     let got = pages.collect_all().await.and_then(|values| {
         Ok(match key {
@@ -548,6 +561,7 @@ async fn read(auth: Auth, tenant: &str, key: &Key) -> Result<Got, (String, Optio
             Key::ReviewSets(_) => Got::ReviewSets(from_trees(&values)?),
             Key::Tags(_) => Got::Tags(from_trees(&values)?),
             Key::Queries(..) => Got::Queries(from_trees(&values)?),
+            Key::Held(..) => Got::Held(from_trees(&values)?),
         })
     });
     got.map_err(|e| {

@@ -25,6 +25,8 @@ mod desk;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod form;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
+mod held;
+#[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod holds;
 #[cfg(not(all(target_arch = "wasm32", feature = "bench-without-ediscovery")))]
 mod list;
