@@ -16,18 +16,23 @@ use crate::components::dom::{H, el, tx};
 /// The custodian whose sources are shown (id, name): kept while the custodians are drawn again.
 pub(super) type Shown = RwSignal<Option<(String, String)>>;
 
-/// Each source collection with what its sources are called.
-const KINDS: [(CustodianSources, &str); 3] = [
-    (CustodianSources::User, "Mailbox and OneDrive"),
-    (CustodianSources::Site, "Site"),
-    (CustodianSources::UnifiedGroup, "Group"),
+/// Each source collection: what one of its sources is, and what its read is called.
+const KINDS: [(CustodianSources, &str, &str); 3] = [
+    (
+        CustodianSources::User,
+        "Mailbox and OneDrive",
+        "the mailboxes",
+    ),
+    (CustodianSources::Site, "Site", "the sites"),
+    (CustodianSources::UnifiedGroup, "Group", "the groups"),
 ];
 
-fn keys(at: &At, custodian: &str) -> impl Iterator<Item = (Key, &'static str)> {
+/// The three reads of `custodian`'s sources, each with what its sources are and its name.
+fn keys(at: &At, custodian: &str) -> impl Iterator<Item = (Key, &'static str, &'static str)> {
     let (case, who) = (at.case.clone(), custodian.to_owned());
     KINDS
         .into_iter()
-        .map(move |(which, kind)| (Key::Held(case.clone(), who.clone(), which), kind))
+        .map(move |(which, kind, what)| (Key::Held(case.clone(), who.clone(), which), kind, what))
 }
 
 /// The button that shows `c`'s sources below the custodians.
@@ -41,7 +46,7 @@ pub(super) fn show(at: &At, c: &Custodian, shown: Shown) -> H {
         .cls("show-sources")
         .t("Sources")
         .click(move || {
-            for (key, _) in keys(&at, &picked.0) {
+            for (key, ..) in keys(&at, &picked.0) {
                 at.desk
                     .want(&at.tenant, key, Priority::Opened, &at.name(), false);
             }
@@ -61,9 +66,9 @@ pub(super) fn sources(at: &At, shown: Shown) -> H {
         &format!("Sources of \u{201c}{name}\u{201d}"),
     ));
     let (mut rows, mut read) = (Vec::new(), 0);
-    for (key, kind) in keys(at, &custodian) {
+    for (key, kind, what) in keys(at, &custodian) {
         let got;
-        (body, got) = at.notes(key, "the sources", body);
+        (body, got) = at.notes(key, what, body);
         if let Some(Got::Held(list)) = got.as_deref() {
             read += 1;
             rows.extend(list.iter().map(|s| row(s, kind)));
