@@ -607,6 +607,7 @@ test('a custodian\'s hold, and its sources\' shown beside it, move through its o
     const holds = [...document.querySelectorAll('#held-sources tbody .badge')].map((b) => b.textContent);
     return holds.length > 0 && holds.every((h) => h === want);
   }, settled, { timeout: 100000 });
+  await screenshot(page, 'ediscovery-custodian-sources');
   const reads = await sourceReads();
   for (const collection of ['siteSources', 'unifiedGroupSources']) {
     assert.ok(reads.includes(collection), `${collection} read: ${reads}`);

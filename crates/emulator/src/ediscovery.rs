@@ -165,7 +165,7 @@ fn site_source(rng: &mut Rng, name: &str, e: &Entities, by: &Value, at: &str, ho
     Node::new(json!({
         "@odata.type": "#microsoft.graph.security.siteSource", "@odata.id": format!("https://graph.microsoft.com/v1.0/sites/{id}"),
         "displayName": name, "createdDateTime": at, "holdStatus": hold, "id": id, "createdBy": by,
-        "site": {"webUrl": format!("https://{tenant}.sharepoint.com/sites/{}", name.replace(' ', "")), "id": id, "createdDateTime": at},
+        "site": {"webUrl": format!("https://{tenant}.sharepoint.com/sites/{}", name.replace([' ', '.'], "")), "id": id, "createdDateTime": at},
     }))
 }
 

@@ -60,18 +60,19 @@ impl Key {
     }
 
     fn label(&self, case_name: &str) -> String {
-        match self {
-            Key::Cases => "the case list".to_owned(),
-            Key::Operations(_) => format!("operations of {case_name}"),
-            Key::Custodians(_) => format!("custodians of {case_name}"),
-            Key::Sources(_) => format!("non-custodial sources of {case_name}"),
-            Key::Searches(_) => format!("searches of {case_name}"),
-            Key::LegalHolds(_) => format!("legal holds of {case_name}"),
-            Key::ReviewSets(_) => format!("review sets of {case_name}"),
-            Key::Tags(_) => format!("tags of {case_name}"),
-            Key::Queries(..) => format!("review set queries of {case_name}"),
-            Key::Held(..) => format!("a custodian's sources in {case_name}"),
-        }
+        let what = match self {
+            Key::Cases => return "the case list".to_owned(),
+            Key::Operations(_) => "operations",
+            Key::Custodians(_) => "custodians",
+            Key::Sources(_) => "non-custodial sources",
+            Key::Searches(_) => "searches",
+            Key::LegalHolds(_) => "legal holds",
+            Key::ReviewSets(_) => "review sets",
+            Key::Tags(_) => "tags",
+            Key::Queries(..) => "review set queries",
+            Key::Held(..) => "custodian sources",
+        };
+        format!("{what} of {case_name}")
     }
 }
 
