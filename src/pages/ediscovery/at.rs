@@ -60,15 +60,16 @@ impl At {
         (head.kids(notes.collect()), a.and_then(|a| a.got))
     }
 
-    /// A `toggle` listener for a section read only when opened: it asks for `key` as what the
-    /// user opened (kept reads are not read again).
+    /// Asks for `key` as what the user opened (a kept read is not read again).
+    pub fn open(&self, key: Key) {
+        self.desk
+            .want(&self.tenant, key, Priority::Opened, &self.name(), false);
+    }
+
+    /// A `toggle` listener for a section read only when opened ([`At::open`]).
     pub fn read_on_open(&self, key: Key) -> impl Fn(web_sys::Event) + 'static {
         let at = self.clone();
-        move |_| {
-            let name = at.name();
-            at.desk
-                .want(&at.tenant, key.clone(), Priority::Opened, &name, false);
-        }
+        move |_| at.open(key.clone())
     }
 
     /// Reads `key` again at once: what was just written shows without waiting for the lane.

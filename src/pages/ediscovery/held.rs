@@ -5,7 +5,6 @@
 
 use leptos::prelude::*;
 use vigil_core::client::CustodianSources;
-use vigil_core::ediscovery::lane::Priority;
 use vigil_core::models::{Custodian, DataSource};
 
 use super::at::At;
@@ -47,8 +46,7 @@ pub(super) fn show(at: &At, c: &Custodian, shown: Shown) -> H {
         .t("Sources")
         .click(move || {
             for (key, ..) in keys(&at, &picked.0) {
-                at.desk
-                    .want(&at.tenant, key, Priority::Opened, &at.name(), false);
+                at.open(key);
             }
             shown.set(Some(picked.clone()));
         })

@@ -5,7 +5,6 @@
 //! set at a time. A new review set is named here, checked against the case's before sending.
 
 use leptos::prelude::*;
-use vigil_core::ediscovery::lane::Priority;
 use vigil_core::ediscovery::validate::unique_name;
 use vigil_core::models::{AddToReviewSet, CaseAction, IdRef, ReviewSet, ReviewSetExport};
 
@@ -60,10 +59,7 @@ fn row(at: &At, r: &ReviewSet, shown: RwSignal<Option<(String, String)>>) -> H {
         .cls("show-queries")
         .t("Queries")
         .click(move || {
-            let (at, (set, _)) = (&asker, &picked);
-            let key = Key::Queries(at.case.clone(), set.clone());
-            at.desk
-                .want(&at.tenant, key, Priority::Opened, &at.name(), false);
+            asker.open(Key::Queries(asker.case.clone(), picked.0.clone()));
             shown.set(Some(picked.clone()));
         });
     // Its original files, in folders, with their tags: what outside counsel is sent.
