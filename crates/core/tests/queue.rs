@@ -313,6 +313,50 @@ fn client_side_matching() {
         "every word must match"
     );
 
+    // A table finds what the alert's own text finds: its rows keep interned words, not text.
+    let other = alert(
+        "B2-Other",
+        json!({"title": "Logon from WS-FINANCE-07", "evidence": [
+            {"@odata.type": "#microsoft.graph.security.userEvidence", "userAccount": {"userPrincipalName": "lee@contoso.example"}}
+        ]}),
+    );
+    let alerts = [with_evidence.clone(), other];
+    let mut t = Table::new();
+    t.merge(alerts.iter());
+    for q in [
+        "ws-finance",
+        "finance-07 contoso.example",
+        "kim@",
+        "lee@contoso",
+        "b2-oth",
+        "A1",
+        "alert",
+        "happened lee",
+        "invoice nothere",
+        "",
+    ] {
+        let f = search(q);
+        let mut by_alert: Vec<&str> = alerts
+            .iter()
+            .filter(|a| f.matches(a, viewer()))
+            .map(|a| a.id.0.as_str())
+            .collect();
+        let mut by_table: Vec<&str> = t
+            .view(&f, viewer())
+            .iter()
+            .map(|&i| t.row(i).id.0.as_str())
+            .collect();
+        by_table.sort();
+        by_alert.sort();
+        assert_eq!(by_table, by_alert, "search {q:?}");
+    }
+    assert_eq!(
+        t.view(&search("b2-oth"), viewer()).len(),
+        1,
+        "ids in any case"
+    );
+    assert_eq!(t.view(&search("lee@contoso"), viewer()).len(), 1);
+
     let det = QueueFilter {
         detections: Set::of([DetectionSource::SmartScreen]),
         ..QueueFilter::default()
@@ -458,7 +502,13 @@ fn table_sorts_stably_counts_and_merges() {
     ];
     let m = t.merge(a.iter());
     assert_eq!((m.added, m.updated), (5, 0));
-    assert_eq!(t.interned(), 2, "category and tenant are stored once");
+    assert_eq!(
+        t.interned(),
+        10,
+        "each string stored once: category and tenant; the titles as they are (beta, Alpha, \
+         alpha, Gamma, delta); the searchable words not among them (gamma, the description, \
+         the category lower-cased)"
+    );
 
     fn ids(t: &Table, idx: &[u32]) -> Vec<String> {
         idx.iter().map(|&i| t.row(i).id.0.clone()).collect()

@@ -351,13 +351,3 @@ pub fn process_chain(views: &[EvidenceView]) -> Vec<(usize, usize)> {
     }
     out
 }
-
-/// Appends every evidence value to `out` (lower-cased, space-separated) for free-text search.
-pub fn push_search_text(evidence: &[Evidence], out: &mut String) {
-    for e in evidence {
-        for (_, v) in view(e).fields {
-            out.push(' ');
-            crate::correlate::normalize::lower_into(out, &v);
-        }
-    }
-}

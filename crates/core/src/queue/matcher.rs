@@ -2,9 +2,9 @@
 //! including what Graph cannot filter alerts_v2 on (detection source, tenant, free text,
 //! resolved time).
 
-use super::evidence::push_search_text;
+use super::evidence::view;
 use super::filter::{Assigned, QueueFilter, TimeField, Viewer};
-use crate::correlate::normalize::lower_into;
+use super::table::Sym;
 use crate::models::{
     Alert, AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, DateTime,
     DetectionSource, ServiceSource,
@@ -24,8 +24,28 @@ pub struct Facts<'a> {
     pub created: Option<DateTime>,
     pub updated: Option<DateTime>,
     pub resolved: Option<DateTime>,
-    /// Lower-cased searchable text.
-    pub text: &'a str,
+    /// What free text is searched in.
+    pub text: Searchable<'a>,
+}
+
+/// Where a search's terms are looked for.
+#[derive(Debug, Clone, Copy)]
+pub enum Searchable<'a> {
+    /// An alert's lower-cased parts ([`search_parts`]).
+    Parts(&'a [String]),
+    /// A table row: its lower-cased words (interned strings), which of the table's
+    /// strings hold each term (`hits[term][word]`, from [`Matcher::hits`]) and the row's id.
+    Words {
+        words: &'a [Sym],
+        hits: &'a [Vec<bool>],
+        id: &'a str,
+    },
+}
+
+impl Default for Searchable<'_> {
+    fn default() -> Self {
+        Searchable::Parts(&[])
+    }
 }
 
 /// A filter prepared for checking many alerts.
@@ -80,7 +100,26 @@ impl Matcher<'_> {
                 return false;
             }
         }
-        self.terms.iter().all(|t| f.text.contains(t.as_str()))
+        match f.text {
+            Searchable::Parts(parts) => self
+                .terms
+                .iter()
+                .all(|t| parts.iter().any(|p| p.contains(t.as_str()))),
+            Searchable::Words { words, hits, id } => {
+                self.terms.iter().zip(hits).all(|(term, hit)| {
+                    words.iter().any(|w| hit[w.index()]) || contains_folded(id, term)
+                })
+            }
+        }
+    }
+
+    /// For each search term, which of `strings` (lower-cased, numbered by position) hold it:
+    /// a table checks each distinct word once per search, not once per row.
+    pub fn hits<'s>(&self, strings: impl Iterator<Item = &'s str> + Clone) -> Vec<Vec<bool>> {
+        self.terms
+            .iter()
+            .map(|t| strings.clone().map(|s| s.contains(t.as_str())).collect())
+            .collect()
     }
 
     /// Whether the filter searches text at all (if not, callers can skip building it).
@@ -88,19 +127,30 @@ impl Matcher<'_> {
         !self.terms.is_empty()
     }
 
-    /// Checks a full alert (the searchable text is built on the fly).
+    /// Checks a full alert (its searchable parts are lower-cased on the fly).
     pub fn admits_alert(&self, a: &Alert) -> bool {
-        let text = if self.searches() {
-            search_text(a)
+        let parts = if self.searches() {
+            search_parts(a)
         } else {
-            String::new()
+            Vec::new()
         };
-        self.admits(&facts_of(a, &text))
+        self.admits(&facts_of(a, &parts))
     }
 }
 
-/// The facts of an alert; `text` is its [`search_text`] (or empty when not searching).
-pub fn facts_of<'a>(a: &'a Alert, text: &'a str) -> Facts<'a> {
+/// Whether `hay` holds `lower` (lower-cased) in any ASCII case: alert ids are ASCII.
+fn contains_folded(hay: &str, lower: &str) -> bool {
+    let (hay, lower) = (hay.as_bytes(), lower.as_bytes());
+    lower.is_empty()
+        || hay.windows(lower.len()).any(|w| {
+            w.iter()
+                .zip(lower)
+                .all(|(a, b)| a.to_ascii_lowercase() == *b)
+        })
+}
+
+/// The facts of an alert; `parts` are its [`search_parts`] (or none when not searching).
+fn facts_of<'a>(a: &'a Alert, parts: &'a [String]) -> Facts<'a> {
     Facts {
         status: a.status.as_ref(),
         severity: a.severity.as_ref(),
@@ -113,23 +163,33 @@ pub fn facts_of<'a>(a: &'a Alert, text: &'a str) -> Facts<'a> {
         created: a.created_date_time,
         updated: a.last_update_date_time,
         resolved: a.resolved_date_time,
-        text,
+        text: Searchable::Parts(parts),
     }
 }
 
-/// Lower-cased title, description, id and evidence values, for free-text search.
-pub fn search_text(a: &Alert) -> String {
-    let mut s = String::new();
+/// Each searchable part of an alert as it is: title, description, category, assignee and
+/// evidence values (the id apart: a table searches it as it is).
+pub(crate) fn each_part(a: &Alert, each: &mut dyn FnMut(&str)) {
     for part in [&a.title, &a.description, &a.category, &a.assigned_to]
         .into_iter()
         .flatten()
     {
-        lower_into(&mut s, part);
-        s.push(' ');
+        each(part);
     }
-    lower_into(&mut s, &a.id.0);
-    push_search_text(&a.evidence, &mut s);
-    s
+    for e in &a.evidence {
+        for (_, v) in view(e).fields {
+            each(&v);
+        }
+    }
+}
+
+/// An alert's searchable parts and id, lower-cased. A term is found in one part (terms have no
+/// spaces), so a table row's words find what these find.
+pub fn search_parts(a: &Alert) -> Vec<String> {
+    let mut out = Vec::new();
+    each_part(a, &mut |p| out.push(crate::lowercase::lower(p)));
+    out.push(crate::lowercase::lower(&a.id.0));
+    out
 }
 
 impl QueueFilter {

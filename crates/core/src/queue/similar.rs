@@ -17,7 +17,7 @@ pub struct Similar {
 /// Related alerts of row `i` (every match; the page shows the first few).
 pub fn similar(table: &Table, i: u32) -> Similar {
     let row = table.row(i);
-    let title = crate::lowercase::lower(row.title.trim());
+    let title = crate::lowercase::lower(table.str(row.title).trim());
     let incident = row.incident_id;
     let mut out = Similar::default();
     for (j, r) in table.rows().iter().enumerate() {
@@ -27,7 +27,8 @@ pub fn similar(table: &Table, i: u32) -> Similar {
         }
         // Compared without allocating: this runs over every loaded row.
         if !title.is_empty()
-            && r.title
+            && table
+                .str(r.title)
                 .trim()
                 .chars()
                 .flat_map(crate::lowercase::lower_char)

@@ -12,8 +12,9 @@ use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use super::chips::service_label;
 use super::filter::{Column, QueueFilter, Sort, Viewer};
-use super::matcher::{Facts, search_text};
+use super::matcher::{Facts, Matcher, Searchable, each_part};
 use super::url::Member;
+use crate::correlate::normalize::lower_into;
 use crate::models::{
     Alert, AlertClassification, AlertDetermination, AlertId, AlertSeverity, AlertStatus, DateTime,
     DetectionSource, ServiceSource,
@@ -25,6 +26,12 @@ pub struct Sym(u32);
 
 impl Sym {
     pub const NONE: Sym = Sym(0);
+
+    /// Its position among the table's strings.
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+
     pub fn is_none(self) -> bool {
         self == Sym::NONE
     }
@@ -76,11 +83,28 @@ impl Interner {
     }
 }
 
+/// An alert's lower-cased searchable words ([`each_part`]), each interned once per table and
+/// listed once per row.
+fn search_words(s: &mut Interner, a: &Alert) -> Box<[Sym]> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    each_part(a, &mut |text| {
+        word.clear();
+        lower_into(&mut word, text);
+        let sym = s.intern(Some(&word));
+        if !sym.is_none() && !words.contains(&sym) {
+            words.push(sym);
+        }
+    });
+    words.into()
+}
+
 /// What the table shows of one alert.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub id: AlertId,
-    pub title: Box<str>,
+    /// Interned: a detector's alerts share their title.
+    pub title: Sym,
     pub severity: Option<AlertSeverity>,
     pub status: Option<AlertStatus>,
     pub service: Option<ServiceSource>,
@@ -96,8 +120,11 @@ pub struct Row {
     pub updated: Option<DateTime>,
     pub resolved: Option<DateTime>,
     pub evidence_count: u32,
-    /// Lower-cased searchable text (title, description, evidence values).
-    pub text: Box<str>,
+    /// Lower-cased searchable words (title, description, category, assignee, evidence values),
+    /// interned: alerts of one detector share their title and description, and alerts of one
+    /// attack their users, hosts and files, so a large table holds each once. The id is
+    /// searched as it is.
+    pub words: Box<[Sym]>,
 }
 
 /// Alerts per severity.
@@ -205,6 +232,13 @@ impl Table {
         Self::default()
     }
 
+    /// Room for `more` rows beyond those held, taken once: a table grown a page at a time
+    /// leaves each smaller copy of its rows behind as a hole in the browser's memory.
+    pub fn reserve(&mut self, more: usize) {
+        self.rows.reserve_exact(more);
+        self.index.reserve(more);
+    }
+
     pub fn len(&self) -> usize {
         self.rows.len()
     }
@@ -241,7 +275,7 @@ impl Table {
         let s = &mut self.strings;
         Row {
             id: a.id.clone(),
-            title: a.title.as_deref().unwrap_or("").into(),
+            title: s.intern(a.title.as_deref()),
             severity: a.severity.clone(),
             status: a.status.clone(),
             service: a.service_source.clone(),
@@ -257,7 +291,7 @@ impl Table {
             updated: a.last_update_date_time,
             resolved: a.resolved_date_time,
             evidence_count: a.evidence.len() as u32,
-            text: search_text(a).into(),
+            words: search_words(s, a),
         }
     }
 
@@ -283,8 +317,9 @@ impl Table {
         m
     }
 
-    /// The facts a filter checks, for row `i`.
-    pub fn facts(&self, i: u32) -> Facts<'_> {
+    /// The facts a filter checks, for row `i`; `hits` are the filter's [`Matcher::hits`] on
+    /// this table's strings ([`Table::hits`]).
+    pub fn facts<'a>(&'a self, i: u32, hits: &'a [Vec<bool>]) -> Facts<'a> {
         let r = &self.rows[i as usize];
         let opt = |s: Sym| (!s.is_none()).then(|| self.str(s));
         Facts {
@@ -299,15 +334,28 @@ impl Table {
             created: r.created,
             updated: r.updated,
             resolved: r.resolved,
-            text: &r.text,
+            text: Searchable::Words {
+                words: &r.words,
+                hits,
+                id: &r.id.0,
+            },
         }
+    }
+
+    /// [`Matcher::hits`] on this table's strings (none when the filter searches no text).
+    pub fn hits(&self, m: &Matcher<'_>) -> Vec<Vec<bool>> {
+        if !m.searches() {
+            return Vec::new();
+        }
+        m.hits(self.strings.strings.iter().map(|s| &**s))
     }
 
     /// The rows passing `filter`, in its sort order.
     pub fn view(&self, filter: &QueueFilter, viewer: Viewer<'_>) -> Vec<u32> {
         let m = filter.matcher(viewer);
+        let hits = self.hits(&m);
         let mut idx: Vec<u32> = (0..self.rows.len() as u32)
-            .filter(|&i| m.admits(&self.facts(i)))
+            .filter(|&i| m.admits(&self.facts(i, &hits)))
             .collect();
         self.sort(&mut idx, filter.sort);
         idx
@@ -333,9 +381,10 @@ impl Table {
         viewer: Viewer<'_>,
     ) -> Vec<u32> {
         let m = filter.matcher(viewer);
+        let hits = self.hits(&m);
         let from = from.min(self.rows.len()) as u32;
         let mut new: Vec<u32> = (from..self.rows.len() as u32)
-            .filter(|&i| m.admits(&self.facts(i)))
+            .filter(|&i| m.admits(&self.facts(i, &hits)))
             .collect();
         if new.is_empty() {
             return prev.to_vec();
@@ -368,7 +417,7 @@ impl Table {
             Column::Severity => {
                 severity_rank(x.severity.as_ref()).cmp(&severity_rank(y.severity.as_ref()))
             }
-            Column::Title => ci_cmp(&x.title, &y.title),
+            Column::Title => sym(x.title, y.title),
             Column::Status => rank_of(x.status.as_ref()).cmp(&rank_of(y.status.as_ref())),
             Column::Provider => {
                 let l = |s: &Option<ServiceSource>| s.as_ref().map(service_label);
@@ -435,7 +484,7 @@ impl Table {
         let e = |v: Option<&str>| v.unwrap_or("").to_owned();
         match column {
             Column::Severity => e(r.severity.as_ref().map(|s| s.as_str())),
-            Column::Title => r.title.to_string(),
+            Column::Title => self.str(r.title).to_owned(),
             Column::Status => e(r.status.as_ref().map(|s| s.as_str())),
             Column::Provider => e(r.service.as_ref().map(|s| s.as_str())),
             Column::Detection => e(r.detection.as_ref().map(|s| s.as_str())),
@@ -495,7 +544,7 @@ impl Table {
         let rows: usize = self
             .rows
             .iter()
-            .map(|r| r.id.0.capacity() + r.title.len() + r.text.len())
+            .map(|r| r.id.0.capacity() + r.words.len() * 4)
             .sum();
         rows + self.rows.capacity() * std::mem::size_of::<Row>()
             + self.index.capacity() * (std::mem::size_of::<(AlertId, u32)>() + 1)
