@@ -88,6 +88,12 @@ impl Correlator {
         }
     }
 
+    /// Room for `more` alerts beyond those held, taken once (see [`Correlator::add`]).
+    pub fn reserve(&mut self, more: usize) {
+        self.alert_ids.reserve(more);
+        self.records.reserve_exact(more);
+    }
+
     /// Adds a page of alerts; an alert already known is replaced by this version.
     pub fn add(&mut self, alerts: &[Alert]) {
         self.alert_ids.reserve(alerts.len());
@@ -116,12 +122,16 @@ impl Correlator {
         let store = &mut self.chunks[chunk as usize];
         let start = store.len() as u32;
         for f in &x.found {
+            // An alert's first 65,536 entities are correlated (Graph's have a handful).
+            let Ok(group) = u16::try_from(f.group) else {
+                break;
+            };
             let (ident, _) = self
                 .idents
                 .intern_in(ident_space(tenant, f.kind), x.value(f));
             store.push(Occ {
                 ident,
-                group: f.group,
+                group,
                 weight: f.weight,
             });
         }
@@ -549,6 +559,8 @@ pub(crate) struct OccRun {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Occ {
     pub ident: u32,
-    pub group: u32,
+    /// Which of its alert's entities it names: 8 bytes a name instead of 12 (about ten names
+    /// an alert).
+    pub group: u16,
     pub weight: u8,
 }

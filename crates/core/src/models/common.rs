@@ -5,6 +5,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 use std::marker::PhantomData;
+use std::num::NonZeroU32;
 
 use super::wire::{Key, wire_struct};
 
@@ -186,7 +187,9 @@ pub fn de_enum<'de, D: Deserializer<'de>>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateTime {
     secs: i64,
-    nanos: u32,
+    /// The sub-second nanoseconds plus one: never zero, so an `Option<DateTime>` takes no more
+    /// room than a `DateTime` (16 bytes instead of 24; a queue row holds three).
+    nanos_1: NonZeroU32,
 }
 
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -227,17 +230,24 @@ fn days_in_month(y: i64, m: u32) -> u32 {
 }
 
 impl DateTime {
+    fn at(secs: i64, nanos: u32) -> Self {
+        DateTime {
+            secs,
+            nanos_1: NonZeroU32::MIN.saturating_add(nanos),
+        }
+    }
+
     /// The instant `secs` seconds after the Unix epoch.
     pub fn from_unix(secs: i64) -> Self {
-        DateTime { secs, nanos: 0 }
+        DateTime::at(secs, 0)
     }
 
     /// The instant `ms` milliseconds after the Unix epoch (what `Date.now()` gives in the browser).
     pub fn from_unix_millis(ms: i64) -> Self {
-        DateTime {
-            secs: ms.div_euclid(1000),
-            nanos: (ms.rem_euclid(1000) as u32) * 1_000_000,
-        }
+        DateTime::at(
+            ms.div_euclid(1000),
+            (ms.rem_euclid(1000) as u32) * 1_000_000,
+        )
     }
 
     /// A UTC calendar instant; `None` if any field is out of range.
@@ -252,7 +262,7 @@ impl DateTime {
             return None;
         }
         let secs = days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s);
-        Some(DateTime { secs, nanos: 0 })
+        Some(DateTime::at(secs, 0))
     }
 
     /// Seconds since the Unix epoch.
@@ -262,12 +272,12 @@ impl DateTime {
 
     /// Milliseconds since the Unix epoch.
     pub fn unix_millis(&self) -> i64 {
-        self.secs * 1000 + i64::from(self.nanos / 1_000_000)
+        self.secs * 1000 + i64::from(self.nanos() / 1_000_000)
     }
 
     /// Sub-second part in nanoseconds.
     pub fn nanos(&self) -> u32 {
-        self.nanos
+        self.nanos_1.get() - 1
     }
 
     /// `(year, month, day)` in UTC.
@@ -346,10 +356,7 @@ impl DateTime {
             }
             _ => return None,
         };
-        Some(DateTime {
-            secs: base.secs - offset_secs,
-            nanos,
-        })
+        Some(DateTime::at(base.secs - offset_secs, nanos))
     }
 
     /// Formats as `2024-01-01T00:00:00Z`, adding a fraction (trailing zeros trimmed) only when
@@ -363,8 +370,8 @@ impl DateTime {
             sod / 60 % 60,
             sod % 60
         );
-        if self.nanos > 0 {
-            let frac = format!("{:09}", self.nanos);
+        if self.nanos() > 0 {
+            let frac = format!("{:09}", self.nanos());
             s.push('.');
             s.push_str(frac.trim_end_matches('0'));
         }
@@ -594,6 +601,17 @@ pub fn odata_type_name(t: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_absent_date_costs_nothing_more() {
+        assert_eq!(
+            std::mem::size_of::<Option<DateTime>>(),
+            std::mem::size_of::<DateTime>()
+        );
+        let d = DateTime::from_unix_millis(1_700_000_000_999);
+        assert_eq!((d.unix_seconds(), d.nanos()), (1_700_000_000, 999_000_000));
+        assert!(DateTime::from_unix(5) < d && d < DateTime::from_unix(1_700_000_001));
+    }
 
     #[test]
     fn parses_graph_dates() {
