@@ -113,8 +113,9 @@ impl Matcher<'_> {
         }
     }
 
-    /// For each search term, which of `strings` (lower-cased, numbered by position) hold it:
-    /// a table checks each distinct word once per search, not once per row.
+    /// For each search term, which of `strings` (numbered by position) hold it: a table checks
+    /// each distinct string once per search, not once per row (its rows' words are the
+    /// lower-cased ones among them).
     pub fn hits<'s>(&self, strings: impl Iterator<Item = &'s str> + Clone) -> Vec<Vec<bool>> {
         self.terms
             .iter()

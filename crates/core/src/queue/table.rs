@@ -1,13 +1,12 @@
-//! The alert table's model: one compact [`Row`] per alert, with repeated strings (categories,
-//! assignees, tenants, incident ids, product names) interned once per table, so a large queue
-//! costs far less memory than the JSON it came from. The page keeps a [`Table`] and derives the
-//! visible order from it with [`Table::view`]; it asks Graph for the full alert only when one
-//! is opened.
+//! The alert table's model: one compact [`Row`] per alert, with repeated strings (titles,
+//! categories, assignees, tenants, incident ids, product names and the lower-cased words free
+//! text is searched in) interned once per table, so a large queue costs far less memory than
+//! the JSON it came from. The page keeps a [`Table`] and derives the visible order from it with
+//! [`Table::view`]; it asks Graph for the full alert only when one is opened.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use super::chips::service_label;
@@ -37,49 +36,46 @@ impl Sym {
     }
 }
 
-/// Each distinct string stored once.
+/// Each distinct string stored once, numbered from 1 (0 is the empty string, [`Sym::NONE`]).
+///
+/// The correlation's interner ([`crate::correlate::intern::Interner`]): it keeps each string's
+/// hash beside its number, so growing its table moves numbers without hashing any string again.
+/// A table of hashed strings (a `HashMap<Rc<str>, Sym>`) rehashed all of them when it grew: with
+/// every search word interned, that was one task of 50 ms at 76,000 alerts in the browser.
 #[derive(Debug, Clone)]
-pub struct Interner {
-    map: HashMap<Rc<str>, Sym>,
-    strings: Vec<Rc<str>>,
-}
+pub struct Interner(crate::correlate::intern::Interner);
 
 impl Default for Interner {
     fn default() -> Self {
-        Interner {
-            map: HashMap::new(),
-            strings: vec![Rc::from("")],
-        }
+        let mut strings = crate::correlate::intern::Interner::default();
+        strings.intern("");
+        Interner(strings)
     }
 }
 
 impl Interner {
     pub fn intern(&mut self, s: Option<&str>) -> Sym {
-        let Some(s) = s.filter(|s| !s.is_empty()) else {
-            return Sym::NONE;
-        };
-        if let Some(&sym) = self.map.get(s) {
-            return sym;
+        match s.filter(|s| !s.is_empty()) {
+            Some(s) => Sym(self.0.intern(s).0),
+            None => Sym::NONE,
         }
-        let rc: Rc<str> = Rc::from(s);
-        let sym = Sym(self.strings.len() as u32);
-        self.strings.push(rc.clone());
-        self.map.insert(rc, sym);
-        sym
     }
     pub fn get(&self, sym: Sym) -> &str {
-        self.strings.get(sym.0 as usize).map_or("", |s| s)
+        if sym.index() < self.0.len() {
+            self.0.string(sym.0)
+        } else {
+            ""
+        }
     }
     pub fn len(&self) -> usize {
-        self.strings.len() - 1
+        self.0.len() - 1
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-    fn heap_bytes(&self) -> usize {
-        self.strings.iter().map(|s| s.len() + 16).sum::<usize>()
-            + self.strings.capacity() * std::mem::size_of::<Rc<str>>()
-            + self.map.capacity() * (std::mem::size_of::<(Rc<str>, Sym)>() + 1)
+    /// Every string, the empty one first (in number order).
+    fn all(&self) -> impl Iterator<Item = &str> + Clone {
+        (0..self.0.len() as u32).map(|n| self.0.string(n))
     }
 }
 
@@ -347,7 +343,7 @@ impl Table {
         if !m.searches() {
             return Vec::new();
         }
-        m.hits(self.strings.strings.iter().map(|s| &**s))
+        m.hits(self.strings.all())
     }
 
     /// The rows passing `filter`, in its sort order.
@@ -549,7 +545,7 @@ impl Table {
         rows + self.rows.capacity() * std::mem::size_of::<Row>()
             + self.index.capacity() * (std::mem::size_of::<(AlertId, u32)>() + 1)
             + self.rows.iter().map(|r| r.id.0.len()).sum::<usize>()
-            + self.strings.heap_bytes()
+            + self.strings.0.heap_bytes()
     }
 }
 
