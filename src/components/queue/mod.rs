@@ -179,12 +179,6 @@ impl TableHandle {
             .map(|m| m.added)
     }
 
-    /// Room for `more` alerts in the table and the correlation, taken once.
-    pub fn reserve(&self, more: usize) {
-        self.table.update_value(|t| t.reserve(more));
-        self.correlator.update_value(|c| c.reserve(more));
-    }
-
     pub fn correlate_quietly(&self, alerts: &[vigil_core::models::Alert]) {
         self.correlator.try_update_value(|c| c.add(alerts));
     }

@@ -28,8 +28,6 @@ use crate::transport::{BrowserTransport, yield_to_browser};
 const SLICE_MS: f64 = 8.0;
 /// Alerts in the first, quick request: a screenful and some.
 const FIRST_SCREEN: u32 = 50;
-/// The most alerts room is taken for at once, whatever a listing's count says.
-const RESERVE_AT_MOST: usize = 200_000;
 /// How often, at most, the view takes in the rows merged meanwhile while pages arrive.
 const SHOW_EVERY_MS: f64 = 150.0;
 
@@ -126,14 +124,6 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
                         break;
                     }
                 };
-                if total.is_none()
-                    && let Some(all) = page.total
-                {
-                    // The whole listing's size is known from its first page (a count past any
-                    // real queue's is not believed).
-                    let all = usize::try_from(all).unwrap_or(0).min(RESERVE_AT_MOST);
-                    handle.reserve(all.saturating_sub(loaded));
-                }
                 (loaded, total) = (page.loaded, page.total);
                 let _ = q.loading.try_set(Some((
                     done_loaded + loaded,

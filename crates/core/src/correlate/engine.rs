@@ -88,12 +88,6 @@ impl Correlator {
         }
     }
 
-    /// Room for `more` alerts beyond those held, taken once (see [`Correlator::add`]).
-    pub fn reserve(&mut self, more: usize) {
-        self.alert_ids.reserve(more);
-        self.records.reserve_exact(more);
-    }
-
     /// Adds a page of alerts; an alert already known is replaced by this version.
     pub fn add(&mut self, alerts: &[Alert]) {
         self.alert_ids.reserve(alerts.len());

@@ -115,13 +115,6 @@ impl Interner {
         self.ends.is_empty()
     }
 
-    /// Approximate heap bytes held.
-    pub fn heap_bytes(&self) -> usize {
-        self.text.capacity()
-            + (self.ends.capacity() + self.spaces.capacity()) * 4
-            + self.table.capacity() * std::mem::size_of::<Slot>()
-    }
-
     /// Room for `more` strings beyond those held, so that a large batch grows the table once.
     pub fn reserve(&mut self, more: usize) {
         let want = ((self.ends.len() + more) * 2).next_power_of_two();

@@ -6,6 +6,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
@@ -38,44 +39,91 @@ impl Sym {
 
 /// Each distinct string stored once, numbered from 1 (0 is the empty string, [`Sym::NONE`]).
 ///
-/// The correlation's interner ([`crate::correlate::intern::Interner`]): it keeps each string's
-/// hash beside its number, so growing its table moves numbers without hashing any string again.
-/// A table of hashed strings (a `HashMap<Rc<str>, Sym>`) rehashed all of them when it grew: with
-/// every search word interned, that was one task of 50 ms at 76,000 alerts in the browser.
+/// The map holds each string's keyed 64-bit hash, not the string, so growing it moves numbers
+/// and hashes no string again: a `HashMap<Rc<str>, Sym>` holding the 230,000 search words of
+/// 100,000 alerts rehashed them all as it grew, one task of 50 ms in the browser. The
+/// correlation's interner grows the same way but holds twice the room (22 MB more for those
+/// words). A string whose hash another already has (about one chance in 10^8 among a million
+/// strings) is kept in `collided` and compared in full, so no two strings are ever confused.
 #[derive(Debug, Clone)]
-pub struct Interner(crate::correlate::intern::Interner);
+pub struct Interner {
+    key: RandomState,
+    map: HashMap<u64, Sym, BuildHasherDefault<Spread>>,
+    strings: Vec<Box<str>>,
+    collided: Vec<Sym>,
+}
+
+/// Hashes a `u64` that is already a keyed hash: as it is.
+#[derive(Debug, Default)]
+struct Spread(u64);
+
+impl Hasher for Spread {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
 
 impl Default for Interner {
     fn default() -> Self {
-        let mut strings = crate::correlate::intern::Interner::default();
-        strings.intern("");
-        Interner(strings)
+        Interner {
+            key: RandomState::new(),
+            map: HashMap::default(),
+            strings: vec!["".into()],
+            collided: Vec::new(),
+        }
     }
 }
 
 impl Interner {
     pub fn intern(&mut self, s: Option<&str>) -> Sym {
-        match s.filter(|s| !s.is_empty()) {
-            Some(s) => Sym(self.0.intern(s).0),
-            None => Sym::NONE,
+        let Some(s) = s.filter(|s| !s.is_empty()) else {
+            return Sym::NONE;
+        };
+        let hash = self.key.hash_one(s);
+        let known = self.map.get(&hash).copied();
+        if let Some(sym) = known {
+            if self.get(sym) == s {
+                return sym;
+            }
+            if let Some(&sym) = self.collided.iter().find(|&&c| self.get(c) == s) {
+                return sym;
+            }
         }
+        let sym = Sym(self.strings.len() as u32);
+        self.strings.push(s.into());
+        match known {
+            Some(_) => self.collided.push(sym),
+            None => {
+                self.map.insert(hash, sym);
+            }
+        }
+        sym
     }
     pub fn get(&self, sym: Sym) -> &str {
-        if sym.index() < self.0.len() {
-            self.0.string(sym.0)
-        } else {
-            ""
-        }
+        self.strings.get(sym.index()).map_or("", |s| s)
     }
     pub fn len(&self) -> usize {
-        self.0.len() - 1
+        self.strings.len() - 1
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
     /// Every string, the empty one first (in number order).
     fn all(&self) -> impl Iterator<Item = &str> + Clone {
-        (0..self.0.len() as u32).map(|n| self.0.string(n))
+        self.strings.iter().map(|s| &**s)
+    }
+    fn heap_bytes(&self) -> usize {
+        self.strings.iter().map(|s| s.len()).sum::<usize>()
+            + self.strings.capacity() * std::mem::size_of::<Box<str>>()
+            + self.map.capacity() * (std::mem::size_of::<(u64, Sym)>() + 1)
     }
 }
 
@@ -226,13 +274,6 @@ fn rank_of<E: Member>(e: Option<&E>) -> usize {
 impl Table {
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// Room for `more` rows beyond those held, taken once: a table grown a page at a time
-    /// leaves each smaller copy of its rows behind as a hole in the browser's memory.
-    pub fn reserve(&mut self, more: usize) {
-        self.rows.reserve_exact(more);
-        self.index.reserve(more);
     }
 
     pub fn len(&self) -> usize {
@@ -545,7 +586,7 @@ impl Table {
         rows + self.rows.capacity() * std::mem::size_of::<Row>()
             + self.index.capacity() * (std::mem::size_of::<(AlertId, u32)>() + 1)
             + self.rows.iter().map(|r| r.id.0.len()).sum::<usize>()
-            + self.strings.0.heap_bytes()
+            + self.strings.heap_bytes()
     }
 }
 
@@ -666,5 +707,26 @@ mod tests {
         assert_eq!(i.intern(None), Sym::NONE);
         assert_eq!(i.get(a), "x");
         assert_eq!(i.len(), 1);
+    }
+
+    #[test]
+    fn strings_whose_hashes_collide_stay_apart() {
+        let mut i = Interner::default();
+        let a = i.intern(Some("alpha"));
+        // "beta" made to look as if its hash were alpha's.
+        let beta = i.key.hash_one("beta");
+        i.map.insert(beta, a);
+        let b = i.intern(Some("beta"));
+        assert_ne!(a, b);
+        assert_eq!((i.get(a), i.get(b)), ("alpha", "beta"));
+        assert_eq!(i.intern(Some("beta")), b, "found again among the collided");
+        assert_eq!(i.intern(Some("alpha")), a);
+        assert_eq!(i.all().collect::<Vec<_>>(), ["", "alpha", "beta"]);
+        for n in 0..10_000 {
+            let s = format!("word {n}");
+            let sym = i.intern(Some(&s));
+            assert_eq!(i.get(sym), s);
+        }
+        assert_eq!(i.len(), 10_002);
     }
 }
