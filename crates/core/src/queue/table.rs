@@ -43,8 +43,9 @@ impl Sym {
 /// and hashes no string again: a `HashMap<Rc<str>, Sym>` holding the 230,000 search words of
 /// 100,000 alerts rehashed them all as it grew, one task of 50 ms in the browser. The
 /// correlation's interner grows the same way but holds twice the room (22 MB more for those
-/// words). A string whose hash another already has (about one chance in 10^8 among a million
-/// strings) is kept in `collided` and compared in full, so no two strings are ever confused.
+/// words). A string whose hash another already has (about one chance in 40 million among a
+/// million strings) is kept in `collided` and compared in full, so no two strings are ever
+/// confused.
 #[derive(Debug, Clone)]
 pub struct Interner {
     key: RandomState,
