@@ -4,7 +4,7 @@
 
 use super::evidence::view;
 use super::filter::{Assigned, QueueFilter, TimeField, Viewer};
-use super::table::Sym;
+use super::table::{Interner, Sym};
 use crate::models::{
     Alert, AlertClassification, AlertDetermination, AlertSeverity, AlertStatus, DateTime,
     DetectionSource, ServiceSource,
@@ -33,11 +33,10 @@ pub struct Facts<'a> {
 pub enum Searchable<'a> {
     /// An alert's lower-cased parts ([`search_parts`]).
     Parts(&'a [String]),
-    /// A table row: its lower-cased words (interned strings), which of the table's
-    /// strings hold each term (`hits[term][word]`, from [`Matcher::hits`]) and the row's id.
+    /// A table row: its lower-cased words, interned in `strings`, and its id.
     Words {
         words: &'a [Sym],
-        hits: &'a [Vec<bool>],
+        strings: &'a Interner,
         id: &'a str,
     },
 }
@@ -105,22 +104,10 @@ impl Matcher<'_> {
                 .terms
                 .iter()
                 .all(|t| parts.iter().any(|p| p.contains(t.as_str()))),
-            Searchable::Words { words, hits, id } => {
-                self.terms.iter().zip(hits).all(|(term, hit)| {
-                    words.iter().any(|w| hit[w.index()]) || contains_folded(id, term)
-                })
-            }
+            Searchable::Words { words, strings, id } => self.terms.iter().all(|t| {
+                words.iter().any(|&w| strings.get(w).contains(t.as_str())) || contains_folded(id, t)
+            }),
         }
-    }
-
-    /// For each search term, which of `strings` (numbered by position) hold it: a table checks
-    /// each distinct string once per search, not once per row (its rows' words are the
-    /// lower-cased ones among them).
-    pub fn hits<'s>(&self, strings: impl Iterator<Item = &'s str> + Clone) -> Vec<Vec<bool>> {
-        self.terms
-            .iter()
-            .map(|t| strings.clone().map(|s| s.contains(t.as_str())).collect())
-            .collect()
     }
 
     /// Whether the filter searches text at all (if not, callers can skip building it).
@@ -143,11 +130,9 @@ impl Matcher<'_> {
 fn contains_folded(hay: &str, lower: &str) -> bool {
     let (hay, lower) = (hay.as_bytes(), lower.as_bytes());
     lower.is_empty()
-        || hay.windows(lower.len()).any(|w| {
-            w.iter()
-                .zip(lower)
-                .all(|(a, b)| a.to_ascii_lowercase() == *b)
-        })
+        || hay
+            .windows(lower.len())
+            .any(|w| w.eq_ignore_ascii_case(lower))
 }
 
 /// The facts of an alert; `parts` are its [`search_parts`] (or none when not searching).

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 use super::chips::service_label;
 use super::filter::{Column, QueueFilter, Sort, Viewer};
-use super::matcher::{Facts, Matcher, Searchable, each_part};
+use super::matcher::{Facts, Searchable, each_part};
 use super::url::Member;
 use crate::correlate::normalize::lower_into;
 use crate::models::{
@@ -116,10 +116,6 @@ impl Interner {
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
-    }
-    /// Every string, the empty one first (in number order).
-    fn all(&self) -> impl Iterator<Item = &str> + Clone {
-        self.strings.iter().map(|s| &**s)
     }
     fn heap_bytes(&self) -> usize {
         self.strings.iter().map(|s| s.len()).sum::<usize>()
@@ -355,9 +351,8 @@ impl Table {
         m
     }
 
-    /// The facts a filter checks, for row `i`; `hits` are the filter's [`Matcher::hits`] on
-    /// this table's strings ([`Table::hits`]).
-    pub fn facts<'a>(&'a self, i: u32, hits: &'a [Vec<bool>]) -> Facts<'a> {
+    /// The facts a filter checks, for row `i`.
+    pub fn facts(&self, i: u32) -> Facts<'_> {
         let r = &self.rows[i as usize];
         let opt = |s: Sym| (!s.is_none()).then(|| self.str(s));
         Facts {
@@ -374,26 +369,17 @@ impl Table {
             resolved: r.resolved,
             text: Searchable::Words {
                 words: &r.words,
-                hits,
+                strings: &self.strings,
                 id: &r.id.0,
             },
         }
     }
 
-    /// [`Matcher::hits`] on this table's strings (none when the filter searches no text).
-    pub fn hits(&self, m: &Matcher<'_>) -> Vec<Vec<bool>> {
-        if !m.searches() {
-            return Vec::new();
-        }
-        m.hits(self.strings.all())
-    }
-
     /// The rows passing `filter`, in its sort order.
     pub fn view(&self, filter: &QueueFilter, viewer: Viewer<'_>) -> Vec<u32> {
         let m = filter.matcher(viewer);
-        let hits = self.hits(&m);
         let mut idx: Vec<u32> = (0..self.rows.len() as u32)
-            .filter(|&i| m.admits(&self.facts(i, &hits)))
+            .filter(|&i| m.admits(&self.facts(i)))
             .collect();
         self.sort(&mut idx, filter.sort);
         idx
@@ -419,10 +405,9 @@ impl Table {
         viewer: Viewer<'_>,
     ) -> Vec<u32> {
         let m = filter.matcher(viewer);
-        let hits = self.hits(&m);
         let from = from.min(self.rows.len()) as u32;
         let mut new: Vec<u32> = (from..self.rows.len() as u32)
-            .filter(|&i| m.admits(&self.facts(i, &hits)))
+            .filter(|&i| m.admits(&self.facts(i)))
             .collect();
         if new.is_empty() {
             return prev.to_vec();
@@ -722,7 +707,10 @@ mod tests {
         assert_eq!((i.get(a), i.get(b)), ("alpha", "beta"));
         assert_eq!(i.intern(Some("beta")), b, "found again among the collided");
         assert_eq!(i.intern(Some("alpha")), a);
-        assert_eq!(i.all().collect::<Vec<_>>(), ["", "alpha", "beta"]);
+        assert_eq!(
+            [i.get(Sym::NONE), i.get(a), i.get(b)],
+            ["", "alpha", "beta"]
+        );
         for n in 0..10_000 {
             let s = format!("word {n}");
             let sym = i.intern(Some(&s));
