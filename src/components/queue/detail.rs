@@ -232,7 +232,11 @@ fn SimilarAlerts(id: AlertId, title: String, handle: TableHandle) -> impl IntoVi
                     .take(SHOWN)
                     .map(|&j| {
                         let r = t.row(j);
-                        (r.id.clone(), t.str(r.title).to_owned(), r.severity.clone())
+                        (
+                            r.id.clone(),
+                            t.str(r.title).to_owned(),
+                            t.severity(r).cloned(),
+                        )
                     })
                     .collect()
             };

@@ -267,13 +267,13 @@ fn fill(slot: &Slot, t: &Table, line: &LineKey, look: &Look) {
     for (&c, target) in look.cols.iter().zip(targets) {
         let said = match c {
             Column::Severity => {
-                let (class, label) = severity_look(r.severity.as_ref());
+                let (class, label) = severity_look(t.severity(r));
                 target.set_class_name(&class);
                 label
             }
             Column::Created => instant(target, r.created, look.zone),
             Column::Updated => instant(target, r.updated, look.zone),
-            Column::Provider => r.service.as_ref().map(service_label).unwrap_or_default(),
+            Column::Provider => t.service(r).map(service_label).unwrap_or_default(),
             Column::Status | Column::Classification | Column::Determination | Column::Detection => {
                 humanize(&t.cell(*row, c))
             }

@@ -6,6 +6,7 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
@@ -37,24 +38,21 @@ impl Sym {
     }
 }
 
-/// Each distinct string stored once, numbered from 1 (0 is the empty string, [`Sym::NONE`]).
-///
-/// The map holds each string's keyed 64-bit hash, not the string, so growing it moves numbers
-/// and hashes no string again: a `HashMap<Rc<str>, Sym>` holding the 230,000 search words of
-/// 100,000 alerts rehashed them all as it grew, one task of 50 ms in the browser. The
-/// correlation's interner grows the same way but holds twice the room (22 MB more for those
-/// words). A string whose hash another already has (about one chance in 40 million among a
-/// million strings) is kept in `collided` and compared in full, so no two strings are ever
-/// confused.
+/// Numbers found by their strings' keyed 32-bit hashes: the map holds no string, so growing it
+/// hashes no string again (a `HashMap<Rc<str>, Sym>` holding the 230,000 search words of
+/// 100,000 alerts rehashed them all as it grew, one task of 50 ms in the browser), and an entry
+/// is 8 bytes. A string whose hash another already has (a few among a million strings; the key
+/// is drawn per index, so no one can aim one) is kept in `collided` and compared in full, so no
+/// two strings are ever confused.
 #[derive(Debug, Clone)]
-pub struct Interner {
+struct HashIndex {
     key: RandomState,
-    map: HashMap<u64, Sym, BuildHasherDefault<Spread>>,
-    strings: Vec<Box<str>>,
-    collided: Vec<Sym>,
+    map: HashMap<u32, u32, BuildHasherDefault<Spread>>,
+    collided: Vec<u32>,
 }
 
-/// Hashes a `u64` that is already a keyed hash: as it is.
+/// Hashes a `u32` that is already a keyed hash: spread over 64 bits by an odd multiplier, so
+/// that the map's tag bits (the top seven) vary too.
 #[derive(Debug, Default)]
 struct Spread(u64);
 
@@ -67,18 +65,61 @@ impl Hasher for Spread {
             self.0 = self.0.rotate_left(8) ^ u64::from(b);
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
+}
+
+impl Default for HashIndex {
+    fn default() -> Self {
+        HashIndex {
+            key: RandomState::new(),
+            map: HashMap::default(),
+            collided: Vec::new(),
+        }
+    }
+}
+
+impl HashIndex {
+    /// `s`'s hash, and its number if `s` is known (`text` gives a number's string).
+    fn find<'a>(&self, s: &str, text: impl Fn(u32) -> &'a str) -> (u32, Option<u32>) {
+        let hash = (self.key.hash_one(s) >> 32) as u32;
+        let found = match self.map.get(&hash) {
+            Some(&n) if text(n) == s => Some(n),
+            Some(_) => self.collided.iter().copied().find(|&c| text(c) == s),
+            None => None,
+        };
+        (hash, found)
+    }
+
+    /// Adds number `n` for a string [`HashIndex::find`] did not find.
+    fn add(&mut self, hash: u32, n: u32) {
+        match self.map.entry(hash) {
+            Entry::Vacant(v) => {
+                v.insert(n);
+            }
+            Entry::Occupied(_) => self.collided.push(n),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.map.capacity() * (std::mem::size_of::<(u32, u32)>() + 1) + self.collided.len() * 4
+    }
+}
+
+/// Each distinct string stored once, numbered from 1 (0 is the empty string, [`Sym::NONE`]),
+/// found through a [`HashIndex`].
+#[derive(Debug, Clone)]
+pub struct Interner {
+    index: HashIndex,
+    strings: Vec<Box<str>>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
         Interner {
-            key: RandomState::new(),
-            map: HashMap::default(),
+            index: HashIndex::default(),
             strings: vec!["".into()],
-            collided: Vec::new(),
         }
     }
 }
@@ -88,24 +129,14 @@ impl Interner {
         let Some(s) = s.filter(|s| !s.is_empty()) else {
             return Sym::NONE;
         };
-        let hash = self.key.hash_one(s);
-        let known = self.map.get(&hash).copied();
-        if let Some(sym) = known {
-            if self.get(sym) == s {
-                return sym;
-            }
-            if let Some(&sym) = self.collided.iter().find(|&&c| self.get(c) == s) {
-                return sym;
-            }
+        let strings = &self.strings;
+        let (hash, known) = self.index.find(s, |n| &strings[n as usize]);
+        if let Some(n) = known {
+            return Sym(n);
         }
         let sym = Sym(self.strings.len() as u32);
         self.strings.push(s.into());
-        match known {
-            Some(_) => self.collided.push(sym),
-            None => {
-                self.map.insert(hash, sym);
-            }
-        }
+        self.index.add(hash, sym.0);
         sym
     }
     pub fn get(&self, sym: Sym) -> &str {
@@ -120,8 +151,60 @@ impl Interner {
     fn heap_bytes(&self) -> usize {
         self.strings.iter().map(|s| s.len()).sum::<usize>()
             + self.strings.capacity() * std::mem::size_of::<Box<str>>()
-            + self.map.capacity() * (std::mem::size_of::<(u64, Sym)>() + 1)
+            + self.index.heap_bytes()
     }
+}
+
+/// The values one of the rows' Graph enums has taken in a table, each kept once: a row keeps a
+/// byte (its value's place plus one; 0 when not set), not a 12-byte enum that can carry a
+/// string. A column that takes more than 254 distinct values (Graph's enums have a dozen) shows
+/// the rest as one value that says so.
+#[derive(Debug, Clone)]
+pub struct Palette<E>(Vec<E>);
+
+impl<E> Default for Palette<E> {
+    fn default() -> Self {
+        Palette(Vec::new())
+    }
+}
+
+impl<E: PartialEq + Clone + std::str::FromStr> Palette<E> {
+    fn code(&mut self, v: Option<&E>) -> u8 {
+        let Some(v) = v else {
+            return 0;
+        };
+        let at = match self.0.iter().position(|x| x == v) {
+            Some(at) => at,
+            None if self.0.len() < 254 => {
+                self.0.push(v.clone());
+                self.0.len() - 1
+            }
+            None => {
+                if self.0.len() == 254
+                    && let Ok(more) = "(more distinct values than a column keeps)".parse()
+                {
+                    self.0.push(more);
+                }
+                254
+            }
+        };
+        at as u8 + 1
+    }
+
+    pub fn get(&self, code: u8) -> Option<&E> {
+        self.0.get(usize::from(code).checked_sub(1)?)
+    }
+}
+
+/// The table's palettes, one per enum a row keeps.
+#[derive(Debug, Clone, Default)]
+struct Palettes {
+    severity: Palette<AlertSeverity>,
+    status: Palette<AlertStatus>,
+    service: Palette<ServiceSource>,
+    detection: Palette<DetectionSource>,
+    classification: Palette<AlertClassification>,
+    determination: Palette<AlertDetermination>,
 }
 
 /// An alert's lower-cased searchable words ([`each_part`]), each interned once per table and
@@ -146,12 +229,14 @@ pub struct Row {
     pub id: AlertId,
     /// Interned: a detector's alerts share their title.
     pub title: Sym,
-    pub severity: Option<AlertSeverity>,
-    pub status: Option<AlertStatus>,
-    pub service: Option<ServiceSource>,
-    pub detection: Option<DetectionSource>,
-    pub classification: Option<AlertClassification>,
-    pub determination: Option<AlertDetermination>,
+    /// The enums, by their place in the table's palettes ([`Table::severity`],
+    /// [`Table::service`]).
+    severity: u8,
+    status: u8,
+    service: u8,
+    detection: u8,
+    classification: u8,
+    determination: u8,
     pub category: Sym,
     pub assigned_to: Sym,
     pub tenant: Sym,
@@ -217,8 +302,10 @@ pub struct Group {
 #[derive(Debug, Clone)]
 pub struct Table {
     rows: Vec<Row>,
-    index: HashMap<AlertId, u32>,
+    /// Each row's number by its id.
+    ids: HashIndex,
     strings: Interner,
+    palettes: Palettes,
     /// Which table this is (unique per [`Table::new`]), for [`Stamp`].
     id: u64,
     /// Rows replaced in place so far (appends do not count).
@@ -230,8 +317,9 @@ impl Default for Table {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         Table {
             rows: Vec::new(),
-            index: HashMap::new(),
+            ids: HashIndex::default(),
             strings: Interner::default(),
+            palettes: Palettes::default(),
             id: NEXT.fetch_add(1, AtomicOrdering::Relaxed),
             replaced: 0,
         }
@@ -291,7 +379,22 @@ impl Table {
 
     /// The index of the row with `id`.
     pub fn position(&self, id: &AlertId) -> Option<u32> {
-        self.index.get(id).copied()
+        self.find(id).1
+    }
+
+    fn find(&self, id: &AlertId) -> (u32, Option<u32>) {
+        self.ids
+            .find(id.as_str(), |n| self.rows[n as usize].id.as_str())
+    }
+
+    /// A row's severity.
+    pub fn severity(&self, r: &Row) -> Option<&AlertSeverity> {
+        self.palettes.severity.get(r.severity)
+    }
+
+    /// A row's provider.
+    pub fn service(&self, r: &Row) -> Option<&ServiceSource> {
+        self.palettes.service.get(r.service)
     }
 
     /// An interned string.
@@ -306,16 +409,16 @@ impl Table {
 
     /// Builds the row for `a`.
     pub fn make_row(&mut self, a: &Alert) -> Row {
-        let s = &mut self.strings;
+        let (s, p) = (&mut self.strings, &mut self.palettes);
         Row {
             id: a.id.clone(),
             title: s.intern(a.title.as_deref()),
-            severity: a.severity.clone(),
-            status: a.status.clone(),
-            service: a.service_source.clone(),
-            detection: a.detection_source.clone(),
-            classification: a.classification.clone(),
-            determination: a.determination.clone(),
+            severity: p.severity.code(a.severity.as_ref()),
+            status: p.status.code(a.status.as_ref()),
+            service: p.service.code(a.service_source.as_ref()),
+            detection: p.detection.code(a.detection_source.as_ref()),
+            classification: p.classification.code(a.classification.as_ref()),
+            determination: p.determination.code(a.determination.as_ref()),
             category: s.intern(a.category.as_deref()),
             assigned_to: s.intern(a.assigned_to.as_deref()),
             tenant: s.intern(a.tenant_id.as_deref()),
@@ -335,14 +438,14 @@ impl Table {
         let mut m = Merged::default();
         for a in alerts {
             let row = self.make_row(a);
-            match self.index.get(&a.id) {
-                Some(&i) => {
+            match self.find(&a.id) {
+                (_, Some(i)) => {
                     self.rows[i as usize] = row;
                     self.replaced += 1;
                     m.updated += 1;
                 }
-                None => {
-                    self.index.insert(a.id.clone(), self.rows.len() as u32);
+                (hash, None) => {
+                    self.ids.add(hash, self.rows.len() as u32);
                     self.rows.push(row);
                     m.added += 1;
                 }
@@ -355,13 +458,14 @@ impl Table {
     pub fn facts(&self, i: u32) -> Facts<'_> {
         let r = &self.rows[i as usize];
         let opt = |s: Sym| (!s.is_none()).then(|| self.str(s));
+        let p = &self.palettes;
         Facts {
-            status: r.status.as_ref(),
-            severity: r.severity.as_ref(),
-            service: r.service.as_ref(),
-            detection: r.detection.as_ref(),
-            classification: r.classification.as_ref(),
-            determination: r.determination.as_ref(),
+            status: p.status.get(r.status),
+            severity: p.severity.get(r.severity),
+            service: p.service.get(r.service),
+            detection: p.detection.get(r.detection),
+            classification: p.classification.get(r.classification),
+            determination: p.determination.get(r.determination),
             assigned_to: opt(r.assigned_to),
             tenant: opt(r.tenant),
             created: r.created,
@@ -436,25 +540,25 @@ impl Table {
     pub fn compare(&self, a: u32, b: u32, column: Column) -> Ordering {
         let (x, y) = (&self.rows[a as usize], &self.rows[b as usize]);
         let sym = |s: Sym, t: Sym| ci_cmp(self.str(s), self.str(t));
+        let p = &self.palettes;
         match column {
-            Column::Severity => {
-                severity_rank(x.severity.as_ref()).cmp(&severity_rank(y.severity.as_ref()))
-            }
+            Column::Severity => severity_rank(p.severity.get(x.severity))
+                .cmp(&severity_rank(p.severity.get(y.severity))),
             Column::Title => sym(x.title, y.title),
-            Column::Status => rank_of(x.status.as_ref()).cmp(&rank_of(y.status.as_ref())),
+            Column::Status => rank_of(p.status.get(x.status)).cmp(&rank_of(p.status.get(y.status))),
             Column::Provider => {
-                let l = |s: &Option<ServiceSource>| s.as_ref().map(service_label);
-                l(&x.service).cmp(&l(&y.service))
+                let l = |c: u8| p.service.get(c).map(service_label);
+                l(x.service).cmp(&l(y.service))
             }
-            Column::Detection => rank_of(x.detection.as_ref()).cmp(&rank_of(y.detection.as_ref())),
+            Column::Detection => {
+                rank_of(p.detection.get(x.detection)).cmp(&rank_of(p.detection.get(y.detection)))
+            }
             Column::Category => sym(x.category, y.category),
             Column::AssignedTo => sym(x.assigned_to, y.assigned_to),
-            Column::Classification => {
-                rank_of(x.classification.as_ref()).cmp(&rank_of(y.classification.as_ref()))
-            }
-            Column::Determination => {
-                rank_of(x.determination.as_ref()).cmp(&rank_of(y.determination.as_ref()))
-            }
+            Column::Classification => rank_of(p.classification.get(x.classification))
+                .cmp(&rank_of(p.classification.get(y.classification))),
+            Column::Determination => rank_of(p.determination.get(x.determination))
+                .cmp(&rank_of(p.determination.get(y.determination))),
             Column::Created => x.created.cmp(&y.created),
             Column::Updated => x.updated.cmp(&y.updated),
             Column::Incident => {
@@ -477,7 +581,7 @@ impl Table {
                 .iter()
                 .map(|&i| {
                     let r = &self.rows[i as usize];
-                    (i, r.service.as_ref().map(service_label).unwrap_or_default())
+                    (i, self.service(r).map(service_label).unwrap_or_default())
                 })
                 .collect();
             crate::sort::positions(idx, &|a, b| {
@@ -496,7 +600,7 @@ impl Table {
     pub fn severity_counts(&self, idx: &[u32]) -> SeverityCounts {
         let mut c = SeverityCounts::default();
         for &i in idx {
-            c.add(self.rows[i as usize].severity.as_ref());
+            c.add(self.severity(&self.rows[i as usize]));
         }
         c
     }
@@ -505,16 +609,17 @@ impl Table {
     pub fn cell(&self, i: u32, column: Column) -> String {
         let r = &self.rows[i as usize];
         let e = |v: Option<&str>| v.unwrap_or("").to_owned();
+        let p = &self.palettes;
         match column {
-            Column::Severity => e(r.severity.as_ref().map(|s| s.as_str())),
+            Column::Severity => e(p.severity.get(r.severity).map(|s| s.as_str())),
             Column::Title => self.str(r.title).to_owned(),
-            Column::Status => e(r.status.as_ref().map(|s| s.as_str())),
-            Column::Provider => e(r.service.as_ref().map(|s| s.as_str())),
-            Column::Detection => e(r.detection.as_ref().map(|s| s.as_str())),
+            Column::Status => e(p.status.get(r.status).map(|s| s.as_str())),
+            Column::Provider => e(p.service.get(r.service).map(|s| s.as_str())),
+            Column::Detection => e(p.detection.get(r.detection).map(|s| s.as_str())),
             Column::Category => self.str(r.category).to_owned(),
             Column::AssignedTo => self.str(r.assigned_to).to_owned(),
-            Column::Classification => e(r.classification.as_ref().map(|s| s.as_str())),
-            Column::Determination => e(r.determination.as_ref().map(|s| s.as_str())),
+            Column::Classification => e(p.classification.get(r.classification).map(|s| s.as_str())),
+            Column::Determination => e(p.determination.get(r.determination).map(|s| s.as_str())),
             Column::Created => r.created.map(|d| d.to_rfc3339()).unwrap_or_default(),
             Column::Updated => r.updated.map(|d| d.to_rfc3339()).unwrap_or_default(),
             Column::Incident => self.str(r.incident_id).to_owned(),
@@ -552,9 +657,7 @@ impl Table {
                 groups.len() - 1
             });
             groups[g].rows.push(i);
-            groups[g]
-                .counts
-                .add(self.rows[i as usize].severity.as_ref());
+            groups[g].counts.add(self.severity(&self.rows[i as usize]));
         }
         crate::sort::by(&mut groups, |a, b| {
             b.rows.len().cmp(&a.rows.len()).then(a.key.cmp(&b.key))
@@ -570,8 +673,7 @@ impl Table {
             .map(|r| r.id.0.capacity() + r.words.len() * 4)
             .sum();
         rows + self.rows.capacity() * std::mem::size_of::<Row>()
-            + self.index.capacity() * (std::mem::size_of::<(AlertId, u32)>() + 1)
-            + self.rows.iter().map(|r| r.id.0.len()).sum::<usize>()
+            + self.ids.heap_bytes()
             + self.strings.heap_bytes()
     }
 }
@@ -700,8 +802,8 @@ mod tests {
         let mut i = Interner::default();
         let a = i.intern(Some("alpha"));
         // "beta" made to look as if its hash were alpha's.
-        let beta = i.key.hash_one("beta");
-        i.map.insert(beta, a);
+        let beta = (i.index.key.hash_one("beta") >> 32) as u32;
+        i.index.map.insert(beta, a.0);
         let b = i.intern(Some("beta"));
         assert_ne!(a, b);
         assert_eq!((i.get(a), i.get(b)), ("alpha", "beta"));
@@ -717,5 +819,56 @@ mod tests {
             assert_eq!(i.get(sym), s);
         }
         assert_eq!(i.len(), 10_002);
+    }
+
+    #[test]
+    fn rows_whose_id_hashes_collide_are_found_by_their_ids() {
+        let mut t = Table::new();
+        t.merge([&alert(0)]);
+        // a0001 made to look as if its hash were a0000's.
+        let hash = (t.ids.key.hash_one("a0001") >> 32) as u32;
+        t.ids.map.insert(hash, 0);
+        let more: Vec<Alert> = (1..300).map(alert).collect();
+        t.merge(&more);
+        assert_eq!(t.len(), 300);
+        for n in 0..300 {
+            let id = AlertId::new(format!("a{n:04}"));
+            assert_eq!(t.position(&id), Some(n as u32), "{id:?}");
+        }
+        let again = Alert {
+            title: Some("Renamed".into()),
+            ..alert(1)
+        };
+        assert_eq!(
+            t.merge([&again]).updated,
+            1,
+            "the collided id is replaced, not added"
+        );
+        assert_eq!(t.str(t.row(1).title), "Renamed");
+        assert_eq!(t.position(&AlertId::new("a9999")), None);
+    }
+
+    #[test]
+    fn a_palette_keeps_each_value_and_says_when_a_column_has_too_many() {
+        let mut p = Palette::<AlertSeverity>::default();
+        assert_eq!(p.code(None), 0);
+        assert_eq!(p.get(0), None);
+        let high = p.code(Some(&AlertSeverity::High));
+        assert_eq!(p.code(Some(&AlertSeverity::High)), high);
+        assert_eq!(p.get(high), Some(&AlertSeverity::High));
+        let codes: Vec<u8> = (0..300)
+            .map(|n| p.code(Some(&AlertSeverity::parse(&format!("level{n}")))))
+            .collect();
+        for (n, &c) in codes.iter().enumerate().take(253) {
+            assert_eq!(p.get(c).unwrap().as_str(), format!("level{n}"));
+        }
+        let rest = p.get(codes[299]).unwrap().as_str();
+        assert!(rest.contains("more distinct values"), "{rest}");
+        assert_eq!(codes[253], codes[299]);
+        assert_eq!(
+            p.get(high),
+            Some(&AlertSeverity::High),
+            "earlier values keep theirs"
+        );
     }
 }
