@@ -23,10 +23,12 @@ pub use app::App;
 /// Measured 2026-12-03, each build loading a 20,000-alert tenant three times in the same session
 /// (tests/bench/queue.mjs load): the bundle 499.64 -> 498.15 kB brotli; token to the last row
 /// indexed 4.15, 4.02, 4.04 s with dlmalloc and 3.72, 3.29, 3.23 s with Talc; wasm memory after
-/// the load 47.2 to 50.2 MB with either. Its `disable-grow-in-place` (Cargo.toml) took another
-/// 0.69 kB off with the eDiscovery sources page built, for 4.12, 3.54, 3.57 s on the same load:
-/// slower than Talc's default, still faster than dlmalloc. At 100,000 alerts, with and without
-/// it side by side: 20.7, 18.6 s and 18.1, 19.4 s (dlmalloc not measured again there).
+/// the load 47.2 to 50.2 MB with either. It grows an allocation in place where it can: the
+/// wasm memory is the high-water mark of a load, and a large array that moves to grow leaves
+/// its old copy behind as a hole. Measured 2026-12-04 loading 100,000 alerts three times each:
+/// wasm memory 124.8, 138.5, 126.4 MB with `disable-grow-in-place` and 123.6, 128.2, 123.7 MB
+/// without it, the load 8.7 to 9.2 s and 8.3 to 8.7 s, and the bundle 499.96 -> 499.69 kB
+/// brotli (it had taken 0.69 kB off the day before: brotli moves by more than the code does).
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
