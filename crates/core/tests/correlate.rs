@@ -295,6 +295,34 @@ fn the_window_links_time_neighbours_only() {
 }
 
 #[test]
+fn alerts_without_a_time_link_to_each_other_only() {
+    let timeless = |id: &str| {
+        let mut a = alert(id, 0, json!([file(1)]), json!({}));
+        a.created_date_time = None;
+        a
+    };
+    let alerts = [
+        timeless("x"),
+        alert("a", 0, json!([file(1)]), json!({})),
+        timeless("y"),
+        alert("b", 1, json!([file(1)]), json!({})),
+    ];
+    let narrow = Settings {
+        window_hours: 4,
+        ..Settings::default()
+    };
+    assert_eq!(
+        groups(&run(narrow, &alerts)),
+        g(&[&["a", "b"], &["x", "y"]])
+    );
+    let none = Settings {
+        window_hours: 0,
+        ..Settings::default()
+    };
+    assert_eq!(groups(&run(none, &alerts)), g(&[&["a", "b"], &["x", "y"]]));
+}
+
+#[test]
 fn a_user_or_a_device_alone_links_nothing() {
     let upn = |u: &str| user(json!({ "userPrincipalName": u }));
     let alerts = [
