@@ -516,7 +516,19 @@ impl Graph {
 /// Sorts `(key, slot)` pairs by key, stably (equal keys keep their order), a byte at a time
 /// from the lowest, skipping the bytes no key uses: linear in the pairs, where a comparison
 /// sort through [`crate::sort`] costs a dynamic call per comparison and n log n of them.
-fn radix_sort(v: &mut Vec<(u64, u32)>) {
+pub(crate) fn radix_sort(v: &mut Vec<(u64, u32)>) {
+    // A few pairs (a small cluster's entities) are sorted in place, stably, by insertion:
+    // cheaper than even one pass over 256 counters.
+    if v.len() <= 32 {
+        for i in 1..v.len() {
+            let mut j = i;
+            while j > 0 && v[j - 1].0 > v[j].0 {
+                v.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        return;
+    }
     let max = v.iter().map(|p| p.0).max().unwrap_or(0);
     let bytes = (64 - max.leading_zeros()).div_ceil(8);
     let mut from = std::mem::take(v);
@@ -558,15 +570,18 @@ mod tests {
     #[test]
     fn radix_sort_is_stable_and_sorts_every_byte() {
         let keys = [5u64, 1 << 40, 3, 5, 0, u64::MAX, 1 << 40, 256, 3];
-        let mut v: Vec<(u64, u32)> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, &k)| (k, i as u32))
-            .collect();
-        let mut expected = v.clone();
-        crate::sort::by(&mut expected, |a, b| a.0.cmp(&b.0));
-        super::radix_sort(&mut v);
-        assert_eq!(v, expected);
+        // Few pairs (sorted by insertion) and many (by bytes), with equal keys in both.
+        for copies in [1, 3, 10] {
+            let mut v: Vec<(u64, u32)> = (0..copies)
+                .flat_map(|c| keys.iter().map(move |&k| k.rotate_left(c * 7)))
+                .enumerate()
+                .map(|(i, k)| (k, i as u32))
+                .collect();
+            let mut expected = v.clone();
+            crate::sort::by(&mut expected, |a, b| a.0.cmp(&b.0));
+            super::radix_sort(&mut v);
+            assert_eq!(v, expected, "{copies}");
+        }
         let mut empty = Vec::new();
         super::radix_sort(&mut empty);
         assert!(empty.is_empty());
