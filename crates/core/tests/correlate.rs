@@ -138,9 +138,11 @@ fn identifiers_merge_across_kinds_into_one_entity() {
         "same user jdoe@contoso.com (3 alerts)"
     );
     assert_eq!(
-        top.entities[0].identifiers,
+        c.cluster_entities(&top.key)[0].identifiers,
         ["oid:aaaa-1111", "upn:jdoe@contoso.com"]
     );
+    assert_eq!(c.cluster_entities(&top.key)[0].alerts, 3);
+    assert!(c.cluster_entities(&AlertId::new("missing")).is_empty());
 }
 
 #[test]
@@ -572,7 +574,7 @@ fn hubs_are_suppressed_listed_and_can_be_put_back() {
     assert_eq!(c.cluster_of(&AlertId::new("s00")).unwrap().alerts, 2);
     let top = c.cluster(&AlertId::new("s00")).unwrap();
     assert!(
-        top.entities
+        c.cluster_entities(&top.key)
             .iter()
             .any(|e| e.hub && e.kind == EntityKind::Ip)
     );
@@ -868,7 +870,8 @@ fn the_case_file_escapes_api_strings() {
         ],
     );
     let cl = &c.clusters()[0];
-    let md = case_markdown(cl);
+    let entities = c.cluster_entities(&cl.key);
+    let md = case_markdown(cl, &entities);
     assert!(
         md.contains("x \\| y \\[click\\]\\(https\\://evil.example\\) &lt;b&gt; \\# h"),
         "{md}"
@@ -885,7 +888,7 @@ fn the_case_file_escapes_api_strings() {
             "a cell was broken: {line}"
         );
     }
-    let j = case_json(cl);
+    let j = case_json(cl, &entities);
     assert_eq!(j["timeline"][0]["title"], evil);
     assert_eq!(j["reasons"][0]["reason"], "same user");
     assert_eq!(j["entities"][0]["key"], "upn:a|b@contoso.com");

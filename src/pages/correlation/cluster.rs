@@ -4,7 +4,7 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use vigil_core::correlate::{AlertInfo, Cluster, case_json, case_markdown};
+use vigil_core::correlate::{AlertInfo, Cluster, EntityRef, case_json, case_markdown};
 use vigil_core::models::AlertId;
 use vigil_core::queue::chips::service_label;
 use vigil_core::queue::similar::same_title_view;
@@ -46,8 +46,14 @@ pub(super) fn ClusterPane(c: C) -> impl IntoView {
 #[component]
 fn ClusterDetail(cl: Cluster, c: C, t: Triage) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
-    let markdown = case_markdown(&cl);
-    let json = case_json(&cl).to_string();
+    // Its entities come from the engine, for this cluster only: the ranked list leaves them
+    // out.
+    let entities = c
+        .engine
+        .with_value(|e| e.as_ref().map(|e| e.cluster_entities(&cl.key)))
+        .unwrap_or_default();
+    let markdown = case_markdown(&cl, &entities);
+    let json = case_json(&cl, &entities).to_string();
     let name = format!("vigil-cluster-{}", cl.key.as_str());
     let save = move |ext: &str, mime: &str, text: &str| {
         message.set(Some(match download(&format!("{name}.{ext}"), mime, text) {
@@ -84,7 +90,7 @@ fn ClusterDetail(cl: Cluster, c: C, t: Triage) -> impl IntoView {
             <h3>"Timeline"</h3>
             {timeline(&cl.alerts, "cluster-timeline")}
             <h3>"Alerts and their entities"</h3>
-            {graph(&cl, c)}
+            {graph(&cl, &entities, c)}
             <h3>"Triage"</h3>
             <ClusterTriage cl=cl.clone() c t />
             <h3>"Alerts"</h3>
@@ -112,7 +118,7 @@ fn ClusterDetail(cl: Cluster, c: C, t: Triage) -> impl IntoView {
             </ol>
             <h3>"Entities"</h3>
             <ul id="cluster-entities" class="entities">
-                {cl.entities.iter().take(40).map(|e| view! {
+                {entities.iter().take(40).map(|e| view! {
                     <li data-kind=e.kind.name() data-hub=e.hub.to_string() data-key=e.key.clone()>
                         <span class="muted">{e.kind.name()}</span> " "
                         <a class="entity-link" href=entity_href(&e.key, cl.tenant_id.as_deref())>{e.label.clone()}</a>
@@ -142,9 +148,9 @@ pub(super) fn alert_link(id: &AlertId, title: &str) -> String {
 
 /// The alert-entity graph of the cluster's first alerts and strongest entities, with the
 /// links the engine knows for each alert.
-fn graph(cl: &Cluster, c: C) -> impl IntoView + use<> {
+fn graph(cl: &Cluster, all: &[EntityRef], c: C) -> impl IntoView + use<> {
     let alerts: Vec<AlertInfo> = cl.alerts.iter().take(MAX_ALERTS).cloned().collect();
-    let entities: Vec<_> = cl.entities.iter().take(MAX_ENTITIES).cloned().collect();
+    let entities: Vec<_> = all.iter().take(MAX_ENTITIES).cloned().collect();
     let edges: Vec<(usize, usize)> = c
         .engine
         .with_value(|e| {
@@ -164,7 +170,7 @@ fn graph(cl: &Cluster, c: C) -> impl IntoView + use<> {
             )
         })
         .unwrap_or_default();
-    let note = (cl.alerts.len() > MAX_ALERTS || cl.entities.len() > MAX_ENTITIES).then(|| {
+    let note = (cl.alerts.len() > MAX_ALERTS || all.len() > MAX_ENTITIES).then(|| {
         format!(
             "The graph shows the first {} alerts and the {} strongest entities.",
             alerts.len(),

@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 use super::cluster::{Cluster, EntityRef};
 use crate::models::DateTime;
 
-/// The case as Markdown: summary, reasons, timeline, entities and incidents.
-pub fn case_markdown(c: &Cluster) -> String {
+/// The case as Markdown: summary, reasons, timeline, entities (the cluster's, from
+/// [`Correlator::cluster_entities`](super::Correlator::cluster_entities)) and incidents.
+pub fn case_markdown(c: &Cluster, entities: &[EntityRef]) -> String {
     let mut s = String::new();
     s.push_str("# Case ");
     s.push_str(&escape(c.key.as_str()));
@@ -54,7 +55,7 @@ pub fn case_markdown(c: &Cluster) -> String {
         ));
     }
     s.push_str("\n## Entities\n\n| Kind | Entity | Identifiers | Alerts | Weight | Hub |\n|---|---|---|---|---|---|\n");
-    for e in &c.entities {
+    for e in entities {
         s.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
             e.kind.name(),
@@ -69,7 +70,7 @@ pub fn case_markdown(c: &Cluster) -> String {
 }
 
 /// The case as JSON (the same content as [`case_markdown`], unescaped).
-pub fn case_json(c: &Cluster) -> Value {
+pub fn case_json(c: &Cluster, entities: &[EntityRef]) -> Value {
     let entity = |e: &EntityRef| {
         json!({
             "key": e.key, "kind": e.kind.name(), "label": e.label,
@@ -100,7 +101,7 @@ pub fn case_json(c: &Cluster) -> Value {
             "status": a.status, "classification": a.classification, "provider": a.provider,
             "incidentId": a.incident_id, "detectorId": a.detector_id,
         })).collect::<Vec<_>>(),
-        "entities": c.entities.iter().map(entity).collect::<Vec<_>>(),
+        "entities": entities.iter().map(entity).collect::<Vec<_>>(),
     })
 }
 

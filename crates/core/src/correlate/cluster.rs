@@ -95,8 +95,6 @@ pub struct Cluster {
     pub tenant_id: Option<String>,
     /// Oldest first (then by id).
     pub alerts: Vec<AlertInfo>,
-    /// Every entity its alerts name, strongest first (weight, then alerts, then key).
-    pub entities: Vec<EntityRef>,
     /// Distinct providers (service sources), by name.
     pub providers: Vec<ServiceSource>,
     pub first: Option<DateTime>,
@@ -307,7 +305,6 @@ pub(crate) fn build(c: &Correlator, g: &Graph, k: u32) -> Cluster {
     let mut cluster = Cluster {
         key,
         tenant_id: alerts.first().and_then(|a| a.tenant_id.clone()),
-        entities: cluster_entities(c, g, slots),
         providers: distinct(alerts.iter().filter_map(|a| a.provider.clone()).collect()),
         first: alerts.iter().filter_map(|a| a.time).min(),
         last: alerts.iter().filter_map(|a| a.time).max(),
@@ -400,8 +397,10 @@ pub(crate) fn entity_ref(c: &Correlator, g: &Graph, e: u32, alerts: u32, weight:
     }
 }
 
-/// The entities named by the cluster's alerts, with their count and largest weight there.
-fn cluster_entities(c: &Correlator, g: &Graph, slots: &[u32]) -> Vec<EntityRef> {
+/// Every entity the alerts of cluster `k` name, with their count and largest weight there,
+/// strongest first (weight, then alerts, then key).
+pub(crate) fn entities(c: &Correlator, g: &Graph, k: u32) -> Vec<EntityRef> {
+    let slots = g.cluster_slots(k);
     // (entity, weight) pairs, grouped by entity with the graph's radix sort: a comparison sort
     // of a large cluster's pairs through a dynamic comparator took most of `clusters()`.
     let mut pairs: Vec<(u64, u32)> = Vec::new();

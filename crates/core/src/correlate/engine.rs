@@ -244,6 +244,16 @@ impl Correlator {
         Some(cluster::build(self, &g, c))
     }
 
+    /// Every entity the alerts of the alert's cluster name, strongest first (weight, then
+    /// alerts, then key), each counted over the cluster's alerts. On demand, for the cluster
+    /// shown: [`clusters`](Self::clusters) leaves them out, because describing every entity of
+    /// every cluster took more time than adding the alerts did.
+    pub fn cluster_entities(&self, id: &AlertId) -> Vec<EntityRef> {
+        let g = self.graph();
+        let k = self.live_slot(id).and_then(|s| g.cluster_of(s));
+        k.map_or_else(Vec::new, |k| cluster::entities(self, &g, k))
+    }
+
     /// Which cluster the alert is in, in brief ("part of a 6-alert cluster across 4
     /// providers").
     pub fn cluster_of(&self, id: &AlertId) -> Option<Membership> {
