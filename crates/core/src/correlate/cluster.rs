@@ -278,9 +278,11 @@ fn counted(alerts: u32, providers: u32) -> String {
 pub(crate) fn build(c: &Correlator, g: &Graph, k: u32) -> Cluster {
     let slots = g.cluster_slots(k);
     let mut alerts: Vec<AlertInfo> = slots.iter().map(|&s| c.info_of(s)).collect();
-    crate::sort::by(&mut alerts, |a, b| {
-        a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id))
-    });
+    // The slots come in time order; only alerts of the same time may need their ids ordered.
+    let in_order = |a: &AlertInfo, b: &AlertInfo| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id));
+    if alerts.windows(2).any(|w| in_order(&w[0], &w[1]).is_gt()) {
+        crate::sort::by(&mut alerts, in_order);
+    }
     let key = alerts
         .iter()
         .map(|a| &a.id)
@@ -448,10 +450,17 @@ fn reasons(c: &Correlator, g: &Graph, k: u32) -> Vec<Reason> {
     out
 }
 
-fn distinct(mut v: Vec<ServiceSource>) -> Vec<ServiceSource> {
-    crate::sort::by(&mut v, |a, b| a.as_str().cmp(b.as_str()));
-    v.dedup();
-    v
+/// The distinct values of `v`, sorted by name. A cluster's alerts come from a handful of
+/// providers, so they are gathered before they are sorted.
+fn distinct(v: Vec<ServiceSource>) -> Vec<ServiceSource> {
+    let mut out: Vec<ServiceSource> = Vec::new();
+    for p in v {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    crate::sort::by(&mut out, |a, b| a.as_str().cmp(b.as_str()));
+    out
 }
 
 pub(crate) fn distinct_strings(mut v: Vec<String>) -> Vec<String> {

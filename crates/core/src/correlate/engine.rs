@@ -355,7 +355,7 @@ impl Correlator {
             title: text(r.title).unwrap_or_default(),
             detector_id: text(r.detector),
             time: r.time,
-            severity: text(r.severity).as_deref().map(AlertSeverity::parse),
+            severity: self.text_of(r.severity).map(AlertSeverity::parse),
             status: self.status_of(r),
             classification: self.classification_of(r),
             provider: self.provider_of(r),
