@@ -450,17 +450,10 @@ fn reasons(c: &Correlator, g: &Graph, k: u32) -> Vec<Reason> {
     out
 }
 
-/// The distinct values of `v`, sorted by name. A cluster's alerts come from a handful of
-/// providers, so they are gathered before they are sorted.
-fn distinct(v: Vec<ServiceSource>) -> Vec<ServiceSource> {
-    let mut out: Vec<ServiceSource> = Vec::new();
-    for p in v {
-        if !out.contains(&p) {
-            out.push(p);
-        }
-    }
-    crate::sort::by(&mut out, |a, b| a.as_str().cmp(b.as_str()));
-    out
+fn distinct(mut v: Vec<ServiceSource>) -> Vec<ServiceSource> {
+    crate::sort::by(&mut v, |a, b| a.as_str().cmp(b.as_str()));
+    v.dedup();
+    v
 }
 
 pub(crate) fn distinct_strings(mut v: Vec<String>) -> Vec<String> {
