@@ -2,11 +2,11 @@
 //! day, mean time to resolve and the oldest unassigned high-severity alerts. Every number links
 //! to the queue view that reproduces it (`vigil_core::overview`).
 
-use std::collections::HashMap;
+use vigil_core::sorted::SortedSet;
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use vigil_core::models::{Alert, AlertId, Incident};
+use vigil_core::models::{Alert, Incident};
 use vigil_core::overview::{self, Figure, Overview as Figures, format_duration};
 
 use crate::auth::use_auth;
@@ -28,13 +28,16 @@ pub fn Overview() -> impl IntoView {
 async fn load(auth: crate::auth::Auth) -> Result<(Vec<Alert>, Vec<Incident>, Vec<String>), String> {
     let client = auth.client().ok_or("Sign in to see the overview.")?;
     let at = now();
-    let mut by_id: HashMap<AlertId, Alert> = HashMap::new();
+    // The queries overlap: an alert in several is kept once.
+    let (mut alerts, mut seen) = (Vec::new(), SortedSet::new());
     let mut problems = Vec::new();
     for q in overview::alert_queries(at) {
         match client.list_alerts(&q.top(500)).collect_all().await {
             Ok(list) => {
                 for a in list {
-                    by_id.insert(a.id.clone(), a);
+                    if seen.insert(a.id.clone()) {
+                        alerts.push(a);
+                    }
                 }
             }
             Err(e) => problems.push(format!("Alerts: {}", auth.explain(&e))),
@@ -47,7 +50,7 @@ async fn load(auth: crate::auth::Auth) -> Result<(Vec<Alert>, Vec<Incident>, Vec
             Vec::new()
         }
     };
-    Ok((by_id.into_values().collect(), incidents, problems))
+    Ok((alerts, incidents, problems))
 }
 
 #[component]

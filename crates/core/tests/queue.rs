@@ -567,6 +567,66 @@ fn table_sorts_stably_counts_and_merges() {
 }
 
 #[test]
+fn provider_sorts_by_its_label_and_groups_keep_the_rows_order() {
+    let mut t = Table::new();
+    let service =
+        |id: &str, s: &str, sev: &str| alert(id, json!({"serviceSource": s, "severity": sev}));
+    let a = [
+        service("1", "microsoft365Defender", "high"),
+        service("2", "microsoftDefenderForEndpoint", "low"),
+        alert("3", json!({"severity": "high", "serviceSource": null})),
+        service("4", "microsoftDefenderForEndpoint", "high"),
+        service("5", "microsoft365Defender", "medium"),
+        service("6", "someNewProvider", "low"),
+    ];
+    t.merge(a.iter());
+    let ids = |idx: &[u32]| -> Vec<String> { idx.iter().map(|&i| t.row(i).id.0.clone()).collect() };
+    let all: Vec<u32> = ["1", "2", "3", "4", "5", "6"]
+        .iter()
+        .map(|id| t.position(&AlertId::new(*id)).unwrap())
+        .collect();
+
+    // By what the column shows ("Defender for Endpoint" before "Microsoft 365 Defender"),
+    // not by the wire names; the alert with none first; equal ones in their order either way.
+    let mut idx = all.clone();
+    let by = |descending| Sort {
+        column: Column::Provider,
+        descending,
+    };
+    t.sort(&mut idx, by(false));
+    assert_eq!(ids(&idx), ["3", "2", "4", "1", "5", "6"]);
+    idx.reverse();
+    t.sort(&mut idx, by(true));
+    assert_eq!(ids(&idx), ["6", "5", "1", "4", "2", "3"]);
+
+    // Largest group first, then by key; each group's rows in the order given, and counted.
+    let mut given = all.clone();
+    given.reverse();
+    let groups = t.group_by(&given, Column::Provider);
+    let summary: Vec<(&str, Vec<String>, usize)> = groups
+        .iter()
+        .map(|g| (g.key.as_str(), ids(&g.rows), g.counts.high))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "microsoft365Defender",
+                vec!["5".to_owned(), "1".to_owned()],
+                1
+            ),
+            (
+                "microsoftDefenderForEndpoint",
+                vec!["4".to_owned(), "2".to_owned()],
+                1
+            ),
+            ("", vec!["3".to_owned()], 1),
+            ("someNewProvider", vec!["6".to_owned()], 0),
+        ]
+    );
+}
+
+#[test]
 fn windowing_renders_only_what_is_visible() {
     // 10,000 rows of 28 px, a 560 px viewport scrolled to row 5,000, 5 rows of overscan.
     let r = visible_range(5000.0 * 28.0, 560.0, 28.0, 10_000, 5);

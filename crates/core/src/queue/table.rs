@@ -576,16 +576,19 @@ impl Table {
     /// direction.
     pub fn sort(&self, idx: &mut [u32], sort: Sort) {
         if sort.column == Column::Provider {
-            // Labels allocate; compute each once.
-            let labels: HashMap<u32, String> = idx
-                .iter()
-                .map(|&i| {
-                    let r = &self.rows[i as usize];
-                    (i, self.service(r).map(service_label).unwrap_or_default())
+            // Labels allocate: one per provider code (a row keeps its provider's, 0 for none).
+            let service = &self.palettes.service;
+            let labels: Vec<String> = (0..=service.0.len())
+                .map(|code| {
+                    service
+                        .get(code as u8)
+                        .map(service_label)
+                        .unwrap_or_default()
                 })
                 .collect();
+            let label = |i: u32| &labels[self.rows[i as usize].service as usize];
             crate::sort::positions(idx, &|a, b| {
-                let o = labels[&a].cmp(&labels[&b]);
+                let o = label(a).cmp(label(b));
                 if sort.descending { o.reverse() } else { o }
             });
             return;
@@ -630,10 +633,9 @@ impl Table {
 
     /// Groups `idx` by a column's value; groups by size (largest first), then by key.
     pub fn group_by(&self, idx: &[u32], column: Column) -> Vec<Group> {
-        let mut groups: Vec<Group> = Vec::new();
-        let mut at: HashMap<String, usize> = HashMap::new();
-        for &i in idx {
-            let key = match column {
+        let keys: Vec<String> = idx
+            .iter()
+            .map(|&i| match column {
                 Column::Created | Column::Updated => {
                     let d = if column == Column::Created {
                         self.rows[i as usize].created
@@ -647,17 +649,26 @@ impl Table {
                     .unwrap_or_default()
                 }
                 _ => self.cell(i, column),
-            };
-            let g = *at.entry(key.clone()).or_insert_with(|| {
+            })
+            .collect();
+        // Equal keys side by side, each group's rows in their order in `idx` (the sort is
+        // stable).
+        let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+        crate::sort::positions(&mut order, &|a, b| keys[a as usize].cmp(&keys[b as usize]));
+        let mut groups: Vec<Group> = Vec::new();
+        for p in order {
+            let (key, i) = (&keys[p as usize], idx[p as usize]);
+            if groups.last().is_none_or(|g| g.key != *key) {
                 groups.push(Group {
-                    key,
+                    key: key.clone(),
                     rows: Vec::new(),
                     counts: SeverityCounts::default(),
                 });
-                groups.len() - 1
-            });
-            groups[g].rows.push(i);
-            groups[g].counts.add(self.severity(&self.rows[i as usize]));
+            }
+            if let Some(g) = groups.last_mut() {
+                g.rows.push(i);
+                g.counts.add(self.severity(&self.rows[i as usize]));
+            }
         }
         crate::sort::by(&mut groups, |a, b| {
             b.rows.len().cmp(&a.rows.len()).then(a.key.cmp(&b.key))
