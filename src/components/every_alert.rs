@@ -3,8 +3,10 @@
 //! not read the tenant again, with what changed since (triage anywhere in the app, the queue's
 //! live refresh) kept beside it.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
+use vigil_core::correlate::Correlator;
 use vigil_core::models::Alert;
 use vigil_core::odata::Query;
 
@@ -25,6 +27,8 @@ pub struct Read {
     pub patches: Vec<Alert>,
     /// When it was read (ms since the epoch).
     pub at: f64,
+    /// The engine `load` was asked to feed, once fed exactly `alerts` (for the first to take it).
+    pub fed: Rc<Cell<Option<Correlator>>>,
 }
 
 /// The last read, kept for the tab's session so that the entity pivot and the way back to the
@@ -46,7 +50,11 @@ const KEEP_MS: f64 = 15.0 * 60_000.0;
 /// Every alert of the signed-in tenants: the kept read when it covers them and is recent
 /// (unless `fresh`), else read now and kept. A new read that fails entirely leaves the kept
 /// one in place and is given with it, as a problem.
-pub async fn load(auth: Auth, fresh: bool) -> Result<Read, String> {
+///
+/// `feed`, when given, takes each page of a new read as it arrives, so that correlating it
+/// overlaps the wait for the next page instead of following the whole read; it comes back in
+/// [`Read::fed`] when it took exactly the read's alerts (a new read in which no tenant failed).
+pub async fn load(auth: Auth, fresh: bool, mut feed: Option<Correlator>) -> Result<Read, String> {
     let tenants = auth.data_tenants();
     // Who reads, too: another user signed in to the same tenant gets a read of their own.
     let key: Vec<String> = tenants
@@ -71,14 +79,27 @@ pub async fn load(auth: Auth, fresh: bool) -> Result<Read, String> {
         let Some(client) = auth.client_for_data(Some(tenant)) else {
             continue;
         };
+        let mut each = |items: &[Alert]| {
+            if let Some(engine) = &mut feed {
+                engine.add(items);
+            }
+        };
         match client
             .list_alerts(&Query::new().top(PAGE))
-            .collect_all()
+            .collect_each(Some(&mut each))
             .await
         {
             Ok(mut list) => alerts.append(&mut list),
-            Err(e) if name.is_empty() => problems.push(auth.explain(&e)),
-            Err(e) => problems.push(format!("{name}: {}", auth.explain(&e))),
+            Err(e) => {
+                // The tenant's alerts are left out, so an engine fed some of them is not the
+                // read's.
+                feed = None;
+                problems.push(if name.is_empty() {
+                    auth.explain(&e)
+                } else {
+                    format!("{name}: {}", auth.explain(&e))
+                });
+            }
         }
     }
     if alerts.is_empty() && !problems.is_empty() {
@@ -98,11 +119,17 @@ pub async fn load(auth: Auth, fresh: bool) -> Result<Read, String> {
         problems,
         patches: Vec::new(),
         at: now,
+        fed: Rc::default(),
     };
     KEPT.set(Some(Kept {
         tenants: key,
-        read: read.clone(),
+        // The engine goes with this answer only, not with the copy kept for later visits.
+        read: Read {
+            fed: Rc::default(),
+            ..read.clone()
+        },
     }));
+    read.fed.set(feed);
     Ok(read)
 }
 

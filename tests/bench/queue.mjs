@@ -9,6 +9,10 @@
 //                                                      the same load in a Chromium Playwright does
 //                                                      not drive (cdp.mjs says why): its longest
 //                                                      main-thread task
+//   node tests/bench/queue.mjs correlation --alerts N [--runs N]
+//                                                      the correlation page in the same kind of
+//                                                      Chromium: from its read's last page to the
+//                                                      first cluster shown
 //   node tests/bench/queue.mjs floors --alerts N [--runs N]
 //                                                      the same work done by a plain page with no
 //                                                      framework and no types (VIGIL_TEST_TOKEN: a
@@ -82,6 +86,15 @@ function probe(appOrigin) {
     }
   });
   mo.observe(document, { childList: true, subtree: true });
+  // The correlation page's first cluster in the DOM.
+  b.clustersSeen = null;
+  const clusters = new MutationObserver(() => {
+    if (document.querySelector('#clusters .cluster')) {
+      b.clustersSeen = performance.now();
+      clusters.disconnect();
+    }
+  });
+  clusters.observe(document, { childList: true, subtree: true });
 }
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -297,6 +310,40 @@ async function tasks(alerts, runs) {
   return { runs: out };
 }
 
+/// The correlation page opened on a tenant of `alerts` alerts, `runs` times, in a Chromium no
+/// test driver watches (as `tasks`): from the end of the last alert page's response to the
+/// first cluster in the DOM, the wait the page's own work adds to its read of every alert.
+async function correlationPage(alerts, runs) {
+  const cdp = await launchRaw(CHROMIUM, CHROMIUM_ARGS);
+  const origin = new URL(APP).origin;
+  const out = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const page = await openRaw(cdp, `(${probe})(${JSON.stringify(origin)})`);
+      await page.goto(APP + '/correlation');
+      await page.waitFor(`!!document.querySelector('#sign-in, #header-sign-in')`, 30000);
+      await page.evaluate(`(document.querySelector('#sign-in') ?? document.querySelector('#header-sign-in')).click()`);
+      const analyst = `[...document.querySelectorAll('button[name="user"]')].find((b) => b.textContent.toLowerCase().includes('(analyst)'))`;
+      await page.waitFor(`!!${analyst}`, 30000);
+      await page.evaluate(`${analyst}.click()`);
+      await page.waitFor(`window.__bench?.clustersSeen != null`, 600000, 'the clusters');
+      const r = await page.evaluate(`(() => {
+        const pages = performance.getEntriesByType('resource').filter((e) => e.name.includes('/security/alerts_v2'));
+        const count = document.querySelector('#cluster-count')?.textContent ?? '';
+        return { pages: pages.length, last: Math.max(...pages.map((e) => e.responseEnd)), first: Math.min(...pages.map((e) => e.startTime)),
+          seen: window.__bench.clustersSeen, count };
+      })()`);
+      if (page.problems.length) throw new Error(page.problems.join('\n'));
+      if (!r.count.replace(/,/g, '').includes(String(alerts))) throw new Error(`the page counts "${r.count}", expected ${alerts} alerts`);
+      out.push({ after_read_ms: round(r.seen - r.last), read_ms: round(r.last - r.first), total_ms: round(r.seen - r.first), pages: r.pages });
+      await page.close();
+    }
+  } finally {
+    await cdp.close();
+  }
+  return { runs: out };
+}
+
 /// The floors, each `runs` times, in a document of the app's origin that runs none of the app's
 /// code (its config.json: a page the test served itself would not be on loopback, and Chromium
 /// refuses such a page's requests to the loopback Graph), with the same token kind and listing.
@@ -395,8 +442,9 @@ async function floors(browser, alerts, runs) {
   return out;
 }
 
-if (mode === 'tasks') {
-  const result = await tasks(opt('--alerts', NaN), opt('--runs', 1));
+if (mode === 'tasks' || mode === 'correlation') {
+  const run = mode === 'tasks' ? tasks : correlationPage;
+  const result = await run(opt('--alerts', NaN), opt('--runs', 1));
   console.log(`BENCH ${JSON.stringify({ mode, ...result })}`);
   process.exit(0);
 }
@@ -406,7 +454,7 @@ try {
   if (mode === 'first-rows') result = await firstRows(browser, opt('--runs', 5));
   else if (mode === 'load') result = await loads(browser, opt('--alerts', NaN), opt('--runs', 1));
   else if (mode === 'floors') result = await floors(browser, opt('--alerts', NaN), opt('--runs', 5));
-  else throw new Error('usage: queue.mjs first-rows [--runs N] | load --alerts N [--runs N] | tasks --alerts N [--runs N] | floors --alerts N [--runs N]');
+  else throw new Error('usage: queue.mjs first-rows [--runs N] | load --alerts N [--runs N] | tasks --alerts N [--runs N] | correlation --alerts N [--runs N] | floors --alerts N [--runs N]');
   console.log(`BENCH ${JSON.stringify({ mode, ...result })}`);
 } finally {
   await browser.close();

@@ -577,6 +577,57 @@ fn a_page_that_keeps_failing_can_be_retried_later() {
 }
 
 #[test]
+fn collect_each_shows_every_page_as_it_arrives_and_stops_at_a_failure() {
+    let link = |n: u32| format!("{BASE}/v1.0/security/alerts_v2?$skiptoken={n}");
+    let pages = move |fail_third: bool| {
+        client(Mock::new(move |req, _| {
+            if req.url.contains("skiptoken=3") {
+                if fail_third {
+                    raw(400, &[], "")
+                } else {
+                    json(200, json!({"value": [alert("e")]}))
+                }
+            } else if req.url.contains("skiptoken=2") {
+                json(
+                    200,
+                    json!({"value": [alert("c"), alert("d")], "@odata.nextLink": link(3)}),
+                )
+            } else {
+                json(
+                    200,
+                    json!({"value": [alert("a"), alert("b")], "@odata.nextLink": link(2)}),
+                )
+            }
+        }))
+    };
+    let ids = |items: &[Alert]| {
+        items
+            .iter()
+            .map(|a| a.id.as_str().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let mut seen: Vec<Vec<String>> = Vec::new();
+    let all = block_on(
+        pages(false)
+            .list_alerts(&Query::new())
+            .collect_each(Some(&mut |items| seen.push(ids(items)))),
+    )
+    .unwrap();
+    assert_eq!(seen, [vec!["a", "b"], vec!["c", "d"], vec!["e"]]);
+    assert_eq!(ids(&all), ["a", "b", "c", "d", "e"]);
+
+    // The pages before a failure were shown; the list is the error.
+    seen.clear();
+    let failed = block_on(
+        pages(true)
+            .list_alerts(&Query::new())
+            .collect_each(Some(&mut |items| seen.push(ids(items)))),
+    );
+    assert!(failed.is_err());
+    assert_eq!(seen, [vec!["a", "b"], vec!["c", "d"]]);
+}
+
+#[test]
 fn the_queue_calls_name_the_urls_they_request() {
     let c = client(Mock::new(|req, _| {
         if req.url.contains("/me") {

@@ -56,7 +56,7 @@ fn EntityBody() -> impl IntoView {
     };
     let data = resource(move || {
         auth.accounts();
-        load(auth, false)
+        load(auth, false, None)
     });
     // Every tenant's entity with this identifier (one, when the URL names the tenant).
     let found = move || {

@@ -80,15 +80,17 @@ fn CorrelationBody() -> impl IntoView {
     let patched = RwSignal::new(Vec::<Alert>::new());
     // Bumped by "Read again".
     let fresh = RwSignal::new(0u32);
-    let data = resource(move || {
-        auth.accounts();
-        load(auth, fresh.get() > 0)
-    });
     // The engine runs again only when the alerts or its own settings change, not for a filter
     // or a selection; after a change to the settings alone (a hub put back, another window)
     // it keeps the alerts it holds and only links them again.
     let settings = Memo::new(move |_| view.with(CorrelationView::settings));
     let engine = StoredValue::new_local(None::<Correlator>);
+    let data = resource(move || {
+        auth.accounts();
+        // Fed each page of a new read as it arrives (`Read::fed`).
+        let feed = Correlator::new(settings.get_untracked());
+        load(auth, fresh.get() > 0, Some(feed))
+    });
     let computed = Memo::new_with_compare(
         move |before: Option<&Option<Arc<Computed>>>| {
             let settings = settings.get();
@@ -108,8 +110,17 @@ fn CorrelationBody() -> impl IntoView {
                                 e
                             }
                             _ => {
-                                let mut e = Correlator::new(settings);
-                                e.add(&read.alerts);
+                                let mut e = match read.fed.take() {
+                                    Some(mut e) => {
+                                        e.set_settings(settings);
+                                        e
+                                    }
+                                    None => {
+                                        let mut e = Correlator::new(settings);
+                                        e.add(&read.alerts);
+                                        e
+                                    }
+                                };
                                 e.add(&read.patches);
                                 patched.with_untracked(|p| e.add(p));
                                 kept.insert(e)

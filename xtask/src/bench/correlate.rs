@@ -5,13 +5,55 @@
 
 use serde_json::Value;
 
-use super::{Figure, browser_bench, criterion_estimate};
+use super::{
+    Figure, Spread, browser_bench, criterion_estimate, median, per_run, queue_script,
+    queue_tenants, thousands,
+};
 use crate::cmd;
 
 pub(super) fn run(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
     quality(figures)?;
     native(figures, quick)?;
-    browser(figures)
+    browser(figures)?;
+    page(figures, quick)
+}
+
+/// The correlation page itself on the queue benchmark's large tenant, in a Chromium no test
+/// driver watches (`tests/bench/queue.mjs correlation`): what its own work adds after its read
+/// of every alert, and the whole wait.
+fn page(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
+    let (_, large) = queue_tenants(quick);
+    let n = large.to_string();
+    let v = queue_script(large, &["correlation", "--alerts", &n, "--runs", "5"])?;
+    let alerts = thousands(large);
+    for (key, name, goal) in [
+        (
+            "after_read_ms",
+            format!(
+                "the correlation page on {alerts} alerts: from the end of its read's last page to the first cluster shown, in a Chromium no test driver watches (median)"
+            ),
+            "reported (each page of the read is correlated while the next is on its way)",
+        ),
+        (
+            "total_ms",
+            format!(
+                "the correlation page on {alerts} alerts: from its read's first request to the first cluster shown, on loopback (median)"
+            ),
+            "reported (on loopback the wire never waits; over a network the read hides the per-page work)",
+        ),
+    ] {
+        let ms = per_run(&v, key)?;
+        figures.push(Figure {
+            name,
+            value: median(&ms),
+            spread: Spread::of(&ms),
+            unit: "ms",
+            lower_is_better: true,
+            goal: goal.into(),
+            ..Default::default()
+        });
+    }
+    Ok(())
 }
 
 /// Pairwise precision and recall over the pairs touching a planted story (the QUALITY lines of

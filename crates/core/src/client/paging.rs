@@ -108,14 +108,34 @@ impl<T: Transport, R: DeserializeOwned> Pages<T, R> {
     }
 
     /// Fetches every remaining page into one list.
-    pub async fn collect_all(mut self) -> Result<Vec<R>, GraphError> {
+    pub fn collect_all(self) -> impl Future<Output = Result<Vec<R>, GraphError>>
+    where
+        R: 'static,
+    {
+        self.collect_each(None)
+    }
+
+    /// [`collect_all`](Self::collect_all), showing `each` every page's items as they arrive
+    /// (work on them can then overlap the wait for the next page). One future for both, so
+    /// that a model read both ways is not built twice.
+    pub async fn collect_each(
+        mut self,
+        mut each: Option<Each<'_, R>>,
+    ) -> Result<Vec<R>, GraphError> {
         let mut all = Vec::new();
         while let Some(page) = self.next().await {
-            all.extend(page?.items);
+            let items = page?.items;
+            if let Some(each) = &mut each {
+                each(&items);
+            }
+            all.extend(items);
         }
         Ok(all)
     }
 }
+
+/// What [`Pages::collect_each`] shows each page's items.
+pub type Each<'a, R> = &'a mut dyn FnMut(&[R]);
 
 impl<T: Transport, R> Pages<T, R> {
     /// The same collection with its items kept as JSON trees, for models read through the tree
