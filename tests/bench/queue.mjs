@@ -271,6 +271,20 @@ async function loads(browser, alerts, runs) {
   return { runs: all, listing: all[0].listing };
 }
 
+/// A page of the raw Chromium `cdp` (no Playwright attached, see cdp.mjs) sent to `path` and
+/// signed in there as the analyst; returns once the identity platform has sent it back.
+async function signedInRaw(cdp, origin, path) {
+  const page = await openRaw(cdp, `(${probe})(${JSON.stringify(origin)})`);
+  await page.goto(APP + path);
+  await page.waitFor(`!!document.querySelector('#sign-in, #header-sign-in')`, 30000);
+  await page.evaluate(`(document.querySelector('#sign-in') ?? document.querySelector('#header-sign-in')).click()`);
+  // The identity platform's page: the analyst's button, as chooseIdentity picks it (its text match ignores case).
+  const analyst = `[...document.querySelectorAll('button[name="user"]')].find((b) => b.textContent.toLowerCase().includes('(analyst)'))`;
+  await page.waitFor(`!!${analyst}`, 30000);
+  await page.evaluate(`${analyst}.click()`);
+  return page;
+}
+
 /// The whole-tenant load `runs` times in a Chromium with no Playwright attached (see cdp.mjs):
 /// the longest main-thread task of each run, from the token to the last row indexed, by the
 /// same long-task observer as `load`.
@@ -280,14 +294,7 @@ async function tasks(alerts, runs) {
   const out = [];
   try {
     for (let i = 0; i < runs; i++) {
-      const page = await openRaw(cdp, `(${probe})(${JSON.stringify(origin)})`);
-      await page.goto(APP + ALL);
-      await page.waitFor(`!!document.querySelector('#sign-in, #header-sign-in')`, 30000);
-      await page.evaluate(`(document.querySelector('#sign-in') ?? document.querySelector('#header-sign-in')).click()`);
-      // The identity platform's page: the analyst's button, as chooseIdentity picks it (its text match ignores case).
-      const analyst = `[...document.querySelectorAll('button[name="user"]')].find((b) => b.textContent.toLowerCase().includes('(analyst)'))`;
-      await page.waitFor(`!!${analyst}`, 30000);
-      await page.evaluate(`${analyst}.click()`);
+      const page = await signedInRaw(cdp, origin, ALL);
       await page.waitFor(`!!document.querySelector('#account-name')`, 60000);
       const token = await tokenAt(page);
       await page.waitFor(`!!document.querySelector('.queue[data-state="done"] .queue-body .qrow')`, 600000, 'the load to end');
@@ -319,13 +326,7 @@ async function correlationPage(alerts, runs) {
   const out = [];
   try {
     for (let i = 0; i < runs; i++) {
-      const page = await openRaw(cdp, `(${probe})(${JSON.stringify(origin)})`);
-      await page.goto(APP + '/correlation');
-      await page.waitFor(`!!document.querySelector('#sign-in, #header-sign-in')`, 30000);
-      await page.evaluate(`(document.querySelector('#sign-in') ?? document.querySelector('#header-sign-in')).click()`);
-      const analyst = `[...document.querySelectorAll('button[name="user"]')].find((b) => b.textContent.toLowerCase().includes('(analyst)'))`;
-      await page.waitFor(`!!${analyst}`, 30000);
-      await page.evaluate(`${analyst}.click()`);
+      const page = await signedInRaw(cdp, origin, '/correlation');
       await page.waitFor(`window.__bench?.clustersSeen != null`, 600000, 'the clusters');
       const r = await page.evaluate(`(() => {
         const pages = performance.getEntriesByType('resource').filter((e) => e.name.includes('/security/alerts_v2'));
