@@ -2,12 +2,11 @@
 //! day, mean time to resolve and the oldest unassigned high-severity alerts. Every number links
 //! to the queue view that reproduces it (`vigil_core::overview`).
 
-use vigil_core::sorted::SortedSet;
-
 use leptos::either::Either;
 use leptos::prelude::*;
 use vigil_core::models::{Alert, Incident};
 use vigil_core::overview::{self, Figure, Overview as Figures, format_duration};
+use vigil_core::sorted::SortedSet;
 
 use crate::auth::use_auth;
 use crate::components::queue::{export_offset, list_incidents, now, time_or_dash};
