@@ -68,8 +68,8 @@ fn cluster_a_hundred_thousand_alerts() {
         c.add(std::hint::black_box(&alerts));
         c.cluster_count()
     });
-    // What the correlation page computes once its read is in: the engine fed every alert,
-    // every cluster summarised and ranked, the hubs listed.
+    // All of the correlation page's own work: the engine fed every alert (the page does that
+    // page by page during its read), every cluster summarised and ranked, the hubs listed.
     let (page, listed) = best_of(3, || {
         let mut c = Correlator::new(Settings::default());
         c.add(std::hint::black_box(&alerts));
