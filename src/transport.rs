@@ -184,6 +184,19 @@ pub async fn yield_to_browser() {
     }
 }
 
+/// Resolves once the browser has painted its next frame: the frame's animation callback
+/// resolves a promise, and the turn [`yield_to_browser`] then waits for comes after the paint.
+/// Never in a tab in the background, which paints nothing.
+pub async fn after_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.request_animation_frame(&resolve);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+    yield_to_browser().await;
+}
+
 /// Resolves once the browser has nothing more urgent to do: a task of background priority
 /// (`scheduler.postTask`) where there is a scheduler, else as [`yield_to_browser`].
 pub async fn idle_turn() {

@@ -27,7 +27,18 @@ pub fn Callback() -> impl IntoView {
         );
     }
     spawn_local(async move {
-        match auth.complete_sign_in(&query).await {
+        // While the token is on its way, the queue's first rows' code runs once (and is compiled);
+        // not at all if the token comes first.
+        let signing_in = std::pin::pin!(auth.complete_sign_in(&query));
+        let rehearsal = std::pin::pin!(async {
+            crate::transport::yield_to_browser().await;
+            crate::pages::alerts::rehearse();
+        });
+        let signed_in = match futures::future::select(signing_in, rehearsal).await {
+            futures::future::Either::Left((signed_in, _)) => signed_in,
+            futures::future::Either::Right(((), signing_in)) => signing_in.await,
+        };
+        match signed_in {
             Ok(route) => {
                 // The page asked for is built in a task of its own, not on the end of this one.
                 crate::transport::yield_to_browser().await;

@@ -674,3 +674,33 @@ fn the_queue_calls_name_the_urls_they_request() {
         format!("{BASE}/v1.0/me?$select=displayName")
     );
 }
+
+#[test]
+fn the_rehearsal_page_decodes_every_field_type_and_the_common_evidence_kinds() {
+    let alerts = vigil_core::client::rehearse_alert_page();
+    assert_eq!(
+        alerts.len(),
+        1,
+        "the built-in page decodes to its one alert"
+    );
+    let a = &alerts[0];
+    assert_eq!(a.severity, Some(AlertSeverity::Low));
+    assert_eq!(a.status, Some(AlertStatus::New));
+    assert!(a.created_date_time.is_some() && a.additional_data.is_some());
+    assert_eq!((a.mitre_techniques.len(), a.comments.len()), (1, 1));
+    let kinds: Vec<&str> = a.evidence.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "user",
+            "device",
+            "ip",
+            "file",
+            "process",
+            "mailbox",
+            "cloudApplication",
+            "url"
+        ],
+        "no evidence item falls back to an unknown kind"
+    );
+}

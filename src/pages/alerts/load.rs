@@ -22,12 +22,14 @@ use vigil_core::{GraphClient, GraphError};
 use super::{CHUNK, PAGE, Q};
 use crate::auth::Auth;
 use crate::components::queue::{TableHandle, now};
-use crate::transport::{BrowserTransport, yield_to_browser};
+use crate::transport::{BrowserTransport, after_paint, with_timeout, yield_to_browser};
 
 /// Longest stretch of decoding and indexing between yields to the browser.
 const SLICE_MS: f64 = 8.0;
 /// Alerts in the first, quick request: a screenful and some.
 const FIRST_SCREEN: u32 = 50;
+/// The longest the first screen's correlation waits for its rows to be painted.
+const FRAME: Duration = Duration::from_millis(100);
 /// How often, at most, the view takes in the rows merged meanwhile while pages arrive.
 const SHOW_EVERY_MS: f64 = 150.0;
 
@@ -94,8 +96,10 @@ pub(super) fn start(q: Q, auth: Auth, generation: StoredValue<u64>) {
             {
                 return;
             }
-            // Correlated once the rows are drawn (the full listing brings them again).
-            yield_to_browser().await;
+            // Correlated once the rows are painted (the full listing brings them again): the
+            // correlation's code runs for the first time there, so is compiled as it goes. A
+            // tab in the background paints nothing: then after FRAME at the latest.
+            with_timeout(FRAME, after_paint()).await;
             if !live() {
                 return;
             }
@@ -297,4 +301,12 @@ pub(super) fn watch_throttle(q: Q, auth: Auth) {
     ) {
         on_cleanup(move || h.clear());
     }
+}
+
+/// Decodes a small built-in alert page and indexes it in a table of its own, for the code it
+/// runs: a browser compiles each wasm function on its first run, so this done while the
+/// sign-in's token is on its way takes that compilation off the path to the first rows.
+pub(crate) fn rehearse() {
+    let alerts = vigil_core::client::rehearse_alert_page();
+    vigil_core::queue::Table::new().merge(alerts.iter());
 }

@@ -30,6 +30,8 @@ use status::{Chips, Status};
 use table::QueueTable;
 use toolbar::Toolbar;
 
+pub(crate) use load::rehearse;
+
 use crate::auth::{Auth, use_auth};
 use crate::components::queue::{AlertDetail, TableHandle, now, triage};
 use crate::components::{SignedIn, later, when_idle};

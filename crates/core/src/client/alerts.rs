@@ -108,3 +108,23 @@ fn alert_and_pretty(raw: &serde_json::Value) -> Result<(Alert, String), GraphErr
     let alert = serde_json::from_str(&pretty).map_err(GraphError::decode)?;
     Ok((alert, pretty))
 }
+
+/// A one-alert page in Graph's shape with a value of every type an alert page carries and the
+/// common evidence kinds: what [`rehearse_alert_page`] decodes.
+const REHEARSAL: &str = include_str!("rehearsal.json");
+
+/// Decodes a small built-in alert page as [`GraphClient::list_alerts_raw`]'s pages and
+/// [`decode_alert`] decode Graph's. A browser compiles each wasm function on its first run: an
+/// app that rehearses while it waits on the network (Vigil: for the sign-in's token) has that
+/// code compiled when the first alerts come (docs/architecture.md, "Where the queue's first
+/// rows wait").
+pub fn rehearse_alert_page() -> Vec<Alert> {
+    let page: ODataPage<RawAlert> = match crate::decode::decode(REHEARSAL.as_bytes()) {
+        Ok(page) => page,
+        Err(_) => return Vec::new(),
+    };
+    page.value
+        .iter()
+        .filter_map(|raw| decode_alert(raw).ok())
+        .collect()
+}

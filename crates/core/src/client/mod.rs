@@ -46,7 +46,7 @@ mod submissions;
 mod threat_intel;
 
 pub(crate) use alerts::alert_path;
-pub use alerts::{RawAlert, decode_alert};
+pub use alerts::{RawAlert, decode_alert, rehearse_alert_page};
 pub use directory::{DeviceContext, DeviceKey, UserContext};
 pub use ediscovery::{CustodianAction, CustodianSources};
 pub(crate) use incidents::incident_path;
