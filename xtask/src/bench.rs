@@ -352,6 +352,9 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
     let (small, large) = queue_tenants(quick);
     let tag = if quick { " (quick)" } else { "" };
     let runs = if quick { "3" } else { "5" };
+    // The first rows and their floor take a few seconds a run, and each run varies by a third
+    // (the floor's fetch alone from 29 to 56 ms in one run of five): more runs steady the medians.
+    let first_runs = if quick { "3" } else { "11" };
     let number = |v: &Value, k: &str| v[k].as_f64().ok_or(format!("BENCH line lacks {k}"));
     let numbers = |v: &Value, k: &str| -> Result<Vec<f64>, String> {
         let list = v[k].as_array().ok_or(format!("BENCH line lacks {k}"))?;
@@ -366,7 +369,7 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
             .map(str::to_owned)
             .ok_or("the app's listing request was not seen".to_string())
     };
-    let first = queue_script(small, &["first-rows", "--runs", runs])?;
+    let first = queue_script(small, &["first-rows", "--runs", first_runs])?;
     let small_floors = queue_script(
         small,
         &[
@@ -374,7 +377,7 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
             "--alerts",
             &small.to_string(),
             "--runs",
-            runs,
+            first_runs,
             "--listing",
             &listing(&first)?,
         ],
