@@ -295,7 +295,13 @@ impl<T: Transport> GraphClient<T> {
             if polls >= options.max_polls {
                 return Err(GraphError::new(
                     ErrorKind::Other,
-                    format!("operation still {:?} after {polls} polls", op.common.status),
+                    format!(
+                        "the operation is still {} after {polls} polls",
+                        op.common
+                            .status
+                            .as_ref()
+                            .map_or("without a status", |s| s.as_str())
+                    ),
                 ));
             }
             self.transport().sleep(options.interval).await;

@@ -385,6 +385,26 @@ fn estimate_is_polled_to_completion_within_five_a_minute() {
 }
 
 #[test]
+fn an_operation_still_running_after_the_last_poll_says_its_status_in_the_wire_words() {
+    let loc = format!("{BASE}/v1.0/security/cases/ediscoveryCases('c1')/operations('op1')");
+    let c = client(Mock::new(move |_, _| {
+        json(
+            200,
+            json!({
+                "@odata.type": "#microsoft.graph.security.ediscoveryEstimateOperation",
+                "id": "op1", "action": "estimateStatistics", "status": "running"
+            }),
+        )
+    }));
+    let few = PollOptions {
+        interval: std::time::Duration::from_secs(1),
+        max_polls: 3,
+    };
+    let e = block_on(c.wait_operation(&OperationHandle::Location(loc), few, |_| {})).unwrap_err();
+    assert_eq!(e.message, "the operation is still running after 3 polls");
+}
+
+#[test]
 fn foreign_location_is_refused() {
     let c = client(Mock::new(|_, _| {
         raw(202, &[("location", "https://evil.example/op")], "")

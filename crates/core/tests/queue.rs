@@ -803,7 +803,11 @@ async fn bulk_job_records_per_alert_results_and_retries_only_failures() {
         failures[0].1
     );
     assert_eq!(failures[1].0, "c");
-    assert!(failures[1].1.contains("did not apply"), "{}", failures[1].1);
+    // Said in the wire's words, not Rust's debug syntax ("Some(New)").
+    assert_eq!(
+        failures[1].1,
+        "The service did not apply the change: status is new, expected inProgress."
+    );
     assert_eq!(p.describe(), "33 of 33 done, 2 failed");
 
     round.set(1);

@@ -169,15 +169,20 @@ pub struct Job<K: Kind> {
     pub comment: Option<String>,
 }
 
-fn check<T: PartialEq + std::fmt::Debug>(
+/// A field the service should have set to `want`, said in its wire spelling ("status is
+/// inProgress, expected resolved"), never in Rust's debug syntax.
+fn check<T: PartialEq + std::fmt::Display>(
     what: &str,
     want: Option<&T>,
     got: Option<&T>,
 ) -> Result<(), String> {
     match want {
-        Some(w) if got != Some(w) => Err(format!(
-            "The service did not apply the change: {what} is {got:?}, expected {w:?}."
-        )),
+        Some(w) if got != Some(w) => {
+            let got = got.map_or_else(|| "not set".to_owned(), T::to_string);
+            Err(format!(
+                "The service did not apply the change: {what} is {got}, expected {w}."
+            ))
+        }
         _ => Ok(()),
     }
 }
