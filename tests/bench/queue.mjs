@@ -1,12 +1,7 @@
 // The alert queue's browser benchmarks (issue #6), run by `cargo xtask bench` against the emulator
 // serving the release build. Prints one `BENCH {json}` line.
 //
-//   node tests/bench/queue.mjs first-rows [--runs N] [--eager-compile]
-//                                                      time from token to the first rows painted;
-//                                                      --eager-compile: with V8 compiling every
-//                                                      wasm function when the module loads, not on
-//                                                      its first call (a diagnostic: users' browsers
-//                                                      compile lazily)
+//   node tests/bench/queue.mjs first-rows [--runs N]   time from token to the first rows painted
 //   node tests/bench/queue.mjs load --alerts N [--runs N]
 //                                                      a whole-tenant load: longest main-thread task,
 //                                                      scroll frame times, DOM rows, memory
@@ -106,8 +101,7 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
   '--enable-precise-memory-info', '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows',
-  ...(args.includes('--eager-compile') ? ['--js-flags=--no-wasm-lazy-compilation'] : [])];
+  '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows'];
 
 async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });

@@ -401,26 +401,6 @@ fn queue_browser(figures: &mut Vec<Figure>, quick: bool) -> Result<(), String> {
         )),
         peer_spread: Spread::of(&floor_first),
     });
-    // How much of the ratio above is V8 compiling each wasm function on its first call: the
-    // same runs with the whole module compiled when it loads (a flag users' browsers lack).
-    let eager = queue_script(
-        small,
-        &["first-rows", "--runs", first_runs, "--eager-compile"],
-    )?;
-    let eager = per_run(&eager, "ms")?;
-    figures.push(Figure {
-        name: format!(
-            "alert queue: the same first rows with V8 compiling the whole wasm module when it loads instead of each function on its first call (--js-flags=--no-wasm-lazy-compilation; median){tag}"
-        ),
-        value: median(&eager),
-        spread: Spread::of(&eager),
-        unit: "ms",
-        lower_is_better: true,
-        goal: "reported (a diagnostic: the share of the ratio above that is lazy compilation)"
-            .to_string(),
-        peer: Some(("floor (a), as above".to_string(), median(&floor_first))),
-        peer_spread: Spread::of(&floor_first),
-    });
     let count = large.to_string();
     let v = queue_script(large, &["load", "--alerts", &count, "--runs", runs])?;
     let floors = queue_script(
