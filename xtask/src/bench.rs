@@ -232,6 +232,21 @@ fn browser_decode(figures: &mut Vec<Figure>) -> Result<(), String> {
         )),
         ..Default::default()
     });
+    let reader = v["reader_mb_s"]
+        .as_f64()
+        .ok_or("BENCH line lacks reader_mb_s")?;
+    figures.push(Figure {
+        name: "read the same page in Chromium without building anything (serde_json's reader skipping every value, wasm)".to_string(),
+        value: reader,
+        unit: "MB/s",
+        lower_is_better: false,
+        goal: "reported (the reader's share of the typed decode above; the rest is building the values)".to_string(),
+        peer: Some((
+            "JSON.parse of the same bytes, same page (untyped)".to_string(),
+            theirs,
+        )),
+        ..Default::default()
+    });
     Ok(())
 }
 
