@@ -1,7 +1,10 @@
 // The alert queue's browser benchmarks (issue #6), run by `cargo xtask bench` against the emulator
 // serving the release build. Prints one `BENCH {json}` line.
 //
-//   node tests/bench/queue.mjs first-rows [--runs N]   time from token to the first rows painted
+//   node tests/bench/queue.mjs first-rows [--runs N]   time from token to the first rows painted,
+//                                                      each run followed by floor (a) below
+//                                                      (VIGIL_TEST_TOKEN: a read token, from the
+//                                                      emulator's --test-token)
 //   node tests/bench/queue.mjs load --alerts N [--runs N]
 //                                                      a whole-tenant load: longest main-thread task,
 //                                                      scroll frame times, DOM rows, memory
@@ -14,12 +17,13 @@
 //                                                      Chromium: from its read's last page to the
 //                                                      first cluster shown
 //   node tests/bench/queue.mjs floors --alerts N [--runs N]
-//                                                      the same work done by a plain page with no
-//                                                      framework and no types (VIGIL_TEST_TOKEN: a
-//                                                      read token, from the emulator's --test-token)
+//                                                      floors (b) and (c): the same work done by a
+//                                                      plain page with no framework and no types
+//                                                      (VIGIL_TEST_TOKEN, as above)
 //
 // The floors (issue #18) make each browser figure a ratio measured in the same run: (a) fetch
-// the first 50 alerts, JSON.parse them and put 50 rows in the DOM; (b) fetch every page of the
+// the first 50 alerts, JSON.parse them and put 50 rows in the DOM, run by run between the
+// app's own; (b) fetch every page of the
 // same listing (pages of 2,000, Graph's maximum; a 429 waits its Retry-After) and JSON.parse
 // each; (c) scroll a plain virtualised list of as many rows, the same way the queue is scrolled.
 //
@@ -108,8 +112,10 @@ async function launch() {
 }
 
 /// A fresh context signed in as the analyst and sent to `path`; returns the page once the app
-/// is back on `path` with the account shown. `raw` collects the Graph alert listings' body sizes.
-async function signedIn(browser, path) {
+/// is back on `path` with the account shown. `raw` collects the Graph alert listings' body sizes
+/// (unless `bodies` is false: the first rows do not need them, and the floors' pages are not
+/// watched that way either).
+async function signedIn(browser, path, { bodies = true } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const problems = [];
@@ -126,7 +132,7 @@ async function signedIn(browser, path) {
   });
   const pending = [];
   page.on('requestfinished', (req) => {
-    if (!req.url().includes('/security/alerts_v2') || req.method() !== 'GET') return;
+    if (!bodies || !req.url().includes('/security/alerts_v2') || req.method() !== 'GET') return;
     pending.push((async () => {
       const resp = await req.response();
       const enc = resp ? (await resp.allHeaders())['content-encoding'] : undefined;
@@ -161,11 +167,18 @@ function quantile(sorted, q) {
 }
 const round = (x) => Math.round(x * 100) / 100;
 
+/// The app's first rows, each run followed by the floor (a) in a fresh context of the same
+/// browser against the same emulator, so that the ratio compares runs taken moments apart: taken
+/// in two blocks a minute apart, the app's median and the floor's moved in opposite directions
+/// between bench runs with the same code (115.3 and 41.8 ms, then 137.6 and 31.0).
 async function firstRows(browser, runs) {
+  const bearer = process.env.VIGIL_TEST_TOKEN;
+  if (!bearer) throw new Error('first-rows needs VIGIL_TEST_TOKEN (the emulator\'s --test-token) for its floor');
   const samples = [];
+  const floor = [];
   let url = null;
   for (let i = 0; i < runs; i++) {
-    const { context, page, problems, listing } = await signedIn(browser, ALL);
+    const { context, page, problems, listing } = await signedIn(browser, ALL, { bodies: false });
     await page.waitForFunction(() => window.__bench?.firstRows !== null, null, { timeout: 60000 });
     const token = await tokenAt(page);
     const b = await page.evaluate(() => ({ seen: window.__bench.firstRowsSeen, painted: window.__bench.firstRows }));
@@ -174,6 +187,8 @@ async function firstRows(browser, runs) {
     await page.waitForSelector('.queue[data-state="done"]', { timeout: 60000 });
     url ??= listing.url;
     await context.close();
+    if (url === null) throw new Error('the app\'s listing request was not seen');
+    floor.push(round(await floorFirstRows(browser, url, bearer)));
   }
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
   return {
@@ -181,6 +196,7 @@ async function firstRows(browser, runs) {
     first_rows_min_ms: round(sorted[0]),
     first_rows_max_ms: round(sorted[sorted.length - 1]),
     runs: samples.map((s) => ({ ms: round(s.ms), in_dom_ms: round(s.in_dom_ms) })),
+    floor_first: floor,
     listing: url,
   };
 }
@@ -345,27 +361,19 @@ async function correlationPage(alerts, runs) {
   return { runs: out };
 }
 
-/// The floors, each `runs` times, in a document of the app's origin that runs none of the app's
-/// code (its config.json: a page the test served itself would not be on loopback, and Chromium
-/// refuses such a page's requests to the loopback Graph), with the same token kind and listing.
-async function floors(browser, alerts, runs) {
-  const token = process.env.VIGIL_TEST_TOKEN;
-  if (!token) throw new Error('floors needs VIGIL_TEST_TOKEN (the emulator\'s --test-token)');
-  const graph = process.env.VIGIL_GRAPH_URL;
-  // The listing the app requested for this view (--listing, from its own run: its filter, order
-  // and $count), each floor with its own page size.
-  // Its path and query on this run's Graph (each run has an emulator of its own).
-  const seen = new URL(textOpt('--listing') ?? `${graph}/v1.0/security/alerts_v2?$count=true`);
-  const listing = new URL(seen.pathname + seen.search, graph);
-  const out = { first: [], load: [], scroll: [] };
-  for (let i = 0; i < runs; i++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const page = await context.newPage();
-    await page.goto(`${APP}/config.json`);
-    const r = await page.evaluate(async ([url, token, alerts]) => {
-      const headers = { Authorization: `Bearer ${token}` };
-      const frame = () => new Promise((res) => requestAnimationFrame(res));
-      async function get(u) {
+/// A fresh document of the app's origin that runs none of the app's code (its config.json: a
+/// page the test served itself would not be on loopback, and Chromium refuses such a page's
+/// requests to the loopback Graph). On `window.__floor`: `get` (a Graph read with `token`,
+/// waiting out a 429's Retry-After, JSON.parsed) and `frame` (the next animation frame).
+async function floorPage(browser, token) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${APP}/config.json`);
+  await page.evaluate((token) => {
+    const headers = { Authorization: `Bearer ${token}` };
+    window.__floor = {
+      frame: () => new Promise((res) => requestAnimationFrame(res)),
+      async get(u) {
         for (;;) {
           const resp = await fetch(u, { headers });
           if (resp.status === 429) {
@@ -375,23 +383,54 @@ async function floors(browser, alerts, runs) {
           if (!resp.ok) throw new Error(`${resp.status} from ${u}`);
           return JSON.parse(await resp.text());
         }
-      }
-      // (a) 50 alerts to 50 rows painted (the frame after the rows went in, as for the queue).
-      let t0 = performance.now();
-      const first = new URL(url); first.searchParams.set('$top', '50');
-      const body = await get(first.href);
-      document.body.replaceChildren();
-      const list = document.createElement('div');
-      for (const a of body.value) {
-        const row = document.createElement('div');
-        row.textContent = `${a.severity} ${a.title} ${a.status} ${a.createdDateTime}`;
-        list.append(row);
-      }
-      document.body.append(list);
-      await frame(); await frame();
-      const firstMs = performance.now() - t0;
+      },
+    };
+  }, token);
+  return { context, page };
+}
+
+/// Floor (a): the first 50 alerts of the listing `url`, fetched with `token`, JSON.parsed and put
+/// in the DOM as 50 rows, until the frame after the one that showed them (as the queue's
+/// "painted"); in ms.
+async function floorFirstRows(browser, url, token) {
+  const { context, page } = await floorPage(browser, token);
+  const ms = await page.evaluate(async (url) => {
+    const { get, frame } = window.__floor;
+    const t0 = performance.now();
+    const first = new URL(url); first.searchParams.set('$top', '50');
+    const body = await get(first.href);
+    document.body.replaceChildren();
+    const list = document.createElement('div');
+    for (const a of body.value) {
+      const row = document.createElement('div');
+      row.textContent = `${a.severity} ${a.title} ${a.status} ${a.createdDateTime}`;
+      list.append(row);
+    }
+    document.body.append(list);
+    await frame(); await frame();
+    return performance.now() - t0;
+  }, url);
+  await context.close();
+  return ms;
+}
+
+/// Floors (b) and (c), each `runs` times, with the same token kind and listing as the app.
+async function floors(browser, alerts, runs) {
+  const token = process.env.VIGIL_TEST_TOKEN;
+  if (!token) throw new Error('floors needs VIGIL_TEST_TOKEN (the emulator\'s --test-token)');
+  const graph = process.env.VIGIL_GRAPH_URL;
+  // The listing the app requested for this view (--listing, from its own run: its filter, order
+  // and $count), each floor with its own page size.
+  // Its path and query on this run's Graph (each run has an emulator of its own).
+  const seen = new URL(textOpt('--listing') ?? `${graph}/v1.0/security/alerts_v2?$count=true`);
+  const listing = new URL(seen.pathname + seen.search, graph);
+  const out = { load: [], scroll: [] };
+  for (let i = 0; i < runs; i++) {
+    const { context, page } = await floorPage(browser, token);
+    const r = await page.evaluate(async ([url, alerts]) => {
+      const { get, frame } = window.__floor;
       // (b) every page of the listing, pages of 2,000, each JSON.parsed.
-      t0 = performance.now();
+      let t0 = performance.now();
       let next = new URL(url); next.searchParams.set('$top', '2000'); next = next.href;
       let n = 0;
       while (next) {
@@ -403,7 +442,7 @@ async function floors(browser, alerts, runs) {
       if (n !== alerts) throw new Error(`the floor read ${n} alerts, expected ${alerts}`);
       // (c) a plain virtualised list of as many rows (34 px, the queue's row height), scrolled top
       // to bottom in 300 steps, one per frame.
-      list.remove();
+      document.body.replaceChildren();
       const el = document.createElement('div');
       el.style.cssText = 'height:600px;overflow:auto;position:relative';
       const spacer = document.createElement('div');
@@ -433,9 +472,8 @@ async function floors(browser, alerts, runs) {
         el.scrollTop = Math.round(step * (i + 1));
       }
       const deltas = times.slice(1).map((t, i) => t - times[i]).sort((a, b) => a - b);
-      return { firstMs, loadMs, deltas };
-    }, [listing.href, token, alerts]);
-    out.first.push(round(r.firstMs));
+      return { loadMs, deltas };
+    }, [listing.href, alerts]);
     out.load.push(round(r.loadMs));
     out.scroll.push(round(quantile(r.deltas, 0.95)));
     await context.close();
