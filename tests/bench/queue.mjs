@@ -22,10 +22,10 @@
 //                                                      (VIGIL_TEST_TOKEN, as above)
 //
 // The floors (issue #18) make each browser figure a ratio measured in the same run: (a) fetch
-// the first 50 alerts, JSON.parse them and put 50 rows in the DOM, run by run between the
-// app's own; (b) fetch every page of the
-// same listing (pages of 2,000, Graph's maximum; a 429 waits its Retry-After) and JSON.parse
-// each; (c) scroll a plain virtualised list of as many rows, the same way the queue is scrolled.
+// the first 50 alerts, JSON.parse them and put 50 rows in the DOM, run by run between the app's
+// own; (b) fetch every page of the same listing (pages of 2,000, Graph's maximum; a 429 waits
+// its Retry-After) and JSON.parse each; (c) scroll a plain virtualised list of as many rows, the
+// same way the queue is scrolled.
 //
 // Every figure is taken in the page: timings from performance.now(), long tasks from a
 // PerformanceObserver, memory from performance.memory and the wasm memory's size. The moment
@@ -430,7 +430,7 @@ async function floors(browser, alerts, runs) {
     const r = await page.evaluate(async ([url, alerts]) => {
       const { get, frame } = window.__floor;
       // (b) every page of the listing, pages of 2,000, each JSON.parsed.
-      let t0 = performance.now();
+      const t0 = performance.now();
       let next = new URL(url); next.searchParams.set('$top', '2000'); next = next.href;
       let n = 0;
       while (next) {
